@@ -1,0 +1,1 @@
+//! Deduplication: one entry per real-world event.

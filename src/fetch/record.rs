@@ -1,0 +1,1 @@
+//! Recording every response a run fetches, and writing a snapshot directory.

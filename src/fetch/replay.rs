@@ -1,0 +1,1 @@
+//! Replaying a snapshot directory (`manifest.json` plus response files).

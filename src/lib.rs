@@ -1,0 +1,18 @@
+//! twir-events: builds the "Upcoming Events" section of *This Week in Rust*.
+//!
+//! The modules are the pipeline, in order: [`config`] (what to fetch) → [`fetch`] (bytes for a
+//! URL, live or replayed) → [`sources`] (bytes to raw events, one module per kind) →
+//! [`normalize`] (local dates, places, regions, organizers) → [`dedupe`] → [`render`].
+//! [`pipeline`] wires them together; [`cli`] is the command line. Only `fetch` and `cli` do
+//! I/O; everything else takes values and returns values.
+
+pub mod cli;
+pub mod config;
+pub mod dedupe;
+pub mod error;
+pub mod fetch;
+pub mod model;
+pub mod normalize;
+pub mod pipeline;
+pub mod render;
+pub mod sources;

@@ -1,0 +1,1 @@
+//! Links: extracting them from Google Calendar's HTML descriptions and cleaning them.

@@ -1,0 +1,1 @@
+//! The pipeline wired together: fetch every source, parse, normalize, deduplicate.

@@ -1,0 +1,3 @@
+//! Output formats, one file each. Only this module knows the newsletter's Markdown.
+
+pub mod markdown;
