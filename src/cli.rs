@@ -1,5 +1,263 @@
-//! The command line.
+//! The command line: arguments, the date window, choosing live or replayed fetching, and
+//! where output goes. stdout carries only the result; the per-source report, warnings and
+//! progress go to stderr.
 
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+use crate::config::Config;
+use crate::error::{Error, exit};
+use crate::fetch::Fetch;
+use crate::fetch::live::{LiveFetcher, LiveOptions};
+use crate::fetch::record::{Recorder, write_atomically};
+use crate::fetch::replay::ReplayFetcher;
+use crate::model::Window;
+use crate::pipeline::{self, Outcome};
+use crate::render;
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Builds the "Upcoming Events" section of This Week in Rust.
+#[derive(Debug, Parser)]
+#[command(name = "twir-events", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every subcommand.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Common {
+    /// The sources file [default: ./sources.toml, or the snapshot's own with --replay]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub sources: Option<PathBuf>,
+    /// Replay a recorded snapshot directory instead of fetching live
+    #[arg(long, global = true, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
+    /// The day to compute the window from [default: the snapshot's recording date with
+    /// --replay, else the system date]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// First day of the window [default: the first Wednesday on or after today]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
+    /// Last day of the window, inclusive [default: from + 7 × weeks days]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// Length of the window in weeks, when --to is not given
+    #[arg(long, global = true, value_name = "N", default_value_t = 4)]
+    pub weeks: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the Markdown block (to stdout, or --out FILE)
+    Render {
+        /// Write to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Fetch every source live and record every response into a snapshot directory
+    Snapshot {
+        /// The snapshot directory to write (replaced atomically when it exists)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// The window: `from` (else the first Wednesday on or after `today`) to `to` (else
+/// `from + 7 × weeks` days), both inclusive.
+pub fn window(
+    today: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    weeks: u32,
+) -> Result<Window, Error> {
+    let from = from.unwrap_or_else(|| {
+        let ahead =
+            (Weekday::Wed.num_days_from_monday() + 7 - today.weekday().num_days_from_monday()) % 7;
+        today + Duration::days(i64::from(ahead))
+    });
+    let to = to.unwrap_or(from + Duration::days(7 * i64::from(weeks)));
+    if to < from {
+        return Err(Error::Usage(format!(
+            "the window ends ({to}) before it starts ({from}): check --from/--to"
+        )));
+    }
+    Ok(Window { from, to })
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
+}
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> Result<u8, Error> {
+    let common = cli.common;
+    match cli.command {
+        Command::Render { out } => {
+            let replay = match &common.replay {
+                Some(dir) => {
+                    Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?)
+                }
+                None => None,
+            };
+            let sources_path = sources_path(&common, replay.as_ref());
+            let config = Config::load(&sources_path)?;
+            let today = common
+                .today
+                .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let window = window(today, common.from, common.to, common.weeks)?;
+            let rt = runtime()?;
+            let outcome = match &replay {
+                Some(r) => rt.block_on(pipeline::run(&config, r, &window)),
+                None => {
+                    let live = LiveFetcher::new(LiveOptions::default())
+                        .map_err(|e| Error::Usage(e.to_string()))?;
+                    rt.block_on(pipeline::run(&config, &live, &window))
+                }
+            };
+            report(&outcome);
+            let text = render::markdown::render(&outcome.events, &window);
+            emit(out.as_deref(), &text)?;
+            Ok(if outcome.failed_sources() > 0 {
+                exit::SOURCE_FAILED
+            } else {
+                exit::OK
+            })
+        }
+        Command::Snapshot { out } => {
+            let sources_path = sources_path(&common, None);
+            let config = Config::load(&sources_path)?;
+            let sources_text = std::fs::read_to_string(&sources_path).ok();
+            let now = chrono::Local::now().fixed_offset();
+            let today = common.today.unwrap_or(now.date_naive());
+            let window = window(today, common.from, common.to, common.weeks)?;
+            let live = LiveFetcher::new(LiveOptions::default())
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            let recorder = Recorder::new(live);
+            let rt = runtime()?;
+            let outcome = rt.block_on(pipeline::run(&config, &recorder, &window));
+            report(&outcome);
+            let summary = recorder
+                .write_snapshot(&out, now, sources_text.as_deref())
+                .map_err(|e| Error::Write {
+                    path: out.display().to_string(),
+                    message: e.to_string(),
+                })?;
+            eprintln!("snapshot: {summary:?} written to {}", out.display());
+            Ok(if outcome.failed_sources() > 0 {
+                exit::SOURCE_FAILED
+            } else {
+                exit::OK
+            })
+        }
+    }
+}
+
+fn sources_path(common: &Common, replay: Option<&ReplayFetcher>) -> PathBuf {
+    common
+        .sources
+        .clone()
+        .or_else(|| replay.and_then(ReplayFetcher::sources_file))
+        .unwrap_or_else(|| PathBuf::from("sources.toml"))
+}
+
+fn emit(out: Option<&Path>, text: &str) -> Result<(), Error> {
+    match out {
+        Some(path) => write_atomically(path, text.as_bytes()).map_err(|e| Error::Write {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        }),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// The per-source report and the review notes, on stderr.
+fn report(outcome: &Outcome) {
+    for r in &outcome.reports {
+        match &r.error {
+            None => eprintln!(
+                "ok     {:<6} {}: {} events{}",
+                r.kind.as_str(),
+                r.label,
+                r.events,
+                if r.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} warnings", r.warnings.len())
+                }
+            ),
+            Some(e) => eprintln!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
+        }
+        for w in &r.warnings {
+            eprintln!("       warning: {w}");
+        }
+    }
+    for (what, why) in &outcome.dropped {
+        eprintln!("left out: {what}: {why}");
+    }
+    for n in &outcome.notes {
+        eprintln!("note: {n}");
+    }
+    eprintln!(
+        "{} events in the window; {} of {} sources failed",
+        outcome.events.len(),
+        outcome.failed_sources(),
+        outcome.reports.len()
+    );
+}
+
+// Keep the trait in scope for `&ReplayFetcher` → `&dyn Fetch` coercions above.
+#[allow(unused)]
+fn _assert_fetch(_: &dyn Fetch) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn window_defaults_match_the_seeds() {
+        // Issue 480 was written on Wednesday 2023-02-01: "between 2023-02-01 - 2023-03-01".
+        let w = window(d("2023-02-01"), None, None, 4).unwrap();
+        assert_eq!((w.from, w.to), (d("2023-02-01"), d("2023-03-01")));
+        // From a Saturday, the next Wednesday.
+        let w = window(d("2023-01-28"), None, None, 4).unwrap();
+        assert_eq!(w.from, d("2023-02-01"));
+        let w = window(d("2023-02-02"), None, None, 2).unwrap();
+        assert_eq!((w.from, w.to), (d("2023-02-08"), d("2023-02-22")));
+        assert!(
+            window(
+                d("2023-02-02"),
+                Some(d("2023-03-01")),
+                Some(d("2023-02-01")),
+                4
+            )
+            .is_err()
+        );
+    }
 }

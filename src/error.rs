@@ -1,2 +1,27 @@
-//! Errors that stop a run: bad input (arguments, sources file, snapshot), never one source
-//! failing.
+//! Errors that stop a run: bad input (arguments, sources file, snapshot) or an output that
+//! cannot be written. One source failing is never one of these: it is reported and the run
+//! goes on.
+
+use crate::config::ConfigError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Snapshot(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write {path}: {message}")]
+    Write { path: String, message: String },
+}
+
+/// The process exit codes (documented in the README).
+pub mod exit {
+    /// Everything worked.
+    pub const OK: u8 = 0;
+    /// Bad input: arguments, sources file, snapshot directory, unwritable output.
+    pub const USAGE: u8 = 1;
+    /// The output was produced, but at least one source failed (see stderr).
+    pub const SOURCE_FAILED: u8 = 2;
+}

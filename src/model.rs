@@ -238,6 +238,8 @@ pub struct Event {
     /// Where it takes place (for virtual events: usually none).
     pub place: Option<Place>,
     pub organizer: Organizer,
+    /// The sections it is listed in: `Virtual`, a continent, or both for hybrid events.
+    pub regions: Vec<Region>,
     /// Sessions of the same event streamed by other groups.
     pub mirrors: Vec<Mirror>,
     /// Labels of the sources that reported this event.

@@ -7,3 +7,9 @@ pub fn region_for_country(country: &str) -> Option<Region> {
     let _ = country;
     None
 }
+
+/// Last-resort region from an IANA zone name.
+pub fn region_for_zone(tz: chrono_tz::Tz) -> Option<Region> {
+    let _ = tz;
+    None
+}

@@ -1,1 +1,329 @@
-//! The newsletter's "Upcoming Events" Markdown block.
+//! The newsletter's "Upcoming Events" Markdown block, exactly as the seeds print it:
+//!
+//! ```text
+//! Rusty Events between 2023-02-01 - 2023-03-01 🦀
+//!
+//! ### Virtual
+//!
+//! * 2023-02-01 | Virtual (Cardiff, UK) | [Rust and C++ Cardiff](https://www.meetup.com/rust-and-c-plus-plus-in-cardiff)
+//!     * [**New Year Virtual Social + Share**](https://www.meetup.com/rust-and-c-plus-plus-in-cardiff/events/291184911/)
+//! ```
+//!
+//! then one `### Region` block per non-empty region in [`Region::ALL`] order, and the calendar
+//! footer. Entries are sorted by date, then location, then organizer. Titles and names are
+//! escaped only where they would break the link or the bold (editors write `` `nom` `` and
+//! `_New_` on purpose); URLs get the characters that would end a link destination encoded.
+
+use crate::model::{Attendance, Event, Region, Window};
+use std::fmt::Write;
+
+/// The footer every issue ends the section with.
+pub const FOOTER: &str = "If you are running a Rust event please add it to the [calendar] to get
+it mentioned here. Please remember to add a link to the event too.
+Email the [Rust Community Team][community] for access.
+
+[calendar]: https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com
+[community]: mailto:community-team@rust-lang.org
+";
+
+/// Renders the block for `events` (already normalized, deduplicated and filtered to the
+/// window).
+pub fn render(events: &[Event], window: &Window) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Rusty Events between {} - {} 🦀\n",
+        window.from, window.to
+    );
+    for region in Region::ALL {
+        let mut entries: Vec<(&Event, String)> = events
+            .iter()
+            .filter(|e| e.regions.contains(&region))
+            .map(|e| (e, location_field(e)))
+            .collect();
+        if entries.is_empty() {
+            continue;
+        }
+        entries.sort_by(|(a, la), (b, lb)| {
+            (
+                a.start_date,
+                la.to_lowercase(),
+                a.organizer.name.to_lowercase(),
+                &a.title,
+                &a.url,
+            )
+                .cmp(&(
+                    b.start_date,
+                    lb.to_lowercase(),
+                    b.organizer.name.to_lowercase(),
+                    &b.title,
+                    &b.url,
+                ))
+        });
+        let _ = writeln!(out, "### {}\n", region.title());
+        for (event, location) in entries {
+            write_entry(&mut out, event, &location);
+        }
+        out.push('\n');
+    }
+    out.push_str(FOOTER);
+    out
+}
+
+fn write_entry(out: &mut String, e: &Event, location: &str) {
+    let dates = if e.end_date > e.start_date {
+        format!("{} - {}", e.start_date, e.end_date)
+    } else {
+        e.start_date.to_string()
+    };
+    let mut organizers = vec![organizer_link(
+        &e.organizer.name,
+        e.organizer.url.as_deref(),
+    )];
+    for m in &e.mirrors {
+        let link = organizer_link(&m.organizer.name, m.organizer.url.as_deref());
+        if !organizers.contains(&link) {
+            organizers.push(link);
+        }
+    }
+    let _ = writeln!(out, "* {dates} | {location} | {}", organizers.join(" and "));
+    let mut line = format!(
+        "    * [**{}**]({})",
+        escape_text(&e.title),
+        escape_url(&e.url)
+    );
+    for m in &e.mirrors {
+        let _ = write!(
+            line,
+            " | [**{}**]({})",
+            escape_text(&m.label),
+            escape_url(&m.url)
+        );
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+fn organizer_link(name: &str, url: Option<&str>) -> String {
+    match url {
+        Some(u) => format!("[{}]({})", escape_text(name), escape_url(u)),
+        None => escape_text(name),
+    }
+}
+
+/// `Virtual (Dallas, TX, US)`, `Hybrid (Vancouver, BC, CA)`, `Berlin, DE`, or `Virtual`; with
+/// mirrors, every organizer's home: `Virtual (Redmond, WA, US; New York, NY, US)`.
+pub fn location_field(e: &Event) -> String {
+    let mut places: Vec<String> = Vec::new();
+    if let Some(p) = e.shown_place() {
+        places.push(p.to_string());
+    }
+    for m in &e.mirrors {
+        if let Some(home) = m.organizer.home.as_ref().filter(|p| !p.is_empty()) {
+            let s = home.to_string();
+            if !places.contains(&s) {
+                places.push(s);
+            }
+        }
+    }
+    let joined = places.join("; ");
+    match e.attendance {
+        Attendance::Virtual if joined.is_empty() => "Virtual".to_string(),
+        Attendance::Virtual => format!("Virtual ({joined})"),
+        Attendance::Hybrid if joined.is_empty() => "Hybrid".to_string(),
+        Attendance::Hybrid => format!("Hybrid ({joined})"),
+        Attendance::InPerson if joined.is_empty() => "Unknown location".to_string(),
+        Attendance::InPerson => joined,
+    }
+}
+
+/// Escapes what would break a link text or the bold around it: brackets, asterisks,
+/// backslashes, underscores at word edges that do not pair up, an unpaired backtick, and `<`
+/// that would open an HTML tag. Everything else is left as the organizer wrote it.
+pub fn escape_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let backticks = chars.iter().filter(|&&c| c == '`').count();
+    let underscores_pair = chars.iter().filter(|&&c| c == '_').count() % 2 == 0;
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let escape = match c {
+            '[' | ']' | '*' | '\\' => true,
+            '`' => backticks % 2 == 1,
+            '_' => {
+                let inside_word = prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric);
+                !inside_word && !underscores_pair
+            }
+            '<' => {
+                next.is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!' || n == '?')
+            }
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Encodes the characters that would end or confuse a Markdown link destination.
+pub fn escape_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.trim().chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '[' => out.push_str("%5B"),
+            ']' => out.push_str("%5D"),
+            '\n' | '\r' | '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Mirror, Organizer, Place};
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn event(
+        date: &str,
+        title: &str,
+        org: &str,
+        home: Option<Place>,
+        attendance: Attendance,
+    ) -> Event {
+        Event {
+            title: title.into(),
+            url: format!("https://www.meetup.com/x/events/{}/", title.len()),
+            start_date: d(date),
+            end_date: d(date),
+            start: None,
+            attendance,
+            place: None,
+            organizer: Organizer {
+                name: org.into(),
+                url: Some("https://www.meetup.com/x/".into()),
+                home,
+            },
+            regions: vec![Region::Virtual],
+            mirrors: vec![],
+            sources: vec![],
+            uid: None,
+        }
+    }
+
+    #[test]
+    fn renders_the_seed_shape() {
+        let w = Window {
+            from: d("2023-02-01"),
+            to: d("2023-03-01"),
+        };
+        let cardiff = Place::new(Some("Cardiff"), None, Some("GB"));
+        let e = event(
+            "2023-02-01",
+            "New Year Virtual Social + Share",
+            "Rust and C++ Cardiff",
+            Some(cardiff),
+            Attendance::Virtual,
+        );
+        let out = render(&[e], &w);
+        let expected = "Rusty Events between 2023-02-01 - 2023-03-01 🦀\n\n### Virtual\n\n* 2023-02-01 | Virtual (Cardiff, UK) | [Rust and C++ Cardiff](https://www.meetup.com/x/)\n    * [**New Year Virtual Social + Share**](https://www.meetup.com/x/events/31/)\n\n";
+        assert_eq!(&out[..expected.len()], expected);
+        assert!(out.ends_with(FOOTER));
+    }
+
+    #[test]
+    fn mirrors_join_homes_and_links() {
+        let mut e = event(
+            "2023-02-01",
+            "Primeros pasos",
+            "Microsoft Reactor Redmond",
+            Some(Place::new(Some("Redmond"), Some("WA"), Some("US"))),
+            Attendance::Virtual,
+        );
+        e.mirrors.push(Mirror {
+            organizer: Organizer {
+                name: "Microsoft Reactor New York".into(),
+                url: Some("https://www.meetup.com/microsoft-reactor-new-york/".into()),
+                home: Some(Place::new(Some("New York"), Some("NY"), Some("US"))),
+            },
+            url: "https://www.meetup.com/microsoft-reactor-new-york/events/290224570/".into(),
+            label: "New York Mirror".into(),
+        });
+        let mut out = String::new();
+        write_entry(&mut out, &e, &location_field(&e));
+        assert_eq!(
+            out,
+            "* 2023-02-01 | Virtual (Redmond, WA, US; New York, NY, US) | [Microsoft Reactor Redmond](https://www.meetup.com/x/) and [Microsoft Reactor New York](https://www.meetup.com/microsoft-reactor-new-york/)\n    * [**Primeros pasos**](https://www.meetup.com/x/events/14/) | [**New York Mirror**](https://www.meetup.com/microsoft-reactor-new-york/events/290224570/)\n"
+        );
+    }
+
+    #[test]
+    fn escaping_keeps_intended_markup_and_breaks_nothing() {
+        assert_eq!(
+            escape_text("cargo expand --bin writing_proc_macros"),
+            "cargo expand --bin writing_proc_macros"
+        );
+        assert_eq!(escape_text("An intro to `nom`"), "An intro to `nom`");
+        assert_eq!(
+            escape_text("_New_ Atlanta Rust Meetup"),
+            "_New_ Atlanta Rust Meetup"
+        );
+        assert_eq!(escape_text("Rust <3 Nix"), "Rust <3 Nix");
+        assert_eq!(
+            escape_text("[WIP] **hot** take"),
+            "\\[WIP\\] \\*\\*hot\\*\\* take"
+        );
+        assert_eq!(escape_text("a `b"), "a \\`b");
+        assert_eq!(escape_text("<script>"), "\\<script>");
+        assert_eq!(escape_text("_lead"), "\\_lead");
+        assert_eq!(
+            escape_url("https://x.org/a (b)"),
+            "https://x.org/a%20%28b%29"
+        );
+    }
+
+    #[test]
+    fn multi_day_and_sorting() {
+        let w = Window {
+            from: d("2026-09-01"),
+            to: d("2026-09-30"),
+        };
+        let mut conf = event(
+            "2026-09-08",
+            "RustConf 2026",
+            "RustConf 2026",
+            None,
+            Attendance::Virtual,
+        );
+        conf.end_date = d("2026-09-11");
+        let b = event(
+            "2026-09-08",
+            "B",
+            "Berlin",
+            Some(Place::new(Some("Berlin"), None, Some("DE"))),
+            Attendance::Virtual,
+        );
+        let a = event("2026-09-02", "A", "Zed", None, Attendance::Virtual);
+        let out = render(&[conf, b, a], &w);
+        let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("* ")).collect();
+        assert_eq!(
+            lines[0],
+            "* 2026-09-02 | Virtual | [Zed](https://www.meetup.com/x/)"
+        );
+        assert!(lines[1].starts_with("* 2026-09-08 - 2026-09-11 | Virtual | [RustConf 2026]"));
+        assert!(lines[2].starts_with("* 2026-09-08 | Virtual (Berlin, DE)"));
+    }
+}
