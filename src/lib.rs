@@ -16,3 +16,4 @@ pub mod normalize;
 pub mod pipeline;
 pub mod render;
 pub mod sources;
+pub mod verify;

@@ -1,0 +1,200 @@
+//! Verification: a calendar entry that links to a meetup or luma event page is checked
+//! against that page, the editors' manual rule made automatic: "if the date on the meetup page
+//! differs from the calendar, the page wins; cancelled events are removed".
+//!
+//! [`page_to_verify`] says which page (if any) an entry links to; [`apply`] is the pure merge
+//! of the page's facts into the entry, returning the corrections for the review report.
+//! Fetching the pages is the pipeline's job.
+
+use crate::model::{RawEvent, Status, When};
+use crate::normalize::match_key;
+use serde::Serialize;
+
+/// Which kind of page an event link is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `https://www.meetup.com/<urlname>/events/<id>/`
+    MeetupEvent,
+    /// `https://luma.com/<slug>` or `https://lu.ma/<slug>`
+    LumaEvent,
+}
+
+/// One fact the page changed, for the review report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    /// The calendar entry (title and link).
+    pub event: String,
+    pub field: &'static str,
+    pub calendar: String,
+    pub page: String,
+}
+
+/// The event page an entry should be verified against: its first meetup or luma event link.
+pub fn page_to_verify(raw: &RawEvent) -> Option<(String, PageKind)> {
+    raw.url
+        .iter()
+        .chain(raw.links.iter())
+        .find_map(|u| page_kind(u).map(|k| (u.clone(), k)))
+}
+
+/// Whether a URL is an event page we can verify against.
+pub fn page_kind(url: &str) -> Option<PageKind> {
+    let key = match_key(url);
+    let parts: Vec<&str> = key.split('/').collect();
+    match parts.as_slice() {
+        ["meetup.com", _group, "events", id, ..] if is_event_id(id) => Some(PageKind::MeetupEvent),
+        ["luma.com", slug] if is_luma_event_slug(slug) => Some(PageKind::LumaEvent),
+        _ => None,
+    }
+}
+
+/// Meetup event ids are numeric, or (older recurring events) lower-case letters such as
+/// `qwtdjsyfcdbcb`.
+fn is_event_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 20 && id.chars().all(|c| c.is_ascii_alphanumeric())
+        && id != "past"
+        && id != "ical"
+        && id != "calendar"
+}
+
+/// luma event slugs are short random strings (`1bm27cah`); calendars have readable names
+/// (`rust-girona`) or live under `/calendar/`, `/user/`. An 8-character lowercase
+/// alphanumeric slug is taken for an event page; the pipeline still checks that the page it
+/// gets back describes one event.
+fn is_luma_event_slug(slug: &str) -> bool {
+    slug.len() == 8 && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+fn when_text(w: &When) -> String {
+    match w {
+        When::Date(d) => d.to_string(),
+        When::Utc(u) => u.format("%Y-%m-%d %H:%M UTC").to_string(),
+        When::Zoned(n, tz) => format!("{} {}", n.format("%Y-%m-%d %H:%M"), tz.name()),
+        When::Offset(o) => o.format("%Y-%m-%d %H:%M %:z").to_string(),
+        When::Floating(n) => n.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// The instant of a `When`, where it has one, to compare calendar and page.
+fn instant(w: &When) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    match w {
+        When::Utc(u) => Some(*u),
+        When::Zoned(n, tz) => tz.from_local_datetime(n).earliest().map(|d| d.to_utc()),
+        When::Offset(o) => Some(o.to_utc()),
+        When::Date(_) | When::Floating(_) => None,
+    }
+}
+
+/// Merges the page's facts into the calendar entry: date and time, place, attendance, status,
+/// title, link and organizer come from the page when it has them. Returns the corrected entry
+/// and what changed.
+pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>) {
+    let mut out = calendar.clone();
+    let mut corrections = Vec::new();
+    let who = format!(
+        "{:?} ({})",
+        calendar.title,
+        calendar.url.as_deref().or(calendar.links.first().map(String::as_str)).unwrap_or("")
+    );
+    let mut note = |field: &'static str, before: String, after: String| {
+        corrections.push(Correction { event: who.clone(), field, calendar: before, page: after });
+    };
+
+    let same_time = match (instant(&calendar.start), instant(&page.start)) {
+        (Some(a), Some(b)) => a == b,
+        _ => calendar.start == page.start,
+    };
+    if !same_time {
+        note("start", when_text(&calendar.start), when_text(&page.start));
+    }
+    out.start = page.start.clone();
+    if page.end.is_some() {
+        out.end = page.end.clone();
+    }
+    if page.status != calendar.status && page.status != Status::Confirmed {
+        note("status", format!("{:?}", calendar.status), format!("{:?}", page.status));
+    }
+    out.status = page.status;
+    if let Some(a) = page.attendance {
+        if calendar.attendance.is_some_and(|c| c != a) {
+            note("attendance", format!("{:?}", calendar.attendance), format!("{a:?}"));
+        }
+        out.attendance = Some(a);
+    }
+    if let Some(p) = page.place.clone().filter(|p| !p.is_empty()) {
+        out.place = Some(p);
+    }
+    if page.location.is_some() {
+        out.location = page.location.clone();
+    }
+    if !page.title.trim().is_empty() {
+        out.title = page.title.clone();
+    }
+    if let Some(u) = &page.url {
+        out.url = Some(u.clone());
+    }
+    if page.organizer.is_some() {
+        out.organizer = page.organizer.clone();
+    }
+    if page.uid.is_some() {
+        out.uid = page.uid.clone();
+    }
+    (out, corrections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn recognises_event_pages() {
+        assert_eq!(
+            page_kind("https://www.meetup.com/de-DE/rust-zurich/events/290915075/"),
+            Some(PageKind::MeetupEvent)
+        );
+        assert_eq!(
+            page_kind("https://www.meetup.com/indyrs/events/qwtdjsyfcdbcb/"),
+            Some(PageKind::MeetupEvent)
+        );
+        assert_eq!(page_kind("https://www.meetup.com/indyrs/events/"), None);
+        assert_eq!(page_kind("https://luma.com/1bm27cah"), Some(PageKind::LumaEvent));
+        assert_eq!(page_kind("https://lu.ma/arkkrcj5?lm_source=x"), Some(PageKind::LumaEvent));
+        assert_eq!(page_kind("https://luma.com/rust-girona"), None);
+        assert_eq!(page_kind("https://luma.com/calendar/cal-bif2oHITU1aVvsr"), None);
+    }
+
+    #[test]
+    fn page_date_wins_and_is_reported() {
+        let cal_start = Utc.with_ymd_and_hms(2023, 2, 15, 1, 0, 0).unwrap();
+        let mut cal = RawEvent::new("cal", "Meetup", When::Utc(cal_start));
+        cal.links = vec!["https://www.meetup.com/dallasrust/events/1/".into()];
+        let page_start = DateTime::parse_from_rfc3339("2023-02-21T19:00:00-06:00").unwrap();
+        let page = RawEvent::new("page", "Meetup", When::Offset(page_start));
+        let (out, corr) = apply(&cal, &page);
+        assert_eq!(out.start, When::Offset(page_start));
+        assert_eq!(corr.len(), 1);
+        assert_eq!(corr[0].field, "start");
+        // Same instant written differently is not a correction.
+        let page2 = RawEvent::new(
+            "page",
+            "Meetup",
+            When::Offset(DateTime::parse_from_rfc3339("2023-02-14T19:00:00-06:00").unwrap()),
+        );
+        let (_, corr) = apply(&cal, &page2);
+        assert!(corr.is_empty(), "{corr:?}");
+        let _ = NaiveDate::MIN;
+    }
+
+    #[test]
+    fn cancelled_on_the_page_is_reported() {
+        let d = NaiveDate::from_ymd_opt(2023, 2, 1).unwrap();
+        let cal = RawEvent::new("cal", "x", When::Date(d));
+        let mut page = RawEvent::new("page", "x", When::Date(d));
+        page.status = Status::Cancelled;
+        let (out, corr) = apply(&cal, &page);
+        assert_eq!(out.status, Status::Cancelled);
+        assert_eq!(corr[0].field, "status");
+    }
+}
