@@ -244,6 +244,9 @@ pub struct Event {
     pub mirrors: Vec<Mirror>,
     /// Labels of the sources that reported this event.
     pub sources: Vec<String>,
+    /// Its date, time, place and status come from the event's own page (a meetup group or
+    /// event page, a JSON-LD page), not only from a calendar entry: page facts win in merges.
+    pub from_page: bool,
     /// The source's identifier, for reports.
     pub uid: Option<String>,
 }

@@ -422,6 +422,7 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
             regions,
             mirrors: Vec::new(),
             sources: vec![raw.source.clone()],
+            from_page: false,
             uid: raw.uid.clone(),
         },
         notes,

@@ -220,6 +220,7 @@ mod tests {
             regions: vec![Region::Virtual],
             mirrors: vec![],
             sources: vec![],
+            from_page: false,
             uid: None,
         }
     }
