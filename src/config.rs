@@ -168,7 +168,10 @@ impl Config {
                     "write keywords = [\"rust\"], with no empty entries",
                 ));
             }
-            let name = s.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+            let name = s
+                .name
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty());
             config.sources.push(Source {
                 kind: *s.kind.get_ref(),
                 url,
@@ -238,7 +241,8 @@ mod tests {
 
     #[test]
     fn unknown_key_names_file_line_and_hint() {
-        let text = "[[source]]\nkind = \"ical\"\nurl = \"https://example.org/a.ics\"\ncolour = \"red\"\n";
+        let text =
+            "[[source]]\nkind = \"ical\"\nurl = \"https://example.org/a.ics\"\ncolour = \"red\"\n";
         let e = Config::parse(text, "s.toml").unwrap_err();
         assert_eq!(e.file, "s.toml");
         assert_eq!(e.line, 4, "{e}");

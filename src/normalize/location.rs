@@ -132,16 +132,32 @@ pub fn parse_newsletter_location(field: &str) -> NewsletterLocation {
     };
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let is_marker = |t: &&str| {
-        let t = t
-            .trim_matches(|c: char| c == ':' || c == '-' || c == '–')
-            .to_lowercase();
+        let bare = t.trim_matches(|c: char| c == ':' || c == '-' || c == '–');
+        // `IN` (India) and other upper-case codes are never markers.
+        if bare.len() == 2 && bare.chars().all(|c| c.is_ascii_uppercase()) {
+            return false;
+        }
         matches!(
-            t.as_str(),
-            "" | "hybrid" | "virtual" | "online" | "in-person" | "in" | "person" | "and" | "+" | "&"
+            bare.to_lowercase().as_str(),
+            "" | "hybrid"
+                | "virtual"
+                | "online"
+                | "in-person"
+                | "in"
+                | "person"
+                | "and"
+                | "+"
+                | "&"
         )
     };
-    let start = tokens.iter().position(|t| !is_marker(t)).unwrap_or(tokens.len());
-    let end = tokens.iter().rposition(|t| !is_marker(t)).map_or(start, |e| e + 1);
+    let start = tokens
+        .iter()
+        .position(|t| !is_marker(t))
+        .unwrap_or(tokens.len());
+    let end = tokens
+        .iter()
+        .rposition(|t| !is_marker(t))
+        .map_or(start, |e| e + 1);
     let core = tokens[start..end.max(start)].join(" ");
     let mut places = Vec::new();
     let mut unparsed = Vec::new();
@@ -186,7 +202,10 @@ pub fn country_code(name: &str) -> Option<&'static str> {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect();
-    let key = key.strip_prefix("the").filter(|k| k.len() > 3).unwrap_or(&key);
+    let key = key
+        .strip_prefix("the")
+        .filter(|k| k.len() > 3)
+        .unwrap_or(&key);
     if key.is_empty() || key.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -464,6 +483,7 @@ fn is_video_host(host: &str) -> bool {
         "youtu.be",
         "twitch.tv",
         "webex.com",
+        "gotowebinar.com",
         "whereby.com",
         "gather.town",
         "crowdcast.io",
@@ -491,6 +511,7 @@ fn strip_online_words(seg: &str) -> (String, bool) {
         "streaming",
         "stream",
         "webinar",
+        "webex",
         "teams",
         "jitsi",
         "twitch",
@@ -500,8 +521,24 @@ fn strip_online_words(seg: &str) -> (String, bool) {
         "meet",
     ];
     const CONNECTORS: &[&str] = &[
-        "", "and", "or", "&", "in", "person", "in-person", "via", "on", "google", "microsoft",
-        "live", "event", "only", "und", "-", "–", "/",
+        "",
+        "and",
+        "or",
+        "&",
+        "in",
+        "person",
+        "in-person",
+        "via",
+        "on",
+        "google",
+        "microsoft",
+        "live",
+        "event",
+        "only",
+        "und",
+        "-",
+        "–",
+        "/",
     ];
     let norm = |w: &str| {
         w.trim_matches(|c: char| matches!(c, ':' | '-' | '–' | '/' | '.' | '!' | '"'))
@@ -531,16 +568,33 @@ fn strip_online_words(seg: &str) -> (String, bool) {
 fn is_placeholder(seg: &str) -> bool {
     matches!(
         seg.to_lowercase().as_str(),
-        "tbd" | "tba" | "to be announced" | "to be determined" | "various" | "global"
-            | "worldwide" | "everywhere" | "europe" | "asia" | "africa" | "north america"
-            | "south america" | "oceania" | "emea" | "apac" | "internet" | "web"
+        "tbd"
+            | "tba"
+            | "to be announced"
+            | "to be determined"
+            | "various"
+            | "global"
+            | "worldwide"
+            | "everywhere"
+            | "europe"
+            | "asia"
+            | "africa"
+            | "north america"
+            | "south america"
+            | "oceania"
+            | "emea"
+            | "apac"
+            | "internet"
+            | "web"
     )
 }
 
 /// A postcode-like token: a number of 4+ digits (or ZIP+4, `150-0002`, `01310-100`,
 /// `〒150-0002`), a UK or Canadian postcode half (`EC2A`, `4NE`, `V6B`, `1A1`).
 fn is_postcode_token(tok: &str) -> bool {
-    let t = tok.trim_start_matches('〒').trim_matches(|c: char| c == ',' || c == '.');
+    let t = tok
+        .trim_start_matches('〒')
+        .trim_matches(|c: char| c == ',' || c == '.');
     if t.is_empty() {
         return false;
     }
@@ -550,15 +604,55 @@ fn is_postcode_token(tok: &str) -> bool {
         return digits >= 4;
     }
     // Alphanumeric postcode halves: letters and digits mixed, short, upper case.
-    let alnum = t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let alnum = t
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     alnum && digits > 0 && t.len() <= 4 && t.chars().any(|c| c.is_ascii_uppercase())
 }
 
 const STREET_WORDS: &[&str] = &[
-    "str", "str.", "straße", "strasse", "street", "st", "st.", "avenue", "ave", "ave.", "road",
-    "rd", "rd.", "blvd", "boulevard", "way", "lane", "ln", "drive", "dr", "platz", "gasse",
-    "weg", "allee", "rue", "via", "calle", "avenida", "rua", "level", "floor", "suite", "unit",
-    "building", "floor", "pkwy", "parkway", "plaza", "square", "sq", "chome", "丁目",
+    "str",
+    "str.",
+    "straße",
+    "strasse",
+    "street",
+    "st",
+    "st.",
+    "avenue",
+    "ave",
+    "ave.",
+    "road",
+    "rd",
+    "rd.",
+    "blvd",
+    "boulevard",
+    "way",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "platz",
+    "gasse",
+    "weg",
+    "allee",
+    "rue",
+    "via",
+    "calle",
+    "avenida",
+    "rua",
+    "level",
+    "floor",
+    "suite",
+    "unit",
+    "building",
+    "floor",
+    "pkwy",
+    "parkway",
+    "plaza",
+    "square",
+    "sq",
+    "chome",
+    "丁目",
 ];
 
 /// A segment that is a street address or a room, not a city.
@@ -826,20 +920,38 @@ mod tests {
 
     #[test]
     fn short_forms_and_inference() {
-        assert_eq!(loc("Berlin, Deutschland"), (s("Berlin"), None, s("DE"), false));
+        assert_eq!(
+            loc("Berlin, Deutschland"),
+            (s("Berlin"), None, s("DE"), false)
+        );
         assert_eq!(loc("Dallas, TX"), (s("Dallas"), s("TX"), s("US"), false));
-        assert_eq!(loc("Vancouver, BC"), (s("Vancouver"), s("BC"), s("CA"), false));
+        assert_eq!(
+            loc("Vancouver, BC"),
+            (s("Vancouver"), s("BC"), s("CA"), false)
+        );
         assert_eq!(
             loc("Canberra, Australian Capital Territory"),
             (s("Canberra"), s("ACT"), s("AU"), false)
         );
-        assert_eq!(loc("Seattle, Washington"), (s("Seattle"), s("WA"), s("US"), false));
-        assert_eq!(loc("Edinburgh, Scotland"), (s("Edinburgh"), None, s("GB"), false));
+        assert_eq!(
+            loc("Seattle, Washington"),
+            (s("Seattle"), s("WA"), s("US"), false)
+        );
+        assert_eq!(
+            loc("Edinburgh, Scotland"),
+            (s("Edinburgh"), None, s("GB"), false)
+        );
         assert_eq!(loc("Cardiff, Wales"), (s("Cardiff"), None, s("GB"), false));
         assert_eq!(loc("Kraków, Polska"), (s("Kraków"), None, s("PL"), false));
-        assert_eq!(loc("İstanbul, Türkiye"), (s("İstanbul"), None, s("TR"), false));
+        assert_eq!(
+            loc("İstanbul, Türkiye"),
+            (s("İstanbul"), None, s("TR"), false)
+        );
         assert_eq!(loc("Brno, Česko"), (s("Brno"), None, s("CZ"), false));
-        assert_eq!(loc("Dallas, TX, US"), (s("Dallas"), s("TX"), s("US"), false));
+        assert_eq!(
+            loc("Dallas, TX, US"),
+            (s("Dallas"), s("TX"), s("US"), false)
+        );
     }
 
     #[test]
@@ -850,9 +962,18 @@ mod tests {
         assert_eq!(loc("Discord"), (None, None, None, true));
         assert_eq!(loc("Remote"), (None, None, None, true));
         assert_eq!(loc(""), (None, None, None, false));
-        assert_eq!(loc("https://meet.google.com/abc-defg-hij"), (None, None, None, true));
-        assert_eq!(loc("https://us02web.zoom.us/j/123456789"), (None, None, None, true));
-        assert_eq!(loc("https://www.youtube.com/@rustberlin"), (None, None, None, true));
+        assert_eq!(
+            loc("https://meet.google.com/abc-defg-hij"),
+            (None, None, None, true)
+        );
+        assert_eq!(
+            loc("https://us02web.zoom.us/j/123456789"),
+            (None, None, None, true)
+        );
+        assert_eq!(
+            loc("https://www.youtube.com/@rustberlin"),
+            (None, None, None, true)
+        );
         assert_eq!(
             loc("https://www.meetup.com/rust-berlin/events/298457951/"),
             (None, None, None, false)
@@ -881,11 +1002,17 @@ mod tests {
         assert_eq!(p("Cardiff, UK").as_deref(), Some("Cardiff, UK"));
         assert_eq!(p("London, GB").as_deref(), Some("London, UK"));
         assert_eq!(p("New York, NY US").as_deref(), Some("New York, NY, US"));
-        assert_eq!(p("Minneapolis,  MN,   US").as_deref(), Some("Minneapolis, MN, US"));
+        assert_eq!(
+            p("Minneapolis,  MN,   US").as_deref(),
+            Some("Minneapolis, MN, US")
+        );
         assert_eq!(p("Miami, FL").as_deref(), Some("Miami, FL, US"));
         assert_eq!(p("Tel Aviv-Yafo, IL").as_deref(), Some("Tel Aviv-Yafo, IL"));
         assert_eq!(p("Tel Aviv, Israel").as_deref(), Some("Tel Aviv, IL"));
-        assert_eq!(p("Brisbane City, QL, AU").as_deref(), Some("Brisbane City, QLD, AU"));
+        assert_eq!(
+            p("Brisbane City, QL, AU").as_deref(),
+            Some("Brisbane City, QLD, AU")
+        );
         assert_eq!(p("Melbourne, AUS").as_deref(), Some("Melbourne, AU"));
         assert_eq!(p("Switzerland, CH").as_deref(), Some("CH"));
         assert_eq!(p("Israel").as_deref(), Some("IL"));

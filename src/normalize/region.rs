@@ -22,29 +22,35 @@ use chrono_tz::Tz;
 pub fn region_for_country(country: &str) -> Option<Region> {
     let code = country.trim().to_ascii_uppercase();
     let region = match code.as_str() {
-        "AD" | "AL" | "AM" | "AT" | "AX" | "AZ" | "BA" | "BE" | "BG" | "BV" | "BY" | "CH" | "CY"
-        | "CZ" | "DE" | "DK" | "EE" | "ES" | "FI" | "FO" | "FR" | "GB" | "UK" | "GE" | "GG"
-        | "GI" | "GR" | "HR" | "HU" | "IE" | "IM" | "IS" | "IT" | "JE" | "LI" | "LT" | "LU"
-        | "LV" | "MC" | "MD" | "ME" | "MK" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO" | "RS"
-        | "RU" | "SE" | "SI" | "SJ" | "SK" | "SM" | "TR" | "UA" | "VA" | "XK" => Region::Europe,
-        "AE" | "AF" | "BD" | "BH" | "BN" | "BT" | "CN" | "HK" | "ID" | "IL" | "IN" | "IO" | "IQ"
-        | "IR" | "JO" | "JP" | "KG" | "KH" | "KP" | "KR" | "KW" | "KZ" | "LA" | "LB" | "LK"
-        | "MM" | "MN" | "MO" | "MV" | "MY" | "NP" | "OM" | "PH" | "PK" | "PS" | "QA" | "SA"
-        | "SG" | "SY" | "TH" | "TJ" | "TL" | "TM" | "TW" | "UZ" | "VN" | "YE" => Region::Asia,
-        "AG" | "AI" | "AW" | "BL" | "BM" | "BQ" | "BS" | "BZ" | "BB" | "CA" | "CR" | "CU" | "CW"
-        | "DM" | "DO" | "GD" | "GL" | "GP" | "GT" | "HN" | "HT" | "JM" | "KN" | "KY" | "LC"
-        | "MF" | "MQ" | "MS" | "MX" | "NI" | "PA" | "PM" | "PR" | "SV" | "SX" | "TC" | "TT"
-        | "US" | "VC" | "VG" | "VI" => Region::NorthAmerica,
-        "AO" | "BF" | "BI" | "BJ" | "BW" | "CD" | "CF" | "CG" | "CI" | "CM" | "CV" | "DJ" | "DZ"
-        | "EG" | "EH" | "ER" | "ET" | "GA" | "GH" | "GM" | "GN" | "GQ" | "GW" | "KE" | "KM"
-        | "LR" | "LS" | "LY" | "MA" | "MG" | "ML" | "MR" | "MU" | "MW" | "MZ" | "NA" | "NE"
-        | "NG" | "RE" | "RW" | "SC" | "SD" | "SH" | "SL" | "SN" | "SO" | "SS" | "ST" | "SZ"
-        | "TD" | "TF" | "TG" | "TN" | "TZ" | "UG" | "YT" | "ZA" | "ZM" | "ZW" => Region::Africa,
-        "AR" | "BO" | "BR" | "CL" | "CO" | "EC" | "FK" | "GF" | "GS" | "GY" | "PE" | "PY" | "SR"
-        | "UY" | "VE" => Region::SouthAmerica,
-        "AS" | "AU" | "CC" | "CK" | "CX" | "FJ" | "FM" | "GU" | "HM" | "KI" | "MH" | "MP" | "NC"
-        | "NF" | "NR" | "NU" | "NZ" | "PF" | "PG" | "PN" | "PW" | "SB" | "TK" | "TO" | "TV"
-        | "UM" | "VU" | "WF" | "WS" => Region::Oceania,
+        "AD" | "AL" | "AM" | "AT" | "AX" | "AZ" | "BA" | "BE" | "BG" | "BV" | "BY" | "CH"
+        | "CY" | "CZ" | "DE" | "DK" | "EE" | "ES" | "FI" | "FO" | "FR" | "GB" | "UK" | "GE"
+        | "GG" | "GI" | "GR" | "HR" | "HU" | "IE" | "IM" | "IS" | "IT" | "JE" | "LI" | "LT"
+        | "LU" | "LV" | "MC" | "MD" | "ME" | "MK" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO"
+        | "RS" | "RU" | "SE" | "SI" | "SJ" | "SK" | "SM" | "TR" | "UA" | "VA" | "XK" => {
+            Region::Europe
+        }
+        "AE" | "AF" | "BD" | "BH" | "BN" | "BT" | "CN" | "HK" | "ID" | "IL" | "IN" | "IO"
+        | "IQ" | "IR" | "JO" | "JP" | "KG" | "KH" | "KP" | "KR" | "KW" | "KZ" | "LA" | "LB"
+        | "LK" | "MM" | "MN" | "MO" | "MV" | "MY" | "NP" | "OM" | "PH" | "PK" | "PS" | "QA"
+        | "SA" | "SG" | "SY" | "TH" | "TJ" | "TL" | "TM" | "TW" | "UZ" | "VN" | "YE" => {
+            Region::Asia
+        }
+        "AG" | "AI" | "AW" | "BL" | "BM" | "BQ" | "BS" | "BZ" | "BB" | "CA" | "CR" | "CU"
+        | "CW" | "DM" | "DO" | "GD" | "GL" | "GP" | "GT" | "HN" | "HT" | "JM" | "KN" | "KY"
+        | "LC" | "MF" | "MQ" | "MS" | "MX" | "NI" | "PA" | "PM" | "PR" | "SV" | "SX" | "TC"
+        | "TT" | "US" | "VC" | "VG" | "VI" => Region::NorthAmerica,
+        "AO" | "BF" | "BI" | "BJ" | "BW" | "CD" | "CF" | "CG" | "CI" | "CM" | "CV" | "DJ"
+        | "DZ" | "EG" | "EH" | "ER" | "ET" | "GA" | "GH" | "GM" | "GN" | "GQ" | "GW" | "KE"
+        | "KM" | "LR" | "LS" | "LY" | "MA" | "MG" | "ML" | "MR" | "MU" | "MW" | "MZ" | "NA"
+        | "NE" | "NG" | "RE" | "RW" | "SC" | "SD" | "SH" | "SL" | "SN" | "SO" | "SS" | "ST"
+        | "SZ" | "TD" | "TF" | "TG" | "TN" | "TZ" | "UG" | "YT" | "ZA" | "ZM" | "ZW" => {
+            Region::Africa
+        }
+        "AR" | "BO" | "BR" | "CL" | "CO" | "EC" | "FK" | "GF" | "GS" | "GY" | "PE" | "PY"
+        | "SR" | "UY" | "VE" => Region::SouthAmerica,
+        "AS" | "AU" | "CC" | "CK" | "CX" | "FJ" | "FM" | "GU" | "HM" | "KI" | "MH" | "MP"
+        | "NC" | "NF" | "NR" | "NU" | "NZ" | "PF" | "PG" | "PN" | "PW" | "SB" | "TK" | "TO"
+        | "TV" | "UM" | "VU" | "WF" | "WS" => Region::Oceania,
         _ => return None,
     };
     Some(region)
@@ -61,9 +67,7 @@ pub fn region_for_zone(tz: Tz) -> Option<Region> {
         "Africa" => Region::Africa,
         "Asia" => match rest {
             // Asian zone names for places the editors list under Europe.
-            "Nicosia" | "Famagusta" | "Tbilisi" | "Yerevan" | "Baku" | "Istanbul" => {
-                Region::Europe
-            }
+            "Nicosia" | "Famagusta" | "Tbilisi" | "Yerevan" | "Baku" | "Istanbul" => Region::Europe,
             _ => Region::Asia,
         },
         "Australia" | "Pacific" => Region::Oceania,
@@ -171,16 +175,28 @@ mod tests {
     #[test]
     fn zones_fall_back_by_area() {
         use chrono_tz::Tz;
-        assert_eq!(region_for_zone(Tz::America__Chicago), Some(Region::NorthAmerica));
-        assert_eq!(region_for_zone(Tz::America__Sao_Paulo), Some(Region::SouthAmerica));
+        assert_eq!(
+            region_for_zone(Tz::America__Chicago),
+            Some(Region::NorthAmerica)
+        );
+        assert_eq!(
+            region_for_zone(Tz::America__Sao_Paulo),
+            Some(Region::SouthAmerica)
+        );
         assert_eq!(
             region_for_zone(Tz::America__Argentina__Buenos_Aires),
             Some(Region::SouthAmerica)
         );
         assert_eq!(region_for_zone(Tz::Asia__Nicosia), Some(Region::Europe));
         assert_eq!(region_for_zone(Tz::Asia__Tokyo), Some(Region::Asia));
-        assert_eq!(region_for_zone(Tz::Australia__Sydney), Some(Region::Oceania));
-        assert_eq!(region_for_zone(Tz::Atlantic__Reykjavik), Some(Region::Europe));
+        assert_eq!(
+            region_for_zone(Tz::Australia__Sydney),
+            Some(Region::Oceania)
+        );
+        assert_eq!(
+            region_for_zone(Tz::Atlantic__Reykjavik),
+            Some(Region::Europe)
+        );
         assert_eq!(region_for_zone(Tz::UTC), None);
     }
 }

@@ -31,7 +31,11 @@ pub fn zone_for_place(place: &Place) -> Option<Tz> {
         .as_deref()
         .map(|s| s.trim().to_ascii_uppercase())
         .filter(|s| !s.is_empty());
-    let city = place.city.as_deref().map(city_key).filter(|c| !c.is_empty());
+    let city = place
+        .city
+        .as_deref()
+        .map(city_key)
+        .filter(|c| !c.is_empty());
     let country = country.as_deref();
 
     if let Some(city) = &city {
@@ -39,7 +43,14 @@ pub fn zone_for_place(place: &Place) -> Option<Tz> {
             c == city
                 && country.is_none_or(|x| x == *cc)
                 && if st.is_empty() {
-                    state.is_none()
+                    // Only when the state does not tell (missing, or not a state: `SF`).
+                    state.as_deref().is_none_or(|s| {
+                        !US_STATE_ZONES
+                            .iter()
+                            .chain(CA_PROVINCE_ZONES)
+                            .chain(AU_STATE_ZONES)
+                            .any(|(c, _)| *c == s)
+                    })
                 } else {
                     state.as_deref().is_none_or(|s| s == *st)
                 }
@@ -87,7 +98,9 @@ fn zone(name: &str) -> Option<Tz> {
 /// Lower-case city name without accents' common ASCII variants mattering (`St.` → `saint`).
 fn city_key(city: &str) -> String {
     let lower = city.trim().to_lowercase();
-    let lower = lower.strip_prefix("st. ").map_or(lower.clone(), |r| format!("saint {r}"));
+    let lower = lower
+        .strip_prefix("st. ")
+        .map_or(lower.clone(), |r| format!("saint {r}"));
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -573,19 +586,52 @@ mod tests {
     #[test]
     fn by_state_city_and_country() {
         let z = |c, s, cc| zone_for_place(&p(c, s, cc));
-        assert_eq!(z(Some("El Paso"), Some("TX"), Some("US")), Some(Tz::America__Denver));
-        assert_eq!(z(Some("Austin"), Some("TX"), Some("US")), Some(Tz::America__Chicago));
-        assert_eq!(z(None, Some("BC"), Some("CA")), Some(Tz::America__Vancouver));
-        assert_eq!(z(None, Some("ACT"), Some("AU")), Some(Tz::Australia__Sydney));
-        assert_eq!(z(Some("Perth"), Some("WA"), Some("AU")), Some(Tz::Australia__Perth));
-        assert_eq!(z(Some("Seattle"), Some("WA"), Some("US")), Some(Tz::America__Los_Angeles));
-        assert_eq!(z(Some("Miami"), Some("FL"), None), Some(Tz::America__New_York));
-        assert_eq!(z(Some("Berlin"), None, Some("DE")), Some(Tz::Europe__Berlin));
-        assert_eq!(z(Some("Cardiff"), None, Some("GB")), Some(Tz::Europe__London));
+        assert_eq!(
+            z(Some("El Paso"), Some("TX"), Some("US")),
+            Some(Tz::America__Denver)
+        );
+        assert_eq!(
+            z(Some("Austin"), Some("TX"), Some("US")),
+            Some(Tz::America__Chicago)
+        );
+        assert_eq!(
+            z(None, Some("BC"), Some("CA")),
+            Some(Tz::America__Vancouver)
+        );
+        assert_eq!(
+            z(None, Some("ACT"), Some("AU")),
+            Some(Tz::Australia__Sydney)
+        );
+        assert_eq!(
+            z(Some("Perth"), Some("WA"), Some("AU")),
+            Some(Tz::Australia__Perth)
+        );
+        assert_eq!(
+            z(Some("Seattle"), Some("WA"), Some("US")),
+            Some(Tz::America__Los_Angeles)
+        );
+        assert_eq!(
+            z(Some("Miami"), Some("FL"), None),
+            Some(Tz::America__New_York)
+        );
+        assert_eq!(
+            z(Some("Berlin"), None, Some("DE")),
+            Some(Tz::Europe__Berlin)
+        );
+        assert_eq!(
+            z(Some("Cardiff"), None, Some("GB")),
+            Some(Tz::Europe__London)
+        );
         assert_eq!(z(Some("Tokyo"), None, Some("JP")), Some(Tz::Asia__Tokyo));
         assert_eq!(z(None, None, Some("MX")), Some(Tz::America__Mexico_City));
-        assert_eq!(z(Some("Denpasar"), None, Some("ID")), Some(Tz::Asia__Makassar));
-        assert_eq!(z(Some("Chicago"), None, Some("US")), Some(Tz::America__Chicago));
+        assert_eq!(
+            z(Some("Denpasar"), None, Some("ID")),
+            Some(Tz::Asia__Makassar)
+        );
+        assert_eq!(
+            z(Some("Chicago"), None, Some("US")),
+            Some(Tz::America__Chicago)
+        );
         // Not enough to tell.
         assert_eq!(z(Some("Springfield"), None, Some("US")), None);
         assert_eq!(z(None, None, Some("AU")), None);

@@ -8,7 +8,12 @@ use crate::model::Window;
 /// days on each side: the local date is only known after normalization).
 ///
 /// `origin` is the URL or file (for messages), `label` the source label put on each event.
-pub fn parse(text: &str, origin: &str, label: &str, window: &Window) -> Result<Parsed, SourceError> {
+pub fn parse(
+    text: &str,
+    origin: &str,
+    label: &str,
+    window: &Window,
+) -> Result<Parsed, SourceError> {
     let _ = (text, label, window);
     Err(SourceError {
         origin: origin.to_string(),
