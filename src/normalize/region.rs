@@ -200,9 +200,3 @@ mod tests {
         assert_eq!(region_for_zone(Tz::UTC), None);
     }
 }
-
-/// Last-resort region from an IANA zone name.
-pub fn region_for_zone(tz: chrono_tz::Tz) -> Option<Region> {
-    let _ = tz;
-    None
-}
