@@ -5,6 +5,9 @@
 //! could not be used (and is reported for that source; the run goes on).
 
 pub mod ical;
+pub mod jsonld;
+pub mod meetup;
+pub mod page_util;
 
 use crate::model::RawEvent;
 
