@@ -309,10 +309,8 @@ fn read_location(v: Option<&Value>) -> Location {
     let (mut physical, mut virt) = (false, false);
     for item in items {
         match item {
-            Value::String(s) if !s.trim().is_empty() => {
-                if loc.text.is_none() {
-                    loc.text = Some(decode_text(s));
-                }
+            Value::String(s) if !s.trim().is_empty() && loc.text.is_none() => {
+                loc.text = Some(decode_text(s));
             }
             Value::Object(_) => {
                 if type_names(item).iter().any(|t| t == "VirtualLocation") {
@@ -593,8 +591,10 @@ mod tests {
 
     #[test]
     fn name_entities_are_decoded() {
-        let (e, _) = one(json!({"@type": "Event", "name": "Rust &amp; C++ &#8211; Talks",
-            "startDate": "2026-09-08"}));
+        let (e, _) = one(
+            json!({"@type": "Event", "name": "Rust &amp; C++ &#8211; Talks",
+            "startDate": "2026-09-08"}),
+        );
         assert_eq!(e.unwrap().title, "Rust & C++ – Talks");
     }
 
@@ -610,16 +610,24 @@ mod tests {
 
     #[test]
     fn attendance_mode_wins_over_location_shape() {
-        let (e, _) = one(json!({"@type": "Event", "name": "x", "startDate": "2026-09-08",
+        let (e, _) = one(
+            json!({"@type": "Event", "name": "x", "startDate": "2026-09-08",
             "location": {"@type": "Place", "name": "Hall",
                 "address": {"@type": "PostalAddress", "addressLocality": "Girona", "addressCountry": "ES"}},
-            "eventAttendanceMode": "OnlineEventAttendanceMode"}));
+            "eventAttendanceMode": "OnlineEventAttendanceMode"}),
+        );
         let e = e.unwrap();
         assert_eq!(e.attendance, Some(Attendance::Virtual));
         assert_eq!(e.place, Some(Place::new(Some("Girona"), None, Some("ES"))));
         for (mode, want) in [
-            ("https://schema.org/MixedEventAttendanceMode", Attendance::Hybrid),
-            ("http://schema.org/OfflineEventAttendanceMode", Attendance::InPerson),
+            (
+                "https://schema.org/MixedEventAttendanceMode",
+                Attendance::Hybrid,
+            ),
+            (
+                "http://schema.org/OfflineEventAttendanceMode",
+                Attendance::InPerson,
+            ),
             ("schema:OnlineEventAttendanceMode", Attendance::Virtual),
         ] {
             assert_eq!(attendance_mode(mode), Some(want), "{mode}");
@@ -635,14 +643,22 @@ mod tests {
             {"@type": "VirtualLocation", "url": "https://rustconf.com/online"}
         ])));
         assert_eq!(l.attendance, Some(Attendance::Hybrid));
-        assert_eq!(l.place, Some(Place::new(Some("Montréal"), Some("QC"), Some("CA"))));
-        assert_eq!(l.virtual_url.as_deref(), Some("https://rustconf.com/online"));
+        assert_eq!(
+            l.place,
+            Some(Place::new(Some("Montréal"), Some("QC"), Some("CA")))
+        );
+        assert_eq!(
+            l.virtual_url.as_deref(),
+            Some("https://rustconf.com/online")
+        );
         assert_eq!(
             l.text.as_deref(),
             Some("Palais des congrès, Montréal, QC, Canada")
         );
 
-        let l = read_location(Some(&json!({"@type": "VirtualLocation", "url": "https://meet.example"})));
+        let l = read_location(Some(
+            &json!({"@type": "VirtualLocation", "url": "https://meet.example"}),
+        ));
         assert_eq!(l.attendance, Some(Attendance::Virtual));
         assert_eq!(l.place, None);
 
@@ -653,21 +669,32 @@ mod tests {
         let l = read_location(Some(&json!({"@type": "Place",
             "address": "Schlesische Str. 27, 10997 Berlin, Germany"})));
         assert_eq!(l.place, None);
-        assert_eq!(l.text.as_deref(), Some("Schlesische Str. 27, 10997 Berlin, Germany"));
+        assert_eq!(
+            l.text.as_deref(),
+            Some("Schlesische Str. 27, 10997 Berlin, Germany")
+        );
         assert_eq!(l.attendance, Some(Attendance::InPerson));
     }
 
     #[test]
     fn statuses() {
         let status = |s: &str| {
-            let (e, w) = one(json!({"@type": "Event", "name": "x", "startDate": "2026-09-08",
-                "eventStatus": s}));
+            let (e, w) = one(
+                json!({"@type": "Event", "name": "x", "startDate": "2026-09-08",
+                "eventStatus": s}),
+            );
             let e = e.unwrap();
             (e.status, e.attendance, w.len())
         };
-        assert_eq!(status("https://schema.org/EventCancelled").0, Status::Cancelled);
+        assert_eq!(
+            status("https://schema.org/EventCancelled").0,
+            Status::Cancelled
+        );
         assert_eq!(status("EventPostponed").0, Status::Postponed);
-        assert_eq!(status("http://schema.org/EventRescheduled").0, Status::Confirmed);
+        assert_eq!(
+            status("http://schema.org/EventRescheduled").0,
+            Status::Confirmed
+        );
         assert_eq!(
             status("https://schema.org/EventMovedOnline"),
             (Status::Confirmed, Some(Attendance::Virtual), 0)
@@ -709,7 +736,10 @@ mod tests {
             "meetup:313345334"
         );
         assert_eq!(uid_for_url("https://lu.ma/ckf2s00f"), "luma:ckf2s00f");
-        assert_eq!(uid_for_url("https://rustconf.com/"), "https://rustconf.com/");
+        assert_eq!(
+            uid_for_url("https://rustconf.com/"),
+            "https://rustconf.com/"
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@
 
 use super::jsonld;
 use super::page_util::{
-    PageScripts, at, make_place, meetup_event_id, meetup_urlname, parse_embedded_json,
-    parse_when, str_field,
+    PageScripts, at, make_place, meetup_event_id, meetup_urlname, parse_embedded_json, parse_when,
+    str_field,
 };
 use super::{Parsed, SourceError};
 use crate::model::{Attendance, Organizer, RawEvent, Status, When};
@@ -40,7 +40,10 @@ pub fn parse_group_page(html: &str, origin: &str, label: &str) -> Result<Parsed,
         .as_ref()
         .and_then(|n| at(n, &["props", "pageProps", "__APOLLO_STATE__"]))
         .and_then(Value::as_object)
-        .filter(|s| s.values().any(|v| is_type(v, "Event") || is_type(v, "Group")));
+        .filter(|s| {
+            s.values()
+                .any(|v| is_type(v, "Event") || is_type(v, "Group"))
+        });
     if next.is_some() && state.is_none() {
         warnings.push(
             "__NEXT_DATA__ has no Apollo cache (props.pageProps.__APOLLO_STATE__) with a Group or Event"
@@ -359,11 +362,7 @@ fn cache_event(
         let online_placeholder =
             city.is_none() && name.is_some_and(|n| n.eq_ignore_ascii_case("online event"));
         if !online_placeholder {
-            ev.place = make_place(
-                city,
-                str_field(venue, "state"),
-                str_field(venue, "country"),
-            );
+            ev.place = make_place(city, str_field(venue, "state"), str_field(venue, "country"));
             let parts: Vec<&str> = [name, str_field(venue, "address"), city]
                 .into_iter()
                 .flatten()
@@ -512,7 +511,13 @@ mod tests {
         use Attendance::*;
         assert_eq!(
             got,
-            [Some(InPerson), Some(Virtual), Some(Hybrid), Some(Virtual), None]
+            [
+                Some(InPerson),
+                Some(Virtual),
+                Some(Hybrid),
+                Some(Virtual),
+                None
+            ]
         );
     }
 
@@ -538,7 +543,10 @@ mod tests {
             org.url.as_deref(),
             Some("https://www.meetup.com/rust-and-c-plus-plus-in-cardiff/")
         );
-        assert_eq!(org.home, Some(Place::new(Some("Cardiff"), None, Some("GB"))));
+        assert_eq!(
+            org.home,
+            Some(Place::new(Some("Cardiff"), None, Some("GB")))
+        );
     }
 
     #[test]
@@ -549,7 +557,10 @@ mod tests {
             "Event:3": ev("3", json!({"status": "WEIRD", "dateTime": "2026-08-03T19:00+01:00"})),
         }));
         let got: Vec<Status> = p.events.iter().map(|e| e.status).collect();
-        assert_eq!(got, [Status::Cancelled, Status::Confirmed, Status::Confirmed]);
+        assert_eq!(
+            got,
+            [Status::Cancelled, Status::Confirmed, Status::Confirmed]
+        );
         assert_eq!(p.warnings.len(), 1);
         assert!(p.warnings[0].contains("WEIRD") && p.warnings[0].contains("event 3"));
     }

@@ -45,7 +45,11 @@ impl PageScripts {
                 out.next_data = Some(text());
             } else if attrs
                 .attr("type")
-                .map(|t| t.trim().to_ascii_lowercase().starts_with("application/ld+json"))
+                .map(|t| {
+                    t.trim()
+                        .to_ascii_lowercase()
+                        .starts_with("application/ld+json")
+                })
                 .unwrap_or(false)
             {
                 out.ld_json.push(text());
@@ -334,7 +338,9 @@ mod tests {
     fn when_utc_date_and_floating() {
         assert_eq!(
             parse_when("2026-08-21T16:00:00.000Z"),
-            Some(When::Utc(chrono::Utc.with_ymd_and_hms(2026, 8, 21, 16, 0, 0).unwrap()))
+            Some(When::Utc(
+                chrono::Utc.with_ymd_and_hms(2026, 8, 21, 16, 0, 0).unwrap()
+            ))
         );
         assert_eq!(
             parse_when("2026-09-08"),
@@ -345,7 +351,10 @@ mod tests {
             .and_hms_opt(9, 0, 0)
             .unwrap();
         assert_eq!(parse_when("2026-09-08T09:00"), Some(When::Floating(naive)));
-        assert_eq!(parse_when("2026-09-08T09:00:00"), Some(When::Floating(naive)));
+        assert_eq!(
+            parse_when("2026-09-08T09:00:00"),
+            Some(When::Floating(naive))
+        );
         assert_eq!(parse_when("next Tuesday"), None);
         assert_eq!(parse_when(""), None);
     }
@@ -381,7 +390,10 @@ mod tests {
         );
         let eb = "https://www.eventbrite.fr/e/rust-meetup-in-paris-hosted-by-stockly-tickets-444152621447?aff=ebdssbdestsearch";
         assert_eq!(clean_url(eb), eb);
-        assert_eq!(clean_url(" https://rustconf.com/ "), "https://rustconf.com/");
+        assert_eq!(
+            clean_url(" https://rustconf.com/ "),
+            "https://rustconf.com/"
+        );
     }
 
     #[test]
@@ -391,7 +403,10 @@ mod tests {
         assert_eq!(meetup_urlname(u).as_deref(), Some("Rust-Rhein-Main"));
         let u = "https://www.meetup.com/indyrs/events/wqzhftyjcmbdb/";
         assert_eq!(meetup_event_id(u).as_deref(), Some("wqzhftyjcmbdb"));
-        assert_eq!(meetup_event_id("https://www.meetup.com/indyrs/events/"), None);
+        assert_eq!(
+            meetup_event_id("https://www.meetup.com/indyrs/events/"),
+            None
+        );
         assert_eq!(meetup_event_id("https://lu.ma/events/123"), None);
     }
 
@@ -412,7 +427,10 @@ mod tests {
         let s = PageScripts::read(html);
         assert_eq!(s.title.as_deref(), Some("Rust Berlin"));
         assert_eq!(s.script_count, 3);
-        assert_eq!(s.ld_json, vec![r#"{"name":"A &amp; B \u0026 C"}"#.to_string()]);
+        assert_eq!(
+            s.ld_json,
+            vec![r#"{"name":"A &amp; B \u0026 C"}"#.to_string()]
+        );
         assert_eq!(s.next_data.as_deref(), Some(r#"{"props":{}}"#));
     }
 }
