@@ -630,4 +630,49 @@ mod tests {
         assert!(e.message.contains("format may have changed"), "{e}");
         assert!(e.message.contains("__APOLLO_STATE__"), "{e}");
     }
+
+    #[test]
+    fn event_page_reads_cache_entry_by_id_and_inline_group() {
+        let next = json!({"props": {"pageProps": {
+            "event": {"__ref": "Event:315750593"},
+            "__APOLLO_STATE__": {"Event:315750593": {"__typename": "Event", "id": "315750593",
+                "title": "Rust's extended standard library", "dateTime": "2026-09-08T18:00:00+02:00",
+                "eventUrl": "https://www.meetup.com/johannesburg-rust-meetup/events/315750593/",
+                "isOnline": false,
+                "venue": {"name": "Workshop17", "city": "Johannesburg", "state": "GT", "country": "za"},
+                "group": {"name": "Johannesburg Rust Meetup", "urlname": "johannesburg-rust-meetup",
+                          "city": "Johannesburg", "country": "za"}}}}}});
+        let origin = "https://www.meetup.com/johannesburg-rust-meetup/events/315750593/";
+        let p = parse_event_page(&page(&next, &[]), origin, "jhb").unwrap();
+        let e = &p.events[0];
+        assert_eq!(e.uid.as_deref(), Some("meetup:315750593"));
+        assert_eq!(e.attendance, Some(Attendance::InPerson));
+        assert_eq!(e.place.as_ref().unwrap().to_string(), "Johannesburg, ZA");
+        let org = e.organizer.as_ref().unwrap();
+        assert_eq!(
+            org.url.as_deref(),
+            Some("https://www.meetup.com/johannesburg-rust-meetup/")
+        );
+    }
+
+    #[test]
+    fn broken_next_data_falls_back_to_json_ld_with_warning() {
+        let ld = r#"{"@context":"https://schema.org","@type":"EducationEvent","name":"Rust Delhi X SciPy India Meetup",
+            "url":"https://www.meetup.com/rustdelhi/events/315185336/","startDate":"2026-08-22T11:00+05:30",
+            "location":{"@type":"Place","name":"IIT Delhi","address":{"@type":"PostalAddress","addressLocality":"New Delhi","addressRegion":"DL","addressCountry":"in"}}}"#;
+        let html = page(&json!("placeholder"), &[ld]).replace("\"placeholder\"", "{\"props\": ");
+        let origin = "https://www.meetup.com/rustdelhi/events/315185336/";
+        let p = parse_event_page(&html, origin, "delhi").unwrap();
+        assert_eq!(p.events.len(), 1);
+        assert_eq!(p.events[0].uid.as_deref(), Some("meetup:315185336"));
+        assert_eq!(
+            p.events[0].place.as_ref().unwrap().to_string(),
+            "New Delhi, IN"
+        );
+        assert!(
+            p.warnings[0].contains("__NEXT_DATA__ is not valid JSON"),
+            "{:?}",
+            p.warnings
+        );
+    }
 }
