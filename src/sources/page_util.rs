@@ -169,67 +169,10 @@ pub fn make_place(city: Option<&str>, state: Option<&str>, country: Option<&str>
     (!place.is_empty()).then_some(place)
 }
 
-/// A country code or name as an ISO 3166-1 alpha-2 code, upper case.
-///
-/// Accepts any two-letter code, `UK` (→ `GB`) and the English names of the countries with Rust
-/// events in the newsletter's history. Stop-gap: this should delegate to
-/// `normalize::location` once that module knows country names.
+/// An ISO 3166-1 alpha-2 code for a country written as a code or a name (any language the
+/// location module knows).
 pub fn country_code(s: &str) -> Option<String> {
-    let s = s.trim();
-    if s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic()) {
-        let up = s.to_ascii_uppercase();
-        return Some(if up == "UK" { "GB".to_string() } else { up });
-    }
-    let key = s.to_lowercase();
-    let code = match key.as_str() {
-        "united states" | "united states of america" | "usa" | "u.s.a." | "u.s." => "US",
-        "canada" => "CA",
-        "australia" => "AU",
-        "new zealand" => "NZ",
-        "united kingdom" | "great britain" | "england" | "scotland" | "wales"
-        | "northern ireland" => "GB",
-        "ireland" => "IE",
-        "germany" | "deutschland" => "DE",
-        "france" => "FR",
-        "spain" | "españa" => "ES",
-        "italy" | "italia" => "IT",
-        "netherlands" | "the netherlands" | "nederland" => "NL",
-        "belgium" => "BE",
-        "switzerland" | "schweiz" => "CH",
-        "austria" | "österreich" => "AT",
-        "sweden" | "sverige" => "SE",
-        "norway" | "norge" => "NO",
-        "denmark" | "danmark" => "DK",
-        "finland" | "suomi" => "FI",
-        "poland" | "polska" => "PL",
-        "czech republic" | "czechia" => "CZ",
-        "slovakia" => "SK",
-        "serbia" => "RS",
-        "portugal" => "PT",
-        "greece" => "GR",
-        "hungary" => "HU",
-        "romania" => "RO",
-        "ukraine" => "UA",
-        "india" => "IN",
-        "japan" => "JP",
-        "china" => "CN",
-        "singapore" => "SG",
-        "south korea" | "korea" | "republic of korea" => "KR",
-        "taiwan" => "TW",
-        "israel" => "IL",
-        "turkey" | "türkiye" => "TR",
-        "united arab emirates" => "AE",
-        "south africa" => "ZA",
-        "nigeria" => "NG",
-        "kenya" => "KE",
-        "brazil" | "brasil" => "BR",
-        "argentina" => "AR",
-        "chile" => "CL",
-        "colombia" => "CO",
-        "mexico" | "méxico" => "MX",
-        _ => return None,
-    };
-    Some(code.to_string())
+    crate::normalize::location::country_code(s).map(str::to_string)
 }
 
 /// Removes tracking parameters (`utm_*`, luma's `lm_source`/`lm_*`) from a URL and keeps every
