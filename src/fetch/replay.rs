@@ -58,14 +58,12 @@ pub struct ManifestEntry {
 /// Why a snapshot directory cannot be replayed. Each message names the file and the fix.
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
-    #[error(
-        "snapshot directory {dir} does not exist (record one with `twir-events snapshot --dir {dir}`)"
-    )]
+    #[error("snapshot directory {dir} does not exist (record one with `twir-events snapshot`)")]
     MissingDir { dir: PathBuf },
     #[error("{dir} is not a directory: a snapshot is a directory holding {MANIFEST}")]
     NotADirectory { dir: PathBuf },
     #[error(
-        "{file} is missing: {dir} is not a snapshot (record one with `twir-events snapshot --dir {dir}`)",
+        "{file} is missing: {dir} is not a snapshot (record one with `twir-events snapshot`)",
         dir = .file.parent().unwrap_or(Path::new("")).display()
     )]
     MissingManifest { file: PathBuf },
