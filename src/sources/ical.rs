@@ -884,4 +884,705 @@ fn until_instant(until: &str, start: &DateVal) -> Option<DateTime<Utc>> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    /// Google's header, in Google's order, then one VTIMEZONE per zone used (not the
+    /// X-WR-TIMEZONE one first).
+    const HEADER: &str = "BEGIN:VCALENDAR
+PRODID:-//Google Inc//Google Calendar 70.9054//EN
+VERSION:2.0
+CALSCALE:GREGORIAN
+METHOD:PUBLISH
+X-WR-CALNAME:Rust Community
+X-WR-TIMEZONE:America/Chicago
+X-WR-CALDESC:
+BEGIN:VTIMEZONE
+TZID:Europe/Berlin
+X-LIC-LOCATION:Europe/Berlin
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+BEGIN:VTIMEZONE
+TZID:America/Chicago
+X-LIC-LOCATION:America/Chicago
+BEGIN:DAYLIGHT
+TZOFFSETFROM:-0600
+TZOFFSETTO:-0500
+TZNAME:CDT
+DTSTART:19700308T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:-0500
+TZOFFSETTO:-0600
+TZNAME:CST
+DTSTART:19701101T020000
+RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU
+END:STANDARD
+END:VTIMEZONE
+";
+
+    /// A Google feed with these VEVENTs: lines folded at 75 octets (never inside a UTF-8
+    /// sequence, as Google does), CRLF line ends.
+    fn feed(events: &[&str]) -> String {
+        let mut doc = HEADER.to_string();
+        for e in events {
+            doc.push_str(e.trim_start_matches('\n'));
+            if !doc.ends_with('\n') {
+                doc.push('\n');
+            }
+        }
+        doc.push_str("END:VCALENDAR\n");
+        let mut out = String::new();
+        for line in doc.lines() {
+            let mut rest = line;
+            let mut limit = 75;
+            while rest.len() > limit {
+                let mut cut = limit;
+                while !rest.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                out.push_str(&rest[..cut]);
+                out.push_str("\r\n ");
+                rest = &rest[cut..];
+                limit = 74;
+            }
+            out.push_str(rest);
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn dt(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn utc(s: &str) -> When {
+        When::Utc(dt(s).and_utc())
+    }
+
+    fn run(ics: &str, from: &str, to: &str) -> Parsed {
+        let window = Window {
+            from: d(from),
+            to: d(to),
+        };
+        parse(ics, "test.ics", "Rust Calendar", &window).expect("parses")
+    }
+
+    fn starts(p: &Parsed) -> Vec<(String, When)> {
+        p.events
+            .iter()
+            .map(|e| (e.uid.clone().unwrap_or_default(), e.start.clone()))
+            .collect()
+    }
+
+    const CHI: Tz = chrono_tz::America::Chicago;
+    const BER: Tz = chrono_tz::Europe::Berlin;
+
+    const ONE_OFF: &str = r#"
+BEGIN:VEVENT
+DTSTART:20230201T010000Z
+DTEND:20230201T030000Z
+DTSTAMP:20230104T120000Z
+UID:5u3vlpb0ikn1ttkd0h8ojq4h0c@google.com
+CREATED:20221215T171500Z
+DESCRIPTION:<b>Rust Dallas</b> social\, talks & more!<br>RSVP: <a href="https://www.google.com/url?q=https://www.meetup.com/dallasrust/events/290000001/&amp\;sa=D&amp\;source=calendar&amp\;usd=2&amp\;usg=AOvVaw3dQm2" target="_blank" id="ow864" __is_owner="true">https://www.meetup.com/dallasrust/events/290000001/</a><br>Slides: https://example.org/slides?utm_source=cal\; bring a laptop\\tablet\nThanks
+LAST-MODIFIED:20230102T090000Z
+LOCATION:Improving\, 5445 Legacy Dr\, Plano\, TX 75024\, USA
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY: Rust Dallas: Monthly Social 🦀 — Zürich-style fondue and a very long title that folds 
+TRANSP:OPAQUE
+X-GOOGLE-CONFERENCE:https://meet.google.com/abc-defg-hij
+BEGIN:VALARM
+ACTION:DISPLAY
+DESCRIPTION:This is an event reminder
+TRIGGER:-P0DT0H30M0S
+END:VALARM
+END:VEVENT
+"#;
+
+    #[test]
+    fn one_off_in_utc_keeps_utc_and_reads_every_field() {
+        let ics = feed(&[ONE_OFF]);
+        assert!(ics.contains("\r\n "), "the fixture is folded");
+        let p = run(&ics, "2023-02-01", "2023-03-01");
+        assert_eq!(p.warnings, Vec::<String>::new());
+        assert_eq!(p.events.len(), 1);
+        let e = &p.events[0];
+        // 19:00 in Chicago on 31 January: the parser keeps the UTC instant, normalization
+        // finds the local date.
+        assert_eq!(e.start, utc("2023-02-01 01:00"));
+        assert_eq!(e.end, Some(utc("2023-02-01 03:00")));
+        assert_eq!(e.uid.as_deref(), Some("5u3vlpb0ikn1ttkd0h8ojq4h0c@google.com"));
+        assert_eq!(e.source, "Rust Calendar");
+        assert_eq!(
+            e.title,
+            "Rust Dallas: Monthly Social 🦀 — Zürich-style fondue and a very long title that folds"
+        );
+        assert_eq!(
+            e.location.as_deref(),
+            Some("Improving, 5445 Legacy Dr, Plano, TX 75024, USA")
+        );
+        let desc = e.description.as_deref().unwrap();
+        assert!(desc.contains("social, talks & more!"), "{desc}");
+        assert!(desc.contains("&amp;sa=D"), "HTML kept, iCal escapes removed: {desc}");
+        assert!(desc.ends_with("bring a laptop\\tablet\nThanks"), "{desc}");
+        assert_eq!(
+            e.links,
+            vec![
+                "https://www.meetup.com/dallasrust/events/290000001/".to_string(),
+                "https://example.org/slides".to_string()
+            ]
+        );
+        assert_eq!(e.url, None);
+        assert_eq!(e.conference.as_deref(), Some("https://meet.google.com/abc-defg-hij"));
+        assert_eq!(e.status, Status::Confirmed);
+        assert_eq!(e.default_tz, Some(CHI));
+        assert_eq!(e.organizer, None);
+    }
+
+    #[test]
+    fn lf_line_ends_read_the_same() {
+        let crlf = feed(&[ONE_OFF]);
+        let lf = crlf.replace("\r\n", "\n");
+        assert_eq!(
+            run(&crlf, "2023-02-01", "2023-03-01"),
+            run(&lf, "2023-02-01", "2023-03-01")
+        );
+    }
+
+    /// Last Tuesday of the month at 18:00 in Chicago, April deleted (EXDATE), March moved to
+    /// Wednesday 19:00 by an override that comes before its master in the file.
+    const LAST_TUESDAY: [&str; 2] = [
+        r#"
+BEGIN:VEVENT
+DTSTART;TZID=America/Chicago:20230329T190000
+DTEND;TZID=America/Chicago:20230329T210000
+DTSTAMP:20230104T120000Z
+UID:0h7iu3vd2n5l1qv8o8a4q1ke8s@google.com
+RECURRENCE-ID;TZID=America/Chicago:20230328T180000
+CREATED:20221101T100000Z
+DESCRIPTION:Moved to Wednesday this month.
+LAST-MODIFIED:20230301T100000Z
+LOCATION:Chicago\, IL
+SEQUENCE:1
+STATUS:CONFIRMED
+SUMMARY:Chicago Rust Meetup
+TRANSP:OPAQUE
+END:VEVENT
+"#,
+        r#"
+BEGIN:VEVENT
+DTSTART;TZID=America/Chicago:20230131T180000
+DTEND;TZID=America/Chicago:20230131T200000
+RRULE:FREQ=MONTHLY;BYDAY=-1TU
+EXDATE;TZID=America/Chicago:20230425T180000
+DTSTAMP:20230104T120000Z
+UID:0h7iu3vd2n5l1qv8o8a4q1ke8s@google.com
+CREATED:20221101T100000Z
+DESCRIPTION:
+LAST-MODIFIED:20230301T100000Z
+LOCATION:Chicago\, IL
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Chicago Rust Meetup
+TRANSP:OPAQUE
+END:VEVENT
+"#,
+    ];
+
+    #[test]
+    fn monthly_last_tuesday_with_exdate_and_early_override() {
+        let p = run(&feed(&LAST_TUESDAY), "2023-02-01", "2023-06-30");
+        assert_eq!(p.warnings, Vec::<String>::new());
+        let uid = "0h7iu3vd2n5l1qv8o8a4q1ke8s@google.com";
+        assert_eq!(
+            starts(&p),
+            vec![
+                // 31 January 18:00 CST is 1 February 00:00 UTC: inside the margin.
+                (
+                    format!("{uid}@2023-02-01T00:00:00Z"),
+                    When::Zoned(dt("2023-01-31 18:00"), CHI)
+                ),
+                (
+                    format!("{uid}@2023-03-01T00:00:00Z"),
+                    When::Zoned(dt("2023-02-28 18:00"), CHI)
+                ),
+                // The override keeps the identity of the instance it replaces (after the US
+                // DST change: 18:00 CDT is 23:00 UTC).
+                (
+                    format!("{uid}@2023-03-28T23:00:00Z"),
+                    When::Zoned(dt("2023-03-29 19:00"), CHI)
+                ),
+                (
+                    format!("{uid}@2023-05-30T23:00:00Z"),
+                    When::Zoned(dt("2023-05-30 18:00"), CHI)
+                ),
+                (
+                    format!("{uid}@2023-06-27T23:00:00Z"),
+                    When::Zoned(dt("2023-06-27 18:00"), CHI)
+                ),
+            ]
+        );
+        let moved = &p.events[2];
+        assert_eq!(moved.end, Some(When::Zoned(dt("2023-03-29 21:00"), CHI)));
+        assert_eq!(moved.description.as_deref(), Some("Moved to Wednesday this month."));
+        assert_eq!(p.events[0].end, Some(When::Zoned(dt("2023-01-31 20:00"), CHI)));
+        assert_eq!(p.events[0].description, None, "empty DESCRIPTION is None");
+    }
+
+    #[test]
+    fn cancelled_override_and_cancelled_event_are_dropped() {
+        let series = r#"
+BEGIN:VEVENT
+DTSTART;TZID=Europe/Berlin:20230110T190000
+DTEND;TZID=Europe/Berlin:20230110T210000
+RRULE:FREQ=MONTHLY;BYDAY=2TU
+DTSTAMP:20230104T120000Z
+UID:3k9d0c7qj5m2h1b4r6t8v0x2z4@google.com
+CREATED:20221101T100000Z
+DESCRIPTION:
+LAST-MODIFIED:20230201T100000Z
+LOCATION:Berlin
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Rust Berlin Talks
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let cancelled = r#"
+BEGIN:VEVENT
+DTSTART;TZID=Europe/Berlin:20230214T190000
+DTEND;TZID=Europe/Berlin:20230214T210000
+DTSTAMP:20230104T120000Z
+UID:3k9d0c7qj5m2h1b4r6t8v0x2z4@google.com
+RECURRENCE-ID;TZID=Europe/Berlin:20230214T190000
+CREATED:20221101T100000Z
+DESCRIPTION:
+LAST-MODIFIED:20230201T100000Z
+LOCATION:Berlin
+SEQUENCE:1
+STATUS:CANCELLED
+SUMMARY:Rust Berlin Talks
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let cancelled_one_off = r#"
+BEGIN:VEVENT
+DTSTART:20230220T170000Z
+DTEND:20230220T190000Z
+DTSTAMP:20230104T120000Z
+UID:7a2c4e6g8i0k2m4o6q8s0u2w4y@google.com
+CREATED:20221101T100000Z
+DESCRIPTION:
+LAST-MODIFIED:20230201T100000Z
+LOCATION:
+SEQUENCE:2
+STATUS:CANCELLED
+SUMMARY:Cancelled one-off
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let p = run(
+            &feed(&[series, cancelled, cancelled_one_off]),
+            "2023-02-01",
+            "2023-03-20",
+        );
+        assert_eq!(p.warnings, Vec::<String>::new());
+        assert_eq!(
+            starts(&p),
+            vec![(
+                "3k9d0c7qj5m2h1b4r6t8v0x2z4@google.com@2023-03-14T18:00:00Z".to_string(),
+                When::Zoned(dt("2023-03-14 19:00"), BER)
+            )]
+        );
+    }
+
+    #[test]
+    fn weekly_two_days_across_dst_keeps_wall_clock() {
+        let ev = r#"
+BEGIN:VEVENT
+DTSTART;TZID=Europe/Berlin:20230314T190000
+DTEND;TZID=Europe/Berlin:20230314T200000
+RRULE:FREQ=WEEKLY;COUNT=6;BYDAY=TU,TH
+DTSTAMP:20230104T120000Z
+UID:1b3d5f7h9j1l3n5p7r9t1v3x5z@google.com
+CREATED:20221101T100000Z
+DESCRIPTION:
+LAST-MODIFIED:20230201T100000Z
+LOCATION:
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Rust Study Group
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let p = run(&feed(&[ev]), "2023-03-01", "2023-04-30");
+        let got: Vec<(String, String)> = p
+            .events
+            .iter()
+            .map(|e| {
+                let When::Zoned(n, tz) = e.start else {
+                    panic!("zoned start expected: {:?}", e.start)
+                };
+                assert_eq!(tz, BER);
+                let suffix = e.uid.as_deref().unwrap().rsplit_once('@').unwrap().1.to_string();
+                (n.format("%m-%d %H:%M").to_string(), suffix)
+            })
+            .collect();
+        let want = [
+            ("03-14 19:00", "2023-03-14T18:00:00Z"),
+            ("03-16 19:00", "2023-03-16T18:00:00Z"),
+            ("03-21 19:00", "2023-03-21T18:00:00Z"),
+            ("03-23 19:00", "2023-03-23T18:00:00Z"),
+            // Summer time from 26 March: same wall clock, an hour earlier in UTC.
+            ("03-28 19:00", "2023-03-28T17:00:00Z"),
+            ("03-30 19:00", "2023-03-30T17:00:00Z"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn interval_until_rdate_and_multi_value_exdate() {
+        let ev = r#"
+BEGIN:VEVENT
+DTSTART:20230201T170000Z
+DTEND:20230201T180000Z
+RRULE:FREQ=WEEKLY;WKST=SU;UNTIL=20230412T170000Z;INTERVAL=2;BYDAY=WE
+EXDATE:20230301T170000Z,20230315T170000Z
+RDATE:20230305T120000Z
+DTSTAMP:20230104T120000Z
+UID:9z8y7x6w5v4u3t2s1r0q9p8o7n@google.com
+CREATED:20221101T100000Z
+DESCRIPTION:
+LAST-MODIFIED:20230201T100000Z
+LOCATION:Online
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Virtual Rust Office Hours
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let p = run(&feed(&[ev]), "2023-01-01", "2023-06-30");
+        let got: Vec<When> = p.events.iter().map(|e| e.start.clone()).collect();
+        assert_eq!(
+            got,
+            vec![
+                utc("2023-02-01 17:00"),
+                utc("2023-02-15 17:00"),
+                utc("2023-03-05 12:00"),
+                utc("2023-03-29 17:00"),
+                // UNTIL is inclusive.
+                utc("2023-04-12 17:00"),
+            ]
+        );
+        assert_eq!(p.events[2].end, Some(utc("2023-03-05 13:00")));
+        assert_eq!(p.events[2].location.as_deref(), Some("Online"));
+    }
+
+    #[test]
+    fn all_day_multi_day_event_keeps_exclusive_end() {
+        let ev = r#"
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20230214
+DTEND;VALUE=DATE:20230217
+DTSTAMP:20230104T120000Z
+UID:4c6e8g0i2k4m6o8q0s2u4w6y8a@google.com
+CREATED:20221101T100000Z
+DESCRIPTION:https://rustnationuk.com/
+LAST-MODIFIED:20230201T100000Z
+LOCATION:The Brewery\, London\, UK
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Rust Nation UK
+TRANSP:TRANSPARENT
+END:VEVENT
+"#;
+        let ics = feed(&[ev]);
+        let p = run(&ics, "2023-02-01", "2023-03-01");
+        assert_eq!(p.events.len(), 1);
+        assert_eq!(p.events[0].start, When::Date(d("2023-02-14")));
+        assert_eq!(p.events[0].end, Some(When::Date(d("2023-02-17"))));
+        assert_eq!(p.events[0].links, vec!["https://rustnationuk.com/".to_string()]);
+        // Overlap with the widened window: ends (exclusive) 17 Feb, so a window starting 19
+        // Feb (margin back to 17 Feb 00:00) does not include it, one starting 18 Feb does.
+        assert!(run(&ics, "2023-02-19", "2023-03-01").events.is_empty());
+        assert_eq!(run(&ics, "2023-02-18", "2023-03-01").events.len(), 1);
+        assert_eq!(run(&ics, "2023-02-01", "2023-02-11").events.len(), 0);
+        assert_eq!(run(&ics, "2023-02-01", "2023-02-12").events.len(), 1);
+    }
+
+    #[test]
+    fn this_and_following_split_series_without_duplicates() {
+        // As in the real 2016 export: the old master stops just before the new one starts.
+        let old = r#"
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20160312T120000
+DTEND;TZID=Europe/London:20160312T170000
+RRULE:FREQ=WEEKLY;UNTIL=20160514T105959Z;BYDAY=SA
+DTSTAMP:20160428T143024Z
+UID:o4h6rnctnhes5sh4f27kmrruvs@google.com
+CREATED:20160307T115940Z
+DESCRIPTION:
+LAST-MODIFIED:20160422T105928Z
+LOCATION:Powerhouse Library
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Powerhouse Library
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let new = r#"
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20160514T120000
+DTEND;TZID=Europe/London:20160514T170000
+RRULE:FREQ=WEEKLY;BYDAY=SA
+DTSTAMP:20160428T143024Z
+UID:o4h6rnctnhes5sh4f27kmrruvs_R20160514T110000@google.com
+CREATED:20160307T115940Z
+DESCRIPTION:
+LAST-MODIFIED:20160422T105928Z
+LOCATION:Powerhouse Library
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Powerhouse Library
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        // A split made at the very first instance: the old master's UNTIL is before its own
+        // DTSTART, so it has no occurrence left at all.
+        let old_empty = r#"
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20160211T190000
+DTEND;TZID=Europe/London:20160211T210000
+RRULE:FREQ=MONTHLY;UNTIL=20160211T185959Z;BYDAY=2TH
+DTSTAMP:20160428T143024Z
+UID:37orv3fgcb6h2p7bj8gsipcc6o@google.com
+CREATED:20160205T155242Z
+DESCRIPTION:
+LAST-MODIFIED:20160307T123234Z
+LOCATION:Z-arts
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Hulme History Group Meet up
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let new_from_start = r#"
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20160211T190000
+DTEND;TZID=Europe/London:20160211T210000
+RRULE:FREQ=MONTHLY;BYDAY=2TH
+DTSTAMP:20160428T143024Z
+UID:37orv3fgcb6h2p7bj8gsipcc6o_R20160211T190000@google.com
+CREATED:20160205T155242Z
+DESCRIPTION:
+LAST-MODIFIED:20160307T123234Z
+LOCATION:Z-arts
+SEQUENCE:1
+STATUS:CONFIRMED
+SUMMARY:Hulme History Group Meet up
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let ldn = chrono_tz::Europe::London;
+        let p = run(&feed(&[new, old, old_empty, new_from_start]), "2016-05-01", "2016-05-31");
+        let got = starts(&p);
+        let old_uid = "o4h6rnctnhes5sh4f27kmrruvs@google.com";
+        let new_uid = "o4h6rnctnhes5sh4f27kmrruvs_R20160514T110000@google.com";
+        let hulme = "37orv3fgcb6h2p7bj8gsipcc6o_R20160211T190000@google.com";
+        assert_eq!(
+            got,
+            vec![
+                (format!("{old_uid}@2016-04-30T11:00:00Z"), When::Zoned(dt("2016-04-30 12:00"), ldn)),
+                (format!("{old_uid}@2016-05-07T11:00:00Z"), When::Zoned(dt("2016-05-07 12:00"), ldn)),
+                (format!("{hulme}@2016-05-12T18:00:00Z"), When::Zoned(dt("2016-05-12 19:00"), ldn)),
+                (format!("{new_uid}@2016-05-14T11:00:00Z"), When::Zoned(dt("2016-05-14 12:00"), ldn)),
+                (format!("{new_uid}@2016-05-21T11:00:00Z"), When::Zoned(dt("2016-05-21 12:00"), ldn)),
+                (format!("{new_uid}@2016-05-28T11:00:00Z"), When::Zoned(dt("2016-05-28 12:00"), ldn)),
+            ]
+        );
+        let p = run(&feed(&[old_empty, new_from_start]), "2016-02-01", "2016-02-29");
+        assert_eq!(p.events.len(), 1, "{:?}", starts(&p));
+    }
+
+    #[test]
+    fn override_without_master_is_a_one_off() {
+        let ev = r#"
+BEGIN:VEVENT
+DTSTART;TZID=America/Chicago:20230216T183000
+DTEND;TZID=America/Chicago:20230216T203000
+DTSTAMP:20230104T120000Z
+UID:6m8o0q2s4u6w8y0a2c4e6g8i0k@google.com
+RECURRENCE-ID;TZID=America/Chicago:20230216T180000
+CREATED:20221101T100000Z
+DESCRIPTION:
+LAST-MODIFIED:20230201T100000Z
+LOCATION:
+SEQUENCE:1
+STATUS:CONFIRMED
+SUMMARY:Orphan instance
+TRANSP:OPAQUE
+END:VEVENT
+"#;
+        let p = run(&feed(&[ev]), "2023-02-01", "2023-03-01");
+        assert_eq!(
+            starts(&p),
+            vec![(
+                "6m8o0q2s4u6w8y0a2c4e6g8i0k@google.com@2023-02-17T00:00:00Z".to_string(),
+                When::Zoned(dt("2023-02-16 18:30"), CHI)
+            )]
+        );
+    }
+
+    #[test]
+    fn duration_missing_end_floating_and_meetup_style_feed() {
+        let ics = "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Meetup//RemoteApi//EN\nBEGIN:VEVENT\nDTSTART;TZID=Europe/Prague:20210906T183000\nDURATION:PT2H30M\nUID:event_280440185@meetup.com\nSUMMARY:Rust Prague\\, September\nURL:https://www.meetup.com/rust-prague/events/280440185/?utm_medium=ical\nGEO:50.08;14.43\nLOCATION:Paralelní Polis (Dělnická 43\\, Praha)\nSTATUS:TENTATIVE\nEND:VEVENT\nBEGIN:VEVENT\nDTSTART:20210907T180000\nSUMMARY:Floating, no end\nUID:floating-1\nDESCRIPTION:See www.example.org/x\nEND:VEVENT\nEND:VCALENDAR\n";
+        let p = run(ics, "2021-09-06", "2021-09-12");
+        assert_eq!(p.warnings, Vec::<String>::new());
+        assert_eq!(p.events.len(), 2);
+        let prg = chrono_tz::Europe::Prague;
+        let m = &p.events[0];
+        assert_eq!(m.title, "Rust Prague, September");
+        assert_eq!(m.start, When::Zoned(dt("2021-09-06 18:30"), prg));
+        assert_eq!(m.end, Some(When::Zoned(dt("2021-09-06 21:00"), prg)));
+        assert_eq!(
+            m.url.as_deref(),
+            Some("https://www.meetup.com/rust-prague/events/280440185/")
+        );
+        assert_eq!(m.links, vec![m.url.clone().unwrap()]);
+        assert_eq!(m.status, Status::Tentative);
+        assert_eq!(m.location.as_deref(), Some("Paralelní Polis (Dělnická 43, Praha)"));
+        assert_eq!(m.default_tz, None);
+        let f = &p.events[1];
+        assert_eq!(f.start, When::Floating(dt("2021-09-07 18:00")));
+        assert_eq!(f.end, None);
+        assert_eq!(f.links, vec!["https://www.example.org/x".to_string()]);
+    }
+
+    #[test]
+    fn odd_tzids_resolve_through_vtimezone_or_warn() {
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\nX-LIC-LOCATION:Europe/Berlin\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nDTSTART;TZID=\"W. Europe Standard Time\":20230301T190000\r\nUID:a\r\nSUMMARY:Windows zone\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;TZID=/mozilla.org/20050126_1/Europe/Berlin:20230302T190000\r\nUID:b\r\nSUMMARY:Path zone\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Mars/Olympus_Mons:20230303T190000\r\nUID:c\r\nSUMMARY:Unknown zone\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let p = run(ics, "2023-03-01", "2023-03-05");
+        assert_eq!(
+            starts(&p),
+            vec![
+                ("a".to_string(), When::Zoned(dt("2023-03-01 19:00"), BER)),
+                ("b".to_string(), When::Zoned(dt("2023-03-02 19:00"), BER)),
+                ("c".to_string(), When::Floating(dt("2023-03-03 19:00"))),
+            ]
+        );
+        assert_eq!(p.warnings.len(), 1);
+        assert!(p.warnings[0].contains("Mars/Olympus_Mons"), "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn bad_events_become_warnings_and_runaway_rules_stop() {
+        let bad_date = r#"
+BEGIN:VEVENT
+DTSTART:2023-02-10
+DTSTAMP:20230104T120000Z
+UID:badbadbadbadbadbadbadbadba@google.com
+SUMMARY:Broken date
+END:VEVENT
+"#;
+        let bad_rule = r#"
+BEGIN:VEVENT
+DTSTART:20230210T180000Z
+RRULE:FREQ=FORTNIGHTLY
+DTSTAMP:20230104T120000Z
+UID:rulerulerulerulerulerulexx@google.com
+SUMMARY:Broken rule
+END:VEVENT
+"#;
+        let runaway = r#"
+BEGIN:VEVENT
+DTSTART:20000101T000000Z
+RRULE:FREQ=SECONDLY
+DTSTAMP:20230104T120000Z
+UID:runawayrunawayrunawayrunaw@google.com
+SUMMARY:Every second
+END:VEVENT
+"#;
+        let never = r#"
+BEGIN:VEVENT
+DTSTART:20230210T180000Z
+RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30
+DTSTAMP:20230104T120000Z
+UID:nevernevernevernevernevern@google.com
+SUMMARY:Thirtieth of February
+END:VEVENT
+"#;
+        let started = std::time::Instant::now();
+        let p = run(
+            &feed(&[bad_date, ONE_OFF, bad_rule, runaway, never]),
+            "2023-02-01",
+            "2023-03-01",
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        // Only the good event and DTSTART of the impossible rule (RFC 5545: DTSTART is the
+        // first occurrence).
+        assert_eq!(p.events.len(), 2, "{:?}", starts(&p));
+        assert_eq!(p.warnings.len(), 3, "{:?}", p.warnings);
+        assert!(p.warnings[0].contains("badbadbadbadbadbadbadbadba@google.com"));
+        assert!(p.warnings[0].contains("Broken date"));
+        assert!(p.warnings[1].contains("Broken rule"));
+        assert!(p.warnings[2].contains("Every second"));
+    }
+
+    #[test]
+    fn non_calendar_documents_are_errors() {
+        let window = Window {
+            from: d("2023-02-01"),
+            to: d("2023-03-01"),
+        };
+        let err = parse("", "https://calendar.example/basic.ics", "x", &window).unwrap_err();
+        assert_eq!(err.origin, "https://calendar.example/basic.ics");
+        assert!(err.message.contains("empty"), "{}", err.message);
+        let html = "<!DOCTYPE html><html><head><title>Error 404 (Not Found)!!1</title></head><body></body></html>";
+        let err = parse(html, "u", "x", &window).unwrap_err();
+        assert!(err.message.contains("HTML") && err.message.contains("404"), "{}", err.message);
+        let err = parse("{\"error\":\"nope\"}", "u", "x", &window).unwrap_err();
+        assert!(err.message.contains("not an iCalendar"), "{}", err.message);
+        assert_eq!(err.to_string(), format!("u: {}", err.message));
+        // A truncated download still yields what is complete, with a warning.
+        let full = feed(&[ONE_OFF]);
+        let cut = &full[..full.find("END:VCALENDAR").unwrap()];
+        let p = parse(cut, "u", "x", &window).unwrap();
+        assert_eq!(p.events.len(), 1);
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("PT1H30M"), Some(Duration::minutes(90)));
+        assert_eq!(parse_duration("P1W"), Some(Duration::days(7)));
+        assert_eq!(parse_duration("P1DT2H"), Some(Duration::hours(26)));
+        assert_eq!(parse_duration("-PT15M"), Some(Duration::minutes(-15)));
+        assert_eq!(parse_duration("P"), None);
+        assert_eq!(parse_duration("PT5"), None);
+        assert_eq!(parse_duration("1H"), None);
+    }
 }
