@@ -22,8 +22,8 @@ use super::{Parsed, SourceError};
 use crate::model::{RawEvent, Status, When, Window};
 use crate::normalize::links::{clean_url, extract_links};
 use chrono::{
-    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat,
-    TimeZone, Utc,
+    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone,
+    Utc,
 };
 use chrono_tz::Tz;
 use icalendar::parser::{Component, Property, read_components, unfold};
@@ -41,7 +41,12 @@ const MAX_OCCURRENCES: usize = 50_000;
 /// days on each side: the local date is only known after normalization).
 ///
 /// `origin` is the URL or file (for messages), `label` the source label put on each event.
-pub fn parse(text: &str, origin: &str, label: &str, window: &Window) -> Result<Parsed, SourceError> {
+pub fn parse(
+    text: &str,
+    origin: &str,
+    label: &str,
+    window: &Window,
+) -> Result<Parsed, SourceError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().map(str::trim).find(|l| !l.is_empty());
     if !first_line.is_some_and(|l| l.eq_ignore_ascii_case("BEGIN:VCALENDAR")) {
@@ -62,7 +67,10 @@ pub fn parse(text: &str, origin: &str, label: &str, window: &Window) -> Result<P
         let Ok(components) = read_components(block) else {
             continue;
         };
-        for c in components.iter().filter(|c| name_is(c.name.as_str(), "VTIMEZONE")) {
+        for c in components
+            .iter()
+            .filter(|c| name_is(c.name.as_str(), "VTIMEZONE"))
+        {
             let tzid = prop(c, "TZID").map(|p| p.val.as_str().trim().to_string());
             let location = prop(c, "X-LIC-LOCATION").and_then(|p| lookup_tz(p.val.as_str()));
             if let (Some(tzid), Some(tz)) = (tzid, location) {
@@ -219,7 +227,8 @@ fn describe_block(block: &str) -> String {
         block.lines().find_map(|l| {
             let (name, value) = l.split_once(':')?;
             let name = name.split(';').next()?;
-            name.eq_ignore_ascii_case(key).then(|| value.trim().to_string())
+            name.eq_ignore_ascii_case(key)
+                .then(|| value.trim().to_string())
         })
     };
     describe(find("UID").as_deref(), find("SUMMARY").as_deref())
@@ -354,9 +363,7 @@ impl DateVal {
         match self {
             DateVal::Date(d) => d.format("%Y-%m-%d").to_string(),
             DateVal::Floating(n) if ctx.is_none() => n.format("%Y-%m-%dT%H:%M:%S").to_string(),
-            _ => self
-                .instant(ctx)
-                .to_rfc3339_opts(SecondsFormat::Secs, true),
+            _ => self.instant(ctx).to_rfc3339_opts(SecondsFormat::Secs, true),
         }
     }
 }
@@ -398,10 +405,7 @@ fn parse_naive(s: &str) -> Option<NaiveDateTime> {
 /// (`start/end`) keep their start.
 fn date_values(p: &Property<'_>, tzids: &mut TzResolver) -> Result<Vec<DateVal>, String> {
     let value_type = param(p, "VALUE").map(str::to_ascii_uppercase);
-    let tz = match param(p, "TZID") {
-        Some(tzid) => Some(tzids.resolve_or_note(tzid)),
-        None => None,
-    };
+    let tz = param(p, "TZID").map(|tzid| tzids.resolve_or_note(tzid));
     let mut out = Vec::new();
     for raw in p.val.as_str().split(',') {
         let raw = raw.trim();
@@ -502,7 +506,11 @@ impl VEvent {
         };
         let all_dates = |name: &str, tzids: &mut TzResolver| -> Result<Vec<DateVal>, String> {
             let mut out = Vec::new();
-            for p in c.properties.iter().filter(|p| name_is(p.name.as_str(), name)) {
+            for p in c
+                .properties
+                .iter()
+                .filter(|p| name_is(p.name.as_str(), name))
+            {
                 out.extend(date_values(p, tzids)?);
             }
             Ok(out)
@@ -594,7 +602,13 @@ impl Ctx<'_> {
         s < self.hi && (e > self.lo || s >= self.lo)
     }
 
-    fn raw_event(&self, ev: &VEvent, uid: String, start: DateVal, end: Option<DateVal>) -> RawEvent {
+    fn raw_event(
+        &self,
+        ev: &VEvent,
+        uid: String,
+        start: DateVal,
+        end: Option<DateVal>,
+    ) -> RawEvent {
         let mut links: Vec<String> = Vec::new();
         let url = ev.url.as_deref().map(clean_url);
         links.extend(url.clone());
@@ -694,9 +708,9 @@ fn expand_group(
         match instances(m, ctx) {
             Ok((starts, recurring)) => {
                 let local_day = |v: &DateVal| match (v, series_tz) {
-                    (DateVal::Zoned(n, _), _) | (DateVal::Floating(n), _) | (DateVal::Utc(n), None) => {
-                        n.date()
-                    }
+                    (DateVal::Zoned(n, _), _)
+                    | (DateVal::Floating(n), _)
+                    | (DateVal::Utc(n), None) => n.date(),
                     (DateVal::Utc(n), Some(tz)) => n.and_utc().with_timezone(&tz).date_naive(),
                     (DateVal::Date(d), _) => *d,
                 };
@@ -817,7 +831,9 @@ fn instances(m: &VEvent, ctx: &Ctx<'_>) -> Result<(Vec<DateVal>, bool), String> 
                     break;
                 }
                 let v = match m.start {
-                    DateVal::Zoned(_, tz) => DateVal::Zoned(at.with_timezone(&tz).naive_local(), tz),
+                    DateVal::Zoned(_, tz) => {
+                        DateVal::Zoned(at.with_timezone(&tz).naive_local(), tz)
+                    }
                     other => other.with_naive(dt.naive_local()),
                 };
                 push(v, &mut starts);
@@ -1031,7 +1047,10 @@ END:VEVENT
         // finds the local date.
         assert_eq!(e.start, utc("2023-02-01 01:00"));
         assert_eq!(e.end, Some(utc("2023-02-01 03:00")));
-        assert_eq!(e.uid.as_deref(), Some("5u3vlpb0ikn1ttkd0h8ojq4h0c@google.com"));
+        assert_eq!(
+            e.uid.as_deref(),
+            Some("5u3vlpb0ikn1ttkd0h8ojq4h0c@google.com")
+        );
         assert_eq!(e.source, "Rust Calendar");
         assert_eq!(
             e.title,
@@ -1043,7 +1062,10 @@ END:VEVENT
         );
         let desc = e.description.as_deref().unwrap();
         assert!(desc.contains("social, talks & more!"), "{desc}");
-        assert!(desc.contains("&amp;sa=D"), "HTML kept, iCal escapes removed: {desc}");
+        assert!(
+            desc.contains("&amp;sa=D"),
+            "HTML kept, iCal escapes removed: {desc}"
+        );
         assert!(desc.ends_with("bring a laptop\\tablet\nThanks"), "{desc}");
         assert_eq!(
             e.links,
@@ -1053,7 +1075,10 @@ END:VEVENT
             ]
         );
         assert_eq!(e.url, None);
-        assert_eq!(e.conference.as_deref(), Some("https://meet.google.com/abc-defg-hij"));
+        assert_eq!(
+            e.conference.as_deref(),
+            Some("https://meet.google.com/abc-defg-hij")
+        );
         assert_eq!(e.status, Status::Confirmed);
         assert_eq!(e.default_tz, Some(CHI));
         assert_eq!(e.organizer, None);
@@ -1144,8 +1169,14 @@ END:VEVENT
         );
         let moved = &p.events[2];
         assert_eq!(moved.end, Some(When::Zoned(dt("2023-03-29 21:00"), CHI)));
-        assert_eq!(moved.description.as_deref(), Some("Moved to Wednesday this month."));
-        assert_eq!(p.events[0].end, Some(When::Zoned(dt("2023-01-31 20:00"), CHI)));
+        assert_eq!(
+            moved.description.as_deref(),
+            Some("Moved to Wednesday this month.")
+        );
+        assert_eq!(
+            p.events[0].end,
+            Some(When::Zoned(dt("2023-01-31 20:00"), CHI))
+        );
         assert_eq!(p.events[0].description, None, "empty DESCRIPTION is None");
     }
 
@@ -1244,7 +1275,14 @@ END:VEVENT
                     panic!("zoned start expected: {:?}", e.start)
                 };
                 assert_eq!(tz, BER);
-                let suffix = e.uid.as_deref().unwrap().rsplit_once('@').unwrap().1.to_string();
+                let suffix = e
+                    .uid
+                    .as_deref()
+                    .unwrap()
+                    .rsplit_once('@')
+                    .unwrap()
+                    .1
+                    .to_string();
                 (n.format("%m-%d %H:%M").to_string(), suffix)
             })
             .collect();
@@ -1325,7 +1363,10 @@ END:VEVENT
         assert_eq!(p.events.len(), 1);
         assert_eq!(p.events[0].start, When::Date(d("2023-02-14")));
         assert_eq!(p.events[0].end, Some(When::Date(d("2023-02-17"))));
-        assert_eq!(p.events[0].links, vec!["https://rustnationuk.com/".to_string()]);
+        assert_eq!(
+            p.events[0].links,
+            vec!["https://rustnationuk.com/".to_string()]
+        );
         // Overlap with the widened window: ends (exclusive) 17 Feb, so a window starting 19
         // Feb (margin back to 17 Feb 00:00) does not include it, one starting 18 Feb does.
         assert!(run(&ics, "2023-02-19", "2023-03-01").events.is_empty());
@@ -1408,7 +1449,11 @@ TRANSP:OPAQUE
 END:VEVENT
 "#;
         let ldn = chrono_tz::Europe::London;
-        let p = run(&feed(&[new, old, old_empty, new_from_start]), "2016-05-01", "2016-05-31");
+        let p = run(
+            &feed(&[new, old, old_empty, new_from_start]),
+            "2016-05-01",
+            "2016-05-31",
+        );
         let got = starts(&p);
         let old_uid = "o4h6rnctnhes5sh4f27kmrruvs@google.com";
         let new_uid = "o4h6rnctnhes5sh4f27kmrruvs_R20160514T110000@google.com";
@@ -1416,15 +1461,37 @@ END:VEVENT
         assert_eq!(
             got,
             vec![
-                (format!("{old_uid}@2016-04-30T11:00:00Z"), When::Zoned(dt("2016-04-30 12:00"), ldn)),
-                (format!("{old_uid}@2016-05-07T11:00:00Z"), When::Zoned(dt("2016-05-07 12:00"), ldn)),
-                (format!("{hulme}@2016-05-12T18:00:00Z"), When::Zoned(dt("2016-05-12 19:00"), ldn)),
-                (format!("{new_uid}@2016-05-14T11:00:00Z"), When::Zoned(dt("2016-05-14 12:00"), ldn)),
-                (format!("{new_uid}@2016-05-21T11:00:00Z"), When::Zoned(dt("2016-05-21 12:00"), ldn)),
-                (format!("{new_uid}@2016-05-28T11:00:00Z"), When::Zoned(dt("2016-05-28 12:00"), ldn)),
+                (
+                    format!("{old_uid}@2016-04-30T11:00:00Z"),
+                    When::Zoned(dt("2016-04-30 12:00"), ldn)
+                ),
+                (
+                    format!("{old_uid}@2016-05-07T11:00:00Z"),
+                    When::Zoned(dt("2016-05-07 12:00"), ldn)
+                ),
+                (
+                    format!("{hulme}@2016-05-12T18:00:00Z"),
+                    When::Zoned(dt("2016-05-12 19:00"), ldn)
+                ),
+                (
+                    format!("{new_uid}@2016-05-14T11:00:00Z"),
+                    When::Zoned(dt("2016-05-14 12:00"), ldn)
+                ),
+                (
+                    format!("{new_uid}@2016-05-21T11:00:00Z"),
+                    When::Zoned(dt("2016-05-21 12:00"), ldn)
+                ),
+                (
+                    format!("{new_uid}@2016-05-28T11:00:00Z"),
+                    When::Zoned(dt("2016-05-28 12:00"), ldn)
+                ),
             ]
         );
-        let p = run(&feed(&[old_empty, new_from_start]), "2016-02-01", "2016-02-29");
+        let p = run(
+            &feed(&[old_empty, new_from_start]),
+            "2016-02-01",
+            "2016-02-29",
+        );
         assert_eq!(p.events.len(), 1, "{:?}", starts(&p));
     }
 
@@ -1474,7 +1541,10 @@ END:VEVENT
         );
         assert_eq!(m.links, vec![m.url.clone().unwrap()]);
         assert_eq!(m.status, Status::Tentative);
-        assert_eq!(m.location.as_deref(), Some("Paralelní Polis (Dělnická 43, Praha)"));
+        assert_eq!(
+            m.location.as_deref(),
+            Some("Paralelní Polis (Dělnická 43, Praha)")
+        );
         assert_eq!(m.default_tz, None);
         let f = &p.events[1];
         assert_eq!(f.start, When::Floating(dt("2021-09-07 18:00")));
@@ -1495,7 +1565,11 @@ END:VEVENT
             ]
         );
         assert_eq!(p.warnings.len(), 1);
-        assert!(p.warnings[0].contains("Mars/Olympus_Mons"), "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].contains("Mars/Olympus_Mons"),
+            "{:?}",
+            p.warnings
+        );
     }
 
     #[test]
@@ -1563,7 +1637,11 @@ END:VEVENT
         assert!(err.message.contains("empty"), "{}", err.message);
         let html = "<!DOCTYPE html><html><head><title>Error 404 (Not Found)!!1</title></head><body></body></html>";
         let err = parse(html, "u", "x", &window).unwrap_err();
-        assert!(err.message.contains("HTML") && err.message.contains("404"), "{}", err.message);
+        assert!(
+            err.message.contains("HTML") && err.message.contains("404"),
+            "{}",
+            err.message
+        );
         let err = parse("{\"error\":\"nope\"}", "u", "x", &window).unwrap_err();
         assert!(err.message.contains("not an iCalendar"), "{}", err.message);
         assert_eq!(err.to_string(), format!("u: {}", err.message));
