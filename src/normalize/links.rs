@@ -39,17 +39,23 @@ pub fn extract_links(html: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for link in raw {
         let cleaned = clean_url(&link);
-        let is_web = cleaned
-            .get(..8)
-            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
-            || cleaned
-                .get(..7)
-                .is_some_and(|p| p.eq_ignore_ascii_case("http://"));
-        if is_web && !out.contains(&cleaned) {
+        if is_web_link(&cleaned) && !out.contains(&cleaned) {
             out.push(cleaned);
         }
     }
     out
+}
+
+/// True for an `http`/`https` link that can be an event page: it parses, and carries no user
+/// info (`http://events@gitnation.org/`, `http://mailto:someone@example.com/` are e-mail
+/// addresses turned into links by an editor).
+pub fn is_web_link(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host_str().is_some()
+            && u.username().is_empty()
+            && u.password().is_none()
+    })
 }
 
 /// Bare `http(s)://` URLs and `www.` addresses in plain text.
@@ -63,7 +69,10 @@ fn bare_urls(text: &str) -> Vec<String> {
     let mut i = 0;
     while i < bytes.len() {
         let rest = &text[i..];
-        let lower_prefix = |p: &str| rest.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+        let lower_prefix = |p: &str| {
+            rest.get(..p.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(p))
+        };
         let at_word_start = i == 0 || !text[..i].chars().next_back().is_some_and(is_word_char);
         let scheme = if lower_prefix("https://") || lower_prefix("http://") {
             Some("")
@@ -125,7 +134,15 @@ pub fn clean_url(url: &str) -> String {
 fn clean_url_depth(url: &str, depth: usize) -> String {
     let unescaped = url.replace("\\;", ";").replace("\\,", ",");
     let decoded = html_escape::decode_html_entities(&unescaped);
-    let decoded = decoded.trim();
+    let mut decoded = decoded.trim().to_string();
+    // A whole URL percent-encoded (`https%3A%2F%2F…`), as found in real URL properties.
+    let lower = decoded.get(..9).unwrap_or("").to_ascii_lowercase();
+    if lower.starts_with("https%3a") || lower.starts_with("http%3a") {
+        decoded = percent_encoding::percent_decode_str(&decoded)
+            .decode_utf8_lossy()
+            .into_owned();
+    }
+    let decoded = decoded.as_str();
     if depth < 5 {
         if let Some(target) = google_redirect_target(decoded) {
             return clean_url_depth(&target, depth + 1);
@@ -293,7 +310,7 @@ mod tests {
 
     #[test]
     fn skips_non_web_links() {
-        let html = "<a href=\"mailto:a@b.org\">mail</a> <a href=\"tel:+123\">call</a>";
+        let html = "<a href=\"mailto:a@b.org\">mail</a> <a href=\"tel:+123\">call</a> <a href=\"http://mailto:ccocks@scottlogic.com/\">x</a> http://events@gitnation.org/";
         assert!(extract_links(html).is_empty());
         assert!(extract_links("").is_empty());
     }
@@ -327,7 +344,9 @@ mod tests {
     #[test]
     fn drops_only_utm_parameters() {
         assert_eq!(
-            clean_url("https://www.meetup.com/Rust-Rhein-Main/events/229564640/?eventId=229564640&utm_medium=email&utm_campaign=x#top"),
+            clean_url(
+                "https://www.meetup.com/Rust-Rhein-Main/events/229564640/?eventId=229564640&utm_medium=email&utm_campaign=x#top"
+            ),
             "https://www.meetup.com/Rust-Rhein-Main/events/229564640/?eventId=229564640#top"
         );
         assert_eq!(
@@ -346,6 +365,10 @@ mod tests {
             "https://www.google.com/search?q=rust"
         );
         assert_eq!(clean_url("not a url &amp; more"), "not a url & more");
+        assert_eq!(
+            clean_url("https%3A%2F%2Ffinos.webex.com%2Ffinos%2Fj.php%3FMTID%3Dm6bb4"),
+            "https://finos.webex.com/finos/j.php?MTID=m6bb4"
+        );
     }
 
     #[test]

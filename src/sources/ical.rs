@@ -20,7 +20,7 @@
 
 use super::{Parsed, SourceError};
 use crate::model::{RawEvent, Status, When, Window};
-use crate::normalize::links::{clean_url, extract_links};
+use crate::normalize::links::{clean_url, extract_links, is_web_link};
 use chrono::{
     DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone,
     Utc,
@@ -610,7 +610,7 @@ impl Ctx<'_> {
         end: Option<DateVal>,
     ) -> RawEvent {
         let mut links: Vec<String> = Vec::new();
-        let url = ev.url.as_deref().map(clean_url);
+        let url = ev.url.as_deref().map(clean_url).filter(|u| is_web_link(u));
         links.extend(url.clone());
         if let Some(d) = &ev.description {
             for l in extract_links(d) {
