@@ -129,6 +129,32 @@ pub fn parse(
     })
 }
 
+/// Turns a fetched iCalendar body into text for [`parse`]: unfolds lines at the byte level
+/// first (some producers fold at 75 octets *inside* a multi-byte UTF-8 character, which makes
+/// the folded bytes invalid UTF-8), then decodes UTF-8, replacing what is still invalid.
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let fold = match &bytes[i..] {
+            [b'\r', b'\n', b' ' | b'\t', ..] => 3,
+            [b'\n', b' ' | b'\t', ..] => 2,
+            _ => 0,
+        };
+        if fold > 0 {
+            i += fold;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    match String::from_utf8(out) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
 /// What was received instead of a calendar, for the error message.
 fn describe_non_calendar(text: &str) -> String {
     let trimmed = text.trim();
@@ -1651,6 +1677,26 @@ END:VEVENT
         let p = parse(cut, "u", "x", &window).unwrap();
         assert_eq!(p.events.len(), 1);
         assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn decode_unfolds_inside_utf8_sequences() {
+        // "Zürich 🦀" folded after the first byte of "ü" and in the middle of the crab.
+        let mut bytes =
+            b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20230210T180000Z\r\nUID:u\r\nSUMMARY:Z"
+                .to_vec();
+        let summary = "ürich 🦀".as_bytes();
+        bytes.push(summary[0]);
+        bytes.extend_from_slice(b"\r\n ");
+        bytes.extend_from_slice(&summary[1..9]);
+        bytes.extend_from_slice(b"\n\t");
+        bytes.extend_from_slice(&summary[9..]);
+        bytes.extend_from_slice(b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let text = decode(&bytes);
+        let p = run(&text, "2023-02-01", "2023-03-01");
+        assert_eq!(p.events[0].title, "Zürich 🦀");
+        assert_eq!(decode(b"\xEF\xBB\xBFA\xFFB"), "A\u{fffd}B");
     }
 
     #[test]
