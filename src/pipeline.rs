@@ -295,11 +295,11 @@ async fn verify_calendar(
             }
             Some(Ok(_)) => {
                 out.unverified.push(format!(
-                    "{}: its page describes another instance of the series; kept the calendar's data",
+                    "{}: its page describes another instance of the series; kept the calendar's data and linked the organizer instead",
                     describe(raw)
                 ));
                 out.events.push(Collected {
-                    raw: raw.clone(),
+                    raw: unlink_page(raw, key),
                     from_page: false,
                 });
             }
@@ -316,6 +316,26 @@ async fn verify_calendar(
                 from_page: false,
             }),
         }
+    }
+    out
+}
+
+/// The entry without its links to the page `key` (which describes another instance of its
+/// series): a reader must not be sent to another date's page, and deduplication must not take
+/// it for that instance. A meetup event link gives way to its group's events page.
+fn unlink_page(raw: &RawEvent, key: &str) -> RawEvent {
+    let mut out = raw.clone();
+    let group = key
+        .strip_prefix("meetup.com/")
+        .and_then(|rest| rest.split('/').next())
+        .map(|group| format!("https://www.meetup.com/{group}/events/"));
+    let is_page = |u: &String| match_key(u) == key;
+    if out.url.as_ref().is_some_and(is_page) {
+        out.url = group.clone();
+    }
+    out.links.retain(|u| !is_page(u));
+    if let Some(g) = group {
+        out.links.push(g);
     }
     out
 }
@@ -392,7 +412,13 @@ fn describe(raw: &RawEvent) -> String {
         .as_deref()
         .or(raw.links.first().map(String::as_str))
         .unwrap_or("no link");
-    format!("{:?} ({}, from {})", raw.title, link, raw.source)
+    format!(
+        "{:?} on {} ({}, from {})",
+        raw.title,
+        instant_date(&raw.start),
+        link,
+        raw.source
+    )
 }
 
 /// The whole run: collect then build.

@@ -320,8 +320,10 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
     };
 
     // Attendance.
+    // The event's own link being a call or chat room (discord, zoom, …) says online too.
     let online_hint = parsed.online
         || raw.conference.is_some()
+        || parse_location(&url).online
         || contains_word(&title, &["online", "virtual", "remote", "livestream"]);
     let hybrid_hint = contains_word(&title, &["hybrid"])
         || raw
