@@ -160,9 +160,14 @@ pub fn build(raw: &[RawEvent], config: &Config, window: &Window) -> Outcome {
             Err(why) => outcome.dropped.push((describe(r), why.to_string())),
         }
     }
-    let (events, notes) = dedupe::dedupe(events);
-    outcome.notes.extend(notes);
-    outcome.events = events;
+    let deduped = dedupe::dedupe(events);
+    outcome
+        .notes
+        .extend(deduped.merges.iter().map(ToString::to_string));
+    outcome
+        .notes
+        .extend(deduped.possible_duplicates.iter().map(ToString::to_string));
+    outcome.events = deduped.events;
     outcome
 }
 

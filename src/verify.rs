@@ -51,7 +51,9 @@ pub fn page_kind(url: &str) -> Option<PageKind> {
 /// Meetup event ids are numeric, or (older recurring events) lower-case letters such as
 /// `qwtdjsyfcdbcb`.
 fn is_event_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 20 && id.chars().all(|c| c.is_ascii_alphanumeric())
+    !id.is_empty()
+        && id.len() <= 20
+        && id.chars().all(|c| c.is_ascii_alphanumeric())
         && id != "past"
         && id != "ical"
         && id != "calendar"
@@ -62,7 +64,10 @@ fn is_event_id(id: &str) -> bool {
 /// alphanumeric slug is taken for an event page; the pipeline still checks that the page it
 /// gets back describes one event.
 fn is_luma_event_slug(slug: &str) -> bool {
-    slug.len() == 8 && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    slug.len() == 8
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 fn when_text(w: &When) -> String {
@@ -95,10 +100,19 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
     let who = format!(
         "{:?} ({})",
         calendar.title,
-        calendar.url.as_deref().or(calendar.links.first().map(String::as_str)).unwrap_or("")
+        calendar
+            .url
+            .as_deref()
+            .or(calendar.links.first().map(String::as_str))
+            .unwrap_or("")
     );
     let mut note = |field: &'static str, before: String, after: String| {
-        corrections.push(Correction { event: who.clone(), field, calendar: before, page: after });
+        corrections.push(Correction {
+            event: who.clone(),
+            field,
+            calendar: before,
+            page: after,
+        });
     };
 
     let same_time = match (instant(&calendar.start), instant(&page.start)) {
@@ -113,12 +127,20 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
         out.end = page.end.clone();
     }
     if page.status != calendar.status && page.status != Status::Confirmed {
-        note("status", format!("{:?}", calendar.status), format!("{:?}", page.status));
+        note(
+            "status",
+            format!("{:?}", calendar.status),
+            format!("{:?}", page.status),
+        );
     }
     out.status = page.status;
     if let Some(a) = page.attendance {
         if calendar.attendance.is_some_and(|c| c != a) {
-            note("attendance", format!("{:?}", calendar.attendance), format!("{a:?}"));
+            note(
+                "attendance",
+                format!("{:?}", calendar.attendance),
+                format!("{a:?}"),
+            );
         }
         out.attendance = Some(a);
     }
@@ -159,10 +181,19 @@ mod tests {
             Some(PageKind::MeetupEvent)
         );
         assert_eq!(page_kind("https://www.meetup.com/indyrs/events/"), None);
-        assert_eq!(page_kind("https://luma.com/1bm27cah"), Some(PageKind::LumaEvent));
-        assert_eq!(page_kind("https://lu.ma/arkkrcj5?lm_source=x"), Some(PageKind::LumaEvent));
+        assert_eq!(
+            page_kind("https://luma.com/1bm27cah"),
+            Some(PageKind::LumaEvent)
+        );
+        assert_eq!(
+            page_kind("https://lu.ma/arkkrcj5?lm_source=x"),
+            Some(PageKind::LumaEvent)
+        );
         assert_eq!(page_kind("https://luma.com/rust-girona"), None);
-        assert_eq!(page_kind("https://luma.com/calendar/cal-bif2oHITU1aVvsr"), None);
+        assert_eq!(
+            page_kind("https://luma.com/calendar/cal-bif2oHITU1aVvsr"),
+            None
+        );
     }
 
     #[test]

@@ -13,7 +13,11 @@ fn example_sources_file_loads() {
     assert_eq!(c.sources.len(), 4);
     assert_eq!(c.sources[1].kind, SourceKind::Meetup);
     assert_eq!(
-        c.sources[1].home.as_ref().map(ToString::to_string).as_deref(),
+        c.sources[1]
+            .home
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("Dallas, TX, US")
     );
     assert_eq!(c.sources[2].keywords, vec!["rust".to_string()]);
@@ -23,10 +27,22 @@ fn example_sources_file_loads() {
 #[test]
 fn real_sources_file_lists_calendar_and_every_tracked_group() {
     let c = Config::load(&root().join("sources.toml")).expect("sources.toml loads");
-    let ical: Vec<_> = c.sources.iter().filter(|s| s.kind == SourceKind::Ical).collect();
+    let ical: Vec<_> = c
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Ical)
+        .collect();
     assert_eq!(ical.len(), 1);
-    assert!(ical[0].url.contains("apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com"));
-    let meetup = c.sources.iter().filter(|s| s.kind == SourceKind::Meetup).count();
+    assert!(
+        ical[0]
+            .url
+            .contains("apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com")
+    );
+    let meetup = c
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Meetup)
+        .count();
     assert_eq!(meetup, 122 + 26);
     let with_keywords = c.sources.iter().filter(|s| !s.keywords.is_empty()).count();
     assert_eq!(with_keywords, 26);
@@ -37,7 +53,9 @@ fn real_sources_file_lists_calendar_and_every_tracked_group() {
         for g in groups {
             let want = g.trim_end_matches("events/").to_string();
             assert!(
-                c.sources.iter().any(|s| s.url == want && s.keywords.is_empty()),
+                c.sources
+                    .iter()
+                    .any(|s| s.url == want && s.keywords.is_empty()),
                 "{want} missing from sources.toml"
             );
         }
