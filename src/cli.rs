@@ -214,6 +214,15 @@ fn report(outcome: &Outcome) {
             eprintln!("       warning: {w}");
         }
     }
+    for c in &outcome.corrections {
+        eprintln!(
+            "corrected: {}: {} was {:?} in the calendar, {:?} on its page",
+            c.event, c.field, c.calendar, c.page
+        );
+    }
+    for u in &outcome.unverified {
+        eprintln!("unverified: {u}");
+    }
     for (what, why) in &outcome.dropped {
         eprintln!("left out: {what}: {why}");
     }

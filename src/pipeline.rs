@@ -9,10 +9,12 @@ use crate::config::{Config, Source, SourceKind};
 use crate::dedupe;
 use crate::fetch::{Fetch, Response};
 use crate::model::{Event, RawEvent, Window};
-use crate::normalize::{self, Directory, Dropped};
+use crate::normalize::{self, Directory, match_key};
 use crate::sources::{self, Parsed, SourceError};
+use crate::verify::{self, Correction, PageKind};
 use futures::future::join_all;
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How one source fared.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,6 +40,10 @@ pub struct Outcome {
     pub dropped: Vec<(String, String)>,
     /// Guesses and merges worth an editor's look.
     pub notes: Vec<String>,
+    /// Calendar facts an event page overrode.
+    pub corrections: Vec<Correction>,
+    /// Calendar entries whose page could not be used.
+    pub unverified: Vec<String>,
 }
 
 impl Outcome {
@@ -69,16 +75,27 @@ pub fn parse_source(
 ) -> Result<Parsed, SourceError> {
     let text = response.text();
     let label = source.label();
-    match source.kind {
-        SourceKind::Ical => sources::ical::parse(&text, &response.url, label, window),
-        SourceKind::Meetup | SourceKind::Jsonld => Err(SourceError {
-            origin: response.url.clone(),
-            message: format!(
-                "sources of kind \"{}\" are not supported yet",
-                source.kind.as_str()
-            ),
-        }),
+    let mut parsed = match source.kind {
+        SourceKind::Ical => sources::ical::parse(&text, &response.url, label, window)?,
+        SourceKind::Meetup => sources::meetup::parse_group_page(&text, &response.url, label)?,
+        SourceKind::Jsonld => sources::jsonld::parse_page(&text, &response.url, label)?,
+    };
+    // What sources.toml says about the organizer completes what the page says.
+    if source.kind != SourceKind::Ical {
+        for e in &mut parsed.events {
+            let org = e.organizer.get_or_insert_with(Default::default);
+            if let Some(name) = &source.name {
+                org.name = name.clone();
+            }
+            if org.home.is_none() {
+                org.home = source.home.clone();
+            }
+            if org.url.is_none() {
+                org.url = Some(source.url.clone());
+            }
+        }
     }
+    Ok(parsed)
 }
 
 /// Keeps only events that mention one of the source's keywords (case-insensitive, in the
@@ -101,12 +118,31 @@ pub fn keyword_filter(source: &Source, parsed: &mut Parsed) {
     });
 }
 
-/// Fetches and parses every source concurrently (the fetcher bounds the concurrency).
-pub async fn collect(
-    config: &Config,
-    fetcher: &dyn Fetch,
-    window: &Window,
-) -> (Vec<RawEvent>, Vec<SourceReport>) {
+/// A raw event and where its facts come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collected {
+    pub raw: RawEvent,
+    /// Its facts come from the event's own page (a page source, or a verified calendar entry).
+    pub from_page: bool,
+}
+
+/// What fetching and parsing produced, before normalization.
+#[derive(Debug, Clone, Default)]
+pub struct Collection {
+    /// Page-sourced events first, then calendar entries: the order is the authority order
+    /// deduplication relies on.
+    pub events: Vec<Collected>,
+    pub reports: Vec<SourceReport>,
+    /// Calendar facts an event page overrode.
+    pub corrections: Vec<Correction>,
+    /// Calendar entries whose page could not be used (unreachable, unreadable, ambiguous):
+    /// kept with the calendar's data.
+    pub unverified: Vec<String>,
+}
+
+/// Fetches and parses every source concurrently (the fetcher bounds the concurrency), then
+/// verifies calendar entries against the event pages they link to.
+pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Collection {
     let jobs = config.sources.iter().map(|source| async move {
         let url = fetch_url(source);
         let mut report = SourceReport {
@@ -126,38 +162,206 @@ pub async fn collect(
                 keyword_filter(source, &mut parsed);
                 report.events = parsed.events.len();
                 report.warnings = parsed.warnings;
-                (parsed.events, report)
+                (source.kind, parsed.events, report)
             }
             Err(e) => {
                 report.error = Some(e);
-                (Vec::new(), report)
+                (source.kind, Vec::new(), report)
             }
         }
     });
-    let mut events = Vec::new();
-    let mut reports = Vec::new();
-    for (evs, report) in join_all(jobs).await {
-        events.extend(evs);
-        reports.push(report);
+    let mut collection = Collection::default();
+    let mut calendar = Vec::new();
+    for (kind, events, report) in join_all(jobs).await {
+        collection.reports.push(report);
+        match kind {
+            SourceKind::Ical => calendar.extend(events),
+            _ => collection
+                .events
+                .extend(events.into_iter().map(|raw| Collected {
+                    raw,
+                    from_page: true,
+                })),
+        }
     }
-    (events, reports)
+    let verified = verify_calendar(calendar, &collection.events, fetcher, window).await;
+    collection.events.extend(verified.events);
+    collection.corrections = verified.corrections;
+    collection.unverified = verified.unverified;
+    collection
+}
+
+struct Verified {
+    events: Vec<Collected>,
+    corrections: Vec<Correction>,
+    unverified: Vec<String>,
+}
+
+/// Checks each calendar entry near the window that links to a meetup or luma event page
+/// against that page. Pages already read from a group page are not fetched again (the
+/// deduplication merges them, page first). When several entries (instances of one series)
+/// link to the same page, only the instance nearest the page's date takes the page's facts.
+async fn verify_calendar(
+    calendar: Vec<RawEvent>,
+    known: &[Collected],
+    fetcher: &dyn Fetch,
+    window: &Window,
+) -> Verified {
+    let known_pages: HashSet<String> = known
+        .iter()
+        .filter_map(|c| c.raw.url.as_deref())
+        .map(match_key)
+        .collect();
+    // Which page each entry should be checked against.
+    let mut wanted: BTreeMap<String, (String, PageKind)> = BTreeMap::new();
+    let targets: Vec<Option<String>> = calendar
+        .iter()
+        .map(|raw| {
+            if !touches(raw, window) {
+                return None;
+            }
+            let (url, kind) = verify::page_to_verify(raw)?;
+            let key = match_key(&url);
+            if known_pages.contains(&key) {
+                return None;
+            }
+            wanted.entry(key.clone()).or_insert((url, kind));
+            Some(key)
+        })
+        .collect();
+    let fetches = wanted.iter().map(|(key, (url, kind))| async move {
+        let result = match fetcher.fetch(url).await {
+            Ok(response) => {
+                let text = response.text();
+                let parsed = match kind {
+                    PageKind::MeetupEvent => {
+                        sources::meetup::parse_event_page(&text, url, "event page")
+                    }
+                    PageKind::LumaEvent => sources::jsonld::parse_page(&text, url, "event page"),
+                };
+                match parsed {
+                    Ok(p) => one_event(p.events, url),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        (key.clone(), result)
+    });
+    let pages: HashMap<String, Result<RawEvent, String>> =
+        join_all(fetches).await.into_iter().collect();
+
+    // For pages linked from several entries, the entry nearest the page's date.
+    let mut nearest: HashMap<&str, (usize, i64)> = HashMap::new();
+    for (i, (raw, target)) in calendar.iter().zip(&targets).enumerate() {
+        let Some(key) = target else { continue };
+        let Some(Ok(page)) = pages.get(key) else {
+            continue;
+        };
+        let distance = (instant_date(&raw.start) - instant_date(&page.start))
+            .num_days()
+            .abs();
+        let entry = nearest.entry(key.as_str()).or_insert((i, distance));
+        if distance < entry.1 {
+            *entry = (i, distance);
+        }
+    }
+
+    let mut out = Verified {
+        events: Vec::new(),
+        corrections: Vec::new(),
+        unverified: Vec::new(),
+    };
+    for (i, (raw, target)) in calendar.iter().zip(&targets).enumerate() {
+        let Some(key) = target else {
+            out.events.push(Collected {
+                raw: raw.clone(),
+                from_page: false,
+            });
+            continue;
+        };
+        match pages.get(key) {
+            Some(Ok(page)) if nearest.get(key.as_str()).map(|n| n.0) == Some(i) => {
+                let (merged, corrections) = verify::apply(raw, page);
+                out.corrections.extend(corrections);
+                out.events.push(Collected {
+                    raw: merged,
+                    from_page: true,
+                });
+            }
+            Some(Ok(_)) => {
+                out.unverified.push(format!(
+                    "{}: its page describes another instance of the series; kept the calendar's data",
+                    describe(raw)
+                ));
+                out.events.push(Collected {
+                    raw: raw.clone(),
+                    from_page: false,
+                });
+            }
+            Some(Err(e)) => {
+                out.unverified
+                    .push(format!("{}: {e}; kept the calendar's data", describe(raw)));
+                out.events.push(Collected {
+                    raw: raw.clone(),
+                    from_page: false,
+                });
+            }
+            None => out.events.push(Collected {
+                raw: raw.clone(),
+                from_page: false,
+            }),
+        }
+    }
+    out
+}
+
+/// The one event a page describes: the only one, or the one whose link is the page.
+fn one_event(events: Vec<RawEvent>, url: &str) -> Result<RawEvent, String> {
+    let key = match_key(url);
+    let count = events.len();
+    let mut matching: Vec<RawEvent> = events
+        .iter()
+        .filter(|e| e.url.as_deref().is_some_and(|u| match_key(u) == key))
+        .cloned()
+        .collect();
+    if matching.len() == 1 {
+        return Ok(matching.remove(0));
+    }
+    match (count, events.into_iter().next()) {
+        (1, Some(e)) => Ok(e),
+        (0, _) => Err(format!("{url}: the page describes no event")),
+        _ => Err(format!("{url}: the page describes {count} events, not one")),
+    }
+}
+
+/// The date a `When` falls on in its own terms (UTC for instants), for nearness only.
+fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
+    use crate::model::When;
+    match w {
+        When::Date(d) => *d,
+        When::Utc(u) => u.date_naive(),
+        When::Zoned(n, _) | When::Floating(n) => n.date(),
+        When::Offset(o) => o.date_naive(),
+    }
 }
 
 /// Normalizes, keeps the window and deduplicates. Pure.
-pub fn build(raw: &[RawEvent], config: &Config, window: &Window) -> Outcome {
+pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outcome {
     let directory = Directory::from_config(config);
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
-    for r in raw {
-        match normalize::normalize(r, &directory) {
-            Ok(n) => {
+    for c in collected {
+        match normalize::normalize(&c.raw, &directory) {
+            Ok(mut n) => {
                 if window.overlaps(n.event.start_date, n.event.end_date) {
+                    n.event.from_page = c.from_page;
                     outcome.notes.extend(n.notes);
                     events.push(n.event);
                 }
             }
-            Err(Dropped::Cancelled(_)) if !touches(r, window) => {}
-            Err(why) => outcome.dropped.push((describe(r), why.to_string())),
+            Err(_) if !touches(&c.raw, window) => {}
+            Err(why) => outcome.dropped.push((describe(&c.raw), why.to_string())),
         }
     }
     let deduped = dedupe::dedupe(events);
@@ -194,8 +398,10 @@ fn describe(raw: &RawEvent) -> String {
 
 /// The whole run: collect then build.
 pub async fn run(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Outcome {
-    let (raw, reports) = collect(config, fetcher, window).await;
-    let mut outcome = build(&raw, config, window);
-    outcome.reports = reports;
+    let collection = collect(config, fetcher, window).await;
+    let mut outcome = build(&collection.events, config, window);
+    outcome.reports = collection.reports;
+    outcome.corrections = collection.corrections;
+    outcome.unverified = collection.unverified;
     outcome
 }

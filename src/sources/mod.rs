@@ -5,6 +5,8 @@
 //! could not be used (and is reported for that source; the run goes on).
 
 pub mod ical;
+pub mod jsonld;
+pub mod meetup;
 
 use crate::model::RawEvent;
 

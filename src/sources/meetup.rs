@@ -1,0 +1,16 @@
+//! placeholder until the page parsers land
+use super::{Parsed, SourceError};
+pub fn parse_group_page(html: &str, origin: &str, label: &str) -> Result<Parsed, SourceError> {
+    let _ = (html, label);
+    Err(SourceError {
+        origin: origin.into(),
+        message: "todo".into(),
+    })
+}
+pub fn parse_event_page(html: &str, origin: &str, label: &str) -> Result<Parsed, SourceError> {
+    let _ = (html, label);
+    Err(SourceError {
+        origin: origin.into(),
+        message: "todo".into(),
+    })
+}

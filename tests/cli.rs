@@ -1,0 +1,62 @@
+//! The binary as a user runs it: exit codes, stderr messages, stdout carrying only the result.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn bin() -> Command {
+    Command::cargo_bin("twir-events").unwrap()
+}
+
+#[test]
+fn bad_sources_file_names_file_line_and_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sources.toml");
+    std::fs::write(
+        &path,
+        "[[source]]\nkind = \"ical\"\nurl = \"https://example.org/a.ics\"\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    bin()
+        .args(["render", "--today", "2023-02-01", "--sources"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("sources.toml:4:"))
+        .stderr(predicate::str::contains("colour"))
+        .stderr(predicate::str::contains("hint:"));
+}
+
+#[test]
+fn missing_sources_file_says_how_to_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(dir.path())
+        .args(["render", "--today", "2023-02-01"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("sources.toml"))
+        .stderr(predicate::str::contains("--sources"));
+}
+
+#[test]
+fn reversed_window_is_a_usage_error() {
+    bin()
+        .args(["render", "--from", "2023-03-01", "--to", "2023-02-01", "--sources"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sources.example.toml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("before it starts"));
+}
+
+#[test]
+fn missing_snapshot_directory_is_reported() {
+    bin()
+        .args(["render", "--replay", "no/such/snapshot"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("no/such/snapshot"));
+}
