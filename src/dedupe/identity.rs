@@ -179,6 +179,18 @@ pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
     if p.segments.is_empty() && p.query.is_empty() {
         return None; // a site root
     }
+    const CALLS: [&str; 7] = [
+        "meet.jit.si",
+        "zoom.us",
+        "meet.google.com",
+        "teams.microsoft.com",
+        "discord.gg",
+        "discord.com",
+        "t.me",
+    ];
+    if CALLS.contains(&p.host.as_str()) || p.host.ends_with(".zoom.us") {
+        return None; // a call or chat room, reused for every session
+    }
     let key = canonical(url);
     if let Some(org) = organizer_url {
         if canonical(org) == key {

@@ -92,6 +92,15 @@ pub enum Evidence {
         page_date: NaiveDate,
         other_date: NaiveDate,
     },
+    /// The same link (a shared page such as a conference homepage), dates, title and
+    /// organizer: one listing entered twice, or one event listed in two sections.
+    SameListing { url: String, title_similarity: f64 },
+    /// Same dates, place, title and organizer; one of them links no event page (a group
+    /// page): one event listed with two links.
+    SameTitleAndOrganizer {
+        title_similarity: f64,
+        organizer_similarity: f64,
+    },
     /// Same group, same day, (nearly) the same title, different event ids.
     SameGroupSameTitle {
         group: String,
@@ -119,6 +128,20 @@ impl fmt::Display for Evidence {
             } => write!(
                 f,
                 "same event link {key}; the event page says {page_date}, the other entry {other_date}: the page wins"
+            ),
+            Evidence::SameListing {
+                url,
+                title_similarity,
+            } => write!(
+                f,
+                "same link {url}, same dates and organizer, title similarity {title_similarity:.2}"
+            ),
+            Evidence::SameTitleAndOrganizer {
+                title_similarity,
+                organizer_similarity,
+            } => write!(
+                f,
+                "same dates and place, title similarity {title_similarity:.2}, organizer similarity {organizer_similarity:.2}, one links no event page"
             ),
             Evidence::SameGroupSameTitle {
                 group,
@@ -223,6 +246,8 @@ enum Decision {
 /// Precomputed per-event facts.
 struct Facts {
     key: Option<String>,
+    /// `key` and the keys of the entry's extra links by the same organizer (an `RSVP` link).
+    keys: Vec<String>,
     group: String,
     host: String,
     site: Option<String>,
@@ -253,8 +278,15 @@ fn facts(e: &Event) -> Facts {
         "google.com",
     ];
     let site = (!PLATFORMS.contains(&host.as_str())).then(|| host.clone());
+    let mut keys: Vec<String> = key.iter().cloned().collect();
+    for m in &e.mirrors {
+        if m.organizer.name == e.organizer.name {
+            keys.extend(identity::event_key(&m.url, e.organizer.url.as_deref()));
+        }
+    }
     Facts {
         key,
+        keys,
         group,
         host,
         site,
@@ -264,8 +296,9 @@ fn facts(e: &Event) -> Facts {
 fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
     let ts = title_similarity(&a.title, &b.title);
     let os = organizer_similarity(&a.organizer.name, &b.organizer.name);
-    if let (Some(ka), Some(kb)) = (&fa.key, &fb.key) {
-        if ka == kb {
+    let shared_key = fa.keys.iter().find(|k| fb.keys.contains(k));
+    if let Some(ka) = shared_key {
+        {
             if a.start_date == b.start_date {
                 return Decision::Same(Evidence::SameLink { key: ka.clone() });
             }
@@ -284,10 +317,19 @@ fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
     if a.start_date != b.start_date {
         return Decision::Different;
     }
+    if identity::canonical(&a.url) == identity::canonical(&b.url)
+        && ts >= 0.8
+        && (os >= 0.8 || fa.group == fb.group)
+    {
+        return Decision::Same(Evidence::SameListing {
+            url: identity::canonical(&a.url),
+            title_similarity: ts,
+        });
+    }
     if mirrors::are_mirrors(a, b, &fa.group, &fb.group) {
         return Decision::Different; // folded by the mirror pass
     }
-    let related = ts >= 0.5 || os >= 0.8;
+    let related = ts >= 0.5 || (os >= 0.8 && ts > 0.0);
     let weak = |why: &str| {
         if related {
             Decision::Possible(why.to_string())
@@ -308,13 +350,31 @@ fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
             Decision::Different
         };
     }
-    if fa.group == fb.group && ts >= 0.8 {
-        return Decision::Same(Evidence::SameGroupSameTitle {
-            group: fa.group.clone(),
-            title_similarity: ts,
-        });
+    let same_listing_kind = a.attendance == b.attendance && a.regions == b.regions;
+    if fa.group == fb.group && same_listing_kind && fa.key.is_some() && fb.key.is_some() {
+        let same_title = similar::normalize_text(&a.title) == similar::normalize_text(&b.title);
+        let timed_pages = a.from_page && b.from_page && a.start.is_some() && a.start == b.start;
+        if same_title && (series_and_occurrence(fa, fb) || timed_pages) {
+            return Decision::Same(Evidence::SameGroupSameTitle {
+                group: fa.group.clone(),
+                title_similarity: ts,
+            });
+        }
+        if same_title {
+            return Decision::Possible(
+                "same group, day and title, different event links (two sessions, or one listed twice?)"
+                    .into(),
+            );
+        }
     }
-    if fa.host != fb.host && os >= 0.8 && a.attendance != Attendance::Virtual {
+    if fa.host != fb.host
+        && os >= 0.8
+        && ts >= 0.25
+        && same_listing_kind
+        && a.attendance != Attendance::Virtual
+        && organizer_matches_link(a)
+        && organizer_matches_link(b)
+    {
         return Decision::Same(Evidence::SameOrganizerTwoPlatforms {
             organizer_similarity: os,
             platforms: (fa.host.clone(), fb.host.clone()),
@@ -342,7 +402,35 @@ fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
             }
         }
     }
+    if (fa.key.is_none() || fb.key.is_none()) && ts >= 0.8 && os >= 0.8 {
+        return Decision::Same(Evidence::SameTitleAndOrganizer {
+            title_similarity: ts,
+            organizer_similarity: os,
+        });
+    }
     weak("same day and place, similar title or organizer")
+}
+
+/// A meetup recurring-series id (letters, e.g. `wqzhftyjcmbdb`) and a numeric occurrence id:
+/// meetup shows one occurrence under both, and editors copy either.
+fn series_and_occurrence(fa: &Facts, fb: &Facts) -> bool {
+    let id = |f: &Facts| {
+        f.key
+            .as_deref()
+            .and_then(|k| k.strip_prefix("meetup.com/events/"))
+            .map(|id| id.chars().all(|c| c.is_ascii_digit()))
+    };
+    matches!((id(fa), id(fb)), (Some(x), Some(y)) if x != y)
+}
+
+/// The organizer link and the event link agree (same meetup group, or same site): the
+/// organizer attribution can be trusted as evidence.
+fn organizer_matches_link(e: &Event) -> bool {
+    let Some(org) = e.organizer.url.as_deref() else {
+        return false;
+    };
+    let (eg, og) = (identity::group_key(&e.url), identity::group_key(org));
+    eg.is_some() && eg == og
 }
 
 /// Union-find root.
@@ -396,12 +484,15 @@ fn recompute_regions(e: &Event, listed: &[Region]) -> Vec<Region> {
 /// Folds duplicates (indices into `events`, first = primary) into one event.
 fn merge_group(events: &[Event], members: &[usize]) -> Event {
     let mut order = members.to_vec();
-    // The page's facts win; then a specific event link over a shared page; then input order.
+    // The page's facts win; then a specific event link over a shared page; then the
+    // organizer name and link, so the result does not depend on the input order.
     order.sort_by_key(|&i| {
         let e = &events[i];
         (
             !e.from_page,
             identity::event_key(&e.url, e.organizer.url.as_deref()).is_none(),
+            e.organizer.name.to_lowercase(),
+            identity::canonical(&e.url),
             i,
         )
     });
@@ -424,6 +515,12 @@ fn merge_group(events: &[Event], members: &[usize]) -> Event {
         }
         if out.start.is_none() {
             out.start = others.iter().find_map(|e| e.start);
+        }
+        // One conference entered as one day and as its whole run: keep the run.
+        for e in &others {
+            if e.start_date == out.start_date && e.end_date > out.end_date {
+                out.end_date = e.end_date;
+            }
         }
     }
     if out.organizer.home.is_none() {

@@ -73,14 +73,15 @@ pub fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     a.intersection(b).count() as f64 / union as f64
 }
 
-/// Title similarity on significant words (falls back to all words when a title has only
-/// generic ones, so "Rust Meetup" vs "Rust Meetup" is 1.0).
+/// Title similarity on significant words. When both titles have only generic words it
+/// compares all words ("Rust Meetup" vs "Rust-Meetup" is 1.0); when only one has, 0.
 pub fn title_similarity(a: &str, b: &str) -> f64 {
     let (sa, sb) = (significant_tokens(a), significant_tokens(b));
-    if sa.is_empty() || sb.is_empty() {
-        return jaccard(&tokens(a), &tokens(b));
+    match (sa.is_empty(), sb.is_empty()) {
+        (true, true) => jaccard(&tokens(a), &tokens(b)),
+        (false, false) => jaccard(&sa, &sb),
+        _ => 0.0,
     }
-    jaccard(&sa, &sb)
 }
 
 /// Organizer-name similarity, same rule as titles.

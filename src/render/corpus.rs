@@ -14,7 +14,7 @@
 //! line-based and not CommonMark-regular (a Markdown parser would lose the `|` fields).
 
 use crate::model::{Attendance, Event, Mirror, Organizer, Place, Region};
-use crate::normalize::location::parse_newsletter_place;
+use crate::normalize::location::{parse_newsletter_location, parse_newsletter_place};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -232,8 +232,19 @@ fn place_of(text: &str) -> Option<Place> {
     Some(place)
 }
 
-/// Attendance and places of a location field.
+/// Attendance and places of a location field: the normalizer's reader, with a plain comma
+/// split for parts it does not know.
 fn parse_location(field: &str) -> (Attendance, Vec<Place>) {
+    let read = parse_newsletter_location(field);
+    if !read.places.is_empty() || read.unparsed.is_empty() {
+        return (read.attendance, read.places);
+    }
+    let (attendance, places) = parse_location_fallback(field);
+    (attendance, places)
+}
+
+/// Attendance and places by splitting on `(`, `;` and `,`.
+fn parse_location_fallback(field: &str) -> (Attendance, Vec<Place>) {
     let f = field.trim();
     let lower = f.to_lowercase();
     let (attendance, rest) = if lower.starts_with("virtual") || lower.starts_with("online") {
