@@ -73,7 +73,11 @@ pub fn parse_source(
     response: &Response,
     window: &Window,
 ) -> Result<Parsed, SourceError> {
-    let text = response.text();
+    // iCalendar is unfolded before UTF-8 decoding: a fold may split a multi-byte character.
+    let text = match source.kind {
+        SourceKind::Ical => sources::ical::decode(&response.body),
+        _ => response.text(),
+    };
     let label = source.label();
     let mut parsed = match source.kind {
         SourceKind::Ical => sources::ical::parse(&text, &response.url, label, window)?,

@@ -44,7 +44,14 @@ fn missing_sources_file_says_how_to_fix() {
 #[test]
 fn reversed_window_is_a_usage_error() {
     bin()
-        .args(["render", "--from", "2023-03-01", "--to", "2023-02-01", "--sources"])
+        .args([
+            "render",
+            "--from",
+            "2023-03-01",
+            "--to",
+            "2023-02-01",
+            "--sources",
+        ])
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sources.example.toml"))
         .assert()
         .code(1)

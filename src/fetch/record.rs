@@ -1,39 +1,519 @@
 //! Recording every response a run fetches, and writing a snapshot directory.
+//!
+//! [`Recorder`] wraps any [`Fetch`] and remembers each outcome in the order the URLs were first
+//! asked for. [`Recorder::write_snapshot`] then writes the layout [`super::replay`] reads:
+//! `manifest.json`, one body file per successful response under
+//! `responses/<host>/<slug>-<hash>.<ext>`, and `sources.toml` when given. Responses with a
+//! non-2xx status are kept in the manifest (without a body) so that a replay fails the same way;
+//! network failures and timeouts are not responses and are only listed in the
+//! [`SnapshotSummary`].
+//!
+//! Writing is atomic: everything goes into a sibling `DIR.tmp-<pid>`, which replaces `DIR` only
+//! once complete (old renamed away, new renamed in, old removed). A failure leaves the old
+//! snapshot as it was and no temporary directory behind. [`write_atomically`] does the same for
+//! one file.
 
-use super::{Fetch, FetchFuture};
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, FixedOffset};
-use std::path::Path;
 
-pub struct Recorder<F: Fetch> {
-    inner: F,
+use super::replay::{MANIFEST, Manifest, ManifestEntry, SOURCES};
+use super::{Fetch, FetchError, FetchFuture, Response};
+
+/// What one request ended with.
+#[derive(Debug, Clone)]
+enum Outcome {
+    /// Asked for, not finished (the future was dropped, or is still running).
+    Pending,
+    Done(Result<Response, FetchError>),
 }
 
-#[derive(Debug, Default)]
+/// A fetcher that remembers every outcome of the fetcher it wraps.
+#[derive(Debug)]
+pub struct Recorder<F: Fetch> {
+    inner: F,
+    log: Mutex<Vec<(String, Outcome)>>,
+}
+
+/// What [`Recorder::write_snapshot`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotSummary {
+    pub dir: PathBuf,
+    /// Successful responses written with their body.
     pub responses: usize,
+    /// Non-2xx responses recorded as failures (replayed as the same status).
+    pub statuses: usize,
+    /// Total size of the bodies written.
+    pub bytes: u64,
+    /// Failures that are not responses (timeouts, network errors), in request order: the
+    /// snapshot does not contain these URLs.
+    pub not_recorded: Vec<FetchError>,
 }
 
 impl<F: Fetch> Recorder<F> {
     pub fn new(inner: F) -> Self {
-        Recorder { inner }
+        Recorder {
+            inner,
+            log: Mutex::new(Vec::new()),
+        }
     }
+
+    /// The wrapped fetcher.
+    pub fn inner(&self) -> &F {
+        &self.inner
+    }
+
+    /// Number of requests seen so far (duplicates included).
+    pub fn requests(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, Outcome)>> {
+        // A poisoned lock means a task panicked while pushing; the log itself is consistent.
+        self.log.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// One entry per URL, in the order of first request: the first success if there is one,
+    /// else the first non-2xx status, else the first other failure. Unfinished requests are
+    /// skipped.
+    fn outcomes(&self) -> Vec<(String, Result<Response, FetchError>)> {
+        let log = self.lock();
+        let mut order: Vec<String> = Vec::new();
+        let mut best: HashMap<&str, &Result<Response, FetchError>> = HashMap::new();
+        fn rank(r: &Result<Response, FetchError>) -> u8 {
+            match r {
+                Ok(_) => 0,
+                Err(FetchError::Status { .. }) => 1,
+                Err(_) => 2,
+            }
+        }
+        for (url, outcome) in log.iter() {
+            let Outcome::Done(result) = outcome else {
+                continue;
+            };
+            match best.get(url.as_str()) {
+                None => {
+                    order.push(url.clone());
+                    best.insert(url, result);
+                }
+                Some(prev) if rank(result) < rank(prev) => {
+                    best.insert(url, result);
+                }
+                Some(_) => {}
+            }
+        }
+        order
+            .into_iter()
+            .map(|url| {
+                let result = best[url.as_str()].clone();
+                (url, result)
+            })
+            .collect()
+    }
+
+    /// Writes the snapshot to `dir` atomically (see the module documentation), replacing any
+    /// snapshot already there.
     pub fn write_snapshot(
         &self,
         dir: &Path,
         recorded_at: DateTime<FixedOffset>,
         sources_toml: Option<&str>,
-    ) -> std::io::Result<SnapshotSummary> {
-        let _ = (dir, recorded_at, sources_toml);
-        Ok(SnapshotSummary::default())
+    ) -> io::Result<SnapshotSummary> {
+        let mut summary = SnapshotSummary {
+            dir: dir.to_owned(),
+            responses: 0,
+            statuses: 0,
+            bytes: 0,
+            not_recorded: Vec::new(),
+        };
+        let mut entries = Vec::new();
+        let mut bodies: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut taken: HashSet<String> = HashSet::new();
+        for (url, result) in self.outcomes() {
+            match result {
+                Ok(resp) => {
+                    let file = unique_name(&mut taken, &url, resp.content_type.as_deref());
+                    summary.responses += 1;
+                    summary.bytes += resp.body.len() as u64;
+                    entries.push(ManifestEntry {
+                        url,
+                        status: resp.status,
+                        content_type: resp.content_type,
+                        file: Some(file.clone()),
+                    });
+                    bodies.push((file, resp.body));
+                }
+                Err(FetchError::Status { status, .. }) => {
+                    summary.statuses += 1;
+                    entries.push(ManifestEntry {
+                        url,
+                        status,
+                        content_type: None,
+                        file: None,
+                    });
+                }
+                Err(e) => summary.not_recorded.push(e),
+            }
+        }
+        let manifest = Manifest {
+            recorded_at,
+            responses: entries,
+        };
+        let mut json = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
+        json.push(b'\n');
+
+        write_dir_atomically(dir, |tmp| {
+            for (file, body) in &bodies {
+                let path = tmp.join(file);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                write_synced(&path, body)?;
+            }
+            write_synced(&tmp.join(MANIFEST), &json)?;
+            if let Some(sources) = sources_toml {
+                write_synced(&tmp.join(SOURCES), sources.as_bytes())?;
+            }
+            Ok(())
+        })?;
+        Ok(summary)
     }
 }
 
 impl<F: Fetch> Fetch for Recorder<F> {
     fn fetch<'a>(&'a self, url: &'a str) -> FetchFuture<'a> {
-        self.inner.fetch(url)
+        // Reserve the slot now, so the manifest follows the order of the calls, not of the
+        // completions.
+        let index = {
+            let mut log = self.lock();
+            log.push((url.to_owned(), Outcome::Pending));
+            log.len() - 1
+        };
+        Box::pin(async move {
+            let result = self.inner.fetch(url).await;
+            self.lock()[index].1 = Outcome::Done(result.clone());
+            result
+        })
     }
 }
 
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
+/// `responses/<host>/<slug>-<hash>.<ext>`, unique among `taken`.
+fn unique_name(taken: &mut HashSet<String>, url: &str, content_type: Option<&str>) -> String {
+    let (host, slug) = host_and_slug(url);
+    let ext = extension(content_type, url);
+    let hash = format!("{:016x}", fnv1a(url.as_bytes()));
+    let base = format!("responses/{host}/{slug}-{}", &hash[..8]);
+    let mut name = format!("{base}.{ext}");
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}-{n}.{ext}");
+        n += 1;
+    }
+    name
+}
+
+/// A file-system-safe host directory and a readable slug of the path and query.
+fn host_and_slug(url: &str) -> (String, String) {
+    let (host, rest) = match url::Url::parse(url) {
+        Ok(u) => {
+            let mut host = u.host_str().unwrap_or("no-host").to_ascii_lowercase();
+            if let Some(port) = u.port() {
+                host = format!("{host}_{port}");
+            }
+            let mut rest = u.path().to_owned();
+            if let Some(q) = u.query() {
+                rest.push('-');
+                rest.push_str(q);
+            }
+            (host, rest)
+        }
+        Err(_) => ("no-host".to_owned(), url.to_owned()),
+    };
+    (
+        sanitize(&host, true, 80, "no-host"),
+        sanitize(&rest, false, 60, "index"),
+    )
+}
+
+/// Lower-case ASCII letters, digits, `.` and `_` (when `keep_dots`: hosts) and single `-`, at most `max` bytes.
+fn sanitize(s: &str, keep_dots: bool, max: usize, empty: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || (keep_dots && (c == '.' || c == '_')) {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= max {
+            break;
+        }
+    }
+    let out = out.trim_matches(['-', '.']);
+    if out.is_empty() {
+        empty.to_owned()
+    } else {
+        out.to_owned()
+    }
+}
+
+/// The file extension for a content type (`ics`, `html`, `json`, else `txt`); without a
+/// content type, the URL's own `.ics`/`.json` suffix.
+fn extension(content_type: Option<&str>, url: &str) -> &'static str {
+    let mime = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match mime.as_str() {
+        "text/calendar" | "application/ics" => "ics",
+        "text/html" | "application/xhtml+xml" => "html",
+        m if m == "application/json" || m.ends_with("+json") => "json",
+        "" => {
+            let path = url.split(['?', '#']).next().unwrap_or("");
+            if path.ends_with(".ics") {
+                "ics"
+            } else if path.ends_with(".json") {
+                "json"
+            } else {
+                "txt"
+            }
+        }
+        _ => "txt",
+    }
+}
+
+/// 64-bit FNV-1a: a stable short hash for file names. Written here because std's hasher is
+/// not guaranteed stable across Rust releases and a cryptographic hash crate would be overkill
+/// (uniqueness is also enforced by [`unique_name`]).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Best-effort fsync of a directory, so that renames inside it survive a crash (Unix only;
+/// elsewhere a no-op).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn remove_any(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Fills a fresh sibling directory `DIR.tmp-<pid>` with `fill`, then puts it in place of `dir`
+/// (replacing what was there only once the new one is complete). On any error the temporary
+/// directory is removed and `dir` is left as it was.
+pub fn write_dir_atomically<T>(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> io::Result<T>,
+) -> io::Result<T> {
+    let name = dir.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: not a directory name", dir.display()),
+        )
+    })?;
+    let name = name.to_string_lossy();
+    let parent = parent_of(dir);
+    fs::create_dir_all(parent)?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!("{name}.tmp-{pid}"));
+    let old = parent.join(format!("{name}.old-{pid}"));
+
+    remove_any(&tmp)?;
+    let filled = fs::create_dir(&tmp).and_then(|()| {
+        let value = fill(&tmp)?;
+        sync_dir(&tmp);
+        Ok(value)
+    });
+    let value = match filled {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = remove_any(&tmp);
+            return Err(e);
+        }
+    };
+
+    let had_old = fs::symlink_metadata(dir).is_ok();
+    if had_old {
+        let moved = remove_any(&old).and_then(|()| fs::rename(dir, &old));
+        if let Err(e) = moved {
+            let _ = remove_any(&tmp);
+            return Err(e);
+        }
+    }
+    if let Err(e) = fs::rename(&tmp, dir) {
+        if had_old {
+            let _ = fs::rename(&old, dir);
+        }
+        let _ = remove_any(&tmp);
+        return Err(e);
+    }
+    sync_dir(parent);
+    if had_old {
+        // The new snapshot is in place; failing to delete the old one is not worth an error.
+        let _ = remove_any(&old);
+    }
+    Ok(value)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
+/// Readers see the old content or the new, never a partial file; on error `path` is untouched
+/// and the temporary file removed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: not a file name", path.display()),
+        )
+    })?;
+    let parent = parent_of(path);
+    let tmp = parent.join(format!(
+        ".{}.tmp-{}-{}",
+        name.to_string_lossy(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = write_synced(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result?;
+    sync_dir(parent);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_readable_and_typed_by_content_type() {
+        let mut taken = HashSet::new();
+        let n = unique_name(
+            &mut taken,
+            "https://calendar.google.com/calendar/ical/apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com/public/basic.ics",
+            Some("text/calendar; charset=UTF-8"),
+        );
+        assert!(
+            n.starts_with("responses/calendar.google.com/calendar-ical-apd9vmbc22egenmtu5l6c5jbfc-40group-calendar"),
+            "{n}"
+        );
+        assert!(n.ends_with(".ics"), "{n}");
+        let n = unique_name(
+            &mut taken,
+            "https://www.meetup.com/rust-berlin/events/",
+            Some("text/html; charset=utf-8"),
+        );
+        assert!(
+            n.starts_with("responses/www.meetup.com/rust-berlin-events-"),
+            "{n}"
+        );
+        assert!(n.ends_with(".html"));
+        let n = unique_name(&mut taken, "http://127.0.0.1:4321/", None);
+        assert!(n.starts_with("responses/127.0.0.1_4321/index-"), "{n}");
+        assert!(n.ends_with(".txt"));
+    }
+
+    #[test]
+    fn names_differ_for_urls_with_the_same_slug_and_stay_unique() {
+        let mut taken = HashSet::new();
+        let a = unique_name(&mut taken, "https://a.example/x?y", None);
+        let b = unique_name(&mut taken, "https://a.example/x/y", None);
+        assert_ne!(a, b);
+        let again = unique_name(&mut taken, "https://a.example/x?y", None);
+        assert_ne!(a, again, "a repeated name gets a suffix");
+    }
+
+    #[test]
+    fn extensions() {
+        assert_eq!(extension(Some("application/ld+json"), "x"), "json");
+        assert_eq!(extension(Some("APPLICATION/JSON"), "x"), "json");
+        assert_eq!(extension(Some("text/plain"), "https://a/b.ics"), "txt");
+        assert_eq!(extension(None, "https://a/b.ics?x=1"), "ics");
+        assert_eq!(extension(Some("application/xhtml+xml"), "x"), "html");
+    }
+
+    #[test]
+    fn fnv1a_known_values() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn failed_fill_leaves_old_directory_and_no_temp() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("snap");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("keep.txt"), b"old").unwrap();
+        let err = write_dir_atomically(&dir, |tmp| {
+            fs::write(tmp.join("half.txt"), b"partial")?;
+            Err::<(), _>(io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "disk full");
+        assert_eq!(fs::read(dir.join("keep.txt")).unwrap(), b"old");
+        assert!(!dir.join("half.txt").exists());
+        let names: Vec<_> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["snap"]);
+    }
+
+    #[test]
+    fn successful_fill_replaces_old_directory() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("snap");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("stale.txt"), b"old").unwrap();
+        write_dir_atomically(&dir, |tmp| fs::write(tmp.join("new.txt"), b"new")).unwrap();
+        assert!(!dir.join("stale.txt").exists());
+        assert_eq!(fs::read(dir.join("new.txt")).unwrap(), b"new");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn write_atomically_replaces_content_and_leaves_no_temp() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("out.md");
+        write_atomically(&file, b"first").unwrap();
+        write_atomically(&file, b"second").unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"second");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+        // Writing into a missing directory fails and creates nothing.
+        let missing = root.path().join("nope").join("out.md");
+        assert!(write_atomically(&missing, b"x").is_err());
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
 }

@@ -7,6 +7,7 @@
 pub mod ical;
 pub mod jsonld;
 pub mod meetup;
+pub mod page_util;
 
 use crate::model::RawEvent;
 

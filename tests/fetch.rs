@@ -1,0 +1,708 @@
+//! The fetch layer against real HTTP servers on 127.0.0.1: `LiveFetcher` (statuses, retries,
+//! timeouts, redirects, gzip, User-Agent, concurrency bounds), `Recorder` writing a snapshot and
+//! `ReplayFetcher` reading it back, and the snapshot's error messages.
+//!
+//! Servers are `wiremock` mocks serving the fixtures in `tests/fixtures/fetch/`, plus a tiny
+//! hand-written server for the concurrency tests (wiremock's responders cannot observe how many
+//! requests are in flight).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::DateTime;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use twir_events::fetch::live::{LiveFetcher, LiveOptions};
+use twir_events::fetch::record::Recorder;
+use twir_events::fetch::replay::{ReplayFetcher, SnapshotError};
+use twir_events::fetch::{Fetch, FetchError};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ICS_TYPE: &str = "text/calendar; charset=UTF-8";
+const HTML_TYPE: &str = "text/html; charset=utf-8";
+
+fn fixture(name: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fetch")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn ics() -> Vec<u8> {
+    fixture("rust-community.ics")
+}
+
+fn html() -> Vec<u8> {
+    fixture("meetup-event.html")
+}
+
+/// Generous defaults for tests that are not about timing.
+fn opts() -> LiveOptions {
+    LiveOptions {
+        timeout: Duration::from_secs(20),
+        ..LiveOptions::default()
+    }
+}
+
+fn fetcher(opts: LiveOptions) -> LiveFetcher {
+    LiveFetcher::new(opts).expect("client builds")
+}
+
+async fn serve(server: &MockServer, at: &str, template: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
+fn ok(body: Vec<u8>, content_type: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, content_type)
+}
+
+// ---------------------------------------------------------------- live
+
+#[tokio::test]
+async fn ok_response_carries_body_status_content_type_and_asked_url() {
+    let server = MockServer::start().await;
+    serve(&server, "/calendar/basic.ics", ok(ics(), ICS_TYPE)).await;
+    serve(
+        &server,
+        "/rust-berlin/events/298457951/",
+        ok(html(), HTML_TYPE),
+    )
+    .await;
+    let f = fetcher(opts());
+
+    let url = format!("{}/calendar/basic.ics", server.uri());
+    let r = f.fetch(&url).await.unwrap();
+    assert_eq!(r.url, url);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.content_type.as_deref(), Some(ICS_TYPE));
+    assert_eq!(r.body, ics(), "body is byte-identical (CRLF, raw UTF-8)");
+
+    let url = format!("{}/rust-berlin/events/298457951/", server.uri());
+    let r = f.fetch(&url).await.unwrap();
+    assert_eq!(r.content_type.as_deref(), Some(HTML_TYPE));
+    assert!(r.text().contains("\"@type\":\"Event\""));
+    assert_eq!(r.body, html());
+}
+
+#[tokio::test]
+async fn user_agent_is_sent() {
+    let server = MockServer::start().await;
+    let ua = format!(
+        "twir-events/{} (+https://github.com/rust-lang/this-week-in-rust)",
+        env!("CARGO_PKG_VERSION")
+    );
+    // Only a request with exactly this User-Agent gets a 200; wiremock answers 404 otherwise.
+    Mock::given(method("GET"))
+        .and(path("/ua"))
+        .and(header("user-agent", ua.as_str()))
+        .respond_with(ok(b"hi".to_vec(), "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let r = fetcher(opts()).fetch(&format!("{}/ua", server.uri())).await;
+    assert_eq!(r.unwrap().body, b"hi");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn not_found_is_a_status_error_and_never_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/gone"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let f = fetcher(LiveOptions {
+        retries: 3,
+        ..opts()
+    });
+    let url = format!("{}/gone", server.uri());
+    let err = f.fetch(&url).await.unwrap_err();
+    assert_eq!(err, FetchError::Status { url, status: 404 });
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn server_error_is_retried_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(path("/flaky"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/flaky"))
+        .respond_with(ok(ics(), ICS_TYPE))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let r = fetcher(opts())
+        .fetch(&format!("{}/flaky", server.uri()))
+        .await
+        .unwrap();
+    assert_eq!(r.body, ics());
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn server_error_gives_up_after_the_configured_retries() {
+    let server = MockServer::start().await;
+    Mock::given(path("/down"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let url = format!("{}/down", server.uri());
+    let err = fetcher(opts()).fetch(&url).await.unwrap_err();
+    assert_eq!(err, FetchError::Status { url, status: 503 });
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn too_many_requests_honours_a_small_retry_after_and_not_a_long_one() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow-down"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/slow-down"))
+        .respond_with(ok(b"ok".to_vec(), "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/go-away"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let f = fetcher(LiveOptions {
+        retries: 2,
+        ..opts()
+    });
+
+    let start = Instant::now();
+    let r = f.fetch(&format!("{}/slow-down", server.uri())).await;
+    assert_eq!(r.unwrap().body, b"ok");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "waited {:?}, Retry-After said 1 s",
+        start.elapsed()
+    );
+
+    let url = format!("{}/go-away", server.uri());
+    let err = f.fetch(&url).await.unwrap_err();
+    assert_eq!(err, FetchError::Status { url, status: 429 });
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn slow_response_times_out_and_the_timeout_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let f = fetcher(LiveOptions {
+        timeout: Duration::from_millis(300),
+        retries: 1,
+        ..LiveOptions::default()
+    });
+    let url = format!("{}/slow", server.uri());
+    let err = f.fetch(&url).await.unwrap_err();
+    assert!(
+        matches!(&err, FetchError::Timeout { url: u, .. } if *u == url),
+        "{err:?}"
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn redirects_are_followed_and_the_asked_url_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(path("/Rust-Berlin/events/"))
+        .respond_with(ResponseTemplate::new(301).insert_header("location", "/rust-berlin/events/"))
+        .mount(&server)
+        .await;
+    serve(&server, "/rust-berlin/events/", ok(html(), HTML_TYPE)).await;
+    let url = format!("{}/Rust-Berlin/events/", server.uri());
+    let r = fetcher(opts()).fetch(&url).await.unwrap();
+    assert_eq!(r.url, url);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, html());
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_a_network_error() {
+    let server = MockServer::start().await;
+    Mock::given(path("/loop"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/loop"))
+        .mount(&server)
+        .await;
+    let url = format!("{}/loop", server.uri());
+    let err = fetcher(opts()).fetch(&url).await.unwrap_err();
+    match err {
+        FetchError::Network { url: u, message } => {
+            assert_eq!(u, url);
+            assert!(message.contains("redirect"), "{message}");
+        }
+        other => panic!("expected a network error, got {other:?}"),
+    }
+    // 1 request + 10 redirects followed, then it stops.
+    assert_eq!(server.received_requests().await.unwrap().len(), 11);
+}
+
+#[tokio::test]
+async fn gzip_bodies_are_decoded() {
+    let server = MockServer::start().await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&ics()).unwrap();
+    let compressed = gz.finish().unwrap();
+    Mock::given(path("/gz.ics"))
+        .and(header("accept-encoding", "gzip"))
+        .respond_with(ok(compressed, ICS_TYPE).insert_header("content-encoding", "gzip"))
+        .mount(&server)
+        .await;
+    let r = fetcher(opts())
+        .fetch(&format!("{}/gz.ics", server.uri()))
+        .await
+        .unwrap();
+    assert_eq!(r.body, ics());
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_network_error_with_the_cause() {
+    let url = format!("http://{}/x", refused_addr());
+    let err = fetcher(LiveOptions {
+        retries: 0,
+        ..opts()
+    })
+    .fetch(&url)
+    .await
+    .unwrap_err();
+    match err {
+        FetchError::Network { url: u, message } => {
+            assert_eq!(u, url);
+            assert!(
+                message.to_lowercase().contains("connect"),
+                "the cause chain is flattened into the message: {message}"
+            );
+            assert!(
+                !message.contains(&url),
+                "the URL is not repeated: {message}"
+            );
+        }
+        other => panic!("expected a network error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_non_http_url_is_refused_without_a_request() {
+    let err = fetcher(opts())
+        .fetch("file:///etc/passwd")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FetchError::Network { .. }), "{err:?}");
+}
+
+/// An address nothing listens on.
+fn refused_addr() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    addr
+}
+
+/// In-flight counters shared by the handlers of one or more [`counting_server`]s.
+#[derive(Default)]
+struct Counter {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+impl Counter {
+    fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max.fetch_max(now, Ordering::SeqCst);
+    }
+    fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A minimal HTTP/1.1 server that counts requests in flight. Each handler holds its response
+/// until `wait_for.now` reaches `target` (or 3 s pass), then a little longer so that a request
+/// beyond the limit would show up; the counts drop *before* the response is written, so a
+/// client that honours its limit can never push a count past it.
+async fn counting_server(
+    counters: Vec<Arc<Counter>>,
+    wait_for: Arc<Counter>,
+    target: usize,
+) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let counters = counters.clone();
+            let wait_for = wait_for.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                counters.iter().for_each(|c| c.enter());
+                let start = Instant::now();
+                while wait_for.now.load(Ordering::SeqCst) < target
+                    && start.elapsed() < Duration::from_secs(3)
+                {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                counters.iter().for_each(|c| c.leave());
+                let _ = sock
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+                    .await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn per_host_limit_bounds_requests_to_one_host() {
+    let host = Arc::new(Counter::default());
+    let addr = counting_server(vec![host.clone()], host.clone(), 2).await;
+    let f = fetcher(LiveOptions {
+        concurrency: 8,
+        per_host: 2,
+        ..opts()
+    });
+    let urls: Vec<String> = (0..8)
+        .map(|i| format!("http://{addr}/group-{i}/events/"))
+        .collect();
+    let results = futures::future::join_all(urls.iter().map(|u| f.fetch(u))).await;
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert_eq!(host.max.load(Ordering::SeqCst), 2, "per-host limit 2");
+}
+
+#[tokio::test]
+async fn global_limit_bounds_requests_over_all_hosts() {
+    let all = Arc::new(Counter::default());
+    let a = Arc::new(Counter::default());
+    let b = Arc::new(Counter::default());
+    let addr_a = counting_server(vec![all.clone(), a.clone()], all.clone(), 3).await;
+    let addr_b = counting_server(vec![all.clone(), b.clone()], all.clone(), 3).await;
+    let f = fetcher(LiveOptions {
+        concurrency: 3,
+        per_host: 3,
+        ..opts()
+    });
+    let urls: Vec<String> = (0..6)
+        .flat_map(|i| {
+            [
+                format!("http://{addr_a}/{i}"),
+                format!("http://{addr_b}/{i}"),
+            ]
+        })
+        .collect();
+    let results = futures::future::join_all(urls.iter().map(|u| f.fetch(u))).await;
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert_eq!(all.max.load(Ordering::SeqCst), 3, "global limit 3");
+    assert!(a.max.load(Ordering::SeqCst) <= 3 && b.max.load(Ordering::SeqCst) <= 3);
+}
+
+// ---------------------------------------------------------------- record and replay
+
+fn recorded_at() -> chrono::DateTime<chrono::FixedOffset> {
+    DateTime::parse_from_rfc3339("2023-02-01T09:30:00+01:00").unwrap()
+}
+
+const SOURCES_TOML: &str = "[[source]]\nkind = \"ical\"\nurl = \"https://calendar.google.com/calendar/ical/x/public/basic.ics\"\n";
+
+struct Recorded {
+    _server: MockServer,
+    ics_url: String,
+    html_url: String,
+    missing_url: String,
+    refused_url: String,
+    root: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+/// Records four URLs (an .ics, an HTML page, a 404, a refused connection) through
+/// `Recorder<LiveFetcher>` and writes the snapshot.
+async fn record() -> (Recorded, twir_events::fetch::record::SnapshotSummary) {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "/calendar/ical/public/basic.ics",
+        ok(ics(), ICS_TYPE),
+    )
+    .await;
+    serve(
+        &server,
+        "/rust-berlin/events/298457951/",
+        ok(html(), HTML_TYPE),
+    )
+    .await;
+    serve(&server, "/old-group/events/", ResponseTemplate::new(404)).await;
+    let ics_url = format!("{}/calendar/ical/public/basic.ics", server.uri());
+    let html_url = format!("{}/rust-berlin/events/298457951/", server.uri());
+    let missing_url = format!("{}/old-group/events/", server.uri());
+    let refused_url = format!("http://{}/feed.ics", refused_addr());
+
+    let recorder = Recorder::new(fetcher(LiveOptions {
+        retries: 0,
+        ..opts()
+    }));
+    // Concurrently, and the ics asked for twice: the manifest keeps call order, deduplicated.
+    let urls = [&ics_url, &html_url, &missing_url, &refused_url, &ics_url];
+    let results = futures::future::join_all(urls.iter().map(|u| recorder.fetch(u))).await;
+    assert!(results[0].is_ok() && results[1].is_ok() && results[4].is_ok());
+    assert_eq!(recorder.requests(), 5);
+
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("snapshots").join("2023-02-01");
+    let summary = recorder
+        .write_snapshot(&dir, recorded_at(), Some(SOURCES_TOML))
+        .unwrap();
+    (
+        Recorded {
+            _server: server,
+            ics_url,
+            html_url,
+            missing_url,
+            refused_url,
+            root,
+            dir,
+        },
+        summary,
+    )
+}
+
+#[tokio::test]
+async fn a_recorded_snapshot_replays_the_same_bytes_and_statuses() {
+    let (rec, summary) = record().await;
+    assert_eq!(summary.dir, rec.dir);
+    assert_eq!((summary.responses, summary.statuses), (2, 1));
+    assert_eq!(summary.bytes, (ics().len() + html().len()) as u64);
+    assert_eq!(summary.not_recorded.len(), 1);
+    assert!(
+        matches!(&summary.not_recorded[0], FetchError::Network { url, .. } if *url == rec.refused_url)
+    );
+
+    // The manifest: call order, one entry per URL, files named by host and typed.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(rec.dir.join("manifest.json")).unwrap()).unwrap();
+    let entries = manifest["responses"].as_array().unwrap();
+    let urls: Vec<&str> = entries.iter().map(|e| e["url"].as_str().unwrap()).collect();
+    assert_eq!(urls, [&rec.ics_url, &rec.html_url, &rec.missing_url]);
+    let ics_file = entries[0]["file"].as_str().unwrap();
+    let port = rec
+        .ics_url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    assert!(
+        ics_file.starts_with(&format!(
+            "responses/127.0.0.1_{port}/calendar-ical-public-basic-ics-"
+        )),
+        "{ics_file}"
+    );
+    assert!(ics_file.ends_with(".ics"), "{ics_file}");
+    assert!(entries[1]["file"].as_str().unwrap().ends_with(".html"));
+    assert_eq!(entries[2]["status"], 404);
+    assert!(entries[2].get("file").is_none());
+
+    let replay = ReplayFetcher::open(&rec.dir).unwrap();
+    assert_eq!(replay.recorded_at(), recorded_at());
+    let sources = replay.sources_file().expect("sources.toml recorded");
+    assert_eq!(std::fs::read_to_string(sources).unwrap(), SOURCES_TOML);
+
+    let r = replay.fetch(&rec.ics_url).await.unwrap();
+    assert_eq!((r.status, r.content_type.as_deref()), (200, Some(ICS_TYPE)));
+    assert_eq!(r.body, ics(), "byte-identical replay");
+    assert_eq!(r.url, rec.ics_url);
+    let r = replay.fetch(&rec.html_url).await.unwrap();
+    assert_eq!(
+        (r.status, r.content_type.as_deref()),
+        (200, Some(HTML_TYPE))
+    );
+    assert_eq!(r.body, html());
+
+    assert_eq!(
+        replay.fetch(&rec.missing_url).await.unwrap_err(),
+        FetchError::Status {
+            url: rec.missing_url.clone(),
+            status: 404
+        },
+        "a recorded failure replays as the same failure"
+    );
+    for url in [
+        rec.refused_url.clone(),
+        format!("{}/never-asked", rec.ics_url),
+    ] {
+        let err = replay.fetch(&url).await.unwrap_err();
+        assert!(
+            matches!(&err, FetchError::NotRecorded { url: u, .. } if *u == url),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("twir-events snapshot"), "{err}");
+    }
+
+    // Lenient matching: trailing slash and fragment.
+    let without_slash = rec.html_url.trim_end_matches('/').to_owned();
+    assert_eq!(replay.fetch(&without_slash).await.unwrap().body, html());
+    let with_fragment = format!("{}#venue", rec.html_url);
+    let r = replay.fetch(&with_fragment).await.unwrap();
+    assert_eq!(
+        (r.url.as_str(), r.body.len()),
+        (with_fragment.as_str(), html().len())
+    );
+}
+
+#[tokio::test]
+async fn writing_again_replaces_the_snapshot_and_leaves_no_temporary_directory() {
+    let (rec, _) = record().await;
+    let stale = rec.dir.join("stale.txt");
+    std::fs::write(&stale, "from an older recording").unwrap();
+
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "/new.ics",
+        ok(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".to_vec(), ICS_TYPE),
+    )
+    .await;
+    let recorder = Recorder::new(fetcher(opts()));
+    let new_url = format!("{}/new.ics", server.uri());
+    recorder.fetch(&new_url).await.unwrap();
+    let summary = recorder
+        .write_snapshot(&rec.dir, recorded_at(), None)
+        .unwrap();
+    assert_eq!(summary.responses, 1);
+
+    assert!(!stale.exists(), "the old snapshot is gone, not merged");
+    let replay = ReplayFetcher::open(&rec.dir).unwrap();
+    assert_eq!(replay.sources_file(), None);
+    assert!(replay.fetch(&new_url).await.is_ok());
+    assert!(matches!(
+        replay.fetch(&rec.ics_url).await,
+        Err(FetchError::NotRecorded { .. })
+    ));
+    let siblings: Vec<String> = std::fs::read_dir(rec.dir.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(siblings, ["2023-02-01"]);
+}
+
+#[tokio::test]
+async fn broken_snapshots_fail_at_open_with_the_file_and_the_fix() {
+    let (rec, _) = record().await;
+    let manifest = rec.dir.join("manifest.json");
+    let good = std::fs::read_to_string(&manifest).unwrap();
+
+    // Missing directory.
+    let nowhere = rec.root.path().join("no-such-snapshot");
+    let err = ReplayFetcher::open(&nowhere).unwrap_err();
+    assert!(matches!(err, SnapshotError::MissingDir { .. }), "{err:?}");
+    assert!(err.to_string().contains("no-such-snapshot"), "{err}");
+
+    // Corrupted manifest: names the file, line and column.
+    std::fs::write(&manifest, &good[..good.len() / 2]).unwrap();
+    let err = ReplayFetcher::open(&rec.dir).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(err, SnapshotError::InvalidManifest { line, .. } if line > 1),
+        "{err:?}"
+    );
+    assert!(msg.contains(&manifest.display().to_string()), "{msg}");
+
+    // A field of the wrong type.
+    std::fs::write(
+        &manifest,
+        good.replace("\"status\": 404", "\"status\": \"404\""),
+    )
+    .unwrap();
+    let err = ReplayFetcher::open(&rec.dir).unwrap_err();
+    assert!(
+        matches!(err, SnapshotError::InvalidManifest { .. }),
+        "{err:?}"
+    );
+
+    // A file escaping the directory.
+    let entries: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let ics_file = entries["responses"][0]["file"].as_str().unwrap().to_owned();
+    for escape in ["../../../etc/passwd", "/etc/passwd"] {
+        std::fs::write(&manifest, good.replace(&ics_file, escape)).unwrap();
+        let err = ReplayFetcher::open(&rec.dir).unwrap_err();
+        assert!(
+            matches!(err, SnapshotError::FileOutsideSnapshot { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains(escape), "{err}");
+    }
+
+    // A listed file that does not exist: named, and caught at open.
+    std::fs::write(&manifest, &good).unwrap();
+    let body = rec.dir.join(&ics_file);
+    std::fs::rename(&body, rec.root.path().join("moved")).unwrap();
+    let err = ReplayFetcher::open(&rec.dir).unwrap_err();
+    assert!(matches!(err, SnapshotError::MissingFile { .. }), "{err:?}");
+    assert!(err.to_string().contains(&ics_file), "{err}");
+    std::fs::rename(rec.root.path().join("moved"), &body).unwrap();
+
+    // A body removed after opening: a per-URL SnapshotFile error, not a panic.
+    let replay = ReplayFetcher::open(&rec.dir).unwrap();
+    std::fs::remove_file(&body).unwrap();
+    let err = replay.fetch(&rec.ics_url).await.unwrap_err();
+    assert!(
+        matches!(&err, FetchError::SnapshotFile { file, .. } if file.contains(&ics_file)),
+        "{err:?}"
+    );
+
+    // No manifest at all.
+    std::fs::remove_file(&manifest).unwrap();
+    let err = ReplayFetcher::open(&rec.dir).unwrap_err();
+    assert!(
+        matches!(err, SnapshotError::MissingManifest { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("manifest.json"), "{err}");
+}
+
+#[tokio::test]
+async fn a_hand_written_manifest_with_a_duplicate_url_is_rejected() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(
+        root.path().join("manifest.json"),
+        r#"{"recorded_at": "2023-02-01T09:30:00+01:00", "responses": [
+            {"url": "https://a.example/x", "status": 404, "content_type": null},
+            {"url": "https://a.example/x", "status": 410, "content_type": null}]}"#,
+    )
+    .unwrap();
+    let err = ReplayFetcher::open(root.path()).unwrap_err();
+    assert!(matches!(err, SnapshotError::DuplicateUrl { .. }), "{err:?}");
+}

@@ -1,0 +1,151 @@
+//! Golden tests: `render --replay snapshots/<name>` must print exactly `tests/golden/<name>.md`,
+//! and for the two seed snapshots, every entry of the published seed block must be in the
+//! output except the differences listed (and explained) in
+//! `tests/fixtures/seeds/<seed>.differences`, which the README also lists.
+//!
+//! Run with `UPDATE_GOLDEN=1` to rewrite the golden files after a reviewed change.
+
+use assert_cmd::Command;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `render --replay snapshots/<name>`; returns stdout and stderr.
+fn render(name: &str) -> (String, String) {
+    let out = Command::cargo_bin("twir-events")
+        .unwrap()
+        .current_dir(root())
+        .args(["render", "--replay"])
+        .arg(Path::new("snapshots").join(name))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "render {name} failed:\n{stderr}"
+    );
+    (stdout, stderr)
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = root().join("tests/golden").join(format!("{name}.md"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
+    pretty_assertions::assert_eq!(expected, actual, "golden {name} differs");
+}
+
+/// The two-line entries of a block, each joined into one line, white space normalized.
+fn entries(block: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in block.lines() {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("* [**") {
+            if let Some(last) = out.last_mut() {
+                last.push_str(" // [**");
+                last.push_str(rest.trim_end());
+            }
+        } else if let Some(rest) = t.strip_prefix("* ") {
+            out.push(rest.trim_end().to_string());
+        }
+    }
+    out
+}
+
+fn seed_agreement(seed: &str, snapshot: &str) {
+    let (stdout, _) = render(snapshot);
+    let seed_block = std::fs::read_to_string(
+        root()
+            .join("tests/fixtures/seeds")
+            .join(format!("{seed}.md")),
+    )
+    .unwrap();
+    let ours: BTreeSet<String> = entries(&stdout).into_iter().collect();
+    let theirs: BTreeSet<String> = entries(&seed_block).into_iter().collect();
+    let missing: BTreeSet<&String> = theirs.difference(&ours).collect();
+    let extra: BTreeSet<&String> = ours.difference(&theirs).collect();
+    let listed = std::fs::read_to_string(
+        root()
+            .join("tests/fixtures/seeds")
+            .join(format!("{seed}.differences")),
+    )
+    .unwrap_or_default();
+    let listed_missing: BTreeSet<&str> = listed
+        .lines()
+        .filter_map(|l| l.strip_prefix("- "))
+        .collect();
+    let listed_extra: BTreeSet<&str> = listed
+        .lines()
+        .filter_map(|l| l.strip_prefix("+ "))
+        .collect();
+    let missing: BTreeSet<&str> = missing.iter().map(|s| s.as_str()).collect();
+    let extra: BTreeSet<&str> = extra.iter().map(|s| s.as_str()).collect();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        eprintln!(
+            "{seed}: {} of {} seed entries reproduced",
+            theirs.len() - missing.len(),
+            theirs.len()
+        );
+        for m in &missing {
+            eprintln!("- {m}");
+        }
+        for e in &extra {
+            eprintln!("+ {e}");
+        }
+        return;
+    }
+    pretty_assertions::assert_eq!(
+        listed_missing,
+        missing,
+        "seed entries not reproduced (lines '- ') differ from {seed}.differences"
+    );
+    pretty_assertions::assert_eq!(
+        listed_extra,
+        extra,
+        "output entries not in the seed (lines '+ ') differ from {seed}.differences"
+    );
+}
+
+#[test]
+fn minimal_snapshot_golden() {
+    let (stdout, _) = render("minimal");
+    golden("minimal", &stdout);
+}
+
+#[test]
+fn seed_480_golden() {
+    let (stdout, _) = render("2023-02-01");
+    golden("2023-02-01", &stdout);
+}
+
+#[test]
+fn seed_476_golden() {
+    let (stdout, _) = render("2023-01-04");
+    golden("2023-01-04", &stdout);
+}
+
+#[test]
+fn seed_480_entries_reproduced() {
+    seed_agreement("480-2023-02-01", "2023-02-01");
+}
+
+#[test]
+fn seed_476_entries_reproduced() {
+    seed_agreement("476-2023-01-04", "2023-01-04");
+}
+
+#[test]
+fn stdout_is_only_the_block() {
+    let (stdout, stderr) = render("minimal");
+    assert!(stdout.starts_with("Rusty Events between "), "{stdout}");
+    assert!(stdout.ends_with("[community]: mailto:community-team@rust-lang.org\n"));
+    assert!(stderr.contains("events in the window"), "{stderr}");
+}
