@@ -388,9 +388,14 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
             Err(why) => outcome.dropped.push((describe(&c.raw), why.to_string())),
         }
     }
-    let (events, notes) = dedupe::dedupe(events);
-    outcome.notes.extend(notes);
-    outcome.events = events;
+    let deduped = dedupe::dedupe(events);
+    outcome
+        .notes
+        .extend(deduped.merges.iter().map(ToString::to_string));
+    outcome
+        .notes
+        .extend(deduped.possible_duplicates.iter().map(ToString::to_string));
+    outcome.events = deduped.events;
     outcome
 }
 

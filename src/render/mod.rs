@@ -1,3 +1,4 @@
 //! Output formats, one file each. Only this module knows the newsletter's Markdown.
 
+pub mod corpus;
 pub mod markdown;

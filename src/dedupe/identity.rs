@@ -1,0 +1,324 @@
+//! Event identity by URL: a canonical form of a link, and the key that says "this URL names
+//! exactly one event".
+//!
+//! [`canonical`] removes what never changes which page a link points at: the scheme, `www.`,
+//! host case, Google's `google.com/url?q=` redirect wrapper, tracking parameters (`utm_*`,
+//! `lm_*`, `fbclid`, …), fragments and trailing slashes; `lu.ma` becomes `luma.com`, and a
+//! meetup event link becomes `meetup.com/events/<id>` (the id alone identifies a meetup event:
+//! locale prefixes like `/de-DE/`, the group's urlname — groups get renamed — and `?eventId=`
+//! forms all collapse to it).
+//!
+//! [`event_key`] is `Some` only for links that name one event (a meetup event, a luma event, an
+//! eventbrite `/e/…` page, any other page below a site's root). A site root or a meetup group
+//! page is shared by many entries (a conference homepage linked for each of its days, a group
+//! linked for each of its meetups), so it is no identity: those need date and
+//! organizer/title evidence (see `similar`).
+
+use url::Url;
+
+/// Query parameters that only track where a click came from.
+fn is_tracking_param(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("utm_")
+        || n.starts_with("lm_")
+        || matches!(
+            n.as_str(),
+            "fbclid" | "gclid" | "mc_cid" | "mc_eid" | "ref" | "ref_src" | "aff" | "_xtd"
+        )
+}
+
+/// Unwraps `https://www.google.com/url?q=<target>&sa=…` (Google Calendar wraps description
+/// links in it). Anything else is returned as is.
+fn unwrap_redirect(u: &Url) -> Option<Url> {
+    let host = u.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    if !(host == "google.com" && u.path() == "/url") {
+        return None;
+    }
+    u.query_pairs()
+        .find(|(k, _)| k == "q" || k == "url")
+        .and_then(|(_, v)| Url::parse(v.trim()).ok())
+}
+
+/// A meetup event id from a parsed meetup URL: `/<group>/events/<id>` or `?eventId=<id>`.
+fn meetup_event_id(u: &Url, segments: &[String]) -> Option<String> {
+    if let Some((_, id)) = u
+        .query_pairs()
+        .find(|(k, _)| k.eq_ignore_ascii_case("eventid"))
+    {
+        let id = id.trim().to_ascii_lowercase();
+        if !id.is_empty() {
+            return Some(id);
+        }
+    }
+    let pos = segments.iter().position(|s| s == "events")?;
+    let id = segments.get(pos + 1)?;
+    // `/events/past`, `/events/calendar` and similar are listings, not events.
+    let looks_like_id = id.len() >= 6 && id.chars().all(|c| c.is_ascii_alphanumeric());
+    looks_like_id.then(|| id.to_ascii_lowercase())
+}
+
+/// `de-de`, `en-au`, … (lower case).
+fn is_locale(segment: &str) -> bool {
+    let b = segment.as_bytes();
+    b.len() == 5
+        && b[2] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_alphabetic())
+}
+
+struct Parts {
+    host: String,
+    /// Path segments, empty ones dropped (lower-cased for case-insensitive hosts).
+    segments: Vec<String>,
+    /// Remaining query parameters, sorted.
+    query: Vec<(String, String)>,
+    meetup_event: Option<String>,
+}
+
+fn parts(url: &str) -> Option<Parts> {
+    let mut u = Url::parse(url.trim()).ok()?;
+    // Redirect wrappers can nest (a wrapped wrapped link); unwrap a few levels.
+    for _ in 0..3 {
+        match unwrap_redirect(&u) {
+            Some(inner) => u = inner,
+            None => break,
+        }
+    }
+    let host = u.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    let host = match host.as_str() {
+        "lu.ma" => "luma.com".to_string(),
+        h if h.ends_with(".eventbrite.com") || h.starts_with("eventbrite.") => {
+            "eventbrite.com".to_string()
+        }
+        _ => host,
+    };
+    // meetup and luma paths are case-insensitive; elsewhere keep the case of the path.
+    let fold_case = matches!(host.as_str(), "meetup.com" | "luma.com" | "eventbrite.com");
+    let mut segments: Vec<String> = u
+        .path_segments()
+        .map(|s| {
+            s.filter(|p| !p.is_empty())
+                .map(|p| {
+                    if fold_case {
+                        p.to_lowercase()
+                    } else {
+                        p.to_string()
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if host == "meetup.com" && segments.first().is_some_and(|s| is_locale(s)) {
+        segments.remove(0);
+    }
+    let meetup_event = if host == "meetup.com" {
+        meetup_event_id(&u, &segments)
+    } else {
+        None
+    };
+    let mut query: Vec<(String, String)> = u
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking_param(k))
+        .filter(|(k, _)| !(host == "meetup.com" && k.eq_ignore_ascii_case("eventid")))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    query.sort();
+    Some(Parts {
+        host,
+        segments,
+        query,
+        meetup_event,
+    })
+}
+
+/// The canonical form of a link, for comparing. Not a URL to print: it has no scheme.
+///
+/// ```
+/// use twir_events::dedupe::identity::canonical;
+/// assert_eq!(
+///     canonical("https://www.meetup.com/de-DE/Seattle-Rust-User-Group/events/314520814/"),
+///     canonical("https://meetup.com/join-srug/events/314520814"),
+/// );
+/// assert_eq!(canonical("https://lu.ma/abc123?utm_source=x"), "luma.com/abc123");
+/// ```
+pub fn canonical(url: &str) -> String {
+    let Some(p) = parts(url) else {
+        return url.trim().trim_end_matches('/').to_lowercase();
+    };
+    if let Some(id) = &p.meetup_event {
+        return format!("meetup.com/events/{id}");
+    }
+    let mut key = p.host.clone();
+    for s in &p.segments {
+        key.push('/');
+        key.push_str(s);
+    }
+    if !p.query.is_empty() {
+        let q: Vec<String> = p.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        key.push('?');
+        key.push_str(&q.join("&"));
+    }
+    key
+}
+
+/// The identity of the one event a link names, or `None` for links shared by many entries
+/// (site roots, meetup group pages, luma calendars named like the organizer's page, listing
+/// pages). `organizer_url` is the entry's organizer link: a title link equal to it is no
+/// identity either.
+pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
+    let p = parts(url)?;
+    if let Some(id) = &p.meetup_event {
+        return Some(format!("meetup.com/events/{id}"));
+    }
+    if p.host == "meetup.com" {
+        return None; // a group page, a group's event list
+    }
+    if p.segments.is_empty() && p.query.is_empty() {
+        return None; // a site root
+    }
+    const CALLS: [&str; 7] = [
+        "meet.jit.si",
+        "zoom.us",
+        "meet.google.com",
+        "teams.microsoft.com",
+        "discord.gg",
+        "discord.com",
+        "t.me",
+    ];
+    if CALLS.contains(&p.host.as_str()) || p.host.ends_with(".zoom.us") {
+        return None; // a call or chat room, reused for every session
+    }
+    let key = canonical(url);
+    if let Some(org) = organizer_url {
+        if canonical(org) == key {
+            return None;
+        }
+    }
+    let last = p.segments.last().map(|s| s.to_ascii_lowercase());
+    if p.query.is_empty()
+        && matches!(
+            last.as_deref(),
+            Some("events" | "event" | "calendar" | "schedule" | "meetups" | "agenda" | "program")
+        )
+        && p.segments.len() <= 2
+    {
+        return None; // a listing page
+    }
+    if p.host == "eventbrite.com" && p.segments.first().is_some_and(|s| s != "e") {
+        return None; // an organizer page (`/o/…`)
+    }
+    Some(key)
+}
+
+/// The group a link belongs to: a meetup group's urlname (`meetup.com/<group>`), else the
+/// site's host. Used to tell "the same group" when two event ids differ.
+pub fn group_key(url: &str) -> Option<String> {
+    let p = parts(url)?;
+    if p.host == "meetup.com" {
+        let group = p.segments.first().filter(|s| s.as_str() != "events")?;
+        return Some(format!("meetup.com/{group}"));
+    }
+    Some(p.host)
+}
+
+/// The host of a link (`www.` dropped, `lu.ma` as `luma.com`): the platform it is on.
+pub fn host(url: &str) -> Option<String> {
+    parts(url).map(|p| p.host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meetup_events_are_their_id() {
+        let k = "meetup.com/events/314520814";
+        for u in [
+            "https://www.meetup.com/seattle-rust-user-group/events/314520814/",
+            "https://www.meetup.com/join-srug/events/314520814",
+            "http://meetup.com/de-DE/Join-SRUG/events/314520814/?utm_source=x#top",
+            "https://www.meetup.com/join-srug/events/?eventId=314520814",
+            "https://www.google.com/url?q=https://www.meetup.com/join-srug/events/314520814/&sa=D&source=calendar",
+        ] {
+            assert_eq!(canonical(u), k, "{u}");
+            assert_eq!(event_key(u, None).as_deref(), Some(k), "{u}");
+        }
+        assert_eq!(
+            canonical("https://www.meetup.com/indyrs/events/wqzhftyjcmbdb/"),
+            "meetup.com/events/wqzhftyjcmbdb"
+        );
+    }
+
+    #[test]
+    fn luma_hosts_and_params() {
+        assert_eq!(
+            canonical("https://lu.ma/d0rndgyv?lm_source=cal&utm_medium=x"),
+            "luma.com/d0rndgyv"
+        );
+        assert_eq!(canonical("https://luma.com/D0RNDGYV/"), "luma.com/d0rndgyv");
+        assert_eq!(
+            event_key(
+                "https://lu.ma/rust-girona",
+                Some("https://luma.com/rust-girona")
+            ),
+            None
+        );
+        assert_eq!(
+            event_key(
+                "https://luma.com/1bm27cah",
+                Some("https://luma.com/rust-girona")
+            )
+            .as_deref(),
+            Some("luma.com/1bm27cah")
+        );
+    }
+
+    #[test]
+    fn shared_pages_are_no_identity() {
+        assert_eq!(event_key("https://rustconf.com/", None), None);
+        assert_eq!(
+            event_key("https://www.meetup.com/indyrs/events/", None),
+            None
+        );
+        assert_eq!(event_key("https://www.meetup.com/rust-berlin/", None), None);
+        assert_eq!(event_key("https://rustconf.com/schedule/", None), None);
+        assert_eq!(
+            event_key(
+                "https://www.eventbrite.com/o/rust-circle-kampala-65249289033/",
+                None
+            ),
+            None
+        );
+        assert_eq!(
+            event_key(
+                "https://www.eventbrite.co.uk/e/rust-circle-meetup-tickets-628763176587?aff=x",
+                None
+            )
+            .as_deref(),
+            Some("eventbrite.com/e/rust-circle-meetup-tickets-628763176587")
+        );
+        assert_eq!(
+            event_key(
+                "https://berline.rs/2024/12/05/rust-hack-and-learn.html",
+                None
+            )
+            .as_deref(),
+            Some("berline.rs/2024/12/05/rust-hack-and-learn.html")
+        );
+    }
+
+    #[test]
+    fn other_paths_keep_case_and_drop_fragments() {
+        assert_eq!(
+            canonical("HTTPS://WWW.Example.org/Talks/A/#x"),
+            "example.org/Talks/A"
+        );
+        assert_eq!(
+            group_key("https://www.meetup.com/de-DE/IndyRS/events/316107210/").as_deref(),
+            Some("meetup.com/indyrs")
+        );
+    }
+}

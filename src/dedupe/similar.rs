@@ -1,0 +1,154 @@
+//! Evidence that two entries without a shared event link are the same event: token-based
+//! title and organizer similarity (Jaccard on normalized words) and place compatibility.
+//!
+//! Hand-written because it is a few lines: words are lower-cased alphanumeric runs with
+//! diacritics folded, so `Nürnberg`/`Nurnberg` and `RustConf 2026`/`rustconf-2026` compare equal.
+
+use crate::model::{Attendance, Event};
+use std::collections::BTreeSet;
+
+/// Folds the Latin diacritics the corpus uses to ASCII (`ü` → `u`, `ã` → `a`).
+fn fold(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ß' => 's',
+        c => c,
+    }
+}
+
+/// Lower-case, diacritics folded, every run of non-alphanumerics one space, trimmed.
+pub fn normalize_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars().flat_map(char::to_lowercase).map(fold) {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// The set of normalized words.
+pub fn tokens(s: &str) -> BTreeSet<String> {
+    normalize_text(s)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Words that say nothing about which event it is: every entry is a Rust meetup.
+const GENERIC: [&str; 14] = [
+    "rust", "rustlang", "meetup", "meetups", "the", "a", "and", "of", "with", "in", "at", "for",
+    "user", "group",
+];
+
+/// Normalized words minus [`GENERIC`] ones.
+pub fn significant_tokens(s: &str) -> BTreeSet<String> {
+    tokens(s)
+        .into_iter()
+        .filter(|w| !GENERIC.contains(&w.as_str()))
+        .collect()
+}
+
+/// |A ∩ B| / |A ∪ B| of two word sets; 0 when both are empty.
+pub fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let union = a.union(b).count();
+    if union == 0 {
+        return 0.0;
+    }
+    a.intersection(b).count() as f64 / union as f64
+}
+
+/// Title similarity on significant words. When both titles have only generic words it
+/// compares all words ("Rust Meetup" vs "Rust-Meetup" is 1.0); when only one has, 0.
+pub fn title_similarity(a: &str, b: &str) -> f64 {
+    let (sa, sb) = (significant_tokens(a), significant_tokens(b));
+    match (sa.is_empty(), sb.is_empty()) {
+        (true, true) => jaccard(&tokens(a), &tokens(b)),
+        (false, false) => jaccard(&sa, &sb),
+        _ => 0.0,
+    }
+}
+
+/// Organizer-name similarity, same rule as titles.
+pub fn organizer_similarity(a: &str, b: &str) -> f64 {
+    title_similarity(a, b)
+}
+
+/// The city an entry is at (its venue, or for virtual events its organizer's home), folded.
+pub fn city(e: &Event) -> Option<String> {
+    e.shown_place()
+        .and_then(|p| p.city.as_deref())
+        .map(normalize_text)
+        .filter(|c| !c.is_empty())
+}
+
+/// Whether two entries could be at the same place: both online (any homes), or the same
+/// city (in person, hybrid, or a virtual event whose organizer lives where the other one
+/// takes place is *not* enough: one virtual and one in-person entry never match).
+pub fn places_compatible(a: &Event, b: &Event) -> bool {
+    use Attendance::*;
+    match (a.attendance, b.attendance) {
+        (Virtual, Virtual) => match (city(a), city(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        },
+        (Virtual, InPerson) | (InPerson, Virtual) => false,
+        _ => matches!((city(a), city(b)), (Some(x), Some(y)) if x == y),
+    }
+}
+
+/// Start instants, when both are known, say the same moment (or are unknown).
+pub fn starts_agree(a: &Event, b: &Event) -> bool {
+    match (a.start, b.start) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_and_compares_words() {
+        assert_eq!(
+            normalize_text("  Rust Nürnberg — online #8 "),
+            "rust nurnberg online 8"
+        );
+        assert_eq!(
+            title_similarity(
+                "Indy.rs - with Social Distancing",
+                "Indy.rs — with social distancing"
+            ),
+            1.0
+        );
+        assert_eq!(
+            title_similarity(
+                "RustConf 2026",
+                "RustConf 2026, Hosted by the Rust Foundation"
+            ),
+            0.4
+        );
+        assert_eq!(title_similarity("Rust Meetup", "rust meetup"), 1.0);
+        assert_eq!(
+            title_similarity("Second Tuesday", "Fourth Tuesday"),
+            1.0 / 3.0
+        );
+        assert_eq!(jaccard(&BTreeSet::new(), &BTreeSet::new()), 0.0);
+    }
+}

@@ -1,0 +1,487 @@
+//! Reading a published "Upcoming Events" section back (the format of the newsletter from
+//! 2022 on and of the seeds), so past issues can be fed to `dedupe` and compared.
+//!
+//! ```text
+//! ### Virtual
+//! * 2023-02-01 | Virtual (Redmond, WA, US; New York, NY, US) | [Org A](…) and [Org B](…)
+//!     * [**Title**](url-a) | [**New York Mirror**](url-b)
+//! ```
+//!
+//! Tolerated editor variations: `-` bullets, a leading space before `*`, no space around `|`,
+//! `, ` / ` & ` / `-DD` between dates, single-digit days, trailing spaces, `Virtual( X)`,
+//! `### Online` and `### Oceania:` headers, organizers joined by ` and `, ` + ` or ` | `,
+//! extra asterisks in link texts (`[***São Paulo Mirror**]`). Hand-written: the format is
+//! line-based and not CommonMark-regular (a Markdown parser would lose the `|` fields).
+
+use crate::model::{Attendance, Event, Mirror, Organizer, Place, Region};
+use crate::normalize::location::{parse_newsletter_location, parse_newsletter_place};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A Markdown link `[text](url)`; the text without the bold markers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub text: String,
+    pub url: String,
+}
+
+/// One published entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorpusEntry {
+    /// 1-based line number of the entry's first line in the parsed text.
+    pub line: usize,
+    /// The section it is listed in (`None` before any known header).
+    pub region: Option<Region>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// The location field as written (`Virtual (Dallas, TX, US)`, `Berlin, DE`).
+    pub location: String,
+    pub attendance: Attendance,
+    /// The places in the location field, in order (several for mirrored sessions).
+    pub places: Vec<Place>,
+    /// Organizers of the first line, in order (`url` is `None` for a plain name).
+    pub organizers: Vec<Link>,
+    /// The title link of the second line.
+    pub title: Option<Link>,
+    /// Further links of the second line (`[**New York Mirror**](…)`).
+    pub mirrors: Vec<Link>,
+}
+
+/// The section a `### …` header names.
+fn region_of_header(h: &str) -> Option<Region> {
+    let h = h.trim().trim_end_matches(':').trim().to_lowercase();
+    Some(match h.as_str() {
+        "virtual" | "online" => Region::Virtual,
+        "africa" => Region::Africa,
+        "asia" => Region::Asia,
+        "europe" => Region::Europe,
+        "north america" => Region::NorthAmerica,
+        "oceania" => Region::Oceania,
+        "south america" => Region::SouthAmerica,
+        _ => return None,
+    })
+}
+
+/// Every `[text](url)` in `s`, with nested brackets and parentheses balanced and
+/// backslash escapes honoured.
+fn links(s: &str) -> Vec<Link> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '[' {
+            i += 1;
+            continue;
+        }
+        // Find the matching `]`.
+        let mut depth = 0usize;
+        let mut j = i;
+        let mut close = None;
+        while j < chars.len() {
+            match chars[j] {
+                '\\' => j += 1,
+                '[' => depth += 1,
+                ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(j);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        let Some(close) = close else { break };
+        if chars.get(close + 1) != Some(&'(') {
+            i += 1;
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut k = close + 1;
+        let mut end = None;
+        while k < chars.len() {
+            match chars[k] {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(k);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        let Some(end) = end else { break };
+        let text: String = chars[i + 1..close].iter().collect();
+        let url: String = chars[close + 2..end].iter().collect();
+        out.push(Link {
+            text: clean_text(&text),
+            url: url.trim().to_string(),
+        });
+        i = end + 1;
+    }
+    out
+}
+
+/// Link text without bold markers and Markdown escapes.
+fn clean_text(t: &str) -> String {
+    let t = t.trim().trim_matches('*').trim();
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(&n) = chars.peek() {
+                if n.is_ascii_punctuation() {
+                    out.push(n);
+                    chars.next();
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Splits on `|` outside brackets and parentheses.
+fn fields(s: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let (mut sq, mut par) = (0i32, 0i32);
+    let mut escaped = false;
+    for c in s.chars() {
+        if escaped {
+            escaped = false;
+            out.last_mut().unwrap().push(c);
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' => sq += 1,
+            ']' => sq -= 1,
+            '(' => par += 1,
+            ')' => par -= 1,
+            '|' if sq <= 0 && par <= 0 => {
+                out.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        out.last_mut().unwrap().push(c);
+    }
+    out.into_iter().map(|f| f.trim().to_string()).collect()
+}
+
+/// `2026-09-08`, `2026-09-08 - 2026-09-11`, `2023-02-16, 2023-02-17`, `2022-05-19 & 05-20`,
+/// `2024-01-27-28`, `2023-10-9`.
+fn parse_dates(s: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let nums: Vec<u32> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if nums.len() < 3 || nums[0] < 1000 {
+        return None;
+    }
+    let start = NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])?;
+    let end = match &nums[3..] {
+        [] => start,
+        [d] => NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], *d)?,
+        [m, d] => NaiveDate::from_ymd_opt(nums[0] as i32, *m, *d)?,
+        [y, m, d, ..] => NaiveDate::from_ymd_opt(*y as i32, *m, *d)?,
+    };
+    Some((start, end.max(start)))
+}
+
+/// A newsletter place: `City, ST, CC`, `City, CC`, `City, UK`. Uses the normalizer's reader
+/// and falls back on splitting the commas when it knows nothing.
+fn place_of(text: &str) -> Option<Place> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Some(p) = parse_newsletter_place(text) {
+        return Some(p);
+    }
+    let parts: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let country = |c: &str| {
+        let c = c.trim();
+        if c.eq_ignore_ascii_case("uk") {
+            Some("GB".to_string())
+        } else if c.len() == 2 && c.chars().all(|x| x.is_ascii_alphabetic()) {
+            Some(c.to_ascii_uppercase())
+        } else {
+            None
+        }
+    };
+    let place = match parts.as_slice() {
+        [] => return None,
+        [one] => match country(one) {
+            Some(c) => Place::new(None, None, Some(&c)),
+            None => Place::new(Some(one), None, None),
+        },
+        [city, cc] => Place::new(Some(city), None, country(cc).as_deref()),
+        [city, state, cc, ..] => Place::new(Some(city), Some(state), country(cc).as_deref()),
+    };
+    Some(place)
+}
+
+/// Attendance and places of a location field: the normalizer's reader, with a plain comma
+/// split for parts it does not know.
+fn parse_location(field: &str) -> (Attendance, Vec<Place>) {
+    let read = parse_newsletter_location(field);
+    if !read.places.is_empty() || read.unparsed.is_empty() {
+        return (read.attendance, read.places);
+    }
+    let (attendance, places) = parse_location_fallback(field);
+    (attendance, places)
+}
+
+/// Attendance and places by splitting on `(`, `;` and `,`.
+fn parse_location_fallback(field: &str) -> (Attendance, Vec<Place>) {
+    let f = field.trim();
+    let lower = f.to_lowercase();
+    let (attendance, rest) = if lower.starts_with("virtual") || lower.starts_with("online") {
+        (
+            Attendance::Virtual,
+            &f[lower.find(['(']).unwrap_or(f.len())..],
+        )
+    } else if lower.starts_with("hybrid") {
+        (
+            Attendance::Hybrid,
+            &f[lower.find(['(']).unwrap_or(f.len())..],
+        )
+    } else {
+        (Attendance::InPerson, f)
+    };
+    let inner = rest.trim().trim_start_matches('(').trim_end_matches(')');
+    let places = inner.split(';').filter_map(place_of).collect();
+    (attendance, places)
+}
+
+/// A bullet line: `* x`, ` * x`, `- x`; returns its indentation and content.
+fn bullet(line: &str) -> Option<(usize, &str)> {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let rest = trimmed
+        .strip_prefix("* ")
+        .or_else(|| trimmed.strip_prefix("- "))?;
+    Some((indent, rest.trim_end()))
+}
+
+/// Reads a published events section. Lines that are not entries (the intro, the footer,
+/// the old 2021 one-line format) are skipped.
+pub fn parse_section(markdown: &str) -> Vec<CorpusEntry> {
+    let mut out: Vec<CorpusEntry> = Vec::new();
+    let mut region = None;
+    for (n, line) in markdown.lines().enumerate() {
+        if let Some(h) = line.trim_start().strip_prefix("###") {
+            region = region_of_header(h);
+            continue;
+        }
+        let Some((indent, content)) = bullet(line) else {
+            continue;
+        };
+        if indent < 2 && content.starts_with(|c: char| c.is_ascii_digit()) {
+            let fs = fields(content);
+            let Some((start_date, end_date)) = parse_dates(&fs[0]) else {
+                continue;
+            };
+            let location = fs.get(1).cloned().unwrap_or_default();
+            let (attendance, places) = parse_location(&location);
+            let mut organizers = Vec::new();
+            for f in fs.iter().skip(2) {
+                let ls = links(f);
+                if ls.is_empty() {
+                    if !f.is_empty() {
+                        organizers.push(Link {
+                            text: clean_text(f),
+                            url: String::new(),
+                        });
+                    }
+                } else {
+                    organizers.extend(ls);
+                }
+            }
+            out.push(CorpusEntry {
+                line: n + 1,
+                region,
+                start_date,
+                end_date,
+                location,
+                attendance,
+                places,
+                organizers,
+                title: None,
+                mirrors: Vec::new(),
+            });
+        } else if indent >= 2 || content.starts_with("[**") {
+            let Some(entry) = out.last_mut().filter(|e| e.title.is_none()) else {
+                continue;
+            };
+            let mut ls = links(content).into_iter();
+            entry.title = ls.next();
+            entry.mirrors = ls.collect();
+        }
+    }
+    out
+}
+
+/// The organizer for a mirror link: the listed organizer on the same meetup group or site,
+/// else the one at the same position.
+fn mirror_organizer(entry: &CorpusEntry, index: usize, url: &str) -> Organizer {
+    use crate::dedupe::identity::group_key;
+    let group = group_key(url);
+    let by_group = entry
+        .organizers
+        .iter()
+        .skip(1)
+        .find(|o| group.is_some() && group_key(&o.url) == group);
+    let org = by_group
+        .or_else(|| entry.organizers.get(index + 1))
+        .or(entry.organizers.first());
+    let pos = org
+        .and_then(|o| entry.organizers.iter().position(|x| x == o))
+        .unwrap_or(index + 1);
+    Organizer {
+        name: org.map(|o| o.text.clone()).unwrap_or_default(),
+        url: org.map(|o| o.url.clone()).filter(|u| !u.is_empty()),
+        home: entry.places.get(pos).cloned(),
+    }
+}
+
+/// The entry as an [`Event`]: listed only in its own section, `sources` = `corpus line N`,
+/// mirrors with their organizers, no time of day.
+pub fn to_event(entry: &CorpusEntry) -> Event {
+    let first = entry.organizers.first();
+    let first_place = entry.places.first().cloned();
+    let organizer = Organizer {
+        name: first.map(|o| o.text.clone()).unwrap_or_default(),
+        url: first.map(|o| o.url.clone()).filter(|u| !u.is_empty()),
+        home: match entry.attendance {
+            Attendance::Virtual => first_place.clone(),
+            _ => None,
+        },
+    };
+    let (title, url) = match &entry.title {
+        Some(t) => (t.text.clone(), t.url.clone()),
+        None => (
+            organizer.name.clone(),
+            organizer.url.clone().unwrap_or_default(),
+        ),
+    };
+    let mirrors = entry
+        .mirrors
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Mirror {
+            organizer: mirror_organizer(entry, i, &l.url),
+            url: l.url.clone(),
+            label: l.text.clone(),
+        })
+        .collect();
+    Event {
+        title,
+        url,
+        start_date: entry.start_date,
+        end_date: entry.end_date,
+        start: None,
+        attendance: entry.attendance,
+        place: match entry.attendance {
+            Attendance::Virtual => None,
+            _ => first_place,
+        },
+        organizer,
+        regions: entry.region.into_iter().collect(),
+        mirrors,
+        sources: vec![format!("corpus line {}", entry.line)],
+        from_page: false,
+        uid: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn reads_entries_and_variations() {
+        let md = "Rusty Events between 2023-02-01 - 2023-03-01 🦀\n\n### Virtual\n\n\
+* 2023-02-01 | Virtual (Redmond, WA, US; New York, NY, US) | [Microsoft Reactor Redmond](https://www.meetup.com/microsoft-reactor-redmond/) and [Microsoft Reactor New York](https://www.meetup.com/microsoft-reactor-new-york/)\n\
+    * [**Primeros pasos con Rust: QA**](https://www.meetup.com/microsoft-reactor-redmond/events/290224566/) | [***New York Mirror**](https://www.meetup.com/microsoft-reactor-new-york/events/290224570/)\n\
+ * 2024-12-07 | Virtual( Kampala, UG) | [Rust Circle Kampala](https://www.eventbrite.com/o/x-1/)   \n\
+    * [**Rust Circle \\[Meetup\\]**](https://www.eventbrite.com/e/y-2)\n\
+### Oceania:\n\
+* 2023-02-16, 2023-02-17| London, UK | [Rust Nation UK](https://www.rustnationuk.com/)\n\
+    * [**Rust Nation UK**](https://www.rustnationuk.com/)\n\
+- 2024-01-27-28 | Hybrid (Calgary, AB, CA) | Rust Calgary\n\
+  - [**Jam**](https://example.org/jam)\n";
+        let es = parse_section(md);
+        assert_eq!(es.len(), 4);
+        assert_eq!(es[0].line, 5);
+        assert_eq!(es[0].region, Some(Region::Virtual));
+        assert_eq!(es[0].places.len(), 2);
+        assert_eq!(es[0].places[1].city.as_deref(), Some("New York"));
+        assert_eq!(es[0].organizers.len(), 2);
+        assert_eq!(es[0].mirrors[0].text, "New York Mirror");
+        assert_eq!(es[1].attendance, Attendance::Virtual);
+        assert_eq!(es[1].places[0].country.as_deref(), Some("UG"));
+        assert_eq!(es[1].title.as_ref().unwrap().text, "Rust Circle [Meetup]");
+        assert_eq!(es[2].region, Some(Region::Oceania));
+        assert_eq!(
+            (es[2].start_date, es[2].end_date),
+            (d("2023-02-16"), d("2023-02-17"))
+        );
+        assert_eq!(es[2].places[0].country.as_deref(), Some("GB"));
+        assert_eq!(es[3].end_date, d("2024-01-28"));
+        assert_eq!(es[3].attendance, Attendance::Hybrid);
+        assert_eq!(es[3].organizers[0].text, "Rust Calgary");
+
+        let e = to_event(&es[0]);
+        assert_eq!(
+            e.organizer.home.as_ref().unwrap().city.as_deref(),
+            Some("Redmond")
+        );
+        assert_eq!(e.mirrors[0].organizer.name, "Microsoft Reactor New York");
+        assert_eq!(
+            e.mirrors[0]
+                .organizer
+                .home
+                .as_ref()
+                .unwrap()
+                .city
+                .as_deref(),
+            Some("New York")
+        );
+        let e = to_event(&es[3]);
+        assert_eq!(e.place.as_ref().unwrap().state.as_deref(), Some("AB"));
+        assert_eq!(e.regions, vec![Region::Oceania]);
+    }
+
+    #[test]
+    fn date_forms() {
+        assert_eq!(
+            parse_dates("2023-10-9"),
+            Some((d("2023-10-09"), d("2023-10-09")))
+        );
+        assert_eq!(
+            parse_dates("2022-05-19 & 05-20"),
+            Some((d("2022-05-19"), d("2022-05-20")))
+        );
+        assert_eq!(
+            parse_dates("2026-09-08 - 2026-09-11"),
+            Some((d("2026-09-08"), d("2026-09-11")))
+        );
+        assert_eq!(parse_dates("January 5, 2022"), None);
+    }
+}
