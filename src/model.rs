@@ -247,6 +247,9 @@ pub struct Event {
     /// Its date, time, place and status come from the event's own page (a meetup group or
     /// event page, a JSON-LD page), not only from a calendar entry: page facts win in merges.
     pub from_page: bool,
+    /// Someone entered it on a calendar feed (the Rust Community Calendar): among mirrored
+    /// sessions, the one an editor put on the calendar is the primary.
+    pub in_calendar: bool,
     /// The source's identifier, for reports.
     pub uid: Option<String>,
 }

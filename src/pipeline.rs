@@ -128,6 +128,8 @@ pub struct Collected {
     pub raw: RawEvent,
     /// Its facts come from the event's own page (a page source, or a verified calendar entry).
     pub from_page: bool,
+    /// It was entered on a calendar feed (verified or not).
+    pub in_calendar: bool,
 }
 
 /// What fetching and parsing produced, before normalization.
@@ -185,6 +187,7 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
                 .extend(events.into_iter().map(|raw| Collected {
                     raw,
                     from_page: true,
+                    in_calendar: false,
                 })),
         }
     }
@@ -281,6 +284,7 @@ async fn verify_calendar(
             out.events.push(Collected {
                 raw: raw.clone(),
                 from_page: false,
+                in_calendar: true,
             });
             continue;
         };
@@ -291,6 +295,7 @@ async fn verify_calendar(
                 out.events.push(Collected {
                     raw: merged,
                     from_page: true,
+                    in_calendar: true,
                 });
             }
             Some(Ok(_)) => {
@@ -301,6 +306,7 @@ async fn verify_calendar(
                 out.events.push(Collected {
                     raw: unlink_page(raw, key),
                     from_page: false,
+                    in_calendar: true,
                 });
             }
             Some(Err(e)) => {
@@ -309,11 +315,13 @@ async fn verify_calendar(
                 out.events.push(Collected {
                     raw: raw.clone(),
                     from_page: false,
+                    in_calendar: true,
                 });
             }
             None => out.events.push(Collected {
                 raw: raw.clone(),
                 from_page: false,
+                in_calendar: true,
             }),
         }
     }
@@ -380,6 +388,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
             Ok(mut n) => {
                 if window.overlaps(n.event.start_date, n.event.end_date) {
                     n.event.from_page = c.from_page;
+                    n.event.in_calendar = c.in_calendar;
                     outcome.notes.extend(n.notes);
                     events.push(n.event);
                 }

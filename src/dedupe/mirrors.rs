@@ -6,9 +6,9 @@
 //! from different groups. A same-day match without times only counts for a title of three or
 //! more significant words: "Monthly Meetup" by two unrelated groups is no mirror.
 //!
-//! **Primary rule** (deterministic, independent of input order): the entry that came from a
-//! calendar (`from_page == false`) first — an editor entered it, the others are the groups'
-//! own copies —, then the organizer name (case-insensitive), then the canonical URL. The other
+//! **Primary rule** (deterministic, independent of input order): the entry that is on the
+//! calendar (`in_calendar`) first — an editor entered it, the others are the groups' own
+//! copies —, then one without a page of its own, then the organizer name (case-insensitive), then the canonical URL. The other
 //! entries become [`Mirror`]s, sorted by organizer name.
 
 use super::identity::canonical;
@@ -36,8 +36,9 @@ pub fn are_mirrors(a: &Event, b: &Event, group_a: &str, group_b: &str) -> bool {
 }
 
 /// The sort key of the primary rule.
-pub fn primary_order(e: &Event) -> (bool, String, String) {
+pub fn primary_order(e: &Event) -> (bool, bool, String, String) {
     (
+        !e.in_calendar,
         e.from_page,
         e.organizer.name.to_lowercase(),
         canonical(&e.url),

@@ -294,7 +294,10 @@ fn facts(e: &Event) -> Facts {
 }
 
 fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
-    let ts = title_similarity(&a.title, &b.title);
+    let ts = title_similarity(
+        similar::title_without_organizer(&a.title, &a.organizer.name),
+        similar::title_without_organizer(&b.title, &b.organizer.name),
+    );
     let os = organizer_similarity(&a.organizer.name, &b.organizer.name);
     let shared_key = fa.keys.iter().find(|k| fb.keys.contains(k));
     if let Some(ka) = shared_key {
@@ -534,6 +537,7 @@ fn merge_group(events: &[Event], members: &[usize]) -> Event {
     }
     let mut listed = out.regions.clone();
     for e in &others {
+        out.in_calendar |= e.in_calendar;
         listed.extend(e.regions.iter().copied());
         for s in &e.sources {
             if !out.sources.contains(s) {

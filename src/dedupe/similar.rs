@@ -84,6 +84,31 @@ pub fn title_similarity(a: &str, b: &str) -> f64 {
     }
 }
 
+/// The title without a leading "<organizer name>:" (or " - ", " | "): calendar entries are
+/// often titled "Dallas Rust: Second Tuesday" where the group's page says "Second Tuesday".
+pub fn title_without_organizer<'a>(title: &'a str, organizer: &str) -> &'a str {
+    let org = organizer.trim();
+    if org.is_empty() {
+        return title;
+    }
+    let Some(head) = title.get(..org.len()) else {
+        return title;
+    };
+    if !head.eq_ignore_ascii_case(org) {
+        return title;
+    }
+    let rest = title[org.len()..].trim_start();
+    for sep in [":", "-", "|", "–", "—"] {
+        if let Some(r) = rest.strip_prefix(sep) {
+            let r = r.trim();
+            if !r.is_empty() {
+                return r;
+            }
+        }
+    }
+    title
+}
+
 /// Organizer-name similarity, same rule as titles.
 pub fn organizer_similarity(a: &str, b: &str) -> f64 {
     title_similarity(a, b)
@@ -123,6 +148,26 @@ pub fn starts_agree(a: &Event, b: &Event) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organizer_prefix_is_not_part_of_the_title() {
+        assert_eq!(
+            title_without_organizer("Dallas Rust: Second Tuesday", "Dallas Rust"),
+            "Second Tuesday"
+        );
+        assert_eq!(
+            title_without_organizer("Rust Berlin - Hack and Learn", "rust berlin"),
+            "Hack and Learn"
+        );
+        assert_eq!(
+            title_without_organizer("Rust Berlin", "Rust Berlin"),
+            "Rust Berlin"
+        );
+        assert_eq!(
+            title_without_organizer("Rust Berlinale party", "Rust Berlin"),
+            "Rust Berlinale party"
+        );
+    }
 
     #[test]
     fn normalizes_and_compares_words() {

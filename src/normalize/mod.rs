@@ -314,6 +314,25 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
         },
     };
     organizer.name = clean_title(&organizer.name);
+    // The title's link: the source's own URL; else an event page (meetup, luma); else a link
+    // that is not the organizer's home page; else any link; else the organizer's page.
+    let url = raw
+        .url
+        .clone()
+        .or_else(|| {
+            candidates
+                .iter()
+                .find(|u| crate::verify::page_kind(u).is_some())
+                .map(|u| u.to_string())
+        })
+        .or_else(|| {
+            let home = organizer.url.as_deref().map(match_key);
+            candidates
+                .iter()
+                .find(|u| !is_auxiliary_link(u) && Some(match_key(u)) != home)
+                .map(|u| u.to_string())
+        })
+        .or(url);
     let url = match url.or_else(|| organizer.url.clone()) {
         Some(u) => u,
         None => return Err(Dropped::NoLink),
@@ -425,6 +444,7 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
             mirrors: Vec::new(),
             sources: vec![raw.source.clone()],
             from_page: false,
+            in_calendar: false,
             uid: raw.uid.clone(),
         },
         notes,

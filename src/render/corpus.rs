@@ -402,6 +402,7 @@ pub fn to_event(entry: &CorpusEntry) -> Event {
         mirrors,
         sources: vec![format!("corpus line {}", entry.line)],
         from_page: false,
+        in_calendar: false,
         uid: None,
     }
 }

@@ -221,6 +221,7 @@ mod tests {
             mirrors: vec![],
             sources: vec![],
             from_page: false,
+            in_calendar: false,
             uid: None,
         }
     }
