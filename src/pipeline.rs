@@ -380,7 +380,12 @@ fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
 
 /// Normalizes, keeps the window and deduplicates. Pure.
 pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outcome {
-    let directory = Directory::from_config(config);
+    let mut directory = Directory::from_config(config);
+    for c in collected.iter().filter(|c| c.from_page) {
+        if let Some(o) = &c.raw.organizer {
+            directory.learn(o);
+        }
+    }
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
     for c in collected {

@@ -7,8 +7,9 @@
 //!   from `sources.toml` (a meetup group, a `[[organizer]]` entry) matched on the event's
 //!   links; else one derived from the event link (a meetup group's urlname, a site's root).
 //! - **Attendance**: the source's when stated; else online hints (LOCATION says Online or is a
-//!   video-call link, a Google Meet conference, "online"/"virtual" in the title) combined with
-//!   whether a physical place is known: both → hybrid.
+//!   video-call link, a Google Meet conference, "online"/"virtual" in the title, the event's
+//!   link is a call or chat room) combined with whether a physical place is known: both →
+//!   hybrid; neither → virtual (noted for review).
 //! - **Local date**: a wall-clock time keeps its date; a UTC instant (Google's one-off events)
 //!   gets the zone of its place, else its organizer's home, else the calendar's
 //!   `X-WR-TIMEZONE`. A 19:00 Dallas meetup stored as 01:00Z prints the Dallas date.
@@ -92,6 +93,30 @@ impl Directory {
         // Longest prefix first, so a specific entry beats a site-wide one.
         entries.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
         Directory { entries }
+    }
+
+    /// Learns an organizer a page reported (a meetup group's name and home from its events
+    /// page), so calendar entries that only link the group get the same name and home.
+    /// What `sources.toml` says stays first: an entry for the same URL is only completed.
+    pub fn learn(&mut self, organizer: &Organizer) {
+        let Some(url) = organizer.url.as_deref() else {
+            return;
+        };
+        if organizer.name.trim().is_empty() {
+            return;
+        }
+        let key = match_key(url);
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, known)) => {
+                if known.home.is_none() {
+                    known.home = organizer.home.clone();
+                }
+            }
+            None => {
+                self.entries.push((key, organizer.clone()));
+                self.entries.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+            }
+        }
     }
 
     /// The organizer whose URL is a prefix of `url`, if any.
@@ -357,18 +382,13 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
         None if has_place && (online_hint || hybrid_hint) => Attendance::Hybrid,
         None if has_place => Attendance::InPerson,
         None if online_hint => Attendance::Virtual,
+        // No place and no hint either way: calendar entries without a location are, in the
+        // seeds and the corpus, online sessions (a physical meetup names its venue).
         None => {
-            if organizer.home.is_some() {
-                notes.push(format!(
-                    "{title:?}: no location; assumed in person at the organizer's home"
-                ));
-                Attendance::InPerson
-            } else {
-                notes.push(format!(
-                    "{title:?}: no location and no online hint; listed as virtual"
-                ));
-                Attendance::Virtual
-            }
+            notes.push(format!(
+                "{title:?}: no location and no online hint; listed as virtual"
+            ));
+            Attendance::Virtual
         }
     };
     let place = match (attendance, place) {
