@@ -36,14 +36,10 @@ pub fn parse_group_page(html: &str, origin: &str, label: &str) -> Result<Parsed,
     let mut warnings = Vec::new();
     let ld = jsonld::scan_blocks(&scripts.ld_json, origin, label, &mut warnings);
     let next = read_next_data(&scripts, &mut warnings);
-    let state = next
-        .as_ref()
-        .and_then(|n| at(n, &["props", "pageProps", "__APOLLO_STATE__"]))
-        .and_then(Value::as_object)
-        .filter(|s| {
-            s.values()
-                .any(|v| is_type(v, "Event") || is_type(v, "Group"))
-        });
+    let state = next.as_ref().and_then(apollo_state).filter(|s| {
+        s.values()
+            .any(|v| is_type(v, "Event") || is_type(v, "Group"))
+    });
     if next.is_some() && state.is_none() {
         warnings.push(
             "__NEXT_DATA__ has no Apollo cache (props.pageProps.__APOLLO_STATE__) with a Group or Event"
@@ -161,9 +157,7 @@ pub fn parse_event_page(html: &str, origin: &str, label: &str) -> Result<Parsed,
     let ld_event = ld_pos.map(|i| ld_events.swap_remove(i));
 
     let props = next.as_ref().and_then(|n| at(n, &["props", "pageProps"]));
-    let state = props
-        .and_then(|p| p.get("__APOLLO_STATE__"))
-        .and_then(Value::as_object);
+    let state = next.as_ref().and_then(apollo_state);
     let cache_obj = props
         .and_then(|p| p.get("event"))
         .and_then(|e| resolve(state, e))
@@ -246,6 +240,30 @@ fn nothing_found(
 
 fn is_type(v: &Value, t: &str) -> bool {
     v.get("__typename").and_then(Value::as_str) == Some(t)
+}
+
+/// The Apollo cache: at `props.pageProps.__APOLLO_STATE__` (formats.md), else wherever the
+/// page put it (`props.__APOLLO_STATE__`, `apolloState`): found by name, a few levels deep, so
+/// a moved key degrades to reading it rather than to an empty page.
+fn apollo_state(next: &Value) -> Option<&serde_json::Map<String, Value>> {
+    if let Some(s) =
+        at(next, &["props", "pageProps", "__APOLLO_STATE__"]).and_then(Value::as_object)
+    {
+        return Some(s);
+    }
+    fn find(v: &Value, depth: usize) -> Option<&serde_json::Map<String, Value>> {
+        let obj = v.as_object()?;
+        for key in ["__APOLLO_STATE__", "apolloState", "__APOLLO_CACHE__"] {
+            if let Some(s) = obj.get(key).and_then(Value::as_object) {
+                return Some(s);
+            }
+        }
+        if depth == 0 {
+            return None;
+        }
+        obj.values().find_map(|child| find(child, depth - 1))
+    }
+    find(next, 4)
 }
 
 /// Follows `{"__ref": "Venue:1"}` into the cache; an inline object is itself.
@@ -496,6 +514,19 @@ mod tests {
 
     fn parse(events: Value) -> Parsed {
         parse_group_page(&page(&group_state(events), &[]), ORIGIN, "cardiff").unwrap()
+    }
+
+    #[test]
+    fn apollo_cache_found_where_the_page_moved_it() {
+        let mut next = group_state(json!({
+            "Event:1": ev("1", json!({"eventType": "PHYSICAL"})),
+        }));
+        let state = next["props"]["pageProps"]["__APOLLO_STATE__"].take();
+        next["props"]["pageProps"] = json!({});
+        next["props"]["__APOLLO_STATE__"] = state;
+        let p = parse_group_page(&page(&next, &[]), ORIGIN, "cardiff").unwrap();
+        assert_eq!(p.events.len(), 1);
+        assert_eq!(p.events[0].title, "Talk 1");
     }
 
     #[test]
