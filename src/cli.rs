@@ -48,6 +48,10 @@ pub struct Common {
     /// Length of the window in weeks, when --to is not given
     #[arg(long, global = true, value_name = "N", default_value_t = 4)]
     pub weeks: u32,
+    /// Report every merge and warning on stderr (by default, merges on the same event link
+    /// are counted, not listed)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,7 +138,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                     rt.block_on(pipeline::run(&config, &live, &window))
                 }
             };
-            report(&outcome);
+            report(&outcome, common.verbose);
             let text = render::markdown::render(&outcome.events, &window);
             emit(out.as_deref(), &text)?;
             Ok(if outcome.failed_sources() > 0 {
@@ -155,7 +159,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             let recorder = Recorder::new(live);
             let rt = runtime()?;
             let outcome = rt.block_on(pipeline::run(&config, &recorder, &window));
-            report(&outcome);
+            report(&outcome, common.verbose);
             let summary = recorder
                 .write_snapshot(&out, now, sources_text.as_deref())
                 .map_err(|e| Error::Write {
@@ -193,8 +197,10 @@ fn emit(out: Option<&Path>, text: &str) -> Result<(), Error> {
     }
 }
 
-/// The per-source report and the review notes, on stderr.
-fn report(outcome: &Outcome) {
+/// The per-source report and the review report, on stderr: failures, corrections, events
+/// left out, possible duplicates and merges (trivial same-link merges counted unless
+/// `verbose`), guesses.
+fn report(outcome: &Outcome, verbose: bool) {
     for r in &outcome.reports {
         match &r.error {
             None => eprintln!(
@@ -210,8 +216,10 @@ fn report(outcome: &Outcome) {
             ),
             Some(e) => eprintln!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
         }
-        for w in &r.warnings {
-            eprintln!("       warning: {w}");
+        if verbose {
+            for w in &r.warnings {
+                eprintln!("       warning: {w}");
+            }
         }
     }
     for c in &outcome.corrections {
@@ -226,8 +234,28 @@ fn report(outcome: &Outcome) {
     for (what, why) in &outcome.dropped {
         eprintln!("left out: {what}: {why}");
     }
+    for p in &outcome.possible_duplicates {
+        eprintln!("possible duplicate: {p}");
+    }
+    let mut same_link = 0;
+    for m in &outcome.merges {
+        if !verbose && matches!(m.evidence, crate::dedupe::Evidence::SameLink { .. }) {
+            same_link += 1;
+        } else {
+            eprintln!("{m}");
+        }
+    }
+    if same_link > 0 {
+        eprintln!(
+            "merged {same_link} entries listed twice with the same event link (--verbose lists them)"
+        );
+    }
     for n in &outcome.notes {
         eprintln!("note: {n}");
+    }
+    let warnings: usize = outcome.reports.iter().map(|r| r.warnings.len()).sum();
+    if warnings > 0 && !verbose {
+        eprintln!("{warnings} source warnings (skipped or repaired entries; --verbose lists them)");
     }
     eprintln!(
         "{} events in the window; {} of {} sources failed",

@@ -38,8 +38,12 @@ pub struct Outcome {
     pub reports: Vec<SourceReport>,
     /// Events left out, with why (cancelled, no link, …), for the review report.
     pub dropped: Vec<(String, String)>,
-    /// Guesses and merges worth an editor's look.
+    /// Guesses worth an editor's look.
     pub notes: Vec<String>,
+    /// Duplicates merged, with the evidence.
+    pub merges: Vec<dedupe::Merge>,
+    /// Pairs that may be one event but were kept apart (weak evidence).
+    pub possible_duplicates: Vec<dedupe::PossibleDuplicate>,
     /// Calendar facts an event page overrode.
     pub corrections: Vec<Correction>,
     /// Calendar entries whose page could not be used.
@@ -403,12 +407,8 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
         }
     }
     let deduped = dedupe::dedupe(events);
-    outcome
-        .notes
-        .extend(deduped.merges.iter().map(ToString::to_string));
-    outcome
-        .notes
-        .extend(deduped.possible_duplicates.iter().map(ToString::to_string));
+    outcome.merges = deduped.merges;
+    outcome.possible_duplicates = deduped.possible_duplicates;
     outcome.events = deduped.events;
     outcome
 }
