@@ -67,3 +67,20 @@ fn missing_snapshot_directory_is_reported() {
         .stdout("")
         .stderr(predicate::str::contains("no/such/snapshot"));
 }
+
+#[test]
+fn readme_documents_every_option_and_command() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for sub in [&[][..], &["render"][..], &["snapshot"][..]] {
+        let out = bin().args(sub).arg("--help").output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        for word in help.split_whitespace() {
+            let flag = word.trim_end_matches(',');
+            if flag.starts_with("--") && flag != "--help" && flag != "--version" {
+                let flag = flag.split('<').next().unwrap();
+                assert!(readme.contains(flag), "README does not mention {flag}");
+            }
+        }
+    }
+}
