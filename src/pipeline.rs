@@ -106,24 +106,45 @@ pub fn parse_source(
     Ok(parsed)
 }
 
-/// Keeps only events that mention one of the source's keywords (case-insensitive, in the
-/// title or the description). No keywords: keeps everything.
+/// Keeps only events that mention one of the source's keywords in the title or the
+/// description (case-insensitive). No keywords: keeps everything. Filtered events are
+/// counted in the source's warnings so an organizer can be told why theirs is missing.
 pub fn keyword_filter(source: &Source, parsed: &mut Parsed) {
     if source.keywords.is_empty() {
         return;
     }
+    let before = parsed.events.len();
     parsed.events.retain(|e| {
         let text = format!(
             "{} {}",
-            e.title.to_lowercase(),
+            e.title,
             e.description
                 .as_deref()
                 .map(normalize::links::html_to_text)
                 .unwrap_or_default()
-                .to_lowercase()
         );
-        source.keywords.iter().any(|k| text.contains(k.as_str()))
+        source.keywords.iter().any(|k| mentions(&text, k))
     });
+    let dropped = before - parsed.events.len();
+    if dropped > 0 {
+        parsed.warnings.push(format!(
+            "{dropped} events do not mention {} and were left out",
+            source.keywords.join(" or ")
+        ));
+    }
+}
+
+/// Whether `text` mentions `keyword` as the start of a word: "rust" matches "Rust",
+/// "Rustaceans" and "rust-lang", not "Trust" or "Thrust". A keyword with spaces or
+/// punctuation is matched as a plain substring.
+pub fn mentions(text: &str, keyword: &str) -> bool {
+    let text = text.to_lowercase();
+    let keyword = keyword.to_lowercase();
+    if !keyword.chars().all(char::is_alphanumeric) {
+        return text.contains(&keyword);
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.starts_with(&keyword))
 }
 
 /// A raw event and where its facts come from.
@@ -448,4 +469,19 @@ pub async fn run(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Outco
     outcome.corrections = collection.corrections;
     outcome.unverified = collection.unverified;
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_match_word_starts_only() {
+        assert!(mentions("Intro to Rust", "rust"));
+        assert!(mentions("Rustaceans unite", "rust"));
+        assert!(mentions("#rust-lang night", "rust"));
+        assert!(!mentions("Zero Trust security", "rust"));
+        assert!(!mentions("Thrust vectoring", "rust"));
+        assert!(mentions("Web Assembly & more", "web assembly"));
+    }
 }
