@@ -406,6 +406,13 @@ const AU_STATES: &[(&str, &str)] = &[
     ("NT", "Northern Territory"),
 ];
 
+/// The state or province code the newsletter prints for `text` (a code or a name, any case)
+/// in `country` (US, CA or AU; `None` elsewhere): `Texas` → `TX`, `bc` → `BC`, `New South
+/// Wales` → `NSW`.
+pub fn state_code(country: &str, text: &str) -> Option<&'static str> {
+    state_in(country, text)
+}
+
 /// The state code for `text` (code or name, any case) in the table of `country`.
 fn state_in(country: &str, text: &str) -> Option<&'static str> {
     let table = match country {

@@ -160,13 +160,34 @@ fn parse_naive(t: &str) -> Option<NaiveDateTime> {
 /// postcode (meetup) or a nation name, never a usable region: it is dropped.
 pub fn make_place(city: Option<&str>, state: Option<&str>, country: Option<&str>) -> Option<Place> {
     let country = country.and_then(country_code);
-    let state = if country.as_deref() == Some("GB") {
-        None
-    } else {
-        state
+    // GB venues carry part of a postcode in `state`; US, CA and AU states are printed as
+    // codes whatever the page wrote ("Texas", "bc").
+    let state = match country.as_deref() {
+        Some("GB") => None,
+        Some(cc @ ("US" | "CA" | "AU")) => state.map(|s| {
+            crate::normalize::location::state_code(cc, s)
+                .map(str::to_string)
+                .unwrap_or_else(|| s.trim().to_string())
+        }),
+        _ => state.map(str::to_string),
     };
-    let place = Place::new(city, state, country.as_deref());
+    let place = Place::new(city, state.as_deref(), country.as_deref());
     (!place.is_empty()).then_some(place)
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    #[test]
+    fn states_become_codes_and_gb_postcodes_go() {
+        let p = make_place(Some("Austin"), Some("Texas"), Some("us")).unwrap();
+        assert_eq!(p.to_string(), "Austin, TX, US");
+        let p = make_place(Some("Vancouver"), Some("bc"), Some("ca")).unwrap();
+        assert_eq!(p.to_string(), "Vancouver, BC, CA");
+        let p = make_place(Some("Cardiff"), Some("CF11"), Some("gb")).unwrap();
+        assert_eq!(p.state, None);
+    }
 }
 
 /// An ISO 3166-1 alpha-2 code for a country written as a code or a name (any language the
