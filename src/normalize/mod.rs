@@ -301,12 +301,27 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
         .as_deref()
         .map(parse_location)
         .unwrap_or_default();
-    let place = raw
-        .place
-        .clone()
-        .filter(|p| !p.is_empty())
-        .or(parsed.place.clone())
-        .filter(|p| !p.is_empty());
+    // A structured place wins; what it lacks (a luma city without a country) is completed
+    // from the free-text location when that names the same city or none.
+    let place = match (
+        raw.place.clone().filter(|p| !p.is_empty()),
+        parsed.place.clone(),
+    ) {
+        (Some(mut p), Some(q)) => {
+            let same_city = match (&p.city, &q.city) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => true,
+            };
+            if p.country.is_none() && same_city {
+                p.country = q.country;
+                p.state = p.state.or(q.state);
+                p.city = p.city.or(q.city);
+            }
+            Some(p)
+        }
+        (p, q) => p.or(q),
+    }
+    .filter(|p| !p.is_empty());
 
     // The event's link.
     let candidates: Vec<&str> = raw
@@ -441,7 +456,14 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
                 .and_then(|p| p.country.as_deref())
                 .and_then(region::region_for_country)
         })
-        .or_else(|| zone.and_then(region::region_for_zone));
+        .or_else(|| {
+            // The event's own zone (a page's `timezone`) before the calendar's default.
+            let own = match &raw.start {
+                When::Zoned(_, tz) => Some(*tz),
+                _ => None,
+            };
+            own.or(zone).and_then(region::region_for_zone)
+        });
     let regions = match (attendance, continent) {
         (Attendance::Virtual, _) => vec![Region::Virtual],
         (Attendance::Hybrid, Some(c)) => vec![Region::Virtual, c],
@@ -520,6 +542,30 @@ mod tests {
         let o = organizer_from_url("https://rustconf.com/schedule", "RustConf 2026");
         assert_eq!(o.name, "RustConf 2026");
         assert_eq!(o.url.as_deref(), Some("https://rustconf.com/"));
+    }
+
+    #[test]
+    fn structured_place_is_completed_from_the_address() {
+        let d = NaiveDate::from_ymd_opt(2026, 8, 21).unwrap();
+        let mut raw = RawEvent::new("luma", "Weekly session", When::Date(d));
+        raw.links = vec!["https://luma.com/1bm27cah".into()];
+        raw.place = Some(Place::new(Some("Girona"), None, None));
+        raw.location = Some("Carrer de la Creu 5, 17002 Girona, Spain".into());
+        let n = normalize(&raw, &Directory::default()).unwrap();
+        assert_eq!(n.event.place.unwrap().to_string(), "Girona, ES");
+        assert_eq!(n.event.regions, vec![Region::Europe]);
+    }
+
+    #[test]
+    fn region_from_the_event_zone_when_nothing_else_tells() {
+        let start = "2026-08-21T18:00:00"
+            .parse::<chrono::NaiveDateTime>()
+            .unwrap();
+        let mut raw = RawEvent::new("page", "Meetup", When::Zoned(start, chrono_tz::Asia::Tokyo));
+        raw.links = vec!["https://example.org/meetup".into()];
+        raw.attendance = Some(Attendance::InPerson);
+        let n = normalize(&raw, &Directory::default()).unwrap();
+        assert_eq!(n.event.regions, vec![Region::Asia]);
     }
 
     #[test]
