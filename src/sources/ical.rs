@@ -638,8 +638,10 @@ impl Ctx<'_> {
         let mut links: Vec<String> = Vec::new();
         let url = ev.url.as_deref().map(clean_url).filter(|u| is_web_link(u));
         links.extend(url.clone());
-        if let Some(d) = &ev.description {
-            for l in extract_links(d) {
+        // Description links, then any link written in LOCATION (entries whose only link is
+        // a meetup URL pasted as the location).
+        for text in [&ev.description, &ev.location].into_iter().flatten() {
+            for l in extract_links(text) {
                 if !links.contains(&l) {
                     links.push(l);
                 }
@@ -1026,6 +1028,29 @@ END:VTIMEZONE
             to: d(to),
         };
         parse(ics, "test.ics", "Rust Calendar", &window).expect("parses")
+    }
+
+    #[test]
+    fn a_link_written_as_the_location_is_a_link() {
+        let ics = feed(&["BEGIN:VEVENT
+DTSTART:20230214T180000Z
+DTEND:20230214T200000Z
+DTSTAMP:20230201T090000Z
+UID:aaaabbbbccccddddeeeeffffgg@google.com
+CREATED:20230101T100000Z
+DESCRIPTION:
+LAST-MODIFIED:20230101T100000Z
+LOCATION:https://www.meetup.com/rust-berlin/events/291234567/
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Rust Berlin meetup
+TRANSP:OPAQUE
+END:VEVENT"]);
+        let p = run(&ics, "2023-02-01", "2023-03-01");
+        assert_eq!(
+            p.events[0].links,
+            vec!["https://www.meetup.com/rust-berlin/events/291234567/".to_string()]
+        );
     }
 
     fn starts(p: &Parsed) -> Vec<(String, When)> {
