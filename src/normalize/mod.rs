@@ -354,6 +354,18 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
         },
     };
     organizer.name = clean_title(&organizer.name);
+    let title = if title.is_empty() {
+        notes.push(format!(
+            "an entry of {} has no title; used its organizer's name",
+            organizer.name
+        ));
+        organizer.name.clone()
+    } else {
+        title
+    };
+    if organizer.name.is_empty() {
+        organizer.name = title.clone();
+    }
     // The title's link: the source's own URL; else an event page (meetup, luma); else a link
     // that is not the organizer's home page; else any link; else the organizer's page.
     let url = raw
