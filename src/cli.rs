@@ -62,6 +62,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// For organizers: is an event listed, and if not, why? QUERY is an event or group URL,
+    /// or words of its title or organizer
+    Check {
+        /// An event or group URL, or words of the title or organizer name
+        query: String,
+    },
     /// Fetch every source live and record every response into a snapshot directory
     Snapshot {
         /// The snapshot directory to write (replaced atomically when it exists)
@@ -111,33 +117,37 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
 }
 
+/// Loads the sources, picks live or replayed fetching and runs the pipeline over the window.
+fn run_pipeline(common: &Common) -> Result<(Outcome, Window), Error> {
+    let replay = match &common.replay {
+        Some(dir) => Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?),
+        None => None,
+    };
+    let sources_path = sources_path(common, replay.as_ref());
+    let config = Config::load(&sources_path)?;
+    let today = common
+        .today
+        .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let window = window(today, common.from, common.to, common.weeks)?;
+    let rt = runtime()?;
+    let outcome = match &replay {
+        Some(r) => rt.block_on(pipeline::run(&config, r, &window)),
+        None => {
+            let live = LiveFetcher::new(LiveOptions::default())
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            rt.block_on(pipeline::run(&config, &live, &window))
+        }
+    };
+    Ok((outcome, window))
+}
+
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8, Error> {
     let common = cli.common;
     match cli.command {
         Command::Render { out } => {
-            let replay = match &common.replay {
-                Some(dir) => {
-                    Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?)
-                }
-                None => None,
-            };
-            let sources_path = sources_path(&common, replay.as_ref());
-            let config = Config::load(&sources_path)?;
-            let today = common
-                .today
-                .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
-                .unwrap_or_else(|| chrono::Local::now().date_naive());
-            let window = window(today, common.from, common.to, common.weeks)?;
-            let rt = runtime()?;
-            let outcome = match &replay {
-                Some(r) => rt.block_on(pipeline::run(&config, r, &window)),
-                None => {
-                    let live = LiveFetcher::new(LiveOptions::default())
-                        .map_err(|e| Error::Usage(e.to_string()))?;
-                    rt.block_on(pipeline::run(&config, &live, &window))
-                }
-            };
+            let (outcome, window) = run_pipeline(&common)?;
             report(&outcome, common.verbose);
             let text = render::markdown::render(&outcome.events, &window);
             emit(out.as_deref(), &text)?;
@@ -145,6 +155,21 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 exit::SOURCE_FAILED
             } else {
                 exit::OK
+            })
+        }
+        Command::Check { query } => {
+            let (outcome, window) = run_pipeline(&common)?;
+            if common.verbose {
+                report(&outcome, true);
+            }
+            let findings = crate::check::check(&outcome, &window, &query);
+            for f in &findings {
+                println!("{f}");
+            }
+            Ok(if findings.iter().any(crate::check::Finding::is_listed) {
+                exit::OK
+            } else {
+                exit::NOT_LISTED
             })
         }
         Command::Snapshot { out } => {
@@ -231,8 +256,8 @@ fn report(outcome: &Outcome, verbose: bool) {
     for u in &outcome.unverified {
         eprintln!("unverified: {u}");
     }
-    for (what, why) in &outcome.dropped {
-        eprintln!("left out: {what}: {why}");
+    for left in &outcome.dropped {
+        eprintln!("left out: {left}");
     }
     for p in &outcome.possible_duplicates {
         eprintln!("possible duplicate: {p}");

@@ -24,4 +24,6 @@ pub mod exit {
     pub const USAGE: u8 = 1;
     /// The output was produced, but at least one source failed (see stderr).
     pub const SOURCE_FAILED: u8 = 2;
+    /// `check`: the event is not in the section (the output says why).
+    pub const NOT_LISTED: u8 = 3;
 }

@@ -6,6 +6,7 @@
 //! [`pipeline`] wires them together; [`cli`] is the command line. Only `fetch` and `cli` do
 //! I/O; everything else takes values and returns values.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod dedupe;

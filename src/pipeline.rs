@@ -30,6 +30,19 @@ pub struct SourceReport {
     pub warnings: Vec<String>,
 }
 
+/// An event normalization left out, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOut {
+    pub event: RawEvent,
+    pub reason: String,
+}
+
+impl std::fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", describe(&self.event), self.reason)
+    }
+}
+
 /// Everything a run produced.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -37,13 +50,17 @@ pub struct Outcome {
     pub events: Vec<Event>,
     pub reports: Vec<SourceReport>,
     /// Events left out, with why (cancelled, no link, …), for the review report.
-    pub dropped: Vec<(String, String)>,
+    pub dropped: Vec<LeftOut>,
     /// Guesses worth an editor's look.
     pub notes: Vec<String>,
     /// Duplicates merged, with the evidence.
     pub merges: Vec<dedupe::Merge>,
     /// Pairs that may be one event but were kept apart (weak evidence).
     pub possible_duplicates: Vec<dedupe::PossibleDuplicate>,
+    /// Events the sources know that fall outside the window (for `check`).
+    pub outside_window: Vec<Event>,
+    /// Events a source's `keywords` left out (for `check`).
+    pub filtered: Vec<RawEvent>,
     /// Calendar facts an event page overrode.
     pub corrections: Vec<Correction>,
     /// Calendar entries whose page could not be used.
@@ -109,22 +126,25 @@ pub fn parse_source(
 /// Keeps only events that mention one of the source's keywords in the title or the
 /// description (case-insensitive). No keywords: keeps everything. Filtered events are
 /// counted in the source's warnings so an organizer can be told why theirs is missing.
-pub fn keyword_filter(source: &Source, parsed: &mut Parsed) {
+pub fn keyword_filter(source: &Source, parsed: &mut Parsed) -> Vec<RawEvent> {
     if source.keywords.is_empty() {
-        return;
+        return Vec::new();
     }
     let before = parsed.events.len();
-    parsed.events.retain(|e| {
-        let text = format!(
-            "{} {}",
-            e.title,
-            e.description
-                .as_deref()
-                .map(normalize::links::html_to_text)
-                .unwrap_or_default()
-        );
-        source.keywords.iter().any(|k| mentions(&text, k))
-    });
+    let (kept, left): (Vec<RawEvent>, Vec<RawEvent>) = std::mem::take(&mut parsed.events)
+        .into_iter()
+        .partition(|e| {
+            let text = format!(
+                "{} {}",
+                e.title,
+                e.description
+                    .as_deref()
+                    .map(normalize::links::html_to_text)
+                    .unwrap_or_default()
+            );
+            source.keywords.iter().any(|k| mentions(&text, k))
+        });
+    parsed.events = kept;
     let dropped = before - parsed.events.len();
     if dropped > 0 {
         parsed.warnings.push(format!(
@@ -132,6 +152,7 @@ pub fn keyword_filter(source: &Source, parsed: &mut Parsed) {
             source.keywords.join(" or ")
         ));
     }
+    left
 }
 
 /// Whether `text` mentions `keyword` as the start of a word: "rust" matches "Rust",
@@ -169,6 +190,8 @@ pub struct Collection {
     /// Calendar entries whose page could not be used (unreachable, unreadable, ambiguous):
     /// kept with the calendar's data.
     pub unverified: Vec<String>,
+    /// Events a source's `keywords` left out.
+    pub filtered: Vec<RawEvent>,
 }
 
 /// Fetches and parses every source concurrently (the fetcher bounds the concurrency), then
@@ -190,21 +213,22 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
         };
         match result {
             Ok(mut parsed) => {
-                keyword_filter(source, &mut parsed);
+                let filtered = keyword_filter(source, &mut parsed);
                 report.events = parsed.events.len();
                 report.warnings = parsed.warnings;
-                (source.kind, parsed.events, report)
+                (source.kind, parsed.events, filtered, report)
             }
             Err(e) => {
                 report.error = Some(e);
-                (source.kind, Vec::new(), report)
+                (source.kind, Vec::new(), Vec::new(), report)
             }
         }
     });
     let mut collection = Collection::default();
     let mut calendar = Vec::new();
-    for (kind, events, report) in join_all(jobs).await {
+    for (kind, events, filtered, report) in join_all(jobs).await {
         collection.reports.push(report);
+        collection.filtered.extend(filtered);
         match kind {
             SourceKind::Ical => calendar.extend(events),
             _ => collection
@@ -416,15 +440,20 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
     for c in collected {
         match normalize::normalize(&c.raw, &directory) {
             Ok(mut n) => {
+                n.event.from_page = c.from_page;
+                n.event.in_calendar = c.in_calendar;
                 if window.overlaps(n.event.start_date, n.event.end_date) {
-                    n.event.from_page = c.from_page;
-                    n.event.in_calendar = c.in_calendar;
                     outcome.notes.extend(n.notes);
                     events.push(n.event);
+                } else {
+                    outcome.outside_window.push(n.event);
                 }
             }
             Err(_) if !touches(&c.raw, window) => {}
-            Err(why) => outcome.dropped.push((describe(&c.raw), why.to_string())),
+            Err(why) => outcome.dropped.push(LeftOut {
+                event: c.raw.clone(),
+                reason: why.to_string(),
+            }),
         }
     }
     let deduped = dedupe::dedupe(events);
@@ -446,7 +475,8 @@ fn touches(raw: &RawEvent, window: &Window) -> bool {
     date >= normalize::add_days(window.from, -2) && date <= normalize::add_days(window.to, 2)
 }
 
-fn describe(raw: &RawEvent) -> String {
+/// `"Title" on DATE (link, from SOURCE)`, for reports.
+pub fn describe(raw: &RawEvent) -> String {
     let link = raw
         .url
         .as_deref()
@@ -468,6 +498,7 @@ pub async fn run(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Outco
     outcome.reports = collection.reports;
     outcome.corrections = collection.corrections;
     outcome.unverified = collection.unverified;
+    outcome.filtered = collection.filtered;
     outcome
 }
 

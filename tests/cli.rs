@@ -84,3 +84,39 @@ fn readme_documents_every_option_and_command() {
         }
     }
 }
+
+#[test]
+fn check_says_why_an_event_is_missing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    bin()
+        .current_dir(root)
+        .args([
+            "check",
+            "https://www.meetup.com/rust-munich/events/291120384",
+        ])
+        .args(["--replay", "snapshots/2023-02-01"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("cancelled"));
+    bin()
+        .current_dir(root)
+        .args(["check", "January Hack Night", "--replay", "snapshots/2023-02-01"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "on 2023-01-31 <https://www.meetup.com/chicago-rust-meetup/events/291093702/> is outside the window 2023-02-01 - 2023-03-01",
+        ));
+    bin()
+        .current_dir(root)
+        .args([
+            "check",
+            "https://www.meetup.com/Dallas-Rust/",
+            "--replay",
+            "snapshots/2023-02-01",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "listed on 2023-02-14 under Virtual",
+        ));
+}

@@ -139,7 +139,7 @@ fn cancelled_page_removes_the_event() {
     let out = run(&fetcher);
     assert!(out.events.is_empty(), "{:?}", out.events);
     assert!(
-        out.dropped.iter().any(|(_, why)| why.contains("cancelled")),
+        out.dropped.iter().any(|l| l.reason.contains("cancelled")),
         "{:?}",
         out.dropped
     );
