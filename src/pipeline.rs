@@ -7,6 +7,7 @@
 
 use crate::config::{Config, Source, SourceKind};
 use crate::dedupe;
+use crate::dedupe::identity::canonical;
 use crate::fetch::{Fetch, Response};
 use crate::model::{Event, RawEvent, Window};
 use crate::normalize::{self, Directory, match_key};
@@ -266,7 +267,7 @@ async fn verify_calendar(
     let known_pages: HashSet<String> = known
         .iter()
         .filter_map(|c| c.raw.url.as_deref())
-        .map(match_key)
+        .map(canonical)
         .collect();
     // Which page each entry should be checked against.
     let mut wanted: BTreeMap<String, (String, PageKind)> = BTreeMap::new();
@@ -277,10 +278,10 @@ async fn verify_calendar(
                 return None;
             }
             let (url, kind) = verify::page_to_verify(raw)?;
-            let key = match_key(&url);
-            if known_pages.contains(&key) {
+            if known_pages.contains(&canonical(&url)) {
                 return None;
             }
+            let key = match_key(&url);
             wanted.entry(key.clone()).or_insert((url, kind));
             Some(key)
         })
@@ -399,17 +400,24 @@ fn unlink_page(raw: &RawEvent, key: &str) -> RawEvent {
 
 /// The one event a page describes: the only one, or the one whose link is the page.
 fn one_event(events: Vec<RawEvent>, url: &str) -> Result<RawEvent, String> {
-    let key = match_key(url);
+    // Compared as event identities: a meetup event is its id, whatever the group's current
+    // name or the locale in the link.
+    let key = canonical(url);
     let count = events.len();
     let mut matching: Vec<RawEvent> = events
         .iter()
-        .filter(|e| e.url.as_deref().is_some_and(|u| match_key(u) == key))
+        .filter(|e| e.url.as_deref().is_some_and(|u| canonical(u) == key))
         .cloned()
         .collect();
     if matching.len() == 1 {
         return Ok(matching.remove(0));
     }
     match (count, events.into_iter().next()) {
+        // One event that names another page: the link led to a calendar or a listing.
+        (1, Some(e)) if e.url.as_deref().is_some_and(|u| canonical(u) != key) => Err(format!(
+            "{url}: the page describes another event ({})",
+            e.url.as_deref().unwrap_or_default()
+        )),
         (1, Some(e)) => Ok(e),
         (0, _) => Err(format!("{url}: the page describes no event")),
         _ => Err(format!("{url}: the page describes {count} events, not one")),
@@ -514,5 +522,41 @@ mod tests {
         assert!(!mentions("Zero Trust security", "rust"));
         assert!(!mentions("Thrust vectoring", "rust"));
         assert!(mentions("Web Assembly & more", "web assembly"));
+    }
+
+    fn page_event(url: &str) -> RawEvent {
+        let mut e = RawEvent::new(
+            "page",
+            "x",
+            crate::model::When::Date(chrono::NaiveDate::MIN),
+        );
+        e.url = Some(url.into());
+        e
+    }
+
+    #[test]
+    fn a_page_must_describe_the_linked_event() {
+        // Renamed group, locale prefix: still the same meetup event.
+        let e = one_event(
+            vec![page_event(
+                "https://www.meetup.com/join-srug/events/314520814/",
+            )],
+            "https://www.meetup.com/de-DE/seattle-rust-user-group/events/314520814",
+        );
+        assert!(e.is_ok(), "{e:?}");
+        // A calendar page that lists one event is not that event's page.
+        let e = one_event(
+            vec![page_event("https://luma.com/1bm27cah")],
+            "https://luma.com/rustgiro",
+        );
+        assert!(e.unwrap_err().contains("another event"));
+        let e = one_event(
+            vec![
+                page_event("https://luma.com/a"),
+                page_event("https://luma.com/b"),
+            ],
+            "https://luma.com/c",
+        );
+        assert!(e.unwrap_err().contains("2 events"));
     }
 }
