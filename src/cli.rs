@@ -62,6 +62,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Update the events block inside a newsletter draft in place, keeping entries added by
+    /// hand
+    Update {
+        /// The draft (Markdown) holding a "## Upcoming Events" section
+        draft: PathBuf,
+        /// Write the updated draft to FILE instead of replacing DRAFT
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// For organizers: is an event listed, and if not, why? QUERY is an event or group URL,
     /// or words of its title or organizer
     Check {
@@ -151,6 +160,38 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             report(&outcome, common.verbose);
             let text = render::markdown::render(&outcome.events, &window);
             emit(out.as_deref(), &text)?;
+            Ok(if outcome.failed_sources() > 0 {
+                exit::SOURCE_FAILED
+            } else {
+                exit::OK
+            })
+        }
+        Command::Update { draft, out } => {
+            let text = std::fs::read_to_string(&draft).map_err(|e| {
+                Error::Usage(format!("cannot read the draft {}: {e}", draft.display()))
+            })?;
+            let (outcome, window) = run_pipeline(&common)?;
+            report(&outcome, common.verbose);
+            let update = crate::update::update_draft(&text, &outcome, &window)
+                .map_err(|e| Error::Usage(format!("{}: {e}", draft.display())))?;
+            for k in &update.kept {
+                eprintln!("kept (added by hand): {k}");
+            }
+            for r in &update.removed {
+                eprintln!("removed from the draft: {r}");
+            }
+            eprintln!(
+                "draft: {} entries updated, {} added, {} kept, {} removed",
+                update.updated,
+                update.added,
+                update.kept.len(),
+                update.removed.len()
+            );
+            let target = out.as_deref().unwrap_or(&draft);
+            write_atomically(target, update.text.as_bytes()).map_err(|e| Error::Write {
+                path: target.display().to_string(),
+                message: e.to_string(),
+            })?;
             Ok(if outcome.failed_sources() > 0 {
                 exit::SOURCE_FAILED
             } else {

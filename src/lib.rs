@@ -17,4 +17,5 @@ pub mod normalize;
 pub mod pipeline;
 pub mod render;
 pub mod sources;
+pub mod update;
 pub mod verify;

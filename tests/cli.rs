@@ -120,3 +120,57 @@ fn check_says_why_an_event_is_missing() {
             "listed on 2023-02-14 under Virtual",
         ));
 }
+
+#[test]
+fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let block =
+        std::fs::read_to_string(root.join("tests/fixtures/seeds/476-2023-01-04.md")).unwrap();
+    let hand = "* 2023-01-20 | Oslo, NO | [Rust Oslo](https://rust-oslo.example.org/)\n    * [**Rust Oslo winter meetup**](https://rust-oslo.example.org/2023-01)\n";
+    let block = block.replacen("### Europe\n\n", &format!("### Europe\n\n{hand}"), 1);
+    let draft = format!(
+        "Title: This Week in Rust 476\n\n## Upcoming Events\n\n{block}\n## Jobs\n\nPlease see the latest thread.\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.md");
+    std::fs::write(&path, &draft).unwrap();
+    let run = || {
+        bin()
+            .current_dir(root)
+            .args(["update", "--replay", "snapshots/2023-01-04"])
+            .arg(&path)
+            .assert()
+            .code(0)
+            .stdout("")
+    };
+    run()
+        .stderr(predicate::str::contains(
+            "kept (added by hand): 2023-01-20 \"Rust Oslo winter meetup\"",
+        ))
+        .stderr(predicate::str::contains(
+            "removed from the draft: 2022-12-28 \"Rust Lunch\"",
+        ));
+    let updated = std::fs::read_to_string(&path).unwrap();
+    assert!(updated.starts_with("Title: This Week in Rust 476\n\n## Upcoming Events\n\nRusty Events between 2023-01-04 - 2023-02-01"));
+    assert!(updated.ends_with("\n## Jobs\n\nPlease see the latest thread.\n"));
+    assert!(
+        updated.contains("* 2023-01-20 | Oslo, NO | [Rust Oslo](https://rust-oslo.example.org/)")
+    );
+    assert!(!updated.contains("2022-12-28"));
+    // The block is what `render` prints, plus the hand-added entry.
+    let rendered = bin()
+        .current_dir(root)
+        .args(["render", "--replay", "snapshots/2023-01-04"])
+        .output()
+        .unwrap();
+    let rendered = String::from_utf8(rendered.stdout).unwrap();
+    assert_eq!(
+        updated.replace(hand, ""),
+        format!(
+            "Title: This Week in Rust 476\n\n## Upcoming Events\n\n{rendered}\n## Jobs\n\nPlease see the latest thread.\n"
+        )
+    );
+    // A second update changes nothing.
+    run();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), updated);
+}

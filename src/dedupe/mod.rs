@@ -572,6 +572,12 @@ fn groups(parent: &mut [usize]) -> Vec<Vec<usize>> {
 
 /// Merges duplicates and folds mirrors. Events that are not merged come out unchanged, in
 /// their input order.
+/// Whether two entries are one event by the same rules [`dedupe`] merges on (strong
+/// evidence only; mirrors and possible duplicates are not "the same").
+pub fn same_event(a: &Event, b: &Event) -> bool {
+    matches!(decide(a, &facts(a), b, &facts(b)), Decision::Same(_))
+}
+
 pub fn dedupe(events: Vec<Event>) -> Deduped {
     let n = events.len();
     let fs: Vec<Facts> = events.iter().map(facts).collect();
