@@ -62,6 +62,13 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Write the events as JSON (for automation): to stdout, or refresh --out FILE safely
+    Json {
+        /// Refresh FILE atomically: not rewritten when nothing changed, left as it was when
+        /// every source failed, a failed source's previous events carried over (stale)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Update the events block inside a newsletter draft in place, keeping entries added by
     /// hand
     Update {
@@ -165,6 +172,66 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             } else {
                 exit::OK
             })
+        }
+        Command::Json { out } => {
+            let (outcome, window) = run_pipeline(&common)?;
+            report(&outcome, common.verbose);
+            let now = chrono::Local::now()
+                .fixed_offset()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            let code = if outcome.failed_sources() > 0 {
+                exit::SOURCE_FAILED
+            } else {
+                exit::OK
+            };
+            let Some(path) = out else {
+                let doc = render::json::document(&outcome, &window, &now, None);
+                print!("{}", render::json::to_text(&doc));
+                return Ok(code);
+            };
+            let previous = match std::fs::read_to_string(&path) {
+                Ok(text) => match serde_json::from_str::<render::json::Document>(&text) {
+                    Ok(doc) => Some(doc),
+                    Err(e) => {
+                        eprintln!(
+                            "warning: {} is not a twir-events JSON file ({e}); it will be replaced",
+                            path.display()
+                        );
+                        None
+                    }
+                },
+                Err(_) => None,
+            };
+            if !outcome.reports.is_empty() && outcome.failed_sources() == outcome.reports.len() {
+                eprintln!("every source failed: {} left as it was", path.display());
+                return Ok(exit::SOURCE_FAILED);
+            }
+            let doc = render::json::document(&outcome, &window, &now, previous.as_ref());
+            if previous
+                .as_ref()
+                .is_some_and(|p| render::json::same_content(p, &doc))
+            {
+                eprintln!("unchanged: {} not rewritten", path.display());
+                return Ok(code);
+            }
+            write_atomically(&path, render::json::to_text(&doc).as_bytes()).map_err(|e| {
+                Error::Write {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                }
+            })?;
+            let stale = doc.events.iter().filter(|e| e.stale).count();
+            eprintln!(
+                "wrote {} ({} events{})",
+                path.display(),
+                doc.events.len(),
+                if stale > 0 {
+                    format!(", {stale} carried over from failed sources")
+                } else {
+                    String::new()
+                }
+            );
+            Ok(code)
         }
         Command::Update { draft, out } => {
             let text = std::fs::read_to_string(&draft).map_err(|e| {

@@ -174,3 +174,63 @@ fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
     run();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), updated);
 }
+
+#[test]
+fn json_refresh_is_atomic_cheap_and_never_clobbers_good_data() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("events.json");
+    let json = |replay: &Path| {
+        let mut c = bin();
+        c.current_dir(root)
+            .arg("json")
+            .arg("--out")
+            .arg(&out)
+            .arg("--replay")
+            .arg(replay);
+        c
+    };
+    json(Path::new("snapshots/minimal"))
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains("wrote"));
+    let first = std::fs::read_to_string(&out).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["events"].as_array().unwrap().len(), 6);
+    assert_eq!(doc["sources"][0]["ok"], true);
+    assert_eq!(doc["events"][0]["location"], "New York, NY, US");
+
+    // Nothing changed: the file is not rewritten.
+    json(Path::new("snapshots/minimal"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("unchanged"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
+
+    // Every source failing (an empty snapshot) leaves the good file as it was.
+    let empty = dir.path().join("empty-snapshot");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(
+        empty.join("manifest.json"),
+        "{\"recorded_at\": \"2023-02-01T09:00:00+00:00\", \"responses\": []}",
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("snapshots/minimal/sources.toml"),
+        empty.join("sources.toml"),
+    )
+    .unwrap();
+    json(&empty)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("left as it was"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

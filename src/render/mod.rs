@@ -1,4 +1,5 @@
 //! Output formats, one file each. Only this module knows the newsletter's Markdown.
 
 pub mod corpus;
+pub mod json;
 pub mod markdown;

@@ -1,0 +1,373 @@
+//! The events JSON file for automation (the cron job): versioned, serialization-only types,
+//! kept apart from the domain types so the file's format changes only on purpose.
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "generated_at": "2026-11-21T09:00:00+00:00",
+//!   "window": {"from": "2026-11-25", "to": "2026-12-23"},
+//!   "sources": [{"kind": "meetup", "url": "…", "label": "…", "ok": true, "events": 3,
+//!                "error": null, "warnings": [], "carried_over": 0}],
+//!   "events": [{"title": "…", "url": "…", "start_date": "2026-11-26", "end_date": "2026-11-26",
+//!               "start": "2026-11-26T19:00:00+01:00", "attendance": "in-person",
+//!               "location": "Berlin, DE", "place": {"city": "Berlin", "state": null, "country": "DE"},
+//!               "organizer": {"name": "…", "url": "…", "home": null}, "sections": ["Europe"],
+//!               "mirrors": [], "sources": ["…"], "verified": true, "stale": false}],
+//!   "corrections": [{"event": "…", "field": "start", "calendar": "…", "page": "…"}],
+//!   "left_out": [{"event": "…", "reason": "cancelled"}],
+//!   "possible_duplicates": ["…"]
+//! }
+//! ```
+//!
+//! `stale: true` marks an event carried over from the previous file because the source that
+//! reported it failed this time: a failed run never silently drops good data.
+
+use crate::dedupe::identity::canonical;
+use crate::model::{Attendance, Event, Place, Window};
+use crate::pipeline::Outcome;
+use crate::render::markdown::location_field;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The format's version; bumped on any incompatible change.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub version: u32,
+    pub generated_at: String,
+    pub window: WindowJson,
+    pub sources: Vec<SourceJson>,
+    pub events: Vec<EventJson>,
+    pub corrections: Vec<CorrectionJson>,
+    pub left_out: Vec<LeftOutJson>,
+    pub possible_duplicates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowJson {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceJson {
+    pub kind: String,
+    pub url: String,
+    pub label: String,
+    pub ok: bool,
+    pub events: usize,
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+    /// Events kept from the previous file because this source failed.
+    pub carried_over: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceJson {
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizerJson {
+    pub name: String,
+    pub url: Option<String>,
+    pub home: Option<PlaceJson>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MirrorJson {
+    pub label: String,
+    pub url: String,
+    pub organizer: OrganizerJson,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventJson {
+    pub title: String,
+    pub url: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// Local start with offset (RFC 3339), when the event has a time of day.
+    pub start: Option<String>,
+    /// `in-person`, `virtual` or `hybrid`.
+    pub attendance: String,
+    /// The location field as the newsletter prints it.
+    pub location: String,
+    pub place: Option<PlaceJson>,
+    pub organizer: OrganizerJson,
+    /// The newsletter sections it is listed in.
+    pub sections: Vec<String>,
+    pub mirrors: Vec<MirrorJson>,
+    pub sources: Vec<String>,
+    /// Its facts come from the event's own page.
+    pub verified: bool,
+    /// Carried over from the previous file: its source failed this time.
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionJson {
+    pub event: String,
+    pub field: String,
+    pub calendar: String,
+    pub page: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeftOutJson {
+    pub event: String,
+    pub reason: String,
+}
+
+fn place(p: &Place) -> PlaceJson {
+    PlaceJson {
+        city: p.city.clone(),
+        state: p.state.clone(),
+        country: p.country.clone(),
+    }
+}
+
+fn organizer(o: &crate::model::Organizer) -> OrganizerJson {
+    OrganizerJson {
+        name: o.name.clone(),
+        url: o.url.clone(),
+        home: o.home.as_ref().map(place),
+    }
+}
+
+fn event(e: &Event) -> EventJson {
+    EventJson {
+        title: e.title.clone(),
+        url: e.url.clone(),
+        start_date: e.start_date,
+        end_date: e.end_date,
+        start: e.start.map(|s| s.to_rfc3339()),
+        attendance: match e.attendance {
+            Attendance::InPerson => "in-person",
+            Attendance::Virtual => "virtual",
+            Attendance::Hybrid => "hybrid",
+        }
+        .to_string(),
+        location: location_field(e),
+        place: e.place.as_ref().map(place),
+        organizer: organizer(&e.organizer),
+        sections: e.regions.iter().map(|r| r.title().to_string()).collect(),
+        mirrors: e
+            .mirrors
+            .iter()
+            .map(|m| MirrorJson {
+                label: m.label.clone(),
+                url: m.url.clone(),
+                organizer: organizer(&m.organizer),
+            })
+            .collect(),
+        sources: e.sources.clone(),
+        verified: e.from_page,
+        stale: false,
+    }
+}
+
+/// The document for a run. With the `previous` document, the events of sources that failed
+/// this time are carried over (marked `stale`) when they still fall in the window and are
+/// not reported again by another source.
+pub fn document(
+    outcome: &Outcome,
+    window: &Window,
+    generated_at: &str,
+    previous: Option<&Document>,
+) -> Document {
+    let mut sources: Vec<SourceJson> = outcome
+        .reports
+        .iter()
+        .map(|r| SourceJson {
+            kind: r.kind.as_str().to_string(),
+            url: r.url.clone(),
+            label: r.label.clone(),
+            ok: r.error.is_none(),
+            events: r.events,
+            error: r.error.clone(),
+            warnings: r.warnings.clone(),
+            carried_over: 0,
+        })
+        .collect();
+    let mut events: Vec<EventJson> = outcome.events.iter().map(event).collect();
+    if let Some(prev) = previous {
+        let failed: Vec<String> = sources
+            .iter()
+            .filter(|s| !s.ok)
+            .map(|s| s.label.clone())
+            .collect();
+        let known: Vec<String> = events.iter().map(|e| canonical(&e.url)).collect();
+        for old in &prev.events {
+            let from_failed =
+                !old.sources.is_empty() && old.sources.iter().all(|s| failed.contains(s));
+            if from_failed
+                && window.overlaps(old.start_date, old.end_date)
+                && !known.contains(&canonical(&old.url))
+            {
+                let mut carried = old.clone();
+                carried.stale = true;
+                for s in sources
+                    .iter_mut()
+                    .filter(|s| old.sources.contains(&s.label))
+                {
+                    s.carried_over += 1;
+                }
+                events.push(carried);
+            }
+        }
+    }
+    // The newsletter's order: date, location, organizer (then title and link, for ties).
+    events.sort_by(|a, b| {
+        (
+            a.start_date,
+            a.location.to_lowercase(),
+            a.organizer.name.to_lowercase(),
+            &a.title,
+            &a.url,
+        )
+            .cmp(&(
+                b.start_date,
+                b.location.to_lowercase(),
+                b.organizer.name.to_lowercase(),
+                &b.title,
+                &b.url,
+            ))
+    });
+    Document {
+        version: VERSION,
+        generated_at: generated_at.to_string(),
+        window: WindowJson {
+            from: window.from,
+            to: window.to,
+        },
+        sources,
+        events,
+        corrections: outcome
+            .corrections
+            .iter()
+            .map(|c| CorrectionJson {
+                event: c.event.clone(),
+                field: c.field.to_string(),
+                calendar: c.calendar.clone(),
+                page: c.page.clone(),
+            })
+            .collect(),
+        left_out: outcome
+            .dropped
+            .iter()
+            .map(|l| LeftOutJson {
+                event: crate::pipeline::describe(&l.event),
+                reason: l.reason.clone(),
+            })
+            .collect(),
+        possible_duplicates: outcome
+            .possible_duplicates
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    }
+}
+
+/// Whether two documents say the same (everything but `generated_at`): an unchanged run
+/// need not rewrite the file.
+pub fn same_content(a: &Document, b: &Document) -> bool {
+    let mut b = b.clone();
+    b.generated_at = a.generated_at.clone();
+    *a == b
+}
+
+/// The file's text: pretty JSON with a final newline.
+pub fn to_text(doc: &Document) -> String {
+    let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SourceKind;
+    use crate::model::{Organizer, Region};
+    use crate::pipeline::SourceReport;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn ev(title: &str, url: &str, source: &str) -> Event {
+        Event {
+            title: title.into(),
+            url: url.into(),
+            start_date: d("2026-11-26"),
+            end_date: d("2026-11-26"),
+            start: None,
+            attendance: Attendance::InPerson,
+            place: Some(Place::new(Some("Berlin"), None, Some("DE"))),
+            organizer: Organizer {
+                name: "Rust Berlin".into(),
+                url: None,
+                home: None,
+            },
+            regions: vec![Region::Europe],
+            mirrors: vec![],
+            sources: vec![source.into()],
+            from_page: true,
+            in_calendar: false,
+            uid: None,
+        }
+    }
+
+    fn report(label: &str, error: Option<&str>) -> SourceReport {
+        SourceReport {
+            kind: SourceKind::Meetup,
+            url: format!("https://www.meetup.com/{label}/events/"),
+            label: label.into(),
+            events: 1,
+            error: error.map(str::to_string),
+            warnings: vec![],
+        }
+    }
+
+    fn window() -> Window {
+        Window {
+            from: d("2026-11-25"),
+            to: d("2026-12-23"),
+        }
+    }
+
+    #[test]
+    fn a_failed_source_keeps_its_previous_events_marked_stale() {
+        let first = Outcome {
+            events: vec![
+                ev("A", "https://www.meetup.com/a/events/1/", "a"),
+                ev("B", "https://www.meetup.com/b/events/2/", "b"),
+            ],
+            reports: vec![report("a", None), report("b", None)],
+            ..Outcome::default()
+        };
+        let prev = document(&first, &window(), "t1", None);
+        let second = Outcome {
+            events: vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
+            reports: vec![report("a", None), report("b", Some("HTTP status 503"))],
+            ..Outcome::default()
+        };
+        let doc = document(&second, &window(), "t2", Some(&prev));
+        assert_eq!(doc.events.len(), 2);
+        let b = doc.events.iter().find(|e| e.title == "B").unwrap();
+        assert!(b.stale);
+        assert_eq!(doc.sources[1].carried_over, 1);
+        assert!(!doc.sources[1].ok);
+        // Round trip and change detection.
+        let back: Document = serde_json::from_str(&to_text(&doc)).unwrap();
+        assert_eq!(back, doc);
+        assert!(same_content(
+            &doc,
+            &document(&second, &window(), "t3", Some(&prev))
+        ));
+        assert!(!same_content(&prev, &doc));
+    }
+}
