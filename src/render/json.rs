@@ -25,7 +25,7 @@
 use crate::dedupe::identity::canonical;
 use crate::model::{Attendance, Event, Place, Window};
 use crate::pipeline::Outcome;
-use crate::render::markdown::location_field;
+use crate::render::markdown::{location_field, order_key};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -220,22 +220,14 @@ pub fn document(
             }
         }
     }
-    // The newsletter's order: date, location, organizer (then title and link, for ties).
-    events.sort_by(|a, b| {
-        (
-            a.start_date,
-            a.location.to_lowercase(),
-            a.organizer.name.to_lowercase(),
-            &a.title,
-            &a.url,
+    events.sort_by_cached_key(|e| {
+        order_key(
+            e.start_date,
+            &e.location,
+            &e.organizer.name,
+            &e.title,
+            &e.url,
         )
-            .cmp(&(
-                b.start_date,
-                b.location.to_lowercase(),
-                b.organizer.name.to_lowercase(),
-                &b.title,
-                &b.url,
-            ))
     });
     Document {
         version: VERSION,

@@ -44,21 +44,8 @@ pub fn render(events: &[Event], window: &Window) -> String {
         if entries.is_empty() {
             continue;
         }
-        entries.sort_by(|(a, la), (b, lb)| {
-            (
-                a.start_date,
-                la.to_lowercase(),
-                a.organizer.name.to_lowercase(),
-                &a.title,
-                &a.url,
-            )
-                .cmp(&(
-                    b.start_date,
-                    lb.to_lowercase(),
-                    b.organizer.name.to_lowercase(),
-                    &b.title,
-                    &b.url,
-                ))
+        entries.sort_by_cached_key(|(e, location)| {
+            order_key(e.start_date, location, &e.organizer.name, &e.title, &e.url)
         });
         let _ = writeln!(out, "### {}\n", region.title());
         for (event, location) in entries {
@@ -68,6 +55,24 @@ pub fn render(events: &[Event], window: &Window) -> String {
     }
     out.push_str(FOOTER);
     out
+}
+
+/// The newsletter's order: date, then location, then organizer (case-insensitive), then
+/// title and link so that ties are deterministic.
+pub fn order_key(
+    date: chrono::NaiveDate,
+    location: &str,
+    organizer: &str,
+    title: &str,
+    url: &str,
+) -> (chrono::NaiveDate, String, String, String, String) {
+    (
+        date,
+        location.to_lowercase(),
+        organizer.to_lowercase(),
+        title.to_string(),
+        url.to_string(),
+    )
 }
 
 fn write_entry(out: &mut String, e: &Event, location: &str) {
