@@ -134,10 +134,10 @@ impl fmt::Display for Place {
         if let Some(c) = &self.city {
             parts.push(c);
         }
-        if matches!(country, Some("US" | "CA" | "AU")) {
-            if let Some(s) = &self.state {
-                parts.push(s);
-            }
+        if matches!(country, Some("US" | "CA" | "AU"))
+            && let Some(s) = &self.state
+        {
+            parts.push(s);
         }
         match country {
             Some("GB") => parts.push("UK"),

@@ -28,10 +28,10 @@ fn sections(block: &str) -> Vec<(String, Vec<String>)> {
                 last.push_str(" // [**");
                 last.push_str(rest.trim_end());
             }
-        } else if let Some(rest) = t.strip_prefix("* ") {
-            if let Some(s) = out.last_mut() {
-                s.1.push(rest.trim_end().to_string());
-            }
+        } else if let Some(rest) = t.strip_prefix("* ")
+            && let Some(s) = out.last_mut()
+        {
+            s.1.push(rest.trim_end().to_string());
         }
     }
     out

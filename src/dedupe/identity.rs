@@ -192,10 +192,10 @@ pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
         return None; // a call or chat room, reused for every session
     }
     let key = canonical(url);
-    if let Some(org) = organizer_url {
-        if canonical(org) == key {
-            return None;
-        }
+    if let Some(org) = organizer_url
+        && canonical(org) == key
+    {
+        return None;
     }
     let last = p.segments.last().map(|s| s.to_ascii_lowercase());
     if p.query.is_empty()

@@ -143,10 +143,10 @@ fn clean_url_depth(url: &str, depth: usize) -> String {
             .into_owned();
     }
     let decoded = decoded.as_str();
-    if depth < 5 {
-        if let Some(target) = google_redirect_target(decoded) {
-            return clean_url_depth(&target, depth + 1);
-        }
+    if depth < 5
+        && let Some(target) = google_redirect_target(decoded)
+    {
+        return clean_url_depth(&target, depth + 1);
     }
     drop_utm(decoded)
 }

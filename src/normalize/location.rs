@@ -62,15 +62,16 @@ pub fn parse_newsletter_place(text: &str) -> Option<Place> {
         .filter(|p| !p.is_empty())
         .collect();
     // `New York, NY US`: state and country in one part.
-    if parts.len() == 2 {
-        if let Some((st, cc)) = parts[1].split_once(' ') {
-            if is_code(st) && is_code(cc) && country_code(cc).is_some() {
-                let (st, cc) = (st.to_string(), cc.to_string());
-                parts.pop();
-                parts.push(st);
-                parts.push(cc);
-            }
-        }
+    if parts.len() == 2
+        && let Some((st, cc)) = parts[1].split_once(' ')
+        && is_code(st)
+        && is_code(cc)
+        && country_code(cc).is_some()
+    {
+        let (st, cc) = (st.to_string(), cc.to_string());
+        parts.pop();
+        parts.push(st);
+        parts.push(cc);
     }
     let city_of = |city: &str, country: &str| {
         // `Switzerland, CH`: the "city" is the country itself.
@@ -810,12 +811,12 @@ fn place_from_segments(mut segs: Vec<String>) -> Option<Place> {
     if let Some(cc) = country_code(&segs[segs.len() - 1]) {
         country = Some(cc);
         segs.pop();
-    } else if segs.len() > 1 {
-        if let Some(cc) = country_code(&segs[0]) {
-            country = Some(cc);
-            segs.remove(0);
-            segs.reverse();
-        }
+    } else if segs.len() > 1
+        && let Some(cc) = country_code(&segs[0])
+    {
+        country = Some(cc);
+        segs.remove(0);
+        segs.reverse();
     }
     // Trailing postcode-only segments (`…, São Paulo - SP, 01310-100, Brazil`).
     while segs.len() > 1
@@ -827,13 +828,13 @@ fn place_from_segments(mut segs: Vec<String>) -> Option<Place> {
     }
     let mut state = None;
     let mut city = None;
-    if let Some(last) = segs.last() {
-        if let Some((cc, st, city_words)) = state_in_segment(last, country) {
-            country = country.or(Some(cc));
-            state = Some(st);
-            segs.pop();
-            city = city_words;
-        }
+    if let Some(last) = segs.last()
+        && let Some((cc, st, city_words)) = state_in_segment(last, country)
+    {
+        country = country.or(Some(cc));
+        state = Some(st);
+        segs.pop();
+        city = city_words;
     }
     if city.is_none() {
         while let Some(seg) = segs.pop() {

@@ -402,10 +402,10 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
     let mut organizer = match (&raw.organizer, known) {
         (Some(o), k) => {
             let mut o = o.clone();
-            if let Some(k) = k {
-                if o.home.is_none() {
-                    o.home = k.home.clone();
-                }
+            if let Some(k) = k
+                && o.home.is_none()
+            {
+                o.home = k.home.clone();
             }
             o
         }

@@ -214,25 +214,25 @@ fn split_document<'a>(text: &'a str, warnings: &mut Vec<String>) -> Document<'a>
                 ));
             }
         } else if upper("END:") {
-            if depth == 2 {
-                if let Some((start, is_event, is_tz)) = block_start.take() {
-                    let block = &text[start..offset];
-                    if is_event {
-                        doc.events.push(block);
-                    } else if is_tz {
-                        doc.timezones.push(block);
-                    }
+            if depth == 2
+                && let Some((start, is_event, is_tz)) = block_start.take()
+            {
+                let block = &text[start..offset];
+                if is_event {
+                    doc.events.push(block);
+                } else if is_tz {
+                    doc.timezones.push(block);
                 }
             }
             if depth == 1 {
                 closed = true;
             }
             depth = depth.saturating_sub(1);
-        } else if depth == 1 {
-            if let Some((name, value)) = line.split_once(':') {
-                let name = name.split(';').next().unwrap_or(name);
-                doc.properties.push((name, value));
-            }
+        } else if depth == 1
+            && let Some((name, value)) = line.split_once(':')
+        {
+            let name = name.split(';').next().unwrap_or(name);
+            doc.properties.push((name, value));
         }
     }
     if let Some((start, true, _)) = block_start {
