@@ -222,7 +222,7 @@ pub fn check(outcome: &Outcome, window: &Window, query: &str) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Attendance, Organizer, Region, When};
+    use crate::model::{Attendance, Region, When};
     use crate::pipeline::LeftOut;
     use chrono::NaiveDate;
 
@@ -232,24 +232,10 @@ mod tests {
 
     fn event(title: &str, url: &str, date: &str) -> Event {
         Event {
-            title: title.into(),
-            url: url.into(),
-            start_date: d(date),
-            end_date: d(date),
-            start: None,
             attendance: Attendance::Virtual,
             place: None,
-            organizer: Organizer {
-                name: "Rust Berlin".into(),
-                url: Some("https://www.meetup.com/rust-berlin/".into()),
-                home: None,
-            },
             regions: vec![Region::Virtual],
-            mirrors: vec![],
-            sources: vec![],
-            from_page: true,
-            in_calendar: false,
-            uid: None,
+            ..Event::example(title, url, date)
         }
     }
 

@@ -267,6 +267,35 @@ impl Event {
 }
 
 #[cfg(test)]
+impl Event {
+    /// A one-day, in-person Rust Berlin event read from its page: unit tests start from it and
+    /// change only what they test.
+    pub(crate) fn example(title: &str, url: &str, date: &str) -> Event {
+        let date: NaiveDate = date.parse().expect("YYYY-MM-DD");
+        Event {
+            title: title.into(),
+            url: url.into(),
+            start_date: date,
+            end_date: date,
+            start: None,
+            attendance: Attendance::InPerson,
+            place: Some(Place::new(Some("Berlin"), None, Some("DE"))),
+            organizer: Organizer {
+                name: "Rust Berlin".into(),
+                url: Some("https://www.meetup.com/rust-berlin/".into()),
+                home: None,
+            },
+            regions: vec![Region::Europe],
+            mirrors: vec![],
+            sources: vec![],
+            from_page: true,
+            in_calendar: false,
+            uid: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -181,7 +181,6 @@ pub fn update_draft(draft: &str, outcome: &Outcome, window: &Window) -> Result<U
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Attendance, Organizer, Place as Where, Region};
 
     fn d(s: &str) -> chrono::NaiveDate {
         s.parse().unwrap()
@@ -196,24 +195,8 @@ mod tests {
 
     fn tool_event(date: &str, title: &str, url: &str) -> Event {
         Event {
-            title: title.into(),
-            url: url.into(),
-            start_date: d(date),
-            end_date: d(date),
-            start: None,
-            attendance: Attendance::InPerson,
-            place: Some(Where::new(Some("Berlin"), None, Some("DE"))),
-            organizer: Organizer {
-                name: "Rust Berlin".into(),
-                url: Some("https://www.meetup.com/rust-berlin/".into()),
-                home: None,
-            },
-            regions: vec![Region::Europe],
-            mirrors: vec![],
             sources: vec!["Rust Berlin".into()],
-            from_page: true,
-            in_calendar: false,
-            uid: None,
+            ..Event::example(title, url, date)
         }
     }
 

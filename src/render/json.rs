@@ -283,7 +283,6 @@ pub fn to_text(doc: &Document) -> String {
 mod tests {
     use super::*;
     use crate::config::SourceKind;
-    use crate::model::{Organizer, Region};
     use crate::pipeline::SourceReport;
 
     fn d(s: &str) -> NaiveDate {
@@ -292,24 +291,8 @@ mod tests {
 
     fn ev(title: &str, url: &str, source: &str) -> Event {
         Event {
-            title: title.into(),
-            url: url.into(),
-            start_date: d("2026-11-26"),
-            end_date: d("2026-11-26"),
-            start: None,
-            attendance: Attendance::InPerson,
-            place: Some(Place::new(Some("Berlin"), None, Some("DE"))),
-            organizer: Organizer {
-                name: "Rust Berlin".into(),
-                url: None,
-                home: None,
-            },
-            regions: vec![Region::Europe],
-            mirrors: vec![],
             sources: vec![source.into()],
-            from_page: true,
-            in_calendar: false,
-            uid: None,
+            ..Event::example(title, url, "2026-11-26")
         }
     }
 
