@@ -167,11 +167,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             report(&outcome, common.verbose);
             let text = render::markdown::render(&outcome.events, &window);
             emit(out.as_deref(), &text)?;
-            Ok(if outcome.failed_sources() > 0 {
-                exit::SOURCE_FAILED
-            } else {
-                exit::OK
-            })
+            Ok(outcome.exit_code())
         }
         Command::Json { out } => {
             let (outcome, window) = run_pipeline(&common)?;
@@ -179,11 +175,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             let now = chrono::Local::now()
                 .fixed_offset()
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-            let code = if outcome.failed_sources() > 0 {
-                exit::SOURCE_FAILED
-            } else {
-                exit::OK
-            };
+            let code = outcome.exit_code();
             let Some(path) = out else {
                 let doc = render::json::document(&outcome, &window, &now, None);
                 print!("{}", render::json::to_text(&doc));
@@ -214,12 +206,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 eprintln!("unchanged: {} not rewritten", path.display());
                 return Ok(code);
             }
-            write_atomically(&path, render::json::to_text(&doc).as_bytes()).map_err(|e| {
-                Error::Write {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                }
-            })?;
+            emit(Some(&path), &render::json::to_text(&doc))?;
             let stale = doc.events.iter().filter(|e| e.stale).count();
             eprintln!(
                 "wrote {} ({} events{})",
@@ -255,15 +242,8 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 update.removed.len()
             );
             let target = out.as_deref().unwrap_or(&draft);
-            write_atomically(target, update.text.as_bytes()).map_err(|e| Error::Write {
-                path: target.display().to_string(),
-                message: e.to_string(),
-            })?;
-            Ok(if outcome.failed_sources() > 0 {
-                exit::SOURCE_FAILED
-            } else {
-                exit::OK
-            })
+            emit(Some(target), &update.text)?;
+            Ok(outcome.exit_code())
         }
         Command::Check { query } => {
             let (outcome, window) = run_pipeline(&common)?;
@@ -300,11 +280,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                     message: e.to_string(),
                 })?;
             eprintln!("snapshot: {summary:?} written to {}", out.display());
-            Ok(if outcome.failed_sources() > 0 {
-                exit::SOURCE_FAILED
-            } else {
-                exit::OK
-            })
+            Ok(outcome.exit_code())
         }
     }
 }

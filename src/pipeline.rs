@@ -72,6 +72,15 @@ impl Outcome {
     pub fn failed_sources(&self) -> usize {
         self.reports.iter().filter(|r| r.error.is_some()).count()
     }
+
+    /// The process exit code for a run that produced its output.
+    pub fn exit_code(&self) -> u8 {
+        if self.failed_sources() > 0 {
+            crate::error::exit::SOURCE_FAILED
+        } else {
+            crate::error::exit::OK
+        }
+    }
 }
 
 /// The URL fetched for a source: a meetup group's upcoming-events page, else the URL as given.
@@ -473,13 +482,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
 
 /// Roughly whether a raw event is near the window (for not reporting far-away drops).
 fn touches(raw: &RawEvent, window: &Window) -> bool {
-    use crate::model::When;
-    let date = match &raw.start {
-        When::Date(d) => *d,
-        When::Utc(u) => u.date_naive(),
-        When::Zoned(n, _) | When::Floating(n) => n.date(),
-        When::Offset(o) => o.date_naive(),
-    };
+    let date = instant_date(&raw.start);
     date >= normalize::add_days(window.from, -2) && date <= normalize::add_days(window.to, 2)
 }
 

@@ -58,16 +58,6 @@ fn meetup_event_id(u: &Url, segments: &[String]) -> Option<String> {
     looks_like_id.then(|| id.to_ascii_lowercase())
 }
 
-/// `de-de`, `en-au`, … (lower case).
-fn is_locale(segment: &str) -> bool {
-    let b = segment.as_bytes();
-    b.len() == 5
-        && b[2] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 2 || c.is_ascii_alphabetic())
-}
-
 struct Parts {
     host: String,
     /// Path segments, empty ones dropped (lower-cased for case-insensitive hosts).
@@ -111,7 +101,11 @@ fn parts(url: &str) -> Option<Parts> {
                 .collect()
         })
         .unwrap_or_default();
-    if host == "meetup.com" && segments.first().is_some_and(|s| is_locale(s)) {
+    if host == "meetup.com"
+        && segments
+            .first()
+            .is_some_and(|s| crate::normalize::is_locale(s))
+    {
         segments.remove(0);
     }
     let meetup_event = if host == "meetup.com" {

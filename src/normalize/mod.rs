@@ -229,8 +229,8 @@ pub fn match_key(url: &str) -> String {
     key
 }
 
-/// `de-de`, `en-au`, … (already lower-cased).
-fn is_locale(segment: &str) -> bool {
+/// A meetup locale path segment: `de-de`, `en-au`, … (already lower-cased).
+pub fn is_locale(segment: &str) -> bool {
     let b = segment.as_bytes();
     b.len() == 5
         && b[2] == b'-'
