@@ -48,15 +48,24 @@ pub struct EntryRef {
     pub sources: Vec<String>,
 }
 
+/// The most sources an [`EntryRef`] names; the rest are counted. Every merge names the kept
+/// entry, so a feed repeating one event thousands of times would otherwise cost the square of
+/// its size in the report.
+pub const MAX_SOURCES_NAMED: usize = 10;
+
 impl EntryRef {
     fn of(e: &Event) -> EntryRef {
+        let mut sources: Vec<String> = e.sources.iter().take(MAX_SOURCES_NAMED).cloned().collect();
+        if e.sources.len() > MAX_SOURCES_NAMED {
+            sources.push(format!("{} more", e.sources.len() - MAX_SOURCES_NAMED));
+        }
         EntryRef {
             title: e.title.clone(),
             url: e.url.clone(),
             start_date: e.start_date,
             organizer: e.organizer.name.clone(),
             regions: e.regions.clone(),
-            sources: e.sources.clone(),
+            sources,
         }
     }
 }
@@ -221,6 +230,9 @@ pub struct Deduped {
     pub events: Vec<Event>,
     pub merges: Vec<Merge>,
     pub possible_duplicates: Vec<PossibleDuplicate>,
+    /// Limits hit while comparing (a feed with hundreds of entries sharing a word on one
+    /// day), for the review report.
+    pub notes: Vec<String>,
 }
 
 /// The review report: every merge and every possible duplicate, one block each.
@@ -243,7 +255,8 @@ enum Decision {
     Different,
 }
 
-/// Precomputed per-event facts.
+/// Precomputed per-event facts: everything a comparison needs that depends on one entry
+/// only, computed once per entry rather than once per pair.
 struct Facts {
     key: Option<String>,
     /// `key` and the keys of the entry's extra links by the same organizer (an `RSVP` link).
@@ -251,6 +264,14 @@ struct Facts {
     group: String,
     host: String,
     site: Option<String>,
+    /// The title link, canonical.
+    url: String,
+    /// The whole title, normalized.
+    title_text: String,
+    /// The words of the title without a leading organizer name.
+    title_words: similar::WordSet,
+    /// The words of the organizer's name.
+    organizer_words: similar::WordSet,
 }
 
 fn facts(e: &Event) -> Facts {
@@ -290,15 +311,19 @@ fn facts(e: &Event) -> Facts {
         group,
         host,
         site,
+        url: identity::canonical(&e.url),
+        title_text: similar::normalize_text(&e.title),
+        title_words: similar::WordSet::of(similar::title_without_organizer(
+            &e.title,
+            &e.organizer.name,
+        )),
+        organizer_words: similar::WordSet::of(&e.organizer.name),
     }
 }
 
 fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
-    let ts = title_similarity(
-        similar::title_without_organizer(&a.title, &a.organizer.name),
-        similar::title_without_organizer(&b.title, &b.organizer.name),
-    );
-    let os = organizer_similarity(&a.organizer.name, &b.organizer.name);
+    let ts = fa.title_words.similarity(&fb.title_words);
+    let os = fa.organizer_words.similarity(&fb.organizer_words);
     let shared_key = fa.keys.iter().find(|k| fb.keys.contains(k));
     if let Some(ka) = shared_key {
         {
@@ -320,12 +345,9 @@ fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
     if a.start_date != b.start_date {
         return Decision::Different;
     }
-    if identity::canonical(&a.url) == identity::canonical(&b.url)
-        && ts >= 0.8
-        && (os >= 0.8 || fa.group == fb.group)
-    {
+    if fa.url == fb.url && ts >= 0.8 && (os >= 0.8 || fa.group == fb.group) {
         return Decision::Same(Evidence::SameListing {
-            url: identity::canonical(&a.url),
+            url: fa.url.clone(),
             title_similarity: ts,
         });
     }
@@ -355,7 +377,7 @@ fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
     }
     let same_listing_kind = a.attendance == b.attendance && a.regions == b.regions;
     if fa.group == fb.group && same_listing_kind && fa.key.is_some() && fb.key.is_some() {
-        let same_title = similar::normalize_text(&a.title) == similar::normalize_text(&b.title);
+        let same_title = fa.title_text == fb.title_text;
         let timed_pages = a.from_page && b.from_page && a.start.is_some() && a.start == b.start;
         if same_title && (series_and_occurrence(fa, fb) || timed_pages) {
             return Decision::Same(Evidence::SameGroupSameTitle {
@@ -489,7 +511,7 @@ fn merge_group(events: &[Event], members: &[usize]) -> Event {
     let mut order = members.to_vec();
     // The page's facts win; then a specific event link over a shared page; then the
     // organizer name and link, so the result does not depend on the input order.
-    order.sort_by_key(|&i| {
+    order.sort_by_cached_key(|&i| {
         let e = &events[i];
         (
             !e.from_page,
@@ -536,17 +558,22 @@ fn merge_group(events: &[Event], members: &[usize]) -> Event {
         out.uid = others.iter().find_map(|e| e.uid.clone());
     }
     let mut listed = out.regions.clone();
+    let mut seen_sources: std::collections::HashSet<String> = out.sources.iter().cloned().collect();
+    let mut seen_mirrors: std::collections::HashSet<String> = out
+        .mirrors
+        .iter()
+        .map(|m| identity::canonical(&m.url))
+        .collect();
     for e in &others {
         out.in_calendar |= e.in_calendar;
         listed.extend(e.regions.iter().copied());
         for s in &e.sources {
-            if !out.sources.contains(s) {
+            if seen_sources.insert(s.clone()) {
                 out.sources.push(s.clone());
             }
         }
         for m in &e.mirrors {
-            let k = identity::canonical(&m.url);
-            if !out.mirrors.iter().any(|x| identity::canonical(&x.url) == k) {
+            if seen_mirrors.insert(identity::canonical(&m.url)) {
                 out.mirrors.push(m.clone());
             }
         }
@@ -579,24 +606,136 @@ pub fn same_event(a: &Event, b: &Event) -> bool {
 }
 
 pub fn dedupe(events: Vec<Event>) -> Deduped {
+    dedupe_with(events, Pairs::Blocked)
+}
+
+/// [`dedupe`] comparing every pair of entries, however many: the reference the blocked
+/// comparison is tested against (it must give the same result on every published section).
+#[doc(hidden)]
+pub fn dedupe_every_pair(events: Vec<Event>) -> Deduped {
+    dedupe_with(events, Pairs::Every)
+}
+
+/// Which pairs of entries are compared.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pairs {
+    /// Only pairs that share something [`decide`] could call evidence (see [`candidates`]).
+    Blocked,
+    /// Every pair (quadratic; for tests).
+    Every,
+}
+
+/// The most entries one blocking key may gather (entries sharing a word on one day, or one
+/// event link). Beyond it the key is too common to be evidence — only a hostile or broken feed
+/// has 200 entries on one day sharing a word — and it is not used to pair them (a note says so):
+/// without this bound, 2,000 entries at one instant cost 2 million comparisons.
+pub const MAX_BLOCK: usize = 200;
+
+/// The pairs `(i, j)`, `i < j`, ascending, that [`decide`] can find anything but
+/// [`Decision::Different`] for — and, for keys shared by more than [`MAX_BLOCK`] entries, not
+/// those (named in the returned notes).
+///
+/// `decide` says more than "different" only when the two entries share an event link (any
+/// days apart), or start on the same day and share a title word (every rule needs a title
+/// similarity above 0), the same group (same title, no words), or the same site (a multi-day
+/// conference homepage). So entries are blocked by event link, and by day × title word,
+/// day × group and day × site; only entries in one block are compared. Time and memory grow
+/// with the entries and the block sizes, not with the square of the entries.
+fn candidates(events: &[Event], fs: &[Facts]) -> (Vec<(usize, usize)>, Vec<String>) {
+    use std::collections::HashMap;
+    let mut blocks: HashMap<(Option<NaiveDate>, String), Vec<usize>> = HashMap::new();
+    for (i, (e, f)) in events.iter().zip(fs).enumerate() {
+        let mut add = |date: Option<NaiveDate>, key: String| {
+            let block = blocks.entry((date, key)).or_default();
+            if block.last() != Some(&i) {
+                block.push(i);
+            }
+        };
+        for k in &f.keys {
+            add(None, format!("link {k}"));
+        }
+        let day = Some(e.start_date);
+        let kind = if f.title_words.generic_only {
+            "generic word"
+        } else {
+            "word"
+        };
+        for w in &f.title_words.words {
+            add(day, format!("{kind} {w:?}"));
+        }
+        add(day, format!("group {}", f.group));
+        if let Some(site) = &f.site {
+            add(day, format!("site {site}"));
+        }
+    }
+    let mut pairs = Vec::new();
+    let mut notes = Vec::new();
+    let mut blocks: Vec<_> = blocks.into_iter().collect();
+    blocks.sort();
+    for ((date, key), mut members) in blocks {
+        if members.len() > MAX_BLOCK {
+            let day = date.map(|d| format!(" on {d}")).unwrap_or_default();
+            notes.push(format!(
+                "{} entries{day} share the {key}: too many to compare every pair (at most {MAX_BLOCK}); only look-alikes were compared, duplicates among them may remain",
+                members.len()
+            ));
+            neighbours(&mut members, fs, &mut pairs);
+            continue;
+        }
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                pairs.push((i, j));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    (pairs, notes)
+}
+
+/// An oversized block, compared in linear time: members sorted by title and link, each
+/// paired with the next, so that copies of one entry (a feed repeating an event) still merge.
+fn neighbours(members: &mut [usize], fs: &[Facts], pairs: &mut Vec<(usize, usize)>) {
+    members.sort_by(|&a, &b| {
+        (&fs[a].title_text, &fs[a].url, a).cmp(&(&fs[b].title_text, &fs[b].url, b))
+    });
+    for w in members.windows(2) {
+        pairs.push((w[0].min(w[1]), w[0].max(w[1])));
+    }
+}
+
+fn dedupe_with(events: Vec<Event>, which: Pairs) -> Deduped {
     let n = events.len();
     let fs: Vec<Facts> = events.iter().map(facts).collect();
+    let (pairs, mut notes) = match which {
+        Pairs::Blocked => candidates(&events, &fs),
+        Pairs::Every => (
+            (0..n)
+                .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                .collect(),
+            Vec::new(),
+        ),
+    };
     let mut parent: Vec<usize> = (0..n).collect();
     let mut edges: Vec<(usize, usize, Evidence)> = Vec::new();
     let mut possible: Vec<(usize, usize, String)> = Vec::new();
-    for i in 0..n {
-        for j in i + 1..n {
-            match decide(&events[i], &fs[i], &events[j], &fs[j]) {
-                Decision::Same(ev) => {
-                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                    if ri != rj {
-                        parent[ri.max(rj)] = ri.min(rj);
-                        edges.push((i, j, ev));
-                    }
+    // In ascending order, as a loop over every pair would meet them: the merges and the
+    // report come out the same whichever pairs are compared.
+    for (i, j) in pairs {
+        if root(&mut parent, i) == root(&mut parent, j) {
+            // Already one event: neither a merge nor a possible duplicate to report.
+            continue;
+        }
+        match decide(&events[i], &fs[i], &events[j], &fs[j]) {
+            Decision::Same(ev) => {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                if ri != rj {
+                    parent[ri.max(rj)] = ri.min(rj);
+                    edges.push((i, j, ev));
                 }
-                Decision::Possible(why) => possible.push((i, j, why)),
-                Decision::Different => {}
             }
+            Decision::Possible(why) => possible.push((i, j, why)),
+            Decision::Different => {}
         }
     }
     let dup_groups = groups(&mut parent);
@@ -608,6 +747,13 @@ pub fn dedupe(events: Vec<Event>) -> Deduped {
         for &i in g {
             home_of[i] = g_index;
         }
+    }
+    // Each merge edge under the group it joined, in the order the edges were found.
+    let mut edges_of: Vec<Vec<&(usize, usize, Evidence)>> = vec![Vec::new(); dup_groups.len()];
+    for edge in &edges {
+        edges_of[home_of[edge.0]].push(edge);
+    }
+    for (g_index, g) in dup_groups.iter().enumerate() {
         let event = if g.len() == 1 {
             events[g[0]].clone()
         } else {
@@ -615,7 +761,7 @@ pub fn dedupe(events: Vec<Event>) -> Deduped {
         };
         if g.len() > 1 {
             let kept = EntryRef::of(&event);
-            for (a, b, ev) in edges.iter().filter(|(a, _, _)| g.contains(a)) {
+            for (a, b, ev) in edges_of[g_index].iter().copied() {
                 // Name the entry of the pair that is not the kept one (by its link).
                 let absorbed = if events[*b].url == event.url && events[*a].url != event.url {
                     *a
@@ -636,14 +782,16 @@ pub fn dedupe(events: Vec<Event>) -> Deduped {
     let m = merged.len();
     let mfs: Vec<Facts> = merged.iter().map(facts).collect();
     let mut mparent: Vec<usize> = (0..m).collect();
-    for i in 0..m {
-        for j in i + 1..m {
-            if mirrors::are_mirrors(&merged[i], &merged[j], &mfs[i].group, &mfs[j].group) {
-                let (ri, rj) = (root(&mut mparent, i), root(&mut mparent, j));
-                if ri != rj {
-                    mparent[ri.max(rj)] = ri.min(rj);
-                }
-            }
+    let mirror_pairs: Vec<(usize, usize)> = match which {
+        Pairs::Blocked => mirror_candidates(&merged, &mfs, &mut notes),
+        Pairs::Every => (0..m)
+            .flat_map(|i| (i + 1..m).map(move |j| (i, j)))
+            .collect(),
+    };
+    for (i, j) in mirror_pairs {
+        let (ri, rj) = (root(&mut mparent, i), root(&mut mparent, j));
+        if ri != rj && mirrors::are_mirrors(&merged[i], &merged[j], &mfs[i].group, &mfs[j].group) {
+            mparent[ri.max(rj)] = ri.min(rj);
         }
     }
     let mirror_groups = groups(&mut mparent);
@@ -688,5 +836,106 @@ pub fn dedupe(events: Vec<Event>) -> Deduped {
         events: out,
         merges,
         possible_duplicates,
+        notes,
+    }
+}
+
+/// The pairs the mirror pass compares: virtual entries on one day with one normalized title
+/// ([`mirrors::are_mirrors`] needs both), blocks bounded by [`MAX_BLOCK`] as in [`candidates`].
+fn mirror_candidates(
+    events: &[Event],
+    fs: &[Facts],
+    notes: &mut Vec<String>,
+) -> Vec<(usize, usize)> {
+    use std::collections::BTreeMap;
+    let mut blocks: BTreeMap<(NaiveDate, &str), Vec<usize>> = BTreeMap::new();
+    for (i, (e, f)) in events.iter().zip(fs).enumerate() {
+        if e.attendance == Attendance::Virtual && !f.title_text.is_empty() {
+            blocks
+                .entry((e.start_date, &f.title_text))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut pairs = Vec::new();
+    for ((date, title), members) in blocks {
+        if members.len() > MAX_BLOCK {
+            notes.push(format!(
+                "{} online entries on {date} are titled {title:?}: too many to compare every pair as mirrors (at most {MAX_BLOCK}); only neighbours were",
+                members.len()
+            ));
+            let mut members = members;
+            neighbours(&mut members, fs, &mut pairs);
+            continue;
+        }
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                pairs.push((i, j));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` entries by `n` groups, all at one instant (a hostile or broken feed), titled by `title`.
+    fn crowd(n: usize, title: impl Fn(usize) -> String) -> Vec<Event> {
+        (0..n)
+            .map(|i| {
+                let mut e = Event::example(
+                    &title(i),
+                    &format!("https://www.meetup.com/group-{i}/events/{}/", 1000 + i),
+                    "2026-12-02",
+                );
+                e.organizer.name = format!("Group {i}");
+                e.organizer.url = Some(format!("https://www.meetup.com/group-{i}/"));
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn comparisons_grow_with_entries_not_their_square() {
+        // 2,000 entries on one day sharing the word "night": compared in blocks, not pairwise.
+        let events = crowd(2000, |i| format!("Hack night {i}"));
+        let fs: Vec<Facts> = events.iter().map(facts).collect();
+        let (pairs, notes) = candidates(&events, &fs);
+        assert!(pairs.len() < 2000 * 4, "{} pairs", pairs.len());
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("2000 entries on 2026-12-02 share the word \"hack\"")),
+            "{notes:?}"
+        );
+        let out = dedupe(events);
+        assert_eq!(out.events.len(), 2000);
+    }
+
+    #[test]
+    fn copies_of_one_entry_still_merge_in_an_oversized_block() {
+        let mut events = crowd(1, |_| "Rust Berlin Hack and Learn".into());
+        let copy = events[0].clone();
+        events.extend(std::iter::repeat_n(copy, 1999));
+        let out = dedupe(events);
+        assert_eq!(out.events.len(), 1);
+        assert!(!out.notes.is_empty());
+    }
+
+    #[test]
+    fn small_inputs_compare_as_every_pair() {
+        let mut events = crowd(30, |i| format!("Session {}", i % 3));
+        for (i, e) in events.iter_mut().enumerate() {
+            e.attendance = Attendance::Virtual;
+            e.regions = vec![Region::Virtual];
+            e.start = (i % 2 == 0).then(|| "2026-12-02T18:00:00Z".parse().unwrap());
+        }
+        let blocked = dedupe(events.clone());
+        assert!(blocked.notes.is_empty());
+        assert!(!blocked.merges.is_empty(), "mirrors expected");
+        assert_eq!(blocked, dedupe_every_pair(events));
     }
 }

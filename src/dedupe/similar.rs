@@ -66,22 +66,52 @@ pub fn significant_tokens(s: &str) -> BTreeSet<String> {
 
 /// |A ∩ B| / |A ∪ B| of two word sets; 0 when both are empty.
 pub fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let union = a.union(b).count();
+    let common = a.intersection(b).count();
+    let union = a.len() + b.len() - common;
     if union == 0 {
         return 0.0;
     }
-    a.intersection(b).count() as f64 / union as f64
+    common as f64 / union as f64
+}
+
+/// The words a title is compared on, computed once per entry: its significant words, or,
+/// when it has only generic ones, all of its words (flagged, so that a generic-only title
+/// never matches one with significant words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordSet {
+    pub generic_only: bool,
+    pub words: BTreeSet<String>,
+}
+
+impl WordSet {
+    pub fn of(s: &str) -> WordSet {
+        let significant = significant_tokens(s);
+        if significant.is_empty() {
+            WordSet {
+                generic_only: true,
+                words: tokens(s),
+            }
+        } else {
+            WordSet {
+                generic_only: false,
+                words: significant,
+            }
+        }
+    }
+
+    /// [`title_similarity`] of the two strings these sets were made from.
+    pub fn similarity(&self, other: &WordSet) -> f64 {
+        if self.generic_only != other.generic_only {
+            return 0.0;
+        }
+        jaccard(&self.words, &other.words)
+    }
 }
 
 /// Title similarity on significant words. When both titles have only generic words it
 /// compares all words ("Rust Meetup" vs "Rust-Meetup" is 1.0); when only one has, 0.
 pub fn title_similarity(a: &str, b: &str) -> f64 {
-    let (sa, sb) = (significant_tokens(a), significant_tokens(b));
-    match (sa.is_empty(), sb.is_empty()) {
-        (true, true) => jaccard(&tokens(a), &tokens(b)),
-        (false, false) => jaccard(&sa, &sb),
-        _ => 0.0,
-    }
+    WordSet::of(a).similarity(&WordSet::of(b))
 }
 
 /// The title without a leading "<organizer name>:" (or " - ", " | "): calendar entries are
