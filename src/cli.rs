@@ -117,6 +117,10 @@ pub fn window(
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // SIGINT/SIGTERM remove our temporary files before exiting (130/143).
+    if let Err(e) = crate::fetch::record::clean_up_on_signals() {
+        eprintln!("warning: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave a temporary file, removed by the next run");
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
