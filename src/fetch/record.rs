@@ -382,7 +382,11 @@ pub fn clean_up_on_signals() -> io::Result<()> {
             if let Some(signal) = signals.forever().next() {
                 let mut live = live_temps();
                 let removed = remove_registered(&mut live);
-                let name = if signal == SIGINT { "SIGINT" } else { "SIGTERM" };
+                let name = if signal == SIGINT {
+                    "SIGINT"
+                } else {
+                    "SIGTERM"
+                };
                 eprintln!("interrupted by {name}: removed {removed} temporary files");
                 // Exits with the lock held: no writer creates or renames anything after this.
                 std::process::exit(128 + signal);
@@ -788,7 +792,11 @@ mod tests {
         fs::write(root.path().join(format!(".events.json.tmp-{dead}-17")), b"").unwrap();
         // This process's id, but not a file this process holds (an earlier process with the
         // same id): removed.
-        fs::write(root.path().join(format!(".events.json.tmp-{me}-999999")), b"").unwrap();
+        fs::write(
+            root.path().join(format!(".events.json.tmp-{me}-999999")),
+            b"",
+        )
+        .unwrap();
         // A live writer's (pid 1 always runs), another target's, and other names: kept.
         let kept = [
             ".events.json.tmp-1-0".to_string(),
