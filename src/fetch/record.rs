@@ -546,10 +546,7 @@ pub fn write_dir_atomically<T>(
         live.push(tmp.clone());
     }
     let unregister = |path: &Path| live_temps().retain(|p| p != path);
-    let filled = fill(&tmp).map(|value| {
-        sync_dir(&tmp);
-        value
-    });
+    let filled = fill(&tmp).inspect(|_| sync_dir(&tmp));
     let value = match filled {
         Ok(v) => v,
         Err(e) => {
