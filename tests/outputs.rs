@@ -300,3 +300,52 @@ fn a_version_1_file_is_read_as_the_previous_file() {
     assert_eq!(after["version"], 2);
     assert_eq!(source(&after, "Calendar")["carried_over"], 6);
 }
+
+#[test]
+fn a_page_without_event_data_is_suspect_and_a_group_without_upcoming_events_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    std::fs::create_dir_all(snap.join("responses")).unwrap();
+    let pages = root().join("tests/fixtures/pages");
+    let groups = [
+        ("buffalo-rust-meetup", "meetup-group-no-events.html"),
+        ("rust-login-wall", "meetup-login-wall.html"),
+    ];
+    let mut responses = Vec::new();
+    let mut sources = String::new();
+    for (group, fixture) in groups {
+        std::fs::copy(pages.join(fixture), snap.join("responses").join(fixture)).unwrap();
+        responses.push(serde_json::json!({
+            "url": format!("https://www.meetup.com/{group}/events/"), "status": 200,
+            "content_type": "text/html; charset=utf-8", "file": format!("responses/{fixture}"),
+        }));
+        sources.push_str(&format!(
+            "[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/{group}/\"\nname = \"{group}\"\n\n"
+        ));
+    }
+    let manifest =
+        serde_json::json!({"recorded_at": "2023-02-01T09:00:00+00:00", "responses": responses});
+    std::fs::write(snap.join("manifest.json"), manifest.to_string()).unwrap();
+    std::fs::write(snap.join("sources.toml"), sources).unwrap();
+
+    let run = json(&snap, None);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("ok     meetup buffalo-rust-meetup: 0 events"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "SUSPECT meetup rust-login-wall: 0 events; the page answered without any event data"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Login to Meetup"), "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(source(&doc, "buffalo-rust-meetup")["status"], "ok");
+    assert_eq!(source(&doc, "rust-login-wall")["status"], "suspect");
+    assert_eq!(source(&doc, "rust-login-wall")["error"], Value::Null);
+}
