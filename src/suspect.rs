@@ -45,7 +45,8 @@ pub fn screen(
     result: Result<Parsed, SourceError>,
 ) -> (Result<Parsed, SourceError>, Option<String>) {
     match (kind, result) {
-        (SourceKind::Ical, Ok(parsed)) if !has_vevent(body) => (
+        // Events in the window prove there was a VEVENT: the body is scanned only otherwise.
+        (SourceKind::Ical, Ok(parsed)) if parsed.events.is_empty() && !has_vevent(body) => (
             Ok(parsed),
             Some(
                 "the calendar answered with no events at all (a valid but empty VCALENDAR): \
@@ -69,16 +70,44 @@ pub fn screen(
 /// Whether an iCalendar body holds a `BEGIN:VEVENT` line (content lines unfolded, any case,
 /// surrounding blanks ignored). Invalid UTF-8 is read lossily: only ASCII is looked for.
 pub fn has_vevent(body: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(body);
-    // Unfolding (RFC 5545 §3.1): a line break followed by one space or tab continues the line.
-    let unfolded = text
-        .replace("\r\n ", "")
-        .replace("\r\n\t", "")
-        .replace("\n ", "")
-        .replace("\n\t", "");
-    unfolded
-        .lines()
-        .any(|l| l.trim().eq_ignore_ascii_case("BEGIN:VEVENT"))
+    // One pass over the bytes, no copy of the body: each logical line is matched against
+    // "BEGIN:VEVENT" as it goes. Hand-written because the iCal reader's own unfolding lives
+    // inside it and allocates the unfolded document; this needs a yes/no on ASCII only.
+    const WANTED: &[u8] = b"BEGIN:VEVENT";
+    let mut matched = 0usize; // bytes of WANTED matched so far on this line
+    let mut ok = true; // the line so far is blanks + a prefix of WANTED (+ blanks)
+    let mut i = 0;
+    let end_of_line = |matched: usize, ok: bool| ok && matched == WANTED.len();
+    while i < body.len() {
+        let b = body[i];
+        if b == b'\r' || b == b'\n' {
+            let next = if b == b'\r' && body.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            // Unfolding (RFC 5545 §3.1): a line break then a space or tab continues the line.
+            if matches!(body.get(next), Some(b' ' | b'\t')) {
+                i = next + 1;
+                continue;
+            }
+            if end_of_line(matched, ok) {
+                return true;
+            }
+            (matched, ok) = (0, true);
+            i = next;
+            continue;
+        }
+        if ok {
+            if matched < WANTED.len() && b.eq_ignore_ascii_case(&WANTED[matched]) {
+                matched += 1;
+            } else if !(b == b' ' || b == b'\t') || (matched > 0 && matched < WANTED.len()) {
+                ok = false;
+            }
+        }
+        i += 1;
+    }
+    end_of_line(matched, ok)
 }
 
 /// The collapse rule: `previous` events of a source in the window last time, `accounted` now.
@@ -189,6 +218,20 @@ mod tests {
             b"BEGIN:VCALENDAR\nX-NOTE:BEGIN:VEVENT\nEND:VCALENDAR\n"
         ));
         assert!(!has_vevent(b"\xff\xfe"));
+        assert!(has_vevent(b"BEGIN:VEVENT"));
+        assert!(has_vevent(b"  BEGIN:VEVENT \r\n"));
+        assert!(has_vevent(b"X:1\rBEGIN:VEVENT\rEND:VEVENT\r"));
+        for no in [
+            &b"BEGIN:VEVENTS\n"[..],
+            b"BEGIN:VEVEN\n",
+            b"BEGIN :VEVENT\n",
+            b"BEGIN:VEVENT x\n",
+            b"XBEGIN:VEVENT\n",
+            b"BEGIN:VE\nVENT\n",
+            b"",
+        ] {
+            assert!(!has_vevent(no), "{}", String::from_utf8_lossy(no));
+        }
         // Not a calendar at all stays a failure.
         let err = SourceError {
             origin: "u".into(),
