@@ -395,4 +395,47 @@ mod tests {
         ));
         assert!(!same_content(&prev, &doc));
     }
+
+    #[test]
+    fn a_suspect_source_is_carried_over_and_unverified_entries_are_listed() {
+        let first = Outcome {
+            events: vec![
+                ev("A", "https://www.meetup.com/a/events/1/", "a"),
+                ev("B", "https://www.meetup.com/b/events/2/", "b"),
+            ],
+            reports: vec![report("a", None), report("b", None)],
+            ..Outcome::default()
+        };
+        let prev = document(&first, &window(), "t1", None);
+        assert_eq!(prev.sources[0].status, "ok");
+        let mut b = report("b", None);
+        b.suspect = Some("the page answered without any event data".into());
+        let second = Outcome {
+            events: vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
+            reports: vec![report("a", None), b, report("c", Some("timed out"))],
+            unverified: vec![crate::pipeline::Unverified {
+                entry: "\"A\" on 2026-11-26 (https://www.meetup.com/a/events/1/, from cal)".into(),
+                reason: "HTTP status 404; kept the calendar's data".into(),
+            }],
+            ..Outcome::default()
+        };
+        let doc = document(&second, &window(), "t2", Some(&prev));
+        let statuses: Vec<(&str, bool)> = doc
+            .sources
+            .iter()
+            .map(|s| (s.status.as_str(), s.ok))
+            .collect();
+        assert_eq!(
+            statuses,
+            [("ok", true), ("suspect", false), ("failed", false)]
+        );
+        assert_eq!(doc.sources[1].error, None);
+        assert!(doc.sources[1].suspect.is_some());
+        assert_eq!(doc.sources[1].carried_over, 1);
+        assert!(doc.events.iter().any(|e| e.title == "B" && e.stale));
+        assert_eq!(doc.unverified.len(), 1);
+        assert!(doc.unverified[0].reason.contains("404"));
+        let back: Document = serde_json::from_str(&to_text(&doc)).unwrap();
+        assert_eq!(back, doc);
+    }
 }
