@@ -29,8 +29,15 @@ pub enum Finding {
     OutsideWindow { what: String, window: Window },
     /// The source's keywords did not match it.
     Filtered { what: String },
-    /// No source reported anything like it.
-    NotFound { query: String },
+    /// The query names a source whose answer was not used this run (failed, or suspect).
+    SourceNotUsed {
+        label: String,
+        suspect: bool,
+        why: String,
+    },
+    /// No source reported anything like it; `unavailable` sources failed or were suspect this
+    /// run (they may hold it).
+    NotFound { query: String, unavailable: usize },
 }
 
 impl Finding {
@@ -71,12 +78,34 @@ impl fmt::Display for Finding {
                 "not listed: {what} does not mention the keywords its group is filtered on \
                  (put \"Rust\" in the title or description)"
             ),
-            Finding::NotFound { query } => write!(
+            Finding::SourceNotUsed {
+                label,
+                suspect,
+                why,
+            } => write!(
                 f,
-                "not found: no source lists anything matching {query:?}. Add the event to the \
-                 Rust Community Calendar with a link to its page, or ask for its group to be \
-                 added to sources.toml"
+                "not checked: its source {label} {} this run ({why}); its events from the last good run are kept by json --out",
+                if *suspect {
+                    "answered suspiciously"
+                } else {
+                    "failed"
+                }
             ),
+            Finding::NotFound { query, unavailable } => {
+                write!(
+                    f,
+                    "not found: no source lists anything matching {query:?}. Add the event to the \
+                     Rust Community Calendar with a link to its page, or ask for its group to be \
+                     added to sources.toml"
+                )?;
+                if *unavailable > 0 {
+                    write!(
+                        f,
+                        " ({unavailable} sources failed or answered suspiciously this run and may list it: --verbose shows which)"
+                    )?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -211,9 +240,19 @@ pub fn check(outcome: &Outcome, window: &Window, query: &str) -> Vec<Finding> {
             out.push(Finding::Filtered { what: describe(e) });
         }
     }
+    for r in outcome.reports.iter().filter(|r| !r.trusted()) {
+        if q.url_matches(&r.url) || q.text_matches(&r.label) {
+            out.push(Finding::SourceNotUsed {
+                label: r.label.clone(),
+                suspect: r.error.is_none(),
+                why: r.error.clone().or(r.suspect.clone()).unwrap_or_default(),
+            });
+        }
+    }
     if out.is_empty() {
         out.push(Finding::NotFound {
             query: query.to_string(),
+            unavailable: outcome.reports.iter().filter(|r| !r.trusted()).count(),
         });
     }
     out
@@ -304,5 +343,57 @@ mod tests {
         let f = check(&outcome, &window(), "RustLab");
         assert!(matches!(f[0], Finding::NotFound { .. }));
         assert!(!f[0].is_listed());
+        assert!(!f[0].to_string().contains("may list it"));
+    }
+
+    #[test]
+    fn says_when_the_source_was_not_used() {
+        use crate::config::SourceKind;
+        use crate::pipeline::SourceReport;
+        let report = |label: &str, error: Option<&str>, suspect: Option<&str>| SourceReport {
+            kind: SourceKind::Meetup,
+            url: format!("https://www.meetup.com/{label}/events/"),
+            label: label.into(),
+            events: 0,
+            error: error.map(Into::into),
+            warnings: vec![],
+            suspect: suspect.map(Into::into),
+        };
+        let outcome = Outcome {
+            reports: vec![
+                report(
+                    "rust-berlin",
+                    None,
+                    Some("the page answered without any event data"),
+                ),
+                report("rust-munich", Some("HTTP status 503"), None),
+                report("rust-oslo", None, None),
+            ],
+            ..Outcome::default()
+        };
+        let f = check(&outcome, &window(), "https://www.meetup.com/Rust-Berlin/");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(!f[0].is_listed());
+        assert!(
+            f[0].to_string()
+                .contains("rust-berlin answered suspiciously this run (the page answered"),
+            "{}",
+            f[0]
+        );
+        let f = check(
+            &outcome,
+            &window(),
+            "https://www.meetup.com/rust-munich/events/1/",
+        );
+        assert!(matches!(f[0], Finding::NotFound { .. }), "{f:?}");
+        assert!(
+            f[0].to_string()
+                .contains("2 sources failed or answered suspiciously")
+        );
+        let f = check(&outcome, &window(), "https://www.meetup.com/rust-munich");
+        assert!(
+            f[0].to_string()
+                .contains("rust-munich failed this run (HTTP status 503)")
+        );
     }
 }

@@ -117,6 +117,12 @@ pub fn window(
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // SIGINT/SIGTERM remove our temporary files before exiting (130/143).
+    if let Err(e) = crate::fetch::record::clean_up_on_signals() {
+        eprintln!(
+            "warning: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave a temporary file, removed by the next run"
+        );
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -170,16 +176,15 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             Ok(outcome.exit_code())
         }
         Command::Json { out } => {
-            let (outcome, window) = run_pipeline(&common)?;
-            report(&outcome, common.verbose);
+            let (mut outcome, window) = run_pipeline(&common)?;
             let now = chrono::Local::now()
                 .fixed_offset()
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-            let code = outcome.exit_code();
             let Some(path) = out else {
+                report(&outcome, common.verbose);
                 let doc = render::json::document(&outcome, &window, &now, None);
                 print!("{}", render::json::to_text(&doc));
-                return Ok(code);
+                return Ok(outcome.exit_code());
             };
             let previous = match std::fs::read_to_string(&path) {
                 Ok(text) => match serde_json::from_str::<render::json::Document>(&text) {
@@ -194,8 +199,19 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 },
                 Err(_) => None,
             };
-            if !outcome.reports.is_empty() && outcome.failed_sources() == outcome.reports.len() {
-                eprintln!("every source failed: {} left as it was", path.display());
+            // A source that collapsed against the previous file is suspect, not the truth.
+            if let Some(prev) = &previous {
+                for (i, why) in crate::suspect::against_previous(&outcome, &window, prev) {
+                    outcome.reports[i].suspect = Some(why);
+                }
+            }
+            report(&outcome, common.verbose);
+            let code = outcome.exit_code();
+            if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
+                eprintln!(
+                    "every source failed or is suspect: {} left as it was",
+                    path.display()
+                );
                 return Ok(exit::SOURCE_FAILED);
             }
             let doc = render::json::document(&outcome, &window, &now, previous.as_ref());
@@ -213,7 +229,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 path.display(),
                 doc.events.len(),
                 if stale > 0 {
-                    format!(", {stale} carried over from failed sources")
+                    format!(", {stale} carried over from failed or suspect sources")
                 } else {
                     String::new()
                 }
@@ -311,8 +327,14 @@ fn emit(out: Option<&Path>, text: &str) -> Result<(), Error> {
 /// `verbose`), guesses.
 fn report(outcome: &Outcome, verbose: bool) {
     for r in &outcome.reports {
-        match &r.error {
-            None => eprintln!(
+        match (&r.error, &r.suspect) {
+            (None, Some(why)) => eprintln!(
+                "SUSPECT {:<5} {}: {} events; {why}",
+                r.kind.as_str(),
+                r.label,
+                r.events
+            ),
+            (None, None) => eprintln!(
                 "ok     {:<6} {}: {} events{}",
                 r.kind.as_str(),
                 r.label,
@@ -323,7 +345,7 @@ fn report(outcome: &Outcome, verbose: bool) {
                     format!(", {} warnings", r.warnings.len())
                 }
             ),
-            Some(e) => eprintln!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
+            (Some(e), _) => eprintln!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
         }
         if verbose {
             for w in &r.warnings {
@@ -366,11 +388,17 @@ fn report(outcome: &Outcome, verbose: bool) {
     if warnings > 0 && !verbose {
         eprintln!("{warnings} source warnings (skipped or repaired entries; --verbose lists them)");
     }
+    let suspect = outcome.suspect_sources();
     eprintln!(
-        "{} events in the window; {} of {} sources failed",
+        "{} events in the window; {} of {} sources failed{}",
         outcome.events.len(),
         outcome.failed_sources(),
-        outcome.reports.len()
+        outcome.reports.len(),
+        if suspect > 0 {
+            format!(", {suspect} suspect (not taken as the truth)")
+        } else {
+            String::new()
+        }
     );
 }
 

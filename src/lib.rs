@@ -17,5 +17,6 @@ pub mod normalize;
 pub mod pipeline;
 pub mod render;
 pub mod sources;
+pub mod suspect;
 pub mod update;
 pub mod verify;

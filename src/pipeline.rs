@@ -29,6 +29,32 @@ pub struct SourceReport {
     pub error: Option<String>,
     /// Entries it skipped or repaired.
     pub warnings: Vec<String>,
+    /// `Some(reason)` when it answered, but with no events where events are expected or far
+    /// fewer than its previous run ([`crate::suspect`]): not taken as the truth (exit 2; its
+    /// previous events are carried over like a failed source's).
+    pub suspect: Option<String>,
+}
+
+impl SourceReport {
+    /// Neither failed nor suspect.
+    pub fn trusted(&self) -> bool {
+        self.error.is_none() && self.suspect.is_none()
+    }
+}
+
+/// A calendar entry whose event page could not be used: kept with the calendar's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unverified {
+    /// The entry ([`describe`]).
+    pub entry: String,
+    /// Why its page could not be used.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Unverified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.entry, self.reason)
+    }
 }
 
 /// An event normalization left out, and why.
@@ -65,7 +91,7 @@ pub struct Outcome {
     /// Calendar facts an event page overrode.
     pub corrections: Vec<Correction>,
     /// Calendar entries whose page could not be used.
-    pub unverified: Vec<String>,
+    pub unverified: Vec<Unverified>,
 }
 
 impl Outcome {
@@ -73,9 +99,18 @@ impl Outcome {
         self.reports.iter().filter(|r| r.error.is_some()).count()
     }
 
-    /// The process exit code for a run that produced its output.
+    /// Sources that answered, but suspiciously (see [`crate::suspect`]).
+    pub fn suspect_sources(&self) -> usize {
+        self.reports
+            .iter()
+            .filter(|r| r.error.is_none() && r.suspect.is_some())
+            .count()
+    }
+
+    /// The process exit code for a run that produced its output: a failed or suspect source
+    /// is exit 2.
     pub fn exit_code(&self) -> u8 {
-        if self.failed_sources() > 0 {
+        if self.reports.iter().any(|r| !r.trusted()) {
             crate::error::exit::SOURCE_FAILED
         } else {
             crate::error::exit::OK
@@ -199,7 +234,7 @@ pub struct Collection {
     pub corrections: Vec<Correction>,
     /// Calendar entries whose page could not be used (unreachable, unreadable, ambiguous):
     /// kept with the calendar's data.
-    pub unverified: Vec<String>,
+    pub unverified: Vec<Unverified>,
     /// Events a source's `keywords` left out.
     pub filtered: Vec<RawEvent>,
 }
@@ -216,9 +251,15 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
             events: 0,
             error: None,
             warnings: Vec::new(),
+            suspect: None,
         };
         let result = match fetcher.fetch(&url).await {
-            Ok(response) => parse_source(source, &response, window).map_err(|e| e.to_string()),
+            Ok(response) => {
+                let parsed = parse_source(source, &response, window);
+                let (parsed, suspect) = crate::suspect::screen(source.kind, &response.body, parsed);
+                report.suspect = suspect;
+                parsed.map_err(|e| e.to_string())
+            }
             Err(e) => Err(e.to_string()),
         };
         match result {
@@ -260,7 +301,7 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
 struct Verified {
     events: Vec<Collected>,
     corrections: Vec<Correction>,
-    unverified: Vec<String>,
+    unverified: Vec<Unverified>,
 }
 
 /// Checks each calendar entry near the window that links to a meetup or luma event page
@@ -358,10 +399,10 @@ async fn verify_calendar(
                 });
             }
             Some(Ok(_)) => {
-                out.unverified.push(format!(
-                    "{}: its page describes another instance of the series; kept the calendar's data and linked the organizer instead",
-                    describe(raw)
-                ));
+                out.unverified.push(Unverified {
+                    entry: describe(raw),
+                    reason: "its page describes another instance of the series; kept the calendar's data and linked the organizer instead".to_string(),
+                });
                 out.events.push(Collected {
                     raw: unlink_page(raw, key),
                     from_page: false,
@@ -369,8 +410,10 @@ async fn verify_calendar(
                 });
             }
             Some(Err(e)) => {
-                out.unverified
-                    .push(format!("{}: {e}; kept the calendar's data", describe(raw)));
+                out.unverified.push(Unverified {
+                    entry: describe(raw),
+                    reason: format!("{e}; kept the calendar's data"),
+                });
                 out.events.push(Collected {
                     raw: raw.clone(),
                     from_page: false,

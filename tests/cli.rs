@@ -197,7 +197,7 @@ fn json_refresh_is_atomic_cheap_and_never_clobbers_good_data() {
         .stderr(predicate::str::contains("wrote"));
     let first = std::fs::read_to_string(&out).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     assert_eq!(doc["events"].as_array().unwrap().len(), 6);
     assert_eq!(doc["sources"][0]["ok"], true);
     assert_eq!(doc["events"][0]["location"], "New York, NY, US");

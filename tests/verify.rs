@@ -119,7 +119,11 @@ fn unreachable_page_keeps_calendar_data_and_is_reported() {
     assert_eq!(out.events[0].start_date.to_string(), "2026-08-26");
     assert!(!out.events[0].from_page);
     assert_eq!(out.unverified.len(), 1, "{:?}", out.unverified);
-    assert!(out.unverified[0].contains("404"), "{}", out.unverified[0]);
+    assert!(
+        out.unverified[0].reason.contains("404"),
+        "{}",
+        out.unverified[0]
+    );
     assert_eq!(out.failed_sources(), 0, "a page is not a source");
 }
 
@@ -176,5 +180,9 @@ fn series_linking_one_page_verifies_only_the_nearest_instance() {
     }
     // 08-20, 09-03, 09-10 (and 09-17, read for the window's margin) are reported.
     assert!(out.unverified.len() >= 3, "{:?}", out.unverified);
-    assert!(out.unverified.iter().any(|u| u.contains("on 2026-09-03")));
+    assert!(
+        out.unverified
+            .iter()
+            .any(|u| u.entry.contains("on 2026-09-03"))
+    );
 }

@@ -11,7 +11,12 @@
 //! Writing is atomic: everything goes into a sibling `DIR.tmp-<pid>`, which replaces `DIR` only
 //! once complete (old renamed away, new renamed in, old removed). A failure leaves the old
 //! snapshot as it was and no temporary directory behind. [`write_atomically`] does the same for
-//! one file.
+//! one file (`.NAME.tmp-<pid>-<n>`).
+//!
+//! No temporary file is left behind: the ones alive are registered, and removed on SIGINT and
+//! SIGTERM by [`clean_up_on_signals`] (exit 130/143); the ones a killed process (`kill -9`,
+//! power loss) left are removed by the next write to the same target, when their process no
+//! longer runs (`kill(pid, 0)`). Only names of our exact pattern for that target are touched.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -170,8 +175,8 @@ impl<F: Fetch> Recorder<F> {
         write_dir_atomically(dir, |tmp| {
             for (file, body) in &bodies {
                 let path = tmp.join(file);
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)?;
+                if let Some(dir) = Path::new(file).parent() {
+                    create_dirs_below(tmp, dir)?;
                 }
                 write_synced(&path, body)?;
             }
@@ -329,9 +334,193 @@ fn remove_any(path: &Path) -> io::Result<()> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Temporary files: a registry of the ones alive in this process (removed on SIGINT/SIGTERM),
+// and the clean-up of those left by processes that died (kill -9, power loss).
+// ---------------------------------------------------------------------------------------------
+
+/// Temporary files and directories this process has created and not yet renamed into place or
+/// removed. Creating one, and renaming one into place, happen while holding this lock; the
+/// signal handler takes it and never gives it back (it exits), so it never sees a half-done
+/// step and no new temporary file appears after its clean-up.
+static LIVE_TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live_temps() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding the lock leaves the list itself consistent.
+    LIVE_TEMPS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Removes every registered temporary path (a few attempts each: a writer may still be adding
+/// files to a directory). Returns how many existed.
+fn remove_registered(live: &mut Vec<PathBuf>) -> usize {
+    let mut removed = 0;
+    for path in live.drain(..) {
+        if fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        removed += 1;
+        for _ in 0..5 {
+            if remove_any(&path).is_ok() {
+                break;
+            }
+        }
+    }
+    removed
+}
+
+/// Installs handlers for SIGINT and SIGTERM: remove this process's temporary files, say so on
+/// stderr, and exit with 128 + the signal (130, 143). Output files stay old or new, never
+/// partial: a rename in progress finishes before the clean-up starts. For the binary only (a
+/// library user keeps its own signal handling).
+#[cfg(unix)]
+pub fn clean_up_on_signals() -> io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let mut live = live_temps();
+                let removed = remove_registered(&mut live);
+                let name = if signal == SIGINT {
+                    "SIGINT"
+                } else {
+                    "SIGTERM"
+                };
+                eprintln!("interrupted by {name}: removed {removed} temporary files");
+                // Exits with the lock held: no writer creates or renames anything after this.
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
+}
+
+/// Without Unix signals there is nothing to install (stale files are still never partial).
+#[cfg(not(unix))]
+pub fn clean_up_on_signals() -> io::Result<()> {
+    Ok(())
+}
+
+/// Whether process `pid` may still be running. Unknowable off Unix: assumed alive, so that a
+/// live writer's file is never removed.
+fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Some(pid) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
+            return false;
+        };
+        // kill(pid, 0): ESRCH means no such process; EPERM means it exists (another user's).
+        !matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// The writer's process id in `rest` = `<pid>` (directories) or `<pid>-<n>` (files), all
+/// ASCII digits; `None` for any other name.
+fn temp_pid(rest: &str, with_counter: bool) -> Option<u32> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let pid = if with_counter {
+        let (pid, n) = rest.split_once('-')?;
+        digits(n).then_some(pid)?
+    } else {
+        rest
+    };
+    if digits(pid) { pid.parse().ok() } else { None }
+}
+
+/// Whether a temporary path named for `pid` was left behind: its process is gone, or it is
+/// this process's id but not a file this process holds (a dead process had the same id).
+fn abandoned(pid: u32, path: &Path, live: &[PathBuf]) -> bool {
+    if pid == std::process::id() {
+        !live.iter().any(|p| p == path)
+    } else {
+        !alive(pid)
+    }
+}
+
+/// Removes `.NAME.tmp-<pid>-<n>` files in `parent` left by processes that no longer run. Only
+/// that exact pattern for this target is touched. Best effort: failures are ignored (the write
+/// itself decides the outcome).
+fn remove_stale_files(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let prefix = format!(".{name}.tmp-");
+    let mut removed = Vec::new();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return removed;
+    };
+    let live = live_temps();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = temp_pid(rest, true) else {
+            continue;
+        };
+        let path = entry.path();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && abandoned(pid, &path, &live) && fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
+/// Cleans up after snapshot writers that died: `NAME.tmp-<pid>` directories are removed;
+/// a `NAME.old-<pid>` directory (the previous snapshot, moved aside just before the new one
+/// was to be renamed in) is put back when `NAME` itself is missing, else removed.
+fn remove_stale_dirs(dir: &Path, parent: &Path, name: &str) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return removed;
+    };
+    let live = live_temps();
+    let (tmp_prefix, old_prefix) = (format!("{name}.tmp-"), format!("{name}.old-"));
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let (rest, old) = if let Some(rest) = file_name.strip_prefix(&tmp_prefix) {
+            (rest, false)
+        } else if let Some(rest) = file_name.strip_prefix(&old_prefix) {
+            (rest, true)
+        } else {
+            continue;
+        };
+        let Some(pid) = temp_pid(rest, false) else {
+            continue;
+        };
+        let path = entry.path();
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) || !abandoned(pid, &path, &live) {
+            continue;
+        }
+        if old && fs::symlink_metadata(dir).is_err() && fs::rename(&path, dir).is_ok() {
+            continue;
+        }
+        if remove_any(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
 /// Fills a fresh sibling directory `DIR.tmp-<pid>` with `fill`, then puts it in place of `dir`
 /// (replacing what was there only once the new one is complete). On any error the temporary
-/// directory is removed and `dir` is left as it was.
+/// directory is removed and `dir` is left as it was. Temporary directories of writers that
+/// died are cleaned up first (see [`remove_stale_dirs`]); on SIGINT/SIGTERM this one is
+/// removed (see [`clean_up_on_signals`]). `fill` must create what it needs below the
+/// directory it is given without recreating that directory (`fs::create_dir_all` on a path
+/// inside it would bring it back after a signal's clean-up): see [`create_dirs_below`].
 pub fn write_dir_atomically<T>(
     dir: &Path,
     fill: impl FnOnce(&Path) -> io::Result<T>,
@@ -345,50 +534,86 @@ pub fn write_dir_atomically<T>(
     let name = name.to_string_lossy();
     let parent = parent_of(dir);
     fs::create_dir_all(parent)?;
+    remove_stale_dirs(dir, parent, &name);
     let pid = std::process::id();
     let tmp = parent.join(format!("{name}.tmp-{pid}"));
     let old = parent.join(format!("{name}.old-{pid}"));
 
-    remove_any(&tmp)?;
-    let filled = fs::create_dir(&tmp).and_then(|()| {
-        let value = fill(&tmp)?;
-        sync_dir(&tmp);
-        Ok(value)
-    });
+    {
+        let mut live = live_temps();
+        remove_any(&tmp)?;
+        fs::create_dir(&tmp)?;
+        live.push(tmp.clone());
+    }
+    let unregister = |path: &Path| live_temps().retain(|p| p != path);
+    let filled = fill(&tmp).inspect(|_| sync_dir(&tmp));
     let value = match filled {
         Ok(v) => v,
         Err(e) => {
+            let mut live = live_temps();
             let _ = remove_any(&tmp);
+            live.retain(|p| p != &tmp);
             return Err(e);
         }
     };
 
-    let had_old = fs::symlink_metadata(dir).is_ok();
-    if had_old {
-        let moved = remove_any(&old).and_then(|()| fs::rename(dir, &old));
-        if let Err(e) = moved {
-            let _ = remove_any(&tmp);
-            return Err(e);
-        }
-    }
-    if let Err(e) = fs::rename(&tmp, dir) {
+    // The swap, under the lock: a signal's clean-up sees either the old snapshot in place (and
+    // removes the new temporary one) or the new one in place (and removes the old).
+    let swapped = {
+        let mut live = live_temps();
+        let had_old = fs::symlink_metadata(dir).is_ok();
+        let mut result = Ok(had_old);
         if had_old {
-            let _ = fs::rename(&old, dir);
+            result = remove_any(&old).and_then(|()| fs::rename(dir, &old).map(|()| true));
         }
-        let _ = remove_any(&tmp);
-        return Err(e);
-    }
+        if result.is_ok()
+            && let Err(e) = fs::rename(&tmp, dir)
+        {
+            if had_old {
+                let _ = fs::rename(&old, dir);
+            }
+            result = Err(e);
+        }
+        if result.is_err() {
+            let _ = remove_any(&tmp);
+        }
+        live.retain(|p| p != &tmp);
+        if result.as_ref().is_ok_and(|had_old| *had_old) {
+            live.push(old.clone());
+        }
+        result
+    };
+    let had_old = swapped?;
     sync_dir(parent);
     if had_old {
-        // The new snapshot is in place; failing to delete the old one is not worth an error.
+        // The new snapshot is in place; failing to delete the old one is not worth an error
+        // (the next write removes it).
         let _ = remove_any(&old);
+        unregister(&old);
     }
     Ok(value)
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
-/// Readers see the old content or the new, never a partial file; on error `path` is untouched
-/// and the temporary file removed.
+/// Creates `base/rel` and its missing parents below `base`, one level at a time, failing when
+/// `base` itself is gone (unlike `fs::create_dir_all`, which would recreate it).
+pub fn create_dirs_below(base: &Path, rel: &Path) -> io::Result<()> {
+    let mut path = base.to_path_buf();
+    for part in rel.components() {
+        path.push(part);
+        match fs::create_dir(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file `.NAME.tmp-<pid>-<n>` in the same
+/// directory, fsync, rename. Readers see the old content or the new, never a partial file; on
+/// error `path` is untouched and the temporary file removed. Temporary files of this target
+/// left by processes that died are removed first; on SIGINT/SIGTERM this one is removed (see
+/// [`clean_up_on_signals`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let name = path.file_name().ok_or_else(|| {
@@ -397,17 +622,37 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
             format!("{}: not a file name", path.display()),
         )
     })?;
+    let name = name.to_string_lossy();
     let parent = parent_of(path);
+    remove_stale_files(parent, &name);
     let tmp = parent.join(format!(
-        ".{}.tmp-{}-{}",
-        name.to_string_lossy(),
+        ".{name}.tmp-{}-{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let result = write_synced(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    let file = {
+        let mut live = live_temps();
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        live.push(tmp.clone());
+        file
+    };
+    let written = (|| {
+        let mut file = file;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    let result = {
+        let mut live = live_temps();
+        let result = written.and_then(|()| fs::rename(&tmp, path));
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        live.retain(|p| p != &tmp);
+        result
+    };
     result?;
     sync_dir(parent);
     Ok(())
@@ -501,6 +746,114 @@ mod tests {
         assert!(!dir.join("stale.txt").exists());
         assert_eq!(fs::read(dir.join("new.txt")).unwrap(), b"new");
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A process id that is not running: a child that has exited and been waited for.
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!alive(pid));
+        pid
+    }
+
+    #[test]
+    fn temp_names_are_parsed_strictly() {
+        assert_eq!(temp_pid("123-4", true), Some(123));
+        assert_eq!(temp_pid("123", false), Some(123));
+        for bad in ["123", "-4", "123-", "12a-4", "123-4x", "123-4-5", ""] {
+            assert_eq!(temp_pid(bad, true), None, "{bad}");
+        }
+        assert_eq!(temp_pid("12-3", false), None);
+        assert!(alive(std::process::id()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_temp_files_of_dead_processes_are_removed_at_the_next_write() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("events.json");
+        let dead = dead_pid();
+        let me = std::process::id();
+        // Left by a dead writer: removed.
+        fs::write(root.path().join(format!(".events.json.tmp-{dead}-0")), b"{").unwrap();
+        fs::write(root.path().join(format!(".events.json.tmp-{dead}-17")), b"").unwrap();
+        // This process's id, but not a file this process holds (an earlier process with the
+        // same id): removed.
+        fs::write(
+            root.path().join(format!(".events.json.tmp-{me}-999999")),
+            b"",
+        )
+        .unwrap();
+        // A live writer's (pid 1 always runs), another target's, and other names: kept.
+        let kept = [
+            ".events.json.tmp-1-0".to_string(),
+            format!(".other.json.tmp-{dead}-0"),
+            format!(".events.json.tmp-{dead}-0.bak"),
+            format!("events.json.tmp-{dead}-0"),
+            format!(".events.json.tmp-{dead}"),
+        ];
+        for k in &kept {
+            fs::write(root.path().join(k), b"keep").unwrap();
+        }
+        write_atomically(&file, b"new").unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"new");
+        let mut expected: Vec<String> = kept.to_vec();
+        expected.push("events.json".into());
+        expected.sort();
+        assert_eq!(names_in(root.path()), expected);
+        assert!(live_temps().iter().all(|p| !p.starts_with(root.path())));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_snapshot_directories_are_removed_and_a_moved_aside_snapshot_restored() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("snap");
+        let dead = dead_pid();
+        // Killed between moving the old snapshot aside and renaming the new one in.
+        let old = root.path().join(format!("snap.old-{dead}"));
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join("keep.txt"), b"previous").unwrap();
+        let tmp = root.path().join(format!("snap.tmp-{dead}"));
+        fs::create_dir_all(tmp.join("responses")).unwrap();
+        let live_tmp = root.path().join("snap.tmp-1");
+        fs::create_dir(&live_tmp).unwrap();
+        // The new write fails: the restored snapshot is still there, the dead one's temp gone.
+        let err = write_dir_atomically(&dir, |_| Err::<(), _>(io::Error::other("no")));
+        assert!(err.is_err());
+        assert_eq!(fs::read(dir.join("keep.txt")).unwrap(), b"previous");
+        assert_eq!(names_in(root.path()), ["snap", "snap.tmp-1"]);
+        // A successful write replaces it and leaves nothing of its own.
+        write_dir_atomically(&dir, |tmp| {
+            create_dirs_below(tmp, Path::new("responses/host"))?;
+            fs::write(tmp.join("responses/host/a.txt"), b"new")
+        })
+        .unwrap();
+        assert_eq!(fs::read(dir.join("responses/host/a.txt")).unwrap(), b"new");
+        assert_eq!(names_in(root.path()), ["snap", "snap.tmp-1"]);
+        assert!(live_temps().iter().all(|p| !p.starts_with(root.path())));
+    }
+
+    #[test]
+    fn create_dirs_below_never_recreates_its_base() {
+        let root = tempfile::tempdir().unwrap();
+        let base = root.path().join("gone");
+        assert!(create_dirs_below(&base, Path::new("a/b")).is_err());
+        assert!(!base.exists());
+        fs::create_dir(&base).unwrap();
+        create_dirs_below(&base, Path::new("a/b")).unwrap();
+        create_dirs_below(&base, Path::new("a/b")).unwrap();
+        assert!(base.join("a/b").is_dir());
     }
 
     #[test]

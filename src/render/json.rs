@@ -3,11 +3,12 @@
 //!
 //! ```json
 //! {
-//!   "version": 1,
+//!   "version": 2,
 //!   "generated_at": "2026-11-21T09:00:00+00:00",
 //!   "window": {"from": "2026-11-25", "to": "2026-12-23"},
-//!   "sources": [{"kind": "meetup", "url": "…", "label": "…", "ok": true, "events": 3,
-//!                "error": null, "warnings": [], "carried_over": 0}],
+//!   "sources": [{"kind": "meetup", "url": "…", "label": "…", "ok": true, "status": "ok",
+//!                "events": 3, "error": null, "suspect": null, "warnings": [],
+//!                "carried_over": 0}],
 //!   "events": [{"title": "…", "url": "…", "start_date": "2026-11-26", "end_date": "2026-11-26",
 //!               "start": "2026-11-26T19:00:00+01:00", "attendance": "in-person",
 //!               "location": "Berlin, DE", "place": {"city": "Berlin", "state": null, "country": "DE"},
@@ -15,12 +16,26 @@
 //!               "mirrors": [], "sources": ["…"], "verified": true, "stale": false}],
 //!   "corrections": [{"event": "…", "field": "start", "calendar": "…", "page": "…"}],
 //!   "left_out": [{"event": "…", "reason": "cancelled"}],
-//!   "possible_duplicates": ["…"]
+//!   "possible_duplicates": ["…"],
+//!   "unverified": [{"entry": "…", "reason": "…"}]
 //! }
 //! ```
 //!
+//! A source's `status` is `"ok"`, `"failed"` (no usable answer: `error` says why) or
+//! `"suspect"` (it answered, but with no events where events are expected, or far fewer than
+//! the previous file: `suspect` says why and what to check; see [`crate::suspect`]). `ok` is
+//! true only for `"ok"`: the source's answer was taken as the truth.
+//!
 //! `stale: true` marks an event carried over from the previous file because the source that
-//! reported it failed this time: a failed run never silently drops good data.
+//! reported it failed or was suspect this time: a bad run never silently drops good data.
+//!
+//! `unverified` lists the calendar entries whose event page could not be used (unreachable,
+//! unreadable, describing another instance): they are listed with the calendar's data.
+//!
+//! Versions: 2 added `status`, `suspect` and `unverified`, and made `ok` false for a suspect
+//! source although its `error` is null (in version 1, `ok` was false exactly when `error` was
+//! set). Files of version 1 are still read as a previous file (the new fields default to
+//! empty).
 
 use crate::dedupe::identity::canonical;
 use crate::model::{Attendance, Event, Place, Window};
@@ -30,7 +45,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The format's version; bumped on any incompatible change.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
@@ -42,6 +57,17 @@ pub struct Document {
     pub corrections: Vec<CorrectionJson>,
     pub left_out: Vec<LeftOutJson>,
     pub possible_duplicates: Vec<String>,
+    /// Calendar entries whose event page could not be used (since version 2).
+    #[serde(default)]
+    pub unverified: Vec<UnverifiedJson>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnverifiedJson {
+    /// The calendar entry: title, date, link, source.
+    pub entry: String,
+    /// Why its page could not be used.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,9 +81,17 @@ pub struct SourceJson {
     pub kind: String,
     pub url: String,
     pub label: String,
+    /// Its answer was taken as the truth (`status` is `"ok"`).
     pub ok: bool,
+    /// `"ok"`, `"failed"` or `"suspect"` (since version 2).
+    #[serde(default)]
+    pub status: String,
     pub events: usize,
+    /// Why it failed.
     pub error: Option<String>,
+    /// Why its answer is suspect, and what to check (since version 2).
+    #[serde(default)]
+    pub suspect: Option<String>,
     pub warnings: Vec<String>,
     /// Events kept from the previous file because this source failed.
     pub carried_over: usize,
@@ -104,7 +138,7 @@ pub struct EventJson {
     pub sources: Vec<String>,
     /// Its facts come from the event's own page.
     pub verified: bool,
-    /// Carried over from the previous file: its source failed this time.
+    /// Carried over from the previous file: its source failed or was suspect this time.
     pub stale: bool,
 }
 
@@ -171,8 +205,8 @@ fn event(e: &Event) -> EventJson {
 }
 
 /// The document for a run. With the `previous` document, the events of sources that failed
-/// this time are carried over (marked `stale`) when they still fall in the window and are
-/// not reported again by another source.
+/// or were suspect this time are carried over (marked `stale`) when they still fall in the
+/// window and are not reported again by another source.
 pub fn document(
     outcome: &Outcome,
     window: &Window,
@@ -186,9 +220,16 @@ pub fn document(
             kind: r.kind.as_str().to_string(),
             url: r.url.clone(),
             label: r.label.clone(),
-            ok: r.error.is_none(),
+            ok: r.trusted(),
+            status: match (&r.error, &r.suspect) {
+                (Some(_), _) => "failed",
+                (None, Some(_)) => "suspect",
+                (None, None) => "ok",
+            }
+            .to_string(),
             events: r.events,
             error: r.error.clone(),
+            suspect: r.suspect.clone(),
             warnings: r.warnings.clone(),
             carried_over: 0,
         })
@@ -261,6 +302,14 @@ pub fn document(
             .iter()
             .map(ToString::to_string)
             .collect(),
+        unverified: outcome
+            .unverified
+            .iter()
+            .map(|u| UnverifiedJson {
+                entry: u.entry.clone(),
+                reason: u.reason.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -304,6 +353,7 @@ mod tests {
             events: 1,
             error: error.map(str::to_string),
             warnings: vec![],
+            suspect: None,
         }
     }
 
@@ -344,5 +394,48 @@ mod tests {
             &document(&second, &window(), "t3", Some(&prev))
         ));
         assert!(!same_content(&prev, &doc));
+    }
+
+    #[test]
+    fn a_suspect_source_is_carried_over_and_unverified_entries_are_listed() {
+        let first = Outcome {
+            events: vec![
+                ev("A", "https://www.meetup.com/a/events/1/", "a"),
+                ev("B", "https://www.meetup.com/b/events/2/", "b"),
+            ],
+            reports: vec![report("a", None), report("b", None)],
+            ..Outcome::default()
+        };
+        let prev = document(&first, &window(), "t1", None);
+        assert_eq!(prev.sources[0].status, "ok");
+        let mut b = report("b", None);
+        b.suspect = Some("the page answered without any event data".into());
+        let second = Outcome {
+            events: vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
+            reports: vec![report("a", None), b, report("c", Some("timed out"))],
+            unverified: vec![crate::pipeline::Unverified {
+                entry: "\"A\" on 2026-11-26 (https://www.meetup.com/a/events/1/, from cal)".into(),
+                reason: "HTTP status 404; kept the calendar's data".into(),
+            }],
+            ..Outcome::default()
+        };
+        let doc = document(&second, &window(), "t2", Some(&prev));
+        let statuses: Vec<(&str, bool)> = doc
+            .sources
+            .iter()
+            .map(|s| (s.status.as_str(), s.ok))
+            .collect();
+        assert_eq!(
+            statuses,
+            [("ok", true), ("suspect", false), ("failed", false)]
+        );
+        assert_eq!(doc.sources[1].error, None);
+        assert!(doc.sources[1].suspect.is_some());
+        assert_eq!(doc.sources[1].carried_over, 1);
+        assert!(doc.events.iter().any(|e| e.title == "B" && e.stale));
+        assert_eq!(doc.unverified.len(), 1);
+        assert!(doc.unverified[0].reason.contains("404"));
+        let back: Document = serde_json::from_str(&to_text(&doc)).unwrap();
+        assert_eq!(back, doc);
     }
 }
