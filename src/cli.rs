@@ -176,7 +176,7 @@ fn run_pipeline(common: &Common) -> Result<(Outcome, Window), Error> {
         Some(r) => rt.block_on(pipeline::run(&config, r, &window)),
         None => {
             let live =
-                LiveFetcher::new(live_options(&common)).map_err(|e| Error::Usage(e.to_string()))?;
+                LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
             rt.block_on(pipeline::run(&config, &live, &window))
         }
     };

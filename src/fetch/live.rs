@@ -22,8 +22,8 @@
 //! server asked us to go away for a while; the run reports the failure). Other 4xx statuses are
 //! never retried. Timeouts are retried sparingly, because a retry costs a whole timeout again
 //! and hangs on one host queue behind each other: a request that got no answer is retried only
-//! when no other request to its host has timed out in this run and the retry can finish before
-//! the run deadline; a body that arrived too slowly is never retried (it would trickle again).
+//! when no other request to its host has timed out in this run, no request is waiting for its
+//! host, and the retry can finish before the run deadline; a body that arrived too slowly is never retried (it would trickle again).
 //! No retry starts when its delay would end past the run deadline. Permits are kept during the
 //! backoff: waiting politely is the point.
 
@@ -111,6 +111,8 @@ pub fn default_user_agent() -> String {
 struct Host {
     permits: Semaphore,
     timeouts: AtomicUsize,
+    /// Requests waiting for one of its permits.
+    waiting: AtomicUsize,
 }
 
 /// Fetches URLs over HTTP(S). Cheap to share by reference across tasks.
@@ -181,6 +183,7 @@ impl LiveFetcher {
                 Arc::new(Host {
                     permits: Semaphore::new(self.opts.per_host.max(1)),
                     timeouts: AtomicUsize::new(0),
+                    waiting: AtomicUsize::new(0),
                 })
             })
             .clone()
@@ -197,7 +200,10 @@ impl LiveFetcher {
         let key = host_key(url)?;
         let host = self.host(&key);
         let deadline = self.deadline;
-        let Ok(host_permit) = timeout_at(deadline, host.permits.acquire()).await else {
+        host.waiting.fetch_add(1, Ordering::SeqCst);
+        let host_permit = timeout_at(deadline, host.permits.acquire()).await;
+        host.waiting.fetch_sub(1, Ordering::SeqCst);
+        let Ok(host_permit) = host_permit else {
             return Err(self.deadline_reached(url));
         };
         let _host_permit = host_permit.expect("the per-host semaphore is never closed");
@@ -225,11 +231,13 @@ impl LiveFetcher {
             };
             let now = Instant::now();
             // A timed-out request is tried again only when its whole new attempt fits before
-            // the deadline and it is the host's only timeout so far (several timeouts on one
-            // host are a hanging host: retrying them all would double the wait of every
-            // request queued behind them). Any retry must at least start before the deadline.
+            // the deadline, it is the host's only timeout so far (several timeouts on one host
+            // are a hanging host) and no other request waits for the host (a retry would make
+            // each of them wait another timeout). Any retry must at least start before the
+            // deadline.
             let fits = if timed_out {
                 host.timeouts.load(Ordering::SeqCst) == 1
+                    && host.waiting.load(Ordering::SeqCst) == 0
                     && now + delay + self.opts.timeout <= deadline
             } else {
                 now + delay < deadline
