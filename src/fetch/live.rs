@@ -219,9 +219,13 @@ impl LiveFetcher {
                 Err(failure) => failure,
             };
             let timed_out = matches!(failure.retry, Retry::Timeout);
-            if timed_out {
-                host.timeouts.fetch_add(1, Ordering::SeqCst);
-            }
+            // Whether an earlier request to this host timed out (counted atomically, so that of
+            // several requests timing out together exactly one is the first).
+            let earlier_timeouts = if timed_out {
+                host.timeouts.fetch_add(1, Ordering::SeqCst)
+            } else {
+                0
+            };
             let delay = match failure.retry {
                 Retry::No => return Err(failure.error),
                 _ if attempt >= self.opts.retries => return Err(failure.error),
@@ -236,7 +240,7 @@ impl LiveFetcher {
             // each of them wait another timeout). Any retry must at least start before the
             // deadline.
             let fits = if timed_out {
-                host.timeouts.load(Ordering::SeqCst) == 1
+                earlier_timeouts == 0
                     && host.waiting.load(Ordering::SeqCst) == 0
                     && now + delay + self.opts.timeout <= deadline
             } else {

@@ -159,3 +159,53 @@ pub trait Fetch: Send + Sync {
     /// Fetch `url`. A non-2xx status is an `Err(FetchError::Status)`.
     fn fetch<'a>(&'a self, url: &'a str) -> FetchFuture<'a>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_content_type_charset_is_honoured() {
+        // ISO-8859-1 reads as windows-1252, as in browsers: 0xE9 is é, 0x80 is €.
+        let d = decode(b"caf\xE9 \x80", Some("text/html; charset=ISO-8859-1"));
+        assert_eq!((d.text.as_str(), d.invalid), ("café €", 0));
+        assert_eq!(d.encoding, "windows-1252");
+        let d = decode(b"caf\xE9", Some("text/html;Charset=\"windows-1252\""));
+        assert_eq!(d.text, "café");
+        assert_eq!(d.warning(), None);
+        // No charset, an unknown one, or UTF-8: UTF-8.
+        for ct in [None, Some("text/html"), Some("text/html; charset=klingon")] {
+            assert_eq!(decode("café".as_bytes(), ct).text, "café");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_counted_and_a_bom_dropped() {
+        let d = decode(b"\xEF\xBB\xBFa\xFFb\xC3", Some("text/html; charset=utf-8"));
+        assert_eq!(d.text, "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(d.invalid, 2);
+        assert_eq!(
+            d.warning().as_deref(),
+            Some("2 invalid UTF-8 sequences replaced")
+        );
+        // A genuine U+FFFD is not an invalid sequence.
+        assert_eq!(decode("a\u{FFFD}".as_bytes(), None).invalid, 0);
+        let one = decode(b"\xFF", None);
+        assert_eq!(
+            one.warning().as_deref(),
+            Some("1 invalid UTF-8 sequence replaced")
+        );
+    }
+
+    #[test]
+    fn text_decodes_with_the_response_charset() {
+        let r = Response {
+            url: "https://example.org/".into(),
+            status: 200,
+            content_type: Some("text/html; charset=iso-8859-1".into()),
+            body: b"Z\xFCrich".to_vec(),
+        };
+        assert_eq!(r.text(), "Zürich");
+        assert_eq!(r.charset(), Some(encoding_rs::WINDOWS_1252));
+    }
+}
