@@ -52,6 +52,31 @@ pub struct Common {
     /// are counted, not listed)
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Live fetching: the largest response accepted, in MiB [default: 8]
+    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_body_mb: Option<u64>,
+    /// Live fetching: seconds allowed for one request, body included [default: 20]
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Live fetching: seconds allowed for every request of the run; requests not done by then
+    /// fail ("run deadline reached") [default: 120]
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub deadline: Option<u64>,
+}
+
+/// The live fetcher's settings: the defaults, with the command line's bounds.
+pub fn live_options(common: &Common) -> LiveOptions {
+    let mut opts = LiveOptions::default();
+    if let Some(mb) = common.max_body_mb {
+        opts.max_body = mb * crate::fetch::live::MB;
+    }
+    if let Some(secs) = common.timeout {
+        opts.timeout = std::time::Duration::from_secs(secs);
+    }
+    if let Some(secs) = common.deadline {
+        opts.run_deadline = std::time::Duration::from_secs(secs);
+    }
+    opts
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,8 +181,8 @@ fn run_pipeline(common: &Common) -> Result<(Outcome, Window), Error> {
     let outcome = match &replay {
         Some(r) => rt.block_on(pipeline::run(&config, r, &window)),
         None => {
-            let live = LiveFetcher::new(LiveOptions::default())
-                .map_err(|e| Error::Usage(e.to_string()))?;
+            let live =
+                LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
             rt.block_on(pipeline::run(&config, &live, &window))
         }
     };
@@ -283,8 +308,8 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             let now = chrono::Local::now().fixed_offset();
             let today = common.today.unwrap_or(now.date_naive());
             let window = window(today, common.from, common.to, common.weeks)?;
-            let live = LiveFetcher::new(LiveOptions::default())
-                .map_err(|e| Error::Usage(e.to_string()))?;
+            let live =
+                LiveFetcher::new(live_options(&common)).map_err(|e| Error::Usage(e.to_string()))?;
             let recorder = Recorder::new(live);
             let rt = runtime()?;
             let outcome = rt.block_on(pipeline::run(&config, &recorder, &window));

@@ -4,6 +4,12 @@
 //! [`collect`] is the only async step (it drives a [`Fetch`]); [`build`] is pure. A source
 //! that fails is a [`SourceReport`] with an error, never an abort: the run goes on with the
 //! others.
+//!
+//! Parsing is CPU work: [`collect`] runs every parse (sources and verification pages) on
+//! tokio's blocking pool, at most one per core at a time, so that a large body never stalls
+//! the timers of requests still in flight, and inside a panic guard ([`guarded`]), so that a
+//! bug a strange input triggers in one reader fails that source only ("internal error in the
+//! iCal reader: …, please report") and the run goes on.
 
 use crate::config::{Config, Source, SourceKind};
 use crate::dedupe;
@@ -15,7 +21,10 @@ use crate::sources::{self, Parsed, SourceError};
 use crate::verify::{self, Correction, PageKind};
 use futures::future::join_all;
 use serde::Serialize;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// How one source fared.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,16 +142,20 @@ pub fn fetch_url(source: &Source) -> String {
     }
 }
 
-/// Parses one fetched document according to its source's kind.
+/// Parses one fetched document according to its source's kind. The body is decoded in the
+/// Content-Type's charset (else UTF-8); invalid sequences replaced are a warning.
 pub fn parse_source(
     source: &Source,
     response: &Response,
     window: &Window,
 ) -> Result<Parsed, SourceError> {
-    // iCalendar is unfolded before UTF-8 decoding: a fold may split a multi-byte character.
-    let text = match source.kind {
-        SourceKind::Ical => sources::ical::decode(&response.body),
-        _ => response.text(),
+    let (text, decode_warning) = match source.kind {
+        SourceKind::Ical => ical_text(response),
+        _ => {
+            let d = response.decoded();
+            let warning = d.warning();
+            (d.text, warning)
+        }
     };
     let label = source.label();
     let mut parsed = match source.kind {
@@ -150,6 +163,9 @@ pub fn parse_source(
         SourceKind::Meetup => sources::meetup::parse_group_page(&text, &response.url, label)?,
         SourceKind::Jsonld => sources::jsonld::parse_page(&text, &response.url, label)?,
     };
+    if let Some(w) = decode_warning {
+        parsed.warnings.insert(0, w);
+    }
     // What sources.toml says about the organizer completes what the page says.
     if source.kind != SourceKind::Ical {
         for e in &mut parsed.events {
@@ -166,6 +182,123 @@ pub fn parse_source(
         }
     }
     Ok(parsed)
+}
+
+/// An iCalendar body as text: unfolded at the byte level before decoding
+/// ([`sources::ical::decode`]: a fold may split a multi-byte character), with the number of
+/// invalid UTF-8 sequences that were still replaced. A non-UTF-8 charset (rare, RFC 5545
+/// allows it) is decoded first; its folds are ASCII and unfold the same afterwards.
+fn ical_text(response: &Response) -> (String, Option<String>) {
+    match response.charset() {
+        Some(enc) if enc != encoding_rs::UTF_8 => {
+            let d = response.decoded();
+            (sources::ical::decode(d.text.as_bytes()), d.warning())
+        }
+        _ => {
+            let text = sources::ical::decode(&response.body);
+            // Replacement characters in the text that were not already in the body.
+            let replaced = text.matches('\u{FFFD}').count();
+            let genuine = response
+                .body
+                .windows(3)
+                .filter(|w| *w == "\u{FFFD}".as_bytes())
+                .count();
+            let d = crate::fetch::Decoded {
+                text: String::new(),
+                invalid: replaced.saturating_sub(genuine),
+                encoding: "UTF-8",
+            };
+            (text, d.warning())
+        }
+    }
+}
+
+/// What a panic while parsing one source turns into: its message and where it happened.
+/// The panic hook is process-wide, so [`guarded`] installs (once) a hook that, on a thread
+/// running a guarded parse, records the location instead of printing the usual "thread
+/// panicked at" lines (the report carries the message and the location once, in order, where
+/// an editor reads it); every other panic goes to the previous hook as before.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.with(Cell::get) {
+                let at = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                PANIC_AT.with(|p| *p.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+thread_local! {
+    /// Whether this thread is running a [`guarded`] parse.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+    /// Where the last guarded panic on this thread happened.
+    static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `parse`, turning a panic into `Err("internal error in the {reader}: {message} (at
+/// file:line), please report")`. A last line of defence: readers are meant never to panic.
+pub fn guarded<T>(reader: &str, parse: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    install_panic_hook();
+    GUARDED.with(|g| g.set(true));
+    PANIC_AT.with(|p| p.borrow_mut().take());
+    // The closure's captures are dropped with the unwinding; nothing half-updated survives it.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse));
+    GUARDED.with(|g| g.set(false));
+    result.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        let at = PANIC_AT
+            .with(|p| p.borrow_mut().take())
+            .map(|at| format!(" (at {at})"))
+            .unwrap_or_default();
+        Err(format!(
+            "internal error in the {reader}: {message}{at}, please report"
+        ))
+    })
+}
+
+/// Runs a [`guarded`] parse on tokio's blocking pool, once a permit of `limit` (one per core)
+/// is free: parsing never blocks the async workers that drive the other requests' timers.
+async fn parse_off_runtime<T: Send + 'static>(
+    limit: &Arc<Semaphore>,
+    reader: &'static str,
+    parse: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let permit = limit.clone().acquire_owned().await;
+    let task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        guarded(reader, parse)
+    });
+    task.await.unwrap_or_else(|e| {
+        Err(format!(
+            "internal error in the {reader}: {e}, please report"
+        ))
+    })
+}
+
+/// The name of the reader of a kind of source, for internal-error messages.
+fn reader_name(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Ical => "iCal reader",
+        SourceKind::Meetup => "meetup page reader",
+        SourceKind::Jsonld => "JSON-LD page reader",
+    }
+}
+
+/// How many parses run at once: one per core.
+fn parse_slots() -> Arc<Semaphore> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Arc::new(Semaphore::new(cores.max(1)))
 }
 
 /// Keeps only events that mention one of the source's keywords in the title or the
@@ -242,6 +375,8 @@ pub struct Collection {
 /// Fetches and parses every source concurrently (the fetcher bounds the concurrency), then
 /// verifies calendar entries against the event pages they link to.
 pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Collection {
+    let slots = parse_slots();
+    let slots = &slots;
     let jobs = config.sources.iter().map(|source| async move {
         let url = fetch_url(source);
         let mut report = SourceReport {
@@ -255,15 +390,22 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
         };
         let result = match fetcher.fetch(&url).await {
             Ok(response) => {
-                let parsed = parse_source(source, &response, window);
-                let (parsed, suspect) = crate::suspect::screen(source.kind, &response.body, parsed);
-                report.suspect = suspect;
-                parsed.map_err(|e| e.to_string())
+                let (owned, window) = (source.clone(), *window);
+                parse_off_runtime(slots, reader_name(source.kind), move || {
+                    let parsed = parse_source(&owned, &response, &window);
+                    // A suspect answer (an empty calendar, a page without event data) is
+                    // screened here; a panic in the reader stays a failure.
+                    let (parsed, suspect) =
+                        crate::suspect::screen(owned.kind, &response.body, parsed);
+                    parsed.map(|p| (p, suspect)).map_err(|e| e.to_string())
+                })
+                .await
             }
             Err(e) => Err(e.to_string()),
         };
         match result {
-            Ok(mut parsed) => {
+            Ok((mut parsed, suspect)) => {
+                report.suspect = suspect;
                 let filtered = keyword_filter(source, &mut parsed);
                 report.events = parsed.events.len();
                 report.warnings = parsed.warnings;
@@ -291,7 +433,7 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
                 })),
         }
     }
-    let verified = verify_calendar(calendar, &collection.events, fetcher, window).await;
+    let verified = verify_calendar(calendar, &collection.events, fetcher, window, slots).await;
     collection.events.extend(verified.events);
     collection.corrections = verified.corrections;
     collection.unverified = verified.unverified;
@@ -313,6 +455,7 @@ async fn verify_calendar(
     known: &[Collected],
     fetcher: &dyn Fetch,
     window: &Window,
+    slots: &Arc<Semaphore>,
 ) -> Verified {
     let known_pages: HashSet<String> = known
         .iter()
@@ -339,17 +482,28 @@ async fn verify_calendar(
     let fetches = wanted.iter().map(|(key, (url, kind))| async move {
         let result = match fetcher.fetch(url).await {
             Ok(response) => {
-                let text = response.text();
-                let parsed = match kind {
-                    PageKind::MeetupEvent => {
-                        sources::meetup::parse_event_page(&text, url, "event page")
-                    }
-                    PageKind::LumaEvent => sources::jsonld::parse_page(&text, url, "event page"),
+                let (kind, owned_url) = (*kind, url.clone());
+                let reader = match kind {
+                    PageKind::MeetupEvent => "meetup page reader",
+                    PageKind::LumaEvent => "JSON-LD page reader",
                 };
-                match parsed {
-                    Ok(p) => one_event(p.events, url),
-                    Err(e) => Err(e.to_string()),
-                }
+                parse_off_runtime(slots, reader, move || {
+                    let text = response.text();
+                    let url = owned_url.as_str();
+                    let parsed = match kind {
+                        PageKind::MeetupEvent => {
+                            sources::meetup::parse_event_page(&text, url, "event page")
+                        }
+                        PageKind::LumaEvent => {
+                            sources::jsonld::parse_page(&text, url, "event page")
+                        }
+                    };
+                    match parsed {
+                        Ok(p) => one_event(p.events, url),
+                        Err(e) => Err(e.to_string()),
+                    }
+                })
+                .await
             }
             Err(e) => Err(e.to_string()),
         };
@@ -569,6 +723,82 @@ mod tests {
         assert!(!mentions("Zero Trust security", "rust"));
         assert!(!mentions("Thrust vectoring", "rust"));
         assert!(mentions("Web Assembly & more", "web assembly"));
+    }
+
+    #[test]
+    fn a_panic_in_a_reader_is_that_reader_s_error() {
+        let r: Result<(), String> = guarded("iCal reader", || {
+            let s = "aé";
+            let _ = &s[..2]; // not a char boundary
+            Ok(())
+        });
+        let e = r.unwrap_err();
+        assert!(e.starts_with("internal error in the iCal reader: "), "{e}");
+        assert!(e.contains("char boundary"), "{e}");
+        assert!(e.contains("(at src/pipeline.rs:"), "{e}");
+        assert!(e.ends_with(", please report"), "{e}");
+        // Errors and results pass through; the guard is reusable on the same thread.
+        assert_eq!(guarded("x", || Ok::<_, String>(3)), Ok(3));
+        assert_eq!(guarded::<()>("x", || Err("bad".into())), Err("bad".into()));
+        let e = guarded::<()>("meetup page reader", || std::panic::panic_any(7u8)).unwrap_err();
+        assert!(e.contains("a panic without a message"), "{e}");
+    }
+
+    fn ical_source() -> Source {
+        Source {
+            kind: SourceKind::Ical,
+            url: "https://example.org/cal.ics".into(),
+            name: Some("Cal".into()),
+            home: None,
+            keywords: Vec::new(),
+            line: 1,
+        }
+    }
+
+    fn ics_response(body: Vec<u8>, content_type: &str) -> Response {
+        Response {
+            url: "https://example.org/cal.ics".into(),
+            status: 200,
+            content_type: Some(content_type.into()),
+            body,
+        }
+    }
+
+    const ICS_HEAD: &[u8] = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20260801T000000Z\r\nDTSTART:20260826T170000Z\r\nDTEND:20260826T180000Z\r\nSUMMARY:";
+    const ICS_TAIL: &[u8] = b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    fn window() -> Window {
+        Window {
+            from: "2026-08-19".parse().unwrap(),
+            to: "2026-09-16".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_calendar_s_invalid_utf8_is_a_warning_but_a_fold_inside_a_character_is_not() {
+        // "Zürich" folded between the two bytes of ü, plus one stray byte, plus a genuine U+FFFD.
+        let body = [ICS_HEAD, b"Z\xC3\r\n \xBCrich \xFF \xEF\xBF\xBD", ICS_TAIL].concat();
+        let parsed = parse_source(
+            &ical_source(),
+            &ics_response(body, "text/calendar; charset=UTF-8"),
+            &window(),
+        )
+        .unwrap();
+        assert_eq!(parsed.events[0].title, "Zürich \u{FFFD} \u{FFFD}");
+        assert_eq!(parsed.warnings[0], "1 invalid UTF-8 sequence replaced");
+    }
+
+    #[test]
+    fn a_calendar_in_latin1_is_read_as_latin1() {
+        let body = [ICS_HEAD, b"Z\xFCrich", ICS_TAIL].concat();
+        let parsed = parse_source(
+            &ical_source(),
+            &ics_response(body, "text/calendar; charset=ISO-8859-1"),
+            &window(),
+        )
+        .unwrap();
+        assert_eq!(parsed.events[0].title, "Zürich");
+        assert!(parsed.warnings.iter().all(|w| !w.contains("invalid")));
     }
 
     fn page_event(url: &str) -> RawEvent {

@@ -228,6 +228,177 @@ async fn slow_response_times_out_and_the_timeout_is_retried() {
 }
 
 #[tokio::test]
+async fn several_timeouts_on_one_host_are_retried_once_at_most() {
+    // Two requests hang together on one host: exactly one (the first to time out) is retried.
+    let server = MockServer::start().await;
+    Mock::given(path("/hang"))
+        .respond_with(ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let f = fetcher(LiveOptions {
+        timeout: Duration::from_millis(300),
+        per_host: 2,
+        retries: 3,
+        ..LiveOptions::default()
+    });
+    let (a, b) = (
+        format!("{}/hang?a", server.uri()),
+        format!("{}/hang?b", server.uri()),
+    );
+    let (ra, rb) = tokio::join!(f.fetch(&a), f.fetch(&b));
+    assert!(matches!(ra, Err(FetchError::Timeout { .. })), "{ra:?}");
+    assert!(matches!(rb, Err(FetchError::Timeout { .. })), "{rb:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_timeout_is_not_retried_while_other_requests_wait_for_the_host() {
+    let server = MockServer::start().await;
+    Mock::given(path("/hang"))
+        .respond_with(ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let f = fetcher(LiveOptions {
+        timeout: Duration::from_millis(300),
+        per_host: 1,
+        retries: 3,
+        ..LiveOptions::default()
+    });
+    let (a, b) = (
+        format!("{}/hang?a", server.uri()),
+        format!("{}/hang?b", server.uri()),
+    );
+    let started = Instant::now();
+    let (ra, rb) = tokio::join!(f.fetch(&a), f.fetch(&b));
+    assert!(ra.is_err() && rb.is_err());
+    // The first waits for nobody else's retry; the second follows a host that already hung.
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn the_run_deadline_cuts_requests_in_flight_and_fails_queued_ones_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let f = fetcher(LiveOptions {
+        timeout: Duration::from_secs(5),
+        run_deadline: Duration::from_millis(600),
+        per_host: 1,
+        ..LiveOptions::default()
+    });
+    let urls: Vec<String> = (0..3)
+        .map(|i| format!("{}/slow?{i}", server.uri()))
+        .collect();
+    let started = Instant::now();
+    let results = futures::future::join_all(urls.iter().map(|u| f.fetch(u))).await;
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    for (url, r) in urls.iter().zip(&results) {
+        let err = r.as_ref().unwrap_err();
+        assert!(
+            matches!(err, FetchError::Deadline { url: u, .. } if u == url),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("run deadline reached"), "{err}");
+    }
+    // Only the first was ever sent: the others were still queued for the host.
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_body_announced_larger_than_the_cap_is_refused_unread() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "/big",
+        ok(vec![b'x'; 3 * 1024 * 1024], "text/html"),
+    )
+    .await;
+    let f = fetcher(LiveOptions {
+        max_body: 1024 * 1024,
+        ..opts()
+    });
+    let url = format!("{}/big", server.uri());
+    let err = f.fetch(&url).await.unwrap_err();
+    assert_eq!(
+        err,
+        FetchError::TooLarge {
+            url: url.clone(),
+            limit_mb: 1
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("{url}: response larger than 1 MB (raise --max-body-mb)")
+    );
+    // Not retried: it would be as large again.
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_cap_counts_decompressed_bytes_while_streaming() {
+    // 20 MiB of zeros gzip to about 20 KB: the Content-Length is small, the body is not.
+    let server = MockServer::start().await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&vec![0u8; 20 * 1024 * 1024]).unwrap();
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1024 * 1024);
+    Mock::given(path("/bomb"))
+        .respond_with(ok(bomb, "text/html").insert_header("content-encoding", "gzip"))
+        .mount(&server)
+        .await;
+    let f = fetcher(LiveOptions {
+        max_body: 1024 * 1024,
+        ..opts()
+    });
+    let err = f
+        .fetch(&format!("{}/bomb", server.uri()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, FetchError::TooLarge { limit_mb: 1, .. }),
+        "{err:?}"
+    );
+    // Just under the cap is fine.
+    serve(&server, "/fits", ok(vec![b'y'; 1024 * 1024], "text/html")).await;
+    let r = f.fetch(&format!("{}/fits", server.uri())).await.unwrap();
+    assert_eq!(r.body.len(), 1024 * 1024);
+}
+
+#[tokio::test]
+async fn a_body_cut_short_names_what_arrived() {
+    // A hand-written server: announces 1000 bytes, sends 10, closes.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n0123456789")
+                .await;
+            let _ = s.shutdown().await;
+        }
+    });
+    let err = fetcher(LiveOptions {
+        retries: 0,
+        ..opts()
+    })
+    .fetch(&format!("http://{addr}/x"))
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("cut off after"), "{err}");
+}
+
+#[tokio::test]
 async fn redirects_are_followed_and_the_asked_url_is_kept() {
     let server = MockServer::start().await;
     Mock::given(path("/Rust-Berlin/events/"))

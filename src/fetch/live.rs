@@ -1,5 +1,4 @@
-//! Live HTTP fetching with reqwest (rustls), timeouts, a descriptive User-Agent and bounded
-//! concurrency.
+//! Live HTTP fetching with reqwest (rustls): bounded time, bounded size, bounded concurrency.
 //!
 //! [`LiveFetcher`] is the only code in the crate that talks to the network. It bounds the number
 //! of requests in flight twice: overall (`concurrency`) and per host (`per_host`, keyed by
@@ -7,18 +6,35 @@
 //! request first waits for its host's permit, then for a global one, so a queue of requests to
 //! one busy host never holds global permits that other hosts could use.
 //!
-//! Transient failures (timeouts, connection errors, HTTP 429 and 5xx) are retried `retries`
-//! times with exponential backoff (0.5 s, 1 s, 2 s, …); a `Retry-After: <seconds>` header of at
-//! most [`MAX_RETRY_AFTER`] is honoured instead of the backoff, a longer one ends the retries
-//! (the server asked us to go away for a while; the run reports the failure). Other 4xx statuses
-//! are never retried. Permits are kept during the backoff: waiting politely is the point.
+//! Every run is bounded (see the README, "Bounded work"):
+//! - **size**: a body larger than `max_body` is refused, from its `Content-Length` when it
+//!   announces one, else while streaming (the body is read chunk by chunk and dropped at the
+//!   cap, so a 50 MB answer costs at most `max_body` of memory). gzip bodies are counted after
+//!   decompression, so a small compressed bomb is cut too;
+//! - **time per request**: `connect_timeout` to connect, `idle_timeout` without a byte from the
+//!   server (a hang, or a trickle that stalls), `timeout` for the whole attempt (a slow trickle);
+//! - **time per run**: `run_deadline` from the fetcher's creation; requests still queued then
+//!   fail at once ("run deadline reached"), requests in flight are cut at it.
+//!
+//! Transient failures (connection errors, HTTP 429 and 5xx) are retried `retries` times with
+//! exponential backoff (0.5 s, 1 s, 2 s, …); a `Retry-After: <seconds>` header of at most
+//! [`MAX_RETRY_AFTER`] is honoured instead of the backoff, a longer one ends the retries (the
+//! server asked us to go away for a while; the run reports the failure). Other 4xx statuses are
+//! never retried. Timeouts are retried sparingly, because a retry costs a whole timeout again
+//! and hangs on one host queue behind each other: a request that got no answer is retried only
+//! when no other request to its host has timed out in this run, no request is waiting for its
+//! host, and the retry can finish before the run deadline; a body that arrived too slowly is never retried (it would trickle again).
+//! No retry starts when its delay would end past the run deadline. Permits are kept during the
+//! backoff: waiting politely is the point.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use tokio::sync::Semaphore;
+use tokio::time::{Instant, timeout_at};
 
 use super::{Fetch, FetchError, FetchFuture, Response};
 
@@ -31,11 +47,22 @@ const BASE_BACKOFF: Duration = Duration::from_millis(500);
 /// How many redirects are followed before giving up.
 const MAX_REDIRECTS: usize = 10;
 
+/// One mebibyte, the unit of `--max-body-mb`.
+pub const MB: u64 = 1024 * 1024;
+
 /// Settings for [`LiveFetcher`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveOptions {
-    /// Total time allowed for one attempt (connect, headers and body).
+    /// Total time allowed for one attempt (connect, headers and body): cuts a slow trickle.
     pub timeout: Duration,
+    /// Time allowed to establish a connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Time allowed without receiving a byte (waiting for the headers, or mid-body): cuts a hang.
+    pub idle_timeout: Duration,
+    /// Time allowed for every request of the run, from the fetcher's creation.
+    pub run_deadline: Duration,
+    /// The largest body accepted, in bytes (after gzip decoding).
+    pub max_body: u64,
     /// Requests in flight at once, over all hosts (at least 1).
     pub concurrency: usize,
     /// Requests in flight at once to one `host:port` (at least 1).
@@ -46,9 +73,23 @@ pub struct LiveOptions {
 }
 
 impl Default for LiveOptions {
+    /// The defaults, and why:
+    /// - `max_body` 8 MiB: the largest real feed seen (the FINOS community calendar export) is
+    ///   4.2 MB and meetup group pages are 0.2–1 MB, so 8 MiB leaves room to grow while a
+    ///   runaway answer costs at most 8 MiB of memory to read.
+    /// - `idle_timeout` 10 s: meetup and Google Calendar answer in 1–3 s; 10 s of silence is a
+    ///   hang. `connect_timeout` 5 s: a connection takes milliseconds to a few hundred.
+    /// - `timeout` 20 s per attempt: a 4 MB feed needs 200 KB/s to arrive in time.
+    /// - `run_deadline` 120 s: a healthy weekly run (about 150 pages, about 1 s each, 4 at a
+    ///   time per host) takes about a minute; twice that never cuts a healthy run and stops a
+    ///   run whose every source hangs in two minutes.
     fn default() -> Self {
         LiveOptions {
-            timeout: Duration::from_secs(30),
+            timeout: Duration::from_secs(20),
+            connect_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(10),
+            run_deadline: Duration::from_secs(120),
+            max_body: 8 * MB,
             concurrency: 8,
             per_host: 4,
             user_agent: default_user_agent(),
@@ -65,13 +106,24 @@ pub fn default_user_agent() -> String {
     )
 }
 
+/// One host's share of the fetcher: its permits and how many of its requests timed out.
+#[derive(Debug)]
+struct Host {
+    permits: Semaphore,
+    timeouts: AtomicUsize,
+    /// Requests waiting for one of its permits.
+    waiting: AtomicUsize,
+}
+
 /// Fetches URLs over HTTP(S). Cheap to share by reference across tasks.
 #[derive(Debug)]
 pub struct LiveFetcher {
     client: reqwest::Client,
     opts: LiveOptions,
     global: Semaphore,
-    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    hosts: Mutex<HashMap<String, Arc<Host>>>,
+    /// When every request of this run must be over.
+    deadline: Instant,
 }
 
 /// One failed attempt, and whether (and when) it may be tried again.
@@ -86,14 +138,19 @@ enum Retry {
     Backoff,
     /// Retry after this long (from `Retry-After`).
     After(Duration),
+    /// No answer in time: retry after the default backoff, if the host has no other timeout
+    /// and the retry fits before the run deadline.
+    Timeout,
 }
 
 impl LiveFetcher {
-    /// Builds the HTTP client. Fails only if the TLS backend cannot be initialised.
+    /// Builds the HTTP client; the run deadline starts now. Fails only if the TLS backend
+    /// cannot be initialised.
     pub fn new(opts: LiveOptions) -> Result<LiveFetcher, FetchError> {
         let client = reqwest::Client::builder()
             .user_agent(opts.user_agent.clone())
-            .timeout(opts.timeout)
+            .connect_timeout(opts.connect_timeout)
+            .read_timeout(opts.idle_timeout)
             .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
             .gzip(true)
             .build()
@@ -102,11 +159,13 @@ impl LiveFetcher {
                 message: format!("could not build the HTTP client: {}", error_chain(&e)),
             })?;
         let global = Semaphore::new(opts.concurrency.max(1));
+        let deadline = Instant::now() + opts.run_deadline;
         Ok(LiveFetcher {
             client,
             opts,
             global,
             hosts: Mutex::new(HashMap::new()),
+            deadline,
         })
     }
 
@@ -115,27 +174,43 @@ impl LiveFetcher {
         &self.opts
     }
 
-    fn host_semaphore(&self, host: &str) -> Arc<Semaphore> {
+    fn host(&self, key: &str) -> Arc<Host> {
         // A poisoned lock only means another task panicked while inserting; the map is fine.
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
         hosts
-            .entry(host.to_owned())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.opts.per_host.max(1))))
+            .entry(key.to_owned())
+            .or_insert_with(|| {
+                Arc::new(Host {
+                    permits: Semaphore::new(self.opts.per_host.max(1)),
+                    timeouts: AtomicUsize::new(0),
+                    waiting: AtomicUsize::new(0),
+                })
+            })
             .clone()
     }
 
+    fn deadline_reached(&self, url: &str) -> FetchError {
+        FetchError::Deadline {
+            url: url.to_owned(),
+            seconds: self.opts.run_deadline.as_secs_f64().ceil() as u64,
+        }
+    }
+
     async fn fetch_with_retries(&self, url: &str) -> Result<Response, FetchError> {
-        let host = host_key(url)?;
-        let host_sem = self.host_semaphore(&host);
-        let _host_permit = host_sem
-            .acquire()
-            .await
-            .expect("the per-host semaphore is never closed");
-        let _permit = self
-            .global
-            .acquire()
-            .await
-            .expect("the global semaphore is never closed");
+        let key = host_key(url)?;
+        let host = self.host(&key);
+        let deadline = self.deadline;
+        host.waiting.fetch_add(1, Ordering::SeqCst);
+        let host_permit = timeout_at(deadline, host.permits.acquire()).await;
+        host.waiting.fetch_sub(1, Ordering::SeqCst);
+        let Ok(host_permit) = host_permit else {
+            return Err(self.deadline_reached(url));
+        };
+        let _host_permit = host_permit.expect("the per-host semaphore is never closed");
+        let Ok(permit) = timeout_at(deadline, self.global.acquire()).await else {
+            return Err(self.deadline_reached(url));
+        };
+        let _permit = permit.expect("the global semaphore is never closed");
 
         let mut attempt: u32 = 0;
         loop {
@@ -143,24 +218,77 @@ impl LiveFetcher {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
+            let timed_out = matches!(failure.retry, Retry::Timeout);
+            // Whether an earlier request to this host timed out (counted atomically, so that of
+            // several requests timing out together exactly one is the first).
+            let earlier_timeouts = if timed_out {
+                host.timeouts.fetch_add(1, Ordering::SeqCst)
+            } else {
+                0
+            };
             let delay = match failure.retry {
                 Retry::No => return Err(failure.error),
                 _ if attempt >= self.opts.retries => return Err(failure.error),
                 Retry::Backoff => backoff(attempt),
                 Retry::After(d) => d,
+                Retry::Timeout => backoff(attempt),
             };
+            let now = Instant::now();
+            // A timed-out request is tried again only when its whole new attempt fits before
+            // the deadline, it is the host's only timeout so far (several timeouts on one host
+            // are a hanging host) and no other request waits for the host (a retry would make
+            // each of them wait another timeout). Any retry must at least start before the
+            // deadline.
+            let fits = if timed_out {
+                earlier_timeouts == 0
+                    && host.waiting.load(Ordering::SeqCst) == 0
+                    && now + delay + self.opts.timeout <= deadline
+            } else {
+                now + delay < deadline
+            };
+            if !fits {
+                return Err(failure.error);
+            }
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
     }
 
     async fn attempt(&self, url: &str) -> Result<Response, Failure> {
-        let resp = self
-            .client
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| self.classify(url, e))?;
+        // The attempt ends at its own timeout or at the run deadline, whichever comes first.
+        let own_end = Instant::now() + self.opts.timeout;
+        let end = own_end.min(self.deadline);
+        let cut = |received: Option<u64>| -> Failure {
+            if end < own_end {
+                return Failure {
+                    error: self.deadline_reached(url),
+                    retry: Retry::No,
+                };
+            }
+            let seconds = self.opts.timeout.as_secs_f64().ceil() as u64;
+            match received {
+                // Headers came, the body did not finish: a trickle. A retry would trickle too.
+                Some(bytes) => Failure {
+                    error: FetchError::TooSlow {
+                        url: url.to_owned(),
+                        bytes,
+                        seconds,
+                    },
+                    retry: Retry::No,
+                },
+                None => Failure {
+                    error: FetchError::Timeout {
+                        url: url.to_owned(),
+                        seconds,
+                    },
+                    retry: Retry::Timeout,
+                },
+            }
+        };
+        let mut resp = match timeout_at(end, self.client.get(url).send()).await {
+            Err(_) => return Err(cut(None)),
+            Ok(r) => r.map_err(|e| self.classify(url, e))?,
+        };
         let status = resp.status();
         if !status.is_success() {
             let retry = if status.as_u16() == 429 || status.is_server_error() {
@@ -185,23 +313,82 @@ impl LiveFetcher {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = resp.bytes().await.map_err(|e| self.classify(url, e))?;
+        let too_large = || Failure {
+            error: FetchError::TooLarge {
+                url: url.to_owned(),
+                limit_mb: self.opts.max_body.div_ceil(MB),
+            },
+            retry: Retry::No,
+        };
+        // Announced too large: refused before reading a byte of it.
+        if resp
+            .content_length()
+            .is_some_and(|n| n > self.opts.max_body)
+        {
+            return Err(too_large());
+        }
+        let capacity = resp
+            .content_length()
+            .unwrap_or(64 * 1024)
+            .min(self.opts.max_body);
+        let mut body: Vec<u8> = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        loop {
+            let chunk = match timeout_at(end, resp.chunk()).await {
+                Err(_) => return Err(cut(Some(body.len() as u64))),
+                Ok(Ok(Some(chunk))) => chunk,
+                Ok(Ok(None)) => break,
+                Ok(Err(e)) if e.is_timeout() => {
+                    // The idle timeout mid-body: the server stalled after starting to answer.
+                    return Err(Failure {
+                        error: FetchError::Stalled {
+                            url: url.to_owned(),
+                            bytes: body.len() as u64,
+                            seconds: self.opts.idle_timeout.as_secs_f64().ceil() as u64,
+                        },
+                        retry: Retry::No,
+                    });
+                }
+                Ok(Err(e)) => {
+                    return Err(Failure {
+                        error: FetchError::Network {
+                            url: url.to_owned(),
+                            message: format!(
+                                "the answer was cut off after {} bytes: {}",
+                                body.len(),
+                                error_chain(&e.without_url())
+                            ),
+                        },
+                        retry: Retry::Backoff,
+                    });
+                }
+            };
+            if (body.len() + chunk.len()) as u64 > self.opts.max_body {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Response {
             url: url.to_owned(),
             status: status.as_u16(),
             content_type,
-            body: body.to_vec(),
+            body,
         })
     }
 
     fn classify(&self, url: &str, e: reqwest::Error) -> Failure {
         if e.is_timeout() {
+            // reqwest's own timeouts: connecting, or the idle timeout before the headers.
+            let seconds = if e.is_connect() {
+                self.opts.connect_timeout
+            } else {
+                self.opts.idle_timeout
+            };
             return Failure {
                 error: FetchError::Timeout {
                     url: url.to_owned(),
-                    seconds: self.opts.timeout.as_secs_f64().ceil() as u64,
+                    seconds: seconds.as_secs_f64().ceil() as u64,
                 },
-                retry: Retry::Backoff,
+                retry: Retry::Timeout,
             };
         }
         // Connection refused/reset, DNS failures, a body cut short: worth another try.
@@ -282,7 +469,11 @@ mod tests {
     #[test]
     fn default_options_match_the_documented_values() {
         let o = LiveOptions::default();
-        assert_eq!(o.timeout, Duration::from_secs(30));
+        assert_eq!(o.timeout, Duration::from_secs(20));
+        assert_eq!(o.connect_timeout, Duration::from_secs(5));
+        assert_eq!(o.idle_timeout, Duration::from_secs(10));
+        assert_eq!(o.run_deadline, Duration::from_secs(120));
+        assert_eq!(o.max_body, 8 * MB);
         assert_eq!((o.concurrency, o.per_host, o.retries), (8, 4, 1));
         assert!(o.user_agent.starts_with("twir-events/"));
         assert!(

@@ -24,9 +24,91 @@ pub struct Response {
 }
 
 impl Response {
-    /// The body as text (lossy UTF-8: feeds and pages here are UTF-8).
+    /// The body as text, decoded as [`decode`] does (the Content-Type charset, else UTF-8).
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+        self.decoded().text
+    }
+
+    /// The body as text, with what decoding had to replace.
+    pub fn decoded(&self) -> Decoded {
+        decode(&self.body, self.content_type.as_deref())
+    }
+
+    /// The encoding the Content-Type's `charset` names, if it names one `encoding_rs` knows.
+    pub fn charset(&self) -> Option<&'static encoding_rs::Encoding> {
+        charset(self.content_type.as_deref())
+    }
+}
+
+/// A body decoded to text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// How many invalid byte sequences were replaced with U+FFFD.
+    pub invalid: usize,
+    /// The encoding used (`UTF-8` unless the Content-Type named another one).
+    pub encoding: &'static str,
+}
+
+impl Decoded {
+    /// The warning for the source's report, when something had to be replaced.
+    pub fn warning(&self) -> Option<String> {
+        (self.invalid > 0).then(|| {
+            format!(
+                "{} invalid {} sequence{} replaced",
+                self.invalid,
+                self.encoding,
+                if self.invalid == 1 { "" } else { "s" }
+            )
+        })
+    }
+}
+
+/// The encoding named by a Content-Type's `charset` parameter (WHATWG labels: `latin1` and
+/// `ISO-8859-1` read as windows-1252, as browsers do).
+pub fn charset(content_type: Option<&str>) -> Option<&'static encoding_rs::Encoding> {
+    let ct = content_type?;
+    ct.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            return None;
+        }
+        encoding_rs::Encoding::for_label(value.trim().trim_matches('"').as_bytes())
+    })
+}
+
+/// Decodes a body: in the Content-Type's charset when it names a known one other than UTF-8,
+/// else as UTF-8 (a leading UTF-8 byte-order mark is dropped). Invalid sequences become U+FFFD
+/// and are counted, so that a source's report can say so.
+pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+    match charset(content_type) {
+        Some(enc) if enc != encoding_rs::UTF_8 => {
+            // A byte-order mark wins over the header, as in browsers.
+            let (text, used, had_errors) = enc.decode(bytes);
+            let invalid = if had_errors {
+                text.matches('\u{FFFD}').count()
+            } else {
+                0
+            };
+            Decoded {
+                text: text.into_owned(),
+                invalid,
+                encoding: used.name(),
+            }
+        }
+        _ => {
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            // `from_utf8_lossy` puts one U+FFFD per invalid chunk; count those chunks.
+            let invalid = bytes
+                .utf8_chunks()
+                .filter(|c| !c.invalid().is_empty())
+                .count();
+            Decoded {
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                invalid,
+                encoding: "UTF-8",
+            }
+        }
     }
 }
 
@@ -35,8 +117,28 @@ impl Response {
 pub enum FetchError {
     #[error("{url}: HTTP status {status}")]
     Status { url: String, status: u16 },
-    #[error("{url}: timed out after {seconds} s")]
+    #[error("{url}: timed out after {seconds} s without an answer")]
     Timeout { url: String, seconds: u64 },
+    #[error(
+        "{url}: timed out after {seconds} s: the answer arrived too slowly ({bytes} bytes received; raise --timeout)"
+    )]
+    TooSlow {
+        url: String,
+        bytes: u64,
+        seconds: u64,
+    },
+    #[error(
+        "{url}: timed out: the server stopped sending after {bytes} bytes (nothing for {seconds} s)"
+    )]
+    Stalled {
+        url: String,
+        bytes: u64,
+        seconds: u64,
+    },
+    #[error("{url}: response larger than {limit_mb} MB (raise --max-body-mb)")]
+    TooLarge { url: String, limit_mb: u64 },
+    #[error("{url}: run deadline reached ({seconds} s after the start; raise --deadline)")]
+    Deadline { url: String, seconds: u64 },
     #[error("{url}: {message}")]
     Network { url: String, message: String },
     #[error("{url}: not in the snapshot {dir} (record it again with `twir-events snapshot`)")]
@@ -56,4 +158,54 @@ pub type FetchFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, FetchErr
 pub trait Fetch: Send + Sync {
     /// Fetch `url`. A non-2xx status is an `Err(FetchError::Status)`.
     fn fetch<'a>(&'a self, url: &'a str) -> FetchFuture<'a>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_content_type_charset_is_honoured() {
+        // ISO-8859-1 reads as windows-1252, as in browsers: 0xE9 is é, 0x80 is €.
+        let d = decode(b"caf\xE9 \x80", Some("text/html; charset=ISO-8859-1"));
+        assert_eq!((d.text.as_str(), d.invalid), ("café €", 0));
+        assert_eq!(d.encoding, "windows-1252");
+        let d = decode(b"caf\xE9", Some("text/html;Charset=\"windows-1252\""));
+        assert_eq!(d.text, "café");
+        assert_eq!(d.warning(), None);
+        // No charset, an unknown one, or UTF-8: UTF-8.
+        for ct in [None, Some("text/html"), Some("text/html; charset=klingon")] {
+            assert_eq!(decode("café".as_bytes(), ct).text, "café");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_counted_and_a_bom_dropped() {
+        let d = decode(b"\xEF\xBB\xBFa\xFFb\xC3", Some("text/html; charset=utf-8"));
+        assert_eq!(d.text, "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(d.invalid, 2);
+        assert_eq!(
+            d.warning().as_deref(),
+            Some("2 invalid UTF-8 sequences replaced")
+        );
+        // A genuine U+FFFD is not an invalid sequence.
+        assert_eq!(decode("a\u{FFFD}".as_bytes(), None).invalid, 0);
+        let one = decode(b"\xFF", None);
+        assert_eq!(
+            one.warning().as_deref(),
+            Some("1 invalid UTF-8 sequence replaced")
+        );
+    }
+
+    #[test]
+    fn text_decodes_with_the_response_charset() {
+        let r = Response {
+            url: "https://example.org/".into(),
+            status: 200,
+            content_type: Some("text/html; charset=iso-8859-1".into()),
+            body: b"Z\xFCrich".to_vec(),
+        };
+        assert_eq!(r.text(), "Zürich");
+        assert_eq!(r.charset(), Some(encoding_rs::WINDOWS_1252));
+    }
 }
