@@ -174,8 +174,20 @@ struct Fault {
     label: &'static str,
     /// A piece of the error (or, for a source that still works, the warning) it must get.
     expect: &'static str,
-    /// Whether the source fails (else it works, with a warning or no events).
-    fails: bool,
+    /// How the source must come out.
+    fate: Fate,
+}
+
+/// How a source of the faulty set must come out.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Fate {
+    /// A failed source (`FAILED`, exit 2).
+    Fails,
+    /// An answer that is not the truth (`SUSPECT`, exit 2): an empty calendar, a page without
+    /// event data.
+    Suspect,
+    /// It works (with a warning, or no events).
+    Works,
 }
 
 /// Everything a run needs: the servers' routes are running, the sources file and the
@@ -301,11 +313,11 @@ async fn source_set() -> Set {
     let mut moved: Vec<(String, String)> = Vec::new();
     let mut on_meetup: HashMap<String, Reply> = HashMap::new();
     let mut faults = Vec::new();
-    let mut fault = |label, expect, fails| {
+    let mut fault = |label, expect, fate| {
         faults.push(Fault {
             label,
             expect,
-            fails,
+            fate,
         })
     };
 
@@ -314,7 +326,7 @@ async fn source_set() -> Set {
         format!("{}/rust-london-user-group/", base(meetup)),
         format!("{}/rust-london-user-group/", base(refused)),
     ));
-    fault("Rust London User Group", "refused", true);
+    fault("Rust London User Group", "refused", Fate::Fails);
     moved.push((
         format!("{}/rust-nyc/", base(meetup)),
         format!("{}/rust-nyc/", base(hang)),
@@ -323,7 +335,11 @@ async fn source_set() -> Set {
         .entry(hang)
         .or_default()
         .insert("/rust-nyc/events/".into(), Reply::Hang);
-    fault("Rust NYC", "timed out after 10 s without an answer", true);
+    fault(
+        "Rust NYC",
+        "timed out after 10 s without an answer",
+        Fate::Fails,
+    );
     moved.push((
         format!("{}/rust-sydney/", base(meetup)),
         format!("{}/rust-sydney/", base(trickle)),
@@ -335,7 +351,7 @@ async fn source_set() -> Set {
             every: Duration::from_millis(500),
         },
     );
-    fault("Rust Sydney", "arrived too slowly", true);
+    fault("Rust Sydney", "arrived too slowly", Fate::Fails);
     moved.push((
         format!("{}/rust-tlv/", base(meetup)),
         format!("{}/rust-tlv/", base(big)),
@@ -349,32 +365,32 @@ async fn source_set() -> Set {
     fault(
         "Rust TLV",
         "response larger than 8 MB (raise --max-body-mb)",
-        true,
+        Fate::Fails,
     );
 
     // On the meetup host.
     let status = |code, headers| Reply::Status { code, headers };
     on_meetup.insert("/rust-trondheim/events/".into(), status(500, vec![]));
-    fault("Rust Trondheim", "HTTP status 500", true);
+    fault("Rust Trondheim", "HTTP status 500", Fate::Fails);
     on_meetup.insert(
         "/rust-zurich/events/".into(),
         status(429, vec![("retry-after", "1".into())]),
     );
-    fault("Rust Zurich", "HTTP status 429", true);
+    fault("Rust Zurich", "HTTP status 429", Fate::Fails);
     on_meetup.insert("/rustdc/events/".into(), status(404, vec![]));
-    fault("Rust DC", "HTTP status 404", true);
+    fault("Rust DC", "HTTP status 404", Fate::Fails);
     on_meetup.insert(
         "/utah-rust/events/".into(),
         Reply::CutOff {
             body: answers[&group("utah-rust")].1.clone(),
         },
     );
-    fault("Utah Rust", "cut off", true);
+    fault("Utah Rust", "cut off", Fate::Fails);
     on_meetup.insert(
         "/vancouver-rust/events/".into(),
         status(302, vec![("location", "/vancouver-rust/events/".into())]),
     );
-    fault("Vancouver Rust", "redirect", true);
+    fault("Vancouver Rust", "redirect", Fate::Fails);
     let no_data = b"<!DOCTYPE html><html><head><title>Rust-Saar | Meetup</title></head>\
         <body><h1>Rust-Saar</h1><p>Please enable JavaScript.</p></body></html>"
         .to_vec();
@@ -382,7 +398,7 @@ async fn source_set() -> Set {
         group("rust-saar"),
         ("text/html; charset=utf-8".into(), Arc::new(no_data)),
     );
-    fault("Rust-Saar", "", true);
+    fault("Rust-Saar", "no meetup event data found", Fate::Suspect);
     // Still a good page, with bytes that are not UTF-8: a lone 0xFF, a truncated 2-byte
     // sequence, an encoded surrogate (3 bytes, each its own invalid sequence, as
     // `String::from_utf8_lossy` counts them): 5 replacements.
@@ -390,7 +406,11 @@ async fn source_set() -> Set {
     let mut bad = kansai.1.to_vec();
     bad.extend_from_slice(b"<!-- a\xFFb\xC3c\xED\xA0\x80 -->\n");
     kansai.1 = Arc::new(bad);
-    fault("Kansai Rust", "5 invalid UTF-8 sequences replaced", false);
+    fault(
+        "Kansai Rust",
+        "5 invalid UTF-8 sequences replaced",
+        Fate::Works,
+    );
 
     // New sources: an empty calendar and 8 hanging groups on the meetup host.
     let empty_ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nX-WR-CALNAME:Empty\r\nEND:VCALENDAR\r\n";
@@ -401,7 +421,11 @@ async fn source_set() -> Set {
             Arc::new(empty_ics.to_vec()),
         ),
     );
-    fault("Empty Calendar", "0 events", false);
+    fault(
+        "Empty Calendar",
+        "a valid but empty VCALENDAR",
+        Fate::Suspect,
+    );
     let mut extra = format!(
         "[[source]]\nkind = \"ical\"\nurl = \"{}/empty/basic.ics\"\nname = \"Empty Calendar\"\n\n",
         base(calendar)
@@ -422,7 +446,7 @@ async fn source_set() -> Set {
             "[[source]]\nkind = \"meetup\"\nurl = \"{}/rust-hanging-{i}/\"\nname = \"{name}\"\n\n",
             base(meetup)
         ));
-        fault(name, "timed out after 10 s without an answer", true);
+        fault(name, "timed out after 10 s without an answer", Fate::Fails);
     }
 
     // Every other answer where it belongs.
@@ -675,43 +699,74 @@ async fn a_third_of_the_sources_fail_and_the_run_is_still_right_fast_and_small()
             .unwrap_or_else(|| panic!("no source {label}"))
     };
     let mut failing = 0;
+    let mut suspect = 0;
     for f in &set.faults {
         let s = by_label(f.label);
-        if f.fails {
-            failing += 1;
-            let error = s["error"].as_str().unwrap_or_else(|| {
-                panic!("{} should fail: {s}", f.label);
-            });
-            assert_eq!(s["ok"], false);
-            assert!(
-                error.to_lowercase().contains(&f.expect.to_lowercase()),
-                "{}: {error:?} should say {:?}",
-                f.label,
-                f.expect
-            );
-            for r in [&live_json, &live_md] {
-                let line = r
-                    .stderr
-                    .lines()
-                    .find(|l| l.starts_with("FAILED") && l.contains(&format!(" {}: ", f.label)))
-                    .unwrap_or_else(|| panic!("no FAILED line for {}:\n{}", f.label, r.stderr));
-                assert!(line.contains(error), "{line}");
+        match f.fate {
+            Fate::Fails => {
+                failing += 1;
+                let error = s["error"].as_str().unwrap_or_else(|| {
+                    panic!("{} should fail: {s}", f.label);
+                });
+                assert_eq!(s["ok"], false);
+                assert_eq!(s["status"], "failed");
+                assert!(
+                    error.to_lowercase().contains(&f.expect.to_lowercase()),
+                    "{}: {error:?} should say {:?}",
+                    f.label,
+                    f.expect
+                );
+                for r in [&live_json, &live_md] {
+                    let line = r
+                        .stderr
+                        .lines()
+                        .find(|l| l.starts_with("FAILED") && l.contains(&format!(" {}: ", f.label)))
+                        .unwrap_or_else(|| panic!("no FAILED line for {}:\n{}", f.label, r.stderr));
+                    assert!(line.contains(error), "{line}");
+                }
             }
-        } else {
-            assert_eq!(s["ok"], true, "{s}");
-            let said = format!("{} events; {}", s["events"], s["warnings"]);
-            assert!(said.contains(f.expect), "{}: {said}", f.label);
+            Fate::Suspect => {
+                suspect += 1;
+                assert_eq!(s["ok"], false, "{s}");
+                assert_eq!(s["status"], "suspect", "{s}");
+                let why = s["suspect"].as_str().unwrap_or_default();
+                assert!(
+                    why.contains(f.expect),
+                    "{}: {why:?} should say {:?}",
+                    f.label,
+                    f.expect
+                );
+                for r in [&live_json, &live_md] {
+                    assert!(
+                        r.stderr
+                            .lines()
+                            .any(|l| l.starts_with("SUSPECT")
+                                && l.contains(&format!(" {}: ", f.label))),
+                        "no SUSPECT line for {}:\n{}",
+                        f.label,
+                        r.stderr
+                    );
+                }
+            }
+            Fate::Works => {
+                assert_eq!(s["ok"], true, "{s}");
+                let said = format!("{} events; {}", s["events"], s["warnings"]);
+                assert!(said.contains(f.expect), "{}: {said}", f.label);
+            }
         }
     }
-    assert_eq!(failing, 18);
+    assert_eq!((failing, suspect), (17, 2));
     assert_eq!(
         sources.iter().filter(|s| s["ok"] == false).count(),
-        failing,
+        failing + suspect,
         "no healthy source failed: {}",
         live_json.stderr
     );
     // The page without event data says what it is.
-    let saar = by_label("Rust-Saar")["error"].as_str().unwrap().to_owned();
+    let saar = by_label("Rust-Saar")["suspect"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(
         !saar.is_empty() && !saar.contains("internal error"),
         "{saar}"
