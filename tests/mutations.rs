@@ -253,7 +253,15 @@ fn mutated_snapshot_never_panics_and_keeps_the_format() {
         let started = Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let outcome = runtime.block_on(pipeline::run(&config, &fetcher, &window));
-            markdown::render(&outcome.events, &window)
+            // A reader's panic is caught by the pipeline and reported as an internal error:
+            // that is a bug too.
+            let internal: Vec<String> = outcome
+                .reports
+                .iter()
+                .filter_map(|r| r.error.clone())
+                .filter(|e| e.contains("internal error"))
+                .collect();
+            (markdown::render(&outcome.events, &window), internal)
         }));
         let took = started.elapsed();
         if took > slowest.0 {
@@ -268,7 +276,10 @@ fn mutated_snapshot_never_panics_and_keeps_the_format() {
                     .unwrap_or_default();
                 failures.push(format!("case {case} ({target}): panic: {msg}"));
             }
-            Ok(block) => {
+            Ok((block, internal)) => {
+                if !internal.is_empty() {
+                    failures.push(format!("case {case} ({target}): {}", internal.join("; ")));
+                }
                 if let Err(e) = check_structure(&block, &footer) {
                     failures.push(format!("case {case} ({target}): {e}"));
                 }
