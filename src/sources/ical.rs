@@ -18,6 +18,7 @@
 //!   here with the same rules as the Python `recurring-ical-events` library.
 //! - Cutting the document into components, so that parse errors stay local to one event.
 
+use super::page_util::html_too_complex;
 use super::{Parsed, SourceError};
 use crate::model::{RawEvent, Status, When, Window};
 use crate::normalize::links::{clean_url, extract_links, is_web_link};
@@ -127,7 +128,12 @@ fn parse_with(
             Ok(components) => {
                 for c in components {
                     match VEvent::from_component(&c, index, &mut tzids) {
-                        Ok(ev) => events.push(ev),
+                        Ok(ev) => {
+                            if let Some(why) = ev.markup_problem() {
+                                warnings.push(format!("{}: {why}", ev.name()));
+                            }
+                            events.push(ev);
+                        }
                         Err(e) => warnings.push(format!("{}: {e}", describe_block(block))),
                     }
                 }
@@ -685,6 +691,19 @@ impl VEvent {
         describe(Some(&self.uid), Some(&self.summary))
     }
 
+    /// Why the links of this event's description or location are not read, if they are not.
+    fn markup_problem(&self) -> Option<String> {
+        [
+            ("DESCRIPTION", &self.description),
+            ("LOCATION", &self.location),
+        ]
+        .into_iter()
+        .find_map(|(name, text)| {
+            let why = html_too_complex(text.as_deref()?)?;
+            Some(format!("{name} has {why}: its links were not read"))
+        })
+    }
+
     /// The URL (when it is a web link) and every link: the URL, description links, then any
     /// link written in LOCATION (entries whose only link is a meetup URL pasted as the
     /// location). Computed on first use and kept: a series' occurrences share them.
@@ -698,6 +717,10 @@ impl VEvent {
             let mut links: Vec<String> = url.iter().cloned().collect();
             let mut seen: HashSet<String> = links.iter().cloned().collect();
             for text in [&self.description, &self.location].into_iter().flatten() {
+                // Markup html5ever would take quadratic time on ([`VEvent::markup_problem`]).
+                if html_too_complex(text).is_some() {
+                    continue;
+                }
                 for l in extract_links(text) {
                     if seen.insert(l.clone()) {
                         links.push(l);
