@@ -623,6 +623,42 @@ mod tests {
     }
 
     #[test]
+    fn years_outside_one_to_9999_are_not_read() {
+        assert_eq!(parse_when("+262000-01-01"), None);
+        assert_eq!(parse_when("+262000-01-01T10:00:00Z"), None);
+        assert_eq!(parse_when("-0001-01-01T10:00"), None);
+        assert_eq!(parse_when("0000-01-01"), None);
+        assert!(parse_when("9999-12-31T23:59:59+14:00").is_some());
+        assert_eq!(parse_when(&"2026-01-01".repeat(1000)), None);
+    }
+
+    #[test]
+    fn markup_too_deep_or_too_wide_for_html5ever_is_recognised() {
+        assert_eq!(html_too_complex("plain text, a < b"), None);
+        let ok = "<p>Hi <b>there</b><br><img src=x><br/><a href='https://x.org/?a>b'>x</a></p>";
+        assert_eq!(html_too_complex(ok), None);
+        let deep = "<div>".repeat(MAX_HTML_DEPTH + 1);
+        assert!(html_too_complex(&deep).unwrap().contains("nested deeper"));
+        // Void elements, self-closing tags and raw text do not nest.
+        let flat = format!(
+            "{}<script>{}</script>",
+            "<br><img/><span/>".repeat(10_000),
+            "<div>".repeat(10_000)
+        );
+        assert_eq!(html_too_complex(&flat), None);
+        let closed = "<div></div>".repeat(10_000);
+        assert_eq!(html_too_complex(&closed), None);
+        let wide = format!("<a{}>", " x".repeat(MAX_HTML_ATTRIBUTES + 1));
+        assert!(html_too_complex(&wide).unwrap().contains("attributes"));
+        // Cut anywhere, even inside a character or a quoted value, nothing panics.
+        let page = "<!DOCTYPE html><!-- é --><div id=\"é\" class='a>b'><script>x</script></dív>";
+        for i in (0..page.len()).filter(|i| page.is_char_boundary(*i)) {
+            let _ = html_too_complex(&page[..i]);
+            let _ = PageScripts::read(&page[..i]);
+        }
+    }
+
+    #[test]
     fn places_drop_gb_postcode_state_and_upcase_country() {
         let p = make_place(Some("Cardiff"), Some("W4"), Some("gb")).unwrap();
         assert_eq!(p, Place::new(Some("Cardiff"), None, Some("GB")));
