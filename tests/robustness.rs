@@ -264,3 +264,44 @@ mod bounded {
         assert!(p.warnings[1].contains("only the first"), "{:?}", p.warnings);
     }
 }
+
+#[test]
+fn odd_rules_and_dates_at_the_edges_do_not_panic() {
+    let rules = [
+        "FREQ=YEARLY;INTERVAL=65535",
+        "FREQ=SECONDLY;INTERVAL=65535;BYSETPOS=-366",
+        "FREQ=MONTHLY;BYMONTHDAY=-31,31;BYSETPOS=1,-1",
+        "FREQ=YEARLY;BYWEEKNO=53,-53;BYDAY=MO",
+        "FREQ=YEARLY;BYYEARDAY=366,-366",
+        "FREQ=DAILY;BYHOUR=99",
+        "FREQ=WEEKLY;INTERVAL=0",
+        "FREQ=DAILY;COUNT=0",
+        "FREQ=DAILY;UNTIL=99991231",
+        "FREQ=DAILY;UNTIL=00000101T000000Z",
+        "FREQ=MINUTELY;BYSECOND=60",
+        "FREQ=HOURLY;BYDAY=5MO",
+    ];
+    let starts = [
+        "DTSTART:00000101T000000Z",
+        "DTSTART:99991231T235959Z",
+        "DTSTART;VALUE=DATE:99991231",
+        "DTSTART;TZID=Pacific/Kiritimati:99991231T235959",
+        "DTSTART;TZID=Europe/Berlin:20230326T023000",
+    ];
+    let w = window();
+    for rule in rules {
+        for start in starts {
+            let ics = format!(
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\n{start}\r\nDURATION:P36500D\r\nRRULE:{rule}\r\nEXDATE:99991231T235959Z\r\nRDATE:00000101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            );
+            let _ = ical::parse(&ics, "x.ics", "x", &w);
+            for (from, to) in [("0000-01-01", "0000-01-02"), ("9999-12-30", "9999-12-31")] {
+                let edge = Window {
+                    from: from.parse().unwrap(),
+                    to: to.parse().unwrap(),
+                };
+                let _ = ical::parse(&ics, "x.ics", "x", &edge);
+            }
+        }
+    }
+}
