@@ -100,6 +100,32 @@ fn main() {
             let text = calendar(&evs);
             ical::parse(&text, "bench.ics", "bench", &window())
         }),
+        ("ical-nested-components-100k", || {
+            let n = 100_000;
+            ics(&format!(
+                "DTSTART:20260110T180000Z\r\n{}{}",
+                "BEGIN:VALARM\r\n".repeat(n),
+                "END:VALARM\r\n".repeat(n)
+            ))
+        }),
+        ("ical-many-properties-200k", || {
+            ics(&format!(
+                "DTSTART:20260110T180000Z\r\n{}",
+                "X-P;A=1;B=2:v\r\n".repeat(200_000)
+            ))
+        }),
+        ("ical-many-params", || {
+            ics(&format!(
+                "DTSTART;{}TZID=Europe/Berlin:20260110T180000\r\n",
+                "X=1;".repeat(500_000)
+            ))
+        }),
+        ("ical-long-description-4mb", || {
+            ics(&format!(
+                "DTSTART:20260110T180000Z\r\nRRULE:FREQ=HOURLY\r\nDESCRIPTION:{}\r\n",
+                "https://example.org/x ".repeat(200_000)
+            ))
+        }),
         ("html-nested-divs-500k", || {
             let n = 500_000;
             let html = format!(

@@ -305,3 +305,25 @@ fn odd_rules_and_dates_at_the_edges_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_components_are_skipped_not_a_stack_overflow() {
+    // The `icalendar` parser recurses once per nested component: 100,000 levels overflowed
+    // the stack and aborted the whole process.
+    let n = 100_000;
+    let ics = format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:deep\r\nSUMMARY:Deep\r\nDTSTART:20230110T180000Z\r\n{}{}END:VEVENT\r\n\
+         BEGIN:VTIMEZONE\r\nTZID:X\r\n{}{}END:VTIMEZONE\r\n\
+         BEGIN:VEVENT\r\nUID:ok\r\nSUMMARY:Ok\r\nDTSTART:20230111T180000Z\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\n\
+         END:VCALENDAR\r\n",
+        "BEGIN:VALARM\r\n".repeat(n),
+        "END:VALARM\r\n".repeat(n),
+        "begin:STANDARD\r\n".repeat(n),
+        "end:STANDARD\r\n".repeat(n),
+    );
+    let p = ical::parse(&ics, "x.ics", "x", &window()).unwrap();
+    let titles: Vec<&str> = p.events.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Ok"]);
+    assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+    assert!(p.warnings.iter().all(|w| w.contains("nested deeper than")));
+}

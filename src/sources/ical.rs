@@ -31,6 +31,10 @@ use icalendar::parser::{Component, Property, read_components, unfold};
 use rrule::{RRule, RRuleSet, Unvalidated};
 use std::collections::{HashMap, HashSet};
 
+/// Deepest nesting of components inside a VEVENT or VTIMEZONE (a VEVENT and its VALARM are
+/// two levels); a deeper block is skipped with a warning.
+pub const MAX_COMPONENT_DEPTH: usize = 8;
+
 /// Occurrences are kept when they overlap the window widened by this many days on each side.
 const MARGIN_DAYS: i64 = 2;
 
@@ -253,6 +257,8 @@ fn split_document<'a>(text: &'a str, warnings: &mut Vec<String>) -> Document<'a>
     let mut block_start: Option<(usize, bool, bool)> = None; // (offset, is_event, is_tz)
     let mut offset = 0usize;
     let mut closed = false;
+    // The deepest nesting inside the current block (VEVENT = 1, its VALARM = 2).
+    let mut block_deepest = 0usize;
     for raw in text.split_inclusive('\n') {
         let line_start = offset;
         offset += raw.len();
@@ -266,7 +272,9 @@ fn split_document<'a>(text: &'a str, warnings: &mut Vec<String>) -> Document<'a>
         };
         if upper("BEGIN:") {
             depth += 1;
+            block_deepest = block_deepest.max(depth.saturating_sub(1));
             if depth == 2 {
+                block_deepest = 1;
                 let kind = line.get(6..).unwrap_or("").trim();
                 block_start = Some((
                     line_start,
@@ -279,7 +287,14 @@ fn split_document<'a>(text: &'a str, warnings: &mut Vec<String>) -> Document<'a>
                 && let Some((start, is_event, is_tz)) = block_start.take()
             {
                 let block = &text[start..offset];
-                if is_event {
+                if block_deepest > MAX_COMPONENT_DEPTH {
+                    // The `icalendar` parser recurses once per level: deep enough, that
+                    // overflows the stack, which aborts the process (no panic to catch).
+                    warnings.push(format!(
+                        "{}: components nested deeper than {MAX_COMPONENT_DEPTH} levels, skipped",
+                        describe_block(block)
+                    ));
+                } else if is_event {
                     doc.events.push(block);
                 } else if is_tz {
                     doc.timezones.push(block);
