@@ -16,6 +16,7 @@
 //! | ical-nested-components-100k | stack overflow: abort | 0.07 s, warning |
 //! | ical-long-description-4mb (hourly) | 86.2 s, 2,858 MB | 0.30 s, 95 MB, warning |
 //! | ical-weekly-1900-many (200 series) | 1.9–3.0 s | 0.05 s |
+//! | ical-100-sparse-rules (searching minutely) | ≈ 36 s (100 × 0.36 s) | 2.2 s, 94 warnings |
 //! | ical-hourly-1990 | 0 events, "more than 50000" | 792 events, 0.01 s |
 //! | ical-minutely-far-until, ical-huge-count | 0 events | 2,000 events + warning |
 //! | html-nested-divs-500k | > 25 s (killed) | 0.04 s, 16 MB |
@@ -143,6 +144,17 @@ fn main() {
                 "DTSTART:20260110T180000Z\r\nRRULE:FREQ=HOURLY\r\nDESCRIPTION:{}\r\n",
                 "https://example.org/x ".repeat(200_000)
             ))
+        }),
+        ("ical-100-sparse-rules", || {
+            // Rules that step minute by minute and find nothing for a long time.
+            let mut evs = String::new();
+            for i in 0..100 {
+                evs.push_str(&format!(
+                    "BEGIN:VEVENT\r\nUID:s{i}@x\r\nSUMMARY:S{i}\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=MINUTELY;BYDAY=MO;BYMONTHDAY=31;BYMONTH=1,12;BYSETPOS=1;BYYEARDAY=-366;BYMINUTE=59\r\nEND:VEVENT\r\n"
+                ));
+            }
+            let text = calendar(&evs);
+            ical::parse(&text, "bench.ics", "bench", &window())
         }),
         ("html-nested-divs-500k", || {
             let n = 500_000;
