@@ -327,3 +327,28 @@ fn deeply_nested_components_are_skipped_not_a_stack_overflow() {
     assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
     assert!(p.warnings.iter().all(|w| w.contains("nested deeper than")));
 }
+
+#[test]
+fn a_description_with_100k_links_is_searched_in_its_first_part_only() {
+    // The link finder's cost grows faster than the text: 12 s for this one event before.
+    let links: String = (0..100_000)
+        .map(|i| format!("https://example.org/{i} "))
+        .collect();
+    let ics = format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:links\r\nSUMMARY:Links\r\nDTSTART:20230110T180000Z\r\nDESCRIPTION:{links}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let p = ical::parse(&ics, "x.ics", "x", &window()).unwrap();
+    let e = &p.events[0];
+    assert_eq!(e.links[0], "https://example.org/0");
+    assert!(
+        (2_000..ical::MAX_LINK_TEXT / 20).contains(&e.links.len()),
+        "{}",
+        e.links.len()
+    );
+    assert_eq!(
+        e.description.as_deref().map(str::len),
+        Some(links.trim_end().len())
+    );
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert!(p.warnings[0].contains("first 64 KiB"), "{:?}", p.warnings);
+}
