@@ -507,3 +507,86 @@ fn tracked_groups_have_urlnames() {
         }
     }
 }
+
+/// What html5ever (through scraper) finds in a page: the reference the linear scan of
+/// `PageScripts::read` must agree with on ordinary pages.
+fn scripts_by_tree(html: &str) -> (Option<String>, Vec<String>, Option<String>, usize) {
+    use scraper::{Html, Selector};
+    let doc = Html::parse_document(html);
+    let title = doc
+        .select(&Selector::parse("title").unwrap())
+        .next()
+        .map(|t| {
+            t.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|t| !t.is_empty());
+    let (mut next, mut ld, mut count) = (None, Vec::new(), 0);
+    for el in doc.select(&Selector::parse("script").unwrap()) {
+        count += 1;
+        let text = el.text().collect::<String>();
+        if el.value().id() == Some("__NEXT_DATA__") {
+            if next.is_none() {
+                next = Some(text);
+            }
+        } else if el.value().attr("type").is_some_and(|t| {
+            t.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/ld+json")
+        }) {
+            ld.push(text);
+        }
+    }
+    (next, ld, title, count)
+}
+
+fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            html_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn linear_script_scan_agrees_with_html5ever_on_every_page() {
+    use twir_events::sources::page_util::PageScripts;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = Vec::new();
+    html_files(&root.join("snapshots"), &mut pages);
+    html_files(&root.join("tests/fixtures/pages"), &mut pages);
+    assert!(pages.len() >= 100, "{}", pages.len());
+    // And the corners of the tokenizer the scan follows.
+    let corners = [
+        r#"<title>A &amp; B</title><SCRIPT TYPE="application/ld+json">{"a":"</scrip"}</SCRIPT >"#,
+        r#"<!-- <script type="application/ld+json">{"commented":1}</script> --><script type=application/ld+json>{"b":1}</script>"#,
+        r#"<div data-x="a > b" id='q'><script id="__NEXT_DATA__" type="application/json">{"c":"<div>"}</script></div>"#,
+        r#"<textarea><script type="application/ld+json">{"in":"textarea"}</script></textarea><script type="application/ld+json" type="x">{"d":1}</script>"#,
+        r#"<!DOCTYPE html><style>p{}</style><script id="__NEXT_DATA__">{"first":1}</script><script id="__NEXT_DATA__">{"second":1}</script>"#,
+        "<script type=\"application/ld+json\">{\"e\":\r\n1}</script><p>a < b</p><script>unclosed",
+        r#"<script/><script type="application/ld&#43;json">{"f":1}</script>"#,
+        "<title>Unclosed <b>title",
+    ];
+    let mut texts: Vec<(String, String)> = corners
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("corner {i}"), c.to_string()))
+        .collect();
+    for p in &pages {
+        texts.push((p.display().to_string(), std::fs::read_to_string(p).unwrap()));
+    }
+    for (name, html) in &texts {
+        let s = PageScripts::read(html);
+        let (next, ld, title, count) = scripts_by_tree(html);
+        assert_eq!(s.next_data, next, "{name}");
+        assert_eq!(s.ld_json, ld, "{name}");
+        assert_eq!(s.title, title, "{name}");
+        assert_eq!(s.script_count, count, "{name}");
+    }
+}

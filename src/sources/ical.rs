@@ -18,23 +18,71 @@
 //!   here with the same rules as the Python `recurring-ical-events` library.
 //! - Cutting the document into components, so that parse errors stay local to one event.
 
+use super::page_util::html_too_complex;
 use super::{Parsed, SourceError};
 use crate::model::{RawEvent, Status, When, Window};
 use crate::normalize::links::{clean_url, extract_links, is_web_link};
 use chrono::{
-    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone,
-    Utc,
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat,
+    TimeZone, Utc,
 };
 use chrono_tz::Tz;
 use icalendar::parser::{Component, Property, read_components, unfold};
 use rrule::{RRule, RRuleSet, Unvalidated};
 use std::collections::{HashMap, HashSet};
 
+/// Most bytes of a DESCRIPTION or LOCATION searched for links (real ones are a few KiB; the
+/// link finder's cost grows faster than the text: 100,000 links in one description took 12 s).
+pub const MAX_LINK_TEXT: usize = 64 << 10;
+
+/// The part of a text searched for links: its first [`MAX_LINK_TEXT`] bytes, cut at a
+/// character boundary.
+fn link_text(text: &str) -> &str {
+    if text.len() <= MAX_LINK_TEXT {
+        return text;
+    }
+    let mut cut = MAX_LINK_TEXT;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
+}
+
+/// Deepest nesting of components inside a VEVENT or VTIMEZONE (a VEVENT and its VALARM are
+/// two levels); a deeper block is skipped with a warning.
+pub const MAX_COMPONENT_DEPTH: usize = 8;
+
 /// Occurrences are kept when they overlap the window widened by this many days on each side.
 const MARGIN_DAYS: i64 = 2;
-/// Most occurrences of one rule looked at before giving up on it (a daily rule running for
-/// two centuries, a `FREQ=MINUTELY` typo …).
-const MAX_OCCURRENCES: usize = 50_000;
+
+// Bounds on the work one feed can cause (issue 7). Each bound, when hit, is a warning in
+// `Parsed.warnings`, never a failure of the feed.
+
+/// Most occurrences one rule may generate before and inside the window. Expansion starts
+/// near the window for the rule shapes where that is exact ([`jump_start`]), so this is only
+/// reached by rules that must be walked from their real DTSTART (COUNT, BYSETPOS …) for a
+/// long time: the series is skipped.
+pub const MAX_RULE_OCCURRENCES: usize = 50_000;
+/// Most iteration steps (periods of the rule's FREQ × INTERVAL between the start of the
+/// expansion and the end of the window or UNTIL) one rule may take: `FREQ=SECONDLY` over a
+/// month is 2.7 million steps, most of them empty when BY* parts filter them. A rule that
+/// would need more is skipped with a warning, before any is taken.
+pub const MAX_RULE_STEPS: u64 = 200_000;
+/// Most iteration steps of all the rules of one feed together.
+pub const MAX_FEED_STEPS: u64 = 1_000_000;
+/// Most occurrences of one series kept in the window (an hourly series over a four-week
+/// window has about 700; `FREQ=MINUTELY` has 40,000): the first ones are kept, the rest
+/// dropped with a warning.
+pub const MAX_SERIES_OCCURRENCES: usize = 2_000;
+/// Most events one feed yields, all series together: the rest are dropped with a warning.
+pub const MAX_FEED_OCCURRENCES: usize = 20_000;
+/// Most bytes of text (title, description, location, links) the events of one feed may
+/// carry together: every occurrence copies its series' text, so a long description on a
+/// frequent rule would otherwise cost memory far beyond the size of the feed.
+pub const MAX_FEED_TEXT_BYTES: usize = 128 << 20;
+/// Longest event (DTEND − DTSTART, or DURATION) read; a longer one is skipped with a warning.
+/// Keeps all date arithmetic far from chrono's limits.
+pub const MAX_EVENT_DAYS: i64 = 36_525;
 
 /// Parses an iCalendar document and expands it into one [`RawEvent`](crate::model::RawEvent)
 /// per occurrence that may fall in `window` (occurrences are kept with a margin of a couple of
@@ -46,6 +94,17 @@ pub fn parse(
     origin: &str,
     label: &str,
     window: &Window,
+) -> Result<Parsed, SourceError> {
+    parse_with(text, origin, label, window, true)
+}
+
+/// [`parse`], with expansion near the window (`jump`) on or off.
+fn parse_with(
+    text: &str,
+    origin: &str,
+    label: &str,
+    window: &Window,
+    jump: bool,
 ) -> Result<Parsed, SourceError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().map(str::trim).find(|l| !l.is_empty());
@@ -90,7 +149,12 @@ pub fn parse(
             Ok(components) => {
                 for c in components {
                     match VEvent::from_component(&c, index, &mut tzids) {
-                        Ok(ev) => events.push(ev),
+                        Ok(ev) => {
+                            if let Some(why) = ev.markup_problem() {
+                                warnings.push(format!("{}: {why}", ev.name()));
+                            }
+                            events.push(ev);
+                        }
                         Err(e) => warnings.push(format!("{}: {e}", describe_block(block))),
                     }
                 }
@@ -107,19 +171,25 @@ pub fn parse(
         ));
     }
 
-    let lo = (window.from - Duration::days(MARGIN_DAYS))
+    let margin = chrono::Days::new(MARGIN_DAYS.unsigned_abs());
+    let lo = (window.from.checked_sub_days(margin).unwrap_or(window.from))
         .and_time(NaiveTime::MIN)
         .and_utc();
-    let hi = (window.to + Duration::days(MARGIN_DAYS + 1))
-        .and_time(NaiveTime::MIN)
-        .and_utc();
+    let hi = (window
+        .to
+        .checked_add_days(chrono::Days::new(MARGIN_DAYS.unsigned_abs() + 1)))
+    .unwrap_or(window.to)
+    .and_time(NaiveTime::MIN)
+    .and_utc();
     let ctx = Ctx {
         label,
         default_tz,
         lo,
         hi,
+        jump,
     };
-    let mut out = expand_all(&events, &ctx, &mut warnings);
+    let mut budget = Budget::default();
+    let mut out = expand_all(&events, &ctx, &mut budget, &mut warnings);
     out.sort_by(|a, b| {
         (sort_instant(&a.start), &a.uid, &a.title).cmp(&(sort_instant(&b.start), &b.uid, &b.title))
     });
@@ -161,12 +231,18 @@ fn describe_non_calendar(text: &str) -> String {
     if trimmed.is_empty() {
         return "received an empty document, not iCalendar".to_string();
     }
-    let lower: String = trimmed.chars().take(512).collect::<String>().to_lowercase();
+    // The first 512 characters, lower-cased in ASCII only so that byte offsets in `lower`
+    // are offsets in `head` too (full Unicode lower-casing changes lengths: "İ" → "i̇").
+    let head = match trimmed.char_indices().nth(512) {
+        Some((i, _)) => &trimmed[..i],
+        None => trimmed,
+    };
+    let lower = head.to_ascii_lowercase();
     if lower.starts_with('<') {
         let title = lower
             .find("<title>")
             .and_then(|i| {
-                let rest = &trimmed[i + 7..];
+                let rest = head.get(i + 7..)?;
                 rest.find("</").map(|j| rest[..j].trim().to_string())
             })
             .filter(|t| !t.is_empty());
@@ -198,15 +274,25 @@ fn split_document<'a>(text: &'a str, warnings: &mut Vec<String>) -> Document<'a>
     let mut block_start: Option<(usize, bool, bool)> = None; // (offset, is_event, is_tz)
     let mut offset = 0usize;
     let mut closed = false;
+    // The deepest nesting inside the current block (VEVENT = 1, its VALARM = 2).
+    let mut block_deepest = 0usize;
     for raw in text.split_inclusive('\n') {
         let line_start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\r', '\n']);
-        let upper = |s: &str| line.len() >= s.len() && line[..s.len()].eq_ignore_ascii_case(s);
+        // Compared as bytes: the line may have a multi-byte character right where a
+        // keyword would end ("UID:aé").
+        let upper = |s: &str| {
+            line.as_bytes()
+                .get(..s.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
+        };
         if upper("BEGIN:") {
             depth += 1;
+            block_deepest = block_deepest.max(depth.saturating_sub(1));
             if depth == 2 {
-                let kind = line[6..].trim();
+                block_deepest = 1;
+                let kind = line.get(6..).unwrap_or("").trim();
                 block_start = Some((
                     line_start,
                     kind.eq_ignore_ascii_case("VEVENT"),
@@ -218,7 +304,14 @@ fn split_document<'a>(text: &'a str, warnings: &mut Vec<String>) -> Document<'a>
                 && let Some((start, is_event, is_tz)) = block_start.take()
             {
                 let block = &text[start..offset];
-                if is_event {
+                if block_deepest > MAX_COMPONENT_DEPTH {
+                    // The `icalendar` parser recurses once per level: deep enough, that
+                    // overflows the stack, which aborts the process (no panic to catch).
+                    warnings.push(format!(
+                        "{}: components nested deeper than {MAX_COMPONENT_DEPTH} levels, skipped",
+                        describe_block(block)
+                    ));
+                } else if is_event {
                     doc.events.push(block);
                 } else if is_tz {
                     doc.timezones.push(block);
@@ -284,9 +377,15 @@ fn param<'p>(p: &'p Property<'_>, key: &str) -> Option<&'p str> {
         .map(|v| v.as_str().trim_matches('"'))
 }
 
+/// The longest IANA zone name is 32 bytes ("America/Argentina/ComodRivadavia").
+const MAX_TZ_NAME: usize = 64;
+
 /// A chrono-tz zone for a name: exact, then case-insensitive.
 fn lookup_tz(name: &str) -> Option<Tz> {
     let name = name.trim().trim_matches('"');
+    if name.len() > MAX_TZ_NAME {
+        return None;
+    }
     name.parse::<Tz>().ok().or_else(|| {
         chrono_tz::TZ_VARIANTS
             .iter()
@@ -299,6 +398,9 @@ fn lookup_tz(name: &str) -> Option<Tz> {
 #[derive(Default)]
 struct TzResolver {
     aliases: HashMap<String, Tz>,
+    /// Every TZID looked up so far (a feed names the same few thousands of times).
+    cache: HashMap<String, Option<Tz>>,
+    /// The unresolved TZIDs, in order of first use.
     unknown: Vec<String>,
 }
 
@@ -307,16 +409,26 @@ impl TzResolver {
         let tzid = tzid.trim().trim_matches('"');
         lookup_tz(tzid)
             .or_else(|| self.aliases.get(tzid).copied())
-            // "/mozilla.org/20050126_1/Europe/Berlin", "/freeassociation.sourceforge.net/Tzfile/…"
+            // "/mozilla.org/20050126_1/Europe/Berlin", "/freeassociation.sourceforge.net/Tzfile/…":
+            // the zone name is what follows one of the last three slashes (IANA names have at
+            // most two), so a TZID made of slashes costs no more than three lookups.
             .or_else(|| {
-                tzid.match_indices('/')
+                tzid.rmatch_indices('/')
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
                     .find_map(|(i, _)| lookup_tz(&tzid[i + 1..]))
             })
     }
 
     fn resolve_or_note(&mut self, tzid: &str) -> Option<Tz> {
+        if let Some(tz) = self.cache.get(tzid) {
+            return *tz;
+        }
         let tz = self.resolve(tzid);
-        if tz.is_none() && !self.unknown.iter().any(|u| u == tzid) {
+        self.cache.insert(tzid.to_string(), tz);
+        if tz.is_none() {
             self.unknown.push(tzid.to_string());
         }
         tz
@@ -400,9 +512,9 @@ impl DateVal {
 fn zoned_to_utc(n: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
     match tz.from_local_datetime(&n) {
         LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.with_timezone(&Utc),
-        LocalResult::None => tz
-            .from_local_datetime(&(n + Duration::hours(1)))
-            .earliest()
+        LocalResult::None => n
+            .checked_add_signed(Duration::hours(1))
+            .and_then(|later| tz.from_local_datetime(&later).earliest())
             .map(|dt| dt.with_timezone(&Utc))
             .unwrap_or_else(|| n.and_utc()),
     }
@@ -419,11 +531,23 @@ fn sort_instant(w: &When) -> DateTime<Utc> {
     }
 }
 
+/// `YYYYMMDD`, digits only: chrono's `%Y` also takes a signed year of any length
+/// ("+262000…"), whose dates sit at the edge of chrono's range, where arithmetic overflows.
 fn parse_date(s: &str) -> Option<NaiveDate> {
+    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     NaiveDate::parse_from_str(s, "%Y%m%d").ok()
 }
 
+/// `YYYYMMDDTHHMMSS`, digits only (see [`parse_date`]).
 fn parse_naive(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() != 15 || !b[8].eq_ignore_ascii_case(&b'T') || !digits(0..8) || !digits(9..15) {
+        return None;
+    }
     NaiveDateTime::parse_from_str(s, "%Y%m%dT%H%M%S").ok()
 }
 
@@ -474,21 +598,23 @@ fn parse_duration(s: &str) -> Option<Duration> {
             'T' => in_time = true,
             d if d.is_ascii_digit() => number.push(d),
             unit => {
+                // Every step checked: `P99999999999W` is out of any range.
                 let n: i64 = number.parse().ok()?;
                 number.clear();
                 any = true;
-                total += match (unit, in_time) {
-                    ('W', false) => Duration::weeks(n),
-                    ('D', false) => Duration::days(n),
-                    ('H', true) => Duration::hours(n),
-                    ('M', true) => Duration::minutes(n),
-                    ('S', true) => Duration::seconds(n),
+                let part = match (unit, in_time) {
+                    ('W', false) => Duration::try_weeks(n),
+                    ('D', false) => Duration::try_days(n),
+                    ('H', true) => Duration::try_hours(n),
+                    ('M', true) => Duration::try_minutes(n),
+                    ('S', true) => Duration::try_seconds(n),
                     _ => return None,
-                };
+                }?;
+                total = total.checked_add(&part)?;
             }
         }
     }
-    (any && number.is_empty()).then_some(total * sign)
+    (any && number.is_empty()).then(|| total.checked_mul(sign))?
 }
 
 /// One VEVENT, read.
@@ -511,6 +637,8 @@ struct VEvent {
     exdates: Vec<DateVal>,
     recurrence_id: Option<DateVal>,
     sequence: i64,
+    /// URL and links, found once for all the occurrences ([`VEvent::links`]).
+    links: std::cell::OnceCell<(Option<String>, Vec<String>)>,
 }
 
 impl VEvent {
@@ -552,6 +680,24 @@ impl VEvent {
             Some("TENTATIVE") => Status::Tentative,
             _ => Status::Confirmed,
         };
+        let max = Duration::days(MAX_EVENT_DAYS);
+        if duration.is_some_and(|d| d.abs() > max) {
+            return Err(format!(
+                "DURATION {:?} is longer than {MAX_EVENT_DAYS} days, skipped",
+                text("DURATION").unwrap_or_default()
+            ));
+        }
+        if let Some(end) = end {
+            let ctx = match start {
+                DateVal::Zoned(_, tz) => Some(tz),
+                _ => None,
+            };
+            if (end.instant(ctx) - start.instant(ctx)).abs() > max {
+                return Err(format!(
+                    "DTEND is more than {MAX_EVENT_DAYS} days from DTSTART, skipped"
+                ));
+            }
+        }
         Ok(VEvent {
             index,
             uid: text("UID").unwrap_or_default(),
@@ -569,11 +715,78 @@ impl VEvent {
             exdates: all_dates("EXDATE", tzids)?,
             recurrence_id: one_date("RECURRENCE-ID", tzids)?,
             sequence: text("SEQUENCE").and_then(|s| s.parse().ok()).unwrap_or(0),
+            links: std::cell::OnceCell::new(),
         })
     }
 
     fn name(&self) -> String {
         describe(Some(&self.uid), Some(&self.summary))
+    }
+
+    /// Why the links of this event's description or location are not read, if they are not.
+    fn markup_problem(&self) -> Option<String> {
+        [
+            ("DESCRIPTION", &self.description),
+            ("LOCATION", &self.location),
+        ]
+        .into_iter()
+        .find_map(|(name, text)| {
+            let text = text.as_deref()?;
+            if let Some(why) = html_too_complex(link_text(text)) {
+                return Some(format!("{name} has {why}: its links were not read"));
+            }
+            (text.len() > MAX_LINK_TEXT).then(|| {
+                format!(
+                    "{name} is longer than {} KiB: links were looked for in its first {} KiB only",
+                    MAX_LINK_TEXT >> 10,
+                    MAX_LINK_TEXT >> 10
+                )
+            })
+        })
+    }
+
+    /// The URL (when it is a web link) and every link: the URL, description links, then any
+    /// link written in LOCATION (entries whose only link is a meetup URL pasted as the
+    /// location). Computed on first use and kept: a series' occurrences share them.
+    fn links(&self) -> &(Option<String>, Vec<String>) {
+        self.links.get_or_init(|| {
+            let url = self
+                .url
+                .as_deref()
+                .map(clean_url)
+                .filter(|u| is_web_link(u));
+            let mut links: Vec<String> = url.iter().cloned().collect();
+            let mut seen: HashSet<String> = links.iter().cloned().collect();
+            for text in [&self.description, &self.location].into_iter().flatten() {
+                let text = link_text(text);
+                // Markup html5ever would take quadratic time on ([`VEvent::markup_problem`]).
+                if html_too_complex(text).is_some() {
+                    continue;
+                }
+                for l in extract_links(text) {
+                    if seen.insert(l.clone()) {
+                        links.push(l);
+                    }
+                }
+            }
+            (url, links)
+        })
+    }
+
+    /// About how many bytes of text each event made from this one carries (its texts, and the
+    /// links found in them, which are at most as long again).
+    fn text_bytes(&self) -> usize {
+        let texts = [
+            &self.description,
+            &self.location,
+            &self.url,
+            &self.conference,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::len)
+        .sum::<usize>();
+        2 * (texts + self.uid.len() + self.summary.len()) + 256
     }
 
     /// The zone floating and all-day values of this series are read in.
@@ -601,10 +814,17 @@ impl VEvent {
                 end.instant(ctx) - self.start.instant(ctx)
             };
             let length = length.max(Duration::zero());
-            return Some(start.with_naive(start.naive() + length));
+            return start
+                .naive()
+                .checked_add_signed(length)
+                .map(|n| start.with_naive(n));
         }
-        self.duration
-            .map(|d| start.with_naive(start.naive() + d.max(Duration::zero())))
+        self.duration.and_then(|d| {
+            start
+                .naive()
+                .checked_add_signed(d.max(Duration::zero()))
+                .map(|n| start.with_naive(n))
+        })
     }
 }
 
@@ -614,6 +834,9 @@ struct Ctx<'a> {
     default_tz: Option<Tz>,
     lo: DateTime<Utc>,
     hi: DateTime<Utc>,
+    /// Start expanding rules near the window ([`jump_start`]); off only in the tests that
+    /// check that doing so changes nothing.
+    jump: bool,
 }
 
 impl Ctx<'_> {
@@ -622,7 +845,7 @@ impl Ctx<'_> {
         let s = start.instant(None);
         let e = match (start, end) {
             (_, Some(e)) => e.instant(None),
-            (DateVal::Date(_), None) => s + Duration::days(1),
+            (DateVal::Date(_), None) => s.checked_add_signed(Duration::days(1)).unwrap_or(s),
             (_, None) => s,
         };
         s < self.hi && (e > self.lo || s >= self.lo)
@@ -635,18 +858,7 @@ impl Ctx<'_> {
         start: DateVal,
         end: Option<DateVal>,
     ) -> RawEvent {
-        let mut links: Vec<String> = Vec::new();
-        let url = ev.url.as_deref().map(clean_url).filter(|u| is_web_link(u));
-        links.extend(url.clone());
-        // Description links, then any link written in LOCATION (entries whose only link is
-        // a meetup URL pasted as the location).
-        for text in [&ev.description, &ev.location].into_iter().flatten() {
-            for l in extract_links(text) {
-                if !links.contains(&l) {
-                    links.push(l);
-                }
-            }
-        }
+        let (url, links) = ev.links().clone();
         let mut raw = RawEvent::new(self.label, ev.summary.trim(), start.to_when());
         raw.uid = (!uid.is_empty()).then_some(uid);
         raw.end = end.map(DateVal::to_when);
@@ -665,27 +877,77 @@ impl Ctx<'_> {
 /// the series' zone.
 type Key = i64;
 
-fn expand_all(events: &[VEvent], ctx: &Ctx<'_>, warnings: &mut Vec<String>) -> Vec<RawEvent> {
+/// What is left of one feed's work bounds ([`MAX_FEED_STEPS`], [`MAX_FEED_OCCURRENCES`],
+/// [`MAX_FEED_TEXT_BYTES`]).
+struct Budget {
+    steps: u64,
+    occurrences: usize,
+    text_bytes: usize,
+    /// The feed-wide occurrence or text bound was hit (warned once).
+    full: bool,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            steps: MAX_FEED_STEPS,
+            occurrences: MAX_FEED_OCCURRENCES,
+            text_bytes: MAX_FEED_TEXT_BYTES,
+            full: false,
+        }
+    }
+}
+
+impl Budget {
+    /// Takes one event of `ev`'s size; false (with one warning for the feed) when the feed's
+    /// occurrence or text bound is reached.
+    fn take_event(&mut self, ev: &VEvent, warnings: &mut Vec<String>) -> bool {
+        if self.full {
+            return false;
+        }
+        let size = ev.text_bytes();
+        if self.occurrences == 0 || size > self.text_bytes {
+            self.full = true;
+            warnings.push(format!(
+                "the feed yields more than {} events or {} MiB of text in the window; \
+                 the rest (from {}) were left out",
+                MAX_FEED_OCCURRENCES,
+                MAX_FEED_TEXT_BYTES >> 20,
+                ev.name()
+            ));
+            return false;
+        }
+        self.occurrences -= 1;
+        self.text_bytes -= size;
+        true
+    }
+}
+
+fn expand_all(
+    events: &[VEvent],
+    ctx: &Ctx<'_>,
+    budget: &mut Budget,
+    warnings: &mut Vec<String>,
+) -> Vec<RawEvent> {
     // Group by UID, keeping file order of first appearance. Events without UID stand alone.
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<&VEvent>> = HashMap::new();
-    for (i, ev) in events.iter().enumerate() {
-        let key = if ev.uid.is_empty() {
-            format!("\u{0}{i}")
-        } else {
-            ev.uid.clone()
-        };
-        groups
-            .entry(key.clone())
-            .or_insert_with(|| {
-                order.push(key);
-                Vec::new()
-            })
-            .push(ev);
+    let mut order: Vec<Vec<&VEvent>> = Vec::new();
+    let mut by_uid: HashMap<&str, usize> = HashMap::new();
+    for ev in events {
+        if ev.uid.is_empty() {
+            order.push(vec![ev]);
+            continue;
+        }
+        match by_uid.get(ev.uid.as_str()) {
+            Some(&i) => order[i].push(ev),
+            None => {
+                by_uid.insert(&ev.uid, order.len());
+                order.push(vec![ev]);
+            }
+        }
     }
     let mut out = Vec::new();
-    for key in order {
-        expand_group(&groups[&key], ctx, warnings, &mut out);
+    for group in &order {
+        expand_group(group, ctx, budget, warnings, &mut out);
     }
     out
 }
@@ -703,6 +965,7 @@ fn newer<'e>(a: &'e VEvent, b: &'e VEvent) -> &'e VEvent {
 fn expand_group(
     group: &[&VEvent],
     ctx: &Ctx<'_>,
+    budget: &mut Budget,
     warnings: &mut Vec<String>,
     out: &mut Vec<RawEvent>,
 ) {
@@ -713,15 +976,17 @@ fn expand_group(
         .reduce(newer);
     let series_tz = master.and_then(VEvent::ctx_tz);
     // Overrides by the instant of the instance they replace.
-    let mut overrides: HashMap<Key, &VEvent> = HashMap::new();
-    for ev in group.iter().filter(|e| e.recurrence_id.is_some()) {
-        let rid = ev.recurrence_id.expect("filtered on recurrence_id");
+    let mut overrides: HashMap<Key, (&VEvent, DateVal)> = HashMap::new();
+    for ev in group.iter().copied() {
+        let Some(rid) = ev.recurrence_id else {
+            continue;
+        };
         let key = rid.instant(series_tz).timestamp();
         let best = match overrides.get(&key) {
-            Some(prev) => newer(prev, ev),
+            Some((prev, _)) => newer(prev, ev),
             None => ev,
         };
-        overrides.insert(key, best);
+        overrides.insert(key, (best, rid));
     }
 
     let mut excluded: HashSet<Key> = HashSet::new();
@@ -733,7 +998,7 @@ fn expand_group(
                 excluded_days.insert(*d);
             }
         }
-        match instances(m, ctx) {
+        match instances(m, ctx, budget, warnings) {
             Ok((starts, recurring)) => {
                 let local_day = |v: &DateVal| match (v, series_tz) {
                     (DateVal::Zoned(n, _), _)
@@ -753,6 +1018,9 @@ fn expand_group(
                     }
                     let end = m.end_for(&start);
                     if ctx.touches(&start, end.as_ref()) {
+                        if !budget.take_event(m, warnings) {
+                            return;
+                        }
                         let uid = if recurring && !m.uid.is_empty() {
                             format!("{}@{}", m.uid, start.instance_id(series_tz))
                         } else {
@@ -769,14 +1037,16 @@ fn expand_group(
     let mut keys: Vec<&Key> = overrides.keys().collect();
     keys.sort();
     for key in keys {
-        let ev = overrides[key];
+        let (ev, rid) = overrides[key];
         // An override of an excluded instance stays excluded (as recurring-ical-events does).
         if ev.status == Status::Cancelled || excluded.contains(key) {
             continue;
         }
         let end = ev.end_for(&ev.start);
         if ctx.touches(&ev.start, end.as_ref()) {
-            let rid = ev.recurrence_id.expect("overrides have a recurrence id");
+            if !budget.take_event(ev, warnings) {
+                return;
+            }
             let uid = if ev.uid.is_empty() {
                 String::new()
             } else {
@@ -788,20 +1058,32 @@ fn expand_group(
 }
 
 /// Start of every occurrence of a master that may touch the window (before EXDATEs and
-/// overrides), in the master's form, and whether the event recurs at all.
-fn instances(m: &VEvent, ctx: &Ctx<'_>) -> Result<(Vec<DateVal>, bool), String> {
+/// overrides), in the master's form, and whether the event recurs at all. At most
+/// [`MAX_SERIES_OCCURRENCES`] (the first ones; a warning says so).
+fn instances(
+    m: &VEvent,
+    ctx: &Ctx<'_>,
+    budget: &mut Budget,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<DateVal>, bool), String> {
     if m.rrule.is_none() && m.rdates.is_empty() {
         return Ok((vec![m.start], false));
     }
     // Occurrences are looked for from a little before the window: as far back as the longest
-    // event could reach into it.
+    // event could reach into it (at most MAX_EVENT_DAYS, checked when the event was read).
     let length = m
         .end_for(&m.start)
         .map(|e| e.instant(None) - m.start.instant(None))
         .unwrap_or_else(Duration::zero)
         .max(Duration::days(1));
-    let from = ctx.lo - length - Duration::days(1);
-    let to = ctx.hi + Duration::days(1);
+    let from = ctx
+        .lo
+        .checked_sub_signed(length + Duration::days(1))
+        .unwrap_or(ctx.lo);
+    let to = ctx
+        .hi
+        .checked_add_signed(Duration::days(1))
+        .unwrap_or(ctx.hi);
     let in_range = |v: &DateVal| {
         let at = v.instant(None);
         at >= from && at < to
@@ -809,10 +1091,21 @@ fn instances(m: &VEvent, ctx: &Ctx<'_>) -> Result<(Vec<DateVal>, bool), String> 
 
     let mut starts: Vec<DateVal> = Vec::new();
     let mut seen: HashSet<NaiveDateTime> = HashSet::new();
+    let mut touching = 0usize;
+    let mut capped = false;
+    // Keeps an occurrence in range; false once MAX_SERIES_OCCURRENCES of them touch the window.
     let mut push = |v: DateVal, starts: &mut Vec<DateVal>| {
+        if touching >= MAX_SERIES_OCCURRENCES {
+            capped = true;
+            return false;
+        }
         if in_range(&v) && seen.insert(v.naive()) {
+            if ctx.touches(&v, m.end_for(&v).as_ref()) {
+                touching += 1;
+            }
             starts.push(v);
         }
+        true
     };
 
     let mut include_dtstart = true;
@@ -830,28 +1123,59 @@ fn instances(m: &VEvent, ctx: &Ctx<'_>) -> Result<(Vec<DateVal>, bool), String> 
         let mut rrule: RRule<Unvalidated> = rule_text
             .parse()
             .map_err(|e| format!("bad RRULE {rule:?}: {e}"))?;
-        let mut ended_before_start = false;
+        let mut until_at = None;
         if let Some(until) = until {
             let until = until_instant(until, &m.start).ok_or(format!("bad UNTIL in {rule:?}"))?;
             if until < dtstart.with_timezone(&Utc) {
                 // Google writes this when "this and following" moves a whole series: the old
                 // master has no occurrence left, not even DTSTART.
-                ended_before_start = true;
+                include_dtstart = false;
             } else {
+                until_at = Some(until);
                 rrule = rrule.until(until.with_timezone(&rrule::Tz::UTC));
             }
         }
-        if ended_before_start {
-            include_dtstart = false;
-        } else {
+        // Expansion starts at the last whole period of the rule before the window when that
+        // gives the same occurrences (see `jump_start`), else at DTSTART.
+        let start_naive = dtstart.naive_local();
+        let expansion_start = ctx
+            .jump
+            .then(|| jump_start(&rrule, start_naive, from.naive_utc()))
+            .flatten()
+            .and_then(|n| match m.start {
+                DateVal::Zoned(_, tz) => match tz.from_local_datetime(&n) {
+                    LocalResult::Single(t) => Some(t.with_timezone(&rtz)),
+                    _ => None,
+                },
+                _ => Some(rtz.from_utc_datetime(&n)),
+            })
+            .unwrap_or(dtstart);
+        let end_at = match until_at {
+            Some(u) if u < to => u,
+            _ => to,
+        };
+        let rule_ends_before = until_at.is_some_and(|u| u < expansion_start.with_timezone(&Utc));
+        if include_dtstart && !rule_ends_before {
+            let steps = rule_steps(&rrule, expansion_start.with_timezone(&Utc), end_at);
+            if steps > MAX_RULE_STEPS {
+                return Err(format!(
+                    "RRULE {rule:?} would take {steps} steps to cover the window (more than {MAX_RULE_STEPS})"
+                ));
+            }
+            if steps > budget.steps {
+                return Err(format!(
+                    "RRULE {rule:?} not expanded: the feed's rules together would take more than {MAX_FEED_STEPS} steps"
+                ));
+            }
+            budget.steps -= steps;
             let rrule = rrule
-                .validate(dtstart)
+                .validate(expansion_start)
                 .map_err(|e| format!("bad RRULE {rule:?}: {e}"))?;
-            let set = RRuleSet::new(dtstart).rrule(rrule).limit();
+            let set = RRuleSet::new(expansion_start).rrule(rrule).limit();
             for (n, dt) in (&set).into_iter().enumerate() {
-                if n >= MAX_OCCURRENCES {
+                if n >= MAX_RULE_OCCURRENCES {
                     return Err(format!(
-                        "RRULE {rule:?} yields more than {MAX_OCCURRENCES} occurrences before the window"
+                        "RRULE {rule:?} yields more than {MAX_RULE_OCCURRENCES} occurrences before the window"
                     ));
                 }
                 let at = dt.with_timezone(&Utc);
@@ -864,7 +1188,9 @@ fn instances(m: &VEvent, ctx: &Ctx<'_>) -> Result<(Vec<DateVal>, bool), String> 
                     }
                     other => other.with_naive(dt.naive_local()),
                 };
-                push(v, &mut starts);
+                if !push(v, &mut starts) {
+                    break;
+                }
             }
         }
     }
@@ -873,10 +1199,208 @@ fn instances(m: &VEvent, ctx: &Ctx<'_>) -> Result<(Vec<DateVal>, bool), String> 
         push(m.start, &mut starts);
     }
     for r in &m.rdates {
-        push(r.to_form_of(&m.start), &mut starts);
+        if !push(r.to_form_of(&m.start), &mut starts) {
+            break;
+        }
+    }
+    if capped {
+        warnings.push(format!(
+            "{}: more than {MAX_SERIES_OCCURRENCES} occurrences in the window, only the first {MAX_SERIES_OCCURRENCES} kept",
+            m.name()
+        ));
     }
     starts.sort_by_key(|v| v.instant(None));
     Ok((starts, true))
+}
+
+/// The repeat of a rule's pattern: a fixed length of wall-clock time, or whole months.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Period {
+    Seconds(i64),
+    Months(u32),
+}
+
+/// The shortest span of wall-clock time after which a rule without COUNT repeats exactly
+/// (the same occurrences, shifted), for the shapes Google and others write: SECONDLY to
+/// WEEKLY with INTERVAL and BYDAY/BYHOUR/BYMINUTE/BYSECOND (repeating every INTERVAL × FREQ,
+/// and every whole week when BYDAY is there), MONTHLY with BYDAY/BYMONTHDAY/BYMONTH (every
+/// INTERVAL months) and YEARLY (every INTERVAL years). `None` where the pattern depends on
+/// something else (BYSETPOS, BYWEEKNO, BYYEARDAY, a month filter on a sub-monthly rule) or
+/// on the count of earlier occurrences (COUNT).
+fn repeat_period(r: &RRule<Unvalidated>) -> Option<Period> {
+    use rrule::Frequency as F;
+    if r.get_count().is_some()
+        || !r.get_by_set_pos().is_empty()
+        || !r.get_by_year_day().is_empty()
+        || !r.get_by_week_no().is_empty()
+    {
+        return None;
+    }
+    let interval = i64::from(r.get_interval());
+    let interval_u = u32::from(r.get_interval());
+    if interval == 0 {
+        return None;
+    }
+    const DAY: i64 = 86_400;
+    let month_filter = !r.get_by_month().is_empty() || !r.get_by_month_day().is_empty();
+    let base = if r.get_by_weekday().is_empty() {
+        DAY
+    } else {
+        7 * DAY
+    };
+    let step = match r.get_freq() {
+        F::Yearly => return Some(Period::Months(12 * interval_u)),
+        F::Monthly => return Some(Period::Months(interval_u)),
+        _ if month_filter => return None,
+        F::Weekly => return Some(Period::Seconds(interval * 7 * DAY)),
+        F::Daily => interval * DAY,
+        F::Hourly => interval * 3_600,
+        F::Minutely => interval * 60,
+        F::Secondly => interval,
+    };
+    Some(Period::Seconds(lcm(step, base)))
+}
+
+fn lcm(a: i64, b: i64) -> i64 {
+    fn gcd(a: i64, b: i64) -> i64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    a / gcd(a, b) * b
+}
+
+/// Where to start expanding a rule whose DTSTART (wall clock `start`) is long before `from`:
+/// `start` moved forward by whole [`repeat_period`]s to at most a day before `from` (a day:
+/// more than any UTC offset), so that the cost of expansion does not grow with the age of the
+/// series. Only rules without COUNT qualify (a COUNT is counted from the real DTSTART); the
+/// caller adds DTSTART itself. `None` when no move is needed or none is exact (the moved
+/// start must be the same day of the month, and a wall-clock time that exists once in the
+/// series' zone: the caller checks the latter).
+fn jump_start(
+    r: &RRule<Unvalidated>,
+    start: NaiveDateTime,
+    from: NaiveDateTime,
+) -> Option<NaiveDateTime> {
+    let period = repeat_period(r)?;
+    let limit = from.checked_sub_signed(Duration::days(1))?;
+    if limit <= start {
+        return None;
+    }
+    // A few earlier periods are tried when the first lands on a day the month lacks (31 May →
+    // 31 June), or in a DST gap (checked by the caller, which then starts at DTSTART).
+    let candidates: Vec<NaiveDateTime> = match period {
+        Period::Seconds(p) => {
+            let k = (limit - start).num_seconds() / p;
+            (0..3)
+                .filter_map(|back| {
+                    let n = k - back;
+                    (n > 0).then(|| {
+                        start.checked_add_signed(Duration::try_seconds(n.checked_mul(p)?)?)
+                    })?
+                })
+                .collect()
+        }
+        Period::Months(p) => {
+            let months = |d: NaiveDateTime| i64::from(d.year()) * 12 + i64::from(d.month0());
+            // One month less than the difference: the day of the month may be later in
+            // `start`'s month than in `limit`'s.
+            let k = (months(limit) - months(start) - 1) / i64::from(p);
+            (0..12)
+                .filter_map(|back| {
+                    let n = u32::try_from(k - back).ok().filter(|n| *n > 0)?;
+                    let moved = start.checked_add_months(chrono::Months::new(n.checked_mul(p)?))?;
+                    (moved.day() == start.day()).then_some(moved)
+                })
+                .collect()
+        }
+    };
+    candidates.into_iter().find(|c| *c <= limit && *c > start)
+}
+
+/// How long the `rrule` crate's iterator searches without finding an occurrence before it
+/// gives up (its `MAX_ITER_LOOP`, in steps).
+const RRULE_EMPTY_SEARCH: u64 = 100_000;
+
+/// How many periods of its FREQ × INTERVAL a rule steps through from `start` to `end` (the
+/// rrule iterator's work: one step per period, whether or not it yields an occurrence). With
+/// COUNT and no BY* part every step yields one, so COUNT bounds it too. A rule whose BY* parts
+/// can leave periods empty ([`may_search_long`]) may also search [`RRULE_EMPTY_SEARCH`] steps
+/// past the last occurrence it finds: that is counted too.
+fn rule_steps(r: &RRule<Unvalidated>, start: DateTime<Utc>, end: DateTime<Utc>) -> u64 {
+    rule_span_steps(r, start, end).saturating_add(if may_search_long(r) {
+        RRULE_EMPTY_SEARCH
+    } else {
+        0
+    })
+}
+
+/// Whether a rule's BY* parts can leave long runs of its periods without an occurrence (and
+/// its iterator searching through them): a day-level filter on a sub-daily or daily rule
+/// (`FREQ=MINUTELY;BYMONTH=2`), an hour filter on a minutely one, a month filter, BYSETPOS,
+/// BYYEARDAY, BYWEEKNO, or a day of the month that some months lack. Not the shapes calendars
+/// write (`WEEKLY;BYDAY=MO,WE`, `MONTHLY;BYDAY=-1TU`, `MONTHLY;BYMONTHDAY=15`), and not
+/// YEARLY rules, whose search ends at year 9999 after a few thousand steps.
+fn may_search_long(r: &RRule<Unvalidated>) -> bool {
+    use rrule::Frequency as F;
+    let freq = r.get_freq();
+    if freq == F::Yearly {
+        return false;
+    }
+    let rare_month_day = r.get_by_month_day().iter().any(|d| d.unsigned_abs() > 28);
+    let rare_weekday = r
+        .get_by_weekday()
+        .iter()
+        .any(|d| matches!(d, rrule::NWeekday::Nth(n, _) if n.unsigned_abs() > 4));
+    let general = !r.get_by_month().is_empty()
+        || !r.get_by_set_pos().is_empty()
+        || !r.get_by_year_day().is_empty()
+        || !r.get_by_week_no().is_empty()
+        || rare_month_day
+        || rare_weekday;
+    let day_filter = !r.get_by_month_day().is_empty() || !r.get_by_weekday().is_empty();
+    general
+        || match freq {
+            F::Secondly => {
+                day_filter
+                    || !r.get_by_hour().is_empty()
+                    || !r.get_by_minute().is_empty()
+                    || !r.get_by_second().is_empty()
+            }
+            F::Minutely => {
+                day_filter || !r.get_by_hour().is_empty() || !r.get_by_minute().is_empty()
+            }
+            F::Hourly => day_filter || !r.get_by_hour().is_empty(),
+            F::Daily => day_filter,
+            F::Weekly | F::Monthly | F::Yearly => false,
+        }
+}
+
+fn rule_span_steps(r: &RRule<Unvalidated>, start: DateTime<Utc>, end: DateTime<Utc>) -> u64 {
+    use rrule::Frequency as F;
+    let unit: i64 = match r.get_freq() {
+        F::Secondly => 1,
+        F::Minutely => 60,
+        F::Hourly => 3_600,
+        F::Daily => 86_400,
+        F::Weekly => 7 * 86_400,
+        F::Monthly => 28 * 86_400,
+        F::Yearly => 365 * 86_400,
+    };
+    let step = unit * i64::from(r.get_interval().max(1));
+    let span = (end - start).num_seconds().max(0);
+    let steps = u64::try_from(span / step + 1).unwrap_or(u64::MAX);
+    let no_filters = r.get_by_month().is_empty()
+        && r.get_by_month_day().is_empty()
+        && r.get_by_weekday().is_empty()
+        && r.get_by_hour().is_empty()
+        && r.get_by_minute().is_empty()
+        && r.get_by_second().is_empty()
+        && r.get_by_set_pos().is_empty()
+        && r.get_by_year_day().is_empty()
+        && r.get_by_week_no().is_empty();
+    match r.get_count() {
+        Some(count) if no_filters => steps.min(u64::from(count)),
+        _ => steps,
+    }
 }
 
 /// The RRULE without its UNTIL part, and the UNTIL value.
@@ -1724,6 +2248,319 @@ END:VEVENT
         assert_eq!(decode(b"\xEF\xBB\xBFA\xFFB"), "A\u{fffd}B");
     }
 
+    /// A bare calendar (UTC clock, no X-WR-TIMEZONE) with these VEVENT bodies.
+    fn bare(events: &[String]) -> String {
+        let mut doc = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+        for e in events {
+            doc.push_str("BEGIN:VEVENT\r\n");
+            doc.push_str(e);
+            doc.push_str("END:VEVENT\r\n");
+        }
+        doc.push_str("END:VCALENDAR\r\n");
+        doc
+    }
+
+    #[test]
+    fn multi_byte_characters_where_keywords_end_do_not_panic() {
+        // "UID:aé": byte 6 is inside "é"; "ENDé" and "BEGIé…" likewise for "END:" / "BEGIN:".
+        let ics = bare(&[
+            "UID:aé\r\nDTSTART:20230210T180000Z\r\nSUMMARY:é\r\nENDé\r\nBEGIé:x\r\n".to_string(),
+        ]);
+        let p = run(&ics, "2023-02-01", "2023-03-01");
+        assert_eq!(
+            starts(&p),
+            vec![("aé".to_string(), utc("2023-02-10 18:00"))]
+        );
+        // Unicode lower-casing changes byte lengths ("İ" → "i̇"): the error message must not
+        // slice at offsets of the lower-cased text.
+        let window = Window {
+            from: d("2023-02-01"),
+            to: d("2023-03-01"),
+        };
+        let html = format!("<{}<title>Busy</title>", "İ".repeat(20));
+        let err = parse(&html, "u", "x", &window).unwrap_err();
+        assert!(err.message.contains("Busy"), "{}", err.message);
+    }
+
+    #[test]
+    fn out_of_range_durations_and_dates_are_warnings_not_panics() {
+        let ev = |uid: &str, lines: &str| {
+            format!("UID:{uid}\r\nSUMMARY:{uid}\r\nDTSTART:20230210T180000Z\r\n{lines}")
+        };
+        let ics = bare(&[
+            ev("weeks", "DURATION:P99999999W\r\n"),
+            ev("overflow", "DURATION:P99999999999999999W\r\n"),
+            ev("sum", "DURATION:P10675199DT10675199D\r\n"),
+            ev("far-end", "DTEND:99991231T000000Z\r\n"),
+            "UID:signed-year\r\nSUMMARY:s\r\nDTSTART:+2620000101T000000Z\r\n".to_string(),
+            "UID:repeat\r\nSUMMARY:r\r\nDTSTART:99991230T000000Z\r\nDURATION:P3D\r\nRRULE:FREQ=DAILY\r\n"
+                .to_string(),
+            ev("ok", "DURATION:PT2H\r\n"),
+        ]);
+        let p = run(&ics, "2023-02-01", "2023-03-01");
+        let uids: Vec<String> = starts(&p).into_iter().map(|(u, _)| u).collect();
+        assert_eq!(uids, ["ok"]);
+        for uid in ["weeks", "overflow", "sum", "far-end", "signed-year"] {
+            assert!(
+                p.warnings
+                    .iter()
+                    .any(|w| w.contains(&format!("UID {uid} "))),
+                "{uid}: {:?}",
+                p.warnings
+            );
+        }
+        // The end of time, as a window: no overflow either.
+        let window = Window {
+            from: NaiveDate::MAX,
+            to: NaiveDate::MAX,
+        };
+        assert!(parse(&ics, "u", "x", &window).is_ok());
+        let window = Window {
+            from: NaiveDate::MIN,
+            to: NaiveDate::MIN,
+        };
+        assert!(parse(&ics, "u", "x", &window).is_ok());
+    }
+
+    /// The shapes of rules whose expansion starts near the window, in every form of DTSTART,
+    /// with windows across DST changes, month ends and leap days: the same occurrences as
+    /// when expanding from DTSTART.
+    #[test]
+    fn starting_expansion_near_the_window_changes_nothing() {
+        let rules = [
+            "FREQ=DAILY",
+            "FREQ=DAILY;INTERVAL=3",
+            "FREQ=DAILY;INTERVAL=5;BYDAY=MO,WE,FR",
+            "FREQ=WEEKLY",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
+            "FREQ=WEEKLY;INTERVAL=3;WKST=SU;BYDAY=SU,SA",
+            "FREQ=MONTHLY",
+            "FREQ=MONTHLY;BYDAY=-1TU",
+            "FREQ=MONTHLY;INTERVAL=2;BYDAY=2WE",
+            "FREQ=MONTHLY;BYMONTHDAY=31",
+            "FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=-1,15",
+            "FREQ=MONTHLY;BYDAY=1MO;BYMONTH=1,6,11",
+            "FREQ=YEARLY",
+            "FREQ=YEARLY;INTERVAL=2;BYMONTH=3;BYDAY=-1SU",
+            "FREQ=HOURLY;INTERVAL=7",
+            "FREQ=HOURLY;INTERVAL=5;BYDAY=MO",
+            "FREQ=MINUTELY;INTERVAL=1439",
+            "FREQ=DAILY;UNTIL=20230220T000000Z",
+            "FREQ=WEEKLY;UNTIL=20221231T000000Z",
+            // Not jumped (COUNT, BYSETPOS): must stay right as well.
+            "FREQ=WEEKLY;COUNT=400;BYDAY=MO,TH",
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+        ];
+        let starts_at = [
+            "DTSTART;TZID=Europe/Berlin:20150131T023000",
+            "DTSTART;TZID=America/Chicago:20160229T190000",
+            "DTSTART:20150531T220000Z",
+            "DTSTART:20160229T120000",
+            "DTSTART;VALUE=DATE:20150331",
+        ];
+        let windows = [
+            ("2023-02-01", "2023-03-01"),
+            ("2023-03-20", "2023-04-10"),
+            ("2023-10-20", "2023-11-10"),
+            ("2024-02-25", "2024-03-31"),
+        ];
+        let mut compared = 0;
+        for rule in rules {
+            for dtstart in starts_at {
+                let body =
+                    format!("UID:s\r\nSUMMARY:S\r\n{dtstart}\r\nDURATION:PT1H\r\nRRULE:{rule}\r\n");
+                let ics = bare(&[body]);
+                for (from, to) in windows {
+                    let window = Window {
+                        from: d(from),
+                        to: d(to),
+                    };
+                    let jumped = parse_with(&ics, "u", "x", &window, true).unwrap();
+                    let walked = parse_with(&ics, "u", "x", &window, false).unwrap();
+                    assert_eq!(jumped.warnings, Vec::<String>::new(), "{rule} {dtstart}");
+                    assert_eq!(jumped, walked, "{rule} / {dtstart} / {from}");
+                    compared += jumped.events.len();
+                }
+            }
+        }
+        assert!(compared > 2_000, "{compared}");
+        // And the expansion did start near the window.
+        let jump = |rule: &str, start: &str| {
+            jump_start(&rule.parse().unwrap(), dt(start), dt("2023-02-01 00:00"))
+        };
+        let moved = jump("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", "2015-01-31 02:30").unwrap();
+        assert!(
+            moved > dt("2023-01-15 00:00") && moved <= dt("2023-01-31 00:00"),
+            "{moved}"
+        );
+        assert_eq!(moved.time(), dt("2015-01-31 02:30").time());
+        let moved = jump("FREQ=MONTHLY;BYMONTHDAY=31", "2015-01-31 19:00").unwrap();
+        assert_eq!(moved, dt("2022-12-31 19:00"));
+        let moved = jump("FREQ=YEARLY", "2016-02-29 19:00").unwrap();
+        assert_eq!(moved, dt("2020-02-29 19:00"));
+        assert_eq!(jump("FREQ=WEEKLY;COUNT=400", "2015-01-31 02:30"), None);
+        assert_eq!(
+            jump("FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO", "2015-01-31 02:30"),
+            None
+        );
+    }
+
+    #[test]
+    fn the_age_of_a_series_does_not_matter() {
+        // Hourly since 1990: 315,000 occurrences before the window when walked from DTSTART
+        // (more than MAX_RULE_OCCURRENCES); started near the window, just the window's.
+        let ics = bare(&[
+            "UID:h\r\nSUMMARY:H\r\nDTSTART;TZID=Europe/Berlin:19900101T000000\r\nRRULE:FREQ=HOURLY\r\n"
+                .to_string(),
+            "UID:d\r\nSUMMARY:D\r\nDTSTART;TZID=Europe/Berlin:19000105T190000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,FR\r\n"
+                .to_string(),
+        ]);
+        let p = run(&ics, "2026-01-07", "2026-02-04");
+        assert_eq!(p.warnings, Vec::<String>::new());
+        let hourly = p.events.iter().filter(|e| e.title == "H").count();
+        // 29 days of the window and two of margin on each side, read in UTC (± an hour).
+        assert!((32 * 24..=34 * 24).contains(&hourly), "{hourly}");
+        let weekly: Vec<String> = p
+            .events
+            .iter()
+            .filter(|e| e.title == "D")
+            .map(|e| match &e.start {
+                When::Zoned(n, _) => n.format("%a %d").to_string(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(weekly.first().map(String::as_str), Some("Mon 05"));
+        assert_eq!(weekly.len(), 10, "{weekly:?}");
+    }
+
+    #[test]
+    fn runaway_rules_are_capped_or_refused_with_warnings() {
+        let rule = |uid: &str, dtstart: &str, rule: &str| {
+            format!("UID:{uid}\r\nSUMMARY:{uid}\r\nDTSTART:{dtstart}\r\nRRULE:{rule}\r\n")
+        };
+        let ics = bare(&[
+            rule(
+                "minutely",
+                "20260101T000000Z",
+                "FREQ=MINUTELY;UNTIL=99991231T000000Z",
+            ),
+            rule(
+                "count",
+                "20260101T000000Z",
+                "FREQ=MINUTELY;COUNT=2000000000",
+            ),
+            rule("secondly", "19900101T000000Z", "FREQ=SECONDLY"),
+            rule(
+                "sparse-seconds",
+                "20260101T000000Z",
+                "FREQ=SECONDLY;BYHOUR=3;BYMINUTE=0;BYSECOND=0",
+            ),
+            rule("weekly", "20260101T190000Z", "FREQ=WEEKLY"),
+        ]);
+        let p = run(&ics, "2026-01-07", "2026-02-04");
+        let count = |uid: &str| {
+            p.events
+                .iter()
+                .filter(|e| {
+                    e.uid
+                        .as_deref()
+                        .is_some_and(|u| u.starts_with(&format!("{uid}@")))
+                })
+                .count()
+        };
+        assert_eq!(count("minutely"), MAX_SERIES_OCCURRENCES);
+        assert_eq!(count("count"), MAX_SERIES_OCCURRENCES);
+        assert_eq!(count("secondly"), 0);
+        assert_eq!(count("sparse-seconds"), 0);
+        assert_eq!(count("weekly"), 5);
+        let warned = |uid: &str, what: &str| {
+            assert!(
+                p.warnings
+                    .iter()
+                    .any(|w| w.contains(&format!("UID {uid} ")) && w.contains(what)),
+                "{uid}: {:?}",
+                p.warnings
+            )
+        };
+        warned("minutely", "only the first 2000 kept");
+        warned("count", "only the first 2000 kept");
+        warned("secondly", "steps");
+        warned("sparse-seconds", "steps");
+        assert_eq!(p.warnings.len(), 4, "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn a_feed_of_runaway_rules_is_bounded_as_a_whole() {
+        let many: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    "UID:m{i}\r\nSUMMARY:M\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=MINUTELY\r\n"
+                )
+            })
+            .collect();
+        let p = run(&bare(&many), "2026-01-07", "2026-02-04");
+        assert_eq!(p.events.len(), MAX_FEED_OCCURRENCES);
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.contains("the rest (from event UID m10 ")),
+            "{:?}",
+            p.warnings
+        );
+        // Long texts: a bound on bytes, not only on events.
+        let text = "x".repeat(1 << 20);
+        let ics = bare(&[format!(
+            "UID:big\r\nSUMMARY:B\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=HOURLY\r\nDESCRIPTION:{text}\r\n"
+        )]);
+        let p = run(&ics, "2026-01-07", "2026-02-04");
+        assert_eq!(
+            p.events.len(),
+            MAX_FEED_TEXT_BYTES / (2 * (1 << 20) + 256 + 2 * 4)
+        );
+        assert!(
+            p.warnings.iter().any(|w| w.contains("MiB of text")),
+            "{:?}",
+            p.warnings
+        );
+        // Rule steps, all rules together: 12 rules of about 187,000 steps each (ten years of
+        // hours, and the iterator's search for an hour that is not there).
+        let stepping: Vec<String> = (0..12)
+            .map(|i| {
+                format!("UID:s{i}\r\nSUMMARY:S\r\nDTSTART:20160301T000000Z\r\nRRULE:FREQ=HOURLY;COUNT=3;BYHOUR=1\r\n")
+            })
+            .collect();
+        let p = run(&bare(&stepping), "2026-01-07", "2026-02-04");
+        let refused = p
+            .warnings
+            .iter()
+            .filter(|w| w.contains("the feed's rules together"))
+            .count();
+        assert_eq!(refused, 12 - 5, "{:?}", p.warnings);
+        assert_eq!(p.warnings.len(), refused, "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn many_and_long_unknown_tzids_are_cheap() {
+        let mut events: Vec<String> = (0..5_000)
+            .map(|i| format!("UID:{i}\r\nSUMMARY:z\r\nDTSTART;TZID=Zone/{i}:20230210T180000\r\n"))
+            .collect();
+        let slashes = "/".repeat(200_000);
+        for i in 0..50 {
+            events.push(format!(
+                "UID:s{i}\r\nSUMMARY:s\r\nDTSTART;TZID={slashes}Europe/Berlin:20230210T180000\r\n"
+            ));
+        }
+        let p = run(&bare(&events), "2023-02-01", "2023-03-01");
+        assert_eq!(p.events.len(), 5_050);
+        assert_eq!(p.warnings.len(), 5_000);
+        let zoned = p
+            .events
+            .iter()
+            .filter(|e| e.start == When::Zoned(dt("2023-02-10 18:00"), BER))
+            .count();
+        assert_eq!(zoned, 50);
+    }
+
     #[test]
     fn durations() {
         assert_eq!(parse_duration("PT1H30M"), Some(Duration::minutes(90)));
@@ -1733,5 +2570,8 @@ END:VEVENT
         assert_eq!(parse_duration("P"), None);
         assert_eq!(parse_duration("PT5"), None);
         assert_eq!(parse_duration("1H"), None);
+        assert_eq!(parse_duration("P99999999999999999W"), None);
+        assert_eq!(parse_duration("P10675199DT10675199D"), None);
+        assert_eq!(parse_duration("+P1D"), Some(Duration::days(1)));
     }
 }

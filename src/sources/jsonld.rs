@@ -17,6 +17,7 @@ use crate::model::{Attendance, Organizer, Place, RawEvent, Status, When};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// Reads every schema.org event of a page: each `application/ld+json` block may hold one
 /// object, an array, or an `@graph`; members whose `@type` is an event type become events
@@ -61,12 +62,16 @@ pub fn parse_page(html: &str, origin: &str, label: &str) -> Result<Parsed, Sourc
     })
 }
 
+/// Most distinct `@type`s listed in an error message.
+const MAX_TYPES_LISTED: usize = 50;
+
 /// What the JSON-LD blocks of a page held.
 #[derive(Debug, Default)]
 pub(crate) struct LdScan {
     /// The events, in document order.
     pub events: Vec<RawEvent>,
-    /// Every `@type` seen on top-level and `@graph` members (for error messages).
+    /// The `@type`s seen on top-level and `@graph` members (for error messages), the first
+    /// [`MAX_TYPES_LISTED`].
     pub types: Vec<String>,
 }
 
@@ -78,6 +83,7 @@ pub(crate) fn scan_blocks(
     warnings: &mut Vec<String>,
 ) -> LdScan {
     let mut scan = LdScan::default();
+    let mut types_seen: HashSet<String> = HashSet::new();
     for (i, block) in blocks.iter().enumerate() {
         if block.trim().is_empty() {
             continue;
@@ -105,7 +111,7 @@ pub(crate) fn scan_blocks(
         for m in members {
             let types = type_names(m);
             for t in &types {
-                if !scan.types.contains(t) {
+                if scan.types.len() < MAX_TYPES_LISTED && types_seen.insert(t.clone()) {
                     scan.types.push(t.clone());
                 }
             }
@@ -430,6 +436,7 @@ pub(crate) fn luma_next_data(
         return None;
     }
     let mut out: Vec<RawEvent> = Vec::new();
+    let mut uids: HashSet<Option<String>> = HashSet::new();
     for v in raw {
         // An item may also carry its own calendar (`{event, calendar}` wrappers).
         if let Some(mut ev) = luma_event(v, label, warnings) {
@@ -437,7 +444,7 @@ pub(crate) fn luma_next_data(
                 ev.organizer = calendar_org.clone();
             }
             // The same event can be both featured and listed.
-            if !out.iter().any(|o| o.uid == ev.uid) {
+            if uids.insert(ev.uid.clone()) {
                 out.push(ev);
             }
         }

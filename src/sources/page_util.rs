@@ -5,9 +5,16 @@
 //! Everything here is pure: text in, values out.
 
 use crate::model::{Place, When};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
-use scraper::{Html, Selector};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use serde_json::Value;
+
+/// Deepest element nesting (counted from start and end tags, without a tree) of HTML that a
+/// reader hands to html5ever's tree builder, whose scope checks are quadratic in depth
+/// (500,000 nested `<div>`s take minutes).
+pub const MAX_HTML_DEPTH: usize = 512;
+/// Most attributes on one tag of HTML handed to html5ever, whose tokenizer looks for a
+/// duplicate attribute by comparing each with every earlier one of its tag (quadratic).
+pub const MAX_HTML_ATTRIBUTES: usize = 512;
 
 /// The embedded data of one HTML document: what the page parsers read.
 #[derive(Debug, Default, Clone)]
@@ -25,36 +32,36 @@ pub struct PageScripts {
 impl PageScripts {
     /// Reads the embedded scripts of an HTML document. Script bodies are raw text in HTML, so
     /// no entity decoding happens here; JSON escapes such as `\u0026` are left to serde_json.
+    ///
+    /// Read with [`scan_html`], a single linear pass, rather than html5ever: building a tree
+    /// costs time quadratic in the nesting depth, and html5ever's tokenizer time quadratic in
+    /// the attributes of a tag, both of which a hostile page controls; the readers only need
+    /// the text of a few elements, which the tokenizer's rules for raw text give without a
+    /// tree.
     pub fn read(html: &str) -> PageScripts {
-        let doc = Html::parse_document(html);
-        let scripts = Selector::parse("script").expect("static selector");
-        let title_sel = Selector::parse("title").expect("static selector");
-        let mut out = PageScripts {
-            title: doc
-                .select(&title_sel)
-                .next()
-                .map(|t| collapse_ws(&t.text().collect::<String>()))
-                .filter(|t| !t.is_empty()),
-            ..PageScripts::default()
-        };
-        for el in doc.select(&scripts) {
-            out.script_count += 1;
-            let attrs = el.value();
-            let text = || el.text().collect::<String>();
-            if attrs.id() == Some("__NEXT_DATA__") && out.next_data.is_none() {
-                out.next_data = Some(text());
-            } else if attrs
-                .attr("type")
-                .map(|t| {
+        let mut out = PageScripts::default();
+        scan_html(html, |item| match item {
+            HtmlItem::RawText { tag, attrs, text } if tag == "script" => {
+                out.script_count += 1;
+                let text = || normalize_raw_text(text);
+                if attrs.id.as_deref() == Some("__NEXT_DATA__") {
+                    if out.next_data.is_none() {
+                        out.next_data = Some(text());
+                    }
+                } else if attrs.kind.as_deref().is_some_and(|t| {
                     t.trim()
                         .to_ascii_lowercase()
                         .starts_with("application/ld+json")
-                })
-                .unwrap_or(false)
-            {
-                out.ld_json.push(text());
+                }) {
+                    out.ld_json.push(text());
+                }
             }
-        }
+            HtmlItem::RawText { tag, text, .. } if tag == "title" && out.title.is_none() => {
+                let title = decode_text(&normalize_raw_text(text));
+                out.title = (!title.is_empty()).then_some(title);
+            }
+            _ => {}
+        });
         out
     }
 
@@ -75,6 +82,284 @@ impl PageScripts {
                 "no __NEXT_DATA__ script"
             }
         )
+    }
+}
+
+/// What the HTML input stream does to text before tokenizing: CR LF and CR become LF, NUL
+/// becomes U+FFFD.
+fn normalize_raw_text(text: &str) -> String {
+    if !text.contains(['\r', '\0']) {
+        return text.to_string();
+    }
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\0', "\u{fffd}")
+}
+
+/// The attributes [`scan_html`] keeps of a start tag (the first of each name, as HTML does),
+/// entity-decoded, and how many it had.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TagAttrs {
+    pub id: Option<String>,
+    /// `type`.
+    pub kind: Option<String>,
+    pub count: usize,
+}
+
+/// What [`scan_html`] reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HtmlItem<'a> {
+    /// A start tag (name lower-cased); for an element whose content is raw text (`script`,
+    /// `style`, `title`, `textarea`, …) a [`HtmlItem::RawText`] instead.
+    Start {
+        tag: String,
+        attrs: TagAttrs,
+        self_closing: bool,
+    },
+    End {
+        tag: String,
+    },
+    /// A raw-text element and its content, up to its end tag (or the end of the document).
+    RawText {
+        tag: String,
+        attrs: TagAttrs,
+        text: &'a str,
+    },
+}
+
+/// Elements whose content the HTML tokenizer reads as raw text, up to their end tag
+/// (`noscript` with scripting on, as browsers and html5ever's default do).
+const RAW_TEXT: [&str; 9] = [
+    "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Elements that never have content (no end tag).
+const VOID: [&str; 16] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "basefont",
+];
+
+/// Walks an HTML document's tags in one linear pass, following the HTML tokenizer's rules for
+/// what matters here: comments, doctype and bogus comments skipped, quoted attribute values
+/// (which may hold `>`), raw-text elements read up to their end tag, `<plaintext>` to the
+/// end. Text outside raw-text elements is not reported. (Not a full tokenizer: character
+/// references outside attribute values and `<title>`, and the script-data escape states of
+/// `<!--` inside a script, are not modelled; pages put JSON, not comments, in scripts.)
+pub fn scan_html<'a>(html: &'a str, mut on: impl FnMut(HtmlItem<'a>)) {
+    let bytes = html.as_bytes();
+    let mut pos = 0;
+    while let Some(off) = html[pos..].find('<') {
+        let lt = pos + off;
+        let rest = &bytes[lt + 1..];
+        match rest.first() {
+            Some(b'!') if rest.starts_with(b"!--") => {
+                // A comment: to "-->" ("<!-->" and "<!--->" are empty comments).
+                let body = lt + 4;
+                pos = if bytes[body..].starts_with(b">") {
+                    body + 1
+                } else if bytes[body..].starts_with(b"->") {
+                    body + 2
+                } else {
+                    match html[body..].find("-->") {
+                        Some(i) => body + i + 3,
+                        None => return,
+                    }
+                };
+            }
+            Some(b'!' | b'?') => {
+                // Doctype, CDATA outside foreign content, processing instruction: to '>'.
+                match html[lt..].find('>') {
+                    Some(i) => pos = lt + i + 1,
+                    None => return,
+                }
+            }
+            Some(b'/') => match rest.get(1) {
+                Some(c) if c.is_ascii_alphabetic() => {
+                    let (tag, _, _, next) = read_tag(html, lt + 2);
+                    on(HtmlItem::End { tag });
+                    match next {
+                        Some(n) => pos = n,
+                        None => return,
+                    }
+                }
+                Some(b'>') => pos = lt + 3,
+                // "</ x>" and the like: a bogus comment, to '>'.
+                _ => match html[lt..].find('>') {
+                    Some(i) => pos = lt + i + 1,
+                    None => return,
+                },
+            },
+            Some(c) if c.is_ascii_alphabetic() => {
+                let (tag, attrs, self_closing, next) = read_tag(html, lt + 1);
+                let Some(next) = next else {
+                    // The document ends inside the tag: the tokenizer drops it.
+                    return;
+                };
+                if tag == "plaintext" {
+                    on(HtmlItem::RawText {
+                        tag,
+                        attrs,
+                        text: &html[next..],
+                    });
+                    return;
+                }
+                if RAW_TEXT.contains(&tag.as_str()) {
+                    let (end, after) = find_end_tag(html, next, &tag);
+                    on(HtmlItem::RawText {
+                        tag,
+                        attrs,
+                        text: &html[next..end],
+                    });
+                    pos = after;
+                } else {
+                    on(HtmlItem::Start {
+                        tag,
+                        attrs,
+                        self_closing,
+                    });
+                    pos = next;
+                }
+            }
+            // A '<' that starts no tag is text.
+            _ => pos = lt + 1,
+        }
+        if pos >= html.len() {
+            return;
+        }
+    }
+}
+
+/// Reads a tag from its name at `start`: the lower-cased name, the attributes kept, whether
+/// it ends with "/>", and the offset after its '>' (`None` when the document ends first).
+fn read_tag(html: &str, start: usize) -> (String, TagAttrs, bool, Option<usize>) {
+    let bytes = html.as_bytes();
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut i = start;
+    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'/' && bytes[i] != b'>' {
+        i += 1;
+    }
+    let tag = html[start..i].to_ascii_lowercase();
+    let mut attrs = TagAttrs::default();
+    let mut seen_id = false;
+    let mut seen_type = false;
+    loop {
+        while i < bytes.len() && (is_space(bytes[i]) || bytes[i] == b'/') {
+            if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'>') {
+                return (tag, attrs, true, Some(i + 2));
+            }
+            i += 1;
+        }
+        match bytes.get(i) {
+            None => return (tag, attrs, false, None),
+            Some(b'>') => return (tag, attrs, false, Some(i + 1)),
+            Some(_) => {}
+        }
+        // An attribute name (a leading '=' belongs to it), then maybe "= value".
+        let name_start = i;
+        i += 1;
+        while i < bytes.len() && !is_space(bytes[i]) && !matches!(bytes[i], b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        let name = &html[name_start..i];
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        let mut value = "";
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && is_space(bytes[i]) {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let v = i + 1;
+                    match html[v..].find(q as char) {
+                        Some(len) => {
+                            value = &html[v..v + len];
+                            i = v + len + 1;
+                        }
+                        None => return (tag, attrs, false, None),
+                    }
+                }
+                _ => {
+                    let v = i;
+                    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    value = &html[v..i];
+                }
+            }
+        }
+        attrs.count += 1;
+        if name.eq_ignore_ascii_case("id") && !seen_id {
+            seen_id = true;
+            attrs.id = Some(html_escape::decode_html_entities(value).into_owned());
+        } else if name.eq_ignore_ascii_case("type") && !seen_type {
+            seen_type = true;
+            attrs.kind = Some(html_escape::decode_html_entities(value).into_owned());
+        }
+    }
+}
+
+/// Where the raw text of a `tag` element starting at `from` ends, and the offset after its end
+/// tag: the first `</tag` (any case) followed by white space, '/' or '>'; else the end of the
+/// document.
+fn find_end_tag(html: &str, from: usize, tag: &str) -> (usize, usize) {
+    let bytes = html.as_bytes();
+    let mut pos = from;
+    while let Some(off) = html[pos..].find("</") {
+        let at = pos + off;
+        let name = at + 2;
+        let matches = bytes
+            .get(name..name + tag.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(tag.as_bytes()));
+        let ends = matches
+            && matches!(
+                bytes.get(name + tag.len()),
+                Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')
+            );
+        if ends {
+            let after = match html[name..].find('>') {
+                Some(i) => name + i + 1,
+                None => html.len(),
+            };
+            return (at, after);
+        }
+        pos = at + 2;
+    }
+    (html.len(), html.len())
+}
+
+/// Why an HTML fragment should not be handed to html5ever ([`MAX_HTML_DEPTH`],
+/// [`MAX_HTML_ATTRIBUTES`]), found by a linear scan; `None` for ordinary markup.
+pub fn html_too_complex(html: &str) -> Option<String> {
+    if !html.contains('<') {
+        return None;
+    }
+    let (mut depth, mut deepest, mut most_attrs) = (0usize, 0usize, 0usize);
+    scan_html(html, |item| match item {
+        HtmlItem::Start {
+            tag,
+            attrs,
+            self_closing,
+        } => {
+            most_attrs = most_attrs.max(attrs.count);
+            if !self_closing && !VOID.contains(&tag.as_str()) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        HtmlItem::RawText { attrs, .. } => most_attrs = most_attrs.max(attrs.count),
+        HtmlItem::End { .. } => depth = depth.saturating_sub(1),
+    });
+    if deepest > MAX_HTML_DEPTH {
+        Some(format!("HTML nested deeper than {MAX_HTML_DEPTH} levels"))
+    } else if most_attrs > MAX_HTML_ATTRIBUTES {
+        Some(format!(
+            "an HTML tag with more than {MAX_HTML_ATTRIBUTES} attributes"
+        ))
+    } else {
+        None
     }
 }
 
@@ -117,11 +402,25 @@ pub fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 /// - a `Z` (UTC) instant → [`When::Utc`] (the page did not say the local zone);
 /// - a date alone, `2026-09-08` → [`When::Date`];
 /// - a date and time without offset → [`When::Floating`].
+///
+/// Years outside 1–9999 are not read: chrono also takes "+262000-01-01", a date at the edge of
+/// its range where later arithmetic overflows.
 pub fn parse_when(s: &str) -> Option<When> {
     let s = s.trim();
-    if s.is_empty() {
+    if s.is_empty() || s.len() > 64 {
         return None;
     }
+    let when = read_when(s)?;
+    let year = match &when {
+        When::Date(d) => d.year(),
+        When::Utc(t) => t.year(),
+        When::Offset(t) => t.year(),
+        When::Zoned(n, _) | When::Floating(n) => n.year(),
+    };
+    (1..=9999).contains(&year).then_some(when)
+}
+
+fn read_when(s: &str) -> Option<When> {
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Some(When::Date(d));
     }
@@ -321,6 +620,42 @@ mod tests {
         );
         assert_eq!(parse_when("next Tuesday"), None);
         assert_eq!(parse_when(""), None);
+    }
+
+    #[test]
+    fn years_outside_one_to_9999_are_not_read() {
+        assert_eq!(parse_when("+262000-01-01"), None);
+        assert_eq!(parse_when("+262000-01-01T10:00:00Z"), None);
+        assert_eq!(parse_when("-0001-01-01T10:00"), None);
+        assert_eq!(parse_when("0000-01-01"), None);
+        assert!(parse_when("9999-12-31T23:59:59+14:00").is_some());
+        assert_eq!(parse_when(&"2026-01-01".repeat(1000)), None);
+    }
+
+    #[test]
+    fn markup_too_deep_or_too_wide_for_html5ever_is_recognised() {
+        assert_eq!(html_too_complex("plain text, a < b"), None);
+        let ok = "<p>Hi <b>there</b><br><img src=x><br/><a href='https://x.org/?a>b'>x</a></p>";
+        assert_eq!(html_too_complex(ok), None);
+        let deep = "<div>".repeat(MAX_HTML_DEPTH + 1);
+        assert!(html_too_complex(&deep).unwrap().contains("nested deeper"));
+        // Void elements, self-closing tags and raw text do not nest.
+        let flat = format!(
+            "{}<script>{}</script>",
+            "<br><img/><span/>".repeat(10_000),
+            "<div>".repeat(10_000)
+        );
+        assert_eq!(html_too_complex(&flat), None);
+        let closed = "<div></div>".repeat(10_000);
+        assert_eq!(html_too_complex(&closed), None);
+        let wide = format!("<a{}>", " x".repeat(MAX_HTML_ATTRIBUTES + 1));
+        assert!(html_too_complex(&wide).unwrap().contains("attributes"));
+        // Cut anywhere, even inside a character or a quoted value, nothing panics.
+        let page = "<!DOCTYPE html><!-- é --><div id=\"é\" class='a>b'><script>x</script></dív>";
+        for i in (0..page.len()).filter(|i| page.is_char_boundary(*i)) {
+            let _ = html_too_complex(&page[..i]);
+            let _ = PageScripts::read(&page[..i]);
+        }
     }
 
     #[test]
