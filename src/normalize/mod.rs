@@ -324,6 +324,21 @@ fn contains_word(haystack: &str, words: &[&str]) -> bool {
 }
 
 /// Collapses runs of white space and trims.
+/// A place's parts as printable text (`text::clean_field`): a page's `addressLocality` is a
+/// stranger's words.
+fn clean_place(p: &crate::model::Place) -> crate::model::Place {
+    let part = |s: &Option<String>| {
+        s.as_deref()
+            .map(|s| crate::text::clean_field(s, crate::text::MAX_PLACE))
+            .filter(|s| !s.is_empty())
+    };
+    crate::model::Place {
+        city: part(&p.city),
+        state: part(&p.state),
+        country: part(&p.country),
+    }
+}
+
 pub fn clean_title(title: &str) -> String {
     title.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -355,7 +370,18 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
         return Err(Dropped::Cancelled(raw.status));
     }
     let mut notes = Vec::new();
-    let title = clean_title(&raw.title);
+    let title = crate::text::clean(&raw.title, crate::text::MAX_TITLE);
+    // Only http(s) links with a host go on (`link`); the others are reported and the entry
+    // falls back to its other links, or its organizer's.
+    let mut safe_link = |u: &str| match crate::link::check(u) {
+        Ok(u) => Some(u),
+        Err(refused) => {
+            notes.push(format!("{title:?}: {refused}"));
+            None
+        }
+    };
+    let raw_url = raw.url.as_deref().and_then(&mut safe_link);
+    let raw_links: Vec<String> = raw.links.iter().filter_map(|u| safe_link(u)).collect();
 
     // Place and online hints.
     let parsed = raw
@@ -386,11 +412,10 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
     .filter(|p| !p.is_empty());
 
     // The event's link.
-    let candidates: Vec<&str> = raw
-        .url
+    let candidates: Vec<&str> = raw_url
         .iter()
         .map(String::as_str)
-        .chain(raw.links.iter().map(String::as_str))
+        .chain(raw_links.iter().map(String::as_str))
         .collect();
     let url = candidates
         .iter()
@@ -415,7 +440,14 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
             None => return Err(Dropped::NoLink),
         },
     };
-    organizer.name = clean_title(&organizer.name);
+    organizer.name = crate::text::clean_field(&organizer.name, crate::text::MAX_NAME);
+    if let Some(u) = organizer.url.take() {
+        match crate::link::check(&u) {
+            Ok(u) => organizer.url = Some(u),
+            Err(refused) => notes.push(format!("{title:?}: the organizer's {refused}")),
+        }
+    }
+    organizer.home = organizer.home.map(|p| clean_place(&p));
     let title = if title.is_empty() {
         notes.push(format!(
             "an entry of {} has no title; used its organizer's name",
@@ -430,8 +462,7 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
     }
     // The title's link: the source's own URL; else an event page (meetup, luma); else a link
     // that is not the organizer's home page; else any link; else the organizer's page.
-    let url = raw
-        .url
+    let url = raw_url
         .clone()
         .or_else(|| {
             candidates
@@ -483,7 +514,8 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
     let place = match (attendance, place) {
         (Attendance::InPerson | Attendance::Hybrid, None) => organizer.home.clone(),
         (_, p) => p,
-    };
+    }
+    .map(|p| clean_place(&p));
 
     // Local dates.
     let zone = place

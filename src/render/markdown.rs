@@ -91,27 +91,33 @@ fn write_entry(out: &mut String, e: &Event, location: &str) {
             organizers.push(link);
         }
     }
-    let _ = writeln!(out, "* {dates} | {location} | {}", organizers.join(" and "));
-    let mut line = format!(
-        "    * [**{}**]({})",
-        escape_text(&e.title),
-        escape_url(&e.url)
+    let _ = writeln!(
+        out,
+        "* {dates} | {} | {}",
+        escape_text(location),
+        organizers.join(" and ")
     );
+    let mut line = format!("    * {}", bold_link(&e.title, &e.url));
     for m in &e.mirrors {
-        let _ = write!(
-            line,
-            " | [**{}**]({})",
-            escape_text(&m.label),
-            escape_url(&m.url)
-        );
+        let _ = write!(line, " | {}", bold_link(&m.label, &m.url));
     }
     let _ = writeln!(out, "{line}");
 }
 
 fn organizer_link(name: &str, url: Option<&str>) -> String {
-    match url {
-        Some(u) => format!("[{}]({})", escape_text(name), escape_url(u)),
+    // Links were checked in `normalize`; checked again here because an entry can also come
+    // from a draft (`update`). A link that fails is not printed, its text is.
+    match url.and_then(crate::link::safe) {
+        Some(u) => format!("[{}]({})", escape_text(name), escape_url(&u)),
         None => escape_text(name),
+    }
+}
+
+/// `[**text**](url)`, or `**text**` when the link is not one to print.
+fn bold_link(text: &str, url: &str) -> String {
+    match crate::link::safe(url) {
+        Some(u) => format!("[**{}**]({})", escape_text(text), escape_url(&u)),
+        None => format!("**{}**", escape_text(text)),
     }
 }
 
@@ -154,6 +160,8 @@ pub fn escape_text(text: &str) -> String {
         let next = chars.get(i + 1).copied();
         let escape = match c {
             '[' | ']' | '*' | '\\' => true,
+            // `~~` is strikethrough in GitHub's Markdown.
+            '~' => prev == Some('~') || next == Some('~'),
             '`' => backticks % 2 == 1,
             '_' => {
                 let inside_word = prev.is_some_and(char::is_alphanumeric)
@@ -182,6 +190,7 @@ pub fn escape_url(url: &str) -> String {
             '(' => out.push_str("%28"),
             ')' => out.push_str("%29"),
             '<' => out.push_str("%3C"),
+            '"' => out.push_str("%22"),
             '>' => out.push_str("%3E"),
             '[' => out.push_str("%5B"),
             ']' => out.push_str("%5D"),

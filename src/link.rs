@@ -1,0 +1,180 @@
+//! What a link is: the one gate every URL from a source passes before it can be printed.
+//!
+//! Only an absolute `http` or `https` URL with a real host leaves the tool. The string that is
+//! printed is the one that was checked (not a re-serialisation), so what a Markdown or HTML
+//! reader sees starts with `http://` or `https://` literally: no `javascript:`, `data:`,
+//! `vbscript:` or `file:` scheme, no scheme-relative `//host/x`, no entity-encoded scheme
+//! (`&#106;avascript:`), no scheme split by tabs or newlines (`java\tscript:`, which URL
+//! parsers would join), no `user@host` disguise, no control, bidi or zero-width character.
+//!
+//! Parsing is the `url` crate's (WHATWG); this module only adds the policy.
+
+use std::fmt;
+
+/// Why a link was refused, for the review report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The link as the source wrote it, made printable (cut, controls shown as `\u{…}`).
+    pub link: String,
+    pub why: &'static str,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "link {:?} dropped: {}", self.link, self.why)
+    }
+}
+
+/// The longest link accepted (browsers and Markdown renderers handle far longer, but no real
+/// event link is longer than this).
+pub const MAX_LINK_LEN: usize = 2048;
+
+/// `raw` as a link the output may carry, or why not. Surrounding blanks are trimmed and HTML
+/// entities decoded (feeds write `&amp;`); nothing else is changed.
+pub fn check(raw: &str) -> Result<String, Refused> {
+    let refuse = |why| {
+        Err(Refused {
+            link: printable(raw),
+            why,
+        })
+    };
+    let decoded = html_escape::decode_html_entities(raw.trim());
+    let s = decoded.trim();
+    if s.len() > MAX_LINK_LEN {
+        return refuse("longer than 2,048 characters");
+    }
+    if s.chars().any(|c| c.is_control() || is_invisible(c)) {
+        return refuse("it holds control or invisible characters");
+    }
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return refuse("only http and https links are printed");
+    }
+    let Ok(url) = url::Url::parse(s) else {
+        return refuse("not a valid URL");
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return refuse("only http and https links are printed");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return refuse("it hides its host behind a user name (user@host)");
+    }
+    match url.host() {
+        Some(url::Host::Domain(d)) if is_hostname(d) => {}
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => {}
+        _ => return refuse("it has no valid host name"),
+    }
+    Ok(s.to_string())
+}
+
+/// The link if it passes [`check`].
+pub fn safe(raw: &str) -> Option<String> {
+    check(raw).ok()
+}
+
+/// A host name as DNS has them: dot-separated labels of letters, digits, `-` and `_` (the
+/// `url` crate has already turned Unicode names into punycode), at least two labels.
+fn is_hostname(d: &str) -> bool {
+    let d = d.strip_suffix('.').unwrap_or(d);
+    let labels: Vec<&str> = d.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+/// Characters that change how text is displayed without being seen: bidi controls, zero-width
+/// characters, the BOM, soft hyphens and other format characters (Unicode `Cf`) that matter here.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0E}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// A link as it may appear in a report: at most 120 characters, controls escaped.
+fn printable(raw: &str) -> String {
+    let mut out: String = raw
+        .chars()
+        .take(120)
+        .flat_map(|c| {
+            if c.is_control() || is_invisible(c) {
+                c.escape_unicode().collect::<Vec<char>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if raw.chars().count() > 120 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_and_https_with_a_host_pass_unchanged() {
+        for ok in [
+            "https://www.meetup.com/rust-berlin/events/291093702/",
+            "http://rust-nyc.example.org/",
+            "https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com",
+            "HTTPS://LU.MA/rust-girona",
+            "https://luma.com/x?a=1&b=2#frag",
+            "http://127.0.0.1:8080/x",
+            "https://münchen.example/events/",
+        ] {
+            assert_eq!(check(ok).as_deref(), Ok(ok), "{ok}");
+        }
+        assert_eq!(
+            check("  https://x.example/a?b=1&amp;c=2 ").as_deref(),
+            Ok("https://x.example/a?b=1&c=2")
+        );
+    }
+
+    #[test]
+    fn everything_else_is_refused_with_a_reason() {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "&#106;avascript:alert(1)",
+            "&#x6A;avascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "file:///etc/passwd",
+            "//evil.example/x",
+            "/relative/path",
+            "evil.example",
+            "mailto:a@b.example",
+            "ftp://ftp.example.org/",
+            "https://www.meetup.com@evil.example/",
+            "https://user:pw@evil.example/",
+            "https:/'mobilizon.fr/events/1",
+            "https:-/www.google.com/url?q=x",
+            "lttps://www.meetup.com/rust-nyc/",
+            "https://\u{202E}moc.example/",
+            "https://exa\u{200B}mple.org/",
+            "https://localhost/",
+            "http://",
+            "https://",
+            "",
+        ] {
+            let e = check(bad).unwrap_err();
+            assert!(!e.why.is_empty(), "{bad:?}");
+            assert!(
+                !e.link.chars().any(|c| c.is_control() || is_invisible(c)),
+                "{e}"
+            );
+        }
+        assert!(check(&format!("https://x.example/{}", "a".repeat(3000))).is_err());
+    }
+}

@@ -1,0 +1,90 @@
+//! The one sanitizer for every text a source wrote that the output prints (titles, organizer
+//! names, places, mirror labels): what it does not say in words is removed before rendering.
+//!
+//! Control, bidi-override and zero-width characters are removed, every run of blanks and line
+//! breaks becomes one space (a newline in a title must never start a Markdown line: `* fake
+//! entry`, `### Header`), `|` (the entry line's field separator) becomes `/` in one-line fields,
+//! and a very long string is cut at a word with an ellipsis. Markdown and HTML are neutralised
+//! where they are printed (`render::markdown::escape_text`), since only the renderer knows its
+//! syntax; the text here stays what the organizer wrote, for the JSON too.
+
+use crate::link::is_invisible;
+
+/// The longest title printed, in characters.
+pub const MAX_TITLE: usize = 200;
+/// The longest organizer name printed.
+pub const MAX_NAME: usize = 100;
+/// The longest city, state or country printed.
+pub const MAX_PLACE: usize = 80;
+
+/// `s` without invisible characters, on one line, at most `max` characters.
+pub fn clean(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    let mut blank = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c.is_control() {
+            blank = true;
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if blank && !out.is_empty() {
+            out.push(' ');
+        }
+        blank = false;
+        out.push(c);
+    }
+    cut(out, max)
+}
+
+/// [`clean`], and `|` written as `/`: for fields of the entry line, which `|` separates.
+pub fn clean_field(s: &str, max: usize) -> String {
+    clean(&s.replace('|', "/"), max)
+}
+
+/// At most `max` characters: cut at the last space in the final fifth when there is one, and
+/// an ellipsis added.
+fn cut(s: String, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s;
+    }
+    let keep: String = s.chars().take(max.saturating_sub(1)).collect();
+    let floor = keep.len() * 4 / 5;
+    let keep = match keep.rfind(' ') {
+        Some(i) if i >= floor => keep[..i].to_string(),
+        _ => keep,
+    };
+    format!("{}…", keep.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_no_invisibles() {
+        assert_eq!(
+            clean("Rust\n* fake entry\r\n### Header", 200),
+            "Rust * fake entry ### Header"
+        );
+        assert_eq!(
+            clean("  a\u{202E}b\u{200B}c\u{0007}d\u{FEFF} ", 200),
+            "abc d"
+        );
+        assert_eq!(clean("Zürich 🦀", 200), "Zürich 🦀");
+        assert_eq!(clean_field("Berlin | * x", 80), "Berlin / * x");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_an_ellipsis() {
+        let long = "word ".repeat(100);
+        let c = clean(&long, 50);
+        assert!(c.chars().count() <= 50, "{c}");
+        assert!(c.ends_with("word…"), "{c}");
+        let c = clean(&"x".repeat(500), 20);
+        assert_eq!(c.chars().count(), 20);
+        assert!(c.ends_with('…'));
+        assert_eq!(clean("short", 20), "short");
+    }
+}
