@@ -12,6 +12,8 @@ pub mod config;
 pub mod dedupe;
 pub mod error;
 pub mod fetch;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod link;
 pub mod model;
 pub mod normalize;

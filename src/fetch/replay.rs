@@ -295,6 +295,21 @@ impl Fetch for ReplayFetcher {
 }
 
 /// `file` as a relative path that stays inside the snapshot: no root, no drive, no `..`.
+/// The pure part of reading a `manifest.json` (parse, then each entry's file path and lookup
+/// key), without touching the disk: what the fuzzer exercises.
+#[doc(hidden)]
+pub fn check_manifest(bytes: &[u8]) -> Result<usize, String> {
+    let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let mut ok = 0;
+    for m in &manifest.responses {
+        let _ = lenient_key(&m.url);
+        if m.file.as_deref().and_then(safe_relative).is_some() {
+            ok += 1;
+        }
+    }
+    Ok(ok)
+}
+
 fn safe_relative(file: &str) -> Option<PathBuf> {
     if file.is_empty() {
         return None;
