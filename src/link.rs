@@ -115,6 +115,154 @@ fn printable(raw: &str) -> String {
     out
 }
 
+/// Query parameters that only track where a click came from.
+pub fn is_tracking_param(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("utm_")
+        || n.starts_with("lm_")
+        || matches!(
+            n.as_str(),
+            "fbclid" | "gclid" | "mc_cid" | "mc_eid" | "ref" | "ref_src" | "aff" | "_xtd"
+        )
+}
+
+/// Unwraps `https://www.google.com/url?q=<target>&sa=…` (Google Calendar wraps description
+/// links in it). Anything else is returned as is.
+fn unwrap_redirect(u: &url::Url) -> Option<url::Url> {
+    let host = u.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    if !(host == "google.com" && u.path() == "/url") {
+        return None;
+    }
+    u.query_pairs()
+        .find(|(k, _)| k == "q" || k == "url")
+        .and_then(|(_, v)| url::Url::parse(v.trim()).ok())
+}
+
+/// A meetup event id from a parsed meetup URL: `/<group>/events/<id>` or `?eventId=<id>`.
+fn meetup_event_id(u: &url::Url, segments: &[String]) -> Option<String> {
+    if let Some((_, id)) = u
+        .query_pairs()
+        .find(|(k, _)| k.eq_ignore_ascii_case("eventid"))
+    {
+        let id = id.trim().to_ascii_lowercase();
+        if !id.is_empty() {
+            return Some(id);
+        }
+    }
+    let pos = segments.iter().position(|s| s == "events")?;
+    let id = segments.get(pos + 1)?;
+    // `/events/past`, `/events/calendar` and similar are listings, not events.
+    let looks_like_id = id.len() >= 6 && id.chars().all(|c| c.is_ascii_alphanumeric());
+    looks_like_id.then(|| id.to_ascii_lowercase())
+}
+
+pub struct Parts {
+    pub host: String,
+    /// Path segments, empty ones dropped (lower-cased for case-insensitive hosts).
+    pub segments: Vec<String>,
+    /// Remaining query parameters, sorted.
+    pub query: Vec<(String, String)>,
+    pub meetup_event: Option<String>,
+}
+
+/// A link taken apart for comparing and looking up (the one place that decides which links
+/// are "the same"): Google redirect wrappers unwrapped, the host folded (`www.`, `lu.ma` =
+/// `luma.com`, eventbrite's country sites), meetup locale segments (`/de-DE/`) dropped, path
+/// case folded on case-insensitive sites, tracking parameters dropped, the query sorted.
+pub fn parts(url: &str) -> Option<Parts> {
+    let mut u = url::Url::parse(url.trim()).ok()?;
+    // Redirect wrappers can nest (a wrapped wrapped link); unwrap a few levels.
+    for _ in 0..3 {
+        match unwrap_redirect(&u) {
+            Some(inner) => u = inner,
+            None => break,
+        }
+    }
+    let host = u.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    let host = match host.as_str() {
+        "lu.ma" => "luma.com".to_string(),
+        h if h.ends_with(".eventbrite.com") || h.starts_with("eventbrite.") => {
+            "eventbrite.com".to_string()
+        }
+        _ => host,
+    };
+    // meetup and luma paths are case-insensitive; elsewhere keep the case of the path.
+    let fold_case = matches!(host.as_str(), "meetup.com" | "luma.com" | "eventbrite.com");
+    let mut segments: Vec<String> = u
+        .path_segments()
+        .map(|s| {
+            s.filter(|p| !p.is_empty())
+                .map(|p| {
+                    if fold_case {
+                        p.to_lowercase()
+                    } else {
+                        p.to_string()
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if host == "meetup.com" && segments.first().is_some_and(|s| is_locale(s)) {
+        segments.remove(0);
+    }
+    let meetup_event = if host == "meetup.com" {
+        meetup_event_id(&u, &segments)
+    } else {
+        None
+    };
+    let mut query: Vec<(String, String)> = u
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking_param(k))
+        .filter(|(k, _)| !(host == "meetup.com" && k.eq_ignore_ascii_case("eventid")))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    query.sort();
+    Some(Parts {
+        host,
+        segments,
+        query,
+        meetup_event,
+    })
+}
+
+/// A meetup locale path segment: `de-de`, `en-au`, … (already lower-cased).
+pub fn is_locale(segment: &str) -> bool {
+    let b = segment.as_bytes();
+    b.len() == 5
+        && b[2] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_alphabetic())
+}
+
+/// `url` without its tracking parameters ([`is_tracking_param`]), working on the text so that
+/// nothing else in the URL is re-encoded or normalized: the form a link is printed in.
+pub fn without_tracking(s: &str) -> String {
+    let (before_fragment, fragment) = match s.find('#') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    };
+    let Some(q) = before_fragment.find('?') else {
+        return s.to_string();
+    };
+    let (base, query) = (&before_fragment[..q], &before_fragment[q + 1..]);
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|part| !is_tracking_param(part.split('=').next().unwrap_or("")))
+        .collect();
+    if kept.len() == query.split('&').count() {
+        return s.to_string();
+    }
+    let kept: Vec<&str> = kept.into_iter().filter(|p| !p.is_empty()).collect();
+    if kept.is_empty() {
+        format!("{base}{fragment}")
+    } else {
+        format!("{base}?{}{fragment}", kept.join("&"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,7 +124,7 @@ fn trim_url_end(mut s: &str) -> &str {
 }
 
 /// Cleans one link: decodes HTML entities (also Google's iCalendar-escaped `&amp\;`), unwraps
-/// `https://www.google.com/url?q=<target>&…` redirects (recursively) and drops `utm_*` query
+/// `https://www.google.com/url?q=<target>&…` redirects (recursively) and drops tracking query
 /// parameters. Everything else is kept exactly as written: no case changes, no trailing slash
 /// added or removed, other parameters and the fragment untouched.
 pub fn clean_url(url: &str) -> String {
@@ -148,7 +148,7 @@ fn clean_url_depth(url: &str, depth: usize) -> String {
     {
         return clean_url_depth(&target, depth + 1);
     }
-    drop_utm(decoded)
+    crate::link::without_tracking(&decoded)
 }
 
 /// The `q` (or `url`) target of a Google redirect link, percent-decoded.
@@ -169,35 +169,6 @@ fn google_redirect_target(s: &str) -> Option<String> {
             .find(|(k, v)| k == key && !v.is_empty())
             .map(|(_, v)| v.clone())
     })
-}
-
-/// Removes `utm_*` parameters from the query, working on the text so that nothing else in the
-/// URL is re-encoded or normalized.
-fn drop_utm(s: &str) -> String {
-    let (before_fragment, fragment) = match s.find('#') {
-        Some(i) => (&s[..i], &s[i..]),
-        None => (s, ""),
-    };
-    let Some(q) = before_fragment.find('?') else {
-        return s.to_string();
-    };
-    let (base, query) = (&before_fragment[..q], &before_fragment[q + 1..]);
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|part| {
-            let key = part.split('=').next().unwrap_or("");
-            !key.to_ascii_lowercase().starts_with("utm_")
-        })
-        .collect();
-    if kept.len() == query.split('&').count() {
-        return s.to_string();
-    }
-    let kept: Vec<&str> = kept.into_iter().filter(|p| !p.is_empty()).collect();
-    if kept.is_empty() {
-        format!("{base}{fragment}")
-    } else {
-        format!("{base}?{}{fragment}", kept.join("&"))
-    }
 }
 
 /// The description as plain text: tags removed, `<br>` and the ends of block elements as line
@@ -342,7 +313,7 @@ mod tests {
     }
 
     #[test]
-    fn drops_only_utm_parameters() {
+    fn drops_only_tracking_parameters() {
         assert_eq!(
             clean_url(
                 "https://www.meetup.com/Rust-Rhein-Main/events/229564640/?eventId=229564640&utm_medium=email&utm_campaign=x#top"
@@ -355,9 +326,10 @@ mod tests {
         );
         // No trailing slash added, case kept, other parameters untouched.
         assert_eq!(clean_url("https://Example.org"), "https://Example.org");
+        // One rule with the event identity (`link::is_tracking_param`): luma's `lm_*` too.
         assert_eq!(
-            clean_url("https://lu.ma/Evt?lm_source=cal&x=a%20b"),
-            "https://lu.ma/Evt?lm_source=cal&x=a%20b"
+            clean_url("https://lu.ma/Evt?lm_source=cal&x=a%20b&fbclid=1"),
+            "https://lu.ma/Evt?x=a%20b"
         );
         // Not a redirect: a google.com page that merely has a q parameter.
         assert_eq!(

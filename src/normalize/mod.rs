@@ -208,36 +208,18 @@ fn organizer_url_of_source(url: &str) -> String {
 /// `luma.com`, meetup locale prefixes (`/de-DE/`) dropped, lower case, no query, no trailing
 /// slash.
 pub fn match_key(url: &str) -> String {
-    let Ok(u) = url::Url::parse(url.trim()) else {
+    let Some(p) = crate::link::parts(url) else {
         return url.trim().trim_end_matches('/').to_lowercase();
     };
-    let host = u.host_str().unwrap_or("").to_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    let host = if host == "lu.ma" { "luma.com" } else { host };
-    let mut segments: Vec<String> = u
-        .path_segments()
-        .map(|s| s.filter(|p| !p.is_empty()).map(str::to_lowercase).collect())
-        .unwrap_or_default();
-    if host == "meetup.com" && segments.first().is_some_and(|s| is_locale(s)) {
-        segments.remove(0);
-    }
-    let mut key = host.to_string();
-    for s in segments {
+    let mut key = p.host;
+    for s in p.segments {
         key.push('/');
-        key.push_str(&s);
+        key.push_str(&s.to_lowercase());
     }
     key
 }
 
-/// A meetup locale path segment: `de-de`, `en-au`, … (already lower-cased).
-pub fn is_locale(segment: &str) -> bool {
-    let b = segment.as_bytes();
-    b.len() == 5
-        && b[2] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 2 || c.is_ascii_alphabetic())
-}
+pub use crate::link::is_locale;
 
 /// Hosts whose links are video calls or maps, never the event's page.
 fn is_auxiliary_link(url: &str) -> bool {
