@@ -148,7 +148,7 @@ fn clean_url_depth(url: &str, depth: usize) -> String {
     {
         return clean_url_depth(&target, depth + 1);
     }
-    crate::link::without_tracking(&decoded)
+    crate::link::without_tracking(decoded)
 }
 
 /// The `q` (or `url`) target of a Google redirect link, percent-decoded.
