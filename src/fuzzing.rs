@@ -42,10 +42,10 @@ fn check_parsed(p: &Parsed, what: &str) {
 /// The iCal reader: byte-level unfolding and decoding, then parsing and expansion.
 pub fn ical(data: &[u8]) {
     let text = ical::decode(data);
-    for w in windows() {
-        if let Ok(p) = ical::parse(&text, "https://fuzz.example/basic.ics", "fuzz", &w) {
-            check_parsed(&p, "ical");
-        }
+    // One of the windows per input (by its length), so that each run costs one expansion.
+    let w = windows()[data.len() % 3];
+    if let Ok(p) = ical::parse(&text, "https://fuzz.example/basic.ics", "fuzz", &w) {
+        check_parsed(&p, "ical");
     }
 }
 
