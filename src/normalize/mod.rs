@@ -35,7 +35,14 @@ pub enum Dropped {
     NoLink,
     /// Neither its place, its organizer nor its calendar says which section it belongs in.
     NoRegion,
+    /// It lasts longer than [`MAX_EVENT_DAYS`]: a date typo (a start in 1023) or a season, not
+    /// an event to list.
+    TooLong { days: i64 },
 }
+
+/// The longest an event may last, in days: the published sections' longest is a week-long
+/// conference; a longer range is a mistake in the source.
+pub const MAX_EVENT_DAYS: i64 = 31;
 
 impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -43,6 +50,10 @@ impl std::fmt::Display for Dropped {
             Dropped::Cancelled(Status::Postponed) => write!(f, "postponed"),
             Dropped::Cancelled(_) => write!(f, "cancelled"),
             Dropped::NoLink => write!(f, "no link to the event (add one to the calendar entry)"),
+            Dropped::TooLong { days } => write!(
+                f,
+                "lasts {days} days (more than {MAX_EVENT_DAYS}): check its dates on its page or calendar"
+            ),
             Dropped::NoRegion => write!(
                 f,
                 "no place, organizer home or calendar time zone tells its region (add a LOCATION)"
@@ -524,6 +535,10 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
         None => start_date,
     }
     .max(start_date);
+    let days = (end_date - start_date).num_days() + 1;
+    if days > MAX_EVENT_DAYS {
+        return Err(Dropped::TooLong { days });
+    }
     let start = match (&raw.start, offset) {
         (When::Date(_), _) | (_, None) => None,
         (_, Some(off)) => off
@@ -729,5 +744,19 @@ mod tests {
             assert_eq!(n.event.start_date, d("2023-02-14"));
             assert_eq!(n.event.end_date, d("2023-02-16"));
         }
+    }
+
+    #[test]
+    fn a_range_of_more_than_a_month_is_a_mistake_not_an_event() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut raw = RawEvent::new("t", "Rust Week", When::Date(d("2023-02-14")));
+        raw.links = vec!["https://rustweek.example.org/".into()];
+        raw.place = Some(Place::new(Some("Utrecht"), None, Some("NL")));
+        raw.end = Some(When::Date(d("2023-03-17")));
+        assert!(normalize(&raw, &Directory::default()).is_ok());
+        raw.start = When::Date(d("1023-02-14"));
+        let e = normalize(&raw, &Directory::default()).unwrap_err();
+        assert_eq!(e, Dropped::TooLong { days: 365_274 });
+        assert!(e.to_string().contains("check its dates"), "{e}");
     }
 }
