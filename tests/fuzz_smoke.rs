@@ -202,3 +202,14 @@ fn every_target_has_regression_inputs() {
         );
     }
 }
+
+/// The manifest target's regression input holds hostile file paths: the replay reader keeps
+/// only the one that stays inside the snapshot (`a\\..\\b` is one plain name on Unix) and
+/// refuses `../../etc/passwd` and `/abs`.
+#[cfg(unix)]
+#[test]
+fn manifest_paths_leaving_the_snapshot_are_refused() {
+    let bytes = std::fs::read(root().join("tests/fixtures/fuzz/manifest/odd-paths.json")).unwrap();
+    assert_eq!(twir_events::fetch::replay::check_manifest(&bytes), Ok(1));
+    assert!(twir_events::fetch::replay::check_manifest(b"{\"responses\": [").is_err());
+}

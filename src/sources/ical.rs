@@ -1110,6 +1110,11 @@ fn instances(
 
     let mut include_dtstart = true;
     if let Some(rule) = &m.rrule {
+        // RFC 5545's RRULE grammar is ASCII, and `rrule` 0.14 slices BYDAY values by bytes
+        // (a multi-byte character at the end of `BYDAY=…` panicked; found by fuzzing).
+        if !rule.is_ascii() {
+            return Err(format!("bad RRULE {rule:?}: not ASCII"));
+        }
         let (rule_text, until) = split_until(rule);
         let rtz: rrule::Tz = match m.start {
             DateVal::Zoned(_, tz) => tz.into(),
@@ -2204,6 +2209,20 @@ END:VEVENT
         assert!(p.warnings[0].contains("Broken date"));
         assert!(p.warnings[1].contains("Broken rule"));
         assert!(p.warnings[2].contains("Every second"));
+    }
+
+    #[test]
+    fn a_non_ascii_rule_is_a_warning_not_a_panic() {
+        // Found by the fuzzer: `rrule` sliced the last two bytes of a BYDAY value.
+        let rule = "\nBEGIN:VEVENT\nDTSTART:20230210T180000Z\nRRULE:FREQ=WEEKLY;BYDAY=T\u{e9}\nDTSTAMP:20230104T120000Z\nUID:multibyte-rule@google.com\nSUMMARY:Odd rule\nEND:VEVENT\n";
+        let p = run(&feed(&[ONE_OFF, rule]), "2023-02-01", "2023-03-01");
+        assert_eq!(p.events.len(), 1, "{:?}", starts(&p));
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].contains("Odd rule") && p.warnings[0].contains("not ASCII"),
+            "{:?}",
+            p.warnings
+        );
     }
 
     #[test]

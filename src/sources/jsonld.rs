@@ -216,6 +216,23 @@ pub(crate) fn event_from_ld(
         Some(When::Date(d)) => d.succ_opt().map(When::Date),
         other => other,
     };
+    // An end before the start (a typo in the year, found by fuzzing) says nothing reliable
+    // about the length: the event is kept with its start only.
+    let before_start = match (&start, &end) {
+        (When::Date(s), Some(When::Date(e))) => e <= s,
+        (When::Offset(s), Some(When::Offset(e))) => e < s,
+        _ => false,
+    };
+    let end = if before_start {
+        warnings.push(format!(
+            "{} \"{title}\": endDate \"{}\" is before its startDate; ignored",
+            what(),
+            str_field(obj, "endDate").unwrap_or_default()
+        ));
+        None
+    } else {
+        end
+    };
 
     let mut ev = RawEvent::new(label, title.clone(), start);
     ev.end = end;
@@ -582,6 +599,28 @@ mod tests {
         assert_eq!(e.end, Some(When::Date(d("2026-09-12"))));
         // No url: the page itself.
         assert_eq!(e.url.as_deref(), Some("https://example.org/page"));
+    }
+
+    #[test]
+    fn an_end_before_the_start_is_ignored_with_a_warning() {
+        let (e, w) = one(json!({"@type": "Event", "name": "Rust Nation UK 2023",
+            "startDate": "2024-02-16", "endDate": "2023-02-17"}));
+        let e = e.unwrap();
+        assert_eq!(e.start, When::Date(d("2024-02-16")));
+        assert_eq!(e.end, None);
+        assert!(
+            w.len() == 1 && w[0].contains("before its startDate"),
+            "{w:?}"
+        );
+        let (e, w) = one(json!({"@type": "Event", "name": "x",
+            "startDate": "2026-09-08T18:00:00+02:00", "endDate": "2026-09-08T17:00:00+02:00"}));
+        assert_eq!(e.unwrap().end, None);
+        assert_eq!(w.len(), 1, "{w:?}");
+        // One day (inclusive end = start) and a same-instant end are kept.
+        let (e, w) = one(json!({"@type": "Event", "name": "x",
+            "startDate": "2026-09-08", "endDate": "2026-09-08"}));
+        assert_eq!(e.unwrap().end, Some(When::Date(d("2026-09-09"))));
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]
