@@ -36,10 +36,12 @@ pub fn extract_links(html: &str) -> Vec<String> {
             _ => {}
         }
     }
+    // A set beside the list: `out.contains` made a description with many links quadratic.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for link in raw {
         let cleaned = clean_url(&link);
-        if is_web_link(&cleaned) && !out.contains(&cleaned) {
+        if is_web_link(&cleaned) && seen.insert(cleaned.clone()) {
             out.push(cleaned);
         }
     }
