@@ -17,17 +17,23 @@ fn corpus_dir() -> Option<PathBuf> {
     }
 }
 
+/// The corpus's section files, in date order.
+fn corpus_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
 /// Lists candidate duplicate pairs per issue with what dedupe decides (run with
 /// `cargo test --test dedupe scan -- --ignored --nocapture`), for labelling.
 #[test]
 #[ignore]
 fn scan_corpus_candidates() {
     let Some(dir) = corpus_dir() else { return };
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = corpus_files(&dir);
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         let entries = parse_section(&text);
@@ -331,11 +337,7 @@ fn seed_mirrors_fold_back() {
 #[test]
 fn whole_corpus_loses_nothing() {
     let Some(dir) = corpus_dir() else { return };
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = corpus_files(&dir);
     let (mut entries_total, mut merges, mut flagged) = (0, 0, 0);
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
@@ -389,11 +391,7 @@ fn blocked_comparison_decides_as_every_pair() {
     }
     assert!(inputs >= 40, "only {inputs} inputs");
     let Some(dir) = corpus_dir() else { return };
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = corpus_files(&dir);
     let mut years: std::collections::BTreeMap<String, Vec<_>> = Default::default();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();

@@ -5,6 +5,9 @@
 //!
 //! `TWIR_FUZZ_MUTATIONS` sets the mutations per target (default 1000).
 
+mod common;
+use common::Rng;
+
 use std::path::{Path, PathBuf};
 use twir_events::fuzzing::TARGETS;
 
@@ -60,20 +63,6 @@ fn seeds(target: &str) -> Vec<PathBuf> {
 
 fn regressions(target: &str) -> Vec<PathBuf> {
     files(&root().join("tests/fixtures/fuzz").join(target), |_| true)
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 const TOKENS: &[&[u8]] = &[

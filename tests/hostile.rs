@@ -8,33 +8,14 @@
 //! li h3` (`del` would come from `~~`), exactly two `<li>` per entry (the entry and its title
 //! line), only `href`s that start with `http://` or `https://`, and the known section headers.
 
+mod common;
+use common::MapFetcher;
+
 use std::collections::HashMap;
 use twir_events::config::Config;
-use twir_events::fetch::{Fetch, FetchError, FetchFuture, Response};
 use twir_events::model::Window;
 use twir_events::pipeline;
 use twir_events::render::markdown;
-
-struct MapFetcher(HashMap<String, Vec<u8>>);
-
-impl Fetch for MapFetcher {
-    fn fetch<'a>(&'a self, url: &'a str) -> FetchFuture<'a> {
-        Box::pin(async move {
-            match self.0.get(url) {
-                Some(body) => Ok(Response {
-                    url: url.to_string(),
-                    status: 200,
-                    content_type: None,
-                    body: body.clone(),
-                }),
-                None => Err(FetchError::Status {
-                    url: url.to_string(),
-                    status: 404,
-                }),
-            }
-        })
-    }
-}
 
 /// Text payloads: markup, structure, invisible characters, length.
 const TEXTS: &[&str] = &[

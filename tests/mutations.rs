@@ -5,50 +5,16 @@
 //! CI runs a bounded pass (`TWIR_MUTATIONS`, default 120 mutations); the long pass is
 //! `TWIR_MUTATIONS=5000 cargo test --release --test mutations -- --nocapture`.
 
+mod common;
+use common::{MapFetcher, Rng};
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use twir_events::config::Config;
-use twir_events::fetch::{Fetch, FetchError, FetchFuture, Response};
 use twir_events::model::Window;
 use twir_events::pipeline;
 use twir_events::render::markdown;
-
-struct MapFetcher(HashMap<String, Vec<u8>>);
-
-impl Fetch for MapFetcher {
-    fn fetch<'a>(&'a self, url: &'a str) -> FetchFuture<'a> {
-        Box::pin(async move {
-            match self.0.get(url) {
-                Some(body) => Ok(Response {
-                    url: url.to_string(),
-                    status: 200,
-                    content_type: None,
-                    body: body.clone(),
-                }),
-                None => Err(FetchError::Status {
-                    url: url.to_string(),
-                    status: 404,
-                }),
-            }
-        })
-    }
-}
-
-/// A small deterministic generator (xorshift64*): the same mutations on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Tokens that have broken readers, or would break the output, when planted in a source.
 const PLANTS: &[&str] = &[

@@ -3,36 +3,17 @@
 //! the event, an unreachable page keeps the calendar's data and is reported, and a series
 //! whose instances all link one page lends the page's facts to the nearest instance only.
 
+mod common;
+use common::MapFetcher;
+
 use std::collections::HashMap;
 use twir_events::config::Config;
-use twir_events::fetch::{Fetch, FetchError, FetchFuture, Response};
 use twir_events::model::Window;
 use twir_events::pipeline;
 
 const CAL: &str =
     "https://calendar.google.com/calendar/ical/test%40group.calendar.google.com/public/basic.ics";
 const MANCHESTER: &str = "https://www.meetup.com/rust-manchester/events/315891530/";
-
-struct MapFetcher(HashMap<String, Vec<u8>>);
-
-impl Fetch for MapFetcher {
-    fn fetch<'a>(&'a self, url: &'a str) -> FetchFuture<'a> {
-        Box::pin(async move {
-            match self.0.get(url) {
-                Some(body) => Ok(Response {
-                    url: url.to_string(),
-                    status: 200,
-                    content_type: None,
-                    body: body.clone(),
-                }),
-                None => Err(FetchError::Status {
-                    url: url.to_string(),
-                    status: 404,
-                }),
-            }
-        })
-    }
-}
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!(

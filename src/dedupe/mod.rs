@@ -679,18 +679,25 @@ fn candidates(events: &[Event], fs: &[Facts]) -> (Vec<(usize, usize)>, Vec<Strin
                 "{} entries{day} share the {key}: too many to compare every pair (at most {MAX_BLOCK}); only look-alikes were compared, duplicates among them may remain",
                 members.len()
             ));
-            neighbours(&mut members, fs, &mut pairs);
-            continue;
         }
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                pairs.push((i, j));
-            }
-        }
+        block_pairs(&mut members, fs, &mut pairs);
     }
     pairs.sort_unstable();
     pairs.dedup();
     (pairs, notes)
+}
+
+/// The pairs of one block: every pair, or for a block over [`MAX_BLOCK`], sorted neighbours.
+fn block_pairs(members: &mut [usize], fs: &[Facts], pairs: &mut Vec<(usize, usize)>) {
+    if members.len() > MAX_BLOCK {
+        neighbours(members, fs, pairs);
+        return;
+    }
+    for (x, &i) in members.iter().enumerate() {
+        for &j in &members[x + 1..] {
+            pairs.push((i, j));
+        }
+    }
 }
 
 /// An oversized block, compared in linear time: members sorted by title and link, each
@@ -858,21 +865,14 @@ fn mirror_candidates(
         }
     }
     let mut pairs = Vec::new();
-    for ((date, title), members) in blocks {
+    for ((date, title), mut members) in blocks {
         if members.len() > MAX_BLOCK {
             notes.push(format!(
                 "{} online entries on {date} are titled {title:?}: too many to compare every pair as mirrors (at most {MAX_BLOCK}); only neighbours were",
                 members.len()
             ));
-            let mut members = members;
-            neighbours(&mut members, fs, &mut pairs);
-            continue;
         }
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                pairs.push((i, j));
-            }
-        }
+        block_pairs(&mut members, fs, &mut pairs);
     }
     pairs.sort_unstable();
     pairs

@@ -48,16 +48,10 @@ pub fn extract_links(html: &str) -> Vec<String> {
     out
 }
 
-/// True for an `http`/`https` link that can be an event page: it parses, and carries no user
-/// info (`http://events@gitnation.org/`, `http://mailto:someone@example.com/` are e-mail
-/// addresses turned into links by an editor).
+/// True for a link the output may carry ([`crate::link::check`]: http(s), a real host, no
+/// user info — `http://events@gitnation.org/` is an e-mail address turned into a link).
 pub fn is_web_link(url: &str) -> bool {
-    Url::parse(url).is_ok_and(|u| {
-        matches!(u.scheme(), "http" | "https")
-            && u.host_str().is_some()
-            && u.username().is_empty()
-            && u.password().is_none()
-    })
+    crate::link::check(url).is_ok()
 }
 
 /// Bare `http(s)://` URLs and `www.` addresses in plain text.

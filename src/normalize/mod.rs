@@ -316,7 +316,6 @@ fn contains_word(haystack: &str, words: &[&str]) -> bool {
         .any(|w| words.contains(&w))
 }
 
-/// Collapses runs of white space and trims.
 /// A place's parts as printable text (`text::clean_field`): a page's `addressLocality` is a
 /// stranger's words.
 fn clean_place(p: &crate::model::Place) -> crate::model::Place {
@@ -330,10 +329,6 @@ fn clean_place(p: &crate::model::Place) -> crate::model::Place {
         state: part(&p.state),
         country: part(&p.country),
     }
-}
-
-pub fn clean_title(title: &str) -> String {
-    title.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The local wall-clock time of a `When` (and its offset where known), given the zone to use
