@@ -358,6 +358,9 @@ mod tests {
             error: error.map(Into::into),
             warnings: vec![],
             suspect: suspect.map(Into::into),
+            status: None,
+            redirected_to: None,
+            latest_event: None,
         };
         let outcome = Outcome {
             reports: vec![

@@ -2,7 +2,7 @@
 //!
 //! ```toml
 //! [[source]]
-//! kind = "ical"                       # MANDATORY: "ical", "meetup" or "jsonld"
+//! kind = "ical"                       # MANDATORY: "ical", "meetup", "luma" or "jsonld"
 //! url = "https://calendar.google.com/calendar/ical/…/public/basic.ics"   # MANDATORY
 //! name = "Rust Community Calendar"    # OPTIONAL
 //! ```
@@ -24,8 +24,11 @@ pub enum SourceKind {
     Ical,
     /// A meetup.com group (`url` is the group's page).
     Meetup,
-    /// Any page carrying schema.org `Event` JSON-LD (luma, conference sites, …).
+    /// Any page carrying schema.org `Event` JSON-LD (conference sites, hasgeek, …).
     Jsonld,
+    /// A luma calendar (`url` is the calendar page, `https://luma.com/<slug>`): its ICS feed,
+    /// found through the `cal-…` id on the page; the page's own event list when the feed fails.
+    Luma,
 }
 
 impl SourceKind {
@@ -34,6 +37,7 @@ impl SourceKind {
             SourceKind::Ical => "ical",
             SourceKind::Meetup => "meetup",
             SourceKind::Jsonld => "jsonld",
+            SourceKind::Luma => "luma",
         }
     }
 }
@@ -49,6 +53,13 @@ pub struct Source {
     pub home: Option<Place>,
     /// Keep only events whose title or description contains one of these (case-insensitive).
     pub keywords: Vec<String>,
+    /// For an iCal feed that belongs to one organizer (a meetup group's or a luma calendar's
+    /// feed, a conference's schedule): the organizer's page, linked on every event, whose
+    /// `name` and `home` every event prints. `None` for a many-organizer feed (the community
+    /// calendar), whose events are attributed one by one from their links. Set by the
+    /// `organizer` key, or implied by a meetup group feed or a luma calendar feed URL. Always
+    /// `None` for the other kinds (their organizer is their own page).
+    pub organizer: Option<String>,
     /// 1-based line of the entry in the file, for messages.
     pub line: usize,
 }
@@ -58,6 +69,56 @@ impl Source {
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.url)
     }
+
+    /// The source's organizer page, when every event it yields is that organizer's: a meetup
+    /// group, a luma calendar, a JSON-LD page, or an iCal feed of one organizer.
+    pub fn organizer_page(&self) -> Option<String> {
+        match self.kind {
+            SourceKind::Ical => self.organizer.clone(),
+            SourceKind::Meetup => {
+                let trimmed = self.url.trim_end_matches('/');
+                let group = trimmed.strip_suffix("/events").unwrap_or(trimmed);
+                Some(format!("{group}/"))
+            }
+            SourceKind::Luma | SourceKind::Jsonld => Some(self.url.clone()),
+        }
+    }
+}
+
+/// The organizer page an iCal feed URL implies, when the feed is one organizer's by nature: a
+/// meetup group's feed (`…/<group>/events/ical/` → the group page) or a luma calendar's
+/// (`api.lu.ma/ics/get?entity=calendar&id=cal-…` → `https://luma.com/calendar/cal-…`).
+pub fn implied_organizer(feed_url: &str) -> Option<String> {
+    let u = url::Url::parse(feed_url).ok()?;
+    let host = u.host_str()?.trim_start_matches("www.").to_ascii_lowercase();
+    let segments: Vec<&str> = u.path_segments()?.filter(|s| !s.is_empty()).collect();
+    if host == "meetup.com" {
+        let rest: Vec<&str> = segments
+            .iter()
+            .copied()
+            .skip_while(|s| crate::link::is_locale(&s.to_ascii_lowercase()))
+            .collect();
+        if let [group, events, ical, ..] = rest.as_slice()
+            && events.eq_ignore_ascii_case("events")
+            && ical.eq_ignore_ascii_case("ical")
+        {
+            return Some(format!("https://www.meetup.com/{group}/"));
+        }
+        return None;
+    }
+    let luma_api = matches!(
+        host.as_str(),
+        "api.lu.ma" | "api.luma.com" | "api2.luma.com" | "api2.lu.ma"
+    );
+    if luma_api && segments.first() == Some(&"ics") {
+        let id = u
+            .query_pairs()
+            .find(|(k, _)| k == "id")
+            .map(|(_, v)| v.into_owned())
+            .filter(|id| id.starts_with("cal-") && id[4..].chars().all(|c| c.is_ascii_alphanumeric()))?;
+        return Some(format!("https://luma.com/calendar/{id}"));
+    }
+    None
 }
 
 /// One `[[organizer]]` entry: facts about an organizer that sources do not carry (a
@@ -96,6 +157,7 @@ struct RawSource {
     home: Option<Spanned<String>>,
     #[serde(default)]
     keywords: Vec<String>,
+    organizer: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,7 +178,7 @@ pub struct ConfigError {
     pub hint: String,
 }
 
-const KIND_HINT: &str = "each [[source]] takes kind = \"ical\" | \"meetup\" | \"jsonld\", url = \"https://…\", and optionally name, home = \"City, ST, CC\", keywords = [\"rust\"]";
+const KIND_HINT: &str = "each [[source]] takes kind = \"ical\" | \"meetup\" | \"luma\" | \"jsonld\", url = \"https://…\", and optionally name, home = \"City, ST, CC\", keywords = [\"rust\"], organizer = \"https://…\" (ical only)";
 
 impl Config {
     /// Reads and validates a sources file.
@@ -145,7 +207,7 @@ impl Config {
             let hint = if message.contains("unknown field") && message.contains("source") {
                 "the file holds [[source]] and [[organizer]] tables only"
             } else if message.contains("unknown variant") {
-                "kind is one of \"ical\", \"meetup\", \"jsonld\""
+                "kind is one of \"ical\", \"meetup\", \"luma\", \"jsonld\""
             } else {
                 KIND_HINT
             };
@@ -172,12 +234,46 @@ impl Config {
                 .name
                 .map(|n| n.trim().to_string())
                 .filter(|n| !n.is_empty());
+            let kind = *s.kind.get_ref();
+            let organizer = match (&s.organizer, kind) {
+                (Some(o), SourceKind::Ical) => Some(check_url(o, &err)?),
+                (Some(o), other) => {
+                    return Err(err(
+                        o.span().start,
+                        format!(
+                            "organizer is set on a kind = \"{}\" source, whose organizer is its own page",
+                            other.as_str()
+                        ),
+                        "organizer names the organizer of an iCal feed; remove it here (name and home say who and where)",
+                    ));
+                }
+                (None, SourceKind::Ical) => implied_organizer(&url),
+                (None, _) => None,
+            };
+            if kind == SourceKind::Ical
+                && organizer.is_none()
+                && let Some(h) = &s.home
+            {
+                return Err(err(
+                    h.span().start,
+                    "home is set on a feed of many organizers (no organizer key), where it would be wrong for most events".into(),
+                    "for one organizer's feed add organizer = \"https://…\" (its page); for a community calendar remove home (each event's place or organizer decides)",
+                ));
+            }
+            if kind == SourceKind::Luma && !is_luma_page(&url) {
+                return Err(err(
+                    s.url.span().start,
+                    format!("url {url:?} is not a luma calendar page"),
+                    "kind = \"luma\" takes the calendar's page, url = \"https://luma.com/<slug>\" (or lu.ma/<slug>); for its ICS feed use kind = \"ical\"",
+                ));
+            }
             config.sources.push(Source {
-                kind: *s.kind.get_ref(),
+                kind,
                 url,
                 name,
                 home,
                 keywords: s.keywords.iter().map(|k| k.trim().to_lowercase()).collect(),
+                organizer,
                 line: entry_line,
             });
         }
@@ -220,6 +316,14 @@ fn check_url(
             "write a full URL, e.g. url = \"https://www.meetup.com/rust-berlin/\"",
         )),
     }
+}
+
+/// A page on luma's site (`luma.com`, `lu.ma`, with or without `www.`) with a path.
+fn is_luma_page(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| {
+        let host = u.host_str().unwrap_or("").trim_start_matches("www.");
+        matches!(host, "luma.com" | "lu.ma") && u.path().trim_matches('/').len() > 1
+    })
 }
 
 fn check_place(
@@ -269,6 +373,37 @@ mod tests {
     fn missing_url_is_an_error() {
         let e = Config::parse("[[source]]\nkind = \"ical\"\n", "s.toml").unwrap_err();
         assert!(e.message.contains("url"), "{e}");
+    }
+
+    #[test]
+    fn an_organizer_feed_is_declared_or_implied_and_contradictions_are_refused() {
+        let src = |body: &str| Config::parse(&format!("[[source]]\n{body}"), "s.toml");
+        // Declared: an iCal feed of one organizer, with its page.
+        let c = src("kind = \"ical\"\nurl = \"https://conf.example/schedule.ics\"\nname = \"RustConf\"\nhome = \"Seattle, WA, US\"\norganizer = \"https://rustconf.com/\"\n").unwrap();
+        assert_eq!(c.sources[0].organizer.as_deref(), Some("https://rustconf.com/"));
+        assert_eq!(c.sources[0].organizer_page().as_deref(), Some("https://rustconf.com/"));
+        // Implied by the URL: a meetup group's feed, a luma calendar's feed.
+        let c = src("kind = \"ical\"\nurl = \"https://www.meetup.com/de-DE/rust-berlin/events/ical/\"\nhome = \"Berlin, DE\"\n").unwrap();
+        assert_eq!(c.sources[0].organizer.as_deref(), Some("https://www.meetup.com/rust-berlin/"));
+        let c = src("kind = \"ical\"\nurl = \"https://api.lu.ma/ics/get?entity=calendar&id=cal-bif2oHITU1aVvsr\"\n").unwrap();
+        assert_eq!(c.sources[0].organizer.as_deref(), Some("https://luma.com/calendar/cal-bif2oHITU1aVvsr"));
+        // The community calendar: many organizers.
+        let c = src("kind = \"ical\"\nurl = \"https://calendar.google.com/calendar/ical/x/public/basic.ics\"\n").unwrap();
+        assert_eq!(c.sources[0].organizer, None);
+        // home on a many-organizer feed is refused, on its line.
+        let e = src("kind = \"ical\"\nurl = \"https://calendar.google.com/c.ics\"\nhome = \"Berlin, DE\"\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.hint.contains("organizer ="), "{e}");
+        // organizer on a page source is refused.
+        let e = src("kind = \"meetup\"\nurl = \"https://www.meetup.com/rust-berlin/\"\norganizer = \"https://x.example/\"\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.message.contains("kind = \"meetup\""), "{e}");
+        // A luma source takes a luma page.
+        let e = src("kind = \"luma\"\nurl = \"https://api.lu.ma/ics/get?entity=calendar&id=cal-x\"\n").unwrap_err();
+        assert!(e.hint.contains("kind = \"ical\""), "{e}");
+        let c = src("kind = \"luma\"\nurl = \"https://lu.ma/rust-girona\"\nhome = \"Girona, ES\"\n").unwrap();
+        assert_eq!(c.sources[0].kind, SourceKind::Luma);
+        assert_eq!(c.sources[0].organizer_page().as_deref(), Some("https://lu.ma/rust-girona"));
     }
 
     #[test]

@@ -42,6 +42,14 @@ pub struct SourceReport {
     /// fewer than its previous run ([`crate::suspect`]): not taken as the truth (exit 2; its
     /// previous events are carried over like a failed source's).
     pub suspect: Option<String>,
+    /// The HTTP status of a failed fetch of the source's own URL (404 and 410: the group or
+    /// calendar is gone), for `health`.
+    pub status: Option<u16>,
+    /// Where the source's URL redirected to (a renamed meetup group), for `health`.
+    pub redirected_to: Option<String>,
+    /// The latest start date among everything the source listed (past events included, where
+    /// the source shows them), for `health`: a group that lists nothing recent may be dead.
+    pub latest_event: Option<chrono::NaiveDate>,
 }
 
 impl SourceReport {
@@ -161,7 +169,9 @@ pub fn parse_source(
     let mut parsed = match source.kind {
         SourceKind::Ical => sources::ical::parse(&text, &response.url, label, window)?,
         SourceKind::Meetup => sources::meetup::parse_group_page(&text, &response.url, label)?,
-        SourceKind::Jsonld => sources::jsonld::parse_page(&text, &response.url, label)?,
+        SourceKind::Jsonld | SourceKind::Luma => {
+            sources::jsonld::parse_page(&text, &response.url, label)?
+        }
     };
     if let Some(w) = decode_warning {
         parsed.warnings.insert(0, w);
@@ -292,6 +302,7 @@ fn reader_name(kind: SourceKind) -> &'static str {
         SourceKind::Ical => "iCal reader",
         SourceKind::Meetup => "meetup page reader",
         SourceKind::Jsonld => "JSON-LD page reader",
+        SourceKind::Luma => "luma reader",
     }
 }
 
@@ -387,9 +398,13 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
             error: None,
             warnings: Vec::new(),
             suspect: None,
+            status: None,
+            redirected_to: None,
+            latest_event: None,
         };
         let result = match fetcher.fetch(&url).await {
             Ok(response) => {
+                report.redirected_to = response.redirected_to.clone();
                 let (owned, window) = (source.clone(), *window);
                 parse_off_runtime(slots, reader_name(source.kind), move || {
                     let parsed = parse_source(&owned, &response, &window);
@@ -401,13 +416,19 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
                 })
                 .await
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => {
+                if let crate::fetch::FetchError::Status { status, .. } = &e {
+                    report.status = Some(*status);
+                }
+                Err(e.to_string())
+            }
         };
         match result {
             Ok((mut parsed, suspect)) => {
                 report.suspect = suspect;
                 let filtered = keyword_filter(source, &mut parsed);
                 report.events = parsed.events.len();
+                report.latest_event = parsed.events.iter().map(|e| instant_date(&e.start)).max();
                 report.warnings = parsed.warnings;
                 (source.kind, parsed.events, filtered, report)
             }
@@ -751,6 +772,7 @@ mod tests {
             name: Some("Cal".into()),
             home: None,
             keywords: Vec::new(),
+            organizer: None,
             line: 1,
         }
     }
@@ -761,6 +783,7 @@ mod tests {
             status: 200,
             content_type: Some(content_type.into()),
             body,
+            redirected_to: None,
         }
     }
 

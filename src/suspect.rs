@@ -55,7 +55,7 @@ pub fn screen(
                     .to_string(),
             ),
         ),
-        (SourceKind::Meetup | SourceKind::Jsonld, Err(e)) => (
+        (SourceKind::Meetup | SourceKind::Jsonld | SourceKind::Luma, Err(e)) => (
             Ok(Parsed::default()),
             Some(format!(
                 "the page answered without any event data: {}; open it in a browser to check \
@@ -288,6 +288,9 @@ mod tests {
             error: None,
             warnings: vec![],
             suspect: None,
+            status: None,
+            redirected_to: None,
+            latest_event: None,
         }
     }
 

@@ -290,6 +290,10 @@ impl LiveFetcher {
             Ok(r) => r.map_err(|e| self.classify(url, e))?,
         };
         let status = resp.status();
+        // reqwest follows redirects; the URL it ended at tells a renamed group.
+        let redirected_to = Some(resp.url().as_str())
+            .filter(|end| *end != url && end.trim_end_matches('/') != url.trim_end_matches('/'))
+            .map(str::to_owned);
         if !status.is_success() {
             let retry = if status.as_u16() == 429 || status.is_server_error() {
                 match retry_after(resp.headers()) {
@@ -372,6 +376,7 @@ impl LiveFetcher {
             status: status.as_u16(),
             content_type,
             body,
+            redirected_to,
         })
     }
 

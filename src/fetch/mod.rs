@@ -21,6 +21,9 @@ pub struct Response {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// Where the server sent us when it redirected (a renamed meetup group's new page);
+    /// `None` when the answer came from the URL asked for.
+    pub redirected_to: Option<String>,
 }
 
 impl Response {
@@ -204,6 +207,7 @@ mod tests {
             status: 200,
             content_type: Some("text/html; charset=iso-8859-1".into()),
             body: b"Z\xFCrich".to_vec(),
+            redirected_to: None,
         };
         assert_eq!(r.text(), "Zürich");
         assert_eq!(r.charset(), Some(encoding_rs::WINDOWS_1252));

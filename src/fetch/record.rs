@@ -150,6 +150,7 @@ impl<F: Fetch> Recorder<F> {
                         status: resp.status,
                         content_type: resp.content_type,
                         file: Some(file.clone()),
+                        redirected_to: resp.redirected_to,
                     });
                     bodies.push((file, resp.body));
                 }
@@ -160,6 +161,7 @@ impl<F: Fetch> Recorder<F> {
                         status,
                         content_type: None,
                         file: None,
+                        redirected_to: None,
                     });
                 }
                 Err(e) => summary.not_recorded.push(e),

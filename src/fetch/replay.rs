@@ -53,6 +53,9 @@ pub struct ManifestEntry {
     /// recorded failure (non-2xx status).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// The URL the server redirected to, when it did (a renamed group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected_to: Option<String>,
 }
 
 /// Why a snapshot directory cannot be replayed. Each message names the file and the fix.
@@ -118,6 +121,7 @@ struct Entry {
     content_type: Option<String>,
     /// Absolute (or dir-relative) path of the body, `None` for a recorded failure.
     path: Option<PathBuf>,
+    redirected_to: Option<String>,
 }
 
 /// A [`super::Fetch`] that answers from a snapshot directory, never from the network.
@@ -213,6 +217,7 @@ impl ReplayFetcher {
                 status: m.status,
                 content_type: m.content_type,
                 path,
+                redirected_to: m.redirected_to,
             });
         }
         Ok(ReplayFetcher {
@@ -284,6 +289,7 @@ impl ReplayFetcher {
             status: entry.status,
             content_type: entry.content_type.clone(),
             body,
+            redirected_to: entry.redirected_to.clone(),
         })
     }
 }
@@ -392,6 +398,7 @@ mod tests {
                 url: "https://a/x".into(),
                 status: 404,
                 content_type: None,
+                redirected_to: None,
                 file: None,
             }],
         };

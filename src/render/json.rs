@@ -354,6 +354,9 @@ mod tests {
             error: error.map(str::to_string),
             warnings: vec![],
             suspect: None,
+            status: None,
+            redirected_to: None,
+            latest_event: None,
         }
     }
 

@@ -17,6 +17,7 @@ impl Fetch for MapFetcher {
                     status: 200,
                     content_type: None,
                     body: body.clone(),
+                    redirected_to: None,
                 }),
                 None => Err(FetchError::Status {
                     url: url.to_string(),
