@@ -361,6 +361,7 @@ mod tests {
             status: None,
             redirected_to: None,
             latest_event: None,
+            fallback: None,
         };
         let outcome = Outcome {
             reports: vec![

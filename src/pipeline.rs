@@ -50,6 +50,10 @@ pub struct SourceReport {
     /// The latest start date among everything the source listed (past events included, where
     /// the source shows them), for `health`: a group that lists nothing recent may be dead.
     pub latest_event: Option<chrono::NaiveDate>,
+    /// The source's own way in could not be read and a second one carried it (a meetup group
+    /// page without data, read through the group's iCal feed; a luma calendar whose feed
+    /// failed, read from its page): why, for the report and `health`.
+    pub fallback: Option<String>,
 }
 
 impl SourceReport {
@@ -401,6 +405,7 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
             status: None,
             redirected_to: None,
             latest_event: None,
+            fallback: None,
         };
         let result = match fetcher.fetch(&url).await {
             Ok(response) => {

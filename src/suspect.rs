@@ -291,6 +291,7 @@ mod tests {
             status: None,
             redirected_to: None,
             latest_event: None,
+            fallback: None,
         }
     }
 

@@ -357,6 +357,7 @@ mod tests {
             status: None,
             redirected_to: None,
             latest_event: None,
+            fallback: None,
         }
     }
 
