@@ -90,7 +90,10 @@ impl Source {
 /// (`api.lu.ma/ics/get?entity=calendar&id=cal-…` → `https://luma.com/calendar/cal-…`).
 pub fn implied_organizer(feed_url: &str) -> Option<String> {
     let u = url::Url::parse(feed_url).ok()?;
-    let host = u.host_str()?.trim_start_matches("www.").to_ascii_lowercase();
+    let host = u
+        .host_str()?
+        .trim_start_matches("www.")
+        .to_ascii_lowercase();
     let segments: Vec<&str> = u.path_segments()?.filter(|s| !s.is_empty()).collect();
     if host == "meetup.com" {
         let rest: Vec<&str> = segments
@@ -115,7 +118,9 @@ pub fn implied_organizer(feed_url: &str) -> Option<String> {
             .query_pairs()
             .find(|(k, _)| k == "id")
             .map(|(_, v)| v.into_owned())
-            .filter(|id| id.starts_with("cal-") && id[4..].chars().all(|c| c.is_ascii_alphanumeric()))?;
+            .filter(|id| {
+                id.starts_with("cal-") && id[4..].chars().all(|c| c.is_ascii_alphanumeric())
+            })?;
         return Some(format!("https://luma.com/calendar/{id}"));
     }
     None
@@ -380,18 +385,33 @@ mod tests {
         let src = |body: &str| Config::parse(&format!("[[source]]\n{body}"), "s.toml");
         // Declared: an iCal feed of one organizer, with its page.
         let c = src("kind = \"ical\"\nurl = \"https://conf.example/schedule.ics\"\nname = \"RustConf\"\nhome = \"Seattle, WA, US\"\norganizer = \"https://rustconf.com/\"\n").unwrap();
-        assert_eq!(c.sources[0].organizer.as_deref(), Some("https://rustconf.com/"));
-        assert_eq!(c.sources[0].organizer_page().as_deref(), Some("https://rustconf.com/"));
+        assert_eq!(
+            c.sources[0].organizer.as_deref(),
+            Some("https://rustconf.com/")
+        );
+        assert_eq!(
+            c.sources[0].organizer_page().as_deref(),
+            Some("https://rustconf.com/")
+        );
         // Implied by the URL: a meetup group's feed, a luma calendar's feed.
         let c = src("kind = \"ical\"\nurl = \"https://www.meetup.com/de-DE/rust-berlin/events/ical/\"\nhome = \"Berlin, DE\"\n").unwrap();
-        assert_eq!(c.sources[0].organizer.as_deref(), Some("https://www.meetup.com/rust-berlin/"));
+        assert_eq!(
+            c.sources[0].organizer.as_deref(),
+            Some("https://www.meetup.com/rust-berlin/")
+        );
         let c = src("kind = \"ical\"\nurl = \"https://api.lu.ma/ics/get?entity=calendar&id=cal-bif2oHITU1aVvsr\"\n").unwrap();
-        assert_eq!(c.sources[0].organizer.as_deref(), Some("https://luma.com/calendar/cal-bif2oHITU1aVvsr"));
+        assert_eq!(
+            c.sources[0].organizer.as_deref(),
+            Some("https://luma.com/calendar/cal-bif2oHITU1aVvsr")
+        );
         // The community calendar: many organizers.
         let c = src("kind = \"ical\"\nurl = \"https://calendar.google.com/calendar/ical/x/public/basic.ics\"\n").unwrap();
         assert_eq!(c.sources[0].organizer, None);
         // home on a many-organizer feed is refused, on its line.
-        let e = src("kind = \"ical\"\nurl = \"https://calendar.google.com/c.ics\"\nhome = \"Berlin, DE\"\n").unwrap_err();
+        let e = src(
+            "kind = \"ical\"\nurl = \"https://calendar.google.com/c.ics\"\nhome = \"Berlin, DE\"\n",
+        )
+        .unwrap_err();
         assert_eq!(e.line, 4, "{e}");
         assert!(e.hint.contains("organizer ="), "{e}");
         // organizer on a page source is refused.
@@ -399,11 +419,18 @@ mod tests {
         assert_eq!(e.line, 4, "{e}");
         assert!(e.message.contains("kind = \"meetup\""), "{e}");
         // A luma source takes a luma page.
-        let e = src("kind = \"luma\"\nurl = \"https://api.lu.ma/ics/get?entity=calendar&id=cal-x\"\n").unwrap_err();
+        let e =
+            src("kind = \"luma\"\nurl = \"https://api.lu.ma/ics/get?entity=calendar&id=cal-x\"\n")
+                .unwrap_err();
         assert!(e.hint.contains("kind = \"ical\""), "{e}");
-        let c = src("kind = \"luma\"\nurl = \"https://lu.ma/rust-girona\"\nhome = \"Girona, ES\"\n").unwrap();
+        let c =
+            src("kind = \"luma\"\nurl = \"https://lu.ma/rust-girona\"\nhome = \"Girona, ES\"\n")
+                .unwrap();
         assert_eq!(c.sources[0].kind, SourceKind::Luma);
-        assert_eq!(c.sources[0].organizer_page().as_deref(), Some("https://lu.ma/rust-girona"));
+        assert_eq!(
+            c.sources[0].organizer_page().as_deref(),
+            Some("https://lu.ma/rust-girona")
+        );
     }
 
     #[test]

@@ -14,8 +14,9 @@
 use crate::config::{Config, Source, SourceKind};
 use crate::dedupe;
 use crate::dedupe::identity::canonical;
+use crate::fetch::FetchError;
 use crate::fetch::{Fetch, Response};
-use crate::model::{Event, RawEvent, Window};
+use crate::model::{Event, Organizer, RawEvent, Window};
 use crate::normalize::{self, Directory, match_key};
 use crate::sources::{self, Parsed, SourceError};
 use crate::verify::{self, Correction, PageKind};
@@ -173,6 +174,7 @@ pub fn parse_source(
     let mut parsed = match source.kind {
         SourceKind::Ical => sources::ical::parse(&text, &response.url, label, window)?,
         SourceKind::Meetup => sources::meetup::parse_group_page(&text, &response.url, label)?,
+        // A luma source's page, read for its own event list (the fallback of its feed).
         SourceKind::Jsonld | SourceKind::Luma => {
             sources::jsonld::parse_page(&text, &response.url, label)?
         }
@@ -180,22 +182,56 @@ pub fn parse_source(
     if let Some(w) = decode_warning {
         parsed.warnings.insert(0, w);
     }
-    // What sources.toml says about the organizer completes what the page says.
-    if source.kind != SourceKind::Ical {
-        for e in &mut parsed.events {
-            let org = e.organizer.get_or_insert_with(Default::default);
-            if let Some(name) = &source.name {
-                org.name = name.clone();
-            }
-            if org.home.is_none() {
-                org.home = source.home.clone();
-            }
-            if org.url.is_none() {
-                org.url = Some(source.url.clone());
-            }
+    match (source.kind, &source.organizer) {
+        // The community calendar: each entry's organizer comes from its links.
+        (SourceKind::Ical, None) => {}
+        // One organizer's feed: that organizer on every event.
+        (SourceKind::Ical, Some(page)) => {
+            let name = source
+                .name
+                .clone()
+                .or_else(|| sources::ical::calendar_name(&text))
+                .unwrap_or_default();
+            attribute(&mut parsed.events, &feed_organizer(source, page, name));
         }
+        // What sources.toml says about the organizer completes what the page says.
+        _ => complete_organizers(source, &mut parsed.events),
     }
     Ok(parsed)
+}
+
+/// The organizer of a feed of one organizer: `name` (empty: the directory's, at
+/// normalization), its page, and the source's `home`.
+fn feed_organizer(source: &Source, page: &str, name: String) -> Organizer {
+    Organizer {
+        name,
+        url: Some(page.to_string()),
+        home: source.home.clone(),
+    }
+}
+
+/// Puts `organizer` on every event (a feed of one organizer says nothing of its own).
+fn attribute(events: &mut [RawEvent], organizer: &Organizer) {
+    for e in events {
+        e.organizer = Some(organizer.clone());
+    }
+}
+
+/// Completes the organizer a page reported with what `sources.toml` says: its `name` wins, its
+/// `home` and URL fill gaps.
+fn complete_organizers(source: &Source, events: &mut [RawEvent]) {
+    for e in events {
+        let org = e.organizer.get_or_insert_with(Default::default);
+        if let Some(name) = &source.name {
+            org.name = name.clone();
+        }
+        if org.home.is_none() {
+            org.home = source.home.clone();
+        }
+        if org.url.is_none() {
+            org.url = source.organizer_page();
+        }
+    }
 }
 
 /// An iCalendar body as text: unfolded at the byte level before decoding
@@ -388,82 +424,446 @@ pub struct Collection {
 }
 
 /// Fetches and parses every source concurrently (the fetcher bounds the concurrency), then
-/// verifies calendar entries against the event pages they link to.
+/// verifies feed entries (the community calendar's, and those of organizers' own feeds)
+/// against the event pages they link to.
 pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Collection {
     let slots = parse_slots();
     let slots = &slots;
-    let jobs = config.sources.iter().map(|source| async move {
-        let url = fetch_url(source);
-        let mut report = SourceReport {
-            kind: source.kind,
-            url: url.clone(),
-            label: source.label().to_string(),
-            events: 0,
-            error: None,
-            warnings: Vec::new(),
-            suspect: None,
-            status: None,
-            redirected_to: None,
-            latest_event: None,
-            fallback: None,
-        };
-        let result = match fetcher.fetch(&url).await {
-            Ok(response) => {
-                report.redirected_to = response.redirected_to.clone();
-                let (owned, window) = (source.clone(), *window);
-                parse_off_runtime(slots, reader_name(source.kind), move || {
-                    let parsed = parse_source(&owned, &response, &window);
-                    // A suspect answer (an empty calendar, a page without event data) is
-                    // screened here; a panic in the reader stays a failure.
-                    let (parsed, suspect) =
-                        crate::suspect::screen(owned.kind, &response.body, parsed);
-                    parsed.map(|p| (p, suspect)).map_err(|e| e.to_string())
-                })
-                .await
-            }
-            Err(e) => {
-                if let crate::fetch::FetchError::Status { status, .. } = &e {
-                    report.status = Some(*status);
-                }
-                Err(e.to_string())
-            }
-        };
-        match result {
-            Ok((mut parsed, suspect)) => {
-                report.suspect = suspect;
-                let filtered = keyword_filter(source, &mut parsed);
-                report.events = parsed.events.len();
-                report.latest_event = parsed.events.iter().map(|e| instant_date(&e.start)).max();
-                report.warnings = parsed.warnings;
-                (source.kind, parsed.events, filtered, report)
-            }
-            Err(e) => {
-                report.error = Some(e);
-                (source.kind, Vec::new(), Vec::new(), report)
-            }
-        }
-    });
+    let jobs = config
+        .sources
+        .iter()
+        .map(|source| read_source(source, fetcher, window, slots));
     let mut collection = Collection::default();
-    let mut calendar = Vec::new();
-    for (kind, events, filtered, report) in join_all(jobs).await {
-        collection.reports.push(report);
-        collection.filtered.extend(filtered);
-        match kind {
-            SourceKind::Ical => calendar.extend(events),
-            _ => collection
-                .events
-                .extend(events.into_iter().map(|raw| Collected {
-                    raw,
-                    from_page: true,
-                    in_calendar: false,
-                })),
-        }
+    let mut feed = Vec::new();
+    for read in join_all(jobs).await {
+        collection.reports.push(read.report);
+        collection.filtered.extend(read.filtered);
+        collection
+            .events
+            .extend(read.pages.into_iter().map(|raw| Collected {
+                raw,
+                from_page: true,
+                in_calendar: false,
+            }));
+        feed.extend(read.feed);
     }
-    let verified = verify_calendar(calendar, &collection.events, fetcher, window, slots).await;
+    // An organizer's own feed speaks with more authority than the community calendar.
+    feed.sort_by_key(|f| f.in_calendar);
+    let verified = verify_calendar(feed, &collection.events, fetcher, window, slots).await;
     collection.events.extend(verified.events);
     collection.corrections = verified.corrections;
     collection.unverified = verified.unverified;
     collection
+}
+
+/// A feed entry on its way to verification.
+#[derive(Debug, Clone)]
+struct FeedEntry {
+    raw: RawEvent,
+    /// Entered on a calendar of many organizers (the community calendar).
+    in_calendar: bool,
+    /// The organizer of a feed of one organizer: it stays the entry's organizer whatever the
+    /// event page says (the page's host is often a person, not the group).
+    organizer: Option<Organizer>,
+    /// The page to verify against when the feed says which link is the event's page (a luma
+    /// feed's link, whatever its slug looks like); else [`verify::page_to_verify`] decides.
+    page: Option<(String, PageKind)>,
+}
+
+/// What reading one source gave.
+struct SourceRead {
+    report: SourceReport,
+    /// Events whose facts come from a page (a group page, a JSON-LD page, a luma calendar
+    /// page read as the fallback of its feed).
+    pages: Vec<RawEvent>,
+    /// Feed entries, verified against their pages before use.
+    feed: Vec<FeedEntry>,
+    /// Events the source's `keywords` left out.
+    filtered: Vec<RawEvent>,
+}
+
+/// A fetch and parse of one URL: the parse (or why it failed) and what the answer said
+/// beside it.
+struct Fetched {
+    parsed: Result<Parsed, String>,
+    /// Not taken as the truth ([`crate::suspect::screen`]).
+    suspect: Option<String>,
+    redirected_to: Option<String>,
+}
+
+/// Fetches `url` and parses the answer with `parse` on the blocking pool, screened as a
+/// `kind` source would be. `Err` only when the fetch itself failed.
+async fn fetch_parse(
+    fetcher: &dyn Fetch,
+    url: &str,
+    slots: &Arc<Semaphore>,
+    kind: SourceKind,
+    reader: &'static str,
+    parse: impl FnOnce(&crate::fetch::Response) -> Result<Parsed, sources::SourceError> + Send + 'static,
+) -> Result<Fetched, FetchError> {
+    let response = fetcher.fetch(url).await?;
+    let redirected_to = response.redirected_to.clone();
+    let result = parse_off_runtime(slots, reader, move || {
+        let parsed = parse(&response);
+        // A suspect answer (an empty calendar, a page without event data) is screened here;
+        // a panic in the reader stays a failure.
+        let (parsed, suspect) = crate::suspect::screen(kind, &response.body, parsed);
+        parsed.map(|p| (p, suspect)).map_err(|e| e.to_string())
+    })
+    .await;
+    Ok(match result {
+        Ok((p, suspect)) => Fetched {
+            parsed: Ok(p),
+            suspect,
+            redirected_to,
+        },
+        Err(e) => Fetched {
+            parsed: Err(e),
+            suspect: None,
+            redirected_to,
+        },
+    })
+}
+
+/// Reads one source, by its kind's ways in: a meetup group's page, else its iCal feed; a luma
+/// calendar's feed (found through its page), else the page's own list; a feed; a page.
+async fn read_source(
+    source: &Source,
+    fetcher: &dyn Fetch,
+    window: &Window,
+    slots: &Arc<Semaphore>,
+) -> SourceRead {
+    let url = fetch_url(source);
+    let report = SourceReport {
+        kind: source.kind,
+        url: url.clone(),
+        label: source.label().to_string(),
+        events: 0,
+        error: None,
+        warnings: Vec::new(),
+        suspect: None,
+        status: None,
+        redirected_to: None,
+        latest_event: None,
+        fallback: None,
+    };
+    let mut read = SourceRead {
+        report,
+        pages: Vec::new(),
+        feed: Vec::new(),
+        filtered: Vec::new(),
+    };
+    if source.kind == SourceKind::Luma {
+        read_luma(source, fetcher, window, slots, &mut read).await;
+    } else {
+        let (owned, w) = (source.clone(), *window);
+        let got = fetch_parse(
+            fetcher,
+            &url,
+            slots,
+            source.kind,
+            reader_name(source.kind),
+            move |r| parse_source(&owned, r, &w),
+        )
+        .await;
+        match got {
+            Ok(f) => {
+                read.report.redirected_to = f.redirected_to;
+                read.report.suspect = f.suspect;
+                match f.parsed {
+                    Ok(p) if source.kind == SourceKind::Ical => {
+                        let organizer = source
+                            .organizer
+                            .as_ref()
+                            .and_then(|_| p.events.first()?.organizer.clone());
+                        read.report.warnings = p.warnings;
+                        read.feed = p
+                            .events
+                            .into_iter()
+                            .map(|raw| FeedEntry {
+                                raw,
+                                in_calendar: source.organizer.is_none(),
+                                organizer: organizer.clone(),
+                                page: None,
+                            })
+                            .collect();
+                    }
+                    Ok(p) => {
+                        read.report.warnings = p.warnings;
+                        read.pages = p.events;
+                        let unreadable = source.kind == SourceKind::Meetup
+                            && read.pages.is_empty()
+                            && read.report.suspect.is_some();
+                        if unreadable {
+                            meetup_feed_fallback(source, fetcher, window, slots, &mut read).await;
+                        }
+                    }
+                    Err(e) => read.report.error = Some(e),
+                }
+            }
+            Err(e) => {
+                if let FetchError::Status { status, .. } = &e {
+                    read.report.status = Some(*status);
+                }
+                read.report.error = Some(e.to_string());
+            }
+        }
+    }
+    finish(source, read)
+}
+
+/// The keyword filter, the counts and the latest date of a source read.
+fn finish(source: &Source, mut read: SourceRead) -> SourceRead {
+    let mut parsed = Parsed {
+        events: std::mem::take(&mut read.pages),
+        warnings: std::mem::take(&mut read.report.warnings),
+    };
+    read.filtered = keyword_filter(source, &mut parsed);
+    read.pages = parsed.events;
+    if !source.keywords.is_empty() {
+        let before = read.feed.len();
+        read.feed.retain(|f| {
+            let keep = mentions_any(source, &f.raw);
+            if !keep {
+                read.filtered.push(f.raw.clone());
+            }
+            keep
+        });
+        let dropped = before - read.feed.len();
+        if dropped > 0 {
+            parsed.warnings.push(format!(
+                "{dropped} feed events do not mention {} and were left out",
+                source.keywords.join(" or ")
+            ));
+        }
+    }
+    read.report.warnings = parsed.warnings;
+    read.report.events = read.pages.len() + read.feed.len();
+    read.report.latest_event = read
+        .pages
+        .iter()
+        .chain(read.feed.iter().map(|f| &f.raw))
+        .map(|e| instant_date(&e.start))
+        .max();
+    read
+}
+
+/// A meetup group whose page holds no event data (a login wall, a new markup): its iCal feed
+/// (`<group>/events/ical/`, at most 10 upcoming events, no LOCATION) carries it, its entries
+/// verified against their event pages like calendar entries. The report says the page could
+/// not be read; when the feed fails too, the source stays suspect.
+async fn meetup_feed_fallback(
+    source: &Source,
+    fetcher: &dyn Fetch,
+    window: &Window,
+    slots: &Arc<Semaphore>,
+    read: &mut SourceRead,
+) {
+    let Some(group) = source.organizer_page() else {
+        return;
+    };
+    let feed_url = format!("{group}events/ical/");
+    let organizer = feed_organizer(source, &group, source.name.clone().unwrap_or_default());
+    let (org, w, label) = (organizer.clone(), *window, source.label().to_string());
+    let origin = feed_url.clone();
+    let got = fetch_parse(
+        fetcher,
+        &feed_url,
+        slots,
+        SourceKind::Ical,
+        "iCal reader",
+        move |r| {
+            let (text, _) = ical_text(r);
+            let mut p = sources::ical::parse(&text, &origin, &label, &w)?;
+            attribute(&mut p.events, &org);
+            Ok(p)
+        },
+    )
+    .await;
+    let why = read.report.suspect.clone().unwrap_or_default();
+    match got {
+        Ok(Fetched {
+            parsed: Ok(p),
+            suspect: None,
+            ..
+        }) => {
+            let message = format!(
+                "the group page could not be read ({why}); read its iCal feed {feed_url} instead: at most 10 upcoming events, places from their event pages"
+            );
+            read.report.suspect = None;
+            read.report.warnings.push(message.clone());
+            read.report.warnings.extend(p.warnings);
+            read.report.fallback = Some(message);
+            read.feed = p
+                .events
+                .into_iter()
+                .map(|raw| FeedEntry {
+                    raw,
+                    in_calendar: false,
+                    organizer: Some(organizer.clone()),
+                    page: None,
+                })
+                .collect();
+        }
+        Ok(Fetched {
+            parsed: Ok(_),
+            suspect: Some(s),
+            ..
+        }) => {
+            read.report.suspect = Some(format!("{why}; its iCal feed {feed_url}: {s}"));
+        }
+        Ok(Fetched { parsed: Err(e), .. }) => {
+            read.report.suspect = Some(format!(
+                "{why}; its iCal feed could not be read either: {e}"
+            ));
+        }
+        Err(e) => {
+            read.report.suspect = Some(format!(
+                "{why}; its iCal feed could not be read either: {e}"
+            ));
+        }
+    }
+}
+
+/// A luma calendar: the page gives the `cal-…` id (or the URL does) and the name; the feed
+/// gives the events, verified against their pages; the page's own event list is the fallback.
+async fn read_luma(
+    source: &Source,
+    fetcher: &dyn Fetch,
+    window: &Window,
+    slots: &Arc<Semaphore>,
+    read: &mut SourceRead,
+) {
+    // The page: its calendar id and name, and its own event list (for the fallback).
+    let page = match fetcher.fetch(&source.url).await {
+        Ok(response) => {
+            read.report.redirected_to = response.redirected_to.clone();
+            let (owned, w) = (source.clone(), *window);
+            let result = parse_off_runtime(slots, "luma reader", move || {
+                let text = response.text();
+                let calendar = sources::luma::read_page(&text);
+                let events = parse_source(&owned, &response, &w).map_err(|e| e.to_string());
+                Ok((calendar, events))
+            })
+            .await;
+            match result {
+                Ok(r) => Ok(r),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => {
+            if let FetchError::Status { status, .. } = &e {
+                read.report.status = Some(*status);
+            }
+            Err(e.to_string())
+        }
+    };
+    let (calendar, page_events) = match page {
+        Ok((c, events)) => (c, events),
+        Err(e) => (sources::luma::CalendarPage::default(), Err(e)),
+    };
+    let id = calendar
+        .id
+        .clone()
+        .or_else(|| sources::luma::calendar_id(&source.url));
+    let name = source
+        .name
+        .clone()
+        .or(calendar.name.clone())
+        .unwrap_or_default();
+    let organizer = feed_organizer(source, &source.url, name);
+
+    let feed_result: Result<Parsed, String> = match &id {
+        None => Err(format!(
+            "{}: no calendar id (cal-…) on the page, so its feed cannot be found",
+            source.url
+        )),
+        Some(id) => {
+            let feed_url = sources::luma::feed_url(id);
+            let (org, w, label) = (organizer.clone(), *window, source.label().to_string());
+            let origin = feed_url.clone();
+            match fetch_parse(
+                fetcher,
+                &feed_url,
+                slots,
+                SourceKind::Ical,
+                "luma reader",
+                move |r| {
+                    let (text, _) = ical_text(r);
+                    let mut p = sources::luma::parse_feed(&text, &origin, &label, &w)?;
+                    if org.name.is_empty()
+                        && let Some(n) = sources::ical::calendar_name(&text)
+                    {
+                        let mut org = org.clone();
+                        org.name = n;
+                        attribute(&mut p.events, &org);
+                    } else {
+                        attribute(&mut p.events, &org);
+                    }
+                    Ok(p)
+                },
+            )
+            .await
+            {
+                Ok(Fetched {
+                    parsed: Ok(p),
+                    suspect,
+                    ..
+                }) => {
+                    read.report.suspect = suspect;
+                    Ok(p)
+                }
+                Ok(Fetched { parsed: Err(e), .. }) => Err(e),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    };
+    match (feed_result, page_events) {
+        (Ok(p), _) => {
+            read.report.warnings = p.warnings;
+            let organizer = p.events.first().and_then(|e| e.organizer.clone());
+            read.feed = p
+                .events
+                .into_iter()
+                .map(|raw| {
+                    let page = raw.url.clone().map(|u| (u, PageKind::LumaEvent));
+                    FeedEntry {
+                        raw,
+                        in_calendar: false,
+                        organizer: organizer.clone(),
+                        page,
+                    }
+                })
+                .collect();
+        }
+        (Err(feed_error), Ok(p)) => {
+            let message = format!(
+                "the calendar's feed could not be read ({feed_error}); read the events its page lists instead (upcoming ones only)"
+            );
+            read.report.warnings = p.warnings;
+            read.report.warnings.push(message.clone());
+            read.report.fallback = Some(message);
+            read.pages = p.events;
+        }
+        (Err(feed_error), Err(page_error)) => {
+            read.report.error = Some(format!(
+                "{feed_error}; and its page could not be read: {page_error}"
+            ));
+        }
+    }
+}
+
+/// Whether an event mentions one of the source's keywords (title or description).
+fn mentions_any(source: &Source, e: &RawEvent) -> bool {
+    let text = format!(
+        "{} {}",
+        e.title,
+        e.description
+            .as_deref()
+            .map(normalize::links::html_to_text)
+            .unwrap_or_default()
+    );
+    source.keywords.iter().any(|k| mentions(&text, k))
 }
 
 struct Verified {
@@ -472,12 +872,13 @@ struct Verified {
     unverified: Vec<Unverified>,
 }
 
-/// Checks each calendar entry near the window that links to a meetup or luma event page
-/// against that page. Pages already read from a group page are not fetched again (the
-/// deduplication merges them, page first). When several entries (instances of one series)
-/// link to the same page, only the instance nearest the page's date takes the page's facts.
+/// Checks each feed entry near the window that links to a meetup or luma event page against
+/// that page. Pages already read from a group page are not fetched again (the deduplication
+/// merges them, page first); a page two feeds link is fetched once. When several entries of
+/// one feed (instances of one series) link to the same page, only the instance nearest the
+/// page's date takes the page's facts.
 async fn verify_calendar(
-    calendar: Vec<RawEvent>,
+    feed: Vec<FeedEntry>,
     known: &[Collected],
     fetcher: &dyn Fetch,
     window: &Window,
@@ -490,13 +891,14 @@ async fn verify_calendar(
         .collect();
     // Which page each entry should be checked against.
     let mut wanted: BTreeMap<String, (String, PageKind)> = BTreeMap::new();
-    let targets: Vec<Option<String>> = calendar
+    let targets: Vec<Option<String>> = feed
         .iter()
-        .map(|raw| {
+        .map(|f| {
+            let raw = &f.raw;
             if !touches(raw, window) {
                 return None;
             }
-            let (url, kind) = verify::page_to_verify(raw)?;
+            let (url, kind) = f.page.clone().or_else(|| verify::page_to_verify(raw))?;
             if known_pages.contains(&canonical(&url)) {
                 return None;
             }
@@ -538,9 +940,10 @@ async fn verify_calendar(
     let pages: HashMap<String, Result<RawEvent, String>> =
         join_all(fetches).await.into_iter().collect();
 
-    // For pages linked from several entries, the entry nearest the page's date.
-    let mut nearest: HashMap<&str, (usize, i64)> = HashMap::new();
-    for (i, (raw, target)) in calendar.iter().zip(&targets).enumerate() {
+    // For pages linked from several entries of one feed, the entry nearest the page's date.
+    let mut nearest: HashMap<(&str, &str), (usize, i64)> = HashMap::new();
+    for (i, (f, target)) in feed.iter().zip(&targets).enumerate() {
+        let raw = &f.raw;
         let Some(key) = target else { continue };
         let Some(Ok(page)) = pages.get(key) else {
             continue;
@@ -548,7 +951,9 @@ async fn verify_calendar(
         let distance = (instant_date(&raw.start) - instant_date(&page.start))
             .num_days()
             .abs();
-        let entry = nearest.entry(key.as_str()).or_insert((i, distance));
+        let entry = nearest
+            .entry((key.as_str(), raw.source.as_str()))
+            .or_insert((i, distance));
         if distance < entry.1 {
             *entry = (i, distance);
         }
@@ -559,23 +964,38 @@ async fn verify_calendar(
         corrections: Vec::new(),
         unverified: Vec::new(),
     };
-    for (i, (raw, target)) in calendar.iter().zip(&targets).enumerate() {
+    for (i, (f, target)) in feed.iter().zip(&targets).enumerate() {
+        let (raw, in_calendar) = (&f.raw, f.in_calendar);
         let Some(key) = target else {
             out.events.push(Collected {
                 raw: raw.clone(),
                 from_page: false,
-                in_calendar: true,
+                in_calendar,
             });
             continue;
         };
         match pages.get(key) {
-            Some(Ok(page)) if nearest.get(key.as_str()).map(|n| n.0) == Some(i) => {
-                let (merged, corrections) = verify::apply(raw, page);
+            Some(Ok(page))
+                if nearest
+                    .get(&(key.as_str(), raw.source.as_str()))
+                    .map(|n| n.0)
+                    == Some(i) =>
+            {
+                let (mut merged, corrections) = verify::apply(raw, page);
+                // A feed of one organizer keeps its organizer; the page may fill its home.
+                if let Some(own) = &f.organizer {
+                    let page_home = merged.organizer.take().and_then(|o| o.home);
+                    let mut own = own.clone();
+                    if own.home.is_none() {
+                        own.home = page_home;
+                    }
+                    merged.organizer = Some(own);
+                }
                 out.corrections.extend(corrections);
                 out.events.push(Collected {
                     raw: merged,
                     from_page: true,
-                    in_calendar: true,
+                    in_calendar,
                 });
             }
             Some(Ok(_)) => {
@@ -586,7 +1006,7 @@ async fn verify_calendar(
                 out.events.push(Collected {
                     raw: unlink_page(raw, key),
                     from_page: false,
-                    in_calendar: true,
+                    in_calendar,
                 });
             }
             Some(Err(e)) => {
@@ -597,13 +1017,13 @@ async fn verify_calendar(
                 out.events.push(Collected {
                     raw: raw.clone(),
                     from_page: false,
-                    in_calendar: true,
+                    in_calendar,
                 });
             }
             None => out.events.push(Collected {
                 raw: raw.clone(),
                 from_page: false,
-                in_calendar: true,
+                in_calendar,
             }),
         }
     }

@@ -415,10 +415,24 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
     let mut organizer = match (&raw.organizer, known) {
         (Some(o), k) => {
             let mut o = o.clone();
-            if let Some(k) = k
-                && o.home.is_none()
-            {
-                o.home = k.home.clone();
+            // A feed of one organizer that did not say its name (a meetup group's iCal feed):
+            // the name the directory knows for its page, else one made from the page's link.
+            if o.name.trim().is_empty() {
+                let by_page = o.url.as_deref().and_then(|u| directory.lookup(u));
+                match by_page.or(k) {
+                    Some(known) => o.name = known.name.clone(),
+                    None => {
+                        if let Some(u) = &o.url {
+                            o.name = organizer_from_url(u, "").name;
+                        }
+                    }
+                }
+            }
+            if o.home.is_none() {
+                let by_page = o.url.as_deref().and_then(|u| directory.lookup(u));
+                if let Some(known) = by_page.or(k) {
+                    o.home = known.home.clone();
+                }
             }
             o
         }
@@ -485,11 +499,21 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
     let has_place = place
         .as_ref()
         .is_some_and(|p| p.country.is_some() || p.city.is_some());
+    // A meetup group's feed has no LOCATION at all (`formats.md` §5): without a hint either
+    // way, its event is at the group's home, as meetup events mostly are (its page, verified
+    // in the window, says otherwise when it is online).
+    let meetup_feed = raw.organizer.as_ref().is_some_and(|o| {
+        o.url
+            .as_deref()
+            .is_some_and(|u| match_key(u).starts_with("meetup.com/"))
+    }) && raw.location.is_none()
+        && raw.place.is_none();
     let attendance = match raw.attendance {
         Some(a) => a,
         None if has_place && (online_hint || hybrid_hint) => Attendance::Hybrid,
         None if has_place => Attendance::InPerson,
         None if online_hint => Attendance::Virtual,
+        None if meetup_feed && organizer.home.is_some() => Attendance::InPerson,
         // No place and no hint either way: calendar entries without a location are, in the
         // seeds and the corpus, online sessions (a physical meetup names its venue).
         None => {

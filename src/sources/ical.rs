@@ -225,6 +225,37 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
+/// The calendar's own name (`X-WR-CALNAME`), from the header lines before its first component
+/// (`text` unfolded, as [`decode`] gives it): the organizer's name for a feed of one
+/// organizer that `sources.toml` does not name. Only the first 64 KiB are looked at.
+pub fn calendar_name(text: &str) -> Option<String> {
+    let head = link_text(text);
+    for line in head.lines() {
+        let line = line.trim_end_matches('\r');
+        if let (Some(begin), Some(what)) = (line.get(..6), line.get(6..))
+            && begin.eq_ignore_ascii_case("BEGIN:")
+            && !what.eq_ignore_ascii_case("VCALENDAR")
+        {
+            return None;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = key.split(';').next().unwrap_or(key);
+        if name.eq_ignore_ascii_case("X-WR-CALNAME") {
+            let value = value
+                .replace("\\n", " ")
+                .replace("\\N", " ")
+                .replace("\\,", ",")
+                .replace("\\;", ";")
+                .replace("\\\\", "\\");
+            let value = crate::text::clean_field(&value, crate::text::MAX_NAME);
+            return (!value.is_empty()).then_some(value);
+        }
+    }
+    None
+}
+
 /// What was received instead of a calendar, for the error message.
 fn describe_non_calendar(text: &str) -> String {
     let trimmed = text.trim();

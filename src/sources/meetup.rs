@@ -122,8 +122,30 @@ pub fn parse_group_page(html: &str, origin: &str, label: &str) -> Result<Parsed,
         ));
         events.push(l);
     }
+    if let Some(listed) = page_group.and_then(more_upcoming) {
+        warnings.push(format!(
+            "the group page lists only its first {listed} upcoming events (hasNextPage): later ones are missing until they move up"
+        ));
+    }
     events.sort_by_key(|e| (sort_key(&e.start), e.uid.clone()));
     Ok(Parsed { events, warnings })
+}
+
+/// How many upcoming events the group's page lists when its upcoming connection says there are
+/// more (`pageInfo.hasNextPage`): the page shows at most 30 (`formats.md` §5). The upcoming
+/// connection is the `events(…)` key that is not the past tab (`beforeDateTime`, `DESC`).
+fn more_upcoming(group: &Value) -> Option<usize> {
+    let obj = group.as_object()?;
+    obj.iter()
+        .filter(|(k, _)| k.starts_with("events") && !k.contains("beforeDateTime"))
+        .find_map(|(_, conn)| {
+            let more = at(conn, &["pageInfo", "hasNextPage"]).and_then(Value::as_bool)?;
+            more.then(|| {
+                conn.get("edges")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+            })
+        })
 }
 
 /// Parses an event page `https://www.meetup.com/<urlname>/events/<id>/`: the event at
@@ -702,6 +724,33 @@ mod tests {
         );
         assert!(
             p.warnings[0].contains("__NEXT_DATA__ is not valid JSON"),
+            "{:?}",
+            p.warnings
+        );
+    }
+
+    #[test]
+    fn a_group_with_more_upcoming_events_than_its_page_shows_says_so() {
+        let mut state = group_state(json!({"Event:1": ev("1", json!({"eventType": "PHYSICAL"}))}));
+        let group = &mut state["props"]["pageProps"]["__APOLLO_STATE__"]["Group:1"];
+        group[r#"events({"filter":{"beforeDateTime":"2026-08-20T00:00:00Z"},"first":10,"sort":"DESC"})"#] =
+            json!({"totalCount": 40, "pageInfo": {"hasNextPage": true}, "edges": []});
+        let upcoming = r#"events({"filter":{"afterDateTime":"2026-08-20T00:00:00Z","status":["ACTIVE","PAST","CANCELLED"]},"first":30,"sort":"ASC"})"#;
+        group[upcoming] = json!({"totalCount": 1, "pageInfo": {"hasNextPage": false},
+            "edges": [{"node": {"__ref": "Event:1"}}]});
+        let quiet = parse_group_page(&page(&state, &[]), ORIGIN, "cardiff").unwrap();
+        assert!(
+            quiet.warnings.iter().all(|w| !w.contains("hasNextPage")),
+            "the past tab's hasNextPage says nothing: {:?}",
+            quiet.warnings
+        );
+        let group = &mut state["props"]["pageProps"]["__APOLLO_STATE__"]["Group:1"];
+        group[upcoming]["pageInfo"]["hasNextPage"] = json!(true);
+        let p = parse_group_page(&page(&state, &[]), ORIGIN, "cardiff").unwrap();
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.contains("only its first 1 upcoming events (hasNextPage)")),
             "{:?}",
             p.warnings
         );

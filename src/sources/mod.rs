@@ -6,6 +6,7 @@
 
 pub mod ical;
 pub mod jsonld;
+pub mod luma;
 pub mod meetup;
 pub mod page_util;
 

@@ -103,6 +103,10 @@ pub struct TagAttrs {
     pub id: Option<String>,
     /// `type`.
     pub kind: Option<String>,
+    /// `property`, else `name` (a `<meta>` tag's key: `og:title`).
+    pub property: Option<String>,
+    /// `content` (a `<meta>` tag's value), entities decoded.
+    pub content: Option<String>,
     pub count: usize,
 }
 
@@ -297,6 +301,12 @@ fn read_tag(html: &str, start: usize) -> (String, TagAttrs, bool, Option<usize>)
         } else if name.eq_ignore_ascii_case("type") && !seen_type {
             seen_type = true;
             attrs.kind = Some(html_escape::decode_html_entities(value).into_owned());
+        } else if name.eq_ignore_ascii_case("property")
+            || (name.eq_ignore_ascii_case("name") && attrs.property.is_none())
+        {
+            attrs.property = Some(value.to_ascii_lowercase());
+        } else if name.eq_ignore_ascii_case("content") && attrs.content.is_none() {
+            attrs.content = Some(html_escape::decode_html_entities(value).into_owned());
         }
     }
 }

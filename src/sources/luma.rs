@@ -1,0 +1,249 @@
+//! luma calendars (`kind = "luma"`, `https://luma.com/<slug>` or `lu.ma/<slug>`).
+//!
+//! As served in 2026 (`formats.md` §5): the calendar page names the calendar and carries its
+//! internal id (`cal-…`, e.g. in `app-argument=luma://calendar/cal-…`); the calendar's public
+//! feed is `https://api.lu.ma/ics/get?entity=calendar&id=cal-…`. The feed has no URL property
+//! (the event link is in DESCRIPTION: `Get up-to-date information at: https://luma.com/<slug>`),
+//! LOCATION is often a URL, every event is `STATUS:TENTATIVE` (luma's way of saying nothing:
+//! read as scheduled), DTSTAMP and SEQUENCE change on every request (never read), and the feed
+//! holds the calendar's whole history (the iCal reader keeps only what is near the window).
+//!
+//! The page's own event list (`__NEXT_DATA__`, read by [`super::jsonld`]) is the fallback when
+//! the feed cannot be had. Pure functions; the pipeline fetches.
+
+use super::page_util::{PageScripts, at, parse_embedded_json, str_field};
+use super::{Parsed, SourceError, ical};
+use crate::model::{Attendance, RawEvent, Status, Window};
+
+/// What a calendar page says about its calendar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CalendarPage {
+    /// The internal id (`cal-…`) the feed URL needs.
+    pub id: Option<String>,
+    /// The calendar's name (its Next.js data, else `og:title`, else `<title>` without
+    /// " · Luma").
+    pub name: Option<String>,
+}
+
+/// Longest `cal-…` id accepted (real ones are `cal-` + 15 characters).
+const MAX_ID: usize = 40;
+
+/// Reads a calendar page: its `cal-…` id and its name.
+pub fn read_page(html: &str) -> CalendarPage {
+    let scripts = PageScripts::read(html);
+    let data = scripts
+        .next_data
+        .as_deref()
+        .and_then(|t| parse_embedded_json(t).ok())
+        .map(|(v, _)| v);
+    let calendar = data.as_ref().and_then(|v| {
+        at(
+            v,
+            &["props", "pageProps", "initialData", "data", "calendar"],
+        )
+    });
+    let id = calendar
+        .and_then(|c| str_field(c, "api_id"))
+        .filter(|id| is_calendar_id(id))
+        .map(str::to_string)
+        .or_else(|| calendar_id(html));
+    let name = calendar
+        .and_then(|c| str_field(c, "name"))
+        .map(str::to_string)
+        .or_else(|| meta_content(html, "og:title"))
+        .or_else(|| scripts.title.clone())
+        .map(|n| strip_site_suffix(&n))
+        .map(|n| crate::text::clean_field(&n, crate::text::MAX_NAME))
+        .filter(|n| !n.is_empty());
+    CalendarPage { id, name }
+}
+
+/// The calendar id in a page or URL: the one after `luma://calendar/` when there is one, else
+/// the first `cal-` followed by 10 to 40 letters and digits (and not preceded by a letter, a
+/// digit or `-`, so `local-…` or `xcal-…` do not count). A linear scan.
+pub fn calendar_id(text: &str) -> Option<String> {
+    if let Some(i) = text.find("luma://calendar/")
+        && let Some(id) = id_at(text, i + "luma://calendar/".len())
+    {
+        return Some(id);
+    }
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = text[from..].find("cal-") {
+        let i = from + rel;
+        let preceded = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'-');
+        if !preceded && let Some(id) = id_at(text, i) {
+            return Some(id);
+        }
+        from = i + 4;
+    }
+    None
+}
+
+/// The id starting at byte `i` of `text`, if a well-formed one starts there.
+fn id_at(text: &str, i: usize) -> Option<String> {
+    let rest = text.get(i..)?;
+    let body = rest.strip_prefix("cal-")?;
+    let len = body
+        .bytes()
+        .take(MAX_ID + 1)
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
+    (10..=MAX_ID - 4)
+        .contains(&len)
+        .then(|| format!("cal-{}", &body[..len]))
+}
+
+fn is_calendar_id(id: &str) -> bool {
+    id_at(id, 0).is_some_and(|found| found == id)
+}
+
+/// The public ICS feed of a calendar.
+pub fn feed_url(id: &str) -> String {
+    format!("https://api.lu.ma/ics/get?entity=calendar&id={id}")
+}
+
+/// `<meta property="og:title" content="…">` (or `name=`), entity-decoded. A linear scan of
+/// the tags; the first match wins.
+fn meta_content(html: &str, property: &str) -> Option<String> {
+    let mut found: Option<String> = None;
+    super::page_util::scan_html(html, |item| {
+        if found.is_some() {
+            return;
+        }
+        if let super::page_util::HtmlItem::Start { tag, attrs, .. } = item
+            && tag == "meta"
+            && attrs.property.as_deref().map(str::trim) == Some(property)
+        {
+            found = attrs.content;
+        }
+    });
+    found
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty())
+}
+
+/// "Rust Girona · Luma" → "Rust Girona".
+fn strip_site_suffix(name: &str) -> String {
+    let name = name.trim();
+    for sep in [" · ", " | ", " - "] {
+        if let Some((head, tail)) = name.rsplit_once(sep)
+            && matches!(tail.trim().to_ascii_lowercase().as_str(), "luma" | "lu.ma")
+        {
+            return head.trim().to_string();
+        }
+    }
+    name.to_string()
+}
+
+/// Reads a calendar's ICS feed: the iCal reader (which keeps only the occurrences near the
+/// window out of the whole history), then luma's conventions: the event link from the
+/// description, TENTATIVE read as scheduled, a URL location read as "no place" (luma puts the
+/// event's page there for online events and for hidden addresses; the event page, verified
+/// later, tells which).
+pub fn parse_feed(
+    text: &str,
+    origin: &str,
+    label: &str,
+    window: &Window,
+) -> Result<Parsed, SourceError> {
+    let mut parsed = ical::parse(text, origin, label, window)?;
+    for ev in &mut parsed.events {
+        adapt_event(ev);
+    }
+    Ok(parsed)
+}
+
+fn adapt_event(ev: &mut RawEvent) {
+    if ev.status == Status::Tentative {
+        ev.status = Status::Confirmed;
+    }
+    if ev.url.is_none() {
+        ev.url = ev.links.iter().find(|l| is_event_link(l)).cloned();
+    }
+    if let Some(loc) = &ev.location {
+        let trimmed = loc.trim();
+        if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
+            let link = trimmed.to_string();
+            ev.location = None;
+            // A meeting link says online; luma's own page says nothing yet.
+            if !is_luma(&link) && ev.attendance.is_none() {
+                ev.attendance = Some(Attendance::Virtual);
+            }
+            if !ev.links.contains(&link) {
+                ev.links.push(link);
+            }
+        }
+    }
+}
+
+/// A luma page other than a calendar or a profile: an event page (`/<slug>`, `/event/evt-…`).
+fn is_event_link(url: &str) -> bool {
+    let Some(p) = crate::link::parts(url) else {
+        return false;
+    };
+    if p.host != "luma.com" {
+        return false;
+    }
+    match p.segments.as_slice() {
+        [slug] => !slug.starts_with("cal-") && !matches!(slug.as_str(), "home" | "discover"),
+        [first, _] => first == "event",
+        _ => false,
+    }
+}
+
+fn is_luma(url: &str) -> bool {
+    crate::link::parts(url).is_some_and(|p| p.host == "luma.com")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_calendar_id_is_found_where_luma_puts_it() {
+        let page = r#"<html><head><meta name="apple-itunes-app" content="app-id=1546146026, app-argument=luma://calendar/cal-bif2oHITU1aVvsr"><meta property="og:title" content="Rust Girona · Luma"><title>Rust Girona · Luma</title></head></html>"#;
+        let c = read_page(page);
+        assert_eq!(c.id.as_deref(), Some("cal-bif2oHITU1aVvsr"));
+        assert_eq!(c.name.as_deref(), Some("Rust Girona"));
+        // Anywhere in the page, but not inside another word; too short or too long: none.
+        assert_eq!(
+            calendar_id(r#"{"api_id":"cal-iOloL5ZqswCO5Mm"}"#).as_deref(),
+            Some("cal-iOloL5ZqswCO5Mm")
+        );
+        assert_eq!(calendar_id("local-abcdefghijkl"), None);
+        assert_eq!(calendar_id("cal-short"), None);
+        assert_eq!(calendar_id(&format!("cal-{}", "a".repeat(60))), None);
+        assert_eq!(calendar_id("no id here"), None);
+        // The URL form https://luma.com/calendar/cal-… carries it too.
+        assert_eq!(
+            calendar_id("https://luma.com/calendar/cal-z65k0aMSe7DaqKv").as_deref(),
+            Some("cal-z65k0aMSe7DaqKv")
+        );
+    }
+
+    #[test]
+    fn the_next_data_names_the_calendar_first() {
+        let page = r#"<title>Something · Luma</title><script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"initialData":{"data":{"calendar":{"api_id":"cal-AAAAAAAAAAAAAAA","name":"Rust Melbourne","slug":"rustmelbourne"},"events":[]}}}}}</script>"#;
+        let c = read_page(page);
+        assert_eq!(c.id.as_deref(), Some("cal-AAAAAAAAAAAAAAA"));
+        assert_eq!(c.name.as_deref(), Some("Rust Melbourne"));
+    }
+
+    const FEED: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Luma//EN\r\nX-WR-CALNAME:Rust Girona\r\nBEGIN:VEVENT\r\nDTSTAMP:20260916T090000Z\r\nSEQUENCE:5\r\nUID:evt-AbCdEfGhIjKlMnO@events.lu.ma\r\nDTSTART:20260924T170000Z\r\nDTEND:20260924T190000Z\r\nSUMMARY:Rust Girona #12\r\nDESCRIPTION:Get up-to-date information at: https://luma.com/k3x8m2qp\\n\\nTalks.\r\nLOCATION:https://luma.com/k3x8m2qp\r\nSTATUS:TENTATIVE\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTAMP:20260916T090000Z\r\nUID:evt-old@events.lu.ma\r\nDTSTART:20230105T170000Z\r\nDTEND:20230105T190000Z\r\nSUMMARY:Old one\r\nDESCRIPTION:Get up-to-date information at: https://luma.com/oldoldol\r\nSTATUS:TENTATIVE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    #[test]
+    fn a_feed_event_gets_its_link_from_the_description_and_is_scheduled() {
+        let window = Window {
+            from: "2026-09-16".parse().unwrap(),
+            to: "2026-10-14".parse().unwrap(),
+        };
+        let p = parse_feed(FEED, "feed", "Rust Girona", &window).unwrap();
+        assert_eq!(p.events.len(), 1, "history is left out: {:?}", p.events);
+        let e = &p.events[0];
+        assert_eq!(e.url.as_deref(), Some("https://luma.com/k3x8m2qp"));
+        assert_eq!(e.status, Status::Confirmed);
+        assert_eq!(e.location, None, "a URL is not a place");
+        assert_eq!(e.attendance, None, "luma's own link says nothing yet");
+    }
+}
