@@ -1095,6 +1095,14 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
             directory.learn(o);
         }
     }
+    // The events an organizer's own source lists are that organizer's, wherever else they
+    // are linked from (the community calendar).
+    directory.learn_events(
+        collected
+            .iter()
+            .filter(|c| !c.in_calendar)
+            .filter_map(|c| Some((c.raw.url.as_deref()?, c.raw.organizer.as_ref()?))),
+    );
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
     for c in collected {

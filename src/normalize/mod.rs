@@ -79,6 +79,9 @@ pub struct Normalized {
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     entries: Vec<(String, Organizer, Origin)>,
+    /// Event pages whose organizer an own source told ([`Directory::learn_events`]), by
+    /// exact `match_key`: a hash lookup, as there is one per event.
+    events: std::collections::HashMap<String, Organizer>,
 }
 
 /// Where a directory entry comes from (earlier variants outrank later ones).
@@ -117,7 +120,10 @@ impl Directory {
             };
             entries.push((match_key(&url), org, Origin::Config));
         }
-        let mut d = Directory { entries };
+        let mut d = Directory {
+            entries,
+            events: Default::default(),
+        };
         for line in CORPUS_ORGANIZERS.lines().filter(|l| !l.starts_with('#')) {
             let f: Vec<&str> = line.split('\t').collect();
             let [key, name, url, home, ..] = f.as_slice() else {
@@ -179,6 +185,20 @@ impl Directory {
         self.sort();
     }
 
+    /// Learns that an event page belongs to an organizer: an event its own source (a group
+    /// page, a luma calendar, an organizer's feed) lists. A calendar entry linking the same
+    /// page gets that organizer, its name and its home (hence its time zone), even when the
+    /// page itself could not be read.
+    pub fn learn_events<'a>(&mut self, events: impl IntoIterator<Item = (&'a str, &'a Organizer)>) {
+        for (event_url, organizer) in events {
+            if !organizer.name.trim().is_empty() {
+                self.events
+                    .entry(match_key(event_url))
+                    .or_insert_with(|| organizer.clone());
+            }
+        }
+    }
+
     /// The organizer whose URL is a prefix of `url`, if any.
     pub fn lookup(&self, url: &str) -> Option<&Organizer> {
         self.entry(url).map(|(o, _)| o)
@@ -195,6 +215,9 @@ impl Directory {
 
     fn entry(&self, url: &str) -> Option<(&Organizer, Origin)> {
         let key = match_key(url);
+        if let Some(o) = self.events.get(&key) {
+            return Some((o, Origin::Page));
+        }
         self.entries
             .iter()
             .find(|(prefix, _, _)| {

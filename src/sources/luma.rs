@@ -124,16 +124,23 @@ fn meta_content(html: &str, property: &str) -> Option<String> {
 }
 
 /// "Rust Girona · Luma" → "Rust Girona".
+/// luma's page titles also say "· Events Calendar" before "· Luma".
 fn strip_site_suffix(name: &str) -> String {
-    let name = name.trim();
-    for sep in [" · ", " | ", " - "] {
-        if let Some((head, tail)) = name.rsplit_once(sep)
-            && matches!(tail.trim().to_ascii_lowercase().as_str(), "luma" | "lu.ma")
-        {
-            return head.trim().to_string();
+    let mut name = name.trim();
+    'strip: loop {
+        for sep in [" · ", " | ", " - "] {
+            if let Some((head, tail)) = name.rsplit_once(sep)
+                && matches!(
+                    tail.trim().to_ascii_lowercase().as_str(),
+                    "luma" | "lu.ma" | "events calendar" | "calendar"
+                )
+            {
+                name = head.trim();
+                continue 'strip;
+            }
         }
+        return name.to_string();
     }
-    name.to_string()
 }
 
 /// Reads a calendar's ICS feed: the iCal reader (which keeps only the occurrences near the
@@ -206,6 +213,10 @@ mod tests {
         let c = read_page(page);
         assert_eq!(c.id.as_deref(), Some("cal-bif2oHITU1aVvsr"));
         assert_eq!(c.name.as_deref(), Some("Rust Girona"));
+        assert_eq!(
+            strip_site_suffix("Rust Girona · Events Calendar · Luma"),
+            "Rust Girona"
+        );
         // Anywhere in the page, but not inside another word; too short or too long: none.
         assert_eq!(
             calendar_id(r#"{"api_id":"cal-iOloL5ZqswCO5Mm"}"#).as_deref(),

@@ -1,0 +1,423 @@
+//! The sources editors used to add by hand, through the real pipeline with an in-memory
+//! fetcher: a luma calendar (page → `cal-…` id → ICS with its whole history), the page's own
+//! list when the feed fails, an organizer's own iCal feed, and a meetup group whose page holds
+//! no data read through its iCal feed. Feeds look as `formats.md` §5 records them.
+
+mod common;
+use common::MapFetcher;
+
+use std::collections::HashMap;
+use twir_events::config::Config;
+use twir_events::model::{Attendance, Window};
+use twir_events::pipeline;
+
+const CAL: &str =
+    "https://calendar.google.com/calendar/ical/test%40group.calendar.google.com/public/basic.ics";
+const GIRONA: &str = "https://luma.com/rust-girona";
+const GIRONA_FEED: &str = "https://api.lu.ma/ics/get?entity=calendar&id=cal-4x9bRz2TqLmN0aA";
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn window() -> Window {
+    Window {
+        from: "2026-08-19".parse().unwrap(),
+        to: "2026-09-16".parse().unwrap(),
+    }
+}
+
+fn run(config: &Config, fetcher: &MapFetcher) -> pipeline::Outcome {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(pipeline::run(config, fetcher, &window()))
+}
+
+fn lines(lines: &[String]) -> Vec<u8> {
+    let mut text = lines.join("\r\n");
+    text.push_str("\r\n");
+    text.into_bytes()
+}
+
+/// A luma event as the calendar feed writes it (§5): UTC times, the link only in the
+/// description, TENTATIVE, DTSTAMP and SEQUENCE that change with every request.
+fn luma_vevent(
+    id: usize,
+    start: &str,
+    end: &str,
+    title: &str,
+    slug: &str,
+    location: &str,
+    stamp: &str,
+) -> Vec<String> {
+    vec![
+        "BEGIN:VEVENT".into(),
+        format!("DTSTAMP:{stamp}"),
+        format!("SEQUENCE:{}", &stamp[9..13]),
+        format!("UID:evt-{id:015}@events.lu.ma"),
+        format!("DTSTART:{start}"),
+        format!("DTEND:{end}"),
+        format!("SUMMARY:{title}"),
+        format!(
+            "DESCRIPTION:Get up-to-date information at: https://luma.com/{slug}\\n\\nHosted by Rust Girona"
+        ),
+        format!("LOCATION:{location}"),
+        "STATUS:TENTATIVE".into(),
+        "END:VEVENT".into(),
+    ]
+}
+
+/// The Rust Girona calendar's feed: 150 past events since 2023, then two in the window (one
+/// online, whose LOCATION is its luma page; one at the science park).
+fn girona_feed(stamp: &str) -> Vec<u8> {
+    let mut l: Vec<String> = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Luma//Calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Rust Girona",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let first = chrono::NaiveDate::from_ymd_opt(2023, 1, 12).unwrap();
+    for n in 0..150 {
+        let day = first + chrono::Days::new(7 * n);
+        let d = day.format("%Y%m%d");
+        l.extend(luma_vevent(
+            n as usize,
+            &format!("{d}T170000Z"),
+            &format!("{d}T190000Z"),
+            &format!("Sessió {n}"),
+            &format!("past{n:04}"),
+            "https://luma.com/event/evt-x",
+            stamp,
+        ));
+    }
+    l.extend(luma_vevent(
+        900,
+        "20260827T223000Z",
+        "20260828T000000Z",
+        "Sessió setmanal de codificació / Weekly coding session",
+        "1bm27cah",
+        "https://luma.com/1bm27cah",
+        stamp,
+    ));
+    l.extend(luma_vevent(
+        901,
+        "20260910T163000Z",
+        "20260910T190000Z",
+        "Rust Girona Hack & Learn 09 2026",
+        "hl092026",
+        "Parc Científic i Tecnològic de la UdG\\, Girona\\, Spain",
+        stamp,
+    ));
+    l.push("END:VCALENDAR".into());
+    lines(&l)
+}
+
+/// The community calendar, listing the online session too (through Google's link wrapper).
+fn community_calendar() -> Vec<u8> {
+    lines(&[
+        "BEGIN:VCALENDAR".into(),
+        "PRODID:-//Google Inc//Google Calendar 70.9054//EN".into(),
+        "VERSION:2.0".into(),
+        "X-WR-CALNAME:Rust Community".into(),
+        "X-WR-TIMEZONE:UTC".into(),
+        "BEGIN:VEVENT".into(),
+        "DTSTART:20260827T223000Z".into(),
+        "DTEND:20260828T000000Z".into(),
+        "DTSTAMP:20260819T090000Z".into(),
+        "UID:0a1b2c3d4e5f6g7h8i9j0k1l2m@google.com".into(),
+        "DESCRIPTION:<a href=\"https://www.google.com/url?q=https://luma.com/1bm27cah&amp\\;sa=D&amp\\;source=calendar\">https://luma.com/1bm27cah</a>".into(),
+        "LOCATION:".into(),
+        "STATUS:CONFIRMED".into(),
+        "SUMMARY:Rust Girona: Weekly coding session".into(),
+        "END:VEVENT".into(),
+        "END:VCALENDAR".into(),
+    ])
+}
+
+fn girona_config() -> Config {
+    Config::parse(
+        &format!(
+            "[[source]]\nkind = \"ical\"\nurl = \"{CAL}\"\nname = \"Rust Community Calendar\"\n\n\
+             [[source]]\nkind = \"luma\"\nurl = \"{GIRONA}\"\nhome = \"Girona, ES\"\n"
+        ),
+        "test.toml",
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_luma_calendar_is_read_through_its_feed_and_its_event_listed_once() {
+    let fetcher = MapFetcher(HashMap::from([
+        (CAL.to_string(), community_calendar()),
+        (GIRONA.to_string(), fixture("pages/luma-calendar.html")),
+        (GIRONA_FEED.to_string(), girona_feed("20260819T090000Z")),
+    ]));
+    let out = run(&girona_config(), &fetcher);
+    let luma = out.reports.iter().find(|r| r.url == GIRONA).unwrap();
+    assert!(luma.trusted() && luma.fallback.is_none(), "{luma:?}");
+    // The history is not carried: only what is near the window.
+    assert_eq!(luma.events, 2, "{luma:?}");
+
+    let online: Vec<_> = out
+        .events
+        .iter()
+        .filter(|e| e.url.contains("1bm27cah"))
+        .collect();
+    assert_eq!(online.len(), 1, "listed once: {:#?}", out.events);
+    let e = online[0];
+    // The calendar's name, not the title; its home gives the zone: 22:30 UTC is past midnight
+    // in Girona.
+    assert_eq!(e.organizer.name, "Rust Girona");
+    assert_eq!(e.organizer.url.as_deref(), Some(GIRONA));
+    assert_eq!(e.start_date.to_string(), "2026-08-28");
+    assert_eq!(e.attendance, Attendance::Virtual);
+    assert_eq!(e.shown_place().unwrap().to_string(), "Girona, ES");
+
+    let park = out
+        .events
+        .iter()
+        .find(|e| e.url.contains("hl092026"))
+        .expect("the in-person event");
+    assert_eq!(park.attendance, Attendance::InPerson);
+    assert_eq!(park.start_date.to_string(), "2026-09-10");
+    assert_eq!(park.start.unwrap().format("%H:%M").to_string(), "18:30");
+    assert_eq!(out.events.len(), 2, "{:#?}", out.events);
+}
+
+#[test]
+fn dtstamp_and_sequence_churn_changes_nothing() {
+    let run_with = |stamp: &str| {
+        let fetcher = MapFetcher(HashMap::from([
+            (GIRONA.to_string(), fixture("pages/luma-calendar.html")),
+            (GIRONA_FEED.to_string(), girona_feed(stamp)),
+        ]));
+        run(&girona_config(), &fetcher).events
+    };
+    let a = run_with("20260819T090000Z");
+    let b = run_with("20260819T090112Z");
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_luma_calendar_whose_feed_fails_is_read_from_its_page() {
+    // No feed recorded: it answers 404.
+    let fetcher = MapFetcher(HashMap::from([(
+        GIRONA.to_string(),
+        fixture("pages/luma-calendar.html"),
+    )]));
+    let out = run(&girona_config(), &fetcher);
+    let luma = out.reports.iter().find(|r| r.url == GIRONA).unwrap();
+    assert!(luma.error.is_none(), "{luma:?}");
+    let why = luma.fallback.as_deref().expect("the fallback is reported");
+    assert!(why.contains(GIRONA_FEED) && why.contains("404"), "{why}");
+    assert!(
+        out.events
+            .iter()
+            .any(|e| e.url.contains("1bm27cah") && e.organizer.name == "Rust Girona"),
+        "{:#?}",
+        out.events
+    );
+}
+
+#[test]
+fn a_luma_calendar_without_page_or_feed_is_a_failed_source() {
+    let out = run(&girona_config(), &MapFetcher(HashMap::new()));
+    let luma = out.reports.iter().find(|r| r.url == GIRONA).unwrap();
+    let e = luma.error.as_deref().unwrap();
+    assert!(e.contains("no calendar id") && e.contains("404"), "{e}");
+    assert_eq!(luma.status, Some(404));
+}
+
+#[test]
+fn an_organizer_s_own_feed_prints_that_organizer_and_its_home() {
+    let feed = "https://rustconf.example/schedule.ics";
+    let config = Config::parse(
+        &format!(
+            "[[source]]\nkind = \"ical\"\nurl = \"{feed}\"\nname = \"RustConf\"\nhome = \"Seattle, WA, US\"\norganizer = \"https://rustconf.com/\"\n"
+        ),
+        "test.toml",
+    )
+    .unwrap();
+    let body = lines(&[
+        "BEGIN:VCALENDAR".into(),
+        "VERSION:2.0".into(),
+        "PRODID:-//pretalx//rustconf//EN".into(),
+        "X-WR-CALNAME:RustConf 2026 schedule".into(),
+        "BEGIN:VEVENT".into(),
+        "UID:talk-1@rustconf".into(),
+        "DTSTAMP:20260801T000000Z".into(),
+        "DTSTART:20260909T020000Z".into(),
+        "DTEND:20260909T030000Z".into(),
+        "SUMMARY:RustConf online watch party".into(),
+        "URL:https://rustconf.com/watch-party".into(),
+        "LOCATION:Online".into(),
+        "END:VEVENT".into(),
+        "END:VCALENDAR".into(),
+    ]);
+    let out = run(
+        &config,
+        &MapFetcher(HashMap::from([(feed.to_string(), body)])),
+    );
+    assert_eq!(out.events.len(), 1, "{:?}", out.reports);
+    let e = &out.events[0];
+    assert_eq!(
+        e.organizer.name, "RustConf",
+        "the source's name, not the title"
+    );
+    assert_eq!(e.organizer.url.as_deref(), Some("https://rustconf.com/"));
+    // 02:00 UTC on the 9th is the evening of the 8th in Seattle.
+    assert_eq!(e.start_date.to_string(), "2026-09-08");
+    assert_eq!(e.attendance, Attendance::Virtual);
+    assert_eq!(e.shown_place().unwrap().to_string(), "Seattle, WA, US");
+    assert!(
+        !e.in_calendar,
+        "an organizer's feed is not the community calendar"
+    );
+}
+
+const MANCHESTER_GROUP: &str = "https://www.meetup.com/rust-manchester/";
+const MANCHESTER_FEED: &str = "https://www.meetup.com/rust-manchester/events/ical/";
+const MANCHESTER_EVENT: &str = "https://www.meetup.com/rust-manchester/events/315891530/";
+
+/// A meetup group feed as served in 2026 (§5): at most 10 events, no LOCATION.
+fn manchester_feed() -> Vec<u8> {
+    let event = |id: &str, day: &str, title: &str| -> Vec<String> {
+        vec![
+            "BEGIN:VEVENT".into(),
+            format!("DTSTAMP:20260819T090000Z"),
+            format!("DTSTART;TZID=Europe/London:{day}T180000"),
+            format!("DTEND;TZID=Europe/London:{day}T210000"),
+            format!("STATUS:CONFIRMED"),
+            format!("SUMMARY:{title}"),
+            format!("DESCRIPTION:Rust Manchester\\n{title}"),
+            format!("CLASS:PUBLIC"),
+            format!("CREATED:20260701T120000Z"),
+            format!("GEO:53.48;-2.24"),
+            format!("URL;VALUE=URI:https://www.meetup.com/rust-manchester/events/{id}/"),
+            format!("UID:event_{id}@meetup.com"),
+            "END:VEVENT".into(),
+        ]
+    };
+    let mut l: Vec<String> = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Meetup//Meetup Calendar 1.0//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-ORIGINAL-URL:https://www.meetup.com/rust-manchester/events/ical/",
+        "X-WR-CALNAME:Events - Rust Manchester",
+        "BEGIN:VTIMEZONE",
+        "TZID:Europe/London",
+        "TZURL:http://tzurl.org/zoneinfo-outlook/Europe/London",
+        "X-LIC-LOCATION:Europe/London",
+        "BEGIN:DAYLIGHT",
+        "TZOFFSETFROM:+0000",
+        "TZOFFSETTO:+0100",
+        "TZNAME:BST",
+        "DTSTART:19700329T010000",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+        "END:DAYLIGHT",
+        "BEGIN:STANDARD",
+        "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0000",
+        "TZNAME:GMT",
+        "DTSTART:19701025T020000",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    l.extend(event(
+        "315891530",
+        "20260827",
+        "Rust Manchester: August talks",
+    ));
+    l.extend(event(
+        "315999999",
+        "20261001",
+        "Rust Manchester: October talks",
+    ));
+    l.push("END:VCALENDAR".into());
+    lines(&l)
+}
+
+#[test]
+fn a_meetup_group_page_without_data_is_read_through_its_ical_feed() {
+    let config = Config::parse(
+        &format!("[[source]]\nkind = \"meetup\"\nurl = \"{MANCHESTER_GROUP}\"\n"),
+        "test.toml",
+    )
+    .unwrap();
+    let fetcher = MapFetcher(HashMap::from([
+        (
+            format!("{MANCHESTER_GROUP}events/"),
+            fixture("pages/meetup-login-wall.html"),
+        ),
+        (MANCHESTER_FEED.to_string(), manchester_feed()),
+        (
+            MANCHESTER_EVENT.to_string(),
+            fixture("pages/meetup-event-rust-manchester.html"),
+        ),
+    ]));
+    let out = run(&config, &fetcher);
+    let r = &out.reports[0];
+    assert!(r.trusted(), "the feed carried it: {r:?}");
+    let why = r
+        .fallback
+        .as_deref()
+        .expect("the unreadable page is reported");
+    assert!(
+        why.contains("could not be read") && why.contains(MANCHESTER_FEED),
+        "{why}"
+    );
+    assert_eq!(out.events.len(), 1, "{:#?}", out.events);
+    let e = &out.events[0];
+    assert_eq!(e.url, MANCHESTER_EVENT);
+    assert_eq!(e.start_date.to_string(), "2026-08-27");
+    // The place comes from the event page; the name from the organizer directory.
+    assert_eq!(e.place.as_ref().unwrap().to_string(), "Manchester, UK");
+    assert_eq!(e.organizer.name, "Rust Manchester");
+    assert!(e.from_page);
+
+    // Without the event page, the feed's entry stands at the group's home.
+    let fetcher = MapFetcher(HashMap::from([
+        (
+            format!("{MANCHESTER_GROUP}events/"),
+            fixture("pages/meetup-login-wall.html"),
+        ),
+        (MANCHESTER_FEED.to_string(), manchester_feed()),
+    ]));
+    let out = run(&config, &fetcher);
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(out.events[0].attendance, Attendance::InPerson);
+    assert_eq!(
+        out.events[0].shown_place().unwrap().to_string(),
+        "Manchester, UK"
+    );
+    assert_eq!(out.unverified.len(), 1, "{:?}", out.unverified);
+
+    // Neither page nor feed: suspect, both reasons given.
+    let fetcher = MapFetcher(HashMap::from([(
+        format!("{MANCHESTER_GROUP}events/"),
+        fixture("pages/meetup-login-wall.html"),
+    )]));
+    let out = run(&config, &fetcher);
+    let s = out.reports[0].suspect.as_deref().unwrap();
+    assert!(
+        s.contains("without any event data") && s.contains("404"),
+        "{s}"
+    );
+}
