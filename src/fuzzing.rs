@@ -6,7 +6,7 @@
 use crate::config::Config;
 use crate::model::{When, Window};
 use crate::pipeline::Outcome;
-use crate::sources::{Parsed, ical, jsonld, meetup};
+use crate::sources::{Parsed, ical, jsonld, luma, meetup};
 
 /// The windows the iCal target expands in: a recent one, one at the start of the corpus,
 /// and one at the far edge of what calendars hold.
@@ -74,6 +74,31 @@ pub fn jsonld(data: &[u8]) {
     }
 }
 
+/// The luma calendar reader: the page's id and name, and the feed read with luma's
+/// conventions (the same bytes read both ways: a page and a feed are strangers' text alike).
+pub fn luma(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let page = luma::read_page(&text);
+    if let Some(id) = &page.id {
+        assert!(id.starts_with("cal-") && id.len() <= 40, "{id:?}");
+        assert!(id[4..].chars().all(|c| c.is_ascii_alphanumeric()), "{id:?}");
+    }
+    if let Some(name) = &page.name {
+        assert!(!name.contains('\n') && name.chars().count() <= crate::text::MAX_NAME + 1);
+    }
+    let w = windows()[data.len() % 3];
+    let feed = ical::decode(data);
+    if let Ok(p) = luma::parse_feed(&feed, "https://api.lu.ma/ics/get", "fuzz", &w) {
+        check_parsed(&p, "luma feed");
+        for e in &p.events {
+            assert!(
+                e.status != crate::model::Status::Tentative,
+                "TENTATIVE is scheduled"
+            );
+        }
+    }
+}
+
 /// A snapshot's `manifest.json`.
 pub fn manifest(data: &[u8]) {
     let _ = crate::fetch::replay::check_manifest(data);
@@ -105,10 +130,11 @@ pub fn draft(data: &[u8]) {
 pub type Target = (&'static str, fn(&[u8]));
 
 /// The targets by name, for the CI pass.
-pub const TARGETS: [Target; 6] = [
+pub const TARGETS: [Target; 7] = [
     ("ical", ical),
     ("meetup", meetup),
     ("jsonld", jsonld),
+    ("luma", luma),
     ("manifest", manifest),
     ("sources_toml", sources_toml),
     ("draft", draft),

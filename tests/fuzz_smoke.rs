@@ -47,6 +47,13 @@ fn seeds(target: &str) -> Vec<PathBuf> {
         "jsonld" => files(&r.join("tests/fixtures/pages"), |p| {
             !p.to_string_lossy().contains("meetup")
         }),
+        "luma" => {
+            let mut v = files(&r.join("tests/fixtures/pages"), |p| {
+                p.to_string_lossy().contains("luma")
+            });
+            v.extend(files(&r.join("tests/fixtures/luma"), |_| true));
+            v
+        }
         "manifest" => files(&r.join("snapshots"), |p| p.ends_with("manifest.json")),
         "sources_toml" => {
             let mut v = files(&r.join("snapshots"), |p| p.ends_with("sources.toml"));

@@ -17,7 +17,7 @@ max_time=${FUZZ_MAX_TIME:-0}
 jobs=${FUZZ_PARALLEL:-1}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ical meetup jsonld manifest sources_toml draft)
+[ ${#targets[@]} -eq 0 ] && targets=(ical meetup jsonld luma manifest sources_toml draft)
 export RUSTC_BOOTSTRAP=1
 
 python3 tools/fuzz_seeds.py fuzz/corpus
@@ -25,7 +25,7 @@ python3 tools/fuzz_seeds.py fuzz/corpus
 run_one() {
   local t=$1 max_len
   case $t in
-    ical | meetup | jsonld) max_len=4096 ;;
+    ical | meetup | jsonld | luma) max_len=4096 ;;
     *) max_len=2048 ;;
   esac
   mkdir -p "fuzz/artifacts/$t"

@@ -36,6 +36,13 @@ for p in glob.glob(f"{root}/snapshots/*/responses/**/*", recursive=True):
             put("jsonld", name, data[:16384])
 for p in glob.glob(f"{root}/tests/fixtures/pages/*.html"):
     put("meetup" if "meetup" in p else "jsonld", os.path.basename(p), read(p))
+    if "luma" in p:
+        put("luma", os.path.basename(p), read(p))
+for p in glob.glob(f"{root}/snapshots/*/responses/**/*", recursive=True) + glob.glob(
+    f"{root}/tests/fixtures/luma/*"
+):
+    if os.path.isfile(p) and ("lu.ma" in p or "luma" in p):
+        put("luma", os.path.relpath(p, root), read(p)[:16384])
 for p in glob.glob(f"{root}/snapshots/*/manifest.json"):
     put("manifest", os.path.relpath(p, root), read(p))
 for p in glob.glob(f"{root}/snapshots/*/sources.toml") + [f"{root}/sources.example.toml"]:
