@@ -372,6 +372,14 @@ fn report(outcome: &Outcome, verbose: bool) {
             ),
             (Some(e), _) => eprintln!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
         }
+        if let Some(why) = &r.fallback {
+            eprintln!("       fallback: {why}");
+        }
+        if let Some(to) = &r.redirected_to {
+            eprintln!(
+                "       redirected to {to} (a renamed group or calendar? update sources.toml)"
+            );
+        }
         if verbose {
             for w in &r.warnings {
                 eprintln!("       warning: {w}");

@@ -691,7 +691,6 @@ async fn meetup_feed_fallback(
                 "the group page could not be read ({why}); read its iCal feed {feed_url} instead: at most 10 upcoming events, places from their event pages"
             );
             read.report.suspect = None;
-            read.report.warnings.push(message.clone());
             read.report.warnings.extend(p.warnings);
             read.report.fallback = Some(message);
             read.feed = p
@@ -841,7 +840,6 @@ async fn read_luma(
                 "the calendar's feed could not be read ({feed_error}); read the events its page lists instead (upcoming ones only)"
             );
             read.report.warnings = p.warnings;
-            read.report.warnings.push(message.clone());
             read.report.fallback = Some(message);
             read.pages = p.events;
         }

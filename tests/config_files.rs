@@ -10,17 +10,24 @@ fn root() -> &'static Path {
 #[test]
 fn example_sources_file_loads() {
     let c = Config::load(&root().join("sources.example.toml")).expect("example loads");
-    assert_eq!(c.sources.len(), 4);
-    assert_eq!(c.sources[1].kind, SourceKind::Meetup);
+    let kinds: Vec<SourceKind> = c.sources.iter().map(|s| s.kind).collect();
+    use SourceKind::*;
+    assert_eq!(kinds, vec![Ical, Ical, Meetup, Meetup, Luma, Jsonld]);
+    // The community calendar is many organizers' feed; the conference's is one organizer's.
+    assert_eq!(c.sources[0].organizer, None);
     assert_eq!(
-        c.sources[1]
+        c.sources[1].organizer.as_deref(),
+        Some("https://rustconf.com/")
+    );
+    assert_eq!(
+        c.sources[2]
             .home
             .as_ref()
             .map(ToString::to_string)
             .as_deref(),
         Some("Dallas, TX, US")
     );
-    assert_eq!(c.sources[2].keywords, vec!["rust".to_string()]);
+    assert_eq!(c.sources[3].keywords, vec!["rust".to_string()]);
     assert_eq!(c.organizers.len(), 1);
 }
 

@@ -95,6 +95,13 @@ pub struct SourceJson {
     pub warnings: Vec<String>,
     /// Events kept from the previous file because this source failed.
     pub carried_over: usize,
+    /// Its own way in could not be read and a second one carried it (a meetup group's iCal
+    /// feed, a luma calendar's page list): why. Absent when not (since version 2, issue 8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+    /// Where its URL redirected to (a renamed group: update `sources.toml`). Absent when not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -232,6 +239,8 @@ pub fn document(
             suspect: r.suspect.clone(),
             warnings: r.warnings.clone(),
             carried_over: 0,
+            fallback: r.fallback.clone(),
+            redirected_to: r.redirected_to.clone(),
         })
         .collect();
     let mut events: Vec<EventJson> = outcome.events.iter().map(event).collect();
