@@ -24,12 +24,13 @@
 //! | html-many-attributes (300k on one tag) | > 25 s (killed) | 0.02 s |
 //! | luma-100k-events | > 25 s (killed) | 0.44 s |
 //! | jsonld-100k-types | 8.8 s | 0.15 s |
+//! | luma-feed-20k-history (issue 8: 11 years of a busy calendar, 7 MB) | — | see BENCHMARKS.md |
 //! | apollo-ref-cycle-5000 | 0.07 s | 0.04 s (refs are followed one level only) |
 
 use std::fmt::Write as _;
 use std::time::Instant;
 use twir_events::model::Window;
-use twir_events::sources::{Parsed, SourceError, ical, jsonld, meetup};
+use twir_events::sources::{Parsed, SourceError, ical, jsonld, luma, meetup};
 
 type Case = (&'static str, fn() -> Result<Parsed, SourceError>);
 
@@ -201,6 +202,21 @@ fn main() {
                 items.join(",")
             );
             jsonld::parse_page(&next_data_page(&next), "https://luma.com/x", "bench")
+        }),
+        ("luma-feed-20k-history", || {
+            // A luma calendar's feed holds its whole history (formats.md §5): 20,500 events since 2015,
+            // five a day, the last ones in the window.
+            let mut evs = String::new();
+            for i in 0..20_500u32 {
+                let day = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()
+                    + chrono::Days::new(u64::from(i) / 5);
+                evs.push_str(&format!(
+                    "BEGIN:VEVENT\r\nDTSTAMP:20260107T090000Z\r\nSEQUENCE:{i}\r\nUID:evt-{i:015}@events.lu.ma\r\nDTSTART:{d}T170000Z\r\nDTEND:{d}T190000Z\r\nSUMMARY:Meetup {i}\r\nDESCRIPTION:Get up-to-date information at: https://luma.com/e{i:07}\\n\\nHosted by us\r\nLOCATION:https://luma.com/e{i:07}\r\nSTATUS:TENTATIVE\r\nEND:VEVENT\r\n",
+                    d = day.format("%Y%m%d")
+                ));
+            }
+            let text = calendar(&evs);
+            luma::parse_feed(&text, "bench.ics", "bench", &window())
         }),
         ("jsonld-100k-types", || {
             let items: Vec<String> = (0..100_000)
