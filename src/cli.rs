@@ -13,8 +13,17 @@ use crate::pipeline::{self, Outcome};
 use crate::render;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// A line on stderr. A closed or failing stderr (`render 2>&1 | head -1`) never stops a run:
+/// what could not be said is dropped, the result still goes out.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 /// Builds the "Upcoming Events" section of This Week in Rust.
 #[derive(Debug, Parser)]
@@ -32,26 +41,14 @@ pub struct Common {
     /// The sources file [default: ./sources.toml, or the snapshot's own with --replay]
     #[arg(long, global = true, value_name = "FILE")]
     pub sources: Option<PathBuf>,
-    /// Replay a recorded snapshot directory instead of fetching live
-    #[arg(long, global = true, value_name = "DIR")]
-    pub replay: Option<PathBuf>,
-    /// The day to compute the window from [default: the snapshot's recording date with
-    /// --replay, else the system date]
-    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
-    pub today: Option<NaiveDate>,
-    /// First day of the window [default: the first Wednesday on or after today]
-    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
-    pub from: Option<NaiveDate>,
-    /// Last day of the window, inclusive [default: from + 7 × weeks days]
-    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
-    pub to: Option<NaiveDate>,
-    /// Length of the window in weeks, when --to is not given
-    #[arg(long, global = true, value_name = "N", default_value_t = 4)]
-    pub weeks: u32,
     /// Report every merge and warning on stderr (by default, merges on the same event link
     /// are counted, not listed)
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
+    /// Print errors only on stderr (failed and suspect sources, fatal errors): no progress,
+    /// no review report
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     /// Live fetching: the largest response accepted, in MiB [default: 8]
     #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_body_mb: Option<u64>,
@@ -62,6 +59,34 @@ pub struct Common {
     /// fail ("run deadline reached") [default: 120]
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub deadline: Option<u64>,
+}
+
+/// Where the sources come from and which window: the options of the commands that run the
+/// pipeline (not `snapshot`, which always records live for the coming weeks).
+#[derive(Debug, Args, Clone, Default)]
+pub struct RunArgs {
+    /// Replay a recorded snapshot directory instead of fetching live
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
+    /// The day to compute the window from [default: the snapshot's recording date with
+    /// --replay, else the system date]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// First day of the window [default: the first Wednesday on or after today]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last day of the window, inclusive [default: from + 7 × weeks days]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// Length of the window in weeks, when --to is not given
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=520))]
+    pub weeks: u32,
+}
+
+/// A date option: `YYYY-MM-DD`, a real calendar day.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a calendar date: write YYYY-MM-DD, e.g. 2023-02-01"))
 }
 
 /// The live fetcher's settings: the defaults, with the command line's bounds.
@@ -86,6 +111,8 @@ pub enum Command {
         /// Write to FILE (atomically) instead of stdout
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Write the events as JSON (for automation): to stdout, or refresh --out FILE safely
     Json {
@@ -93,6 +120,8 @@ pub enum Command {
         /// every source failed, a failed source's previous events carried over (stale)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Update the events block inside a newsletter draft in place, keeping entries added by
     /// hand
@@ -102,18 +131,28 @@ pub enum Command {
         /// Write the updated draft to FILE instead of replacing DRAFT
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// For organizers: is an event listed, and if not, why? QUERY is an event or group URL,
     /// or words of its title or organizer
     Check {
         /// An event or group URL, or words of the title or organizer name
         query: String,
+        #[command(flatten)]
+        run: RunArgs,
     },
-    /// Fetch every source live and record every response into a snapshot directory
+    /// Fetch every source live and record every response (with the event pages of the
+    /// coming four weeks) into a snapshot directory, for --replay
     Snapshot {
-        /// The snapshot directory to write (replaced atomically when it exists)
+        /// The snapshot directory to write (replaced atomically when it exists; its parent
+        /// folder must exist)
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Record the event pages of the four weeks from this day's window (for tests, or to
+        /// record ahead) [default: the system date]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
     },
 }
 
@@ -141,19 +180,48 @@ pub fn window(
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are answers (stdout, exit 0); anything else is bad input
+            // (exit 1, the README's table), with clap's message naming the option and the fix.
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
     // SIGINT/SIGTERM remove our temporary files before exiting (130/143).
     if let Err(e) = crate::fetch::record::clean_up_on_signals() {
-        eprintln!(
+        note!(
             "warning: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave a temporary file, removed by the next run"
         );
     }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // The reader of stdout went away (`| head`): what it wanted, it has. Quietly done.
+        Err(Error::ClosedStdout) => ExitCode::from(exit::OK),
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             ExitCode::from(exit::USAGE)
         }
+    }
+}
+
+/// Writes the result to stdout. A closed stdout (`| head`) is [`Error::ClosedStdout`]: the
+/// run ends quietly with exit 0; another write error is reported.
+fn stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::ClosedStdout),
+        Err(e) => Err(Error::Write {
+            path: "standard output".into(),
+            message: e.to_string(),
+        }),
     }
 }
 
@@ -165,57 +233,187 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 }
 
 /// Loads the sources, picks live or replayed fetching and runs the pipeline over the window.
-fn run_pipeline(common: &Common) -> Result<(Outcome, Window), Error> {
-    let replay = match &common.replay {
+fn run_pipeline(common: &Common, run: &RunArgs) -> Result<(Outcome, Window), Error> {
+    let replay = match &run.replay {
         Some(dir) => Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?),
         None => None,
     };
     let sources_path = sources_path(common, replay.as_ref());
     let config = Config::load(&sources_path)?;
-    let today = common
+    let today = run
         .today
         .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let window = window(today, common.from, common.to, common.weeks)?;
+    let window = window(today, run.from, run.to, run.weeks)?;
     let rt = runtime()?;
+    let bar = ProgressBar::start(config.sources.len(), common.verbosity());
     let outcome = match &replay {
-        Some(r) => rt.block_on(pipeline::run(&config, r, &window)),
+        Some(r) => rt.block_on(pipeline::run_with(&config, r, &window, &bar)),
         None => {
             let live =
                 LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
-            rt.block_on(pipeline::run(&config, &live, &window))
+            rt.block_on(pipeline::run_with(&config, &live, &window, &bar))
         }
     };
+    bar.finish();
     Ok((outcome, window))
+}
+
+/// The progress bar on stderr: sources read of all, then the event pages checked, with the
+/// sources taking long named. Drawn only when stderr is a terminal and not `--quiet`; hidden
+/// otherwise (a cron job's log gets only the report).
+pub struct ProgressBar {
+    inner: Option<std::sync::Arc<BarInner>>,
+}
+
+struct BarInner {
+    bar: indicatif::ProgressBar,
+    /// Sources being read, since when.
+    in_flight: std::sync::Mutex<Vec<(String, std::time::Instant)>>,
+    stop: std::sync::atomic::AtomicBool,
+}
+
+/// A source in flight longer than this is named on the bar.
+const SLOW: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl ProgressBar {
+    pub fn start(sources: usize, verbosity: Verbosity) -> ProgressBar {
+        use std::io::IsTerminal as _;
+        if verbosity == Verbosity::Quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar { inner: None };
+        }
+        let bar = indicatif::ProgressBar::new(sources as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {prefix} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_prefix("sources");
+        let inner = std::sync::Arc::new(BarInner {
+            bar,
+            in_flight: Default::default(),
+            stop: Default::default(),
+        });
+        let ticker = inner.clone();
+        // Names the slow sources twice a second; ends with the bar.
+        std::thread::spawn(move || {
+            while !ticker.stop.load(std::sync::atomic::Ordering::Relaxed) {
+                ticker.refresh();
+                ticker.bar.tick();
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+        });
+        ProgressBar { inner: Some(inner) }
+    }
+
+    pub fn finish(&self) {
+        if let Some(inner) = &self.inner {
+            inner.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            inner.bar.finish_and_clear();
+        }
+    }
+}
+
+impl BarInner {
+    fn refresh(&self) {
+        let Ok(in_flight) = self.in_flight.lock() else {
+            return;
+        };
+        let slow: Vec<&str> = in_flight
+            .iter()
+            .filter(|(_, since)| since.elapsed() >= SLOW)
+            .map(|(label, _)| label.as_str())
+            .collect();
+        if slow.is_empty() {
+            self.bar.set_message("");
+        } else {
+            let shown: Vec<&str> = slow.iter().take(3).copied().collect();
+            let more = slow.len().saturating_sub(shown.len());
+            self.bar.set_message(format!(
+                "waiting for {}{}",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+}
+
+impl Drop for ProgressBar {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+impl pipeline::Progress for ProgressBar {
+    fn source_started(&self, label: &str) {
+        if let Some(inner) = &self.inner
+            && let Ok(mut f) = inner.in_flight.lock()
+        {
+            f.push((
+                crate::text::clean_field(label, 40),
+                std::time::Instant::now(),
+            ));
+        }
+    }
+
+    fn source_done(&self, label: &str, _ok: bool) {
+        if let Some(inner) = &self.inner {
+            let label = crate::text::clean_field(label, 40);
+            if let Ok(mut f) = inner.in_flight.lock()
+                && let Some(i) = f.iter().position(|(l, _)| *l == label)
+            {
+                f.remove(i);
+            }
+            inner.bar.inc(1);
+            inner.refresh();
+        }
+    }
+
+    fn pages_started(&self, count: usize) {
+        if let Some(inner) = &self.inner {
+            inner.bar.set_prefix("event pages");
+            inner.bar.set_position(0);
+            inner.bar.set_length(count as u64);
+        }
+    }
+
+    fn page_done(&self) {
+        if let Some(inner) = &self.inner {
+            inner.bar.inc(1);
+        }
+    }
 }
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8, Error> {
     let common = cli.common;
     match cli.command {
-        Command::Render { out } => {
-            let (outcome, window) = run_pipeline(&common)?;
-            report(&outcome, common.verbose);
+        Command::Render { out, run } => {
+            let (outcome, window) = run_pipeline(&common, &run)?;
+            report(&outcome, common.verbosity());
             let text = render::markdown::render(&outcome.events, &window);
             emit(out.as_deref(), &text)?;
             Ok(outcome.exit_code())
         }
-        Command::Json { out } => {
-            let (mut outcome, window) = run_pipeline(&common)?;
+        Command::Json { out, run } => {
+            let (mut outcome, window) = run_pipeline(&common, &run)?;
             let now = chrono::Local::now()
                 .fixed_offset()
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
             let Some(path) = out else {
-                report(&outcome, common.verbose);
+                report(&outcome, common.verbosity());
                 let doc = render::json::document(&outcome, &window, &now, None);
-                print!("{}", render::json::to_text(&doc));
+                stdout(&render::json::to_text(&doc))?;
                 return Ok(outcome.exit_code());
             };
             let previous = match std::fs::read_to_string(&path) {
                 Ok(text) => match serde_json::from_str::<render::json::Document>(&text) {
                     Ok(doc) => Some(doc),
                     Err(e) => {
-                        eprintln!(
+                        note!(
                             "warning: {} is not a twir-events JSON file ({e}); it will be replaced",
                             path.display()
                         );
@@ -230,10 +428,10 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                     outcome.reports[i].suspect = Some(why);
                 }
             }
-            report(&outcome, common.verbose);
+            report(&outcome, common.verbosity());
             let code = outcome.exit_code();
             if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
-                eprintln!(
+                note!(
                     "every source failed or is suspect: {} left as it was",
                     path.display()
                 );
@@ -244,12 +442,17 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 .as_ref()
                 .is_some_and(|p| render::json::same_content(p, &doc))
             {
-                eprintln!("unchanged: {} not rewritten", path.display());
+                if common.verbosity() > Verbosity::Quiet {
+                    note!("unchanged: {} not rewritten", path.display());
+                }
                 return Ok(code);
             }
             emit(Some(&path), &render::json::to_text(&doc))?;
             let stale = doc.events.iter().filter(|e| e.stale).count();
-            eprintln!(
+            if common.verbosity() == Verbosity::Quiet {
+                return Ok(code);
+            }
+            note!(
                 "wrote {} ({} events{})",
                 path.display(),
                 doc.events.len(),
@@ -261,21 +464,21 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             );
             Ok(code)
         }
-        Command::Update { draft, out } => {
+        Command::Update { draft, out, run } => {
             let text = std::fs::read_to_string(&draft).map_err(|e| {
                 Error::Usage(format!("cannot read the draft {}: {e}", draft.display()))
             })?;
-            let (outcome, window) = run_pipeline(&common)?;
-            report(&outcome, common.verbose);
+            let (outcome, window) = run_pipeline(&common, &run)?;
+            report(&outcome, common.verbosity());
             let update = crate::update::update_draft(&text, &outcome, &window)
                 .map_err(|e| Error::Usage(format!("{}: {e}", draft.display())))?;
             for k in &update.kept {
-                eprintln!("kept (added by hand): {k}");
+                note!("kept (added by hand): {k}");
             }
             for r in &update.removed {
-                eprintln!("removed from the draft: {r}");
+                note!("removed from the draft: {r}");
             }
-            eprintln!(
+            note!(
                 "draft: {} entries updated, {} added, {} kept, {} removed",
                 update.updated,
                 update.added,
@@ -286,14 +489,14 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             emit(Some(target), &update.text)?;
             Ok(outcome.exit_code())
         }
-        Command::Check { query } => {
-            let (outcome, window) = run_pipeline(&common)?;
+        Command::Check { query, run } => {
+            let (outcome, window) = run_pipeline(&common, &run)?;
             if common.verbose {
-                report(&outcome, true);
+                report(&outcome, Verbosity::Verbose);
             }
             let findings = crate::check::check(&outcome, &window, &query);
             for f in &findings {
-                println!("{f}");
+                stdout(&format!("{f}\n"))?;
             }
             Ok(if findings.iter().any(crate::check::Finding::is_listed) {
                 exit::OK
@@ -301,29 +504,81 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 exit::NOT_LISTED
             })
         }
-        Command::Snapshot { out } => {
+        Command::Snapshot { out, today } => {
             let sources_path = sources_path(&common, None);
             let config = Config::load(&sources_path)?;
             let sources_text = std::fs::read_to_string(&sources_path).ok();
             let now = chrono::Local::now().fixed_offset();
-            let today = common.today.unwrap_or(now.date_naive());
-            let window = window(today, common.from, common.to, common.weeks)?;
+            // The window a replay of this snapshot uses by default (from its recording date).
+            let window = window(today.unwrap_or(now.date_naive()), None, None, 4)?;
+            check_parent(&out)?;
             let live =
                 LiveFetcher::new(live_options(&common)).map_err(|e| Error::Usage(e.to_string()))?;
             let recorder = Recorder::new(live);
             let rt = runtime()?;
-            let outcome = rt.block_on(pipeline::run(&config, &recorder, &window));
-            report(&outcome, common.verbose);
+            let bar = ProgressBar::start(config.sources.len(), common.verbosity());
+            let outcome = rt.block_on(pipeline::run_with(&config, &recorder, &window, &bar));
+            bar.finish();
+            report(&outcome, common.verbosity());
             let summary = recorder
                 .write_snapshot(&out, now, sources_text.as_deref())
                 .map_err(|e| Error::Write {
                     path: out.display().to_string(),
                     message: e.to_string(),
                 })?;
-            eprintln!("snapshot: {summary:?} written to {}", out.display());
+            if common.verbosity() > Verbosity::Quiet {
+                note!("{}", snapshot_summary(&summary));
+            }
+            for e in &summary.not_recorded {
+                note!("not recorded: {e}");
+            }
             Ok(outcome.exit_code())
         }
     }
+}
+
+/// `snapshot --out DIR`: DIR's parent must exist (checked before a live run that would be
+/// wasted).
+fn check_parent(out: &Path) -> Result<(), Error> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if parent.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "--out {}: the folder {} does not exist (create it first, or choose another --out)",
+            out.display(),
+            parent.display()
+        )))
+    }
+}
+
+/// "snapshot written to DIR: 48 responses (2.3 MB), 2 recorded failures, 1 not recorded".
+fn snapshot_summary(s: &crate::fetch::record::SnapshotSummary) -> String {
+    let mut parts = vec![format!(
+        "{} responses ({:.1} MB)",
+        s.responses,
+        s.bytes as f64 / 1_000_000.0
+    )];
+    if s.statuses > 0 {
+        parts.push(format!(
+            "{} failed answers recorded as such (replayed as the same status)",
+            s.statuses
+        ));
+    }
+    if !s.not_recorded.is_empty() {
+        parts.push(format!(
+            "{} URLs not recorded (timeouts, network errors: listed below; a replay reports them as not in the snapshot)",
+            s.not_recorded.len()
+        ));
+    }
+    format!(
+        "snapshot written to {}: {}",
+        s.dir.display(),
+        parts.join(", ")
+    )
 }
 
 fn sources_path(common: &Common, replay: Option<&ReplayFetcher>) -> PathBuf {
@@ -340,26 +595,51 @@ fn emit(out: Option<&Path>, text: &str) -> Result<(), Error> {
             path: path.display().to_string(),
             message: e.to_string(),
         }),
-        None => {
-            print!("{text}");
-            Ok(())
+        None => stdout(text),
+    }
+}
+
+/// How much goes to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Errors only: failed and suspect sources, fatal errors.
+    Quiet,
+    /// The per-source lines, the review report (with counts), the summary.
+    Normal,
+    /// Also every warning and every merge.
+    Verbose,
+}
+
+impl Common {
+    pub fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
         }
     }
 }
 
-/// The per-source report and the review report, on stderr: failures, corrections, events
-/// left out, possible duplicates and merges (trivial same-link merges counted unless
-/// `verbose`), guesses.
-fn report(outcome: &Outcome, verbose: bool) {
+/// The per-source report and the review report, on stderr. The review groups what an editor
+/// must look at, each group with its count: failed and suspect sources, corrections made by
+/// event pages, calendar entries whose page could not be used, entries left out, possible
+/// duplicates; then merges (trivial same-link merges counted unless verbose) and guesses.
+/// Quiet: failed and suspect sources only.
+fn report(outcome: &Outcome, verbosity: Verbosity) {
+    let verbose = verbosity == Verbosity::Verbose;
     for r in &outcome.reports {
         match (&r.error, &r.suspect) {
-            (None, Some(why)) => eprintln!(
+            (None, Some(why)) => note!(
                 "SUSPECT {:<5} {}: {} events; {why}",
                 r.kind.as_str(),
                 r.label,
                 r.events
             ),
-            (None, None) => eprintln!(
+            (Some(e), _) => note!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
+            (None, None) if verbosity == Verbosity::Quiet => continue,
+            (None, None) => note!(
                 "ok     {:<6} {}: {} events{}",
                 r.kind.as_str(),
                 r.label,
@@ -370,59 +650,100 @@ fn report(outcome: &Outcome, verbose: bool) {
                     format!(", {} warnings", r.warnings.len())
                 }
             ),
-            (Some(e), _) => eprintln!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
+        }
+        if verbosity == Verbosity::Quiet {
+            continue;
         }
         if let Some(why) = &r.fallback {
-            eprintln!("       fallback: {why}");
+            note!("       fallback: {why}");
         }
         if let Some(to) = &r.redirected_to {
-            eprintln!(
-                "       redirected to {to} (a renamed group or calendar? update sources.toml)"
-            );
+            note!("       redirected to {to} (a renamed group or calendar? update sources.toml)");
         }
         if verbose {
             for w in &r.warnings {
-                eprintln!("       warning: {w}");
+                note!("       warning: {w}");
             }
         }
     }
+    if verbosity == Verbosity::Quiet {
+        return;
+    }
+    let failed = outcome.failed_sources() + outcome.suspect_sources();
+    let review = [
+        ("failed or suspect sources", failed),
+        ("corrections by event pages", outcome.corrections.len()),
+        ("unverified calendar entries", outcome.unverified.len()),
+        ("left out", outcome.dropped.len()),
+        ("possible duplicates", outcome.possible_duplicates.len()),
+    ];
+    let to_review: Vec<String> = review
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect();
+    if to_review.is_empty() {
+        note!("review: nothing to review");
+    } else {
+        note!("review: {}", to_review.join(", "));
+    }
+    let section = |title: &str, n: usize| {
+        if n > 0 {
+            note!("== {title} ({n})");
+        }
+    };
+    section("corrections by event pages", outcome.corrections.len());
     for c in &outcome.corrections {
-        eprintln!(
+        note!(
             "corrected: {}: {} was {:?} in the calendar, {:?} on its page",
-            c.event, c.field, c.calendar, c.page
+            c.event,
+            c.field,
+            c.calendar,
+            c.page
         );
     }
+    section("unverified calendar entries", outcome.unverified.len());
     for u in &outcome.unverified {
-        eprintln!("unverified: {u}");
+        note!("unverified: {u}");
     }
+    section("left out", outcome.dropped.len());
     for left in &outcome.dropped {
-        eprintln!("left out: {left}");
+        note!("left out: {left}");
     }
+    section("possible duplicates", outcome.possible_duplicates.len());
     for p in &outcome.possible_duplicates {
-        eprintln!("possible duplicate: {p}");
+        note!("possible duplicate: {p}");
     }
     let mut same_link = 0;
-    for m in &outcome.merges {
-        if !verbose && matches!(m.evidence, crate::dedupe::Evidence::SameLink { .. }) {
-            same_link += 1;
-        } else {
-            eprintln!("{m}");
-        }
+    let shown: Vec<&crate::dedupe::Merge> = outcome
+        .merges
+        .iter()
+        .filter(|m| {
+            let trivial =
+                !verbose && matches!(m.evidence, crate::dedupe::Evidence::SameLink { .. });
+            same_link += usize::from(trivial);
+            !trivial
+        })
+        .collect();
+    section("merged duplicates", shown.len());
+    for m in shown {
+        note!("{m}");
     }
     if same_link > 0 {
-        eprintln!(
+        note!(
             "merged {same_link} entries listed twice with the same event link (--verbose lists them)"
         );
     }
+    section("notes", outcome.notes.len());
     for n in &outcome.notes {
-        eprintln!("note: {n}");
+        note!("note: {n}");
     }
     let warnings: usize = outcome.reports.iter().map(|r| r.warnings.len()).sum();
     if warnings > 0 && !verbose {
-        eprintln!("{warnings} source warnings (skipped or repaired entries; --verbose lists them)");
+        note!("{warnings} source warnings (skipped or repaired entries; --verbose lists them)");
     }
     let suspect = outcome.suspect_sources();
-    eprintln!(
+    note!(
         "{} events in the window; {} of {} sources failed{}",
         outcome.events.len(),
         outcome.failed_sources(),

@@ -174,14 +174,26 @@ struct RawOrganizer {
 }
 
 /// A problem with the sources file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}\n  hint: {hint}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub file: String,
     pub line: usize,
     pub message: String,
     pub hint: String,
 }
+
+/// `FILE:LINE: message` (`FILE: message` when the problem is the whole file), then the hint.
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}", self.file, self.message)?,
+            line => write!(f, "{}:{line}: {}", self.file, self.message)?,
+        }
+        write!(f, "\n  hint: {}", self.hint)
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 const KIND_HINT: &str = "each [[source]] takes kind = \"ical\" | \"meetup\" | \"luma\" | \"jsonld\", url = \"https://…\", and optionally name, home = \"City, ST, CC\", keywords = [\"rust\"], organizer = \"https://…\" (ical only)";
 
@@ -194,7 +206,16 @@ impl Config {
             message: format!("cannot read the sources file: {e}"),
             hint: "pass --sources FILE, or run from a folder holding sources.toml".into(),
         })?;
-        Config::parse(&text, &path.display().to_string())
+        let config = Config::parse(&text, &path.display().to_string())?;
+        if config.sources.is_empty() {
+            return Err(ConfigError {
+                file: path.display().to_string(),
+                line: 0,
+                message: "no [[source]] entry: there is nothing to fetch".into(),
+                hint: "add at least the Rust Community Calendar ([[source]] kind = \"ical\" url = \"https://calendar.google.com/calendar/ical/…/public/basic.ics\"); sources.example.toml explains every key".into(),
+            });
+        }
+        Ok(config)
     }
 
     /// Parses and validates sources-file text; `file` names it in errors.

@@ -14,13 +14,17 @@ pub enum Error {
     Usage(String),
     #[error("cannot write {path}: {message}")]
     Write { path: String, message: String },
+    /// stdout was closed by its reader (`| head`): not an error for the user (exit 0).
+    #[error("standard output closed")]
+    ClosedStdout,
 }
 
 /// The process exit codes (documented in the README).
 pub mod exit {
     /// Everything worked.
     pub const OK: u8 = 0;
-    /// Bad input: arguments, sources file, snapshot directory, unwritable output.
+    /// Bad input: arguments (an unknown option, a bad date, no subcommand), sources file,
+    /// snapshot directory, unwritable output.
     pub const USAGE: u8 = 1;
     /// The output was produced, but at least one source failed (see stderr).
     pub const SOURCE_FAILED: u8 = 2;

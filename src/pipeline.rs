@@ -423,16 +423,45 @@ pub struct Collection {
     pub filtered: Vec<RawEvent>,
 }
 
+/// What a run tells while it goes: the command line draws its progress bar from it. Every
+/// method has a default that does nothing.
+pub trait Progress: Send + Sync {
+    /// Reading a source started (its label).
+    fn source_started(&self, _label: &str) {}
+    /// Reading a source ended; `ok` unless it failed or is suspect.
+    fn source_done(&self, _label: &str, _ok: bool) {}
+    /// `count` event pages are being fetched to verify feed entries.
+    fn pages_started(&self, _count: usize) {}
+    /// One of them is done.
+    fn page_done(&self) {}
+}
+
+/// No progress to tell.
+pub struct Silent;
+impl Progress for Silent {}
+
 /// Fetches and parses every source concurrently (the fetcher bounds the concurrency), then
 /// verifies feed entries (the community calendar's, and those of organizers' own feeds)
 /// against the event pages they link to.
 pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Collection {
+    collect_with(config, fetcher, window, &Silent).await
+}
+
+/// [`collect`], telling `progress` as it goes.
+pub async fn collect_with(
+    config: &Config,
+    fetcher: &dyn Fetch,
+    window: &Window,
+    progress: &dyn Progress,
+) -> Collection {
     let slots = parse_slots();
     let slots = &slots;
-    let jobs = config
-        .sources
-        .iter()
-        .map(|source| read_source(source, fetcher, window, slots));
+    let jobs = config.sources.iter().map(|source| async move {
+        progress.source_started(source.label());
+        let read = read_source(source, fetcher, window, slots).await;
+        progress.source_done(source.label(), read.report.trusted());
+        read
+    });
     let mut collection = Collection::default();
     let mut feed = Vec::new();
     for read in join_all(jobs).await {
@@ -449,7 +478,8 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
     }
     // An organizer's own feed speaks with more authority than the community calendar.
     feed.sort_by_key(|f| f.in_calendar);
-    let verified = verify_calendar(feed, &collection.events, fetcher, window, slots).await;
+    let verified =
+        verify_calendar(feed, &collection.events, fetcher, window, slots, progress).await;
     collection.events.extend(verified.events);
     collection.corrections = verified.corrections;
     collection.unverified = verified.unverified;
@@ -881,6 +911,7 @@ async fn verify_calendar(
     fetcher: &dyn Fetch,
     window: &Window,
     slots: &Arc<Semaphore>,
+    progress: &dyn Progress,
 ) -> Verified {
     let known_pages: HashSet<String> = known
         .iter()
@@ -905,6 +936,7 @@ async fn verify_calendar(
             Some(key)
         })
         .collect();
+    progress.pages_started(wanted.len());
     let fetches = wanted.iter().map(|(key, (url, kind))| async move {
         let result = match fetcher.fetch(url).await {
             Ok(response) => {
@@ -933,6 +965,7 @@ async fn verify_calendar(
             }
             Err(e) => Err(e.to_string()),
         };
+        progress.page_done();
         (key.clone(), result)
     });
     let pages: HashMap<String, Result<RawEvent, String>> =
@@ -1154,7 +1187,17 @@ pub fn describe(raw: &RawEvent) -> String {
 
 /// The whole run: collect then build.
 pub async fn run(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Outcome {
-    let collection = collect(config, fetcher, window).await;
+    run_with(config, fetcher, window, &Silent).await
+}
+
+/// [`run`], telling `progress` as it goes.
+pub async fn run_with(
+    config: &Config,
+    fetcher: &dyn Fetch,
+    window: &Window,
+    progress: &dyn Progress,
+) -> Outcome {
+    let collection = collect_with(config, fetcher, window, progress).await;
     let mut outcome = build(&collection.events, config, window);
     outcome.reports = collection.reports;
     outcome.corrections = collection.corrections;

@@ -140,7 +140,8 @@ async fn live_render_then_snapshot_then_replay() {
         "--sources".into(),
         file.display().to_string(),
     ];
-    args.extend(window.iter().cloned());
+    // snapshot takes no window: the event pages of the four weeks from --today's window.
+    args.extend(["--today".to_string(), "2026-08-19".to_string()]);
     let recorded = run(args).await;
     assert_eq!(recorded.status.code(), Some(2), "{}", s(&recorded.stderr));
     let manifest = std::fs::read_to_string(snap.join("manifest.json")).unwrap();

@@ -389,7 +389,11 @@ pub fn clean_up_on_signals() -> io::Result<()> {
                 } else {
                     "SIGTERM"
                 };
-                eprintln!("interrupted by {name}: removed {removed} temporary files");
+                // A closed stderr must not stop the clean-up's exit.
+                let _ = writeln!(
+                    io::stderr(),
+                    "interrupted by {name}: removed {removed} temporary files"
+                );
                 // Exits with the lock held: no writer creates or renames anything after this.
                 std::process::exit(128 + signal);
             }
@@ -535,7 +539,16 @@ pub fn write_dir_atomically<T>(
     })?;
     let name = name.to_string_lossy();
     let parent = parent_of(dir);
-    fs::create_dir_all(parent)?;
+    // Only the folder asked for is made: a mistyped parent is an error, not a new tree.
+    if !parent.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "the folder {} does not exist (create it first, or choose another --out)",
+                parent.display()
+            ),
+        ));
+    }
     remove_stale_dirs(dir, parent, &name);
     let pid = std::process::id();
     let tmp = parent.join(format!("{name}.tmp-{pid}"));

@@ -1,0 +1,216 @@
+//! Command-line conventions (issue 9), against the binary: the exit-code table, the exact
+//! messages of bad input, closed pipes, `-q`, the progress bar (off when stderr is not a
+//! terminal, on in a pseudo-terminal), and options only where they apply.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_twir-events"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = bin().args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const REPLAY: [&str; 2] = ["--replay", "snapshots/2023-02-01"];
+
+#[test]
+fn bad_arguments_are_bad_input_with_the_option_and_the_fix() {
+    let (code, out, err) = run(&["render", "--from", "2023-02-30"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        "error: invalid value '2023-02-30' for '--from <YYYY-MM-DD>': \"2023-02-30\" is not a calendar date: write YYYY-MM-DD, e.g. 2023-02-01\n\nFor more information, try '--help'.\n"
+    );
+    let (code, _, err) = run(&["render", "--colour", "red"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: unexpected argument '--colour' found\n"),
+        "{err}"
+    );
+    // No command: the usage, on stderr, exit 1.
+    let (code, out, err) = run(&[]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert!(
+        err.contains("Usage: twir-events [OPTIONS] <COMMAND>"),
+        "{err}"
+    );
+    // Asking for help or the version is not an error.
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("Commands:"));
+    let (code, out, _) = run(&["--version"]);
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("twir-events "));
+}
+
+#[test]
+fn a_missing_or_empty_sources_file_is_bad_input_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.toml");
+    let (code, out, err) = run(&["render", "--sources", missing.to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: cannot read the sources file: No such file or directory (os error 2)\n  hint: pass --sources FILE, or run from a folder holding sources.toml\n",
+            missing.display()
+        ),
+        "no `file:0:`"
+    );
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "# nothing yet\n").unwrap();
+    let (code, _, err) = run(&["render", "--sources", empty.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: no [[source]] entry: there is nothing to fetch\n  hint: add at least the Rust Community Calendar ([[source]] kind = \"ical\" url = \"https://calendar.google.com/calendar/ical/…/public/basic.ics\"); sources.example.toml explains every key\n",
+            empty.display()
+        )
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let mut child = bin()
+        .args(["render"])
+        .args(REPLAY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before the block is written (`| head -0`).
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_closed_stderr_never_stops_the_run() {
+    // `render 2>&1 | head -1`: stderr closed while the report is being written.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("block.md");
+    let mut child = bin()
+        .args(["render", "--out", out.to_str().unwrap()])
+        .args(REPLAY)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    let expected = run(&["render", "--replay", "snapshots/2023-02-01"]);
+    assert_eq!(
+        status.code(),
+        expected.0,
+        "the same exit code as with stderr open"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected.1);
+}
+
+#[test]
+fn quiet_prints_errors_only_and_no_progress_when_not_a_terminal() {
+    let (code, out, err) = run(&["render", "-q", "--replay", "snapshots/2023-02-01"]);
+    let normal = run(&["render", "--replay", "snapshots/2023-02-01"]);
+    assert_eq!(code, normal.0);
+    assert_eq!(out, normal.1, "the same block");
+    // Quiet: only failed and suspect sources.
+    for line in err.lines() {
+        assert!(
+            line.starts_with("FAILED ") || line.starts_with("SUSPECT "),
+            "{line}"
+        );
+    }
+    // Not a terminal: no progress bar, only whole lines.
+    let err = normal.2;
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    assert!(!err.contains("sources 0/"), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("review: ")), "{err}");
+    // -q and -v together make no sense.
+    assert_eq!(run(&["render", "-q", "-v"]).0, Some(1));
+}
+
+#[test]
+fn the_progress_bar_shows_on_a_terminal() {
+    // `script` (util-linux) runs the command in a pseudo-terminal.
+    let Ok(status) = Command::new("script").arg("--version").output() else {
+        eprintln!("skipped: no `script` to make a pseudo-terminal");
+        return;
+    };
+    if !status.status.success() {
+        return;
+    }
+    let cmd = format!(
+        "{} render --replay snapshots/2023-02-01 >/dev/null",
+        env!("CARGO_BIN_EXE_twir-events")
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("sources "), "{text:?}");
+    assert!(text.contains('\r'), "redrawn in place: {text:?}");
+    // Quiet: nothing but errors, even on a terminal.
+    let out = Command::new("script")
+        .args(["-qec", &format!("{cmd} -q"), "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("sources "),
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn snapshot_takes_no_window_or_replay_and_makes_no_folders() {
+    for opt in ["--replay", "--from", "--to", "--weeks"] {
+        let (code, _, err) = run(&["snapshot", "--out", "/tmp/x", opt, "1"]);
+        assert_eq!(code, Some(1), "{opt}");
+        assert!(
+            err.starts_with(&format!("error: unexpected argument '{opt}' found")),
+            "{err}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing/parent/snap");
+    let (code, _, err) = run(&[
+        "snapshot",
+        "--sources",
+        "snapshots/minimal/sources.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        format!(
+            "error: --out {}: the folder {} does not exist (create it first, or choose another --out)\n",
+            out.display(),
+            dir.path().join("missing/parent").display()
+        )
+    );
+    assert!(!Path::new(&dir.path().join("missing")).exists());
+}
