@@ -651,6 +651,8 @@ async fn record() -> (Recorded, twir_events::fetch::record::SnapshotSummary) {
     assert_eq!(recorder.requests(), 5);
 
     let root = tempfile::tempdir().unwrap();
+    // Only the folder asked for is made: its parent must exist.
+    std::fs::create_dir(root.path().join("snapshots")).unwrap();
     let dir = root.path().join("snapshots").join("2023-02-01");
     let summary = recorder
         .write_snapshot(&dir, recorded_at(), Some(SOURCES_TOML))
