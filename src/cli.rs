@@ -154,6 +154,15 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<NaiveDate>,
     },
+    /// Print a shell completion script (e.g. `twir-events completions bash >
+    /// ~/.local/share/bash-completion/completions/twir-events`)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; e.g. `twir-events man > twir-events.1 && man
+    /// ./twir-events.1`)
+    Man,
 }
 
 /// The window: `from` (else the first Wednesday on or after `today`) to `to` (else
@@ -503,6 +512,33 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             } else {
                 exit::NOT_LISTED
             })
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut command, "twir-events", &mut text);
+            stdout(&String::from_utf8_lossy(&text))?;
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut text)
+                .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+            // The subcommands' own options, after the main page.
+            for sub in <Cli as clap::CommandFactory>::command().get_subcommands() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                let name = format!("twir-events-{}", sub.get_name());
+                let sub = sub.clone().name(name).version(env!("CARGO_PKG_VERSION"));
+                clap_mangen::Man::new(sub)
+                    .render(&mut text)
+                    .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+            }
+            stdout(&String::from_utf8_lossy(&text))?;
+            Ok(exit::OK)
         }
         Command::Snapshot { out, today } => {
             let sources_path = sources_path(&common, None);
