@@ -768,17 +768,13 @@ async fn read_luma(
         Ok(response) => {
             read.report.redirected_to = response.redirected_to.clone();
             let (owned, w) = (source.clone(), *window);
-            let result = parse_off_runtime(slots, "luma reader", move || {
+            parse_off_runtime(slots, "luma reader", move || {
                 let text = response.text();
                 let calendar = sources::luma::read_page(&text);
                 let events = parse_source(&owned, &response, &w).map_err(|e| e.to_string());
                 Ok((calendar, events))
             })
-            .await;
-            match result {
-                Ok(r) => Ok(r),
-                Err(e) => Err(e),
-            }
+            .await
         }
         Err(e) => {
             if let FetchError::Status { status, .. } = &e {
