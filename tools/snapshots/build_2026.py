@@ -68,8 +68,7 @@ GROUPS = {g.urlname: g for g in [
     Group("rust-berlin", "19226312", "Rust Berlin", "Berlin", "", "de", "Europe/Berlin", 52.52, 13.4),
     Group("vancouver-rust", "28591345", "Vancouver Rust", "Vancouver", "BC", "ca", "America/Vancouver", 49.28, -123.12),
     Group("rust-paris", "18347413", "Rust Paris", "Paris", "", "fr", "Europe/Paris", 48.86, 2.34),
-    Group("women-in-rust", "35870621", "Women in Rust", "London", "EC1V", "gb", "Europe/London", 51.53, -0.1,
-          home="London, UK"),
+    Group("women-in-rust", "35870621", "Women in Rust", "London", "EC1V", "gb", "Europe/London", 51.53, -0.1),
     Group("dallasrust", "21958613", "Dallas Rust User Meetup", "Dallas", "TX", "us", "America/Chicago", 32.78, -96.8),
     # the page of this one is unreadable: its city is known to the tool only from `home`
     Group("rust-manchester", "33402857", "Rust Manchester", "Manchester", "M1", "gb", "Europe/London", 53.48, -2.24,
@@ -845,6 +844,12 @@ def sources_toml():
            "[[source]]", 'kind = "ical"', "url = " + toml_str(B.CAL_URL), 'name = "Rust Community Calendar"', ""]
     for u in SOURCE_GROUPS:
         g = GROUPS.get(u if u != RENAMED_FROM else RENAMED_TO)
+        note = {RENAMED_FROM: "# renamed: meetup redirects this page to /%s/events/" % RENAMED_TO,
+                GONE: "# gone: the page answers 404",
+                UNREADABLE: "# its page is a login/consent wall; its iCal feed and event pages carry it",
+                NEXT_PAGE: "# lists 30 of its 46 upcoming events (hasNextPage)"}.get(u)
+        if note:
+            out.append(note)
         out += ["[[source]]", 'kind = "meetup"', "url = " + toml_str("https://www.meetup.com/%s/" % u)]
         if u == GONE:
             out.append('name = "Belgrade Rust Meetup Group"')
