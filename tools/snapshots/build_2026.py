@@ -76,6 +76,8 @@ GROUPS = {g.urlname: g for g in [
     # renamed: sources.toml (and the newsletter's list) still say join-srug
     Group("seattle-rust-user-group", "18994321", "Seattle Rust User Group", "Seattle", "WA", "us", "America/Los_Angeles",
           47.61, -122.33),
+    # silent: still a group, but its last event was in 2023 (no upcoming event)
+    Group("rust-roma", "26102547", "Rust Roma", "Roma", "", "it", "Europe/Rome", 41.89, 12.49),
     # not a source: reaches the tool only through the community calendar
     Group("rust-dublin", "26213384", "Rust Dublin", "Dublin", "", "ie", "Europe/Dublin", 53.35, -6.26),
 ]}
@@ -84,6 +86,7 @@ RENAMED_TO = "seattle-rust-user-group"
 UNREADABLE = "rust-manchester"
 GONE = "belgrade-rust-meetup-group"  # in the newsletter's list, last in a section in 2021: 404 now
 NEXT_PAGE = "dallasrust"
+SILENT = "rust-roma"
 NOT_SOURCES = ("rust-dublin",)
 
 # key -> id, name, address, city, state, country (2026: no lat/lon on venues)
@@ -98,10 +101,11 @@ VENUES = {
     "manchester2": ("28211047", "Manchester Digital", "127 Portland St", "Manchester", "M1 4", "gb"),
     "dallas": ("28310445", "The DEC at Fair Park", "1300 Robert B Cullum Blvd", "Dallas", "TX", "us"),
     "dublin": ("27770216", "Workday", "Kings Building, May Lane", "Dublin", "", "ie"),
+    "roma": ("26718830", "Talent Garden Roma Ostiense", "Via Ostiense 92", "Roma", "", "it"),
 }
 COUNTRY = {"de": "Germany", "fr": "France", "gb": "UK", "us": "USA", "ca": "Canada", "ie": "Ireland"}
 POSTCODE = {"berlin": "10243", "paris": "75017", "paris2": "75008", "vancouver": "V6B 6B1", "seattle": "98101",
-            "manchester": "M15 4FN", "manchester2": "M1 4PZ", "dallas": "75210", "dublin": "D07 W2CA"}
+            "manchester": "M15 4FN", "manchester2": "M1 4PZ", "dallas": "75210", "dublin": "D07 W2CA", "roma": "00154"}
 
 
 @dataclass
@@ -175,6 +179,10 @@ ev("seattle-rust-user-group", "316371194", "October, 2026 SRUG (Seattle Rust Use
 # Rust Dublin: calendar-only organizer (not a source, no [[organizer]])
 ev("rust-dublin", "316355409", "Rust Dublin October Meetup", "2026-10-07 18:30", 150, "dublin",
    desc="Two talks: async Rust without the tears, and Rust at a payments company.", cal="a")
+# Rust Roma: silent since 2023 (only the past tab has events)
+ev("rust-roma", "289944312", "Rust Roma Meetup #7", "2022-11-24 19:00", 150, "roma", desc="Due talk su Rust, poi pizza.")
+ev("rust-roma", "290812437", "Rust Roma Meetup #8", "2023-01-26 19:00", 150, "roma", desc="Due talk su Rust, poi pizza.")
+ev("rust-roma", "291764920", "Rust Roma Meetup #9: async", "2023-03-23 19:00", 150, "roma", desc="Una serata su async Rust.")
 # Dallas: 30 upcoming listed (hasNextPage), plus the in-person one-off the calendar stores in UTC
 DAL_ONEOFF = Ev("dallasrust", "316420933", "October In-Person Meetup", "2026-10-14 19:00", 150, "dallas",
                 desc="Our quarterly in-person meetup at the DEC: lightning talks and food.", cal="a",
@@ -553,11 +561,12 @@ def group_page(g: Group):
     def conn(evs, total, more):
         return {"__typename": "GroupEventConnection", "totalCount": total,
                 "pageInfo": {"__typename": "PageInfo", "hasNextPage": more,
-                             "endCursor": B.det("cursor:%s:%d" % (g.urlname, len(evs)), ALNUM, 24) + "=="},
+                             "endCursor": B.det("cursor:%s:%d" % (g.urlname, len(evs)), ALNUM, 24) + "==" if evs else None},
                 "edges": [{"__typename": "GroupEventEdge", "node": {"__ref": "Event:" + e.id}} for e in evs]}
 
     apollo[gkey][up_key] = conn(upcoming, len(upcoming_all), len(upcoming_all) > 30)
-    past_total = 37 + int(g.id) % 80
+    # the silent group's past tab is all it ever held; the others have a longer history
+    past_total = len(past) if g.urlname == SILENT else 37 + int(g.id) % 80
     apollo[gkey][past_key] = conn(past, past_total, past_total > len(past))
     data = {"props": {"pageProps": {"__APOLLO_STATE__": apollo, "groupUrlname": g.urlname, "isMobile": False,
                                     "_sentryTraceData": "", "_sentryBaggage": ""}, "__N_SSP": True},
@@ -836,7 +845,8 @@ def toml_str(s):
     return json.dumps(s, ensure_ascii=False)
 
 
-SOURCE_GROUPS = ["dallasrust", RENAMED_FROM, GONE, "rust-berlin", UNREADABLE, "rust-paris", "vancouver-rust", "women-in-rust"]
+SOURCE_GROUPS = ["dallasrust", RENAMED_FROM, GONE, "rust-berlin", UNREADABLE, "rust-paris", SILENT, "vancouver-rust",
+                 "women-in-rust"]
 
 
 def sources_toml():
@@ -847,7 +857,8 @@ def sources_toml():
         note = {RENAMED_FROM: "# renamed: meetup redirects this page to /%s/events/" % RENAMED_TO,
                 GONE: "# gone: the page answers 404",
                 UNREADABLE: "# its page is a login/consent wall; its iCal feed and event pages carry it",
-                NEXT_PAGE: "# lists 30 of its 46 upcoming events (hasNextPage)"}.get(u)
+                NEXT_PAGE: "# lists 30 of its 46 upcoming events (hasNextPage)",
+                SILENT: "# silent: no upcoming event; its last one was on 2023-03-23"}.get(u)
         if note:
             out.append(note)
         out += ["[[source]]", 'kind = "meetup"', "url = " + toml_str("https://www.meetup.com/%s/" % u)]
