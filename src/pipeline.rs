@@ -1130,9 +1130,43 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
             .filter(|c| !c.in_calendar)
             .filter_map(|c| Some((c.raw.url.as_deref()?, c.raw.organizer.as_ref()?))),
     );
+    // Events their own page says are cancelled or postponed: a feed's entry for the same event
+    // (not checked against the page, which a source had already read) goes with them.
+    let called_off: HashMap<String, crate::model::Status> = collected
+        .iter()
+        .filter(|c| c.from_page)
+        .filter(|c| {
+            matches!(
+                c.raw.status,
+                crate::model::Status::Cancelled | crate::model::Status::Postponed
+            )
+        })
+        .filter_map(|c| Some((canonical(c.raw.url.as_deref()?), c.raw.status)))
+        .collect();
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
     for c in collected {
+        let page_says = (!c.from_page)
+            .then(|| {
+                c.raw
+                    .url
+                    .iter()
+                    .chain(&c.raw.links)
+                    .find_map(|u| called_off.get(&canonical(u)))
+            })
+            .flatten();
+        if let Some(status) = page_says {
+            if touches(&c.raw, window) {
+                outcome.dropped.push(LeftOut {
+                    event: c.raw.clone(),
+                    reason: format!(
+                        "{} on its event page",
+                        normalize::Dropped::Cancelled(*status)
+                    ),
+                });
+            }
+            continue;
+        }
         match normalize::normalize(&c.raw, &directory) {
             Ok(mut n) => {
                 n.event.from_page = c.from_page;

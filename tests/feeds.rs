@@ -421,3 +421,46 @@ fn a_meetup_group_page_without_data_is_read_through_its_ical_feed() {
         "{s}"
     );
 }
+
+#[test]
+fn a_recorded_feed_fetched_again_a_minute_later_gives_the_same_events() {
+    // The same luma calendar recorded twice: every DTSTAMP and SEQUENCE differs.
+    let page = "https://luma.com/rust-girona";
+    let feed = "https://api.lu.ma/ics/get?entity=calendar&id=cal-GiR8kq2Xw4Lm7Tz";
+    let config = Config::parse(
+        &format!("[[source]]\nkind = \"luma\"\nurl = \"{page}\"\nname = \"Rust Girona\"\nhome = \"Girona, ES\"\n"),
+        "test.toml",
+    )
+    .unwrap();
+    let window = Window {
+        from: "2026-09-16".parse().unwrap(),
+        to: "2026-10-14".parse().unwrap(),
+    };
+    let run_with = |recording: &str| {
+        let fetcher = MapFetcher(HashMap::from([
+            (
+                page.to_string(),
+                std::fs::read(format!(
+                    "{}/snapshots/2026-09-16/responses/luma.com/rust-girona.html",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .unwrap(),
+            ),
+            (feed.to_string(), fixture(&format!("luma/{recording}"))),
+        ]));
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(pipeline::run(&config, &fetcher, &window))
+    };
+    let (a, b) = (
+        run_with("rust-girona-0900.ics"),
+        run_with("rust-girona-0901.ics"),
+    );
+    assert_eq!(a.events.len(), 2, "{:?}", a.reports);
+    assert_eq!(a.events, b.events);
+    let doc = |o: &pipeline::Outcome| {
+        twir_events::render::json::document(o, &window, "2026-09-16T09:00:00+00:00", None)
+    };
+    assert!(twir_events::render::json::same_content(&doc(&a), &doc(&b)));
+}

@@ -149,3 +149,47 @@ fn stdout_is_only_the_block() {
     assert!(stdout.ends_with("[community]: mailto:community-team@rust-lang.org\n"));
     assert!(stderr.contains("events in the window"), "{stderr}");
 }
+
+/// The sources as served in 2026 (`snapshots/2026-09-16`, built to `formats.md` §5): luma
+/// calendars (one read through its feed, one whose feed fails, read from its page), a meetup
+/// group behind a login wall read through its iCal feed, a group showing only 30 of its
+/// upcoming events, a 404 group, a renamed group, a calendar-only organizer, a cancelled event
+/// the calendar still lists. The block must be exactly the one derived by hand in the
+/// snapshot's `EXPECTED.md` (not a golden the tool wrote).
+#[test]
+fn sources_of_2026_print_what_was_derived_by_hand() {
+    let out = Command::cargo_bin("twir-events")
+        .unwrap()
+        .current_dir(root())
+        .args(["render", "-v", "--replay", "snapshots/2026-09-16"])
+        .args(["--from", "2026-09-16", "--to", "2026-10-14"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "the 404 group fails:\n{stderr}");
+    let expected =
+        std::fs::read_to_string(root().join("snapshots/2026-09-16/EXPECTED.md")).unwrap();
+    let block = expected
+        .split("```\n")
+        .find(|part| part.starts_with("Rusty Events between"))
+        .expect("EXPECTED.md holds the block");
+    let printed = stdout
+        .split("\n\nIf you are running")
+        .next()
+        .unwrap_or_default();
+    pretty_assertions::assert_eq!(block.trim(), printed.trim());
+    // What the report must say about each case.
+    for needle in [
+        "FAILED meetup Belgrade Rust Meetup Group: https://www.meetup.com/belgrade-rust-meetup-group/events/: HTTP status 404",
+        "redirected to https://www.meetup.com/seattle-rust-user-group/events/",
+        "fallback: the group page could not be read",
+        "read its iCal feed https://www.meetup.com/rust-manchester/events/ical/ instead",
+        "fallback: the calendar's feed could not be read (https://api.lu.ma/ics/get?entity=calendar&id=cal-Mb3rUsT9qL2xV8k: HTTP status 500)",
+        "warning: the group page lists only its first 30 upcoming events (hasNextPage)",
+        "left out: \"Rust Paris: Rust meetup #89\" on 2026-10-13 (https://www.meetup.com/rust-paris/events/316402289/, from Rust Community Calendar): cancelled on its event page",
+        "ok     luma   Rust Girona: 2 events",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in:\n{stderr}");
+    }
+}
