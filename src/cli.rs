@@ -464,7 +464,10 @@ fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<render::corpus::CorpusE
             continue;
         };
         if entry.metadata().map_or(true, |m| m.len() > MAX_SECTION) {
-            eprintln!("warning: {} skipped (not a readable section)", path.display());
+            eprintln!(
+                "warning: {} skipped (not a readable section)",
+                path.display()
+            );
             continue;
         }
         match std::fs::read(&path) {
