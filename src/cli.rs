@@ -142,6 +142,31 @@ pub enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// The health of the source list: organizers of the calendar or of recent published
+    /// sections that no source covers (with the lines to add), sources that failed, are gone
+    /// (404/410), were redirected, read through a fallback or are silent, groups listed
+    /// twice. Exit 0: healthy; 2: something needs attention; 1: bad input
+    Health {
+        /// The published sections: a directory of YYYY-MM-DD.md files, one per issue
+        /// [default: ../shared/twir-corpus if it exists, else none]
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// How many of the newest sections (on or before today) count as recent
+        #[arg(long, value_name = "N", default_value_t = 26)]
+        recent: usize,
+        /// A source with no event listed or published for this many weeks is silent
+        #[arg(long, value_name = "N", default_value_t = 26)]
+        silent_weeks: u32,
+        /// Read only the sources file and the sections: every source taken as listed, no run
+        /// (a quick coverage check)
+        #[arg(long)]
+        no_fetch: bool,
+        /// table (for reading) or json (for automation)
+        #[arg(long, value_enum, default_value_t = HealthFormat::Table)]
+        format: HealthFormat,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Fetch every source live and record every response (with the event pages of the
     /// coming four weeks) into a snapshot directory, for --replay
     Snapshot {
@@ -163,6 +188,13 @@ pub enum Command {
     /// Print the manual page (roff; e.g. `twir-events man > twir-events.1 && man
     /// ./twir-events.1`)
     Man,
+}
+
+/// The output format of `health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HealthFormat {
+    Table,
+    Json,
 }
 
 /// The window: `from` (else the first Wednesday on or after `today`) to `to` (else
@@ -513,6 +545,22 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 exit::NOT_LISTED
             })
         }
+        Command::Health {
+            corpus,
+            recent,
+            silent_weeks,
+            no_fetch,
+            format,
+            run,
+        } => health(
+            &common,
+            &run,
+            corpus,
+            recent,
+            silent_weeks,
+            no_fetch,
+            format,
+        ),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut text = Vec::new();
@@ -615,6 +663,124 @@ fn snapshot_summary(s: &crate::fetch::record::SnapshotSummary) -> String {
         s.dir.display(),
         parts.join(", ")
     )
+}
+
+/// `health`: loads the sources, runs them (unless `no_fetch`), reads the published sections
+/// and prints the report; exit 2 when something needs attention.
+fn health(
+    common: &Common,
+    run: &RunArgs,
+    corpus: Option<PathBuf>,
+    recent: usize,
+    silent_weeks: u32,
+    no_fetch: bool,
+    format: HealthFormat,
+) -> Result<u8, Error> {
+    let corpus = match corpus {
+        Some(dir) if !dir.is_dir() => {
+            return Err(Error::Usage(format!(
+                "--corpus {}: not a directory of published sections",
+                dir.display()
+            )));
+        }
+        Some(dir) => Some(dir),
+        None => {
+            let default = PathBuf::from("../shared/twir-corpus");
+            if default.is_dir() {
+                Some(default)
+            } else {
+                note!(
+                    "note: no published sections read (../shared/twir-corpus not found; pass --corpus DIR)"
+                );
+                None
+            }
+        }
+    };
+    let sections = match &corpus {
+        Some(dir) => read_corpus(dir)?,
+        None => Vec::new(),
+    };
+    let (config, outcome, today) = if no_fetch {
+        let replay = match &run.replay {
+            Some(dir) => {
+                Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?)
+            }
+            None => None,
+        };
+        let config = Config::load(&sources_path(common, replay.as_ref()))?;
+        let today = run
+            .today
+            .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        (config, None, today)
+    } else {
+        let (outcome, _window) = run_pipeline(common, run)?;
+        report(&outcome, common.verbosity());
+        // run_pipeline loaded and validated the same file a moment ago.
+        let replay = match &run.replay {
+            Some(dir) => ReplayFetcher::open(dir).ok(),
+            None => None,
+        };
+        let config = Config::load(&sources_path(common, replay.as_ref()))?;
+        let today = run
+            .today
+            .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        (config, Some(outcome), today)
+    };
+    let options = crate::health::Options {
+        recent,
+        silent_weeks,
+    };
+    let h = crate::health::assess(&config, outcome.as_ref(), &sections, today, options);
+    match format {
+        HealthFormat::Table => stdout(&crate::health::to_table(&h))?,
+        HealthFormat::Json => stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&h).map_err(|e| Error::Usage(e.to_string()))?
+        ))?,
+    }
+    Ok(if h.needs_attention() {
+        exit::SOURCE_FAILED
+    } else {
+        exit::OK
+    })
+}
+
+/// The published sections in `dir`: every `YYYY-MM-DD.md` file, with its date. A section
+/// larger than 4 MiB is not one (the largest published is about 30 KB) and is skipped.
+fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<render::corpus::CorpusEntry>)>, Error> {
+    const MAX_SECTION: u64 = 4 * 1024 * 1024;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::Usage(format!("cannot read --corpus {}: {e}", dir.display())))?;
+    let mut sections = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(date) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".md"))
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        else {
+            continue;
+        };
+        if entry.metadata().map_or(true, |m| m.len() > MAX_SECTION) {
+            note!(
+                "warning: {} skipped (not a readable section)",
+                path.display()
+            );
+            continue;
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => sections.push((
+                date,
+                render::corpus::parse_section(&String::from_utf8_lossy(&bytes)),
+            )),
+            Err(e) => note!("warning: {} skipped: {e}", path.display()),
+        }
+    }
+    sections.sort_by_key(|(d, _)| *d);
+    Ok(sections)
 }
 
 fn sources_path(common: &Common, replay: Option<&ReplayFetcher>) -> PathBuf {

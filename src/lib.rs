@@ -14,6 +14,7 @@ pub mod error;
 pub mod fetch;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod health;
 pub mod link;
 pub mod model;
 pub mod normalize;

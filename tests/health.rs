@@ -1,0 +1,269 @@
+//! `twir-events health`, the binary as an editor runs it: on a fixture snapshot holding each
+//! problem (tests/fixtures/health/), on the seed snapshots with the published corpus (skipped
+//! when ../shared is absent), and the source list alone (`--no-fetch`).
+
+use std::path::PathBuf;
+use std::process::Command;
+use twir_events::config::{Config, SourceKind};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary from the project root; returns (exit code, stdout, stderr).
+fn health(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_twir-events"))
+        .current_dir(root())
+        .arg("health")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let (code, stdout, stderr) = health(&all);
+    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (code, v)
+}
+
+fn corpus() -> Option<PathBuf> {
+    let c = root().join("../shared/twir-corpus");
+    if c.is_dir() {
+        Some(c)
+    } else {
+        eprintln!("skipped: ../shared/twir-corpus is absent");
+        None
+    }
+}
+
+const FIXTURE: &str = "tests/fixtures/health/snapshot";
+const FIXTURE_CORPUS: &str = "tests/fixtures/health/corpus";
+
+fn urls(v: &serde_json::Value, section: &str) -> Vec<String> {
+    v[section]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"]["url"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_fixture_snapshot_reports_every_problem_in_json() {
+    let (code, v) = json(&["--replay", FIXTURE, "--corpus", FIXTURE_CORPUS]);
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["today"], "2026-09-16");
+    assert_eq!(v["fetched"], true);
+    assert_eq!(v["needs_attention"], true);
+    assert_eq!(v["sources"], 7);
+    assert_eq!(v["sections"]["count"], 2);
+    // The 404 group.
+    assert_eq!(urls(&v, "gone"), ["https://www.meetup.com/rust-gone/"]);
+    assert_eq!(v["gone"][0]["status"], 404);
+    assert_eq!(v["gone"][0]["source"]["line"], 14);
+    // The renamed group: the new URL and the line to write.
+    assert_eq!(
+        urls(&v, "redirected"),
+        ["https://www.meetup.com/rust-oldname/"]
+    );
+    assert_eq!(
+        v["redirected"][0]["to"],
+        "https://www.meetup.com/rust-newname/"
+    );
+    assert_eq!(
+        v["redirected"][0]["fix"],
+        "url = \"https://www.meetup.com/rust-newname/\""
+    );
+    // The group listed twice under two URL forms.
+    let dups = v["duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 1, "{dups:#?}");
+    assert_eq!(dups[0]["group"], "meetup.com/rust-twice");
+    assert_eq!(dups[0]["sources"].as_array().unwrap().len(), 2);
+    // The silent group: no event listed, last published in January.
+    assert_eq!(urls(&v, "silent"), ["https://www.meetup.com/rust-silent/"]);
+    assert_eq!(v["silent"][0]["since"], "2026-01-07");
+    assert_eq!(v["silent"][0]["last_listed"], serde_json::Value::Null);
+    assert!(v["failed"].as_array().unwrap().is_empty(), "{v:#}");
+    assert!(v["suspect"].as_array().unwrap().is_empty(), "{v:#}");
+    // The calendar-only organizer, with the lines to add; and those published by hand.
+    let uncovered = v["uncovered"].as_array().unwrap();
+    let by = |link: &str| {
+        uncovered
+            .iter()
+            .find(|u| u["link"] == link)
+            .unwrap_or_else(|| panic!("{link} not reported: {uncovered:#?}"))
+    };
+    let calonly = by("https://www.meetup.com/rust-calonly/");
+    assert_eq!(calonly["reach"], "calendar_only");
+    assert_eq!(calonly["on_calendar"], 1);
+    assert_eq!(calonly["sections"], 0);
+    assert_eq!(calonly["suggestion_kind"], "meetup");
+    let lines = Config::parse(calonly["suggestion"].as_str().unwrap(), "suggestion").unwrap();
+    assert_eq!(lines.sources[0].kind, SourceKind::Meetup);
+    assert_eq!(lines.sources[0].url, "https://www.meetup.com/rust-calonly/");
+    let valencia = by("https://luma.com/rust-valencia");
+    assert_eq!(valencia["reach"], "published_only");
+    assert_eq!(valencia["suggestion_kind"], "luma");
+    assert_eq!(valencia["home"], "Valencia, ES");
+    let discord = by("https://discord.gg/rust-handadded");
+    assert_eq!(discord["organizer_entry"], true);
+    // Covered groups are not reported: the healthy one, and the renamed one's new name.
+    for covered in ["rust-healthy", "rust-newname", "rust-twice"] {
+        assert!(
+            uncovered
+                .iter()
+                .all(|u| !u["link"].as_str().unwrap().contains(covered)),
+            "{covered}: {uncovered:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_table_has_counts_on_top_and_one_section_per_problem() {
+    let (code, stdout, stderr) = health(&["--replay", FIXTURE, "--corpus", FIXTURE_CORPUS]);
+    assert_eq!(code, 2, "{stderr}");
+    let mut lines = stdout.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("health of 7 sources on 2026-09-16")
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "uncovered 3 · failed 0 · suspect 0 · gone 1 · redirected 1 · silent 1 · fallback 0 · duplicates 1"
+    );
+    for title in ["UNCOVERED", "GONE", "REDIRECTED", "SILENT", "DUPLICATES"] {
+        assert!(stdout.contains(&format!("\n{title}")), "{title}:\n{stdout}");
+    }
+    for empty in ["\nFAILED", "\nSUSPECT", "\nFALLBACK"] {
+        assert!(!stdout.contains(empty), "{empty} is empty:\n{stdout}");
+    }
+    assert!(stdout.contains(
+        "Rust Calonly <https://www.meetup.com/rust-calonly/> (Ghent, BE) — on the calendar only"
+    ));
+    // stdout is the report only: the run's per-source lines are not there.
+    assert!(!stdout.contains("ok     meetup"), "{stdout}");
+}
+
+#[test]
+fn the_seed_snapshots_with_the_corpus() {
+    let Some(corpus) = corpus() else { return };
+    let corpus = corpus.to_str().unwrap();
+    for (snap, today) in [
+        ("snapshots/2023-01-04", "2023-01-04"),
+        ("snapshots/2023-02-01", "2023-02-01"),
+    ] {
+        let (code, v) = json(&["--replay", snap, "--corpus", corpus]);
+        assert_eq!(v["today"], today);
+        assert_eq!(v["sections"]["count"], 26, "{snap}");
+        assert_eq!(v["sections"]["last"], today, "{snap}");
+        // The seeds' sources all answer, and none is listed twice.
+        for section in ["failed", "gone", "redirected", "suspect", "duplicates"] {
+            assert!(
+                v[section].as_array().unwrap().is_empty(),
+                "{snap} {section}: {v:#}"
+            );
+        }
+        // The seeds track a few dozen groups; the editors published many more.
+        let uncovered = v["uncovered"].as_array().unwrap();
+        assert!(uncovered.len() > 20, "{snap}: {}", uncovered.len());
+        assert_eq!(code, 2);
+        let config = Config::load(&root().join(snap).join("sources.toml")).unwrap();
+        for u in uncovered {
+            let link = u["link"].as_str().unwrap();
+            // Nothing reported as uncovered is a group the snapshot lists.
+            let group = twir_events::health::group_of(link).unwrap();
+            assert!(
+                config
+                    .sources
+                    .iter()
+                    .filter_map(|s| s.organizer_page())
+                    .all(|p| twir_events::health::group_of(&p).unwrap() != group),
+                "{snap}: {link}"
+            );
+            // Every suggestion is valid sources-file text.
+            let s = u["suggestion"].as_str().unwrap();
+            Config::parse(s, "suggestion").unwrap_or_else(|e| panic!("{s}\n{e}"));
+        }
+    }
+}
+
+#[test]
+fn no_fetch_reads_only_the_source_list_and_the_sections() {
+    let Some(corpus) = corpus() else { return };
+    let (code, v) = json(&[
+        "--no-fetch",
+        "--sources",
+        "sources.toml",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--today",
+        "2026-08-26",
+    ]);
+    assert_eq!(v["fetched"], false);
+    assert_eq!(v["sections"]["count"], 26);
+    assert!(v["duplicates"].as_array().unwrap().is_empty(), "{v:#}");
+    let uncovered = v["uncovered"].as_array().unwrap();
+    // The luma calendars the issue names, and the meetup groups the editors publish, are
+    // covered by the real list.
+    for link in uncovered.iter().map(|u| u["link"].as_str().unwrap()) {
+        for covered in [
+            "rust-girona",
+            "rust-maven",
+            "rustmelbourne",
+            "rust-sc",
+            "rust-melbourne",
+            "rust-mx",
+        ] {
+            assert!(
+                !link.ends_with(&format!("/{covered}/")) && !link.ends_with(&format!("/{covered}")),
+                "{link}"
+            );
+        }
+    }
+    assert!(uncovered.len() < 30, "{}", uncovered.len());
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn a_healthy_list_exits_0_and_bad_input_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(
+        &sources,
+        "[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-berlin/\"\n",
+    )
+    .unwrap();
+    let empty = dir.path().join("corpus");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, stdout, _) = health(&[
+        "--no-fetch",
+        "--sources",
+        sources.to_str().unwrap(),
+        "--corpus",
+        empty.to_str().unwrap(),
+        "--today",
+        "2026-09-16",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("nothing needs attention"), "{stdout}");
+    let (code, stdout, stderr) = health(&[
+        "--no-fetch",
+        "--sources",
+        sources.to_str().unwrap(),
+        "--corpus",
+        "/nonexistent/corpus",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("--corpus"), "{stderr}");
+}
