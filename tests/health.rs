@@ -267,3 +267,45 @@ fn a_healthy_list_exits_0_and_bad_input_exits_1() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("--corpus"), "{stderr}");
 }
+
+/// The sources as served in 2026 (`snapshots/2026-09-16`): the 404 group is gone, the renamed
+/// group redirected (with the line to write), the calendar-only organizer uncovered (with the
+/// lines to add), the silent group silent, and both fallbacks (a meetup login wall, a luma
+/// feed answering 500) reported.
+#[test]
+fn the_2026_snapshot_reports_its_404_renamed_group_and_calendar_only_organizer() {
+    let no_sections = tempfile::tempdir().unwrap();
+    let (code, v) = json(&[
+        "--replay",
+        "snapshots/2026-09-16",
+        "--corpus",
+        no_sections.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "needs attention");
+    assert_eq!(
+        urls(&v, "gone"),
+        ["https://www.meetup.com/belgrade-rust-meetup-group/"]
+    );
+    assert_eq!(v["gone"][0]["status"], 404);
+    assert_eq!(
+        v["redirected"][0]["fix"],
+        "url = \"https://www.meetup.com/seattle-rust-user-group/\""
+    );
+    assert_eq!(urls(&v, "silent"), ["https://www.meetup.com/rust-roma/"]);
+    assert_eq!(
+        urls(&v, "fallback"),
+        [
+            "https://www.meetup.com/rust-manchester/",
+            "https://luma.com/rustmelbourne"
+        ]
+    );
+    let uncovered = v["uncovered"].as_array().unwrap();
+    assert_eq!(uncovered.len(), 1, "{uncovered:?}");
+    assert_eq!(uncovered[0]["link"], "https://www.meetup.com/rust-dublin/");
+    assert_eq!(uncovered[0]["reach"], "calendar_only");
+    let lines = uncovered[0]["suggestion"].as_str().unwrap();
+    let added = Config::parse(lines, "suggestion").unwrap();
+    assert_eq!(added.sources[0].kind, SourceKind::Meetup);
+    assert_eq!(added.sources[0].name.as_deref(), Some("Rust Dublin"));
+    assert!(v["duplicates"].as_array().unwrap().is_empty());
+}
