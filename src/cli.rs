@@ -62,6 +62,13 @@ pub struct Common {
     /// fail ("run deadline reached") [default: 120]
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub deadline: Option<u64>,
+    /// Live fetching: the HTTP cache directory; a page is downloaded again only when the
+    /// server says it changed [default: $XDG_CACHE_HOME/twir-events, else ~/.cache/twir-events]
+    #[arg(long, global = true, value_name = "DIR", conflicts_with_all = ["no_cache", "replay"])]
+    pub cache: Option<PathBuf>,
+    /// Live fetching: no HTTP cache (every page downloaded; nothing read or written)
+    #[arg(long, global = true, conflicts_with = "replay")]
+    pub no_cache: bool,
 }
 
 /// The live fetcher's settings: the defaults, with the command line's bounds.
@@ -75,6 +82,13 @@ pub fn live_options(common: &Common) -> LiveOptions {
     }
     if let Some(secs) = common.deadline {
         opts.run_deadline = std::time::Duration::from_secs(secs);
+    }
+    if !common.no_cache {
+        let env = std::env::var_os;
+        opts.cache = common
+            .cache
+            .clone()
+            .or_else(|| crate::fetch::cache::default_dir(env("XDG_CACHE_HOME"), env("HOME")));
     }
     opts
 }
@@ -183,7 +197,11 @@ fn run_pipeline(common: &Common) -> Result<(Outcome, Window), Error> {
         None => {
             let live =
                 LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
-            rt.block_on(pipeline::run(&config, &live, &window))
+            let mut outcome = rt.block_on(pipeline::run(&config, &live, &window));
+            let fetched = live.summary();
+            outcome.notes.extend(fetched.notes.iter().cloned());
+            outcome.notes.push(fetched.to_string());
+            outcome
         }
     };
     Ok((outcome, window))
@@ -312,7 +330,10 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 LiveFetcher::new(live_options(&common)).map_err(|e| Error::Usage(e.to_string()))?;
             let recorder = Recorder::new(live);
             let rt = runtime()?;
-            let outcome = rt.block_on(pipeline::run(&config, &recorder, &window));
+            let mut outcome = rt.block_on(pipeline::run(&config, &recorder, &window));
+            let fetched = recorder.inner().summary();
+            outcome.notes.extend(fetched.notes.iter().cloned());
+            outcome.notes.push(fetched.to_string());
             report(&outcome, common.verbose);
             let summary = recorder
                 .write_snapshot(&out, now, sources_text.as_deref())
