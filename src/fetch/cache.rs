@@ -23,6 +23,12 @@
 //! cap is *damaged*: ignored (the URL is fetched in full, and the answer replaces it), never a
 //! failure. Everything here is blocking file I/O: [`super::live`] calls it on the blocking
 //! pool.
+//!
+//! The directory stays bounded: every body is at most the size cap, an entry used by a `304`
+//! has its modification time refreshed ([`HttpCache::touch`]), and entries nobody used for
+//! [`MAX_AGE`] (event pages of past events, groups removed from sources.toml) are removed at
+//! the start of a run ([`HttpCache::prune`]). Only files named like entries are ever removed,
+//! so `--cache` pointed at a folder holding other files deletes none of them.
 
 use std::ffi::OsString;
 use std::fs;
@@ -44,6 +50,10 @@ const MAX_HEADER: u64 = 16 * 1024;
 /// The longest `ETag`, `Last-Modified` or Content-Type stored; an answer with a longer one is
 /// not cached (real validators are tens of bytes).
 pub const MAX_VALIDATOR: usize = 1024;
+
+/// How long an entry no run has used is kept: a month, so that a weekly run always finds the
+/// last one's entries, while past events' pages do not pile up.
+pub const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
 
 /// The directory used when `--cache` is not given: `$XDG_CACHE_HOME/twir-events`, else
 /// `$HOME/.cache/twir-events`; `None` when neither is set. A relative `XDG_CACHE_HOME` is
@@ -216,6 +226,41 @@ impl HttpCache {
         bytes.extend_from_slice(&response.body);
         fs::create_dir_all(&self.dir)?;
         write_atomically(&self.path_for(&response.url), &bytes)
+    }
+
+    /// Marks the entry of `url` as used now (its modification time), so that
+    /// [`HttpCache::prune`] keeps it.
+    pub fn touch(&self, url: &str) -> io::Result<()> {
+        fs::File::options()
+            .write(true)
+            .open(self.path_for(url))?
+            .set_modified(std::time::SystemTime::now())
+    }
+
+    /// Removes the entries not used since `now - max_age`; returns how many. Files not named
+    /// like an entry are left alone.
+    pub fn prune(&self, max_age: std::time::Duration, now: std::time::SystemTime) -> usize {
+        let Ok(dir) = fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in dir.flatten() {
+            let name = entry.file_name();
+            let ours = name.to_str().is_some_and(|n| {
+                n.len() == 64 && n.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            });
+            let old = entry
+                .metadata()
+                .ok()
+                .filter(fs::Metadata::is_file)
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > max_age);
+            if ours && old && fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
     }
 
     /// Removes the entry of `url`, if any (an answer without validators replaced it).
@@ -398,6 +443,53 @@ mod tests {
         // A file far larger than the cap is not read whole.
         fs::write(cache.path_for(url), vec![b'x'; 100_000]).unwrap();
         assert!(matches!(cache.load(url), Lookup::Damaged(w) if w.contains("size cap")));
+    }
+
+    #[test]
+    fn unused_entries_are_pruned_and_nothing_else() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let cache = HttpCache::new(dir.path(), 1024);
+        let (used, unused) = ("https://example.org/used", "https://example.org/unused");
+        cache.store(&response(used, b"a"), &etag("\"1\"")).unwrap();
+        cache
+            .store(&response(unused, b"b"), &etag("\"1\""))
+            .unwrap();
+        fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let later = SystemTime::now() + MAX_AGE + Duration::from_secs(3600);
+        // Used (touched) a whole MAX_AGE after the other.
+        let touched = fs::File::options()
+            .write(true)
+            .open(cache.path_for(used))
+            .unwrap();
+        touched
+            .set_modified(later - Duration::from_secs(60))
+            .unwrap();
+        assert_eq!(cache.prune(MAX_AGE, later), 1);
+        assert!(matches!(cache.load(used), Lookup::Hit(_)));
+        assert!(matches!(cache.load(unused), Lookup::Miss));
+        assert!(dir.path().join("notes.txt").exists(), "not ours: kept");
+        // touch() refreshes the time a prune looks at.
+        let before = fs::metadata(cache.path_for(used))
+            .unwrap()
+            .modified()
+            .unwrap();
+        cache.touch(used).unwrap();
+        let after = fs::metadata(cache.path_for(used))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert!(
+            after < before,
+            "touch sets now, before the faked future time"
+        );
+        assert_eq!(cache.prune(MAX_AGE, SystemTime::now()), 0);
+        assert!(cache.touch(unused).is_err(), "no entry to touch");
+        // A missing directory prunes nothing.
+        assert_eq!(
+            HttpCache::new(dir.path().join("none"), 1).prune(MAX_AGE, later),
+            0
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ use reqwest::header::{
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
-use super::cache::{Entry, HttpCache, Lookup, Validators};
+use super::cache::{self, Entry, HttpCache, Lookup, Validators};
 use super::{Fetch, FetchError, FetchFuture, Response};
 
 /// The longest `Retry-After` the fetcher is willing to wait for before retrying.
@@ -153,6 +153,8 @@ struct Stats {
     stored: AtomicUsize,
     write_failures: AtomicUsize,
     notes: Mutex<Vec<String>>,
+    /// Whether this run's prune of old entries has started.
+    pruned: std::sync::atomic::AtomicBool,
 }
 
 /// A run's traffic and cache use, for the closing report.
@@ -293,9 +295,17 @@ impl LiveFetcher {
             .push(note);
     }
 
-    /// The cached entry of `url`, read on the blocking pool; a damaged one is a note.
+    /// The cached entry of `url`, read on the blocking pool; a damaged one is a note. The
+    /// first lookup of a run removes the entries unused for [`cache::MAX_AGE`] first.
     async fn cached(&self, url: &str) -> Option<Entry> {
         let cache = self.cache.clone()?;
+        if !self.stats.pruned.swap(true, Ordering::SeqCst) {
+            let cache = cache.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                cache.prune(cache::MAX_AGE, std::time::SystemTime::now())
+            })
+            .await;
+        }
         let key = url.to_owned();
         match tokio::task::spawn_blocking(move || cache.load(&key)).await {
             Ok(Lookup::Hit(entry)) => Some(entry),
@@ -393,7 +403,17 @@ impl LiveFetcher {
         let mut attempt: u32 = 0;
         loop {
             let failure = match self.attempt(url, conditional).await {
-                Ok(Answer::NotModified(response)) => return Ok(response),
+                Ok(Answer::NotModified(response)) => {
+                    drop(permit);
+                    drop(host_permit);
+                    // Used: kept by the next prune. Failing to mark it costs a download a
+                    // month from now, not worth a note.
+                    if let Some(cache) = self.cache.clone() {
+                        let key = url.to_owned();
+                        let _ = tokio::task::spawn_blocking(move || cache.touch(&key)).await;
+                    }
+                    return Ok(response);
+                }
                 Ok(Answer::Fresh(response, validators)) => {
                     // The network is done with: let other requests go while the entry is
                     // written.
