@@ -618,6 +618,10 @@ async fn no_cache_sends_no_validators_and_writes_nothing() {
     let both = render(&world, &["--no-cache", "--cache", &cache]).await;
     assert_ne!(both.code, Some(0));
     assert!(both.stderr.contains("--no-cache"), "{}", both.stderr);
+    let replay = root().join("snapshots/minimal").display().to_string();
+    let with_replay = render(&world, &["--replay", &replay, "--cache", &cache]).await;
+    assert_ne!(with_replay.code, Some(0));
+    assert!(with_replay.stderr.contains("--cache"), "{}", with_replay.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
