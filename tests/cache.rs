@@ -621,7 +621,11 @@ async fn no_cache_sends_no_validators_and_writes_nothing() {
     let replay = root().join("snapshots/minimal").display().to_string();
     let with_replay = render(&world, &["--replay", &replay, "--cache", &cache]).await;
     assert_ne!(with_replay.code, Some(0));
-    assert!(with_replay.stderr.contains("--cache"), "{}", with_replay.stderr);
+    assert!(
+        with_replay.stderr.contains("--cache"),
+        "{}",
+        with_replay.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -708,6 +712,92 @@ async fn a_304_without_a_cached_copy_fails_that_source_naming_the_url() {
         )),
         "{}",
         run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_304_after_a_new_redirect_is_not_taken_for_the_cached_copy() {
+    // /cal.ics redirects to /a.ics, later to /b.ics; both carry the same ETag (a collision
+    // across resources): the cached copy of /a.ics must not stand in for /b.ics.
+    let (server, site) = start(Validator::ETag, false).await;
+    let ics = |name: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n\
+             UID:x@t\r\nDTSTAMP:20260801T000000Z\r\nDTSTART:20260820T170000Z\r\n\
+             SUMMARY:Rust Meetup {name}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        .into_bytes()
+    };
+    for (path, name) in [("/a.ics", "AAA"), ("/b.ics", "BBB")] {
+        site.resources.lock().unwrap().insert(
+            path.to_owned(),
+            Resource {
+                content_type: "text/calendar".into(),
+                body: Arc::new(ics(name)),
+                version: 1,
+            },
+        );
+    }
+    let redirect = |to: &'static str| {
+        Mock::given(method("GET"))
+            .and(wiremock::matchers::path("/cal.ics"))
+            .respond_with(ResponseTemplate::new(302).insert_header("location", to))
+            .with_priority(1)
+    };
+    redirect("/a.ics").mount(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let world = World {
+        sources: dir.path().join("sources.toml"),
+        proxy: None,
+        _servers: vec![],
+        sites: vec![site.clone()],
+        dir,
+        window: ["2026-08-19", "2026-09-16"],
+    };
+    let url = format!("{}/cal.ics", server.uri());
+    std::fs::write(
+        &world.sources,
+        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
+    )
+    .unwrap();
+    let cache = cache_dir(&world);
+    let first = render(&world, &["--cache", &cache]).await;
+    assert!(first.stderr.contains("1 stored"), "{}", first.stderr);
+
+    // The redirect moves; the server keeps its catch-all for the calendars.
+    server.reset().await;
+    redirect("/b.ics").mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(Responder {
+            site: site.clone(),
+            validator: Validator::ETag,
+            proxy: false,
+        })
+        .mount(&server)
+        .await;
+    world.clear_log();
+    let second = render(&world, &["--cache", &cache]).await;
+    let log = world.log();
+    let answers: Vec<(&str, u16, bool)> = log
+        .iter()
+        .map(|s| (s.path.as_str(), s.status, s.conditional))
+        .collect();
+    assert_eq!(
+        answers,
+        [("/b.ics", 304, true), ("/b.ics", 200, false)],
+        "asked again without validators"
+    );
+    assert!(
+        second.stderr.contains("ok     ical   Calendar"),
+        "{}",
+        second.stderr
+    );
+    let files = files_in(Path::new(&cache));
+    assert_eq!(files.len(), 1);
+    let entry = std::fs::read(&files[0]).unwrap();
+    assert!(
+        String::from_utf8_lossy(&entry).contains("Rust Meetup BBB"),
+        "the entry now holds the new target"
     );
 }
 
