@@ -199,15 +199,17 @@ impl HttpCache {
     /// Stores `response` (a `200` for `url`) with its validators, replacing any entry. A body
     /// over the size cap is not stored (and its old entry removed).
     pub fn store(&self, response: &Response, validators: &Validators) -> io::Result<()> {
-        if response.body.len() as u64 > self.max_body {
+        // Not kept whole: not kept at all (a cached copy must answer as the server did).
+        let odd_type = response
+            .content_type
+            .as_ref()
+            .is_some_and(|c| c.len() > MAX_VALIDATOR);
+        if response.body.len() as u64 > self.max_body || odd_type {
             return self.remove(&response.url);
         }
         let meta = Meta {
             url: response.url.clone(),
-            content_type: response
-                .content_type
-                .clone()
-                .filter(|c| c.len() <= MAX_VALIDATOR),
+            content_type: response.content_type.clone(),
             etag: validators.etag.clone(),
             last_modified: validators.last_modified.clone(),
             redirected_to: response.redirected_to.clone(),
@@ -499,6 +501,17 @@ mod tests {
         HttpCache::new(dir.path(), 1024)
             .store(&response(url, &[b'a'; 100]), &etag("\"1\""))
             .unwrap();
+        // A Content-Type too long to keep: nothing kept.
+        let odd_url = "https://example.org/odd";
+        let mut odd = response(odd_url, b"x");
+        odd.content_type = Some("t".repeat(MAX_VALIDATOR + 1));
+        HttpCache::new(dir.path(), 1024)
+            .store(&odd, &etag("\"0\""))
+            .unwrap();
+        assert!(matches!(
+            HttpCache::new(dir.path(), 1024).load(url),
+            Lookup::Miss
+        ));
         // A smaller cap later (--max-body-mb lowered): the entry is not used.
         let small = HttpCache::new(dir.path(), 10);
         assert!(matches!(small.load(url), Lookup::Damaged(w) if w.contains("size cap")));
