@@ -509,7 +509,7 @@ mod tests {
             .store(&odd, &etag("\"0\""))
             .unwrap();
         assert!(matches!(
-            HttpCache::new(dir.path(), 1024).load(url),
+            HttpCache::new(dir.path(), 1024).load(odd_url),
             Lookup::Miss
         ));
         // A smaller cap later (--max-body-mb lowered): the entry is not used.
