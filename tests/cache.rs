@@ -865,3 +865,67 @@ async fn measure() {
         );
     }
 }
+
+/// A `304` reaches the pipeline and `snapshot` as the full answer: a recorder over a cached
+/// fetcher records the body, Content-Type and status of the first download, and a replay of
+/// that snapshot gives them back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_recorded_from_304s_holds_the_whole_answers() {
+    use twir_events::fetch::Fetch;
+    use twir_events::fetch::live::{LiveFetcher, LiveOptions};
+    use twir_events::fetch::record::Recorder;
+    use twir_events::fetch::replay::ReplayFetcher;
+
+    let world = small_world(Validator::LastModified).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/rustconf/", world._servers[0].uri());
+    let opts = || LiveOptions {
+        cache: Some(dir.path().join("cache")),
+        ..LiveOptions::default()
+    };
+    let first = LiveFetcher::new(opts()).unwrap().fetch(&url).await.unwrap();
+    let recorder = Recorder::new(LiveFetcher::new(opts()).unwrap());
+    let second = recorder.fetch(&url).await.unwrap();
+    assert_eq!(second, first);
+    let summary = recorder.inner().summary();
+    assert_eq!((summary.not_modified, summary.body_bytes), (1, 0));
+    assert_eq!(statuses(&world.log()), HashMap::from([(200, 1), (304, 1)]));
+
+    let snap = dir.path().join("snap");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-08-19T09:00:00+00:00").unwrap();
+    recorder.write_snapshot(&snap, now, None).unwrap();
+    let replayed = ReplayFetcher::open(&snap)
+        .unwrap()
+        .fetch(&url)
+        .await
+        .unwrap();
+    assert_eq!(
+        (replayed.status, &replayed.content_type, &replayed.body),
+        (200, &first.content_type, &first.body)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unwritable_cache_is_a_note_not_a_failure() {
+    let world = small_world(Validator::ETag).await;
+    let plain = render(&world, &["--no-cache"]).await;
+    // A file where the directory should be: nothing can be written under it.
+    let file = world.dir.path().join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let run = render(&world, &["--cache", &file.display().to_string()]).await;
+    assert_eq!(run.code, plain.code, "{}", run.stderr);
+    assert_eq!(run.stdout, plain.stdout);
+    assert_eq!(
+        run.stderr.matches("note: cache: cannot write to").count(),
+        1,
+        "one note for every failed write: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("cache: 2 more entries could not be written"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("damaged"), "{}", run.stderr);
+}

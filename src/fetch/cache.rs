@@ -174,7 +174,15 @@ impl HttpCache {
         let path = self.path_for(url);
         let file = match fs::File::open(&path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Lookup::Miss,
+            // No entry (or no directory: the write will say so, once).
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Lookup::Miss;
+            }
             Err(e) => return Lookup::Damaged(format!("{}: {e}", path.display())),
         };
         // Never read more than an entry can hold: a file grown by accident (or by someone
