@@ -384,7 +384,6 @@ impl LiveFetcher {
 
     async fn fetch_with_retries(&self, url: &str) -> Result<Response, FetchError> {
         let key = host_key(url)?;
-        let cached = self.cached(url).await;
         let host = self.host(&key);
         let deadline = self.deadline;
         host.waiting.fetch_add(1, Ordering::SeqCst);
@@ -398,6 +397,9 @@ impl LiveFetcher {
             return Err(self.deadline_reached(url));
         };
         let permit = permit.expect("the global semaphore is never closed");
+        // Read under the permits: at most `concurrency` cached bodies are in memory at once,
+        // however many requests are queued.
+        let cached = self.cached(url).await;
 
         let mut conditional = cached.as_ref();
         let mut attempt: u32 = 0;
