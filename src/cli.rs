@@ -59,6 +59,13 @@ pub struct Common {
     /// fail ("run deadline reached") [default: 120]
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub deadline: Option<u64>,
+    /// Live fetching: the HTTP cache directory; a page is downloaded again only when the
+    /// server says it changed [default: $XDG_CACHE_HOME/twir-events, else ~/.cache/twir-events]
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Live fetching: no HTTP cache (every page downloaded; nothing read or written)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 /// Where the sources come from and which window: the options of the commands that run the
@@ -100,6 +107,13 @@ pub fn live_options(common: &Common) -> LiveOptions {
     }
     if let Some(secs) = common.deadline {
         opts.run_deadline = std::time::Duration::from_secs(secs);
+    }
+    if !common.no_cache {
+        let env = std::env::var_os;
+        opts.cache = common
+            .cache
+            .clone()
+            .or_else(|| crate::fetch::cache::default_dir(env("XDG_CACHE_HOME"), env("HOME")));
     }
     opts
 }
@@ -275,6 +289,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 
 /// Loads the sources, picks live or replayed fetching and runs the pipeline over the window.
 fn run_pipeline(common: &Common, run: &RunArgs) -> Result<(Outcome, Window), Error> {
+    // (Checked here: --replay belongs to the run commands, the cache options to every one.)
+    if run.replay.is_some() && (common.cache.is_some() || common.no_cache) {
+        return Err(Error::Usage(
+            "--cache and --no-cache are for live runs; --replay reads a snapshot and never a cache: drop one".into(),
+        ));
+    }
     let replay = match &run.replay {
         Some(dir) => Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?),
         None => None,
@@ -293,7 +313,11 @@ fn run_pipeline(common: &Common, run: &RunArgs) -> Result<(Outcome, Window), Err
         None => {
             let live =
                 LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
-            rt.block_on(pipeline::run_with(&config, &live, &window, &bar))
+            let mut outcome = rt.block_on(pipeline::run_with(&config, &live, &window, &bar));
+            let fetched = live.summary();
+            outcome.notes.extend(fetched.notes.iter().cloned());
+            outcome.notes.push(fetched.to_string());
+            outcome
         }
     };
     bar.finish();
@@ -601,8 +625,11 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             let recorder = Recorder::new(live);
             let rt = runtime()?;
             let bar = ProgressBar::start(config.sources.len(), common.verbosity());
-            let outcome = rt.block_on(pipeline::run_with(&config, &recorder, &window, &bar));
+            let mut outcome = rt.block_on(pipeline::run_with(&config, &recorder, &window, &bar));
             bar.finish();
+            let fetched = recorder.inner().summary();
+            outcome.notes.extend(fetched.notes.iter().cloned());
+            outcome.notes.push(fetched.to_string());
             report(&outcome, common.verbosity());
             let summary = recorder
                 .write_snapshot(&out, now, sources_text.as_deref())

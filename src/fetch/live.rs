@@ -26,16 +26,29 @@
 //! host, and the retry can finish before the run deadline; a body that arrived too slowly is never retried (it would trickle again).
 //! No retry starts when its delay would end past the run deadline. Permits are kept during the
 //! backoff: waiting politely is the point.
+//!
+//! With a cache directory (`LiveOptions::cache`, see [`super::cache`]), a URL with a cached
+//! entry is asked for conditionally (`If-None-Match` / `If-Modified-Since`); a `304 Not
+//! Modified` is answered with the cached copy as a full `200` [`Response`] (so the pipeline and
+//! `snapshot` see no difference), a `200` with a validator replaces the entry and one without
+//! removes it. The cache never fails a run: a damaged entry is a note and a full request, a
+//! write that fails is a note. [`LiveFetcher::summary`] counts the answers, the 304s and the
+//! body bytes received.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+use reqwest::header::{
+    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
+};
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
+use super::cache::{self, Entry, HttpCache, Lookup, Validators};
 use super::{Fetch, FetchError, FetchFuture, Response};
 
 /// The longest `Retry-After` the fetcher is willing to wait for before retrying.
@@ -70,6 +83,8 @@ pub struct LiveOptions {
     pub user_agent: String,
     /// Extra attempts after a transient failure (0 = try once).
     pub retries: u32,
+    /// The HTTP cache directory (conditional requests); `None`: every body is downloaded.
+    pub cache: Option<PathBuf>,
 }
 
 impl Default for LiveOptions {
@@ -94,6 +109,7 @@ impl Default for LiveOptions {
             per_host: 4,
             user_agent: default_user_agent(),
             retries: 1,
+            cache: None,
         }
     }
 }
@@ -124,6 +140,77 @@ pub struct LiveFetcher {
     hosts: Mutex<HashMap<String, Arc<Host>>>,
     /// When every request of this run must be over.
     deadline: Instant,
+    cache: Option<HttpCache>,
+    stats: Stats,
+}
+
+/// What the fetcher counted, for [`LiveFetcher::summary`].
+#[derive(Debug, Default)]
+struct Stats {
+    answers: AtomicUsize,
+    not_modified: AtomicUsize,
+    body_bytes: AtomicU64,
+    stored: AtomicUsize,
+    write_failures: AtomicUsize,
+    notes: Mutex<Vec<String>>,
+    /// Whether this run's prune of old entries has started.
+    pruned: std::sync::atomic::AtomicBool,
+}
+
+/// A run's traffic and cache use, for the closing report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchSummary {
+    /// The cache directory, when there is one.
+    pub cache: Option<PathBuf>,
+    /// HTTP answers received (every status, retries included).
+    pub answers: usize,
+    /// `304 Not Modified` answers served from the cache.
+    pub not_modified: usize,
+    /// Body bytes received (after gzip decoding).
+    pub body_bytes: u64,
+    /// Entries written to the cache.
+    pub stored: usize,
+    /// What went wrong with the cache (damaged entries, failed writes), sorted.
+    pub notes: Vec<String>,
+}
+
+impl std::fmt::Display for FetchSummary {
+    /// One line: `fetched: 47 answers, 1.2 MB of bodies; cache DIR: 45 not modified (304), 2 stored`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "fetched: {} answers, {} of bodies; ",
+            self.answers,
+            human_bytes(self.body_bytes)
+        )?;
+        match &self.cache {
+            Some(dir) => write!(
+                f,
+                "cache {}: {} not modified (304, answered from the cache), {} stored",
+                dir.display(),
+                self.not_modified,
+                self.stored
+            ),
+            None => f.write_str("no cache (--cache DIR keeps pages between runs)"),
+        }
+    }
+}
+
+/// `812 B`, `12.3 KB`, `4.2 MB` (powers of 1000, one decimal).
+fn human_bytes(n: u64) -> String {
+    match n {
+        0..1000 => format!("{n} B"),
+        1000..1_000_000 => format!("{:.1} KB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}
+
+/// A successful attempt.
+enum Answer {
+    /// A new body, with the validators worth caching it under (if any).
+    Fresh(Response, Option<Validators>),
+    /// `304 Not Modified`: the cached copy.
+    NotModified(Response),
 }
 
 /// One failed attempt, and whether (and when) it may be tried again.
@@ -141,6 +228,9 @@ enum Retry {
     /// No answer in time: retry after the default backoff, if the host has no other timeout
     /// and the retry fits before the run deadline.
     Timeout,
+    /// A `304` that does not fit the cached copy (it came from another URL after redirects):
+    /// ask again at once, without validators.
+    Unconditional,
 }
 
 impl LiveFetcher {
@@ -160,13 +250,109 @@ impl LiveFetcher {
             })?;
         let global = Semaphore::new(opts.concurrency.max(1));
         let deadline = Instant::now() + opts.run_deadline;
+        let cache = opts
+            .cache
+            .as_ref()
+            .map(|dir| HttpCache::new(dir, opts.max_body));
         Ok(LiveFetcher {
             client,
             opts,
             global,
             hosts: Mutex::new(HashMap::new()),
             deadline,
+            cache,
+            stats: Stats::default(),
         })
+    }
+
+    /// The traffic so far: answers, 304s served from the cache, body bytes, cache notes.
+    pub fn summary(&self) -> FetchSummary {
+        let s = &self.stats;
+        let mut notes = s.notes.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        notes.sort();
+        let failures = s.write_failures.load(Ordering::SeqCst);
+        if failures > 1 {
+            notes.push(format!(
+                "cache: {} more entries could not be written",
+                failures - 1
+            ));
+        }
+        FetchSummary {
+            cache: self.cache.as_ref().map(|c| c.dir().to_path_buf()),
+            answers: s.answers.load(Ordering::SeqCst),
+            not_modified: s.not_modified.load(Ordering::SeqCst),
+            body_bytes: s.body_bytes.load(Ordering::SeqCst),
+            stored: s.stored.load(Ordering::SeqCst),
+            notes,
+        }
+    }
+
+    fn note(&self, note: String) {
+        self.stats
+            .notes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(note);
+    }
+
+    /// The cached entry of `url`, read on the blocking pool; a damaged one is a note. The
+    /// first lookup of a run removes the entries unused for [`cache::MAX_AGE`] first.
+    async fn cached(&self, url: &str) -> Option<Entry> {
+        let cache = self.cache.clone()?;
+        if !self.stats.pruned.swap(true, Ordering::SeqCst) {
+            let cache = cache.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                cache.prune(cache::MAX_AGE, std::time::SystemTime::now())
+            })
+            .await;
+        }
+        let key = url.to_owned();
+        match tokio::task::spawn_blocking(move || cache.load(&key)).await {
+            Ok(Lookup::Hit(entry)) => Some(entry),
+            Ok(Lookup::Miss) => None,
+            Ok(Lookup::Damaged(why)) => {
+                self.note(format!(
+                    "cache: ignored a damaged entry for {url} ({why}); fetched in full"
+                ));
+                None
+            }
+            Err(e) => {
+                self.note(format!("cache: reading the entry for {url} failed: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Keeps a new body (with validators) in the cache, or drops the old entry (without).
+    async fn remember(&self, response: &Response, validators: Option<Validators>) {
+        let Some(cache) = self.cache.clone() else {
+            return;
+        };
+        let response = response.clone();
+        let storing = validators.is_some();
+        let written = tokio::task::spawn_blocking(move || match validators {
+            Some(v) => cache.store(&response, &v),
+            None => cache.remove(&response.url),
+        })
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|r| r);
+        match written {
+            Ok(()) if storing => {
+                self.stats.stored.fetch_add(1, Ordering::SeqCst);
+            }
+            Ok(()) => {}
+            Err(e) => {
+                // One note: a read-only or full disk fails every write the same way.
+                if self.stats.write_failures.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let dir = self.cache.as_ref().map(|c| c.dir().display().to_string());
+                    self.note(format!(
+                        "cache: cannot write to {} ({e}); the next run downloads again",
+                        dir.unwrap_or_default()
+                    ));
+                }
+            }
+        }
     }
 
     /// The options this fetcher was built with.
@@ -206,18 +392,44 @@ impl LiveFetcher {
         let Ok(host_permit) = host_permit else {
             return Err(self.deadline_reached(url));
         };
-        let _host_permit = host_permit.expect("the per-host semaphore is never closed");
+        let host_permit = host_permit.expect("the per-host semaphore is never closed");
         let Ok(permit) = timeout_at(deadline, self.global.acquire()).await else {
             return Err(self.deadline_reached(url));
         };
-        let _permit = permit.expect("the global semaphore is never closed");
+        let permit = permit.expect("the global semaphore is never closed");
+        // Read under the permits: at most `concurrency` cached bodies are in memory at once,
+        // however many requests are queued.
+        let cached = self.cached(url).await;
 
+        let mut conditional = cached.as_ref();
         let mut attempt: u32 = 0;
         loop {
-            let failure = match self.attempt(url).await {
-                Ok(response) => return Ok(response),
+            let failure = match self.attempt(url, conditional).await {
+                Ok(Answer::NotModified(response)) => {
+                    drop(permit);
+                    drop(host_permit);
+                    // Used: kept by the next prune. Failing to mark it costs a download a
+                    // month from now, not worth a note.
+                    if let Some(cache) = self.cache.clone() {
+                        let key = url.to_owned();
+                        let _ = tokio::task::spawn_blocking(move || cache.touch(&key)).await;
+                    }
+                    return Ok(response);
+                }
+                Ok(Answer::Fresh(response, validators)) => {
+                    // The network is done with: let other requests go while the entry is
+                    // written.
+                    drop(permit);
+                    drop(host_permit);
+                    self.remember(&response, validators).await;
+                    return Ok(response);
+                }
                 Err(failure) => failure,
             };
+            if matches!(failure.retry, Retry::Unconditional) {
+                conditional = None;
+                continue;
+            }
             let timed_out = matches!(failure.retry, Retry::Timeout);
             // Whether an earlier request to this host timed out (counted atomically, so that of
             // several requests timing out together exactly one is the first).
@@ -227,7 +439,7 @@ impl LiveFetcher {
                 0
             };
             let delay = match failure.retry {
-                Retry::No => return Err(failure.error),
+                Retry::No | Retry::Unconditional => return Err(failure.error),
                 _ if attempt >= self.opts.retries => return Err(failure.error),
                 Retry::Backoff => backoff(attempt),
                 Retry::After(d) => d,
@@ -254,7 +466,7 @@ impl LiveFetcher {
         }
     }
 
-    async fn attempt(&self, url: &str) -> Result<Response, Failure> {
+    async fn attempt(&self, url: &str, conditional: Option<&Entry>) -> Result<Answer, Failure> {
         // The attempt ends at its own timeout or at the run deadline, whichever comes first.
         let own_end = Instant::now() + self.opts.timeout;
         let end = own_end.min(self.deadline);
@@ -285,15 +497,46 @@ impl LiveFetcher {
                 },
             }
         };
-        let mut resp = match timeout_at(end, self.client.get(url).send()).await {
+        let mut request = self.client.get(url);
+        if let Some(entry) = conditional {
+            let v = &entry.validators;
+            if let Some(etag) = &v.etag {
+                request = request.header(IF_NONE_MATCH, etag.as_str());
+            }
+            if let Some(date) = &v.last_modified {
+                request = request.header(IF_MODIFIED_SINCE, date.as_str());
+            }
+        }
+        let mut resp = match timeout_at(end, request.send()).await {
             Err(_) => return Err(cut(None)),
             Ok(r) => r.map_err(|e| self.classify(url, e))?,
         };
+        self.stats.answers.fetch_add(1, Ordering::SeqCst);
         let status = resp.status();
         // reqwest follows redirects; the URL it ended at tells a renamed group.
         let redirected_to = Some(resp.url().as_str())
             .filter(|end| *end != url && end.trim_end_matches('/') != url.trim_end_matches('/'))
             .map(str::to_owned);
+        if status == StatusCode::NOT_MODIFIED {
+            let not_modified = || FetchError::NotModified {
+                url: url.to_owned(),
+            };
+            return match conditional {
+                Some(entry) if entry.redirected_to == redirected_to => {
+                    self.stats.not_modified.fetch_add(1, Ordering::SeqCst);
+                    Ok(Answer::NotModified(entry.response(url)))
+                }
+                // Redirected elsewhere than the cached copy came from: not its validator.
+                Some(_) => Err(Failure {
+                    error: not_modified(),
+                    retry: Retry::Unconditional,
+                }),
+                None => Err(Failure {
+                    error: not_modified(),
+                    retry: Retry::No,
+                }),
+            };
+        }
         if !status.is_success() {
             let retry = if status.as_u16() == 429 || status.is_server_error() {
                 match retry_after(resp.headers()) {
@@ -317,6 +560,8 @@ impl LiveFetcher {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok());
+        let validators = Validators::usable(header(ETAG), header(LAST_MODIFIED));
         let too_large = || Failure {
             error: FetchError::TooLarge {
                 url: url.to_owned(),
@@ -366,18 +611,22 @@ impl LiveFetcher {
                     });
                 }
             };
+            self.stats
+                .body_bytes
+                .fetch_add(chunk.len() as u64, Ordering::SeqCst);
             if (body.len() + chunk.len()) as u64 > self.opts.max_body {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response {
+        let response = Response {
             url: url.to_owned(),
             status: status.as_u16(),
             content_type,
             body,
             redirected_to,
-        })
+        };
+        Ok(Answer::Fresh(response, validators))
     }
 
     fn classify(&self, url: &str, e: reqwest::Error) -> Failure {

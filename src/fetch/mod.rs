@@ -3,9 +3,11 @@
 //! Everything above this module sees one interface, [`Fetch`], with two implementations:
 //! [`live::LiveFetcher`] (reqwest over HTTPS) and [`replay::ReplayFetcher`] (a recorded
 //! snapshot directory). [`record::Recorder`] wraps any fetcher and remembers every response so
-//! that `twir-events snapshot` can write them out. A failed fetch is a value
+//! that `twir-events snapshot` can write them out. [`cache::HttpCache`] lets a live run ask
+//! "changed?" instead of downloading every page again. A failed fetch is a value
 //! ([`FetchError`]), reported per source; it never aborts a run.
 
+pub mod cache;
 pub mod live;
 pub mod record;
 pub mod replay;
@@ -144,6 +146,10 @@ pub enum FetchError {
     Deadline { url: String, seconds: u64 },
     #[error("{url}: {message}")]
     Network { url: String, message: String },
+    #[error(
+        "{url}: the server answered 304 Not Modified, but there is no cached copy to use (a request without validators must get the whole page)"
+    )]
+    NotModified { url: String },
     #[error("{url}: not in the snapshot {dir} (record it again with `twir-events snapshot`)")]
     NotRecorded { url: String, dir: String },
     #[error("{url}: the snapshot file {file} could not be read: {message}")]

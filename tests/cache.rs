@@ -1,0 +1,931 @@
+//! The HTTP cache (`--cache DIR`) end to end: the real binary, twice, against loopback servers
+//! (wiremock) that honour conditional requests as real servers do — an `ETag` checked against
+//! `If-None-Match`, or a `Last-Modified` checked against `If-Modified-Since`, and a `304 Not
+//! Modified` only when the validator matches. The servers log every answer (status and body
+//! bytes), so "the second run re-downloads nothing" is asserted from the server's side.
+//!
+//! The main set is the seed snapshot `snapshots/2023-02-01` (the calendar, 38 meetup group
+//! pages, their event pages, two JSON-LD pages: 86 URLs on 4 hosts) behind a loopback server
+//! acting as the plain-HTTP proxy of those hosts (their URLs rewritten from https to http).
+//! Any https request goes to a refused proxy, so nothing can reach the internet.
+//!
+//! `cargo test --release --test cache -- --ignored --nocapture measure` prints the bytes and wall
+//! time of a first and a second run of that set (the figures in BENCHMARKS.md).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const SNAPSHOT: &str = "snapshots/2023-02-01";
+const TODAY: &str = "2023-02-01";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// A server that honours conditional requests.
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Validator {
+    ETag,
+    LastModified,
+}
+
+#[derive(Clone)]
+struct Resource {
+    content_type: String,
+    body: Arc<Vec<u8>>,
+    /// Bumped when the resource changes: part of its ETag and Last-Modified.
+    version: u32,
+}
+
+impl Resource {
+    fn etag(&self) -> String {
+        format!("\"v{}-{}\"", self.version, self.body.len())
+    }
+
+    fn last_modified(&self) -> String {
+        format!("Wed, 01 Feb 2023 10:{:02}:00 GMT", self.version % 60)
+    }
+}
+
+/// One answer, as the server saw it.
+#[derive(Clone, Debug)]
+struct Served {
+    path: String,
+    status: u16,
+    body_bytes: usize,
+    /// The request's `If-None-Match` / `If-Modified-Since`.
+    conditional: bool,
+}
+
+#[derive(Default)]
+struct Site {
+    resources: Mutex<HashMap<String, Resource>>,
+    log: Mutex<Vec<Served>>,
+}
+
+struct Responder {
+    site: Arc<Site>,
+    validator: Validator,
+    proxy: bool,
+}
+
+/// A resource's key: the path and query, with the origin when the server is a proxy (whose
+/// requests name the host: `GET http://www.meetup.com/… HTTP/1.1`).
+fn key(url: &url::Url, proxy: bool) -> String {
+    let path = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    if proxy {
+        format!("{}{path}", url.origin().ascii_serialization())
+    } else {
+        path
+    }
+}
+
+impl Respond for Responder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let path = key(&request.url, self.proxy);
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (if_none_match, if_modified_since) =
+            (header("if-none-match"), header("if-modified-since"));
+        let resource = self.site.resources.lock().unwrap().get(&path).cloned();
+        let (status, template, bytes) = match resource {
+            None => (404, ResponseTemplate::new(404), 0),
+            Some(r) => {
+                // RFC 9110 §13.2.2: If-None-Match, when present, decides; else
+                // If-Modified-Since. Only the validator this server hands out can match.
+                let unchanged = match self.validator {
+                    Validator::ETag => if_none_match
+                        .as_deref()
+                        .is_some_and(|v| v.split(',').any(|t| t.trim() == r.etag())),
+                    Validator::LastModified => {
+                        if_none_match.is_none()
+                            && if_modified_since.as_deref() == Some(&r.last_modified())
+                    }
+                };
+                let (name, value) = match self.validator {
+                    Validator::ETag => ("etag", r.etag()),
+                    Validator::LastModified => ("last-modified", r.last_modified()),
+                };
+                if unchanged {
+                    (
+                        304,
+                        ResponseTemplate::new(304).insert_header(name, value),
+                        0,
+                    )
+                } else {
+                    (
+                        200,
+                        ResponseTemplate::new(200)
+                            .insert_header(name, value)
+                            .insert_header("content-type", r.content_type.as_str())
+                            .set_body_bytes(r.body.as_slice()),
+                        r.body.len(),
+                    )
+                }
+            }
+        };
+        self.site.log.lock().unwrap().push(Served {
+            path,
+            status,
+            body_bytes: bytes,
+            conditional: if_none_match.is_some() || if_modified_since.is_some(),
+        });
+        template
+    }
+}
+
+/// Loopback servers standing in for real hosts, and a sources file pointing at them.
+struct World {
+    _servers: Vec<MockServer>,
+    sites: Vec<Arc<Site>>,
+    dir: tempfile::TempDir,
+    sources: PathBuf,
+    /// The plain-HTTP proxy every `http://` request goes through, if any.
+    proxy: Option<String>,
+    /// `--from` and `--to`.
+    window: [&'static str; 2],
+}
+
+impl World {
+    fn log(&self) -> Vec<Served> {
+        self.sites
+            .iter()
+            .flat_map(|s| s.log.lock().unwrap().clone())
+            .collect()
+    }
+
+    fn clear_log(&self) {
+        for s in &self.sites {
+            s.log.lock().unwrap().clear();
+        }
+    }
+
+    /// Changes the resource at `path` (on whichever host has it): a new body and validator.
+    fn change(&self, path: &str, body: Vec<u8>) {
+        let mut found = false;
+        for s in &self.sites {
+            if let Some(r) = s.resources.lock().unwrap().get_mut(path) {
+                r.body = Arc::new(body.clone());
+                r.version += 1;
+                found = true;
+            }
+        }
+        assert!(found, "no resource at {path}");
+    }
+}
+
+async fn start(validator: Validator, proxy: bool) -> (MockServer, Arc<Site>) {
+    let server = MockServer::start().await;
+    let site = Arc::new(Site::default());
+    Mock::given(method("GET"))
+        .respond_with(Responder {
+            site: site.clone(),
+            validator,
+            proxy,
+        })
+        .mount(&server)
+        .await;
+    (server, site)
+}
+
+fn replace(haystack: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let from = from.as_bytes();
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(from) {
+            out.extend_from_slice(to.as_bytes());
+            i += from.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Unfolds iCalendar lines (folded URLs could not be rewritten otherwise).
+fn unfold(ics: &[u8]) -> Vec<u8> {
+    replace(&replace(ics, "\r\n ", ""), "\r\n\t", "")
+}
+
+/// The seed snapshot's 86 answers behind one loopback server acting as the plain-HTTP proxy
+/// of their hosts: `https://www.meetup.com/…` becomes `http://www.meetup.com/…` everywhere (in
+/// bodies and sources.toml), so host names, and with them meetup event pages, the calendar's
+/// verification and the per-host limits, stay as in a real run.
+async fn seed_world(validator: Validator) -> World {
+    let snap = root().join(SNAPSHOT);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(snap.join("manifest.json")).unwrap())
+            .unwrap();
+    let responses = manifest["responses"].as_array().unwrap();
+    let mut origins: Vec<String> = responses
+        .iter()
+        .map(|r| {
+            url::Url::parse(r["url"].as_str().unwrap())
+                .unwrap()
+                .origin()
+                .ascii_serialization()
+        })
+        .collect();
+    origins.sort();
+    origins.dedup();
+    let (server, site) = start(validator, true).await;
+    let rewrite = |bytes: &[u8]| -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        for from in &origins {
+            let to = from.replacen("https://", "http://", 1);
+            out = replace(&out, from, &to);
+            let enc = |s: &str| s.replace(':', "%3A").replace('/', "%2F");
+            out = replace(&out, &enc(from), &enc(&to));
+        }
+        out
+    };
+    for r in responses {
+        let Some(file) = r["file"].as_str() else {
+            continue;
+        };
+        let url = r["url"].as_str().unwrap();
+        let mut body = std::fs::read(snap.join(file)).unwrap();
+        if url.ends_with(".ics") {
+            body = unfold(&body);
+        }
+        let local = url::Url::parse(&String::from_utf8(rewrite(url.as_bytes())).unwrap()).unwrap();
+        site.resources.lock().unwrap().insert(
+            key(&local, true),
+            Resource {
+                content_type: r["content_type"].as_str().unwrap_or("text/html").to_owned(),
+                body: Arc::new(rewrite(&body)),
+                version: 1,
+            },
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(snap.join("sources.toml")).unwrap();
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(&sources, rewrite(text.as_bytes())).unwrap();
+    World {
+        proxy: Some(server.uri()),
+        _servers: vec![server],
+        sites: vec![site],
+        dir,
+        sources,
+        window: ["2023-02-01", "2023-03-01"],
+    }
+}
+
+/// Three sources (a calendar, a meetup group page, a JSON-LD page) on one server.
+async fn small_world(validator: Validator) -> World {
+    let (server, site) = start(validator, false).await;
+    let ics = std::fs::read_dir(root().join("snapshots/minimal/responses/calendar.google.com"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for (path, file, ct) in [
+        ("/calendar/basic.ics", ics, "text/calendar; charset=UTF-8"),
+        (
+            "/rust-and-c-plus-plus-in-cardiff/events/",
+            root().join("tests/fixtures/pages/meetup-group-cardiff.html"),
+            "text/html; charset=utf-8",
+        ),
+        (
+            "/rustconf/",
+            root().join("tests/fixtures/pages/conference-rustconf.html"),
+            "text/html; charset=utf-8",
+        ),
+    ] {
+        site.resources.lock().unwrap().insert(
+            path.to_owned(),
+            Resource {
+                content_type: ct.to_owned(),
+                body: Arc::new(std::fs::read(file).unwrap()),
+                version: 1,
+            },
+        );
+    }
+    let base = server.uri();
+    let minimal = std::fs::read_to_string(root().join("snapshots/minimal/sources.toml")).unwrap();
+    let organizers = &minimal[minimal.find("[[organizer]]").unwrap()..];
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(
+        &sources,
+        format!(
+            "[[source]]\nkind = \"ical\"\nurl = \"{base}/calendar/basic.ics\"\nname = \"Calendar\"\n\n\
+             [[source]]\nkind = \"meetup\"\nurl = \"{base}/rust-and-c-plus-plus-in-cardiff/\"\n\n\
+             [[source]]\nkind = \"jsonld\"\nurl = \"{base}/rustconf/\"\nname = \"RustConf\"\n\n\
+             {organizers}"
+        ),
+    )
+    .unwrap();
+    World {
+        proxy: None,
+        _servers: vec![server],
+        sites: vec![site],
+        dir,
+        sources,
+        window: ["2026-08-19", "2026-09-16"],
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the binary.
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    wall: Duration,
+}
+
+fn refused_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn binary() -> PathBuf {
+    std::env::var_os("TWIR_EVENTS_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_twir-events")))
+}
+
+/// `render` over the world's sources for the seed's window, with `extra` arguments; the cache
+/// default points into the world's directory (never the user's), and https goes nowhere.
+async fn render(world: &World, extra: &[&str]) -> Run {
+    let mut args: Vec<String> = [
+        "render",
+        "--sources",
+        &world.sources.display().to_string(),
+        "--today",
+        TODAY,
+        "--from",
+        world.window[0],
+        "--to",
+        world.window[1],
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let xdg = world.dir.path().join("xdg");
+    let home = world.dir.path().join("home");
+    let http_proxy = world.proxy.clone();
+    tokio::task::spawn_blocking(move || {
+        let refused = format!("http://127.0.0.1:{}", refused_port());
+        let started = Instant::now();
+        let mut cmd = Command::new(binary());
+        cmd.args(&args)
+            .env("XDG_CACHE_HOME", xdg)
+            .env("HOME", home)
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .env("HTTPS_PROXY", &refused)
+            .env("https_proxy", &refused);
+        match &http_proxy {
+            Some(p) => cmd
+                .env("HTTP_PROXY", p)
+                .env("http_proxy", p)
+                .env_remove("NO_PROXY")
+                .env_remove("no_proxy"),
+            None => cmd
+                .env_remove("HTTP_PROXY")
+                .env_remove("http_proxy")
+                .env("NO_PROXY", "127.0.0.1")
+                .env("no_proxy", "127.0.0.1"),
+        };
+        let out = cmd.output().unwrap();
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            wall: started.elapsed(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+fn cache_dir(world: &World) -> String {
+    world.dir.path().join("cache").display().to_string()
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+fn statuses(log: &[Served]) -> HashMap<u16, usize> {
+    let mut m = HashMap::new();
+    for s in log {
+        *m.entry(s.status).or_default() += 1;
+    }
+    m
+}
+
+fn body_bytes(log: &[Served]) -> usize {
+    log.iter().map(|s| s.body_bytes).sum()
+}
+
+/// The first run downloads everything and stores it; the second gets a 304 for every URL,
+/// re-downloads no body and prints the same block.
+async fn second_run_downloads_nothing(validator: Validator) {
+    let world = seed_world(validator).await;
+    let cache = cache_dir(&world);
+    let first = render(&world, &["--cache", &cache]).await;
+    let log1 = world.log();
+    assert!(
+        first
+            .stdout
+            .starts_with("Rusty Events between 2023-02-01 - 2023-03-01"),
+        "{}\n{}",
+        first.stdout,
+        first.stderr
+    );
+    assert!(
+        log1.iter().all(|s| s.status == 200 && !s.conditional),
+        "{log1:?}"
+    );
+    // The group pages, the calendar and the pages of the window's calendar entries.
+    assert!(log1.len() >= 40, "the set was fetched: {}", log1.len());
+    assert!(
+        log1.iter()
+            .any(|s| s.path.starts_with("http://www.meetup.com/") && !s.path.ends_with("/events/")),
+        "event pages verified too: {log1:?}"
+    );
+    assert_eq!(
+        files_in(Path::new(&cache)).len(),
+        log1.len(),
+        "one entry per URL"
+    );
+    world.clear_log();
+
+    let second = render(&world, &["--cache", &cache]).await;
+    let log2 = world.log();
+    assert_eq!(second.code, first.code, "{}", second.stderr);
+    assert_eq!(second.stdout, first.stdout, "the same block, byte for byte");
+    assert_eq!(log2.len(), log1.len(), "every URL asked again");
+    assert_eq!(
+        statuses(&log2),
+        HashMap::from([(304, log1.len())]),
+        "{log2:?}"
+    );
+    assert_eq!(body_bytes(&log2), 0, "no body re-downloaded");
+    assert!(
+        second.stderr.contains(&format!(
+            "{} not modified (304, answered from the cache)",
+            log1.len()
+        )),
+        "{}",
+        second.stderr
+    );
+    assert!(second.stderr.contains("0 B of bodies"), "{}", second.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_etags_the_second_run_gets_304s_and_prints_the_same() {
+    second_run_downloads_nothing(Validator::ETag).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_last_modified_the_second_run_gets_304s_and_prints_the_same() {
+    second_run_downloads_nothing(Validator::LastModified).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_resource_is_downloaded_again_and_used() {
+    let world = small_world(Validator::ETag).await;
+    let cache = cache_dir(&world);
+    let first = render(&world, &["--cache", &cache]).await;
+    assert!(
+        first.stdout.contains("[**RustConf 2026**]"),
+        "{}",
+        first.stderr
+    );
+    // The conference renames itself: a new body, a new ETag.
+    let page =
+        std::fs::read_to_string(root().join("tests/fixtures/pages/conference-rustconf.html"))
+            .unwrap();
+    assert!(page.contains("RustConf 2026"));
+    world.change(
+        "/rustconf/",
+        page.replace("RustConf 2026", "RustConf Renamed")
+            .into_bytes(),
+    );
+    world.clear_log();
+
+    let second = render(&world, &["--cache", &cache]).await;
+    let log = world.log();
+    let fresh: Vec<&Served> = log.iter().filter(|s| s.status == 200).collect();
+    assert_eq!(fresh.len(), 1, "{log:?}");
+    assert_eq!(fresh[0].path, "/rustconf/");
+    assert!(fresh[0].conditional, "asked with the old ETag");
+    assert_eq!(statuses(&log).get(&304), Some(&2), "{log:?}");
+    assert!(
+        second.stdout.contains("[**RustConf Renamed**]"),
+        "{}",
+        second.stdout
+    );
+
+    // The new answer replaced the entry: a third run is all 304s, same block.
+    world.clear_log();
+    let third = render(&world, &["--cache", &cache]).await;
+    assert_eq!(statuses(&world.log()), HashMap::from([(304, 3)]));
+    assert_eq!(third.stdout, second.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_cache_entry_is_survived() {
+    let world = small_world(Validator::LastModified).await;
+    let cache = cache_dir(&world);
+    let first = render(&world, &["--cache", &cache]).await;
+    let mut files = files_in(Path::new(&cache));
+    files.sort();
+    assert_eq!(files.len(), 3, "{}", first.stderr);
+    // One entry cut short, one replaced by garbage, one left alone.
+    let bytes = std::fs::read(&files[0]).unwrap();
+    std::fs::write(&files[0], &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::write(&files[1], b"\x00\xffnot an entry").unwrap();
+    world.clear_log();
+
+    let second = render(&world, &["--cache", &cache]).await;
+    assert_eq!(second.code, first.code, "{}", second.stderr);
+    assert_eq!(second.stdout, first.stdout);
+    let log = world.log();
+    assert_eq!(
+        statuses(&log),
+        HashMap::from([(200, 2), (304, 1)]),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .filter(|s| s.status == 200)
+            .all(|s| !s.conditional),
+        "a damaged entry sends no validator: {log:?}"
+    );
+    assert_eq!(
+        second
+            .stderr
+            .matches("note: cache: ignored a damaged entry for http://127.0.0.1")
+            .count(),
+        2,
+        "{}",
+        second.stderr
+    );
+    // The fresh answers repaired the cache.
+    world.clear_log();
+    let third = render(&world, &["--cache", &cache]).await;
+    assert_eq!(statuses(&world.log()), HashMap::from([(304, 3)]));
+    assert!(!third.stderr.contains("damaged"), "{}", third.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_cache_sends_no_validators_and_writes_nothing() {
+    let world = small_world(Validator::ETag).await;
+    let cache = cache_dir(&world);
+    render(&world, &["--cache", &cache]).await;
+    world.clear_log();
+    let run = render(&world, &["--no-cache"]).await;
+    let log = world.log();
+    assert_eq!(statuses(&log), HashMap::from([(200, 3)]), "{}", run.stderr);
+    assert!(log.iter().all(|s| !s.conditional), "{log:?}");
+    assert!(run.stderr.contains("no cache"), "{}", run.stderr);
+    assert!(
+        !world.dir.path().join("xdg").exists() && !world.dir.path().join("home").exists(),
+        "--no-cache writes no default cache either"
+    );
+    // --cache and --no-cache together are a usage error; so is --cache with --replay.
+    let both = render(&world, &["--no-cache", "--cache", &cache]).await;
+    assert_ne!(both.code, Some(0));
+    assert!(both.stderr.contains("--no-cache"), "{}", both.stderr);
+    let replay = root().join("snapshots/minimal").display().to_string();
+    let with_replay = render(&world, &["--replay", &replay, "--cache", &cache]).await;
+    assert_ne!(with_replay.code, Some(0));
+    assert!(
+        with_replay.stderr.contains("--cache"),
+        "{}",
+        with_replay.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_cache_option_the_default_is_under_xdg_cache_home() {
+    let world = small_world(Validator::ETag).await;
+    render(&world, &[]).await;
+    let default = world.dir.path().join("xdg").join("twir-events");
+    assert_eq!(files_in(&default).len(), 3);
+    world.clear_log();
+    render(&world, &[]).await;
+    assert_eq!(statuses(&world.log()), HashMap::from([(304, 3)]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_without_validators_are_not_cached() {
+    // wiremock's plain mocks send neither ETag nor Last-Modified.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+        )
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let world = World {
+        sources: dir.path().join("sources.toml"),
+        proxy: None,
+        _servers: vec![],
+        sites: vec![],
+        dir,
+        window: ["2026-08-19", "2026-09-16"],
+    };
+    std::fs::write(
+        &world.sources,
+        format!(
+            "[[source]]\nkind = \"ical\"\nurl = \"{}/cal.ics\"\nname = \"Calendar\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let cache = cache_dir(&world);
+    for _ in 0..2 {
+        let run = render(&world, &["--cache", &cache]).await;
+        assert!(run.stderr.contains("0 not modified"), "{}", run.stderr);
+    }
+    assert!(files_in(Path::new(&cache)).is_empty());
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.headers.get("if-none-match").is_none()
+                && r.headers.get("if-modified-since").is_none())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_304_without_a_cached_copy_fails_that_source_naming_the_url() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(304).insert_header("etag", "\"x\""))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let world = World {
+        sources: dir.path().join("sources.toml"),
+        proxy: None,
+        _servers: vec![],
+        sites: vec![],
+        dir,
+        window: ["2026-08-19", "2026-09-16"],
+    };
+    let url = format!("{}/cal.ics", server.uri());
+    std::fs::write(
+        &world.sources,
+        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
+    )
+    .unwrap();
+    let run = render(&world, &["--cache", &cache_dir(&world)]).await;
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "FAILED ical   Calendar: {url}: the server answered 304 Not Modified, but there is no cached copy"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_304_after_a_new_redirect_is_not_taken_for_the_cached_copy() {
+    // /cal.ics redirects to /a.ics, later to /b.ics; both carry the same ETag (a collision
+    // across resources): the cached copy of /a.ics must not stand in for /b.ics.
+    let (server, site) = start(Validator::ETag, false).await;
+    let ics = |name: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n\
+             UID:x@t\r\nDTSTAMP:20260801T000000Z\r\nDTSTART:20260820T170000Z\r\n\
+             SUMMARY:Rust Meetup {name}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        .into_bytes()
+    };
+    for (path, name) in [("/a.ics", "AAA"), ("/b.ics", "BBB")] {
+        site.resources.lock().unwrap().insert(
+            path.to_owned(),
+            Resource {
+                content_type: "text/calendar".into(),
+                body: Arc::new(ics(name)),
+                version: 1,
+            },
+        );
+    }
+    let redirect = |to: &'static str| {
+        Mock::given(method("GET"))
+            .and(wiremock::matchers::path("/cal.ics"))
+            .respond_with(ResponseTemplate::new(302).insert_header("location", to))
+            .with_priority(1)
+    };
+    redirect("/a.ics").mount(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let world = World {
+        sources: dir.path().join("sources.toml"),
+        proxy: None,
+        _servers: vec![],
+        sites: vec![site.clone()],
+        dir,
+        window: ["2026-08-19", "2026-09-16"],
+    };
+    let url = format!("{}/cal.ics", server.uri());
+    std::fs::write(
+        &world.sources,
+        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
+    )
+    .unwrap();
+    let cache = cache_dir(&world);
+    let first = render(&world, &["--cache", &cache]).await;
+    assert!(first.stderr.contains("1 stored"), "{}", first.stderr);
+
+    // The redirect moves; the server keeps its catch-all for the calendars.
+    server.reset().await;
+    redirect("/b.ics").mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(Responder {
+            site: site.clone(),
+            validator: Validator::ETag,
+            proxy: false,
+        })
+        .mount(&server)
+        .await;
+    world.clear_log();
+    let second = render(&world, &["--cache", &cache]).await;
+    let log = world.log();
+    let answers: Vec<(&str, u16, bool)> = log
+        .iter()
+        .map(|s| (s.path.as_str(), s.status, s.conditional))
+        .collect();
+    assert_eq!(
+        answers,
+        [("/b.ics", 304, true), ("/b.ics", 200, false)],
+        "asked again without validators"
+    );
+    assert!(
+        second.stderr.contains("ok     ical   Calendar"),
+        "{}",
+        second.stderr
+    );
+    let files = files_in(Path::new(&cache));
+    assert_eq!(files.len(), 1);
+    let entry = std::fs::read(&files[0]).unwrap();
+    assert!(
+        String::from_utf8_lossy(&entry).contains("Rust Meetup BBB"),
+        "the entry now holds the new target"
+    );
+}
+
+/// The figures for BENCHMARKS.md: requests, body bytes and wall time (median of 5) of a run
+/// without the cache, a first run with an empty cache and a second run with nothing changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: cargo test --release --test cache -- --ignored --nocapture measure"]
+async fn measure() {
+    const ROUNDS: usize = 5;
+    let world = seed_world(Validator::ETag).await;
+    let labels = [
+        "--no-cache",
+        "first run, empty cache",
+        "second run, nothing changed",
+    ];
+    let mut walls: Vec<Vec<f64>> = vec![Vec::new(); labels.len()];
+    let mut logs: Vec<Vec<Served>> = vec![Vec::new(); labels.len()];
+    let mut outputs: Vec<String> = Vec::new();
+    for round in 0..ROUNDS {
+        let cache = world
+            .dir
+            .path()
+            .join(format!("cache-{round}"))
+            .display()
+            .to_string();
+        let runs: [Vec<&str>; 3] = [
+            vec!["--no-cache"],
+            vec!["--cache", &cache],
+            vec!["--cache", &cache],
+        ];
+        for (i, args) in runs.iter().enumerate() {
+            world.clear_log();
+            let run = render(&world, args).await;
+            walls[i].push(run.wall.as_secs_f64());
+            logs[i] = world.log();
+            outputs.push(run.stdout);
+            if round == 0 {
+                eprintln!(
+                    "{}: {}",
+                    labels[i],
+                    run.stderr
+                        .lines()
+                        .find(|l| l.contains("fetched:"))
+                        .unwrap_or("")
+                );
+            }
+        }
+    }
+    assert!(
+        outputs.windows(2).all(|w| w[0] == w[1]),
+        "every run printed the same"
+    );
+    println!("| run | requests | 200 | 304 | body bytes sent | wall (median of {ROUNDS}) |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (i, label) in labels.iter().enumerate() {
+        let s = statuses(&logs[i]);
+        walls[i].sort_by(f64::total_cmp);
+        println!(
+            "| {label} | {} | {} | {} | {} | {:.0} ms |",
+            logs[i].len(),
+            s.get(&200).unwrap_or(&0),
+            s.get(&304).unwrap_or(&0),
+            body_bytes(&logs[i]),
+            walls[i][ROUNDS / 2] * 1000.0
+        );
+    }
+}
+
+/// A `304` reaches the pipeline and `snapshot` as the full answer: a recorder over a cached
+/// fetcher records the body, Content-Type and status of the first download, and a replay of
+/// that snapshot gives them back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_recorded_from_304s_holds_the_whole_answers() {
+    use twir_events::fetch::Fetch;
+    use twir_events::fetch::live::{LiveFetcher, LiveOptions};
+    use twir_events::fetch::record::Recorder;
+    use twir_events::fetch::replay::ReplayFetcher;
+
+    let world = small_world(Validator::LastModified).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/rustconf/", world._servers[0].uri());
+    let opts = || LiveOptions {
+        cache: Some(dir.path().join("cache")),
+        ..LiveOptions::default()
+    };
+    let first = LiveFetcher::new(opts()).unwrap().fetch(&url).await.unwrap();
+    let recorder = Recorder::new(LiveFetcher::new(opts()).unwrap());
+    let second = recorder.fetch(&url).await.unwrap();
+    assert_eq!(second, first);
+    let summary = recorder.inner().summary();
+    assert_eq!((summary.not_modified, summary.body_bytes), (1, 0));
+    assert_eq!(statuses(&world.log()), HashMap::from([(200, 1), (304, 1)]));
+
+    let snap = dir.path().join("snap");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-08-19T09:00:00+00:00").unwrap();
+    recorder.write_snapshot(&snap, now, None).unwrap();
+    let replayed = ReplayFetcher::open(&snap)
+        .unwrap()
+        .fetch(&url)
+        .await
+        .unwrap();
+    assert_eq!(
+        (replayed.status, &replayed.content_type, &replayed.body),
+        (200, &first.content_type, &first.body)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unwritable_cache_is_a_note_not_a_failure() {
+    let world = small_world(Validator::ETag).await;
+    let plain = render(&world, &["--no-cache"]).await;
+    // A file where the directory should be: nothing can be written under it.
+    let file = world.dir.path().join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let run = render(&world, &["--cache", &file.display().to_string()]).await;
+    assert_eq!(run.code, plain.code, "{}", run.stderr);
+    assert_eq!(run.stdout, plain.stdout);
+    assert_eq!(
+        run.stderr.matches("note: cache: cannot write to").count(),
+        1,
+        "one note for every failed write: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("cache: 2 more entries could not be written"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("damaged"), "{}", run.stderr);
+}
