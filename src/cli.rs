@@ -123,6 +123,20 @@ pub enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Publish the run as a static site for subscribers and organizers: events.ics and one
+    /// feed per section, index.html (the section, what is not listed and why, the sources'
+    /// health) and events.json, written as a new directory swapped in atomically
+    Publish {
+        /// The directory to write (replaced as a whole; its parent folder must exist; kept as
+        /// it was when the run fails or every source failed)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Weeks after the window whose known events the calendar feeds carry too
+        #[arg(long, value_name = "N", default_value_t = crate::publish::DEFAULT_HORIZON_WEEKS, value_parser = clap::value_parser!(u32).range(0..=52))]
+        horizon_weeks: u32,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Update the events block inside a newsletter draft in place, keeping entries added by
     /// hand
     Update {
@@ -471,6 +485,56 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                     String::new()
                 }
             );
+            Ok(code)
+        }
+        Command::Publish {
+            out,
+            horizon_weeks,
+            run,
+        } => {
+            check_parent(&out)?;
+            let (mut outcome, window) = run_pipeline(&common, &run)?;
+            let now = chrono::Local::now().fixed_offset();
+            // The previous events.json, as `json --out` uses it: a source that collapsed
+            // against it is suspect, and a failed source's events are carried over in the JSON.
+            let previous = std::fs::read_to_string(out.join("events.json"))
+                .ok()
+                .and_then(|text| serde_json::from_str::<render::json::Document>(&text).ok());
+            if let Some(prev) = &previous {
+                for (i, why) in crate::suspect::against_previous(&outcome, &window, prev) {
+                    outcome.reports[i].suspect = Some(why);
+                }
+            }
+            report(&outcome, common.verbosity());
+            let code = outcome.exit_code();
+            if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
+                note!(
+                    "every source failed or is suspect: {} left as it was",
+                    out.display()
+                );
+                return Ok(exit::SOURCE_FAILED);
+            }
+            let files =
+                crate::publish::files(&outcome, &window, now, horizon_weeks, previous.as_ref());
+            crate::fetch::record::write_dir_atomically(&out, |dir| {
+                for (name, contents) in &files {
+                    std::fs::write(dir.join(name), contents)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| Error::Write {
+                path: out.display().to_string(),
+                message: e.to_string(),
+            })?;
+            if common.verbosity() > Verbosity::Quiet {
+                note!(
+                    "wrote {}: {} files ({} events in the window, feeds up to {})",
+                    out.display(),
+                    files.len(),
+                    outcome.events.len(),
+                    crate::publish::feeds_to(&window, horizon_weeks)
+                );
+            }
             Ok(code)
         }
         Command::Update { draft, out, run } => {
