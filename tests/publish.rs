@@ -1,0 +1,416 @@
+//! `publish --out DIR` on the replayed seed snapshot (`snapshots/2023-02-01`): the calendar
+//! feeds read back by the `icalendar` crate and by Python's `icalendar` +
+//! `recurring-ical-events` agree with the Markdown and the JSON of the same run; UIDs are
+//! stable; the page in headless Chromium (DOM, no request, no console message, screenshots);
+//! hostile content in every field of the page; the directory written as a whole.
+//!
+//! The Python and Chromium tests skip with a message when those are not installed (`.ci/run`
+//! installs them).
+
+use assert_cmd::Command;
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use twir_events::dedupe::identity::canonical;
+use twir_events::model::Region;
+use twir_events::render::corpus::parse_section;
+use twir_events::render::ics::section_file;
+
+const WINDOW: (&str, &str) = ("2023-02-01", "2023-03-01");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn snapshot() -> PathBuf {
+    root().join("snapshots/2023-02-01")
+}
+
+/// `publish` into a new folder below a temporary directory; returns (tempdir, site).
+fn publish() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["-q", "publish", "--today", WINDOW.0, "--replay"])
+        .arg(snapshot())
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .success()
+        .stdout("");
+    (tmp, site)
+}
+
+/// The Markdown of the same run.
+fn markdown() -> String {
+    let out = Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["-q", "render", "--today", WINDOW.0, "--replay"])
+        .arg(snapshot())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// One event of a feed as the `icalendar` crate reads it back.
+#[derive(Debug, Clone)]
+struct Read {
+    uid: String,
+    summary: String,
+    url: String,
+    location: String,
+    categories: Vec<String>,
+    start_date: NaiveDate,
+    /// Last day, inclusive.
+    end_date: NaiveDate,
+    /// The start with its offset, for timed events.
+    start: Option<DateTime<FixedOffset>>,
+    tzid: Option<String>,
+}
+
+fn read_feed(text: &str) -> Vec<Read> {
+    assert!(text.contains("\r\n"), "iCalendar lines end with CRLF");
+    for line in text.split("\r\n") {
+        assert!(line.len() <= 75, "line longer than 75 octets: {line:?}");
+    }
+    let cal: icalendar::Calendar = text.parse().expect("the icalendar crate parses the feed");
+    let zones: BTreeSet<String> = cal
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Other(o) if o.component_kind() == "VTIMEZONE" => {
+                o.property_value("TZID").map(str::to_string)
+            }
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for c in &cal.components {
+        let CalendarComponent::Event(e) = c else {
+            continue;
+        };
+        let (start_date, end_date, start, tzid) = match (e.get_start(), e.get_end()) {
+            (Some(DatePerhapsTime::Date(s)), Some(DatePerhapsTime::Date(end))) => {
+                assert!(end > s, "DTEND is exclusive");
+                (s, end.pred_opt().unwrap(), None, None)
+            }
+            (Some(DatePerhapsTime::DateTime(dt)), None) => {
+                let (at, tzid) = match dt {
+                    CalendarDateTime::WithTimezone { date_time, tzid } => {
+                        assert!(zones.contains(&tzid), "no VTIMEZONE for {tzid}");
+                        let tz: chrono_tz::Tz = tzid.parse().unwrap();
+                        let at = tz.from_local_datetime(&date_time).earliest().unwrap();
+                        (at.fixed_offset(), Some(tzid))
+                    }
+                    CalendarDateTime::Utc(u) => (u.fixed_offset(), None),
+                    other => panic!("a floating time {other:?}"),
+                };
+                (at.date_naive(), at.date_naive(), Some(at), tzid)
+            }
+            other => panic!("unexpected DTSTART/DTEND {other:?}"),
+        };
+        out.push(Read {
+            uid: e.get_uid().unwrap().to_string(),
+            summary: e.get_summary().unwrap().to_string(),
+            url: e.get_url().unwrap_or_default().to_string(),
+            location: e.get_location().unwrap_or_default().to_string(),
+            categories: e.get_categories().unwrap_or_default(),
+            start_date,
+            end_date,
+            start,
+            tzid,
+        });
+    }
+    out
+}
+
+/// (dates, canonical link) of each entry of a Markdown section.
+type Key = (NaiveDate, NaiveDate, String);
+
+fn markdown_entries(md: &str) -> BTreeMap<Region, Vec<(Key, String, String)>> {
+    let mut out: BTreeMap<Region, Vec<(Key, String, String)>> = BTreeMap::new();
+    for e in parse_section(md) {
+        let title = e.title.expect("an entry has a title link");
+        out.entry(e.region.unwrap()).or_default().push((
+            (e.start_date, e.end_date, canonical(&title.url)),
+            title.text,
+            e.location,
+        ));
+    }
+    out
+}
+
+/// Markdown escaping (`\[`, `\*`, …) removed, for comparing titles with the feed's.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn feeds_read_back_with_the_icalendar_crate_equal_the_markdown_and_the_json() {
+    let (_tmp, site) = publish();
+    let md = markdown();
+    let sections = markdown_entries(&md);
+    let json: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
+    // The JSON's start of each event, by link.
+    let starts: BTreeMap<String, Option<DateTime<FixedOffset>>> = json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                canonical(e["url"].as_str().unwrap()),
+                e["start"].as_str().map(|s| s.parse().unwrap()),
+            )
+        })
+        .collect();
+    let (from, to) = (day(WINDOW.0), day(WINDOW.1));
+    let mut compared = 0;
+    let mut timed = 0;
+    let mut zoned = 0;
+    for region in Region::ALL {
+        let feed = read_feed(&read(&site.join(section_file(region))));
+        let in_window: Vec<&Read> = feed
+            .iter()
+            .filter(|r| r.start_date <= to && r.end_date >= from)
+            .collect();
+        let mut from_feed: Vec<(Key, String, String)> = in_window
+            .iter()
+            .map(|r| {
+                (
+                    (r.start_date, r.end_date, canonical(&r.url)),
+                    r.summary.clone(),
+                    r.location.clone(),
+                )
+            })
+            .collect();
+        let mut from_md: Vec<(Key, String, String)> = sections
+            .get(&region)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, title, location)| (k, unescape(&title), unescape(&location)))
+            .collect();
+        from_feed.sort();
+        from_md.sort();
+        pretty_assertions::assert_eq!(from_md, from_feed, "{region:?}");
+        for r in &in_window {
+            assert!(r.categories.contains(&region.title().to_string()), "{r:?}");
+            let json_start = starts
+                .get(&canonical(&r.url))
+                .unwrap_or_else(|| panic!("{r:?} is not in events.json"));
+            if r.start_date == r.end_date {
+                assert_eq!(&r.start, json_start, "{r:?}");
+            }
+            if let (Some(ics), Some(json)) = (r.start, json_start) {
+                // The same wall-clock time and offset, not only the same instant.
+                assert_eq!(ics.naive_local(), json.naive_local());
+                assert_eq!(ics.offset(), json.offset());
+                timed += 1;
+                zoned += usize::from(r.tzid.is_some());
+            }
+            compared += 1;
+        }
+        // Events after the window (the horizon) are in the section's feed too, none before.
+        assert!(feed.iter().all(|r| r.end_date >= from), "{region:?}");
+    }
+    let entries: usize = sections.values().map(Vec::len).sum();
+    assert_eq!(compared, entries);
+    assert!(entries >= 40, "{entries} entries");
+    assert!(timed * 10 >= entries * 8, "{timed} of {entries} timed");
+    assert!(zoned * 10 >= timed * 9, "{zoned} of {timed} with a TZID");
+
+    // events.ics: every event once, each UID once, the sections as categories.
+    let all = read_feed(&read(&site.join("events.ics")));
+    let uids: BTreeSet<&str> = all.iter().map(|r| r.uid.as_str()).collect();
+    assert_eq!(uids.len(), all.len(), "UIDs are unique in events.ics");
+    let in_window = all
+        .iter()
+        .filter(|r| r.start_date <= to && r.end_date >= from)
+        .count();
+    assert_eq!(in_window, json["events"].as_array().unwrap().len());
+    let horizon = all.len() - in_window;
+    assert!(horizon > 0, "the default horizon adds the weeks after the window");
+    eprintln!(
+        "feeds: {entries} Markdown entries compared ({timed} timed, {zoned} with TZID), {horizon} horizon events"
+    );
+}
+
+#[test]
+fn uids_are_identical_across_runs_and_the_horizon_is_configurable() {
+    let (_a, one) = publish();
+    let (_b, two) = publish();
+    for name in ["events.ics", "europe.ics", "virtual.ics"] {
+        let uids = |site: &Path| -> Vec<String> {
+            read_feed(&read(&site.join(name)))
+                .into_iter()
+                .map(|r| r.uid)
+                .collect()
+        };
+        let (u1, u2) = (uids(&one), uids(&two));
+        assert!(!u1.is_empty());
+        assert_eq!(u1, u2, "{name}");
+    }
+    // --horizon-weeks 0: the window only.
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["-q", "publish", "--horizon-weeks", "0", "--today", WINDOW.0, "--replay"])
+        .arg(snapshot())
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .success();
+    let all = read_feed(&read(&site.join("events.ics")));
+    assert!(all.iter().all(|r| r.start_date <= day(WINDOW.1)));
+    let json: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
+    assert_eq!(all.len(), json["events"].as_array().unwrap().len());
+    // The same event has the same UID whatever the horizon.
+    let first = read_feed(&read(&one.join("events.ics")));
+    for r in &all {
+        assert!(first.iter().any(|f| f.uid == r.uid && f.url == r.url), "{r:?}");
+    }
+}
+
+/// Python's reader, or why it cannot run.
+fn python() -> Result<(), String> {
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import icalendar, recurring_ical_events"])
+        .output()
+        .map_err(|e| format!("python3 cannot be run ({e})"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the Python modules are missing (python3 -m pip install icalendar recurring-ical-events): {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+#[test]
+fn python_icalendar_and_recurring_ical_events_read_the_same_events() {
+    if let Err(why) = python() {
+        eprintln!("SKIPPED python_icalendar_and_recurring_ical_events_read_the_same_events: {why}");
+        return;
+    }
+    let (_tmp, site) = publish();
+    let script = root().join("tests/fixtures/publish/read_ics.py");
+    for name in std::iter::once("events.ics".to_string()).chain(Region::ALL.map(section_file)) {
+        let path = site.join(&name);
+        let out = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(&path)
+            .args(["2023-01-01", "2023-12-31"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let python: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let ours = read_feed(&read(&path));
+        assert_eq!(python.len(), ours.len(), "{name}: every event, once");
+        for r in &ours {
+            let p = python
+                .iter()
+                .find(|p| p["uid"] == r.uid.as_str())
+                .unwrap_or_else(|| panic!("{name}: Python did not read {r:?}"));
+            assert_eq!(p["summary"], r.summary.as_str());
+            assert_eq!(p["url"], r.url.as_str());
+            assert_eq!(p["location"], r.location.as_str());
+            let cats: Vec<&str> = p["categories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            assert_eq!(cats, r.categories.iter().map(String::as_str).collect::<Vec<_>>());
+            let start = p["start"].as_str().unwrap();
+            match r.start {
+                Some(at) => {
+                    let py: DateTime<FixedOffset> = start.parse().unwrap();
+                    assert_eq!(py, at, "{name}: {r:?}");
+                    assert_eq!(py.offset(), at.offset(), "{name}: {r:?}");
+                    assert_eq!(p["tzid"].as_str(), r.tzid.as_deref());
+                }
+                None => {
+                    assert_eq!(start, r.start_date.to_string());
+                    let end = p["end"].as_str().unwrap();
+                    assert_eq!(end, r.end_date.succ_opt().unwrap().to_string());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("stale.txt"), "old").unwrap();
+    // A failing run (no such snapshot) leaves the old directory as it was.
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["publish", "--replay"])
+        .arg(tmp.path().join("no-such-snapshot"))
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .failure();
+    assert_eq!(read(&site.join("stale.txt")), "old");
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["-q", "publish", "--replay"])
+        .arg(snapshot())
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = ["events.ics", "events.json", "index.html"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(Region::ALL.map(section_file))
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    // No temporary folder left next to it.
+    let siblings = std::fs::read_dir(tmp.path()).unwrap().count();
+    assert_eq!(siblings, 1);
+    // A missing parent folder is refused before running.
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["publish", "--replay"])
+        .arg(snapshot())
+        .arg("--out")
+        .arg(tmp.path().join("missing/site"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("does not exist"));
+}
