@@ -25,8 +25,9 @@ use crate::render::markdown::{location_field, order_key};
 use crate::verify::Correction;
 use base64::Engine as _;
 use chrono::NaiveDate;
-use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use html_escape::encode_double_quoted_attribute as attr;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// The most entries shown in one "not listed" list (a broken feed can know thousands of
@@ -93,6 +94,23 @@ const SCRIPT: &str = r#"
   });
 })();
 "#;
+
+/// Text for an HTML text node: escaped, and without control characters (but line breaks and
+/// tabs), which HTML cannot carry (a NUL is dropped or replaced by parsers; `normalize`
+/// already removed them from sources' text, this guards everything else).
+fn text(s: &str) -> Cow<'_, str> {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        let kept: String = s
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .collect();
+        Cow::Owned(html_escape::encode_text(&kept).into_owned())
+    } else {
+        html_escape::encode_text(s)
+    }
+}
 
 /// `'sha256-…'` of an inline block, for the Content-Security-Policy.
 fn csp_hash(content: &str) -> String {
