@@ -995,7 +995,75 @@ fn hostile_content_puts_no_script_handler_or_foreign_link_in_the_page() {
         "<main>",
         "<main><img src=x onerror=alert(1)><a href=\"javascript:x\">x</a>",
     );
-    assert_eq!(page_problems(&bad, &[normal_link.clone()], &ours).len(), 4);
+    assert_eq!(
+        page_problems(&bad, std::slice::from_ref(&normal_link), &ours).len(),
+        4
+    );
     let bad = clean.replace("</main>", "<script>alert(1)</script></main>");
     assert!(!page_problems(&bad, &[normal_link], &ours).is_empty());
+}
+
+#[test]
+fn hostile_content_stays_inside_its_ics_values() {
+    use twir_events::render::ics::calendar;
+    let generated = "2026-08-26T09:00:00Z".parse().unwrap();
+    let normal_link = "https://ok.example/events/1/";
+    let long = "A very long title ".repeat(200);
+    let mut failures = Vec::new();
+    let texts = payloads("TEXTS");
+    let links = payloads("LINKS");
+    let mut cases: Vec<(String, String)> = texts
+        .iter()
+        .chain([&long])
+        .map(|t| (t.clone(), normal_link.to_string()))
+        .collect();
+    cases.extend(
+        links
+            .iter()
+            .chain(texts.iter().take(10))
+            .map(|l| ("Rust Hack Night".to_string(), l.clone())),
+    );
+    for (t, l) in &cases {
+        let outcome = hostile_outcome(t, l);
+        let events: Vec<&twir_events::model::Event> = outcome.events.iter().collect();
+        let text = calendar(&events, "Rust events", "test", generated);
+        let mut problems = Vec::new();
+        if text.contains('\r') && text.split("\r\n").any(|line| line.contains('\r')) {
+            problems.push("a bare CR".to_string());
+        }
+        let read = read_feed(&text);
+        if read.len() != 1 {
+            problems.push(format!("{} events", read.len()));
+        }
+        // The value is the text, whole but for control characters (CRLF read back as LF).
+        let expected: String = t
+            .replace("\r\n", "\n")
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .collect();
+        if let Some(r) = read.first() {
+            if r.summary != expected {
+                problems.push(format!("SUMMARY read back as {:?}", r.summary));
+            }
+            let allowed = twir_events::link::safe(l)
+                .and_then(|u| url::Url::parse(&u).ok())
+                .map(String::from)
+                .unwrap_or_default();
+            if r.url != allowed {
+                problems.push(format!("URL {:?}", r.url));
+            }
+            if r.categories != ["Virtual", "Europe"] {
+                problems.push(format!("CATEGORIES {:?}", r.categories));
+            }
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{t:?} / {l:?}: {}", problems.join("; ")));
+        }
+    }
+    eprintln!(
+        "hostile ics: {} cases, {} failures",
+        cases.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

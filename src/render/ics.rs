@@ -121,7 +121,7 @@ pub fn calendar(
         let mut ev = icalendar::Event::new();
         ev.uid(&uid);
         ev.timestamp(generated_at);
-        ev.summary(&e.title);
+        ev.summary(&clean(&e.title));
         if let Some(url) = uri(&e.url) {
             ev.url(&url);
         }
@@ -144,10 +144,10 @@ pub fn calendar(
             }
         }
         if !location.is_empty() {
-            ev.location(location);
+            ev.location(&clean(location));
         }
         ev.categories(e.regions.iter().map(|r| r.title()));
-        ev.description(&description_of(e));
+        ev.description(&clean(&description_of(e)));
         ev.append_property(Property::new("TRANSP", "TRANSPARENT"));
         ev.append_property(Property::new("STATUS", "CONFIRMED"));
         cal.push(ev.done());
@@ -168,6 +168,16 @@ pub fn calendar(
         Some(at) => format!("{}{}{}", &text[..at], blocks, &text[at..]),
         None => text,
     }
+}
+
+/// A TEXT value without the control characters a content line cannot carry (a bare CR would
+/// end the line for some readers): CRLF becomes LF, which the crate escapes as `\n`, other
+/// control characters are dropped; tabs stay. `normalize` already cleaned sources' text; this guards everything else.
+fn clean(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 /// A link as an RFC 3986 URI (a URL property is not escaped): checked, then serialized by
