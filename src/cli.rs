@@ -493,6 +493,26 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             run,
         } => {
             check_parent(&out)?;
+            // The directory is replaced as a whole: only one `publish` wrote.
+            if let Ok(entries) = std::fs::read_dir(&out) {
+                let foreign: Vec<String> = entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|name| !crate::publish::is_published_file(name))
+                    .collect();
+                if !foreign.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "--out {}: the folder holds files publish did not write ({}); it would be replaced as a whole: choose a new or empty folder",
+                        out.display(),
+                        foreign.join(", ")
+                    )));
+                }
+            } else if out.exists() {
+                return Err(Error::Usage(format!(
+                    "--out {}: not a folder (publish writes a folder of files)",
+                    out.display()
+                )));
+            }
             let (mut outcome, window) = run_pipeline(&common, &run)?;
             let now = chrono::Local::now().fixed_offset();
             // The previous events.json, as `json --out` uses it: a source that collapsed

@@ -53,6 +53,15 @@ pub fn horizon_events(outcome: &Outcome, window: &Window, horizon_weeks: u32) ->
     crate::dedupe::dedupe(later).events
 }
 
+/// Whether `name` is a file `publish` writes: an existing `--out` directory holding anything
+/// else is not replaced (`--out ~/Documents` must not delete a folder of one's own).
+pub fn is_published_file(name: &str) -> bool {
+    matches!(name, "events.ics" | "events.json" | "index.html")
+        || crate::model::Region::ALL
+            .iter()
+            .any(|r| render::ics::section_file(*r) == name)
+}
+
 /// Every file of the published directory: `(file name, contents)`.
 pub fn files(
     outcome: &Outcome,

@@ -386,7 +386,31 @@ fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     std::fs::create_dir(&site).unwrap();
-    std::fs::write(site.join("stale.txt"), "old").unwrap();
+    std::fs::write(site.join("index.html"), "old").unwrap();
+    std::fs::write(site.join("africa.ics"), "old").unwrap();
+    // A folder holding files publish did not write is not replaced (it would be deleted).
+    std::fs::write(site.join("notes.txt"), "mine").unwrap();
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["publish", "--replay"])
+        .arg(snapshot())
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("notes.txt"));
+    assert_eq!(read(&site.join("notes.txt")), "mine");
+    std::fs::remove_file(site.join("notes.txt")).unwrap();
+    // A file is not a folder.
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["publish", "--replay"])
+        .arg(snapshot())
+        .arg("--out")
+        .arg(site.join("index.html"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("not a folder"));
     // A failing run (no such snapshot) leaves the old directory as it was.
     Command::cargo_bin("twir-events")
         .unwrap()
@@ -396,7 +420,7 @@ fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
         .arg(&site)
         .assert()
         .failure();
-    assert_eq!(read(&site.join("stale.txt")), "old");
+    assert_eq!(read(&site.join("index.html")), "old");
     Command::cargo_bin("twir-events")
         .unwrap()
         .args(["-q", "publish", "--replay"])
@@ -417,9 +441,31 @@ fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
         .collect();
     expected.sort();
     assert_eq!(names, expected);
+    assert!(read(&site.join("africa.ics")).starts_with("BEGIN:VCALENDAR"));
+    assert!(read(&site.join("index.html")).starts_with("<!DOCTYPE html>"));
     // No temporary folder left next to it.
-    let siblings = std::fs::read_dir(tmp.path()).unwrap().count();
-    assert_eq!(siblings, 1);
+    let siblings: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(siblings.len(), 1, "{siblings:?}");
+    // Every source failed: the site is left as it was (exit 2).
+    let before = read(&site.join("index.html"));
+    let sources = tmp.path().join("gone.toml");
+    std::fs::write(
+        &sources,
+        "[[source]]\nkind = \"ical\"\nurl = \"https://calendar.example.org/gone.ics\"\n",
+    )
+    .unwrap();
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["publish", "--replay"])
+        .arg(snapshot())
+        .arg("--sources")
+        .arg(&sources)
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("left as it was"));
+    assert_eq!(read(&site.join("index.html")), before);
     // A missing parent folder is refused before running.
     Command::cargo_bin("twir-events")
         .unwrap()
