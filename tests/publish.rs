@@ -707,6 +707,7 @@ fn the_page_in_headless_chromium() {
         count("possible_duplicates").min(300)
     );
     assert_eq!(reasons("unverified"), count("unverified").min(300));
+    assert_eq!(reasons("corrections"), count("corrections").min(300));
     assert!(count("left_out") > 0, "the seed run leaves entries out");
     assert!(
         reasons("outside-window") > 0,

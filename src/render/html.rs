@@ -551,6 +551,27 @@ fn write_not_listed(h: &mut String, p: &Page) {
          that the calendar entry links this occurrence.",
         &unverified,
     );
+    let corrected: Vec<String> = o
+        .corrections
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: <span class=\"reason\">{} was “{}” in the calendar, “{}” on the event's page</span>",
+                text(&c.event),
+                text(c.field),
+                text(&c.calendar),
+                text(&c.page)
+            )
+        })
+        .collect();
+    write_list(
+        h,
+        "corrections",
+        "Calendar entries corrected by their event page",
+        "The event's own page wins over the calendar entry (shown above with the page's facts, or left out when the page \
+         says cancelled): update the calendar entry so that both agree.",
+        &corrected,
+    );
     let none = [
         &left_out,
         &failed,

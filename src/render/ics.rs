@@ -206,6 +206,15 @@ fn description_of(e: &Event) -> String {
     if let Some(url) = crate::link::safe(&e.url) {
         let _ = writeln!(d, "Event page: {url}");
     }
+    if let (true, Some(start)) = (all_day(e), e.start) {
+        // Written as days (several of them): the start time is said here.
+        let _ = writeln!(
+            d,
+            "Starts {} (UTC{})",
+            start.format("%Y-%m-%d %H:%M"),
+            start.format("%:z")
+        );
+    }
     let sections: Vec<&str> = e.regions.iter().map(|r| r.title()).collect();
     let _ = writeln!(d, "Sections: {}", sections.join(", "));
     let _ = writeln!(
@@ -382,6 +391,59 @@ mod tests {
         let mut d = c.clone();
         d.start_date = "2023-02-09".parse().unwrap();
         assert_ne!(uid(&c), uid(&d));
+    }
+
+    #[test]
+    fn hybrid_multi_day_and_utc_events() {
+        use crate::model::Attendance;
+        let at = "2026-08-26T09:00:00Z".parse().unwrap();
+        let window = Window {
+            from: "2023-02-01".parse().unwrap(),
+            to: "2023-03-01".parse().unwrap(),
+        };
+        // A hybrid event: in two sections' feeds, once in events.ics, one UID everywhere.
+        let mut hybrid = Event::example("Hybrid", "https://example.org/e/hybrid", "2023-02-02");
+        hybrid.attendance = Attendance::Hybrid;
+        hybrid.regions = vec![Region::Virtual, Region::Europe];
+        hybrid.start = Some("2023-02-02T18:30:00+01:00".parse().unwrap());
+        // A conference over three days with a start time: written as days.
+        let mut conf = Event::example(
+            "Conf; day one, two",
+            "https://example.org/e/conf",
+            "2023-02-04",
+        );
+        conf.end_date = "2023-02-06".parse().unwrap();
+        conf.start = Some("2023-02-04T09:00:00+01:00".parse().unwrap());
+        // A virtual event whose organizer has no home: UTC.
+        let mut online = Event::example("Online", "https://example.org/e/online", "2023-02-03");
+        online.attendance = Attendance::Virtual;
+        online.place = None;
+        online.regions = vec![Region::Virtual];
+        online.start = Some("2023-02-03T16:00:00+00:00".parse().unwrap());
+        let feeds = feeds(&[hybrid.clone(), conf, online], &window, window.to, at);
+        let get = |name: &str| &feeds.iter().find(|(n, _)| n == name).unwrap().1;
+        assert_eq!(feeds.len(), 8);
+        let all = get("events.ics");
+        assert_eq!(all.matches("BEGIN:VEVENT").count(), 3);
+        let uid = format!("UID:{}", uid(&hybrid));
+        for name in ["events.ics", "virtual.ics", "europe.ics"] {
+            assert_eq!(get(name).matches(&uid).count(), 1, "{name}");
+        }
+        assert!(!get("asia.ics").contains("BEGIN:VEVENT"));
+        assert!(get("asia.ics").contains("X-WR-CALNAME:Rust events: Asia"));
+        assert!(all.contains("DTSTART;TZID=Europe/Berlin:20230202T183000\r\n"));
+        // The last day is the 6th; DTEND is exclusive.
+        assert!(all.contains("DTSTART;VALUE=DATE:20230204\r\n"), "{all}");
+        assert!(all.contains("DTEND;VALUE=DATE:20230207\r\n"), "{all}");
+        assert!(all.contains("SUMMARY:Conf\\; day one\\, two\r\n"), "{all}");
+        assert!(all.contains("DTSTART:20230203T160000Z\r\n"));
+        assert!(all.contains("CATEGORIES:Virtual,Europe\r\n"));
+        assert_eq!(all.matches("BEGIN:VTIMEZONE").count(), 1);
+        // Unfolded, the conference's description gives its start time.
+        assert!(
+            all.replace("\r\n ", "")
+                .contains("Starts 2023-02-04 09:00 (UTC+01:00)")
+        );
     }
 
     #[test]
