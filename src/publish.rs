@@ -23,14 +23,10 @@ pub fn feeds_to(window: &Window, horizon_weeks: u32) -> NaiveDate {
     crate::normalize::add_days(window.to, 7 * i64::from(horizon_weeks))
 }
 
-/// The events the run knows after the window, up to `horizon_weeks` weeks after its end,
-/// deduplicated among themselves like the window's (they were not) and without those the
-/// window already lists under the same event link.
-pub fn horizon_events(outcome: &Outcome, window: &Window, horizon_weeks: u32) -> Vec<Event> {
-    if horizon_weeks == 0 {
-        return Vec::new();
-    }
-    let last = feeds_to(window, horizon_weeks);
+/// The events the run knows after the window, deduplicated among themselves like the
+/// window's (they were not), without those the window already lists under the same event
+/// link.
+pub fn later_events(outcome: &Outcome, window: &Window) -> Vec<Event> {
     let listed: HashSet<String> = outcome
         .events
         .iter()
@@ -43,7 +39,7 @@ pub fn horizon_events(outcome: &Outcome, window: &Window, horizon_weeks: u32) ->
     let later: Vec<Event> = outcome
         .outside_window
         .iter()
-        .filter(|e| e.start_date > window.to && e.start_date <= last)
+        .filter(|e| e.start_date > window.to)
         .filter(|e| {
             event_key(&e.url, e.organizer.url.as_deref()).is_none()
                 || !listed.contains(&canonical(&e.url))
@@ -51,6 +47,16 @@ pub fn horizon_events(outcome: &Outcome, window: &Window, horizon_weeks: u32) ->
         .cloned()
         .collect();
     crate::dedupe::dedupe(later).events
+}
+
+/// The events of the horizon: [`later_events`] up to `horizon_weeks` weeks after the window.
+pub fn horizon_events(later: &[Event], window: &Window, horizon_weeks: u32) -> Vec<Event> {
+    let last = feeds_to(window, horizon_weeks);
+    later
+        .iter()
+        .filter(|e| e.start_date <= last)
+        .cloned()
+        .collect()
 }
 
 /// Whether `name` is a file `publish` writes: an existing `--out` directory holding anything
@@ -71,7 +77,8 @@ pub fn files(
     previous: Option<&render::json::Document>,
 ) -> Vec<(String, String)> {
     let stamp = generated_at.to_rfc3339_opts(SecondsFormat::Secs, false);
-    let horizon = horizon_events(outcome, window, horizon_weeks);
+    let later = later_events(outcome, window);
+    let horizon = horizon_events(&later, window, horizon_weeks);
     let mut all = outcome.events.clone();
     all.extend(horizon.iter().cloned());
     let to = feeds_to(window, horizon_weeks);
@@ -84,6 +91,7 @@ pub fn files(
             generated_at: &stamp,
             feeds_to: to,
             horizon: horizon.len(),
+            later: &later,
         }),
     ));
     let doc = render::json::document(outcome, window, &stamp, previous);

@@ -982,6 +982,7 @@ fn hostile_content_puts_no_script_handler_or_foreign_link_in_the_page() {
             generated_at: "2026-08-26T09:00:00+00:00",
             feeds_to: day("2026-10-21"),
             horizon: 0,
+            later: &o.outside_window,
         })
     };
     // Our own script and style, from a harmless page.

@@ -152,6 +152,9 @@ pub struct Page<'a> {
     pub feeds_to: NaiveDate,
     /// Events of the horizon (after the window, in the feeds).
     pub horizon: usize,
+    /// The events the sources know after the window, deduplicated
+    /// ([`crate::publish::later_events`]).
+    pub later: &'a [Event],
 }
 
 /// The whole `index.html`.
@@ -457,11 +460,7 @@ fn write_not_listed(h: &mut String, p: &Page) {
          changes it) and is public; tell the editors if it moved.",
         &failed,
     );
-    let mut later: Vec<&Event> = o
-        .outside_window
-        .iter()
-        .filter(|e| e.start_date > w.to)
-        .collect();
+    let mut later: Vec<&Event> = p.later.iter().collect();
     later.sort_by_key(|e| (e.start_date, e.title.clone()));
     let later: Vec<String> = later
         .iter()
