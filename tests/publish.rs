@@ -484,7 +484,12 @@ fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
 /// Debian's `chromium` (or `$CHROMIUM`), or why the browser tests cannot run.
 fn chromium() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
-        return Ok(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(format!("CHROMIUM={} is not a file", p.display()))
+        };
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {
@@ -735,6 +740,21 @@ fn the_page_in_headless_chromium() {
     assert!(
         search[0].value().attr("hidden").is_none(),
         "the search script did not run"
+    );
+
+    // Without JavaScript (the file as written, before any script): every entry and list is
+    // there, the search box stays hidden. (Chromium's --dump-dom needs scripts enabled.)
+    let no_js = scraper::Html::parse_document(&read(&page));
+    assert_eq!(select(&no_js, "li.event").len(), entries.len());
+    assert_eq!(
+        select(&no_js, "#not-listed li[data-reason]").len(),
+        select(&doc, "#not-listed li[data-reason]").len()
+    );
+    assert!(
+        select(&no_js, "#search-box")[0]
+            .value()
+            .attr("hidden")
+            .is_some()
     );
 
     // Screenshots at phone and desktop widths, kept for a look.
