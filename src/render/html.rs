@@ -60,7 +60,8 @@ ul.not-listed li{padding:.4rem 0;border-bottom:1px solid var(--line);overflow-wr
 .todo{background:var(--soft);border-left:3px solid var(--accent);padding:.4rem .6rem;margin:.25rem 0 .5rem}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line);white-space:nowrap}
+td:first-child,td:last-child{white-space:normal;overflow-wrap:anywhere;min-width:8rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .status-ok{color:inherit}.status-failed,.status-suspect{color:var(--warn);font-weight:600}
 #search-box{margin:.75rem 0}
@@ -623,8 +624,9 @@ fn write_sources(h: &mut String, reports: &[SourceReport]) {
         }
         if !r.warnings.is_empty() {
             notes.push(format!(
-                "{} warnings (skipped or repaired entries)",
-                r.warnings.len()
+                "{} warning{} (skipped or repaired entries)",
+                r.warnings.len(),
+                if r.warnings.len() == 1 { "" } else { "s" }
             ));
         }
         let _ = writeln!(
