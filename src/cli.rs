@@ -137,6 +137,20 @@ pub enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Publish the run as a static site for subscribers and organizers: events.ics and one
+    /// feed per section, index.html (the section, what is not listed and why, the sources'
+    /// health) and events.json, written as a new directory swapped in atomically
+    Publish {
+        /// The directory to write (replaced as a whole; its parent folder must exist; kept as
+        /// it was when the run fails or every source failed)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Weeks after the window whose known events the calendar feeds carry too
+        #[arg(long, value_name = "N", default_value_t = crate::publish::DEFAULT_HORIZON_WEEKS, value_parser = clap::value_parser!(u32).range(0..=52))]
+        horizon_weeks: u32,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Update the events block inside a newsletter draft in place, keeping entries added by
     /// hand
     Update {
@@ -527,6 +541,76 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                     String::new()
                 }
             );
+            Ok(code)
+        }
+        Command::Publish {
+            out,
+            horizon_weeks,
+            run,
+        } => {
+            check_parent(&out)?;
+            // The directory is replaced as a whole: only one `publish` wrote.
+            if let Ok(entries) = std::fs::read_dir(&out) {
+                let foreign: Vec<String> = entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|name| !crate::publish::is_published_file(name))
+                    .collect();
+                if !foreign.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "--out {}: the folder holds files publish did not write ({}); it would be replaced as a whole: choose a new or empty folder",
+                        out.display(),
+                        foreign.join(", ")
+                    )));
+                }
+            } else if out.exists() {
+                return Err(Error::Usage(format!(
+                    "--out {}: not a folder (publish writes a folder of files)",
+                    out.display()
+                )));
+            }
+            let (mut outcome, window) = run_pipeline(&common, &run)?;
+            let now = chrono::Local::now().fixed_offset();
+            // The previous events.json, as `json --out` uses it: a source that collapsed
+            // against it is suspect, and a failed source's events are carried over in the JSON.
+            let previous = std::fs::read_to_string(out.join("events.json"))
+                .ok()
+                .and_then(|text| serde_json::from_str::<render::json::Document>(&text).ok());
+            if let Some(prev) = &previous {
+                for (i, why) in crate::suspect::against_previous(&outcome, &window, prev) {
+                    outcome.reports[i].suspect = Some(why);
+                }
+            }
+            report(&outcome, common.verbosity());
+            let code = outcome.exit_code();
+            if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
+                note!(
+                    "every source failed or is suspect: {} left as it was",
+                    out.display()
+                );
+                return Ok(exit::SOURCE_FAILED);
+            }
+            let files =
+                crate::publish::files(&outcome, &window, now, horizon_weeks, previous.as_ref());
+            crate::fetch::record::write_dir_atomically(&out, |dir| {
+                for (name, contents) in &files {
+                    std::fs::write(dir.join(name), contents)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| Error::Write {
+                path: out.display().to_string(),
+                message: e.to_string(),
+            })?;
+            if common.verbosity() > Verbosity::Quiet {
+                note!(
+                    "wrote {}: {} files ({} events in the window, feeds up to {})",
+                    out.display(),
+                    files.len(),
+                    outcome.events.len(),
+                    crate::publish::feeds_to(&window, horizon_weeks)
+                );
+            }
             Ok(code)
         }
         Command::Update { draft, out, run } => {

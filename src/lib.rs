@@ -19,6 +19,7 @@ pub mod link;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod publish;
 pub mod render;
 pub mod sources;
 pub mod suspect;

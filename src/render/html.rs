@@ -1,0 +1,676 @@
+//! The events page for organizers and readers (`publish`): `index.html`, one self-contained
+//! file.
+//!
+//! - The section as it will be printed (by region, the newsletter's order and fields), each
+//!   entry with where its facts came from (its sources, whether its event page was read) and
+//!   what the event page corrected.
+//! - A separate list of what is *not* listed and why (left out, outside the window and when it
+//!   enters, filtered by keywords, merged into another entry, possible duplicates, unverified
+//!   calendar entries, failed or suspect sources), each with what the organizer can do.
+//! - The health of the sources, and when the page was generated.
+//!
+//! Safety: every text from a source is HTML-escaped (`html-escape`), every link passes
+//! [`crate::link::check`] and is attribute-escaped; the page loads nothing (inline style, one
+//! inline script for the search box, no images or fonts) and says so in a strict
+//! Content-Security-Policy that allows only the hashes of our own style and script, so even a
+//! markup mistake could not run or load anything. Without JavaScript everything is shown; the
+//! search box appears only when the script runs.
+
+use crate::dedupe::identity::canonical;
+use crate::dedupe::{EntryRef, Merge};
+use crate::model::{Event, Region, Window};
+use crate::pipeline::{Outcome, SourceReport, describe};
+use crate::render::ics::{section_file, section_slug};
+use crate::render::markdown::{location_field, order_key};
+use crate::verify::Correction;
+use base64::Engine as _;
+use chrono::NaiveDate;
+use html_escape::encode_double_quoted_attribute as attr;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// The most entries shown in one "not listed" list (a broken feed can know thousands of
+/// events outside the window); the rest are counted.
+pub const MAX_LISTED: usize = 300;
+
+const STYLE: &str = r#"
+:root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fff;--muted:#5f6368;--line:#d9d9de;--accent:#a72145;--soft:#f6f6f8;--warn:#8a4b00}
+@media (prefers-color-scheme:dark){:root{--fg:#e8e8ea;--bg:#141416;--muted:#a5a5ad;--line:#34343a;--accent:#ff8fa8;--soft:#1d1d21;--warn:#f0b35a}}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header,main,footer,.panel{max-width:60rem;margin:0 auto;padding:0 1rem}
+h1{font-size:1.5rem;line-height:1.25;margin:1.25rem 0 .5rem}
+h2{font-size:1.25rem;margin:1.75rem 0 .5rem;padding-bottom:.25rem;border-bottom:2px solid var(--accent)}
+h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
+a{color:var(--accent);overflow-wrap:anywhere}
+.meta,.todo,.count,.why,.sources-line{color:var(--muted);font-size:.9rem}
+nav ul{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem .75rem}
+ul.events,ul.not-listed{list-style:none;padding:0;margin:0}
+li.event{padding:.6rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+li.event .line{display:flex;flex-wrap:wrap;gap:0 .5rem}
+.dates{font-variant-numeric:tabular-nums;font-weight:600}
+.title{margin-top:.15rem}
+details{margin-top:.25rem;font-size:.9rem}
+summary{cursor:pointer;color:var(--muted)}
+details ul{margin:.25rem 0;padding-left:1.25rem}
+.corrected{color:var(--warn)}
+ul.not-listed li{padding:.4rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+.reason{font-weight:600}
+.todo{background:var(--soft);border-left:3px solid var(--accent);padding:.4rem .6rem;margin:.25rem 0 .5rem}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line);white-space:nowrap}
+td:first-child,td:last-child{white-space:normal;overflow-wrap:anywhere;min-width:8rem}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.status-ok{color:inherit}.status-failed,.status-suspect{color:var(--warn);font-weight:600}
+#search-box{margin:.75rem 0}
+#search{font:inherit;width:100%;max-width:24rem;padding:.4rem .6rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
+footer{margin:2rem auto;color:var(--muted);font-size:.85rem}
+@media (max-width:600px){body{font-size:15px}h1{font-size:1.3rem}li.event .line{flex-direction:column}.sep{display:none}}
+"#;
+
+/// The search box: shows it, then hides the entries (and emptied sections) that do not
+/// contain the words typed.
+const SCRIPT: &str = r#"
+(function () {
+  var box = document.getElementById('search-box');
+  var input = document.getElementById('search');
+  var count = document.getElementById('search-count');
+  if (!box || !input) { return; }
+  box.hidden = false;
+  input.addEventListener('input', function () {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    document.querySelectorAll('li.event').forEach(function (li) {
+      var text = li.textContent.toLowerCase();
+      var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
+      li.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    document.querySelectorAll('section.region').forEach(function (s) {
+      s.hidden = !s.querySelector('li.event:not([hidden])');
+    });
+    count.textContent = words.length ? shown + ' shown' : '';
+  });
+})();
+"#;
+
+/// Text for an HTML text node: escaped, and without control characters (but line breaks and
+/// tabs), which HTML cannot carry (a NUL is dropped or replaced by parsers; `normalize`
+/// already removed them from sources' text, this guards everything else).
+fn text(s: &str) -> Cow<'_, str> {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        let kept: String = s
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .collect();
+        Cow::Owned(html_escape::encode_text(&kept).into_owned())
+    } else {
+        html_escape::encode_text(s)
+    }
+}
+
+/// `'sha256-…'` of an inline block, for the Content-Security-Policy.
+fn csp_hash(content: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, content.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+    )
+}
+
+/// The page's Content-Security-Policy: nothing may load or run but our style and script.
+pub fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; style-src {}; script-src {}; img-src 'none'; base-uri 'none'; form-action 'none'",
+        csp_hash(STYLE),
+        csp_hash(SCRIPT)
+    )
+}
+
+/// `<a href="…">text</a>` for a link that passes [`crate::link::check`]; the text alone
+/// otherwise. `inner` is already HTML.
+fn link(url: Option<&str>, inner: &str) -> String {
+    match url.and_then(crate::link::safe) {
+        Some(u) => format!(
+            "<a href=\"{}\" rel=\"nofollow noopener noreferrer\">{inner}</a>",
+            attr(&u)
+        ),
+        None => inner.to_string(),
+    }
+}
+
+/// What the page needs besides the outcome.
+pub struct Page<'a> {
+    pub outcome: &'a Outcome,
+    pub window: &'a Window,
+    /// When the run was made (RFC 3339).
+    pub generated_at: &'a str,
+    /// The last day the feeds cover (the window's end plus the horizon).
+    pub feeds_to: NaiveDate,
+    /// Events of the horizon (after the window, in the feeds).
+    pub horizon: usize,
+    /// The events the sources know after the window, deduplicated
+    /// ([`crate::publish::later_events`]).
+    pub later: &'a [Event],
+}
+
+/// The whole `index.html`.
+pub fn page(p: &Page) -> String {
+    let o = p.outcome;
+    let w = p.window;
+    let mut h = String::with_capacity(64 * 1024);
+    let title = format!("Rusty Events between {} - {}", w.from, w.to);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <meta name=\"generator\" content=\"twir-events\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        attr(&content_security_policy()),
+        text(&title)
+    );
+
+    // Header: title, when, feeds, navigation, search.
+    let regions: Vec<(Region, Vec<(&Event, String)>)> = Region::ALL
+        .iter()
+        .map(|&r| {
+            let mut entries: Vec<(&Event, String)> = o
+                .events
+                .iter()
+                .filter(|e| e.regions.contains(&r))
+                .map(|e| (e, location_field(e)))
+                .collect();
+            entries.sort_by_cached_key(|(e, location)| {
+                order_key(e.start_date, location, &e.organizer.name, &e.title, &e.url)
+            });
+            (r, entries)
+        })
+        .filter(|(_, entries)| !entries.is_empty())
+        .collect();
+    let entries: usize = regions.iter().map(|(_, e)| e.len()).sum();
+    let _ = write!(
+        h,
+        "<header>\n<h1>{} 🦀</h1>\n<p class=\"meta\">Generated <time datetime=\"{}\">{}</time> by twir-events: \
+         {} events, {entries} entries in {} sections, from {} sources ({} failed or suspect).</p>\n",
+        text(&title),
+        attr(p.generated_at),
+        text(p.generated_at),
+        o.events.len(),
+        regions.len(),
+        o.reports.len(),
+        o.reports.iter().filter(|r| !r.trusted()).count(),
+    );
+    let _ = write!(
+        h,
+        "<p class=\"meta\">Subscribe (iCalendar, events up to {}{}): <a href=\"events.ics\">all events</a>",
+        p.feeds_to,
+        if p.horizon > 0 {
+            format!(", {} of them after this window", p.horizon)
+        } else {
+            String::new()
+        }
+    );
+    for r in Region::ALL {
+        let _ = write!(
+            h,
+            " · <a href=\"{}\">{}</a>",
+            attr(&section_file(r)),
+            text(r.title())
+        );
+    }
+    h.push_str(" · data: <a href=\"events.json\">events.json</a></p>\n<nav><ul>");
+    for (r, entries) in &regions {
+        let _ = write!(
+            h,
+            "<li><a href=\"#{}\">{} ({})</a></li>",
+            attr(&section_slug(*r)),
+            text(r.title()),
+            entries.len()
+        );
+    }
+    h.push_str(
+        "<li><a href=\"#not-listed\">Not listed, and why</a></li><li><a href=\"#sources\">Sources</a></li></ul></nav>\n\
+         <p id=\"search-box\" hidden><label for=\"search\">Search the events</label><br>\
+         <input type=\"search\" id=\"search\" autocomplete=\"off\" placeholder=\"city, group, title…\"> \
+         <span id=\"search-count\" class=\"count\" aria-live=\"polite\"></span></p>\n</header>\n<main>\n",
+    );
+
+    // The section as printed.
+    if regions.is_empty() {
+        h.push_str("<p>No events in this window.</p>\n");
+    }
+    for (r, entries) in &regions {
+        let _ = write!(
+            h,
+            "<section class=\"region\" id=\"{}\">\n<h2>{} <span class=\"count\">({})</span></h2>\n<ul class=\"events\">\n",
+            attr(&section_slug(*r)),
+            text(r.title()),
+            entries.len()
+        );
+        for (e, location) in entries {
+            write_event(&mut h, e, location, &o.corrections);
+        }
+        h.push_str("</ul>\n</section>\n");
+    }
+    h.push_str("</main>\n");
+
+    write_not_listed(&mut h, p);
+    write_sources(&mut h, &o.reports);
+
+    let _ = write!(
+        h,
+        "<footer class=\"panel\"><p>Generated <time datetime=\"{}\">{}</time> by twir-events from the Rust Community Calendar and the organizers' own pages. \
+         To add an event, put it on the <a href=\"https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com\" rel=\"nofollow noopener noreferrer\">calendar</a> with a link to the event's own page.</p></footer>\n\
+         <script>{SCRIPT}</script>\n</body>\n</html>\n",
+        attr(p.generated_at),
+        text(p.generated_at)
+    );
+    h
+}
+
+/// One entry: the printed line (dates | place | organizers), the title line (title and
+/// mirrors), then where it comes from.
+fn write_event(h: &mut String, e: &Event, location: &str, corrections: &[Correction]) {
+    let dates = if e.end_date > e.start_date {
+        format!("{} - {}", e.start_date, e.end_date)
+    } else {
+        e.start_date.to_string()
+    };
+    let mut organizers = vec![link(e.organizer.url.as_deref(), &text(&e.organizer.name))];
+    for m in &e.mirrors {
+        let l = link(m.organizer.url.as_deref(), &text(&m.organizer.name));
+        if !organizers.contains(&l) {
+            organizers.push(l);
+        }
+    }
+    let _ = write!(
+        h,
+        "<li class=\"event\">\n<div class=\"line\"><span class=\"dates\">{}</span><span class=\"sep\">|</span><span class=\"where\">{}</span><span class=\"sep\">|</span><span class=\"who\">{}</span></div>\n",
+        text(&dates),
+        text(location),
+        organizers.join(" and ")
+    );
+    let _ = write!(
+        h,
+        "<div class=\"title\">{}",
+        link(
+            Some(&e.url),
+            &format!("<strong>{}</strong>", text(&e.title))
+        )
+    );
+    for m in &e.mirrors {
+        let _ = write!(
+            h,
+            " | {}",
+            link(
+                Some(&m.url),
+                &format!("<strong>{}</strong>", text(&m.label))
+            )
+        );
+    }
+    h.push_str("</div>\n<details><summary>Where this comes from</summary><ul>");
+    if let Some(start) = e.start {
+        let _ = write!(
+            h,
+            "<li>Starts {} (UTC{})</li>",
+            text(&start.format("%Y-%m-%d %H:%M").to_string()),
+            text(&start.format("%:z").to_string())
+        );
+    }
+    let _ = write!(
+        h,
+        "<li>{}</li>",
+        if e.from_page {
+            "Date, time and place checked on the event's own page."
+        } else {
+            "From a calendar entry only: its event page was not read (not a meetup or luma event page, or it could not be used)."
+        }
+    );
+    if !e.sources.is_empty() {
+        let sources: Vec<String> = e.sources.iter().map(|s| text(s).into_owned()).collect();
+        let _ = write!(h, "<li>Reported by: {}</li>", sources.join(", "));
+    }
+    let key = canonical(&e.url);
+    for c in corrections
+        .iter()
+        .filter(|c| correction_url(&c.event).is_some_and(|u| canonical(u) == key))
+    {
+        let _ = write!(
+            h,
+            "<li class=\"corrected\">Corrected by its page: {} was “{}” in the calendar, “{}” on the page.</li>",
+            text(c.field),
+            text(&c.calendar),
+            text(&c.page)
+        );
+    }
+    h.push_str("</ul></details>\n</li>\n");
+}
+
+/// The link inside a correction's entry text, `"Title" (https://…)`.
+fn correction_url(entry: &str) -> Option<&str> {
+    let inner = entry.strip_suffix(')')?;
+    let at = inner.rfind(" (")?;
+    Some(&inner[at + 2..])
+}
+
+/// The first Wednesday-based issue whose window holds `date`: windows start on the same
+/// weekday as this one and are as long.
+pub fn enters(window: &Window, date: NaiveDate) -> Option<NaiveDate> {
+    if date <= window.to {
+        return None;
+    }
+    let late = (date - window.to).num_days();
+    let weeks = (late + 6) / 7;
+    window
+        .from
+        .checked_add_signed(chrono::Duration::days(7 * weeks))
+}
+
+/// One "not listed" list: a heading, what the organizer can do, the items (capped).
+fn write_list(h: &mut String, id: &str, heading: &str, todo: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<section id=\"{}\" class=\"reasons\">\n<h3>{} <span class=\"count\">({})</span></h3>\n<p class=\"todo\">{}</p>\n<ul class=\"not-listed\">\n",
+        attr(id),
+        text(heading),
+        items.len(),
+        todo
+    );
+    for item in items.iter().take(MAX_LISTED) {
+        let _ = writeln!(h, "<li data-reason=\"{}\">{item}</li>", attr(id));
+    }
+    if items.len() > MAX_LISTED {
+        let _ = writeln!(h, "<li>… and {} more</li>", items.len() - MAX_LISTED);
+    }
+    h.push_str("</ul>\n</section>\n");
+}
+
+/// An entry of a merge or a possible duplicate: date, title (linked), organizer.
+fn entry_ref(r: &EntryRef) -> String {
+    format!(
+        "{} {} by {}",
+        text(&r.start_date.to_string()),
+        link(Some(&r.url), &format!("“{}”", text(&r.title))),
+        text(&r.organizer)
+    )
+}
+
+fn write_not_listed(h: &mut String, p: &Page) {
+    let o = p.outcome;
+    let w = p.window;
+    h.push_str(
+        "<section id=\"not-listed\" class=\"panel\">\n<h2>Not listed, and why</h2>\n\
+         <p class=\"why\">What the sources know but the section does not print, with what an organizer can do about it. \
+         Fixes on the calendar entry or the event page are picked up by the next run.</p>\n",
+    );
+    let left_out: Vec<String> = o
+        .dropped
+        .iter()
+        .map(|l| {
+            format!(
+                "{}: <span class=\"reason\">{}</span>",
+                text(&describe(&l.event)),
+                text(&l.reason)
+            )
+        })
+        .collect();
+    write_list(
+        h,
+        "left-out",
+        "Left out",
+        "Cancelled and postponed events are not listed. Otherwise: fix what the reason says on the calendar entry or the event page \
+         (a link to the event's own page, a place or its time zone, the dates).",
+        &left_out,
+    );
+    let failed: Vec<String> = o
+        .reports
+        .iter()
+        .filter(|r| !r.trusted())
+        .map(|r| {
+            let why = r.error.as_deref().or(r.suspect.as_deref()).unwrap_or("");
+            format!(
+                "{} ({}): <span class=\"reason\">{}</span>{}",
+                link(Some(&r.url), &text(&r.label)),
+                if r.error.is_some() {
+                    "failed"
+                } else {
+                    "suspect"
+                },
+                text(why),
+                r.redirected_to
+                    .as_deref()
+                    .map(|to| format!(" — redirected to {}", text(to)))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    write_list(
+        h,
+        "source-failed",
+        "Sources that failed or are not taken as the truth",
+        "Their events may be missing from this page. Check that the group or calendar still exists at that address (a renamed meetup group \
+         changes it) and is public; tell the editors if it moved.",
+        &failed,
+    );
+    let mut later: Vec<&Event> = p.later.iter().collect();
+    later.sort_by_key(|e| (e.start_date, e.title.clone()));
+    let later: Vec<String> = later
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} by {}: <span class=\"reason\">after this window</span>{}",
+                text(&e.start_date.to_string()),
+                link(Some(&e.url), &format!("“{}”", text(&e.title))),
+                text(&e.organizer.name),
+                enters(w, e.start_date)
+                    .map(|d| format!(
+                        ", enters the listing of the issue of {d} (window {d} - {})",
+                        w.to + (d - w.from)
+                    ))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    write_list(
+        h,
+        "outside-window",
+        "Later than this window",
+        "Nothing to do: an event is listed in the issues whose window holds its dates. Check that the date shown is right.",
+        &later,
+    );
+    let filtered: Vec<String> = o
+        .filtered
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: <span class=\"reason\">filtered by the source's keywords</span>",
+                text(&describe(r))
+            )
+        })
+        .collect();
+    write_list(
+        h,
+        "filtered",
+        "Filtered by keywords",
+        "This source is read for Rust events only (its keywords in sources.toml): mention Rust in the title or description, \
+         or ask the editors to add your group as a source of its own.",
+        &filtered,
+    );
+    let merged: Vec<String> = o.merges.iter().map(merge_item).collect();
+    write_list(
+        h,
+        "merged",
+        "Merged into another entry",
+        "Listed once, under the other entry. If they are different events, give each its own event link (not the group's page).",
+        &merged,
+    );
+    let possible: Vec<String> = o
+        .possible_duplicates
+        .iter()
+        .map(|d| {
+            format!(
+                "{}<br>and {}: <span class=\"reason\">possible duplicate, both listed ({})</span>",
+                entry_ref(&d.a),
+                entry_ref(&d.b),
+                text(&d.reason)
+            )
+        })
+        .collect();
+    write_list(
+        h,
+        "possible-duplicate",
+        "Possible duplicates (both listed)",
+        "If these are one event, remove one calendar entry or link both to the same event page.",
+        &possible,
+    );
+    let unverified: Vec<String> = o
+        .unverified
+        .iter()
+        .map(|u| {
+            format!(
+                "{}: <span class=\"reason\">{}</span>",
+                text(&u.entry),
+                text(&u.reason)
+            )
+        })
+        .collect();
+    write_list(
+        h,
+        "unverified",
+        "Listed with the calendar's data (event page not usable)",
+        "These are listed, but their event page could not confirm the date, time and place: check that the page is public and \
+         that the calendar entry links this occurrence.",
+        &unverified,
+    );
+    let corrected: Vec<String> = o
+        .corrections
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: <span class=\"reason\">{} was “{}” in the calendar, “{}” on the event's page</span>",
+                text(&c.event),
+                text(c.field),
+                text(&c.calendar),
+                text(&c.page)
+            )
+        })
+        .collect();
+    write_list(
+        h,
+        "corrections",
+        "Calendar entries corrected by their event page",
+        "The event's own page wins over the calendar entry (shown above with the page's facts, or left out when the page \
+         says cancelled): update the calendar entry so that both agree.",
+        &corrected,
+    );
+    let none = [
+        &left_out,
+        &failed,
+        &later,
+        &filtered,
+        &merged,
+        &possible,
+        &unverified,
+    ]
+    .iter()
+    .all(|l| l.is_empty());
+    if none {
+        h.push_str("<p>Nothing: every event the sources know in this window is listed.</p>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn merge_item(m: &Merge) -> String {
+    format!(
+        "{}<br>into {}: <span class=\"reason\">{}</span>",
+        entry_ref(&m.absorbed),
+        entry_ref(&m.kept),
+        text(&m.evidence.to_string())
+    )
+}
+
+fn write_sources(h: &mut String, reports: &[SourceReport]) {
+    h.push_str(
+        "<section id=\"sources\" class=\"panel\">\n<h2>Health of the sources</h2>\n<div class=\"scroll\"><table>\n\
+         <thead><tr><th>Source</th><th>Kind</th><th>Status</th><th>Events</th><th>Latest event</th><th>Notes</th></tr></thead>\n<tbody>\n",
+    );
+    for r in reports {
+        let (status, class) = match (&r.error, &r.suspect) {
+            (Some(_), _) => ("failed", "status-failed"),
+            (None, Some(_)) => ("suspect", "status-suspect"),
+            (None, None) => ("ok", "status-ok"),
+        };
+        let mut notes: Vec<String> = Vec::new();
+        if let Some(e) = &r.error {
+            notes.push(text(e).into_owned());
+        }
+        if let Some(s) = &r.suspect {
+            notes.push(text(s).into_owned());
+        }
+        if let Some(f) = &r.fallback {
+            notes.push(format!("fallback: {}", text(f)));
+        }
+        if let Some(to) = &r.redirected_to {
+            notes.push(format!("redirected to {}", text(to)));
+        }
+        if !r.warnings.is_empty() {
+            notes.push(format!(
+                "{} warning{} (skipped or repaired entries)",
+                r.warnings.len(),
+                if r.warnings.len() == 1 { "" } else { "s" }
+            ));
+        }
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{status}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            link(Some(&r.url), &text(&r.label)),
+            text(r.kind.as_str()),
+            r.events,
+            r.latest_event.map(|d| d.to_string()).unwrap_or_default(),
+            notes.join("; ")
+        );
+    }
+    h.push_str("</tbody></table></div>\n</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enters_with_the_first_window_holding_the_date() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let w = Window {
+            from: d("2023-02-01"),
+            to: d("2023-03-01"),
+        };
+        assert_eq!(enters(&w, d("2023-03-01")), None);
+        assert_eq!(enters(&w, d("2023-03-02")), Some(d("2023-02-08")));
+        assert_eq!(enters(&w, d("2023-03-08")), Some(d("2023-02-08")));
+        assert_eq!(enters(&w, d("2023-03-09")), Some(d("2023-02-15")));
+    }
+
+    #[test]
+    fn correction_links_are_found() {
+        assert_eq!(
+            correction_url("\"A (b)\" (https://x.example/e/1)"),
+            Some("https://x.example/e/1")
+        );
+        assert_eq!(correction_url("\"A\" ()"), Some(""));
+    }
+
+    #[test]
+    fn the_policy_names_our_blocks_only() {
+        let csp = content_security_policy();
+        assert!(csp.starts_with("default-src 'none'; style-src 'sha256-"));
+        assert!(!csp.contains("unsafe"));
+    }
+}
