@@ -287,6 +287,9 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             for u in &update.updated {
                 eprintln!("updated: {u}");
             }
+            for a in &update.added {
+                eprintln!("added: {a}");
+            }
             for k in &update.kept_failed {
                 eprintln!(
                     "kept as it was (its source {} {} this run): {}",

@@ -22,7 +22,10 @@
 
 use crate::check::{failed_source_of, scopes};
 use crate::config::Source;
-use crate::dedupe::{self, identity::canonical};
+use crate::dedupe::{
+    self,
+    identity::{canonical, event_key},
+};
 use crate::model::{Event, Window};
 use crate::pipeline::Outcome;
 use crate::render::{corpus, markdown};
@@ -66,6 +69,22 @@ impl Update {
     pub fn changed(&self, draft: &str) -> bool {
         self.text != draft
     }
+}
+
+/// The event links of an entry: its own and its mirrors' (one session streamed by several
+/// groups), as event identities.
+fn session_keys(e: &Event) -> Vec<String> {
+    std::iter::once((&e.url, e.organizer.url.as_deref()))
+        .chain(e.mirrors.iter().map(|m| (&m.url, m.organizer.url.as_deref())))
+        .filter_map(|(url, org)| event_key(url, org))
+        .collect()
+}
+
+/// Two entries for one session whose primary differs (the run's sources chose another
+/// group's link as the entry's and the draft's as a mirror): the same event.
+fn shares_a_session(a: &Event, b: &Event) -> bool {
+    let keys = session_keys(a);
+    session_keys(b).iter().any(|k| keys.contains(k))
 }
 
 /// An entry's lines as the newsletter prints them (the same in every section it is in).
@@ -230,7 +249,7 @@ pub fn update_draft(
             .events
             .iter()
             .enumerate()
-            .filter(|(_, e)| dedupe::same_event(e, &h))
+            .filter(|(_, e)| dedupe::same_event(e, &h) || shares_a_session(e, &h))
             .map(|(i, _)| i)
             .collect::<Vec<_>>();
         if let Some(&first) = ours.first() {
