@@ -336,12 +336,8 @@ pub fn under(url: &str, page: &str) -> bool {
     }
     if u.host == "meetup.com" {
         // A group's page, its events list and its feed are all the group's.
-        let group = |segments: &[String]| {
-            segments
-                .first()
-                .filter(|s| s.as_str() != "events")
-                .cloned()
-        };
+        let group =
+            |segments: &[String]| segments.first().filter(|s| s.as_str() != "events").cloned();
         return group(&p.segments).is_some() && group(&u.segments) == group(&p.segments);
     }
     let page_path: Vec<&String> = p
@@ -757,7 +753,10 @@ mod tests {
         );
         assert_eq!(exit_code(&f), exit::SOURCE_FAILED);
         // A group that answered does not blame the others' failures.
-        for q in ["https://www.meetup.com/rust-oslo/events/12345678/", "rust-oslo"] {
+        for q in [
+            "https://www.meetup.com/rust-oslo/events/12345678/",
+            "rust-oslo",
+        ] {
             let f = check(&outcome, &window(), q, &[], None);
             assert!(!f[0].answer_unknown(), "{f:?}");
             assert!(f[0].to_string().starts_with("not found: "), "{}", f[0]);
@@ -768,7 +767,10 @@ mod tests {
     #[test]
     fn a_failed_calendar_may_list_anything_and_the_previous_file_tells_what_it_said() {
         let outcome = Outcome {
-            reports: vec![calendar(Some("HTTP status 500")), report("rust-oslo", None, None)],
+            reports: vec![
+                calendar(Some("HTTP status 500")),
+                report("rust-oslo", None, None),
+            ],
             ..Outcome::default()
         };
         // The calendar is a many-organizer feed: a query it does not name is not narrowed to
@@ -825,7 +827,9 @@ mod tests {
         let lines: Vec<String> = f.iter().map(ToString::to_string).collect();
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(
-            lines[0].starts_with("unknown: its source Rust Community Calendar failed this run (HTTP status 500)"),
+            lines[0].starts_with(
+                "unknown: its source Rust Community Calendar failed this run (HTTP status 500)"
+            ),
             "{}",
             lines[0]
         );
@@ -875,7 +879,10 @@ mod tests {
             "https://www.meetup.com/rust-bergen/events/12345678/",
             "https://www.meetup.com/rust-oslo/"
         ));
-        assert!(!under("https://www.meetup.com/events/1/", "https://www.meetup.com/"));
+        assert!(!under(
+            "https://www.meetup.com/events/1/",
+            "https://www.meetup.com/"
+        ));
         assert!(under("https://lu.ma/rust-nyc", "https://lu.ma/rust-nyc"));
         assert!(!under("https://lu.ma/other", "https://lu.ma/rust-nyc"));
         assert!(under(

@@ -331,10 +331,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             let previous = match &previous {
                 Some(path) => {
                     let text = std::fs::read_to_string(path).map_err(|e| {
-                        Error::Usage(format!(
-                            "cannot read --previous {}: {e}",
-                            path.display()
-                        ))
+                        Error::Usage(format!("cannot read --previous {}: {e}", path.display()))
                     })?;
                     Some(
                         serde_json::from_str::<render::json::Document>(&text).map_err(|e| {

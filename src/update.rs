@@ -75,7 +75,11 @@ impl Update {
 /// groups), as event identities.
 fn session_keys(e: &Event) -> Vec<String> {
     std::iter::once((&e.url, e.organizer.url.as_deref()))
-        .chain(e.mirrors.iter().map(|m| (&m.url, m.organizer.url.as_deref())))
+        .chain(
+            e.mirrors
+                .iter()
+                .map(|m| (&m.url, m.organizer.url.as_deref())),
+        )
         .filter_map(|(url, org)| event_key(url, org))
         .collect()
 }
@@ -364,7 +368,12 @@ mod tests {
         );
         assert!(!u.text.contains("Old meetup"), "outside the new window");
         assert_eq!(
-            (u.updated.len(), u.added.len(), u.kept.len(), u.removed.len()),
+            (
+                u.updated.len(),
+                u.added.len(),
+                u.kept.len(),
+                u.removed.len()
+            ),
             (1, 1, 1, 1)
         );
         assert_eq!(u.unchanged, 0);
