@@ -278,9 +278,13 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 .map_err(|e| Error::Usage(format!("{}: {e}", draft.display())))?;
             if update.untouched {
                 eprintln!(
-                    "every source failed or answered suspiciously: {} left unchanged ({} entries kept as they were)",
+                    "every source failed or answered suspiciously: {} left unchanged ({} entries kept as they were){}",
                     draft.display(),
-                    update.entries
+                    update.entries,
+                    match &out {
+                        Some(o) => format!("; nothing written to {}", o.display()),
+                        None => String::new(),
+                    }
                 );
                 return Ok(exit::SOURCE_FAILED);
             }

@@ -412,4 +412,95 @@ mod tests {
         );
         assert!(update_draft("# Nothing here\n", &outcome, &window(), &[]).is_err());
     }
+
+    fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
+        crate::pipeline::SourceReport {
+            kind: crate::config::SourceKind::Meetup,
+            url: url.into(),
+            label: label.into(),
+            events: 0,
+            error: error.map(Into::into),
+            warnings: vec![],
+            suspect: None,
+            status: None,
+            redirected_to: None,
+            latest_event: None,
+            fallback: None,
+        }
+    }
+
+    #[test]
+    fn tells_a_failed_sources_entries_from_hand_added_ones() {
+        let outcome = Outcome {
+            events: vec![tool_event(
+                "2023-02-16",
+                "Hack and Learn",
+                "https://www.meetup.com/rust-paris/events/291000003/",
+            )],
+            reports: vec![
+                report(
+                    "Rust Berlin",
+                    "https://www.meetup.com/rust-berlin/events/",
+                    Some("HTTP status 500"),
+                ),
+                report(
+                    "Rust Paris",
+                    "https://www.meetup.com/rust-paris/events/",
+                    None,
+                ),
+            ],
+            ..Outcome::default()
+        };
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
+        assert_eq!(
+            u.kept_failed,
+            [KeptFailed {
+                entry: "2023-02-02 \"Old title\" <https://www.meetup.com/rust-berlin/events/291000002/>"
+                    .into(),
+                source: "Rust Berlin".into(),
+                suspect: false,
+            }]
+        );
+        assert_eq!(
+            u.kept,
+            ["2023-02-10 \"Hand-added meetup\" <https://mobilizon.fr/events/abc>"]
+        );
+        assert!(u.text.contains("[**Old title**]"), "kept as it was");
+        assert_eq!((u.updated.len(), u.added.len()), (0, 1));
+
+        // A many-organizer feed that failed may list any entry: none is "added by hand".
+        let mut calendar = report(
+            "Rust Community Calendar",
+            "https://calendar.google.com/calendar/ical/x/public/basic.ics",
+            Some("HTTP status 503"),
+        );
+        calendar.kind = crate::config::SourceKind::Ical;
+        let outcome = Outcome {
+            reports: vec![calendar, outcome.reports[1].clone()],
+            ..outcome
+        };
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
+        assert!(u.kept.is_empty(), "{:?}", u.kept);
+        assert_eq!(u.kept_failed.len(), 2);
+        assert!(
+            u.kept_failed
+                .iter()
+                .all(|k| k.source == "Rust Community Calendar")
+        );
+
+        // Every source failed: the draft is left as it was.
+        let outcome = Outcome {
+            reports: vec![report(
+                "Rust Berlin",
+                "https://www.meetup.com/rust-berlin/events/",
+                Some("timed out"),
+            )],
+            ..Outcome::default()
+        };
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
+        assert!(u.untouched);
+        assert_eq!(u.text, DRAFT);
+        assert_eq!(u.entries, 3);
+        assert!(u.kept.is_empty() && u.updated.is_empty());
+    }
 }
