@@ -340,12 +340,21 @@ pub fn under(url: &str, page: &str) -> bool {
             |segments: &[String]| segments.first().filter(|s| s.as_str() != "events").cloned();
         return group(&p.segments).is_some() && group(&u.segments) == group(&p.segments);
     }
-    let page_path: Vec<&String> = p
-        .segments
-        .iter()
-        .filter(|s| !matches!(s.to_ascii_lowercase().as_str(), "events" | "ical"))
-        .collect();
-    page_path.len() <= u.segments.len() && page_path.iter().zip(&u.segments).all(|(a, b)| *a == b)
+    // A feed or listing page stands for its site's section: `…/events/`, `…/calendar.ics`.
+    let mut page_path = p.segments.as_slice();
+    while let Some((last, rest)) = page_path.split_last() {
+        let last = last.to_ascii_lowercase();
+        if matches!(last.as_str(), "events" | "ical" | "calendar") || last.ends_with(".ics") {
+            page_path = rest;
+        } else {
+            break;
+        }
+    }
+    // The root of a platform where many organizers have pages is nobody's page.
+    if page_path.is_empty() && matches!(u.host.as_str(), "luma.com" | "eventbrite.com") {
+        return false;
+    }
+    page_path.len() <= u.segments.len() && page_path.iter().zip(&u.segments).all(|(a, b)| a == b)
 }
 
 /// The untrusted source (index into `outcome.reports`) that would list an entry with this
@@ -863,6 +872,20 @@ mod tests {
         };
         let s = scopes(&outcome, &[]);
         assert_eq!(s[0].page, None);
+        // The sources file knows what a URL cannot tell: an organizer's own feed.
+        let feed = Source {
+            kind: crate::config::SourceKind::Ical,
+            url: "https://calendar.google.com/calendar/ical/x/public/basic.ics".into(),
+            name: Some("Rust Community Calendar".into()),
+            home: None,
+            keywords: vec![],
+            organizer: Some("https://rust-oslo.example.org/".into()),
+            line: 1,
+        };
+        assert_eq!(
+            scopes(&outcome, &[feed])[0].page.as_deref(),
+            Some("https://rust-oslo.example.org/")
+        );
         assert_eq!(
             s[1].page.as_deref(),
             Some("https://www.meetup.com/rust-oslo/events/")
@@ -889,5 +912,18 @@ mod tests {
             "https://rust.example.org/talks/2026",
             "https://rust.example.org/"
         ));
+        assert!(under(
+            "https://rust.example.org/talks/2026",
+            "https://rust.example.org/events/calendar.ics"
+        ));
+        assert!(under(
+            "https://mobilizon.fr/events/b8577678",
+            "https://mobilizon.fr/events/b8577678"
+        ));
+        assert!(!under(
+            "https://mobilizon.fr/events/other",
+            "https://mobilizon.fr/events/b8577678"
+        ));
+        assert!(!under("https://lu.ma/rust-nyc", "https://lu.ma/"));
     }
 }
