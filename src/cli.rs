@@ -152,7 +152,8 @@ pub enum Command {
         run: RunArgs,
     },
     /// Update the events block inside a newsletter draft in place, keeping entries added by
-    /// hand
+    /// hand and those whose source failed this run; a draft already up to date is not
+    /// rewritten, and with every source failed it is left unchanged (exit 2)
     Update {
         /// The draft (Markdown) holding a "## Upcoming Events" section
         draft: PathBuf,
@@ -163,10 +164,15 @@ pub enum Command {
         run: RunArgs,
     },
     /// For organizers: is an event listed, and if not, why? QUERY is an event or group URL,
-    /// or words of its title or organizer
+    /// or words of its title or organizer. Exit status: 0 listed, 3 not listed (the answer
+    /// says why), 2 not known: a source that may list it failed or answered suspiciously
     Check {
         /// An event or group URL, or words of the title or organizer name
         query: String,
+        /// The events file of the last good run (written by `json --out`): says what it listed
+        /// for QUERY when the event is not listed now
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -619,8 +625,39 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             })?;
             let (outcome, window) = run_pipeline(&common, &run)?;
             report(&outcome, common.verbosity());
-            let update = crate::update::update_draft(&text, &outcome, &window)
+            let sources = run_sources(&common, &run);
+            let update = crate::update::update_draft(&text, &outcome, &window, &sources)
                 .map_err(|e| Error::Usage(format!("{}: {e}", draft.display())))?;
+            if update.untouched {
+                note!(
+                    "every source failed or answered suspiciously: {} left unchanged ({} entries kept as they were){}",
+                    draft.display(),
+                    update.entries,
+                    match &out {
+                        Some(o) => format!("; nothing written to {}", o.display()),
+                        None => String::new(),
+                    }
+                );
+                return Ok(exit::SOURCE_FAILED);
+            }
+            for u in &update.updated {
+                note!("updated: {u}");
+            }
+            for a in &update.added {
+                note!("added: {a}");
+            }
+            for k in &update.kept_failed {
+                note!(
+                    "kept as it was (its source {} {} this run): {}",
+                    k.source,
+                    if k.suspect {
+                        "answered suspiciously"
+                    } else {
+                        "failed"
+                    },
+                    k.entry
+                );
+            }
             for k in &update.kept {
                 note!("kept (added by hand): {k}");
             }
@@ -628,30 +665,62 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 note!("removed from the draft: {r}");
             }
             note!(
-                "draft: {} entries updated, {} added, {} kept, {} removed",
-                update.updated,
-                update.added,
+                "draft: {} entries updated, {} unchanged, {} added, {} kept because their source failed, {} kept (added by hand), {} removed",
+                update.updated.len(),
+                update.unchanged,
+                update.added.len(),
+                update.kept_failed.len(),
                 update.kept.len(),
                 update.removed.len()
             );
             let target = out.as_deref().unwrap_or(&draft);
-            emit(Some(target), &update.text)?;
+            // A draft already up to date is not rewritten (its bytes and mtime stay).
+            if std::fs::read_to_string(target).is_ok_and(|t| t == update.text) {
+                note!("no changes: {} not rewritten", target.display());
+            } else {
+                emit(Some(target), &update.text)?;
+                note!("wrote {}", target.display());
+            }
             Ok(outcome.exit_code())
         }
-        Command::Check { query, run } => {
-            let (outcome, window) = run_pipeline(&common, &run)?;
+        Command::Check {
+            query,
+            previous,
+            run,
+        } => {
+            let previous = match &previous {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|e| {
+                        Error::Usage(format!("cannot read --previous {}: {e}", path.display()))
+                    })?;
+                    Some(
+                        serde_json::from_str::<render::json::Document>(&text).map_err(|e| {
+                            Error::Usage(format!(
+                                "--previous {} is not a file written by `json --out` ({e})",
+                                path.display()
+                            ))
+                        })?,
+                    )
+                }
+                None => None,
+            };
+            let (mut outcome, window) = run_pipeline(&common, &run)?;
+            // A source that collapsed against the previous file is suspect, as in `json --out`.
+            if let Some(prev) = &previous {
+                for (i, why) in crate::suspect::against_previous(&outcome, &window, prev) {
+                    outcome.reports[i].suspect = Some(why);
+                }
+            }
             if common.verbose {
                 report(&outcome, Verbosity::Verbose);
             }
-            let findings = crate::check::check(&outcome, &window, &query);
+            let sources = run_sources(&common, &run);
+            let findings =
+                crate::check::check(&outcome, &window, &query, &sources, previous.as_ref());
             for f in &findings {
                 stdout(&format!("{f}\n"))?;
             }
-            Ok(if findings.iter().any(crate::check::Finding::is_listed) {
-                exit::OK
-            } else {
-                exit::NOT_LISTED
-            })
+            Ok(crate::check::exit_code(&findings))
         }
         Command::Health {
             corpus,
@@ -892,6 +961,19 @@ fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<render::corpus::CorpusE
     }
     sections.sort_by_key(|(d, _)| *d);
     Ok(sections)
+}
+
+/// The run's sources, for `check` and `update` to tell which source lists an event (the
+/// pipeline loaded the same file successfully; should it fail now, the sources are told from
+/// their reports alone).
+fn run_sources(common: &Common, run: &RunArgs) -> Vec<crate::config::Source> {
+    let replay = run
+        .replay
+        .as_ref()
+        .and_then(|dir| ReplayFetcher::open(dir).ok());
+    Config::load(&sources_path(common, replay.as_ref()))
+        .map(|c| c.sources)
+        .unwrap_or_default()
 }
 
 fn sources_path(common: &Common, replay: Option<&ReplayFetcher>) -> PathBuf {

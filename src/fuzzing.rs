@@ -121,8 +121,8 @@ pub fn draft(data: &[u8]) {
         let _ = crate::render::corpus::to_event(e);
     }
     let [window, ..] = windows();
-    if let Ok(update) = crate::update::update_draft(&text, &Outcome::default(), &window) {
-        assert!(update.updated == 0 && update.added == 0);
+    if let Ok(update) = crate::update::update_draft(&text, &Outcome::default(), &window, &[]) {
+        assert!(update.updated.is_empty() && update.added.is_empty());
     }
 }
 

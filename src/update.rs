@@ -5,32 +5,108 @@
 //! (or, without a footer, to the next heading). Its entries are read back
 //! ([`render::corpus`](crate::render::corpus)) and deduplicated together with the run's events
 //! (the run's come first, so their page facts win):
-//! - an entry the run also has is **updated** to the run's facts;
-//! - an entry only the draft has is **kept** (added by hand), if it is in the new window;
+//! - an entry the run also has takes the run's facts: **updated** when its text changes,
+//!   **unchanged** otherwise;
+//! - an entry the run does not have, whose source failed or answered suspiciously this run, is
+//!   **kept as it was**, with that source named (its group's or calendar's failed source by
+//!   its links, or the community calendar, which may list anything, when it failed): it is
+//!   not known whether the source still lists it;
+//! - an entry no source knows is **kept** (added by hand), if it is in the new window;
 //! - an entry the run knows was cancelled or postponed is **removed**, and so is one whose
 //!   dates fall outside the new window;
 //! - the run's other events are **added**.
 //!
-//! Everything outside the block is left byte for byte. Pure: text in, text and a report out.
+//! When every source failed or answered suspiciously, the draft is left as it was
+//! ([`Update::untouched`]): the run knows nothing. Everything outside the block is left byte
+//! for byte. Pure: text in, text and a report out.
 
-use crate::dedupe::{self, identity::canonical};
+use crate::check::{failed_source_of, scopes};
+use crate::config::Source;
+use crate::dedupe::{
+    self,
+    identity::{canonical, event_key},
+};
 use crate::model::{Event, Window};
 use crate::pipeline::Outcome;
 use crate::render::{corpus, markdown};
 
 /// The result of an update.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Update {
-    /// The whole draft with the new block.
+    /// The whole draft with the new block (the draft itself when [`Update::untouched`]).
     pub text: String,
-    /// Entries only the draft had, kept.
+    /// Every source failed or answered suspiciously: the draft is left as it was.
+    pub untouched: bool,
+    /// Entries in the draft's block.
+    pub entries: usize,
+    /// Draft entries the run also had whose text changed (now the run's version).
+    pub updated: Vec<String>,
+    /// Draft entries the run also had, already printed as the run prints them.
+    pub unchanged: usize,
+    /// Entries the run did not have because their source failed or was suspect: kept as they
+    /// were.
+    pub kept_failed: Vec<KeptFailed>,
+    /// Entries no source knows (added by hand), kept.
     pub kept: Vec<String>,
     /// Entries of the draft that are gone, with why.
     pub removed: Vec<String>,
-    /// Draft entries the run also had (now the run's version).
-    pub updated: usize,
     /// The run's events the draft did not have.
-    pub added: usize,
+    pub added: Vec<String>,
+}
+
+/// A draft entry kept as it was because the source that lists it could not be used this run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptFailed {
+    pub entry: String,
+    /// The source's label.
+    pub source: String,
+    /// It answered suspiciously (else it failed).
+    pub suspect: bool,
+}
+
+impl Update {
+    /// Whether the new text differs from the draft.
+    pub fn changed(&self, draft: &str) -> bool {
+        self.text != draft
+    }
+}
+
+/// The event links of an entry: its own and its mirrors' (one session streamed by several
+/// groups), as event identities.
+fn session_keys(e: &Event) -> Vec<String> {
+    std::iter::once((&e.url, e.organizer.url.as_deref()))
+        .chain(
+            e.mirrors
+                .iter()
+                .map(|m| (&m.url, m.organizer.url.as_deref())),
+        )
+        .filter_map(|(url, org)| event_key(url, org))
+        .collect()
+}
+
+/// Two entries for one session whose primary differs (the run's sources chose another
+/// group's link as the entry's and the draft's as a mirror): the same event.
+fn shares_a_session(a: &Event, b: &Event) -> bool {
+    let keys = session_keys(a);
+    session_keys(b).iter().any(|k| keys.contains(k))
+}
+
+/// An entry's lines as the newsletter prints them (the same in every section it is in).
+/// Rendered through [`markdown::render`] so that there is one way to print an entry.
+fn entry_text(e: &Event, window: &Window) -> String {
+    let block = markdown::render(std::slice::from_ref(e), window);
+    let mut out = String::new();
+    for line in block
+        .lines()
+        .skip_while(|l| !l.starts_with("### "))
+        .skip(1)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+    {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Where the block is: byte range of its lines in `draft`, or where to insert one.
@@ -109,13 +185,28 @@ fn describe(e: &Event) -> String {
     format!("{} \"{}\" <{}>", e.start_date, e.title, e.url)
 }
 
-/// Updates `draft` with the run's `outcome` for `window`.
-pub fn update_draft(draft: &str, outcome: &Outcome, window: &Window) -> Result<Update, String> {
+/// Updates `draft` with the run's `outcome` for `window`. `sources`: the run's sources file,
+/// to tell which source lists an entry (may be empty: see [`crate::check::scopes`]).
+pub fn update_draft(
+    draft: &str,
+    outcome: &Outcome,
+    window: &Window,
+    sources: &[Source],
+) -> Result<Update, String> {
     let place = locate(draft)?;
     let old_block = match place {
         Place::Block(a, b) => &draft[a..b],
         Place::InsertAt(_) => "",
     };
+    let entries = corpus::parse_section(old_block);
+    if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
+        return Ok(Update {
+            text: draft.to_string(),
+            untouched: true,
+            entries: entries.len(),
+            ..Update::default()
+        });
+    }
     let mut removed = Vec::new();
     let cancelled: Vec<String> = outcome
         .dropped
@@ -124,7 +215,8 @@ pub fn update_draft(draft: &str, outcome: &Outcome, window: &Window) -> Result<U
         .map(|u| canonical(u))
         .collect();
     let mut hand: Vec<Event> = Vec::new();
-    for entry in corpus::parse_section(old_block) {
+    let count = entries.len();
+    for entry in entries {
         let mut e = corpus::to_event(&entry);
         e.sources = vec![format!("draft line {}", entry.line)];
         if !window.overlaps(e.start_date, e.end_date) {
@@ -147,18 +239,60 @@ pub fn update_draft(draft: &str, outcome: &Outcome, window: &Window) -> Result<U
     // hybrid event, not two.
     let hand = dedupe::dedupe(hand).events;
     // A draft entry the run also has takes the run's version whole (its facts come from the
-    // sources; the draft's copy may be stale); the others were added by hand.
-    let mut updated = 0;
+    // sources; the draft's copy may be stale); of the others, those whose source failed are
+    // kept as they were, and the rest were added by hand.
+    let scopes = scopes(outcome, sources);
+    let mut updated = Vec::new();
+    let mut unchanged = 0;
+    let mut matched = vec![false; outcome.events.len()];
+    let mut kept_failed = Vec::new();
+    let mut kept = Vec::new();
     let mut kept_events = Vec::new();
     for h in hand {
-        if outcome.events.iter().any(|e| dedupe::same_event(e, &h)) {
-            updated += 1;
-        } else {
-            kept_events.push(h);
+        let ours = outcome
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| dedupe::same_event(e, &h) || shares_a_session(e, &h))
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>();
+        if let Some(&first) = ours.first() {
+            for &i in &ours {
+                matched[i] = true;
+            }
+            if old_block.contains(&entry_text(&outcome.events[first], window)) {
+                unchanged += 1;
+            } else {
+                updated.push(describe(&outcome.events[first]));
+            }
+            continue;
         }
+        match failed_source_of(
+            outcome,
+            &scopes,
+            &h.url,
+            h.organizer.url.as_deref(),
+            &h.organizer.name,
+        ) {
+            Some(i) => {
+                let r = &outcome.reports[i];
+                kept_failed.push(KeptFailed {
+                    entry: describe(&h),
+                    source: r.label.clone(),
+                    suspect: r.error.is_none(),
+                });
+            }
+            None => kept.push(describe(&h)),
+        }
+        kept_events.push(h);
     }
-    let kept: Vec<String> = kept_events.iter().map(describe).collect();
-    let added = outcome.events.len().saturating_sub(updated);
+    let added: Vec<String> = outcome
+        .events
+        .iter()
+        .zip(&matched)
+        .filter(|(_, m)| !**m)
+        .map(|(e, _)| describe(e))
+        .collect();
     let mut all: Vec<Event> = outcome.events.clone();
     all.extend(kept_events);
     // Folds a hand-added mirror into its session, like any other.
@@ -171,9 +305,13 @@ pub fn update_draft(draft: &str, outcome: &Outcome, window: &Window) -> Result<U
     };
     Ok(Update {
         text,
+        untouched: false,
+        entries: count,
+        updated,
+        unchanged,
+        kept_failed,
         kept,
         removed,
-        updated,
         added,
     })
 }
@@ -219,7 +357,7 @@ mod tests {
             ],
             ..Outcome::default()
         };
-        let u = update_draft(DRAFT, &outcome, &window()).unwrap();
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
         assert!(u.text.starts_with("# This Week in Rust 480\n\n## Upcoming Events\n\nRusty Events between 2023-02-01 - 2023-03-01 🦀\n"));
         assert!(u.text.ends_with("[community]: mailto:community-team@rust-lang.org\n\n## Jobs\n\nPlease see the latest thread.\n"), "{}", u.text);
         assert!(u.text.contains("[**New title from the page**]"));
@@ -230,12 +368,24 @@ mod tests {
         );
         assert!(!u.text.contains("Old meetup"), "outside the new window");
         assert_eq!(
-            (u.updated, u.added, u.kept.len(), u.removed.len()),
+            (
+                u.updated.len(),
+                u.added.len(),
+                u.kept.len(),
+                u.removed.len()
+            ),
             (1, 1, 1, 1)
         );
-        // Updating again changes nothing.
-        let again = update_draft(&u.text, &outcome, &window()).unwrap();
+        assert_eq!(u.unchanged, 0);
+        assert!(u.changed(DRAFT));
+        // Updating again changes nothing, and says so.
+        let again = update_draft(&u.text, &outcome, &window(), &[]).unwrap();
         assert_eq!(again.text, u.text);
+        assert!(!again.changed(&u.text));
+        assert_eq!(
+            (again.updated.len(), again.unchanged, again.added.len()),
+            (0, 2, 0)
+        );
     }
 
     #[test]
@@ -249,7 +399,7 @@ mod tests {
             )],
             ..Outcome::default()
         };
-        let u = update_draft(draft, &outcome, &window()).unwrap();
+        let u = update_draft(draft, &outcome, &window(), &[]).unwrap();
         assert!(
             u.text
                 .starts_with("## Upcoming Events\n\nRusty Events between 2023-02-01")
@@ -260,6 +410,97 @@ mod tests {
             "{}",
             u.text
         );
-        assert!(update_draft("# Nothing here\n", &outcome, &window()).is_err());
+        assert!(update_draft("# Nothing here\n", &outcome, &window(), &[]).is_err());
+    }
+
+    fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
+        crate::pipeline::SourceReport {
+            kind: crate::config::SourceKind::Meetup,
+            url: url.into(),
+            label: label.into(),
+            events: 0,
+            error: error.map(Into::into),
+            warnings: vec![],
+            suspect: None,
+            status: None,
+            redirected_to: None,
+            latest_event: None,
+            fallback: None,
+        }
+    }
+
+    #[test]
+    fn tells_a_failed_sources_entries_from_hand_added_ones() {
+        let outcome = Outcome {
+            events: vec![tool_event(
+                "2023-02-16",
+                "Hack and Learn",
+                "https://www.meetup.com/rust-paris/events/291000003/",
+            )],
+            reports: vec![
+                report(
+                    "Rust Berlin",
+                    "https://www.meetup.com/rust-berlin/events/",
+                    Some("HTTP status 500"),
+                ),
+                report(
+                    "Rust Paris",
+                    "https://www.meetup.com/rust-paris/events/",
+                    None,
+                ),
+            ],
+            ..Outcome::default()
+        };
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
+        assert_eq!(
+            u.kept_failed,
+            [KeptFailed {
+                entry: "2023-02-02 \"Old title\" <https://www.meetup.com/rust-berlin/events/291000002/>"
+                    .into(),
+                source: "Rust Berlin".into(),
+                suspect: false,
+            }]
+        );
+        assert_eq!(
+            u.kept,
+            ["2023-02-10 \"Hand-added meetup\" <https://mobilizon.fr/events/abc>"]
+        );
+        assert!(u.text.contains("[**Old title**]"), "kept as it was");
+        assert_eq!((u.updated.len(), u.added.len()), (0, 1));
+
+        // A many-organizer feed that failed may list any entry: none is "added by hand".
+        let mut calendar = report(
+            "Rust Community Calendar",
+            "https://calendar.google.com/calendar/ical/x/public/basic.ics",
+            Some("HTTP status 503"),
+        );
+        calendar.kind = crate::config::SourceKind::Ical;
+        let outcome = Outcome {
+            reports: vec![calendar, outcome.reports[1].clone()],
+            ..outcome
+        };
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
+        assert!(u.kept.is_empty(), "{:?}", u.kept);
+        assert_eq!(u.kept_failed.len(), 2);
+        assert!(
+            u.kept_failed
+                .iter()
+                .all(|k| k.source == "Rust Community Calendar")
+        );
+
+        // Every source failed: the draft is left as it was.
+        let outcome = Outcome {
+            reports: vec![report(
+                "Rust Berlin",
+                "https://www.meetup.com/rust-berlin/events/",
+                Some("timed out"),
+            )],
+            ..Outcome::default()
+        };
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
+        assert!(u.untouched);
+        assert_eq!(u.text, DRAFT);
+        assert_eq!(u.entries, 3);
+        assert!(u.kept.is_empty() && u.updated.is_empty());
     }
 }
