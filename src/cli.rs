@@ -59,6 +59,9 @@ pub struct Common {
     /// fail ("run deadline reached") [default: 120]
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub deadline: Option<u64>,
+    /// Live fetching: requests in flight at once to one host [default: 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub per_host: Option<u64>,
 }
 
 /// Where the sources come from and which window: the options of the commands that run the
@@ -100,6 +103,9 @@ pub fn live_options(common: &Common) -> LiveOptions {
     }
     if let Some(secs) = common.deadline {
         opts.run_deadline = std::time::Duration::from_secs(secs);
+    }
+    if let Some(n) = common.per_host {
+        opts.set_per_host(n as usize);
     }
     opts
 }
