@@ -38,7 +38,7 @@ struct Answer {
 #[derive(Default)]
 struct Stats {
     requests: HashMap<String, usize>,
-    /// Requests to event pages (`/events/<id>/`), counted apart: they wait for the calendar.
+    /// Requests to event pages ([`is_event_page`]), counted apart: they wait for the calendar.
     pages: usize,
     in_flight: HashMap<String, usize>,
     max_in_flight: usize,
@@ -56,7 +56,11 @@ fn host_of(url: &str) -> String {
     rest.split('/').next().unwrap_or_default().to_string()
 }
 
+/// A meetup event page (`…/events/<id>/`) or a luma one (`luma.com/<slug>`).
 fn is_event_page(url: &str) -> bool {
+    if host_of(url) == "luma.com" {
+        return true;
+    }
     let parts: Vec<&str> = url.trim_end_matches('/').rsplit('/').take(2).collect();
     parts.len() == 2 && parts[1] == "events" && parts[0].chars().all(|c| c.is_ascii_digit())
 }
