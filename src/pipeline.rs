@@ -495,8 +495,9 @@ pub async fn collect_with(
     let mut left = config.sources.len();
     // Canonical links of the events page sources gave: their pages are not fetched again.
     let mut known: HashSet<String> = HashSet::new();
-    // Pages waiting for a source of their scope; pages started (by match key); pages read.
-    let mut waiting: Vec<(PageScope, String, String, PageKind)> = Vec::new();
+    // Pages waiting for a source of their scope (each with its match key, URL, kind and
+    // canonical link, computed once); pages started (by match key); pages read.
+    let mut waiting: HashMap<PageScope, Vec<(String, String, PageKind, String)>> = HashMap::new();
     let mut started: HashSet<String> = HashSet::new();
     let mut pages: HashMap<String, Result<RawEvent, String>> = HashMap::new();
     let mut announced = false;
@@ -510,36 +511,52 @@ pub async fn collect_with(
             }
             Done::Source(i, read) => {
                 left -= 1;
-                if let Some(scope) = PageScope::of_source(&config.sources[i])
-                    && let Some(n) = pending.get_mut(&scope)
-                {
+                let scope = PageScope::of_source(&config.sources[i]);
+                if let Some(n) = scope.as_ref().and_then(|s| pending.get_mut(s)) {
                     *n -= 1;
                 }
                 known.extend(read.pages.iter().filter_map(|e| e.url.as_deref()).map(canonical));
-                // Each distinct page of this feed near the window, in the feed's order.
+                // The pages this source's end may release: those of its scope (a group's; every
+                // group's on its host), then this feed's own, in the feed's order. Each page is
+                // looked at when it arrives and when a source of its scope ends: linear in
+                // pages and sources.
+                let mut candidates = Vec::new();
+                if let Some(scope) = scope {
+                    if scope.group.is_some() {
+                        candidates.extend(waiting.remove(&scope).into_iter().flatten());
+                    } else {
+                        let on_host: Vec<PageScope> =
+                            waiting.keys().filter(|s| s.host == scope.host).cloned().collect();
+                        for s in on_host {
+                            candidates.extend(waiting.remove(&s).into_iter().flatten());
+                        }
+                    }
+                }
                 for f in &read.feed {
                     if let Some((url, kind)) = entry_page(f, window) {
                         let key = match_key(&url);
                         if !started.contains(&key) {
-                            waiting.push((PageScope::of_page(&key), key, url, kind));
+                            let canon = canonical(&url);
+                            candidates.push((key, url, kind, canon));
                         }
                     }
                 }
                 reads[i] = Some(read);
-                // Pages no source still being read could list are decided now.
-                let mut still = Vec::new();
-                for (scope, key, url, kind) in std::mem::take(&mut waiting) {
-                    if started.contains(&key) || known.contains(&canonical(&url)) {
+                for (key, url, kind, canon) in candidates {
+                    if started.contains(&key) || known.contains(&canon) {
                         continue;
                     }
+                    let scope = PageScope::of_page(&key);
                     if scope.blocked_by(&pending) {
-                        still.push((scope, key, url, kind));
+                        waiting
+                            .entry(scope)
+                            .or_default()
+                            .push((key, url, kind, canon));
                     } else {
                         started.insert(key.clone());
                         work.push(fetch_page(key, url, kind));
                     }
                 }
-                waiting = still;
                 if left == 0 {
                     progress.pages_started(started.len());
                     for _ in 0..pages.len() {
