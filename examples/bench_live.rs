@@ -161,7 +161,10 @@ fn main() {
     for r in manifest["responses"].as_array().unwrap() {
         let url = r["url"].as_str().unwrap().to_string();
         let body = std::fs::read(dir.join(r["file"].as_str().unwrap())).unwrap();
-        let content_type = r["content_type"].as_str().unwrap_or("text/html").to_string();
+        let content_type = r["content_type"]
+            .as_str()
+            .unwrap_or("text/html")
+            .to_string();
         answers.insert(url, Answer { content_type, body });
     }
     let latency = Duration::from_millis(latency_ms);

@@ -473,9 +473,10 @@ pub async fn collect_with(
     let mut work: FuturesUnordered<Job<'_>> = FuturesUnordered::new();
     // How many sources still being read could list the pages of each scope.
     let mut pending: HashMap<PageScope, usize> = HashMap::new();
+    let scopes: Vec<Option<PageScope>> = config.sources.iter().map(PageScope::of_source).collect();
     for (i, source) in config.sources.iter().enumerate() {
-        if let Some(scope) = PageScope::of_source(source) {
-            *pending.entry(scope).or_default() += 1;
+        if let Some(scope) = &scopes[i] {
+            *pending.entry(scope.clone()).or_default() += 1;
         }
         work.push(Box::pin(async move {
             progress.source_started(source.label());
@@ -511,11 +512,16 @@ pub async fn collect_with(
             }
             Done::Source(i, read) => {
                 left -= 1;
-                let scope = PageScope::of_source(&config.sources[i]);
+                let scope = scopes[i].clone();
                 if let Some(n) = scope.as_ref().and_then(|s| pending.get_mut(s)) {
                     *n -= 1;
                 }
-                known.extend(read.pages.iter().filter_map(|e| e.url.as_deref()).map(canonical));
+                known.extend(
+                    read.pages
+                        .iter()
+                        .filter_map(|e| e.url.as_deref())
+                        .map(canonical),
+                );
                 // The pages this source's end may release: those of its scope (a group's; every
                 // group's on its host), then this feed's own, in the feed's order. Each page is
                 // looked at when it arrives and when a source of its scope ends: linear in
@@ -525,8 +531,11 @@ pub async fn collect_with(
                     if scope.group.is_some() {
                         candidates.extend(waiting.remove(&scope).into_iter().flatten());
                     } else {
-                        let on_host: Vec<PageScope> =
-                            waiting.keys().filter(|s| s.host == scope.host).cloned().collect();
+                        let on_host: Vec<PageScope> = waiting
+                            .keys()
+                            .filter(|s| s.host == scope.host)
+                            .cloned()
+                            .collect();
                         for s in on_host {
                             candidates.extend(waiting.remove(&s).into_iter().flatten());
                         }

@@ -145,7 +145,9 @@ fn an_event_page_is_fetched_while_another_group_s_page_is_still_coming() {
     ]));
     fetcher.gate = Some((BERLIN_PAGE.to_string(), MANCHESTER.to_string()));
     let out = run(
-        &config(&format!("[[source]]\nkind = \"meetup\"\nurl = \"{BERLIN}\"\n")),
+        &config(&format!(
+            "[[source]]\nkind = \"meetup\"\nurl = \"{BERLIN}\"\n"
+        )),
         &fetcher,
     );
     assert_eq!(out.failed_sources(), 0, "{:?}", out.reports);
