@@ -66,6 +66,9 @@ pub struct Common {
     /// Live fetching: no HTTP cache (every page downloaded; nothing read or written)
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// Live fetching: requests in flight at once to one host [default: 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub per_host: Option<u64>,
 }
 
 /// Where the sources come from and which window: the options of the commands that run the
@@ -107,6 +110,9 @@ pub fn live_options(common: &Common) -> LiveOptions {
     }
     if let Some(secs) = common.deadline {
         opts.run_deadline = std::time::Duration::from_secs(secs);
+    }
+    if let Some(n) = common.per_host {
+        opts.set_per_host(n as usize);
     }
     if !common.no_cache {
         let env = std::env::var_os;

@@ -220,7 +220,12 @@ impl Config {
 
     /// Parses and validates sources-file text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
-        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        // Where each line starts, for a binary search: counting the newlines before each
+        // source's offset was quadratic in sources (7.7 % of a 1,000-group replay).
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let line_of = |offset: usize| starts.partition_point(|&s| s <= offset);
         let err = |offset: usize, message: String, hint: &str| ConfigError {
             file: file.to_string(),
             line: line_of(offset),

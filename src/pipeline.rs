@@ -20,10 +20,9 @@ use crate::model::{Event, Organizer, RawEvent, Window};
 use crate::normalize::{self, Directory, match_key};
 use crate::sources::{self, Parsed, SourceError};
 use crate::verify::{self, Correction, PageKind};
-use futures::future::join_all;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -440,31 +439,150 @@ pub trait Progress: Send + Sync {
 pub struct Silent;
 impl Progress for Silent {}
 
-/// Fetches and parses every source concurrently (the fetcher bounds the concurrency), then
+/// Fetches and parses every source concurrently (the fetcher bounds the concurrency), and
 /// verifies feed entries (the community calendar's, and those of organizers' own feeds)
 /// against the event pages they link to.
+///
+/// There is no phase barrier between the two: an entry's event page is fetched as soon as its
+/// feed is parsed and no source still being read could list that page itself (see
+/// [`PageScope`]): a page a page source has read is not fetched again, and a page several
+/// feeds (or entries) link is fetched once. The result does not depend on the order in which
+/// the work completes: [`verify_calendar`] decides every entry at the end, against every
+/// source's pages, exactly as if verification had waited for all sources.
 pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Collection {
     collect_with(config, fetcher, window, &Silent).await
 }
 
-/// [`collect`], telling `progress` as it goes.
+/// [`collect`], telling `progress` as it goes (`pages_started` once every source is read,
+/// with every page fetched or to fetch; pages done earlier are then told at once).
 pub async fn collect_with(
     config: &Config,
     fetcher: &dyn Fetch,
     window: &Window,
     progress: &dyn Progress,
 ) -> Collection {
+    use futures::stream::{FuturesUnordered, StreamExt};
+    type Job<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Done> + Send + 'a>>;
+    enum Done {
+        Source(usize, SourceRead),
+        Page(String, Result<RawEvent, String>),
+    }
+
     let slots = parse_slots();
     let slots = &slots;
-    let jobs = config.sources.iter().map(|source| async move {
-        progress.source_started(source.label());
-        let read = read_source(source, fetcher, window, slots).await;
-        progress.source_done(source.label(), read.report.trusted());
-        read
-    });
+    let mut work: FuturesUnordered<Job<'_>> = FuturesUnordered::new();
+    // How many sources still being read could list the pages of each scope.
+    let mut pending: HashMap<PageScope, usize> = HashMap::new();
+    let scopes: Vec<Option<PageScope>> = config.sources.iter().map(PageScope::of_source).collect();
+    for (i, source) in config.sources.iter().enumerate() {
+        if let Some(scope) = &scopes[i] {
+            *pending.entry(scope.clone()).or_default() += 1;
+        }
+        work.push(Box::pin(async move {
+            progress.source_started(source.label());
+            let read = read_source(source, fetcher, window, slots).await;
+            progress.source_done(source.label(), read.report.trusted());
+            Done::Source(i, read)
+        }));
+    }
+    let fetch_page = |key: String, url: String, kind: PageKind| -> Job<'_> {
+        Box::pin(async move {
+            let result = read_event_page(fetcher, &url, kind, slots).await;
+            Done::Page(key, result)
+        })
+    };
+
+    let mut reads: Vec<Option<SourceRead>> = config.sources.iter().map(|_| None).collect();
+    let mut left = config.sources.len();
+    // Canonical links of the events page sources gave: their pages are not fetched again.
+    let mut known: HashSet<String> = HashSet::new();
+    // Pages waiting for a source of their scope (each with its match key, URL, kind and
+    // canonical link, computed once); pages started (by match key); pages read.
+    let mut waiting: HashMap<PageScope, Vec<(String, String, PageKind, String)>> = HashMap::new();
+    let mut started: HashSet<String> = HashSet::new();
+    let mut pages: HashMap<String, Result<RawEvent, String>> = HashMap::new();
+    let mut announced = false;
+    while let Some(done) = work.next().await {
+        match done {
+            Done::Page(key, result) => {
+                pages.insert(key, result);
+                if announced {
+                    progress.page_done();
+                }
+            }
+            Done::Source(i, read) => {
+                left -= 1;
+                let scope = scopes[i].clone();
+                if let Some(n) = scope.as_ref().and_then(|s| pending.get_mut(s)) {
+                    *n -= 1;
+                }
+                known.extend(
+                    read.pages
+                        .iter()
+                        .filter_map(|e| e.url.as_deref())
+                        .map(canonical),
+                );
+                // The pages this source's end may release: those of its scope (a group's; every
+                // group's on its host), then this feed's own, in the feed's order. Each page is
+                // looked at when it arrives and when a source of its scope ends: linear in
+                // pages and sources.
+                let mut candidates = Vec::new();
+                if let Some(scope) = scope {
+                    if scope.group.is_some() {
+                        candidates.extend(waiting.remove(&scope).into_iter().flatten());
+                    } else {
+                        let on_host: Vec<PageScope> = waiting
+                            .keys()
+                            .filter(|s| s.host == scope.host)
+                            .cloned()
+                            .collect();
+                        for s in on_host {
+                            candidates.extend(waiting.remove(&s).into_iter().flatten());
+                        }
+                    }
+                }
+                for f in &read.feed {
+                    if let Some((url, kind)) = entry_page(f, window) {
+                        let key = match_key(&url);
+                        if !started.contains(&key) {
+                            let canon = canonical(&url);
+                            candidates.push((key, url, kind, canon));
+                        }
+                    }
+                }
+                reads[i] = Some(read);
+                for (key, url, kind, canon) in candidates {
+                    if started.contains(&key) || known.contains(&canon) {
+                        continue;
+                    }
+                    let scope = PageScope::of_page(&key);
+                    if scope.blocked_by(&pending) {
+                        waiting
+                            .entry(scope)
+                            .or_default()
+                            .push((key, url, kind, canon));
+                    } else {
+                        started.insert(key.clone());
+                        work.push(fetch_page(key, url, kind));
+                    }
+                }
+                if left == 0 {
+                    progress.pages_started(started.len());
+                    for _ in 0..pages.len() {
+                        progress.page_done();
+                    }
+                    announced = true;
+                }
+            }
+        }
+    }
+    if !announced {
+        progress.pages_started(0);
+    }
+
     let mut collection = Collection::default();
     let mut feed = Vec::new();
-    for read in join_all(jobs).await {
+    for read in reads.into_iter().flatten() {
         collection.reports.push(read.report);
         collection.filtered.extend(read.filtered);
         collection
@@ -478,12 +596,105 @@ pub async fn collect_with(
     }
     // An organizer's own feed speaks with more authority than the community calendar.
     feed.sort_by_key(|f| f.in_calendar);
-    let verified =
-        verify_calendar(feed, &collection.events, fetcher, window, slots, progress).await;
+    let verified = verify_calendar(feed, &known, window, &pages);
     collection.events.extend(verified.events);
     collection.corrections = verified.corrections;
     collection.unverified = verified.unverified;
     collection
+}
+
+/// Which sources could list an event page themselves (and so make fetching it needless): a
+/// meetup event page's group (`meetup.com/<group>`), else the page's host (a luma calendar
+/// lists luma events, a JSON-LD page its own). A page waits only for the sources of its scope
+/// still being read, so the pages of groups that are not sources are fetched while the group
+/// pages are still coming in. A renamed group (linked by its old name) is not recognised
+/// here: its page may be fetched needlessly, never used ([`verify_calendar`] decides with
+/// every source's pages).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PageScope {
+    host: String,
+    /// The meetup group, for meetup pages and group sources.
+    group: Option<String>,
+}
+
+impl PageScope {
+    /// The scope of a page, from its match key (`meetup.com/<group>/events/<id>`).
+    fn of_page(key: &str) -> PageScope {
+        let mut parts = key.split('/');
+        let host = parts.next().unwrap_or_default().to_string();
+        let group = (host == "meetup.com")
+            .then(|| parts.next().map(str::to_string))
+            .flatten();
+        PageScope { host, group }
+    }
+
+    /// The pages a source could list: a meetup group's, or a page's host's; none for a feed
+    /// (its entries are verified, never taken as pages).
+    fn of_source(source: &Source) -> Option<PageScope> {
+        let key = match_key(&source.url);
+        match source.kind {
+            SourceKind::Ical => None,
+            SourceKind::Meetup => Some(PageScope::of_page(&key)),
+            SourceKind::Luma | SourceKind::Jsonld => Some(PageScope {
+                host: key.split('/').next().unwrap_or_default().to_string(),
+                group: None,
+            }),
+        }
+    }
+
+    /// Whether a source still being read could list pages of this scope: one of its group, or
+    /// any on its host.
+    fn blocked_by(&self, pending: &HashMap<PageScope, usize>) -> bool {
+        let count = |s: &PageScope| pending.get(s).copied().unwrap_or(0);
+        let host = PageScope {
+            host: self.host.clone(),
+            group: None,
+        };
+        count(self) > 0 || (self.group.is_some() && count(&host) > 0)
+    }
+}
+
+/// The event page a feed entry is checked against, if any: entries near the window that link
+/// to a meetup or luma event page (the feed's own choice first).
+fn entry_page(f: &FeedEntry, window: &Window) -> Option<(String, PageKind)> {
+    if !touches(&f.raw, window) {
+        return None;
+    }
+    f.page.clone().or_else(|| verify::page_to_verify(&f.raw))
+}
+
+/// Fetches and reads one event page: the one event it describes, or why it cannot be used.
+async fn read_event_page(
+    fetcher: &dyn Fetch,
+    url: &str,
+    kind: PageKind,
+    slots: &Arc<Semaphore>,
+) -> Result<RawEvent, String> {
+    match fetcher.fetch(url).await {
+        Ok(response) => {
+            let owned_url = url.to_string();
+            let reader = match kind {
+                PageKind::MeetupEvent => "meetup page reader",
+                PageKind::LumaEvent => "JSON-LD page reader",
+            };
+            parse_off_runtime(slots, reader, move || {
+                let text = response.text();
+                let url = owned_url.as_str();
+                let parsed = match kind {
+                    PageKind::MeetupEvent => {
+                        sources::meetup::parse_event_page(&text, url, "event page")
+                    }
+                    PageKind::LumaEvent => sources::jsonld::parse_page(&text, url, "event page"),
+                };
+                match parsed {
+                    Ok(p) => one_event(p.events, url),
+                    Err(e) => Err(e.to_string()),
+                }
+            })
+            .await
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A feed entry on its way to verification.
@@ -897,75 +1108,29 @@ struct Verified {
 }
 
 /// Checks each feed entry near the window that links to a meetup or luma event page against
-/// that page. Pages already read from a group page are not fetched again (the deduplication
-/// merges them, page first); a page two feeds link is fetched once. When several entries of
-/// one feed (instances of one series) link to the same page, only the instance nearest the
-/// page's date takes the page's facts.
-async fn verify_calendar(
+/// that page (`pages`, by match key: read once however many entries link them). Pages already
+/// read from a group page (`known`, canonical links) are not used (the deduplication merges
+/// them, page first). When several entries of one feed (instances of one series) link to the
+/// same page, only the instance nearest the page's date takes the page's facts. Pure: every
+/// page was fetched before ([`collect_with`]), so the outcome is the same whatever order the
+/// work was done in.
+fn verify_calendar(
     feed: Vec<FeedEntry>,
-    known: &[Collected],
-    fetcher: &dyn Fetch,
+    known: &HashSet<String>,
     window: &Window,
-    slots: &Arc<Semaphore>,
-    progress: &dyn Progress,
+    pages: &HashMap<String, Result<RawEvent, String>>,
 ) -> Verified {
-    let known_pages: HashSet<String> = known
-        .iter()
-        .filter_map(|c| c.raw.url.as_deref())
-        .map(canonical)
-        .collect();
     // Which page each entry should be checked against.
-    let mut wanted: BTreeMap<String, (String, PageKind)> = BTreeMap::new();
     let targets: Vec<Option<String>> = feed
         .iter()
         .map(|f| {
-            let raw = &f.raw;
-            if !touches(raw, window) {
+            let (url, _) = entry_page(f, window)?;
+            if known.contains(&canonical(&url)) {
                 return None;
             }
-            let (url, kind) = f.page.clone().or_else(|| verify::page_to_verify(raw))?;
-            if known_pages.contains(&canonical(&url)) {
-                return None;
-            }
-            let key = match_key(&url);
-            wanted.entry(key.clone()).or_insert((url, kind));
-            Some(key)
+            Some(match_key(&url))
         })
         .collect();
-    progress.pages_started(wanted.len());
-    let fetches = wanted.iter().map(|(key, (url, kind))| async move {
-        let result = match fetcher.fetch(url).await {
-            Ok(response) => {
-                let (kind, owned_url) = (*kind, url.clone());
-                let reader = match kind {
-                    PageKind::MeetupEvent => "meetup page reader",
-                    PageKind::LumaEvent => "JSON-LD page reader",
-                };
-                parse_off_runtime(slots, reader, move || {
-                    let text = response.text();
-                    let url = owned_url.as_str();
-                    let parsed = match kind {
-                        PageKind::MeetupEvent => {
-                            sources::meetup::parse_event_page(&text, url, "event page")
-                        }
-                        PageKind::LumaEvent => {
-                            sources::jsonld::parse_page(&text, url, "event page")
-                        }
-                    };
-                    match parsed {
-                        Ok(p) => one_event(p.events, url),
-                        Err(e) => Err(e.to_string()),
-                    }
-                })
-                .await
-            }
-            Err(e) => Err(e.to_string()),
-        };
-        progress.page_done();
-        (key.clone(), result)
-    });
-    let pages: HashMap<String, Result<RawEvent, String>> =
-        join_all(fetches).await.into_iter().collect();
 
     // For pages linked from several entries of one feed, the entry nearest the page's date.
     let mut nearest: HashMap<(&str, &str), (usize, i64)> = HashMap::new();

@@ -114,6 +114,15 @@ impl Default for LiveOptions {
     }
 }
 
+impl LiveOptions {
+    /// Sets the per-host limit, raising the overall one to match when it is lower (the
+    /// overall limit only exists so that many hosts cannot add up to a flood).
+    pub fn set_per_host(&mut self, n: usize) {
+        self.per_host = n.max(1);
+        self.concurrency = self.concurrency.max(self.per_host);
+    }
+}
+
 /// `twir-events/<version> (+https://github.com/rust-lang/this-week-in-rust)`.
 pub fn default_user_agent() -> String {
     format!(
