@@ -15,7 +15,9 @@ fn main() -> anyhow::Result<()> {
     let [file, from, to] = args.as_slice() else {
         anyhow::bail!("usage: expand FILE FROM TO");
     };
-    let text = std::fs::read_to_string(file)?;
+    // As the tool reads a fetched feed: unfolded at the byte level, then decoded
+    // (`pipeline::ical_text`).
+    let text = ical::decode(&std::fs::read(file)?);
     let window = Window {
         from: from.parse::<NaiveDate>()?,
         to: to.parse::<NaiveDate>()?,
