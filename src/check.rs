@@ -262,11 +262,7 @@ impl Query {
 }
 
 fn entry_line(e: &Event) -> String {
-    let dates = if e.end_date > e.start_date {
-        format!("{} - {}", e.start_date, e.end_date)
-    } else {
-        e.start_date.to_string()
-    };
+    let dates = crate::render::markdown::date_field(e.start_date, e.end_date);
     format!(
         "{dates} | {} | {} | {} <{}>",
         location_field(e),
@@ -542,11 +538,7 @@ pub fn check(
 /// text is cleaned and a link that is not http(s) is not printed.
 fn previous_line(e: &EventJson) -> String {
     use crate::text::{MAX_NAME, MAX_PLACE, MAX_TITLE, clean};
-    let dates = if e.end_date > e.start_date {
-        format!("{} - {}", e.start_date, e.end_date)
-    } else {
-        e.start_date.to_string()
-    };
+    let dates = crate::render::markdown::date_field(e.start_date, e.end_date);
     format!(
         "{dates} | {} | {} | {} <{}>",
         clean(&e.location, MAX_PLACE * 3),

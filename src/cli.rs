@@ -313,8 +313,16 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
 }
 
-/// Loads the sources, picks live or replayed fetching and runs the pipeline over the window.
-fn run_pipeline(common: &Common, run: &RunArgs) -> Result<(Outcome, Window), Error> {
+/// What a run command starts from: the snapshot (with `--replay`), the sources file, the day
+/// and the window. Loaded once; every command that needs the sources gets them from here.
+struct Setup {
+    replay: Option<ReplayFetcher>,
+    config: Config,
+    today: NaiveDate,
+    window: Window,
+}
+
+fn setup(common: &Common, run: &RunArgs) -> Result<Setup, Error> {
     // (Checked here: --replay belongs to the run commands, the cache options to every one.)
     if run.replay.is_some() && (common.cache.is_some() || common.no_cache) {
         return Err(Error::Usage(
@@ -325,21 +333,38 @@ fn run_pipeline(common: &Common, run: &RunArgs) -> Result<(Outcome, Window), Err
         Some(dir) => Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?),
         None => None,
     };
-    let sources_path = sources_path(common, replay.as_ref());
-    let config = Config::load(&sources_path)?;
+    let config = Config::load(&sources_path(common, replay.as_ref()))?;
     let today = run
         .today
         .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let window = window(today, run.from, run.to, run.weeks)?;
+    Ok(Setup {
+        replay,
+        config,
+        today,
+        window,
+    })
+}
+
+/// Loads the sources, picks live or replayed fetching and runs the pipeline over the window;
+/// returns the outcome, the window and the setup it ran with.
+fn run_pipeline(common: &Common, run: &RunArgs) -> Result<(Outcome, Window, Setup), Error> {
+    let setup = setup(common, run)?;
+    let Setup {
+        replay,
+        config,
+        window,
+        ..
+    } = &setup;
     let rt = runtime()?;
     let bar = ProgressBar::start(config.sources.len(), common.verbosity());
-    let outcome = match &replay {
-        Some(r) => rt.block_on(pipeline::run_with(&config, r, &window, &bar)),
+    let outcome = match replay {
+        Some(r) => rt.block_on(pipeline::run_with(config, r, window, &bar)),
         None => {
             let live =
                 LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
-            let mut outcome = rt.block_on(pipeline::run_with(&config, &live, &window, &bar));
+            let mut outcome = rt.block_on(pipeline::run_with(config, &live, window, &bar));
             let fetched = live.summary();
             outcome.notes.extend(fetched.notes.iter().cloned());
             outcome.notes.push(fetched.to_string());
@@ -347,7 +372,22 @@ fn run_pipeline(common: &Common, run: &RunArgs) -> Result<(Outcome, Window), Err
         }
     };
     bar.finish();
-    Ok((outcome, window))
+    let window = *window;
+    Ok((outcome, window, setup))
+}
+
+/// With the previous `json --out` file: a source that collapsed against it is suspect, not the
+/// truth (`suspect::against_previous`).
+fn mark_collapsed(
+    outcome: &mut Outcome,
+    window: &Window,
+    previous: Option<&render::json::Document>,
+) {
+    if let Some(prev) = previous {
+        for (i, why) in crate::suspect::against_previous(outcome, window, prev) {
+            outcome.reports[i].suspect = Some(why);
+        }
+    }
 }
 
 /// The progress bar on stderr: sources read of all, then the event pages checked, with the
@@ -483,14 +523,14 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
     let common = cli.common;
     match cli.command {
         Command::Render { out, run } => {
-            let (outcome, window) = run_pipeline(&common, &run)?;
+            let (outcome, window, _) = run_pipeline(&common, &run)?;
             report(&outcome, common.verbosity());
             let text = render::markdown::render(&outcome.events, &window);
             emit(out.as_deref(), &text)?;
             Ok(outcome.exit_code())
         }
         Command::Json { out, run } => {
-            let (mut outcome, window) = run_pipeline(&common, &run)?;
+            let (mut outcome, window, _) = run_pipeline(&common, &run)?;
             let now = chrono::Local::now()
                 .fixed_offset()
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
@@ -514,14 +554,10 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 Err(_) => None,
             };
             // A source that collapsed against the previous file is suspect, not the truth.
-            if let Some(prev) = &previous {
-                for (i, why) in crate::suspect::against_previous(&outcome, &window, prev) {
-                    outcome.reports[i].suspect = Some(why);
-                }
-            }
+            mark_collapsed(&mut outcome, &window, previous.as_ref());
             report(&outcome, common.verbosity());
             let code = outcome.exit_code();
-            if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
+            if outcome.nothing_trusted() {
                 note!(
                     "every source failed or is suspect: {} left as it was",
                     path.display()
@@ -581,21 +617,17 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                     out.display()
                 )));
             }
-            let (mut outcome, window) = run_pipeline(&common, &run)?;
+            let (mut outcome, window, _) = run_pipeline(&common, &run)?;
             let now = chrono::Local::now().fixed_offset();
             // The previous events.json, as `json --out` uses it: a source that collapsed
             // against it is suspect, and a failed source's events are carried over in the JSON.
             let previous = std::fs::read_to_string(out.join("events.json"))
                 .ok()
                 .and_then(|text| serde_json::from_str::<render::json::Document>(&text).ok());
-            if let Some(prev) = &previous {
-                for (i, why) in crate::suspect::against_previous(&outcome, &window, prev) {
-                    outcome.reports[i].suspect = Some(why);
-                }
-            }
+            mark_collapsed(&mut outcome, &window, previous.as_ref());
             report(&outcome, common.verbosity());
             let code = outcome.exit_code();
-            if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
+            if outcome.nothing_trusted() {
                 note!(
                     "every source failed or is suspect: {} left as it was",
                     out.display()
@@ -629,9 +661,9 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             let text = std::fs::read_to_string(&draft).map_err(|e| {
                 Error::Usage(format!("cannot read the draft {}: {e}", draft.display()))
             })?;
-            let (outcome, window) = run_pipeline(&common, &run)?;
+            let (outcome, window, setup) = run_pipeline(&common, &run)?;
             report(&outcome, common.verbosity());
-            let sources = run_sources(&common, &run);
+            let sources = setup.config.sources;
             let update = crate::update::update_draft(&text, &outcome, &window, &sources)
                 .map_err(|e| Error::Usage(format!("{}: {e}", draft.display())))?;
             if update.untouched {
@@ -710,17 +742,13 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 }
                 None => None,
             };
-            let (mut outcome, window) = run_pipeline(&common, &run)?;
+            let (mut outcome, window, setup) = run_pipeline(&common, &run)?;
             // A source that collapsed against the previous file is suspect, as in `json --out`.
-            if let Some(prev) = &previous {
-                for (i, why) in crate::suspect::against_previous(&outcome, &window, prev) {
-                    outcome.reports[i].suspect = Some(why);
-                }
-            }
+            mark_collapsed(&mut outcome, &window, previous.as_ref());
             if common.verbose {
                 report(&outcome, Verbosity::Verbose);
             }
-            let sources = run_sources(&common, &run);
+            let sources = setup.config.sources;
             let findings =
                 crate::check::check(&outcome, &window, &query, &sources, previous.as_ref());
             for f in &findings {
@@ -886,34 +914,14 @@ fn health(
         Some(dir) => read_corpus(dir)?,
         None => Vec::new(),
     };
-    let (config, outcome, today) = if no_fetch {
-        let replay = match &run.replay {
-            Some(dir) => {
-                Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?)
-            }
-            None => None,
-        };
-        let config = Config::load(&sources_path(common, replay.as_ref()))?;
-        let today = run
-            .today
-            .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
-        (config, None, today)
+    let (setup, outcome) = if no_fetch {
+        (setup(common, run)?, None)
     } else {
-        let (outcome, _window) = run_pipeline(common, run)?;
+        let (outcome, _window, setup) = run_pipeline(common, run)?;
         report(&outcome, common.verbosity());
-        // run_pipeline loaded and validated the same file a moment ago.
-        let replay = match &run.replay {
-            Some(dir) => ReplayFetcher::open(dir).ok(),
-            None => None,
-        };
-        let config = Config::load(&sources_path(common, replay.as_ref()))?;
-        let today = run
-            .today
-            .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
-        (config, Some(outcome), today)
+        (setup, Some(outcome))
     };
+    let (config, today) = (setup.config, setup.today);
     let options = crate::health::Options {
         recent,
         silent_weeks,
@@ -967,19 +975,6 @@ fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<render::corpus::CorpusE
     }
     sections.sort_by_key(|(d, _)| *d);
     Ok(sections)
-}
-
-/// The run's sources, for `check` and `update` to tell which source lists an event (the
-/// pipeline loaded the same file successfully; should it fail now, the sources are told from
-/// their reports alone).
-fn run_sources(common: &Common, run: &RunArgs) -> Vec<crate::config::Source> {
-    let replay = run
-        .replay
-        .as_ref()
-        .and_then(|dir| ReplayFetcher::open(dir).ok());
-    Config::load(&sources_path(common, replay.as_ref()))
-        .map(|c| c.sources)
-        .unwrap_or_default()
 }
 
 fn sources_path(common: &Common, replay: Option<&ReplayFetcher>) -> PathBuf {

@@ -118,9 +118,7 @@ pub fn implied_organizer(feed_url: &str) -> Option<String> {
             .query_pairs()
             .find(|(k, _)| k == "id")
             .map(|(_, v)| v.into_owned())
-            .filter(|id| {
-                id.starts_with("cal-") && id[4..].chars().all(|c| c.is_ascii_alphanumeric())
-            })?;
+            .filter(|id| crate::sources::luma::is_calendar_id(id))?;
         return Some(format!("https://luma.com/calendar/{id}"));
     }
     None

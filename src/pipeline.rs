@@ -128,6 +128,12 @@ impl Outcome {
             .count()
     }
 
+    /// Whether every source failed or is suspect (and there was at least one): nothing this run
+    /// says can replace what an earlier run wrote.
+    pub fn nothing_trusted(&self) -> bool {
+        !self.reports.is_empty() && self.reports.iter().all(|r| !r.trusted())
+    }
+
     /// The process exit code for a run that produced its output: a failed or suspect source
     /// is exit 2.
     pub fn exit_code(&self) -> u8 {
@@ -361,17 +367,7 @@ pub fn keyword_filter(source: &Source, parsed: &mut Parsed) -> Vec<RawEvent> {
     let before = parsed.events.len();
     let (kept, left): (Vec<RawEvent>, Vec<RawEvent>) = std::mem::take(&mut parsed.events)
         .into_iter()
-        .partition(|e| {
-            let text = format!(
-                "{} {}",
-                e.title,
-                e.description
-                    .as_deref()
-                    .map(normalize::links::html_to_text)
-                    .unwrap_or_default()
-            );
-            source.keywords.iter().any(|k| mentions(&text, k))
-        });
+        .partition(|e| mentions_any(source, e));
     parsed.events = kept;
     let dropped = before - parsed.events.len();
     if dropped > 0 {
@@ -1027,15 +1023,11 @@ async fn read_luma(
                 move |r| {
                     let (text, _) = ical_text(r);
                     let mut p = sources::luma::parse_feed(&text, &origin, &label, &w)?;
-                    if org.name.is_empty()
-                        && let Some(n) = sources::ical::calendar_name(&text)
-                    {
-                        let mut org = org.clone();
-                        org.name = n;
-                        attribute(&mut p.events, &org);
-                    } else {
-                        attribute(&mut p.events, &org);
+                    let mut org = org;
+                    if org.name.is_empty() {
+                        org.name = sources::ical::calendar_name(&text).unwrap_or_default();
                     }
+                    attribute(&mut p.events, &org);
                     Ok(p)
                 },
             )

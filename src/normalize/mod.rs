@@ -440,22 +440,16 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
             let mut o = o.clone();
             // A feed of one organizer that did not say its name (a meetup group's iCal feed):
             // the name the directory knows for its page, else one made from the page's link.
+            let known = o.url.as_deref().and_then(|u| directory.lookup(u)).or(k);
             if o.name.trim().is_empty() {
-                let by_page = o.url.as_deref().and_then(|u| directory.lookup(u));
-                match by_page.or(k) {
-                    Some(known) => o.name = known.name.clone(),
-                    None => {
-                        if let Some(u) = &o.url {
-                            o.name = organizer_from_url(u, "").name;
-                        }
-                    }
+                match (known, &o.url) {
+                    (Some(known), _) => o.name = known.name.clone(),
+                    (None, Some(u)) => o.name = organizer_from_url(u, "").name,
+                    (None, None) => {}
                 }
             }
             if o.home.is_none() {
-                let by_page = o.url.as_deref().and_then(|u| directory.lookup(u));
-                if let Some(known) = by_page.or(k) {
-                    o.home = known.home.clone();
-                }
+                o.home = known.and_then(|known| known.home.clone());
             }
             o
         }

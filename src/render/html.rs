@@ -276,11 +276,7 @@ pub fn page(p: &Page) -> String {
 /// One entry: the printed line (dates | place | organizers), the title line (title and
 /// mirrors), then where it comes from.
 fn write_event(h: &mut String, e: &Event, location: &str, corrections: &[Correction]) {
-    let dates = if e.end_date > e.start_date {
-        format!("{} - {}", e.start_date, e.end_date)
-    } else {
-        e.start_date.to_string()
-    };
+    let dates = crate::render::markdown::date_field(e.start_date, e.end_date);
     let mut organizers = vec![link(e.organizer.url.as_deref(), &text(&e.organizer.name))];
     for m in &e.mirrors {
         let l = link(m.organizer.url.as_deref(), &text(&m.organizer.name));

@@ -75,12 +75,17 @@ pub fn order_key(
     )
 }
 
-fn write_entry(out: &mut String, e: &Event, location: &str) {
-    let dates = if e.end_date > e.start_date {
-        format!("{} - {}", e.start_date, e.end_date)
+/// The newsletter's date field: `2023-02-01`, or `2023-02-01 - 2023-02-03` for several days.
+pub fn date_field(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
+    if end > start {
+        format!("{start} - {end}")
     } else {
-        e.start_date.to_string()
-    };
+        start.to_string()
+    }
+}
+
+fn write_entry(out: &mut String, e: &Event, location: &str) {
+    let dates = date_field(e.start_date, e.end_date);
     let mut organizers = vec![organizer_link(
         &e.organizer.name,
         e.organizer.url.as_deref(),

@@ -94,7 +94,8 @@ fn id_at(text: &str, i: usize) -> Option<String> {
         .then(|| format!("cal-{}", &body[..len]))
 }
 
-fn is_calendar_id(id: &str) -> bool {
+/// Whether `id` is a well-formed calendar id (`cal-` and 10 to 36 letters and digits).
+pub fn is_calendar_id(id: &str) -> bool {
     id_at(id, 0).is_some_and(|found| found == id)
 }
 
