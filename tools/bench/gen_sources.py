@@ -103,6 +103,12 @@ def main():
     vevents = []
     uid = [0]
 
+    def save(url, file, body, content_type="text/html; charset=utf-8"):
+        """Writes one recorded response and lists it in the manifest."""
+        with open(os.path.join(out, file), "w") as f:
+            f.write(body)
+        responses.append({"url": url, "status": 200, "content_type": content_type, "file": file})
+
     def vevent(start, end, summary, url, location, rrule=None, exdates=()):
         uid[0] += 1
         lines = [
@@ -186,10 +192,7 @@ def main():
                 f'<body><div id="__next"><h1>{gname}</h1></div><script id="__NEXT_DATA__" type="application/json">'
                 f'{json.dumps(data, ensure_ascii=False)}</script></body></html>')
         file = f"responses/www.meetup.com/{slug}-events.html"
-        with open(os.path.join(out, file), "w") as f:
-            f.write(html)
-        responses.append({"url": f"{meetup}/{slug}/events/", "status": 200,
-                          "content_type": "text/html; charset=utf-8", "file": file})
+        save(f"{meetup}/{slug}/events/", file, html)
         # History: monthly meetups of the past (about 2,400 entries in all, as the real
         # calendar's export).
         for m in range(max(1, 2400 // groups)):
@@ -244,9 +247,7 @@ def main():
                     f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script></head>'
                     f'<body><h1>{title}</h1></body></html>')
             file = f"responses/luma.com/ev{p:06d}.html"
-        with open(os.path.join(out, file), "w") as f:
-            f.write(html)
-        responses.append({"url": url, "status": 200, "content_type": "text/html; charset=utf-8", "file": file})
+        save(url, file, html)
 
     head = ["BEGIN:VCALENDAR", "PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0",
             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:Rust Community", "X-WR-TIMEZONE:UTC"]
