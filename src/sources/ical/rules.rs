@@ -23,7 +23,12 @@ pub(super) fn expand_rule(
     steps_left: &mut u64,
     starts: &mut Starts<'_>,
 ) -> Result<bool, String> {
-    let Some((rrule, dtstart, until)) = read_rule(rule, &m.start)? else {
+    let Some(RuleStart {
+        rrule,
+        dtstart,
+        until,
+    }) = read_rule(rule, &m.start)?
+    else {
         // Google writes this when "this and following" moves a whole series: the old master
         // has no occurrence left, not even DTSTART.
         return Ok(false);
@@ -43,20 +48,18 @@ pub(super) fn expand_rule(
     Ok(true)
 }
 
-/// The rule without UNTIL, DTSTART on the rule's clock (the series' zone; UTC for all-day,
-/// floating and UTC series: no DST to apply), and UNTIL as an instant. `None` when UNTIL is
-/// before DTSTART.
-fn read_rule(
-    rule: &str,
-    start: &DateVal,
-) -> Result<
-    Option<(
-        RRule<Unvalidated>,
-        DateTime<rrule::Tz>,
-        Option<DateTime<Utc>>,
-    )>,
-    String,
-> {
+/// A rule read for walking.
+struct RuleStart {
+    /// The rule, with UNTIL as an instant (the rule's own UNTIL is not handed to `rrule`).
+    rrule: RRule<Unvalidated>,
+    /// DTSTART on the rule's clock: the series' zone; UTC for all-day, floating and UTC
+    /// series (no DST to apply).
+    dtstart: DateTime<rrule::Tz>,
+    until: Option<DateTime<Utc>>,
+}
+
+/// The rule read for walking ([`RuleStart`]); `None` when UNTIL is before DTSTART.
+fn read_rule(rule: &str, start: &DateVal) -> Result<Option<RuleStart>, String> {
     // RFC 5545's RRULE grammar is ASCII, and `rrule` 0.14 slices BYDAY values by bytes
     // (a multi-byte character at the end of `BYDAY=…` panicked; found by fuzzing).
     if !rule.is_ascii() {
@@ -75,14 +78,22 @@ fn read_rule(
         .parse()
         .map_err(|e| format!("bad RRULE {rule:?}: {e}"))?;
     let Some(until) = until else {
-        return Ok(Some((rrule, dtstart, None)));
+        return Ok(Some(RuleStart {
+            rrule,
+            dtstart,
+            until: None,
+        }));
     };
     let until = until_instant(until, start).ok_or(format!("bad UNTIL in {rule:?}"))?;
     if until < dtstart.with_timezone(&Utc) {
         return Ok(None);
     }
     rrule = rrule.until(until.with_timezone(&rrule::Tz::UTC));
-    Ok(Some((rrule, dtstart, Some(until))))
+    Ok(Some(RuleStart {
+        rrule,
+        dtstart,
+        until: Some(until),
+    }))
 }
 
 /// [`jump_start`] on the rule's clock: `None` when there is no exact later start, or when it
@@ -178,6 +189,7 @@ enum Period {
 /// on the count of earlier occurrences (COUNT).
 fn repeat_period(r: &RRule<Unvalidated>) -> Option<Period> {
     use rrule::Frequency as F;
+    const DAY: i64 = 86_400;
     if r.get_count().is_some()
         || !r.get_by_set_pos().is_empty()
         || !r.get_by_year_day().is_empty()
@@ -185,7 +197,6 @@ fn repeat_period(r: &RRule<Unvalidated>) -> Option<Period> {
     {
         return None;
     }
-    const DAY: i64 = 86_400;
     let interval = i64::from(r.get_interval());
     let interval_u = u32::from(r.get_interval());
     if interval == 0 {

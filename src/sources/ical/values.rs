@@ -111,8 +111,7 @@ pub(super) fn zoned_to_utc(n: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
         LocalResult::None => n
             .checked_add_signed(Duration::hours(1))
             .and_then(|later| tz.from_local_datetime(&later).earliest())
-            .map(|dt| dt.with_timezone(&Utc))
-            .unwrap_or_else(|| n.and_utc()),
+            .map_or_else(|| n.and_utc(), |dt| dt.with_timezone(&Utc)),
     }
 }
 
