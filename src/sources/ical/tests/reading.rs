@@ -4,6 +4,7 @@ use super::super::values::parse_duration;
 use super::*;
 use crate::model::Status;
 use chrono::Duration;
+use chrono_tz::Tz;
 use pretty_assertions::assert_eq;
 
 /// The byte-level unfolding, as first written (one byte at a time): the reference the
@@ -291,4 +292,73 @@ fn durations() {
     assert_eq!(parse_duration("P99999999999999999W"), None);
     assert_eq!(parse_duration("P10675199DT10675199D"), None);
     assert_eq!(parse_duration("+P1D"), Some(Duration::days(1)));
+}
+
+/// The zone lookup as first written: an exact parse, then a scan of every zone name compared
+/// ASCII case-insensitively. The reference the crate's case-insensitive lookup must agree with.
+fn lookup_tz_reference(name: &str) -> Option<Tz> {
+    let name = name.trim().trim_matches('"');
+    if name.len() > 64 {
+        return None;
+    }
+    name.parse::<Tz>().ok().or_else(|| {
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .find(|tz| tz.name().eq_ignore_ascii_case(name))
+            .copied()
+    })
+}
+
+#[test]
+fn zone_names_resolve_in_any_case_as_the_reference_does() {
+    let swapped = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_uppercase() {
+                    c.to_ascii_lowercase()
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
+            .collect()
+    };
+    let mut names: Vec<String> = Vec::new();
+    for tz in chrono_tz::TZ_VARIANTS {
+        let n = tz.name();
+        names.extend([
+            n.to_string(),
+            n.to_ascii_lowercase(),
+            n.to_ascii_uppercase(),
+            swapped(n),
+            format!(" \"{}\" ", n.to_ascii_lowercase()),
+        ]);
+    }
+    for odd in [
+        "",
+        "\"\"",
+        "Mars/Olympus_Mons",
+        "W. Europe Standard Time",
+        "Europe/Berlín",
+        "EUROPE/BERLİN",
+        "Europe/Berlin/",
+        "/Europe/Berlin",
+        "Europe//Berlin",
+        "Europe_Berlin",
+        "utc",
+        "Z",
+        "gmt+0",
+        "etc/gmt-14",
+        "EST5EDT",
+        "est5edt",
+    ] {
+        names.push(odd.to_string());
+    }
+    names.push("europe/berlin".repeat(5));
+    let mut found = 0;
+    for name in &names {
+        let ours = super::super::zones::lookup_tz(name);
+        assert_eq!(ours, lookup_tz_reference(name), "{name:?}");
+        found += usize::from(ours.is_some());
+    }
+    assert!(found >= 5 * chrono_tz::TZ_VARIANTS.len(), "{found}");
 }
