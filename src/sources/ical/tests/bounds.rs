@@ -5,46 +5,42 @@ use super::super::rules::jump_start;
 use super::*;
 use pretty_assertions::assert_eq;
 
+/// A VEVENT with only these lines, a DTSTAMP, its UID and its SUMMARY.
+fn minimal(lines: &[&str], uid: &str, summary: &str) -> String {
+    format!(
+        "BEGIN:VEVENT\n{}\nDTSTAMP:20230104T120000Z\nUID:{uid}\nSUMMARY:{summary}\nEND:VEVENT\n",
+        lines.join("\n")
+    )
+}
+
 #[test]
 fn bad_events_become_warnings_and_runaway_rules_stop() {
-    let bad_date = r"
-BEGIN:VEVENT
-DTSTART:2023-02-10
-DTSTAMP:20230104T120000Z
-UID:badbadbadbadbadbadbadbadba@google.com
-SUMMARY:Broken date
-END:VEVENT
-";
-    let bad_rule = r"
-BEGIN:VEVENT
-DTSTART:20230210T180000Z
-RRULE:FREQ=FORTNIGHTLY
-DTSTAMP:20230104T120000Z
-UID:rulerulerulerulerulerulexx@google.com
-SUMMARY:Broken rule
-END:VEVENT
-";
-    let runaway = r"
-BEGIN:VEVENT
-DTSTART:20000101T000000Z
-RRULE:FREQ=SECONDLY
-DTSTAMP:20230104T120000Z
-UID:runawayrunawayrunawayrunaw@google.com
-SUMMARY:Every second
-END:VEVENT
-";
-    let never = r"
-BEGIN:VEVENT
-DTSTART:20230210T180000Z
-RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30
-DTSTAMP:20230104T120000Z
-UID:nevernevernevernevernevern@google.com
-SUMMARY:Thirtieth of February
-END:VEVENT
-";
+    let bad_date = minimal(
+        &["DTSTART:2023-02-10"],
+        "badbadbadbadbadbadbadbadba@google.com",
+        "Broken date",
+    );
+    let bad_rule = minimal(
+        &["DTSTART:20230210T180000Z", "RRULE:FREQ=FORTNIGHTLY"],
+        "rulerulerulerulerulerulexx@google.com",
+        "Broken rule",
+    );
+    let runaway = minimal(
+        &["DTSTART:20000101T000000Z", "RRULE:FREQ=SECONDLY"],
+        "runawayrunawayrunawayrunaw@google.com",
+        "Every second",
+    );
+    let never = minimal(
+        &[
+            "DTSTART:20230210T180000Z",
+            "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        ],
+        "nevernevernevernevernevern@google.com",
+        "Thirtieth of February",
+    );
     let started = std::time::Instant::now();
     let p = run(
-        &feed(&[bad_date, ONE_OFF, bad_rule, runaway, never]),
+        &feed(&[bad_date.as_str(), ONE_OFF, &bad_rule, &runaway, &never]),
         "2023-02-01",
         "2023-03-01",
     );
