@@ -26,9 +26,10 @@ pub(super) fn link_text(text: &str) -> &str {
     &text[..cut]
 }
 
-/// Turns a fetched iCalendar body into text for [`parse`](super::parse): unfolds lines at the byte level
-/// first (some producers fold at 75 octets *inside* a multi-byte UTF-8 character, which makes
-/// the folded bytes invalid UTF-8), then decodes UTF-8, replacing what is still invalid.
+/// Turns a fetched iCalendar body into text for [`parse`](super::parse): unfolds lines at the
+/// byte level first (some producers fold at 75 octets *inside* a multi-byte UTF-8 character,
+/// which makes the folded bytes invalid UTF-8), then decodes UTF-8, replacing what is still
+/// invalid.
 pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut out = Vec::with_capacity(bytes.len());
@@ -78,8 +79,9 @@ pub fn calendar_name(text: &str) -> Option<String> {
         };
         let name = key.split(';').next().unwrap_or(key);
         if name.eq_ignore_ascii_case("X-WR-CALNAME") {
-            // A plain chain of replacements, not `icalendar`'s TEXT unescaping: the crate reads
-            // `\\\\n` and `\\:` differently, which would change the names printed.
+            // A chain of replacements kept from the first version, not `icalendar`'s TEXT
+            // unescaping: the crate reads an escaped backslash before `n` (`\\n` in the
+            // file) and an escaped colon differently, which would change the names printed.
             let value = value
                 .replace("\\n", " ")
                 .replace("\\N", " ")
@@ -93,11 +95,11 @@ pub fn calendar_name(text: &str) -> Option<String> {
     None
 }
 
-/// Text without `\n ` or `\n\t` unfolds to itself.
+/// The text with its folded lines joined (RFC 5545 §3.1), by `icalendar`'s `unfold`.
 ///
 /// [`decode`] unfolds a fetched body at the byte level already; the crate's `unfold` (a chain
 /// of splits collected into a new string, a fifth of the time on a large feed) runs only on
-/// text that still holds a fold.
+/// text that still holds a fold: text without `\n ` or `\n\t` unfolds to itself.
 pub(super) fn unfold(text: &str) -> Cow<'_, str> {
     if text.contains("\n ") || text.contains("\n\t") {
         Cow::Owned(icalendar::parser::unfold(text))

@@ -61,7 +61,7 @@ const MARGIN_DAYS: i64 = 2;
 // `Parsed.warnings`, never a failure of the feed.
 
 /// Most occurrences one rule may generate before and inside the window. Expansion starts
-/// near the window for the rule shapes where that is exact ([`jump_start`]), so this is only
+/// near the window for the rule shapes where that is exact ([`rules::jump_start`]), so this is only
 /// reached by rules that must be walked from their real DTSTART (COUNT, BYSETPOS …) for a
 /// long time: the series is skipped.
 pub const MAX_RULE_OCCURRENCES: usize = 50_000;

@@ -1,10 +1,11 @@
 //! Property values: finding a property or parameter of a parsed component, DATE / DATE-TIME
 //! values in the form their source wrote them ([`DateVal`]), and DURATION.
 //!
-//! Dates and durations are read by hand: `icalendar`'s value types go through chrono's `%Y`,
-//! which takes a signed year of any length ("+262000…"), and its duration parser does not
-//! check each step for overflow (`P99999999999W`); both put a hostile value at the edge of
-//! chrono's range, where the date arithmetic of expansion panics.
+//! Dates and durations are read by hand, not by `icalendar`'s value types: its dates go
+//! through chrono's `%Y`, which takes a signed year of any length ("+262000…", at the edge of
+//! chrono's range, where the date arithmetic of expansion overflows), and its durations go
+//! through `iso8601` into an unsigned `std::time::Duration`, so `-PT15M` is lost. Ours check
+//! digits and every step for overflow (`P99999999999W`).
 
 use super::zones::TzResolver;
 use crate::model::When;

@@ -2,6 +2,9 @@
 //! any case; otherwise the VTIMEZONE's `X-LIC-LOCATION` (Outlook's "W. Europe Standard
 //! Time"), or the zone name at the end of a path (`/mozilla.org/20050126_1/Europe/Berlin`).
 //! What cannot be resolved is noted once and read as floating time.
+//!
+//! The names are chrono-tz's (`Tz::from_str_insensitive`); the aliases and paths are read
+//! here: neither crate follows a VTIMEZONE's `X-LIC-LOCATION` or a path TZID.
 
 use super::values::{name_is, prop};
 use chrono_tz::Tz;
