@@ -5,10 +5,14 @@
 //! `cargo run --release --example expand -- FILE FROM TO` (dates as `YYYY-MM-DD`, inclusive).
 //! The output is what `tests/conformance/finos_occurrences.py` prints for the same window.
 
-use chrono::{NaiveDate, SecondsFormat};
+use chrono::NaiveDate;
 use std::time::Instant;
-use twir_events::model::{When, Window};
+use twir_events::model::Window;
 use twir_events::sources::ical;
+
+#[path = "../tests/conformance/tsv_line.rs"]
+mod tsv_line;
+use tsv_line::tsv_line;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,28 +44,4 @@ fn main() -> anyhow::Result<()> {
         eprintln!("warning: {w}");
     }
     Ok(())
-}
-
-/// One TSV line; the UID without the instance suffix the parser adds to recurrence instances.
-pub fn tsv_line(e: &twir_events::model::RawEvent) -> String {
-    let uid = e.uid.as_deref().unwrap_or("");
-    let base = match uid.rsplit_once('@') {
-        Some((base, suffix)) if suffix.starts_with(|c: char| c.is_ascii_digit()) => base,
-        _ => uid,
-    };
-    let start = match &e.start {
-        When::Date(d) => d.to_string(),
-        When::Utc(dt) => dt.to_rfc3339_opts(SecondsFormat::Secs, true),
-        When::Zoned(n, tz) => {
-            use chrono::TimeZone;
-            tz.from_local_datetime(n)
-                .earliest()
-                .map(|d| d.to_utc().to_rfc3339_opts(SecondsFormat::Secs, true))
-                .unwrap_or_else(|| format!("{n}?"))
-        }
-        When::Offset(dt) => dt.to_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
-        When::Floating(n) => n.format("%Y-%m-%dT%H:%M:%S").to_string(),
-    };
-    let summary = e.title.replace(['\t', '\n', '\r'], " ");
-    format!("{base}\t{start}\t{summary}")
 }

@@ -88,8 +88,23 @@ fn apollo_cycle(n: usize) -> String {
     ))
 }
 
-fn main() {
-    let cases: Vec<Case> = vec![
+/// `n` pieces of text, each written by `piece` for its index, one after the other.
+fn repeated(n: u32, piece: impl Fn(&mut String, u32) -> std::fmt::Result) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        piece(&mut out, i).expect("writing to a String");
+    }
+    out
+}
+
+/// A calendar of `n` VEVENTs, each written by `event` for its index, read as a feed is.
+fn many_events(n: u32, event: impl Fn(&mut String, u32) -> std::fmt::Result) -> String {
+    calendar(&repeated(n, event))
+}
+
+/// The iCalendar cases.
+fn ical_cases() -> Vec<Case> {
+    vec![
         ("ical-uid-multibyte", || {
             ics("UID:aé\r\nDTSTART:20260110T180000Z\r\n")
         }),
@@ -112,13 +127,12 @@ fn main() {
             ics("DTSTART;TZID=Europe/Berlin:19900101T190000\r\nRRULE:FREQ=DAILY\r\n")
         }),
         ("ical-weekly-1900-many", || {
-            let mut evs = String::new();
-            for i in 0..200 {
-                evs.push_str(&format!(
+            let text = many_events(200, |s, i| {
+                write!(
+                    s,
                     "BEGIN:VEVENT\r\nUID:w{i}@x\r\nSUMMARY:W{i}\r\nDTSTART;TZID=Europe/Berlin:19000101T190000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU\r\nEND:VEVENT\r\n"
-                ));
-            }
-            let text = calendar(&evs);
+                )
+            });
             ical::parse(&text, "bench.ics", "bench", &window())
         }),
         ("ical-nested-components-100k", || {
@@ -148,24 +162,28 @@ fn main() {
             ))
         }),
         ("ical-description-100k-links", || {
-            let links: String = (0..100_000)
-                .map(|i| format!("https://example.org/{i} "))
-                .collect();
+            let links = repeated(100_000, |s, i| write!(s, "https://example.org/{i} "));
             ics(&format!(
                 "DTSTART:20260110T180000Z\r\nDESCRIPTION:{links}\r\n"
             ))
         }),
         ("ical-100-sparse-rules", || {
             // Rules that step minute by minute and find nothing for a long time.
-            let mut evs = String::new();
-            for i in 0..100 {
-                evs.push_str(&format!(
+            let text = many_events(100, |s, i| {
+                write!(
+                    s,
                     "BEGIN:VEVENT\r\nUID:s{i}@x\r\nSUMMARY:S{i}\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=MINUTELY;BYDAY=MO;BYMONTHDAY=31;BYMONTH=1,12;BYSETPOS=1;BYYEARDAY=-366;BYMINUTE=59\r\nEND:VEVENT\r\n"
-                ));
-            }
-            let text = calendar(&evs);
+                )
+            });
             ical::parse(&text, "bench.ics", "bench", &window())
         }),
+    ]
+}
+
+/// The cases of pages (HTML, JSON-LD, meetup's Apollo cache, luma's `__NEXT_DATA__`) and
+/// of luma's feed.
+fn page_cases() -> Vec<Case> {
+    vec![
         ("html-nested-divs-500k", || {
             let n = 500_000;
             let html = format!(
@@ -176,7 +194,7 @@ fn main() {
             jsonld::parse_page(&html, "https://example.org/", "bench")
         }),
         ("html-many-attributes", || {
-            let attrs: String = (0..300_000).map(|i| format!(" a{i}")).collect();
+            let attrs = repeated(300_000, |s, i| write!(s, " a{i}"));
             let html = format!(
                 "<html><body><div{attrs}></div><script type=\"application/ld+json\">{{\"@type\":\"Event\",\"name\":\"Attrs\",\"startDate\":\"2026-01-10\"}}</script></body></html>"
             );
@@ -206,16 +224,15 @@ fn main() {
         ("luma-feed-20k-history", || {
             // A luma calendar's feed holds its whole history (formats.md §5): 20,500 events since 2015,
             // five a day, the last ones in the window.
-            let mut evs = String::new();
-            for i in 0..20_500u32 {
+            let text = many_events(20_500, |s, i| {
                 let day = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()
                     + chrono::Days::new(u64::from(i) / 5);
-                evs.push_str(&format!(
+                write!(
+                    s,
                     "BEGIN:VEVENT\r\nDTSTAMP:20260107T090000Z\r\nSEQUENCE:{i}\r\nUID:evt-{i:015}@events.lu.ma\r\nDTSTART:{d}T170000Z\r\nDTEND:{d}T190000Z\r\nSUMMARY:Meetup {i}\r\nDESCRIPTION:Get up-to-date information at: https://luma.com/e{i:07}\\n\\nHosted by us\r\nLOCATION:https://luma.com/e{i:07}\r\nSTATUS:TENTATIVE\r\nEND:VEVENT\r\n",
                     d = day.format("%Y%m%d")
-                ));
-            }
-            let text = calendar(&evs);
+                )
+            });
             luma::parse_feed(&text, "bench.ics", "bench", &window())
         }),
         ("jsonld-100k-types", || {
@@ -228,7 +245,12 @@ fn main() {
             );
             jsonld::parse_page(&html, "https://example.org/", "bench")
         }),
-    ];
+    ]
+}
+
+fn main() {
+    let mut cases = ical_cases();
+    cases.extend(page_cases());
     let wanted: Vec<String> = std::env::args().skip(1).collect();
     if wanted.is_empty() {
         for (name, _) in &cases {
@@ -244,25 +266,29 @@ fn main() {
         let started = Instant::now();
         let outcome = std::panic::catch_unwind(run);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        let what = match outcome {
-            Ok(Ok(p)) => format!(
-                "{} events, {} warnings{}",
-                p.events.len(),
-                p.warnings.len(),
-                p.warnings
-                    .first()
-                    .map(|w| format!(" (first: {})", w.chars().take(160).collect::<String>()))
-                    .unwrap_or_default()
-            ),
-            Ok(Err(e)) => format!("error: {}", e.message.chars().take(200).collect::<String>()),
-            Err(p) => format!(
-                "PANIC: {}",
-                p.downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default()
-            ),
-        };
-        println!("{name}: {ms:.0} ms, {what}");
+        println!("{name}: {ms:.0} ms, {}", describe(outcome));
+    }
+}
+
+/// A case's outcome: events and warnings (with the first warning), the error, or the panic.
+fn describe(outcome: std::thread::Result<Result<Parsed, SourceError>>) -> String {
+    match outcome {
+        Ok(Ok(p)) => format!(
+            "{} events, {} warnings{}",
+            p.events.len(),
+            p.warnings.len(),
+            p.warnings
+                .first()
+                .map(|w| format!(" (first: {})", w.chars().take(160).collect::<String>()))
+                .unwrap_or_default()
+        ),
+        Ok(Err(e)) => format!("error: {}", e.message.chars().take(200).collect::<String>()),
+        Err(p) => format!(
+            "PANIC: {}",
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(ToString::to_string))
+                .unwrap_or_default()
+        ),
     }
 }

@@ -3,23 +3,25 @@
 //! check of our recurrence expansion against Python's `recurring-ical-events`, whose output for
 //! five four-week windows of the FINOS export is recorded in `tests/conformance/`.
 
-use chrono::{NaiveDate, SecondsFormat, TimeZone};
+use chrono::NaiveDate;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use twir_events::model::{RawEvent, When, Window};
-use twir_events::sources::ical;
+use twir_events::sources::{Parsed, ical};
+
+#[path = "conformance/tsv_line.rs"]
+mod tsv_line;
+use tsv_line::tsv_line;
 
 fn shared_calendar(name: &str) -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/real-calendars")
         .join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(_) => {
-            eprintln!("note: {} not found, test skipped", path.display());
-            None
-        }
+    let text = std::fs::read_to_string(&path).ok();
+    if text.is_none() {
+        eprintln!("note: {} not found, test skipped", path.display());
     }
+    text
 }
 
 fn window(from: &str, to: &str) -> Window {
@@ -29,28 +31,9 @@ fn window(from: &str, to: &str) -> Window {
     }
 }
 
-/// The line `examples/expand.rs` and `tests/conformance/finos_occurrences.py` print:
-/// `UID<TAB>START<TAB>SUMMARY`, START in UTC, the UID without our instance suffix.
-fn tsv_line(e: &RawEvent) -> String {
-    let uid = e.uid.as_deref().unwrap_or("");
-    let base = match uid.rsplit_once('@') {
-        Some((base, suffix)) if suffix.starts_with(|c: char| c.is_ascii_digit()) => base,
-        _ => uid,
-    };
-    let start = match &e.start {
-        When::Date(d) => d.to_string(),
-        When::Utc(dt) => dt.to_rfc3339_opts(SecondsFormat::Secs, true),
-        When::Zoned(n, tz) => tz
-            .from_local_datetime(n)
-            .earliest()
-            .expect("zoned start exists")
-            .to_utc()
-            .to_rfc3339_opts(SecondsFormat::Secs, true),
-        When::Offset(dt) => dt.to_utc().to_rfc3339_opts(SecondsFormat::Secs, true),
-        When::Floating(n) => n.format("%Y-%m-%dT%H:%M:%S").to_string(),
-    };
-    let summary = e.title.replace(['\t', '\n', '\r'], " ");
-    format!("{base}\t{start}\t{summary}")
+/// A real export read for a window (`from`–`to`), as the tool reads it.
+fn read(text: &str, file: &str, label: &str, from: &str, to: &str) -> Parsed {
+    ical::parse(text, file, label, &window(from, to)).expect("parses")
 }
 
 /// Checks of every event parsed from a real export.
@@ -79,13 +62,7 @@ fn finos_export_parses_with_sane_counts() {
         return;
     };
     // Everything: every VEVENT read, every rule expanded, from 2015 to 2026.
-    let all = ical::parse(
-        &text,
-        "finos.ics",
-        "FINOS",
-        &window("2015-01-01", "2026-12-31"),
-    )
-    .expect("parses");
+    let all = read(&text, "finos.ics", "FINOS", "2015-01-01", "2026-12-31");
     assert_eq!(all.warnings, Vec::<String>::new());
     check_sane(&all.events);
     // 2,394 VEVENTs: 881 recurring masters (most with UNTIL), 1,313 overrides, ~200 one-offs.
@@ -113,13 +90,7 @@ fn finos_export_parses_with_sane_counts() {
     assert!(!wrapped.is_empty());
     assert!(wrapped.iter().all(|e| !e.links.is_empty()));
 
-    let month = ical::parse(
-        &text,
-        "finos.ics",
-        "FINOS",
-        &window("2024-11-06", "2024-12-04"),
-    )
-    .expect("parses");
+    let month = read(&text, "finos.ics", "FINOS", "2024-11-06", "2024-12-04");
     check_sane(&month.events);
     assert!(
         (40..200).contains(&month.events.len()),
@@ -133,13 +104,7 @@ fn mafn_export_parses_with_sane_counts() {
     let Some(text) = shared_calendar("mafn-community-2016.ics") else {
         return;
     };
-    let p = ical::parse(
-        &text,
-        "mafn.ics",
-        "MAFN",
-        &window("2016-05-01", "2016-05-31"),
-    )
-    .expect("parses");
+    let p = read(&text, "mafn.ics", "MAFN", "2016-05-01", "2016-05-31");
     assert_eq!(p.warnings, Vec::<String>::new());
     check_sane(&p.events);
     assert!((50..1_000).contains(&p.events.len()), "{}", p.events.len());
@@ -201,7 +166,7 @@ fn finos_expansion_agrees_with_recurring_ical_events() {
             .lines()
             .map(str::to_string)
             .collect();
-        let parsed = ical::parse(&text, "finos.ics", "FINOS", &window(from, to)).unwrap();
+        let parsed = read(&text, "finos.ics", "FINOS", from, to);
         let ours: Vec<String> = parsed.events.iter().map(tsv_line).collect();
         let ours_set: HashSet<String> = ours.iter().cloned().collect();
         assert_eq!(ours.len(), ours_set.len(), "{name}: duplicate lines");

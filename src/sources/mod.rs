@@ -1,4 +1,5 @@
-//! Sources: turning one fetched document into [`RawEvent`]s. One file per kind of source.
+//! Sources: turning one fetched document into [`RawEvent`]s. One module per kind of source
+//! (a file, or a folder where the reader has several concerns: `ical/`).
 //!
 //! Parsers are pure: they take text and return events plus warnings. A warning is something
 //! skipped or odd in an otherwise usable document; an `Err` means the document as a whole

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent expansion of an iCalendar file, for conformance checks of src/sources/ical.rs.
+"""Independent expansion of an iCalendar file, for conformance checks of src/sources/ical/.
 
 Prints one occurrence per line as TSV, `UID<TAB>START<TAB>SUMMARY`, sorted, in the same format
 as `cargo run --release --example expand -- FILE FROM TO`: START in UTC

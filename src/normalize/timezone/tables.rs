@@ -1,112 +1,9 @@
-//! A place's IANA time zone, for turning a UTC instant into a local date.
-//!
-//! The tables are written by hand (the single-zone list is derived from the IANA `zone.tab`):
-//! chrono-tz carries no country → zone table, and the crates that map a position to a zone
-//! (`tzf-rs`) need coordinates, which a calendar LOCATION or a newsletter place does not have.
-//! Rules, in order:
-//!
-//! 1. a small city table, only for cities whose zone their state does not give (El Paso TX,
-//!    the Florida panhandle, eastern Tennessee, north-west Indiana…) and for big US/CA/AU
-//!    cities written without a state;
-//! 2. by state or province for countries spanning zones (US with DC and territories, CA, AU,
-//!    BR, MX);
-//! 3. by country: the one zone of single-zone countries, and for multi-zone countries whose
-//!    population lives overwhelmingly in one zone (BR, MX, RU, ID, AR, CN, ES, PT, CL, …) that
-//!    zone. US, CA and AU without a state or a known city give `None`: guessing there would
-//!    shift evening events by a day.
-
-use crate::model::Place;
-use chrono_tz::Tz;
-
-/// The IANA zone of a place: by country, by state or province where a country spans zones,
-/// and by city only where that is not enough. `None` when the place does not tell.
-pub fn zone_for_place(place: &Place) -> Option<Tz> {
-    let country = place
-        .country
-        .as_deref()
-        .map(|c| c.trim().to_ascii_uppercase())
-        .map(|c| if c == "UK" { "GB".to_string() } else { c });
-    let state = place
-        .state
-        .as_deref()
-        .map(|s| s.trim().to_ascii_uppercase())
-        .filter(|s| !s.is_empty());
-    let city = place
-        .city
-        .as_deref()
-        .map(city_key)
-        .filter(|c| !c.is_empty());
-    let country = country.as_deref();
-
-    if let Some(city) = &city {
-        let hit = CITY_ZONES.iter().find(|(c, st, cc, _)| {
-            c == city
-                && country.is_none_or(|x| x == *cc)
-                && if st.is_empty() {
-                    // Only when the state does not tell (missing, or not a state: `SF`).
-                    state.as_deref().is_none_or(|s| {
-                        !US_STATE_ZONES
-                            .iter()
-                            .chain(CA_PROVINCE_ZONES)
-                            .chain(AU_STATE_ZONES)
-                            .any(|(c, _)| *c == s)
-                    })
-                } else {
-                    state.as_deref().is_none_or(|s| s == *st)
-                }
-        });
-        if let Some((_, _, _, z)) = hit {
-            return zone(z);
-        }
-    }
-    let by_state = |table: &[(&str, &str)]| {
-        state
-            .as_deref()
-            .and_then(|s| table.iter().find(|(code, _)| *code == s))
-            .and_then(|(_, z)| zone(z))
-    };
-    match country {
-        Some("US") => by_state(US_STATE_ZONES),
-        Some("CA") => by_state(CA_PROVINCE_ZONES),
-        Some("AU") => by_state(AU_STATE_ZONES),
-        Some("BR") => by_state(BR_STATE_ZONES).or_else(|| zone("America/Sao_Paulo")),
-        Some("MX") => by_state(MX_STATE_ZONES).or_else(|| zone("America/Mexico_City")),
-        Some(cc) => country_zone(cc),
-        // No country: a US state, a Canadian province or an Australian state still tells.
-        None => by_state(US_STATE_ZONES)
-            .or_else(|| by_state(CA_PROVINCE_ZONES))
-            .or_else(|| by_state(AU_STATE_ZONES)),
-    }
-}
-
-/// The zone of a country as a whole: its only zone, or the zone nearly all of its people live
-/// in. `None` for US, CA, AU (state needed) and unknown codes.
-pub fn country_zone(country: &str) -> Option<Tz> {
-    let cc = country.trim().to_ascii_uppercase();
-    let cc = if cc == "UK" { "GB".to_string() } else { cc };
-    SINGLE_ZONE_COUNTRIES
-        .iter()
-        .chain(DOMINANT_ZONES)
-        .find(|(c, _)| *c == cc)
-        .and_then(|(_, z)| zone(z))
-}
-
-fn zone(name: &str) -> Option<Tz> {
-    name.parse().ok()
-}
-
-/// Lower-case city name without accents' common ASCII variants mattering (`St.` → `saint`).
-fn city_key(city: &str) -> String {
-    let lower = city.trim().to_lowercase();
-    let lower = lower
-        .strip_prefix("st. ")
-        .map_or(lower.clone(), |r| format!("saint {r}"));
-    lower.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+//! The tables behind [`zone_for_place`](super::zone_for_place), by hand: chrono-tz carries
+//! no country → zone table (the single-zone list is derived from the IANA `zone.tab`).
 
 /// Cities whose state does not give their zone, or that are often written without a state:
 /// (city key, state code or "" for any, country).
-const CITY_ZONES: &[(&str, &str, &str, &str)] = &[
+pub(super) const CITY_ZONES: &[(&str, &str, &str, &str)] = &[
     // US states split between zones.
     ("el paso", "TX", "US", "America/Denver"),
     ("pensacola", "FL", "US", "America/Chicago"),
@@ -175,7 +72,7 @@ const CITY_ZONES: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// US states, DC and inhabited territories: the zone of most of the state's people.
-const US_STATE_ZONES: &[(&str, &str)] = &[
+pub(super) const US_STATE_ZONES: &[(&str, &str)] = &[
     ("AL", "America/Chicago"),
     ("AK", "America/Anchorage"),
     ("AZ", "America/Phoenix"),
@@ -234,7 +131,7 @@ const US_STATE_ZONES: &[(&str, &str)] = &[
     ("MP", "Pacific/Saipan"),
 ];
 
-const CA_PROVINCE_ZONES: &[(&str, &str)] = &[
+pub(super) const CA_PROVINCE_ZONES: &[(&str, &str)] = &[
     ("BC", "America/Vancouver"),
     ("AB", "America/Edmonton"),
     ("SK", "America/Regina"),
@@ -250,7 +147,7 @@ const CA_PROVINCE_ZONES: &[(&str, &str)] = &[
     ("NU", "America/Iqaluit"),
 ];
 
-const AU_STATE_ZONES: &[(&str, &str)] = &[
+pub(super) const AU_STATE_ZONES: &[(&str, &str)] = &[
     ("NSW", "Australia/Sydney"),
     ("ACT", "Australia/Sydney"),
     ("VIC", "Australia/Melbourne"),
@@ -262,7 +159,7 @@ const AU_STATE_ZONES: &[(&str, &str)] = &[
 ];
 
 /// Brazilian states (two-letter UF codes) outside Brasília time.
-const BR_STATE_ZONES: &[(&str, &str)] = &[
+pub(super) const BR_STATE_ZONES: &[(&str, &str)] = &[
     ("AC", "America/Rio_Branco"),
     ("AM", "America/Manaus"),
     ("RR", "America/Boa_Vista"),
@@ -284,7 +181,7 @@ const BR_STATE_ZONES: &[(&str, &str)] = &[
 ];
 
 /// Mexican states (common abbreviations) outside central time.
-const MX_STATE_ZONES: &[(&str, &str)] = &[
+pub(super) const MX_STATE_ZONES: &[(&str, &str)] = &[
     ("BC", "America/Tijuana"),
     ("BCN", "America/Tijuana"),
     ("BCS", "America/Mazatlan"),
@@ -300,7 +197,7 @@ const MX_STATE_ZONES: &[(&str, &str)] = &[
 
 /// Multi-zone countries where nearly everyone lives in one zone (or all zones now share an
 /// offset): that zone.
-const DOMINANT_ZONES: &[(&str, &str)] = &[
+pub(super) const DOMINANT_ZONES: &[(&str, &str)] = &[
     ("AR", "America/Argentina/Buenos_Aires"),
     ("BR", "America/Sao_Paulo"),
     ("CD", "Africa/Kinshasa"),
@@ -325,7 +222,7 @@ const DOMINANT_ZONES: &[(&str, &str)] = &[
 ];
 
 /// Countries with a single zone in the IANA `zone.tab`.
-const SINGLE_ZONE_COUNTRIES: &[(&str, &str)] = &[
+pub(super) const SINGLE_ZONE_COUNTRIES: &[(&str, &str)] = &[
     ("AD", "Europe/Andorra"),
     ("AE", "Asia/Dubai"),
     ("AF", "Asia/Kabul"),
@@ -543,98 +440,3 @@ const SINGLE_ZONE_COUNTRIES: &[(&str, &str)] = &[
     ("ZM", "Africa/Lusaka"),
     ("ZW", "Africa/Harare"),
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{DateTime, Utc};
-
-    fn p(city: Option<&str>, state: Option<&str>, country: Option<&str>) -> Place {
-        Place::new(city, state, country)
-    }
-
-    #[test]
-    fn every_table_entry_is_a_known_zone() {
-        let tables: [&[(&str, &str)]; 7] = [
-            US_STATE_ZONES,
-            CA_PROVINCE_ZONES,
-            AU_STATE_ZONES,
-            BR_STATE_ZONES,
-            MX_STATE_ZONES,
-            DOMINANT_ZONES,
-            SINGLE_ZONE_COUNTRIES,
-        ];
-        for (key, name) in tables.iter().flat_map(|t| t.iter()) {
-            assert!(zone(name).is_some(), "{key}: unknown zone {name}");
-        }
-        for (city, _, _, name) in CITY_ZONES {
-            assert!(zone(name).is_some(), "{city}: unknown zone {name}");
-        }
-    }
-
-    #[test]
-    fn dallas_evening_meetup_is_on_the_previous_local_day() {
-        let tz = zone_for_place(&p(Some("Dallas"), Some("TX"), Some("US"))).unwrap();
-        assert_eq!(tz, Tz::America__Chicago);
-        let utc: DateTime<Utc> = "2023-02-01T01:00:00Z".parse().unwrap();
-        assert_eq!(
-            utc.with_timezone(&tz).date_naive().to_string(),
-            "2023-01-31"
-        );
-    }
-
-    #[test]
-    fn by_state_city_and_country() {
-        let z = |c, s, cc| zone_for_place(&p(c, s, cc));
-        assert_eq!(
-            z(Some("El Paso"), Some("TX"), Some("US")),
-            Some(Tz::America__Denver)
-        );
-        assert_eq!(
-            z(Some("Austin"), Some("TX"), Some("US")),
-            Some(Tz::America__Chicago)
-        );
-        assert_eq!(
-            z(None, Some("BC"), Some("CA")),
-            Some(Tz::America__Vancouver)
-        );
-        assert_eq!(
-            z(None, Some("ACT"), Some("AU")),
-            Some(Tz::Australia__Sydney)
-        );
-        assert_eq!(
-            z(Some("Perth"), Some("WA"), Some("AU")),
-            Some(Tz::Australia__Perth)
-        );
-        assert_eq!(
-            z(Some("Seattle"), Some("WA"), Some("US")),
-            Some(Tz::America__Los_Angeles)
-        );
-        assert_eq!(
-            z(Some("Miami"), Some("FL"), None),
-            Some(Tz::America__New_York)
-        );
-        assert_eq!(
-            z(Some("Berlin"), None, Some("DE")),
-            Some(Tz::Europe__Berlin)
-        );
-        assert_eq!(
-            z(Some("Cardiff"), None, Some("GB")),
-            Some(Tz::Europe__London)
-        );
-        assert_eq!(z(Some("Tokyo"), None, Some("JP")), Some(Tz::Asia__Tokyo));
-        assert_eq!(z(None, None, Some("MX")), Some(Tz::America__Mexico_City));
-        assert_eq!(
-            z(Some("Denpasar"), None, Some("ID")),
-            Some(Tz::Asia__Makassar)
-        );
-        assert_eq!(
-            z(Some("Chicago"), None, Some("US")),
-            Some(Tz::America__Chicago)
-        );
-        // Not enough to tell.
-        assert_eq!(z(Some("Springfield"), None, Some("US")), None);
-        assert_eq!(z(None, None, Some("AU")), None);
-        assert_eq!(z(None, None, None), None);
-    }
-}

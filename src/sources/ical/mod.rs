@@ -1,0 +1,141 @@
+//! The iCalendar source (RFC 5545): Google Calendar's public feed, meetup and luma feeds.
+//!
+//! The document is unfolded, cut into its top-level components by a line scan, and each
+//! VEVENT is parsed on its own with the `icalendar` crate's parser (so that one malformed
+//! event becomes a warning instead of failing the feed). Recurring events are expanded with the
+//! `rrule` crate, then EXDATEs, RDATEs and RECURRENCE-ID overrides are applied here. Only
+//! occurrences that can touch the window (with two days of margin on each side, compared in
+//! UTC) are returned; each keeps the form its source used (UTC, zoned, floating or all-day):
+//! deciding the local date is normalization's job.
+//!
+//! What is done by hand, and why:
+//! - Building the recurrence set. `icalendar`'s `get_recurrence` resolves TZID only through
+//!   chrono-tz names (no VTIMEZONE `X-LIC-LOCATION` fallback), anchors all-day and floating
+//!   values to the machine's local zone (not hermetic), and fails the whole event on an
+//!   `UNTIL` that `rrule` rejects (a DATE `UNTIL` with a DATE-TIME `DTSTART`, or an `UNTIL`
+//!   before `DTSTART`, which Google writes when splitting a series). So `RRULE` is handed to
+//!   `rrule` without its `UNTIL`, which is converted here, and EXDATE/RDATE/DTSTART are applied
+//!   here with the same rules as the Python `recurring-ical-events` library.
+//! - Cutting the document into components, so that parse errors stay local to one event, and
+//!   unfolding at the byte level ([`decode`]): see `document.rs`.
+//! - Reading DATE / DATE-TIME and DURATION values: see `values.rs`.
+//!
+//! The steps of [`parse`], each in its own file:
+//! 1. `document.rs` — is it a calendar at all, unfold, cut into VCALENDAR properties,
+//!    VTIMEZONE and VEVENT blocks (bounded: nesting depth, a truncated download);
+//! 2. `zones.rs` — TZID → chrono-tz zone: IANA names in any case, VTIMEZONE `X-LIC-LOCATION`
+//!    (Outlook's Windows names), `/mozilla.org/…/Europe/Berlin` paths, the calendar's
+//!    `X-WR-TIMEZONE`;
+//! 3. `event.rs` — each VEVENT read on its own (`values.rs`: dates, durations);
+//! 4. `expand.rs` — each UID's series expanded within the window (overrides, EXDATE, RDATE,
+//!    the feed's work budget), with `rules.rs` walking an RRULE through the `rrule` crate,
+//!    started near the window where that is exact;
+//! 5. the occurrences sorted by start.
+
+mod document;
+mod event;
+mod expand;
+mod rules;
+#[cfg(test)]
+mod tests;
+mod values;
+mod zones;
+
+pub use document::{calendar_name, decode};
+
+use super::{Parsed, SourceError};
+use crate::model::{RawEvent, Window};
+
+/// Most bytes of a DESCRIPTION or LOCATION searched for links (real ones are a few KiB; the
+/// link finder's cost grows faster than the text: 100,000 links in one description took 12 s).
+pub const MAX_LINK_TEXT: usize = 64 << 10;
+
+/// Deepest nesting of components inside a VEVENT or VTIMEZONE (a VEVENT and its VALARM are
+/// two levels); a deeper block is skipped with a warning.
+pub const MAX_COMPONENT_DEPTH: usize = 8;
+
+/// Occurrences are kept when they overlap the window widened by this many days on each side.
+const MARGIN_DAYS: i64 = 2;
+
+// Bounds on the work one feed can cause (issue 7). Each bound, when hit, is a warning in
+// `Parsed.warnings`, never a failure of the feed.
+
+/// Most occurrences one rule may generate before and inside the window. Expansion starts
+/// near the window for the rule shapes where that is exact ([`rules::jump_start`]), so this is only
+/// reached by rules that must be walked from their real DTSTART (COUNT, BYSETPOS …) for a
+/// long time: the series is skipped.
+pub const MAX_RULE_OCCURRENCES: usize = 50_000;
+/// Most iteration steps (periods of the rule's FREQ × INTERVAL between the start of the
+/// expansion and the end of the window or UNTIL) one rule may take: `FREQ=SECONDLY` over a
+/// month is 2.7 million steps, most of them empty when BY* parts filter them. A rule that
+/// would need more is skipped with a warning, before any is taken.
+pub const MAX_RULE_STEPS: u64 = 200_000;
+/// Most iteration steps of all the rules of one feed together.
+pub const MAX_FEED_STEPS: u64 = 1_000_000;
+/// Most occurrences of one series kept in the window (an hourly series over a four-week
+/// window has about 700; `FREQ=MINUTELY` has 40,000): the first ones are kept, the rest
+/// dropped with a warning.
+pub const MAX_SERIES_OCCURRENCES: usize = 2_000;
+/// Most events one feed yields, all series together: the rest are dropped with a warning.
+pub const MAX_FEED_OCCURRENCES: usize = 20_000;
+/// Most bytes of text (title, description, location, links) the events of one feed may
+/// carry together: every occurrence copies its series' text, so a long description on a
+/// frequent rule would otherwise cost memory far beyond the size of the feed.
+pub const MAX_FEED_TEXT_BYTES: usize = 128 << 20;
+/// Longest event (DTEND − DTSTART, or DURATION) read; a longer one is skipped with a warning.
+/// Keeps all date arithmetic far from chrono's limits.
+pub const MAX_EVENT_DAYS: i64 = 36_525;
+
+/// Parses an iCalendar document and expands it into one [`RawEvent`](crate::model::RawEvent)
+/// per occurrence that may fall in `window` (occurrences are kept with a margin of a couple of
+/// days on each side: the local date is only known after normalization).
+///
+/// `origin` is the URL or file (for messages), `label` the source label put on each event.
+pub fn parse(
+    text: &str,
+    origin: &str,
+    label: &str,
+    window: &Window,
+) -> Result<Parsed, SourceError> {
+    parse_with(text, origin, label, *window, true)
+}
+
+/// [`parse`], with expansion near the window (`jump`) on or off.
+fn parse_with(
+    text: &str,
+    origin: &str,
+    label: &str,
+    window: Window,
+    jump: bool,
+) -> Result<Parsed, SourceError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(message) = document::not_a_calendar(text) {
+        return Err(SourceError {
+            origin: origin.to_string(),
+            message,
+        });
+    }
+    let unfolded = document::unfold(text);
+    let mut warnings = Vec::new();
+    let doc = document::split_document(&unfolded, &mut warnings);
+    let mut tzids = zones::TzResolver::from_timezones(&doc.timezones);
+    let default_tz = tzids.calendar_zone(&doc.properties);
+    let events = event::read_events(&doc.events, &mut tzids, &mut warnings);
+    tzids.warn_unknown(&mut warnings);
+    let ctx = expand::Ctx::new(label, default_tz, window, jump);
+    let mut occurrences = expand::expand_all(&events, &ctx, &mut warnings);
+    sort_by_start(&mut occurrences);
+    Ok(Parsed {
+        events: occurrences,
+        warnings,
+    })
+}
+
+/// Occurrences in order of start (an approximate instant: floating and all-day values read as
+/// UTC), then UID and title.
+fn sort_by_start(events: &mut [RawEvent]) {
+    fn key(e: &RawEvent) -> (chrono::DateTime<chrono::Utc>, &Option<String>, &String) {
+        (values::sort_instant(&e.start), &e.uid, &e.title)
+    }
+    events.sort_by(|a, b| key(a).cmp(&key(b)));
+}
