@@ -15,9 +15,9 @@ use crate::config::Source;
 use crate::dedupe::identity::{canonical, group_key};
 use crate::error::exit;
 use crate::model::{Event, RawEvent, Window};
+use crate::newsletter::write::location_field;
 use crate::pipeline::{Outcome, SourceReport, describe, fetch_url};
 use crate::render::json::{Document, EventJson};
-use crate::render::markdown::location_field;
 use std::fmt;
 
 /// At most this many failed sources are named in one "not found" answer, and at most this
@@ -262,7 +262,7 @@ impl Query {
 }
 
 fn entry_line(e: &Event) -> String {
-    let dates = crate::render::markdown::date_field(e.start_date, e.end_date);
+    let dates = crate::newsletter::date_field(e.start_date, e.end_date);
     format!(
         "{dates} | {} | {} | {} <{}>",
         location_field(e),
@@ -538,7 +538,7 @@ pub fn check(
 /// text is cleaned and a link that is not http(s) is not printed.
 fn previous_line(e: &EventJson) -> String {
     use crate::text::{MAX_NAME, MAX_PLACE, MAX_TITLE, clean};
-    let dates = crate::render::markdown::date_field(e.start_date, e.end_date);
+    let dates = crate::newsletter::date_field(e.start_date, e.end_date);
     format!(
         "{dates} | {} | {} | {} <{}>",
         clean(&e.location, MAX_PLACE * 3),

@@ -3,7 +3,7 @@
 //!
 //! The block runs from the `Rusty Events between …` line to the `[community]: …` footer line
 //! (or, without a footer, to the next heading). Its entries are read back
-//! ([`render::corpus`](crate::render::corpus)) and deduplicated together with the run's events
+//! ([`newsletter::read`](crate::newsletter::read)) and deduplicated together with the run's events
 //! (the run's come first, so their page facts win):
 //! - an entry the run also has takes the run's facts: **updated** when its text changes,
 //!   **unchanged** otherwise;
@@ -27,8 +27,8 @@ use crate::dedupe::{
     identity::{canonical, event_key},
 };
 use crate::model::{Event, Window};
+use crate::newsletter::{self, read, write};
 use crate::pipeline::Outcome;
-use crate::render::{corpus, markdown};
 
 /// The result of an update.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -91,20 +91,13 @@ fn shares_a_session(a: &Event, b: &Event) -> bool {
     session_keys(b).iter().any(|k| keys.contains(k))
 }
 
-/// An entry's lines as the newsletter prints them (the same in every section it is in).
-/// Rendered through [`markdown::render`] so that there is one way to print an entry.
-fn entry_text(e: &Event, window: &Window) -> String {
-    let block = markdown::render(std::slice::from_ref(e), window);
+/// An entry's lines as the newsletter prints them (the same in every section it is in;
+/// nothing for an entry in none). Printed by [`write::write_entry`], the one way to print an
+/// entry.
+fn entry_text(e: &Event) -> String {
     let mut out = String::new();
-    for line in block
-        .lines()
-        .skip_while(|l| !l.starts_with("### "))
-        .skip(1)
-        .skip_while(|l| l.is_empty())
-        .take_while(|l| !l.is_empty())
-    {
-        out.push_str(line);
-        out.push('\n');
+    if !e.regions.is_empty() {
+        write::write_entry(&mut out, e, &write::location_field(e));
     }
     out
 }
@@ -133,12 +126,11 @@ fn locate(draft: &str) -> Result<Place, String> {
             .trim()
             .trim_start_matches('#')
             .trim()
-            .eq_ignore_ascii_case("Upcoming Events")
+            .eq_ignore_ascii_case(newsletter::SECTION_TITLE)
             && line(i).trim_start().starts_with('#')
     });
     let from = heading.unwrap_or(0);
-    let Some(first) = (from..starts.len()).find(|&i| line(i).starts_with("Rusty Events between"))
-    else {
+    let Some(first) = (from..starts.len()).find(|&i| line(i).starts_with(newsletter::INTRO)) else {
         return match heading {
             // A heading without a block: insert after the heading and one blank line.
             Some(h) => {
@@ -163,7 +155,7 @@ fn locate(draft: &str) -> Result<Place, String> {
     };
     let footer = (first..starts.len())
         .take_while(|&i| i == first || !is_heading(i))
-        .find(|&i| line(i).starts_with("[community]:"));
+        .find(|&i| line(i).starts_with(newsletter::FOOTER_END));
     let last = match footer {
         Some(f) => f,
         None => {
@@ -198,7 +190,7 @@ pub fn update_draft(
         Place::Block(a, b) => &draft[a..b],
         Place::InsertAt(_) => "",
     };
-    let entries = corpus::parse_section(old_block);
+    let entries = read::parse_section(old_block);
     if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
         return Ok(Update {
             text: draft.to_string(),
@@ -217,7 +209,7 @@ pub fn update_draft(
     let mut hand: Vec<Event> = Vec::new();
     let count = entries.len();
     for entry in entries {
-        let mut e = corpus::to_event(&entry);
+        let mut e = read::to_event(&entry);
         e.sources = vec![format!("draft line {}", entry.line)];
         if !window.overlaps(e.start_date, e.end_date) {
             removed.push(format!(
@@ -260,7 +252,7 @@ pub fn update_draft(
             for &i in &ours {
                 matched[i] = true;
             }
-            if old_block.contains(&entry_text(&outcome.events[first], window)) {
+            if old_block.contains(&entry_text(&outcome.events[first])) {
                 unchanged += 1;
             } else {
                 updated.push(describe(&outcome.events[first]));
@@ -298,7 +290,7 @@ pub fn update_draft(
     // Folds a hand-added mirror into its session, like any other.
     let merged = dedupe::dedupe(all).events;
 
-    let block = markdown::render(&merged, window);
+    let block = write::render(&merged, window);
     let text = match place {
         Place::Block(a, b) => format!("{}{}{}", &draft[..a], block, &draft[b..]),
         Place::InsertAt(at) => format!("{}{}\n{}", &draft[..at], block, &draft[at..]),

@@ -19,9 +19,9 @@
 use crate::dedupe::identity::canonical;
 use crate::dedupe::{EntryRef, Merge};
 use crate::model::{Event, Region, Window};
+use crate::newsletter::write::{location_field, order_key};
 use crate::pipeline::{Outcome, SourceReport, describe};
 use crate::render::ics::{section_file, section_slug};
-use crate::render::markdown::{location_field, order_key};
 use crate::verify::Correction;
 use base64::Engine as _;
 use chrono::NaiveDate;
@@ -276,7 +276,7 @@ pub fn page(p: &Page) -> String {
 /// One entry: the printed line (dates | place | organizers), the title line (title and
 /// mirrors), then where it comes from.
 fn write_event(h: &mut String, e: &Event, location: &str, corrections: &[Correction]) {
-    let dates = crate::render::markdown::date_field(e.start_date, e.end_date);
+    let dates = crate::newsletter::date_field(e.start_date, e.end_date);
     let mut organizers = vec![link(e.organizer.url.as_deref(), &text(&e.organizer.name))];
     for m in &e.mirrors {
         let l = link(m.organizer.url.as_deref(), &text(&m.organizer.name));

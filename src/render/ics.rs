@@ -20,8 +20,8 @@
 
 use crate::dedupe::identity::{canonical, event_key};
 use crate::model::{Event, Region, Window};
+use crate::newsletter::write::{location_field, order_key};
 use crate::normalize::timezone::zone_for_place;
-use crate::render::markdown::{location_field, order_key};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use icalendar::{Calendar, CalendarDateTime, Component, EventLike, Property};

@@ -39,8 +39,8 @@
 
 use crate::dedupe::identity::canonical;
 use crate::model::{Attendance, Event, Place, Window};
+use crate::newsletter::write::{location_field, order_key};
 use crate::pipeline::Outcome;
-use crate::render::markdown::{location_field, order_key};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
