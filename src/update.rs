@@ -407,17 +407,8 @@ mod tests {
 
     fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
         crate::pipeline::SourceReport {
-            kind: crate::config::SourceKind::Meetup,
-            url: url.into(),
-            label: label.into(),
-            events: 0,
             error: error.map(Into::into),
-            warnings: vec![],
-            suspect: None,
-            status: None,
-            redirected_to: None,
-            latest_event: None,
-            fallback: None,
+            ..crate::pipeline::SourceReport::example(crate::config::SourceKind::Meetup, url, label)
         }
     }
 

@@ -356,17 +356,13 @@ mod tests {
 
     fn report(label: &str, error: Option<&str>) -> SourceReport {
         SourceReport {
-            kind: SourceKind::Meetup,
-            url: format!("https://www.meetup.com/{label}/events/"),
-            label: label.into(),
             events: 1,
             error: error.map(str::to_string),
-            warnings: vec![],
-            suspect: None,
-            status: None,
-            redirected_to: None,
-            latest_event: None,
-            fallback: None,
+            ..SourceReport::example(
+                SourceKind::Meetup,
+                &format!("https://www.meetup.com/{label}/events/"),
+                label,
+            )
         }
     }
 
