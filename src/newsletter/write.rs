@@ -26,18 +26,7 @@ use std::fmt::Write;
 pub fn render(events: &[Event], window: &Window) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", intro(window));
-    for region in Region::ALL {
-        let mut entries: Vec<(&Event, String)> = events
-            .iter()
-            .filter(|e| e.regions.contains(&region))
-            .map(|e| (e, location_field(e)))
-            .collect();
-        if entries.is_empty() {
-            continue;
-        }
-        entries.sort_by_cached_key(|(e, location)| {
-            order_key(e.start_date, location, &e.organizer.name, &e.title, &e.url)
-        });
+    for (region, entries) in by_region(events) {
         let _ = writeln!(out, "{}\n", heading(region));
         for (event, location) in entries {
             write_entry(&mut out, event, &location);
@@ -46,6 +35,31 @@ pub fn render(events: &[Event], window: &Window) -> String {
     }
     out.push_str(FOOTER);
     out
+}
+
+/// The non-empty sections in [`Region::ALL`] order, each with its events (and their
+/// [`location_field`]) [`in_order`].
+pub fn by_region(events: &[Event]) -> Vec<(Region, Vec<(&Event, String)>)> {
+    Region::ALL
+        .into_iter()
+        .map(|region| {
+            (
+                region,
+                in_order(events.iter().filter(|e| e.regions.contains(&region))),
+            )
+        })
+        .filter(|(_, entries)| !entries.is_empty())
+        .collect()
+}
+
+/// `events` with their [`location_field`], in the newsletter's order ([`order_key`]).
+pub fn in_order<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<(&'a Event, String)> {
+    let mut entries: Vec<(&Event, String)> =
+        events.into_iter().map(|e| (e, location_field(e))).collect();
+    entries.sort_by_cached_key(|(e, location)| {
+        order_key(e.start_date, location, &e.organizer.name, &e.title, &e.url)
+    });
+    entries
 }
 
 /// The newsletter's order: date, then location, then organizer (case-insensitive), then
