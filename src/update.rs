@@ -197,7 +197,7 @@ pub fn update_draft(
         });
     }
     let count = entries.len();
-    let (hand, removed) = still_listed(entries, outcome, window);
+    let (hand, removed) = still_listed(entries, outcome, *window);
     // One draft entry per event: the same entry listed under Virtual and a continent is one
     // hybrid event, not two.
     let hand = dedupe::dedupe(hand).events;
@@ -237,7 +237,7 @@ pub fn update_draft(
 fn still_listed(
     entries: Vec<read::CorpusEntry>,
     outcome: &Outcome,
-    window: &Window,
+    window: Window,
 ) -> (Vec<Event>, Vec<String>) {
     let cancelled: Vec<String> = outcome
         .dropped

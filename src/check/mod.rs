@@ -34,7 +34,7 @@ const MAX_LISTED: usize = 5;
 /// What a query matches.
 struct Query {
     /// The query as given.
-    query: String,
+    given: String,
     /// Trimmed.
     raw: String,
     /// Trimmed and lower case.
@@ -51,7 +51,7 @@ impl Query {
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .map(|_| canonical(raw));
         Query {
-            query: q.to_string(),
+            given: q.to_string(),
             raw: raw.to_string(),
             text: raw.to_lowercase(),
             url,
@@ -141,7 +141,7 @@ pub fn check(
     if out.is_empty() {
         out.extend(merged(&q, outcome));
     }
-    out.extend(not_shown(&q, outcome, window));
+    out.extend(not_shown(&q, outcome, *window));
     let listed = out.iter().any(Finding::is_listed);
     // What the previous file listed for the query, and from which sources.
     let before: Vec<&EventJson> = previous
@@ -210,7 +210,7 @@ fn merged(q: &Query, outcome: &Outcome) -> Vec<Finding> {
 
 /// The query's events the run knows but does not print: left out, outside the window,
 /// filtered by keywords.
-fn not_shown(q: &Query, outcome: &Outcome, window: &Window) -> Vec<Finding> {
+fn not_shown(q: &Query, outcome: &Outcome, window: Window) -> Vec<Finding> {
     let left_out = outcome
         .dropped
         .iter()
@@ -225,7 +225,7 @@ fn not_shown(q: &Query, outcome: &Outcome, window: &Window) -> Vec<Finding> {
         .filter(|e| q.event(e))
         .map(|e| Finding::OutsideWindow {
             what: format!("\"{}\" on {} <{}>", e.title, e.start_date, e.url),
-            window: *window,
+            window,
         });
     let filtered = outcome
         .filtered
@@ -291,7 +291,7 @@ fn not_found(q: &Query, outcome: &Outcome, scopes: &[Scope]) -> Finding {
                 .is_some_and(|page| (q.url.is_some() && under(&q.raw, page)) || q.names(&r.label))
     });
     Finding::NotFound {
-        query: q.query.clone(),
+        query: q.given.clone(),
         unavailable: scopes
             .iter()
             .filter(|s| !narrowed || s.page.is_none())

@@ -149,7 +149,7 @@ pub fn escape_text(text: &str) -> String {
 }
 
 /// The inverse of [`escape_text`] (and of any editor's escapes): a backslash before ASCII
-/// punctuation is dropped, as CommonMark reads it.
+/// punctuation is dropped, as `CommonMark` reads it.
 pub fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();

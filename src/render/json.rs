@@ -326,7 +326,7 @@ pub fn document(
 /// need not rewrite the file.
 pub fn same_content(a: &Document, b: &Document) -> bool {
     let mut b = b.clone();
-    b.generated_at = a.generated_at.clone();
+    b.generated_at.clone_from(&a.generated_at);
     *a == b
 }
 

@@ -78,7 +78,7 @@ footer{margin:2rem auto;color:var(--muted);font-size:.85rem}
 
 /// The search box: shows it, then hides the entries (and emptied sections) that do not
 /// contain the words typed.
-const SCRIPT: &str = r#"
+const SCRIPT: &str = r"
 (function () {
   var box = document.getElementById('search-box');
   var input = document.getElementById('search');
@@ -100,7 +100,7 @@ const SCRIPT: &str = r#"
     count.textContent = words.length ? shown + ' shown' : '';
   });
 })();
-"#;
+";
 
 /// Text for an HTML text node: escaped, and without control characters (but line breaks and
 /// tabs), which HTML cannot carry (a NUL is dropped or replaced by parsers; `normalize`

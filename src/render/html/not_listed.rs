@@ -41,7 +41,7 @@ pub(super) fn write_not_listed(h: &mut String, p: &Page) {
     let lists = [
         left_out(o),
         failed(o),
-        later(p.later, p.window),
+        later(p.later, *p.window),
         filtered(o),
         merged(o),
         possible_duplicates(o),
@@ -138,7 +138,7 @@ fn failed(o: &Outcome) -> List {
     }
 }
 
-fn later(later: &[Event], w: &Window) -> List {
+fn later(later: &[Event], w: Window) -> List {
     let mut sorted: Vec<&Event> = later.iter().collect();
     sorted.sort_by_key(|e| (e.start_date, e.title.clone()));
     List {
@@ -153,7 +153,7 @@ fn later(later: &[Event], w: &Window) -> List {
                     text(&e.start_date.to_string()),
                     link(Some(&e.url), &format!("“{}”", text(&e.title))),
                     text(&e.organizer.name),
-                    enters(w, e.start_date)
+                    enters(&w, e.start_date)
                         .map(|d| format!(
                             ", enters the listing of the issue of {d} (window {d} - {})",
                             w.to + (d - w.from)
