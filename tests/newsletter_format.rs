@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use twir_events::link;
 use twir_events::model::Event;
 use twir_events::model::{Region, Window};
-use twir_events::newsletter::{read as corpus, write as markdown};
+use twir_events::newsletter::{self, read as corpus, write as markdown};
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/twir-corpus");
@@ -52,11 +52,22 @@ fn sections_in(dir: &std::path::Path) -> Vec<PathBuf> {
     files
 }
 
+/// Every section in `dir` with a window line (the 2021 one-line format has none): its file,
+/// text and window.
+fn published(dir: &std::path::Path) -> Vec<(PathBuf, String, Window)> {
+    sections_in(dir)
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let window = window_of(&text)?;
+            Some((path, text, window))
+        })
+        .collect()
+}
+
 fn window_of(text: &str) -> Option<Window> {
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("Rusty Events between"))?;
-    let rest = line.strip_prefix("Rusty Events between ")?;
+    let line = text.lines().find(|l| l.starts_with(newsletter::INTRO))?;
+    let rest = line.strip_prefix(newsletter::INTRO)?.strip_prefix(' ')?;
     let mut parts = rest.split(" - ");
     let from = parts.next()?.trim().parse().ok()?;
     let to = parts.next()?.split_whitespace().next()?.parse().ok()?;
@@ -69,14 +80,9 @@ fn published_sections_round_trip() {
         eprintln!("note: ../shared/twir-corpus absent; corpus round trip skipped");
         return;
     };
-    let files = sections_in(&dir);
     let (mut entries, mut same, mut sections_total, mut sections_in_order) = (0, 0, 0, 0);
     let mut examples: Vec<String> = Vec::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let Some(window) = window_of(&text) else {
-            continue; // the 2021 one-line format has no window line
-        };
+    for (path, text, window) in published(&dir) {
         let rendered = markdown::render(&published_events(&text), &window);
         let ours = sections(&rendered);
         let theirs = sections(&text);
@@ -206,14 +212,9 @@ fn written_sections_read_back_as_the_same_entries() {
         eprintln!("note: ../shared/twir-corpus absent; write → read round trip skipped");
         return;
     };
-    let files = sections_in(&dir);
     let (mut sections, mut entries) = (0, 0);
     let mut differences: Vec<String> = Vec::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let Some(window) = window_of(&text) else {
-            continue;
-        };
+    for (path, text, window) in published(&dir) {
         // A title whose link is not one to print (`hhttps://…` in 2024-08-28) is written as
         // bold text, which the reader does not take for a title: such entries are left out.
         let printable: Vec<Event> = published_events(&text)

@@ -78,25 +78,31 @@ impl Query {
             && (label.contains(&self.text) || self.text.contains(&label))
     }
 
+    /// An entry matches by its link, its organizer's link, its title or its organizer's name.
+    fn entry(&self, url: &str, organizer_url: Option<&str>, title: &str, organizer: &str) -> bool {
+        self.url_matches(url)
+            || organizer_url.is_some_and(|u| self.url_matches(u))
+            || self.text_matches(title)
+            || self.text_matches(organizer)
+    }
+
+    /// An entry of the previous file: as an event, or by a mirror's link.
     fn previous(&self, e: &EventJson) -> bool {
-        self.url_matches(&e.url)
-            || e.organizer
-                .url
-                .as_deref()
-                .is_some_and(|u| self.url_matches(u))
-            || e.mirrors.iter().any(|m| self.url_matches(&m.url))
-            || self.text_matches(&e.title)
-            || self.text_matches(&e.organizer.name)
+        self.entry(
+            &e.url,
+            e.organizer.url.as_deref(),
+            &e.title,
+            &e.organizer.name,
+        ) || e.mirrors.iter().any(|m| self.url_matches(&m.url))
     }
 
     fn event(&self, e: &Event) -> bool {
-        self.url_matches(&e.url)
-            || e.organizer
-                .url
-                .as_deref()
-                .is_some_and(|u| self.url_matches(u))
-            || self.text_matches(&e.title)
-            || self.text_matches(&e.organizer.name)
+        self.entry(
+            &e.url,
+            e.organizer.url.as_deref(),
+            &e.title,
+            &e.organizer.name,
+        )
     }
 
     fn raw(&self, e: &RawEvent) -> bool {

@@ -373,8 +373,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_failed_source_keeps_its_previous_events_marked_stale() {
+    /// The previous file: two sources that worked, one event each.
+    fn first_run() -> Document {
         let first = Outcome {
             events: vec![
                 ev("A", "https://www.meetup.com/a/events/1/", "a"),
@@ -383,7 +383,12 @@ mod tests {
             reports: vec![report("a", None), report("b", None)],
             ..Outcome::default()
         };
-        let prev = document(&first, &window(), "t1", None);
+        document(&first, &window(), "t1", None)
+    }
+
+    #[test]
+    fn a_failed_source_keeps_its_previous_events_marked_stale() {
+        let prev = first_run();
         let second = Outcome {
             events: vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
             reports: vec![report("a", None), report("b", Some("HTTP status 503"))],
@@ -407,15 +412,7 @@ mod tests {
 
     #[test]
     fn a_suspect_source_is_carried_over_and_unverified_entries_are_listed() {
-        let first = Outcome {
-            events: vec![
-                ev("A", "https://www.meetup.com/a/events/1/", "a"),
-                ev("B", "https://www.meetup.com/b/events/2/", "b"),
-            ],
-            reports: vec![report("a", None), report("b", None)],
-            ..Outcome::default()
-        };
-        let prev = document(&first, &window(), "t1", None);
+        let prev = first_run();
         assert_eq!(prev.sources[0].status, "ok");
         let mut b = report("b", None);
         b.suspect = Some("the page answered without any event data".into());
