@@ -114,8 +114,8 @@ fn published_sections_round_trip() {
             }
         }
     }
-    let share = same as f64 / entries as f64;
-    let order = sections_in_order as f64 / sections_total as f64;
+    let share = f64::from(same) / f64::from(entries);
+    let order = f64::from(sections_in_order) / f64::from(sections_total);
     eprintln!(
         "corpus round trip: {same} of {entries} entries re-rendered identically ({:.1}%); \
          {sections_in_order} of {sections_total} sections identical and in the same order ({:.1}%)",
@@ -144,7 +144,7 @@ fn published_sections_round_trip() {
 /// Diagnostic: where a recent section's order differs from ours although the entries are the
 /// same. `cargo test --test newsletter_format show_order -- --ignored --nocapture`
 #[test]
-#[ignore]
+#[ignore = "a diagnostic: prints where the order differs"]
 fn show_order_differences() {
     let dir = corpus_dir().unwrap();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
