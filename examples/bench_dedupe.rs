@@ -7,7 +7,7 @@
 use std::time::Instant;
 use twir_events::dedupe;
 use twir_events::model::Event;
-use twir_events::render::corpus::{parse_section, to_event};
+use twir_events::newsletter::read::{parse_section, to_event};
 
 fn best_of_3(events: &[Event]) -> (f64, usize) {
     let mut best = f64::MAX;

@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 use twir_events::model::Attendance;
+use twir_events::newsletter::read as corpus;
 use twir_events::normalize::match_key;
-use twir_events::render::corpus;
 
 fn main() {
     let dir = std::env::args()

@@ -10,7 +10,7 @@ use crate::fetch::record::{Recorder, write_atomically};
 use crate::fetch::replay::ReplayFetcher;
 use crate::model::Window;
 use crate::pipeline::{self, Outcome};
-use crate::render;
+use crate::{newsletter, render};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write as _;
@@ -525,7 +525,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Command::Render { out, run } => {
             let (outcome, window, _) = run_pipeline(&common, &run)?;
             report(&outcome, common.verbosity());
-            let text = render::markdown::render(&outcome.events, &window);
+            let text = newsletter::write::render(&outcome.events, &window);
             emit(out.as_deref(), &text)?;
             Ok(outcome.exit_code())
         }
@@ -943,7 +943,7 @@ fn health(
 
 /// The published sections in `dir`: every `YYYY-MM-DD.md` file, with its date. A section
 /// larger than 4 MiB is not one (the largest published is about 30 KB) and is skipped.
-fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<render::corpus::CorpusEntry>)>, Error> {
+fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<newsletter::read::CorpusEntry>)>, Error> {
     const MAX_SECTION: u64 = 4 * 1024 * 1024;
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Error::Usage(format!("cannot read --corpus {}: {e}", dir.display())))?;
@@ -968,7 +968,7 @@ fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<render::corpus::CorpusE
         match std::fs::read(&path) {
             Ok(bytes) => sections.push((
                 date,
-                render::corpus::parse_section(&String::from_utf8_lossy(&bytes)),
+                newsletter::read::parse_section(&String::from_utf8_lossy(&bytes)),
             )),
             Err(e) => note!("warning: {} skipped: {e}", path.display()),
         }

@@ -116,9 +116,9 @@ pub fn sources_toml(data: &[u8]) {
 /// events from sources, so the draft's own entries are what is kept or removed).
 pub fn draft(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let entries = crate::render::corpus::parse_section(&text);
+    let entries = crate::newsletter::read::parse_section(&text);
     for e in &entries {
-        let _ = crate::render::corpus::to_event(e);
+        let _ = crate::newsletter::read::to_event(e);
     }
     let [window, ..] = windows();
     if let Ok(update) = crate::update::update_draft(&text, &Outcome::default(), &window, &[]) {

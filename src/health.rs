@@ -19,10 +19,10 @@
 use crate::config::{Config, Source, SourceKind};
 use crate::link;
 use crate::model::Place;
+use crate::newsletter::read::CorpusEntry;
 use crate::normalize::location::parse_newsletter_place;
 use crate::normalize::match_key;
 use crate::pipeline::{Outcome, SourceReport};
-use crate::render::corpus::CorpusEntry;
 use crate::text;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -885,7 +885,7 @@ pub fn to_table(h: &Health) -> String {
 mod tests {
     use super::*;
     use crate::model::{Attendance, Event, Organizer, Region};
-    use crate::render::corpus::parse_section;
+    use crate::newsletter::read::parse_section;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod health;
 pub mod link;
 pub mod model;
+pub mod newsletter;
 pub mod normalize;
 pub mod pipeline;
 pub mod publish;

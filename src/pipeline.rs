@@ -61,6 +61,25 @@ impl SourceReport {
     pub fn trusted(&self) -> bool {
         self.error.is_none() && self.suspect.is_none()
     }
+
+    /// A source that answered with nothing to say: unit tests start from it and change only
+    /// what they test.
+    #[cfg(test)]
+    pub(crate) fn example(kind: SourceKind, url: &str, label: &str) -> SourceReport {
+        SourceReport {
+            kind,
+            url: url.into(),
+            label: label.into(),
+            events: 0,
+            error: None,
+            warnings: vec![],
+            suspect: None,
+            status: None,
+            redirected_to: None,
+            latest_event: None,
+            fallback: None,
+        }
+    }
 }
 
 /// A calendar entry whose event page could not be used: kept with the calendar's data.

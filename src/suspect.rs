@@ -280,19 +280,7 @@ mod tests {
     }
 
     fn report(label: &str) -> SourceReport {
-        SourceReport {
-            kind: SourceKind::Ical,
-            url: "https://calendar.example/c.ics".into(),
-            label: label.into(),
-            events: 0,
-            error: None,
-            warnings: vec![],
-            suspect: None,
-            status: None,
-            redirected_to: None,
-            latest_event: None,
-            fallback: None,
-        }
+        SourceReport::example(SourceKind::Ical, "https://calendar.example/c.ics", label)
     }
 
     #[test]

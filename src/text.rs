@@ -5,7 +5,7 @@
 //! breaks becomes one space (a newline in a title must never start a Markdown line: `* fake
 //! entry`, `### Header`), `|` (the entry line's field separator) becomes `/` in one-line fields,
 //! and a very long string is cut at a word with an ellipsis. Markdown and HTML are neutralised
-//! where they are printed (`render::markdown::escape_text`), since only the renderer knows its
+//! where they are printed (`newsletter::escape_text`), since only the renderer knows its
 //! syntax; the text here stays what the organizer wrote, for the JSON too.
 
 use crate::link::is_invisible;

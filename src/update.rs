@@ -3,7 +3,7 @@
 //!
 //! The block runs from the `Rusty Events between …` line to the `[community]: …` footer line
 //! (or, without a footer, to the next heading). Its entries are read back
-//! ([`render::corpus`](crate::render::corpus)) and deduplicated together with the run's events
+//! ([`newsletter::read`](crate::newsletter::read)) and deduplicated together with the run's events
 //! (the run's come first, so their page facts win):
 //! - an entry the run also has takes the run's facts: **updated** when its text changes,
 //!   **unchanged** otherwise;
@@ -27,8 +27,8 @@ use crate::dedupe::{
     identity::{canonical, event_key},
 };
 use crate::model::{Event, Window};
+use crate::newsletter::{self, read, write};
 use crate::pipeline::Outcome;
-use crate::render::{corpus, markdown};
 
 /// The result of an update.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -91,20 +91,13 @@ fn shares_a_session(a: &Event, b: &Event) -> bool {
     session_keys(b).iter().any(|k| keys.contains(k))
 }
 
-/// An entry's lines as the newsletter prints them (the same in every section it is in).
-/// Rendered through [`markdown::render`] so that there is one way to print an entry.
-fn entry_text(e: &Event, window: &Window) -> String {
-    let block = markdown::render(std::slice::from_ref(e), window);
+/// An entry's lines as the newsletter prints them (the same in every section it is in;
+/// nothing for an entry in none). Printed by [`write::write_entry`], the one way to print an
+/// entry.
+fn entry_text(e: &Event) -> String {
     let mut out = String::new();
-    for line in block
-        .lines()
-        .skip_while(|l| !l.starts_with("### "))
-        .skip(1)
-        .skip_while(|l| l.is_empty())
-        .take_while(|l| !l.is_empty())
-    {
-        out.push_str(line);
-        out.push('\n');
+    if !e.regions.is_empty() {
+        write::write_entry(&mut out, e, &write::location_field(e));
     }
     out
 }
@@ -133,12 +126,11 @@ fn locate(draft: &str) -> Result<Place, String> {
             .trim()
             .trim_start_matches('#')
             .trim()
-            .eq_ignore_ascii_case("Upcoming Events")
+            .eq_ignore_ascii_case(newsletter::SECTION_TITLE)
             && line(i).trim_start().starts_with('#')
     });
     let from = heading.unwrap_or(0);
-    let Some(first) = (from..starts.len()).find(|&i| line(i).starts_with("Rusty Events between"))
-    else {
+    let Some(first) = (from..starts.len()).find(|&i| line(i).starts_with(newsletter::INTRO)) else {
         return match heading {
             // A heading without a block: insert after the heading and one blank line.
             Some(h) => {
@@ -163,20 +155,17 @@ fn locate(draft: &str) -> Result<Place, String> {
     };
     let footer = (first..starts.len())
         .take_while(|&i| i == first || !is_heading(i))
-        .find(|&i| line(i).starts_with("[community]:"));
-    let last = match footer {
-        Some(f) => f,
-        None => {
-            // Up to the next heading, without the blank lines before it.
-            let mut end = (first + 1..starts.len())
-                .find(|&i| is_heading(i))
-                .unwrap_or(starts.len());
-            while end > first + 1 && line(end - 1).trim().is_empty() {
-                end -= 1;
-            }
-            end - 1
+        .find(|&i| line(i).starts_with(newsletter::FOOTER_END));
+    // Without a footer: up to the next heading, without the blank lines before it.
+    let last = footer.unwrap_or_else(|| {
+        let mut end = (first + 1..starts.len())
+            .find(|&i| is_heading(i))
+            .unwrap_or(starts.len());
+        while end > first + 1 && line(end - 1).trim().is_empty() {
+            end -= 1;
         }
-    };
+        end - 1
+    });
     let end = starts.get(last + 1).copied().unwrap_or(draft.len());
     Ok(Place::Block(starts[first], end))
 }
@@ -198,7 +187,7 @@ pub fn update_draft(
         Place::Block(a, b) => &draft[a..b],
         Place::InsertAt(_) => "",
     };
-    let entries = corpus::parse_section(old_block);
+    let entries = read::parse_section(old_block);
     if !outcome.reports.is_empty() && outcome.reports.iter().all(|r| !r.trusted()) {
         return Ok(Update {
             text: draft.to_string(),
@@ -207,17 +196,59 @@ pub fn update_draft(
             ..Update::default()
         });
     }
-    let mut removed = Vec::new();
+    let count = entries.len();
+    let (hand, removed) = still_listed(entries, outcome, *window);
+    // One draft entry per event: the same entry listed under Virtual and a continent is one
+    // hybrid event, not two.
+    let hand = dedupe::dedupe(hand).events;
+    let sorted = sort_out(hand, outcome, sources, old_block);
+    let added: Vec<String> = outcome
+        .events
+        .iter()
+        .zip(&sorted.matched)
+        .filter(|(_, m)| !**m)
+        .map(|(e, _)| describe(e))
+        .collect();
+    let mut all: Vec<Event> = outcome.events.clone();
+    all.extend(sorted.kept_events);
+    // Folds a hand-added mirror into its session, like any other.
+    let merged = dedupe::dedupe(all).events;
+
+    let block = write::render(&merged, window);
+    let text = match place {
+        Place::Block(a, b) => format!("{}{}{}", &draft[..a], block, &draft[b..]),
+        Place::InsertAt(at) => format!("{}{}\n{}", &draft[..at], block, &draft[at..]),
+    };
+    Ok(Update {
+        text,
+        untouched: false,
+        entries: count,
+        updated: sorted.updated,
+        unchanged: sorted.unchanged,
+        kept_failed: sorted.kept_failed,
+        kept: sorted.kept,
+        removed,
+        added,
+    })
+}
+
+/// The draft's entries as events, without those that are gone (outside the window, or
+/// cancelled or postponed on their page), which are described with why.
+fn still_listed(
+    entries: Vec<read::CorpusEntry>,
+    outcome: &Outcome,
+    window: Window,
+) -> (Vec<Event>, Vec<String>) {
     let cancelled: Vec<String> = outcome
         .dropped
         .iter()
         .flat_map(|l| l.event.url.iter().chain(l.event.links.iter()))
         .map(|u| canonical(u))
         .collect();
+    let mut removed = Vec::new();
     let mut hand: Vec<Event> = Vec::new();
-    let count = entries.len();
     for entry in entries {
-        let mut e = corpus::to_event(&entry);
+        let mut e = read::to_event(&entry);
         e.sources = vec![format!("draft line {}", entry.line)];
         if !window.overlaps(e.start_date, e.end_date) {
             removed.push(format!(
@@ -235,19 +266,34 @@ pub fn update_draft(
             hand.push(e);
         }
     }
-    // One draft entry per event: the same entry listed under Virtual and a continent is one
-    // hybrid event, not two.
-    let hand = dedupe::dedupe(hand).events;
-    // A draft entry the run also has takes the run's version whole (its facts come from the
-    // sources; the draft's copy may be stale); of the others, those whose source failed are
-    // kept as they were, and the rest were added by hand.
+    (hand, removed)
+}
+
+/// The draft's entries, sorted out against the run.
+struct SortedOut {
+    /// Per run event: a draft entry is that event.
+    matched: Vec<bool>,
+    updated: Vec<String>,
+    unchanged: usize,
+    kept_failed: Vec<KeptFailed>,
+    kept: Vec<String>,
+    /// The draft entries kept as they were (a failed source's, or added by hand).
+    kept_events: Vec<Event>,
+}
+
+/// A draft entry the run also has takes the run's version whole (its facts come from the
+/// sources; the draft's copy may be stale); of the others, those whose source failed are
+/// kept as they were, and the rest were added by hand.
+fn sort_out(hand: Vec<Event>, outcome: &Outcome, sources: &[Source], old_block: &str) -> SortedOut {
     let scopes = scopes(outcome, sources);
-    let mut updated = Vec::new();
-    let mut unchanged = 0;
-    let mut matched = vec![false; outcome.events.len()];
-    let mut kept_failed = Vec::new();
-    let mut kept = Vec::new();
-    let mut kept_events = Vec::new();
+    let mut out = SortedOut {
+        matched: vec![false; outcome.events.len()],
+        updated: Vec::new(),
+        unchanged: 0,
+        kept_failed: Vec::new(),
+        kept: Vec::new(),
+        kept_events: Vec::new(),
+    };
     for h in hand {
         let ours = outcome
             .events
@@ -258,12 +304,12 @@ pub fn update_draft(
             .collect::<Vec<_>>();
         if let Some(&first) = ours.first() {
             for &i in &ours {
-                matched[i] = true;
+                out.matched[i] = true;
             }
-            if old_block.contains(&entry_text(&outcome.events[first], window)) {
-                unchanged += 1;
+            if old_block.contains(&entry_text(&outcome.events[first])) {
+                out.unchanged += 1;
             } else {
-                updated.push(describe(&outcome.events[first]));
+                out.updated.push(describe(&outcome.events[first]));
             }
             continue;
         }
@@ -276,44 +322,17 @@ pub fn update_draft(
         ) {
             Some(i) => {
                 let r = &outcome.reports[i];
-                kept_failed.push(KeptFailed {
+                out.kept_failed.push(KeptFailed {
                     entry: describe(&h),
                     source: r.label.clone(),
                     suspect: r.error.is_none(),
                 });
             }
-            None => kept.push(describe(&h)),
+            None => out.kept.push(describe(&h)),
         }
-        kept_events.push(h);
+        out.kept_events.push(h);
     }
-    let added: Vec<String> = outcome
-        .events
-        .iter()
-        .zip(&matched)
-        .filter(|(_, m)| !**m)
-        .map(|(e, _)| describe(e))
-        .collect();
-    let mut all: Vec<Event> = outcome.events.clone();
-    all.extend(kept_events);
-    // Folds a hand-added mirror into its session, like any other.
-    let merged = dedupe::dedupe(all).events;
-
-    let block = markdown::render(&merged, window);
-    let text = match place {
-        Place::Block(a, b) => format!("{}{}{}", &draft[..a], block, &draft[b..]),
-        Place::InsertAt(at) => format!("{}{}\n{}", &draft[..at], block, &draft[at..]),
-    };
-    Ok(Update {
-        text,
-        untouched: false,
-        entries: count,
-        updated,
-        unchanged,
-        kept_failed,
-        kept,
-        removed,
-        added,
-    })
+    out
 }
 
 #[cfg(test)]
@@ -415,17 +434,8 @@ mod tests {
 
     fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
         crate::pipeline::SourceReport {
-            kind: crate::config::SourceKind::Meetup,
-            url: url.into(),
-            label: label.into(),
-            events: 0,
             error: error.map(Into::into),
-            warnings: vec![],
-            suspect: None,
-            status: None,
-            redirected_to: None,
-            latest_event: None,
-            fallback: None,
+            ..crate::pipeline::SourceReport::example(crate::config::SourceKind::Meetup, url, label)
         }
     }
 

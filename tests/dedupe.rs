@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use twir_events::dedupe::{self, identity, similar};
-use twir_events::render::corpus::{parse_section, to_event};
+use twir_events::newsletter::read::{parse_section, to_event};
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/twir-corpus");

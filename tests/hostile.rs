@@ -14,8 +14,8 @@ use common::MapFetcher;
 use std::collections::HashMap;
 use twir_events::config::Config;
 use twir_events::model::Window;
+use twir_events::newsletter::write as markdown;
 use twir_events::pipeline;
-use twir_events::render::markdown;
 
 /// Text payloads: markup, structure, invisible characters, length.
 const TEXTS: &[&str] = &[

@@ -13,8 +13,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use twir_events::config::Config;
 use twir_events::model::Window;
+use twir_events::newsletter::write as markdown;
 use twir_events::pipeline;
-use twir_events::render::markdown;
 
 /// Tokens that have broken readers, or would break the output, when planted in a source.
 const PLANTS: &[&str] = &[

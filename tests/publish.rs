@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use twir_events::dedupe::identity::canonical;
 use twir_events::model::Region;
-use twir_events::render::corpus::parse_section;
+use twir_events::newsletter::read::parse_section;
 use twir_events::render::ics::section_file;
 
 const WINDOW: (&str, &str) = ("2023-02-01", "2023-03-01");

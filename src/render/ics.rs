@@ -20,8 +20,8 @@
 
 use crate::dedupe::identity::{canonical, event_key};
 use crate::model::{Event, Region, Window};
+use crate::newsletter::write::in_order;
 use crate::normalize::timezone::zone_for_place;
-use crate::render::markdown::{location_field, order_key};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use icalendar::{Calendar, CalendarDateTime, Component, EventLike, Property};
@@ -92,11 +92,7 @@ pub fn calendar(
     description: &str,
     generated_at: DateTime<Utc>,
 ) -> String {
-    let mut sorted: Vec<(&Event, String)> =
-        events.iter().map(|e| (*e, location_field(e))).collect();
-    sorted.sort_by_cached_key(|(e, location)| {
-        order_key(e.start_date, location, &e.organizer.name, &e.title, &e.url)
-    });
+    let sorted = in_order(events.iter().copied());
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new(

@@ -39,8 +39,8 @@
 
 use crate::dedupe::identity::canonical;
 use crate::model::{Attendance, Event, Place, Window};
+use crate::newsletter::write::{location_field, order_key};
 use crate::pipeline::Outcome;
-use crate::render::markdown::{location_field, order_key};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -326,7 +326,7 @@ pub fn document(
 /// need not rewrite the file.
 pub fn same_content(a: &Document, b: &Document) -> bool {
     let mut b = b.clone();
-    b.generated_at = a.generated_at.clone();
+    b.generated_at.clone_from(&a.generated_at);
     *a == b
 }
 
@@ -356,17 +356,13 @@ mod tests {
 
     fn report(label: &str, error: Option<&str>) -> SourceReport {
         SourceReport {
-            kind: SourceKind::Meetup,
-            url: format!("https://www.meetup.com/{label}/events/"),
-            label: label.into(),
             events: 1,
             error: error.map(str::to_string),
-            warnings: vec![],
-            suspect: None,
-            status: None,
-            redirected_to: None,
-            latest_event: None,
-            fallback: None,
+            ..SourceReport::example(
+                SourceKind::Meetup,
+                &format!("https://www.meetup.com/{label}/events/"),
+                label,
+            )
         }
     }
 
@@ -377,8 +373,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_failed_source_keeps_its_previous_events_marked_stale() {
+    /// The previous file: two sources that worked, one event each.
+    fn first_run() -> Document {
         let first = Outcome {
             events: vec![
                 ev("A", "https://www.meetup.com/a/events/1/", "a"),
@@ -387,7 +383,12 @@ mod tests {
             reports: vec![report("a", None), report("b", None)],
             ..Outcome::default()
         };
-        let prev = document(&first, &window(), "t1", None);
+        document(&first, &window(), "t1", None)
+    }
+
+    #[test]
+    fn a_failed_source_keeps_its_previous_events_marked_stale() {
+        let prev = first_run();
         let second = Outcome {
             events: vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
             reports: vec![report("a", None), report("b", Some("HTTP status 503"))],
@@ -411,15 +412,7 @@ mod tests {
 
     #[test]
     fn a_suspect_source_is_carried_over_and_unverified_entries_are_listed() {
-        let first = Outcome {
-            events: vec![
-                ev("A", "https://www.meetup.com/a/events/1/", "a"),
-                ev("B", "https://www.meetup.com/b/events/2/", "b"),
-            ],
-            reports: vec![report("a", None), report("b", None)],
-            ..Outcome::default()
-        };
-        let prev = document(&first, &window(), "t1", None);
+        let prev = first_run();
         assert_eq!(prev.sources[0].status, "ok");
         let mut b = report("b", None);
         b.suspect = Some("the page answered without any event data".into());

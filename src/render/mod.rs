@@ -1,7 +1,6 @@
-//! Output formats, one file each. Only this module knows the newsletter's Markdown.
+//! The other output formats, one file each: the JSON file, the iCalendar feeds and the web
+//! page. The newsletter's Markdown is [`crate::newsletter`]'s.
 
-pub mod corpus;
 pub mod html;
 pub mod ics;
 pub mod json;
-pub mod markdown;

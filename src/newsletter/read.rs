@@ -1,4 +1,4 @@
-//! Reading a published "Upcoming Events" section back (the format of the newsletter from
+//! Reading a published "Upcoming Events" section (or a draft's) back (the format of the newsletter from
 //! 2022 on and of the seeds), so past issues can be fed to `dedupe` and compared.
 //!
 //! ```text
@@ -13,6 +13,7 @@
 //! extra asterisks in link texts (`[***São Paulo Mirror**]`). Hand-written: the format is
 //! line-based and not CommonMark-regular (a Markdown parser would lose the `|` fields).
 
+use super::{HEADING_MARK, HYBRID, VIRTUAL, region_of_heading, unescape};
 use crate::model::{Attendance, Event, Mirror, Organizer, Place, Region};
 use crate::normalize::location::{parse_newsletter_location, parse_newsletter_place};
 use chrono::NaiveDate;
@@ -47,21 +48,6 @@ pub struct CorpusEntry {
     pub mirrors: Vec<Link>,
 }
 
-/// The section a `### …` header names.
-fn region_of_header(h: &str) -> Option<Region> {
-    let h = h.trim().trim_end_matches(':').trim().to_lowercase();
-    Some(match h.as_str() {
-        "virtual" | "online" => Region::Virtual,
-        "africa" => Region::Africa,
-        "asia" => Region::Asia,
-        "europe" => Region::Europe,
-        "north america" => Region::NorthAmerica,
-        "oceania" => Region::Oceania,
-        "south america" => Region::SouthAmerica,
-        _ => return None,
-    })
-}
-
 /// Every `[text](url)` in `s`, with nested brackets and parentheses balanced and
 /// backslash escapes honoured.
 fn links(s: &str) -> Vec<Link> {
@@ -73,48 +59,16 @@ fn links(s: &str) -> Vec<Link> {
             i += 1;
             continue;
         }
-        // Find the matching `]`.
-        let mut depth = 0usize;
-        let mut j = i;
-        let mut close = None;
-        while j < chars.len() {
-            match chars[j] {
-                '\\' => j += 1,
-                '[' => depth += 1,
-                ']' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        close = Some(j);
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            j += 1;
-        }
-        let Some(close) = close else { break };
+        let Some(close) = closing(&chars, i, ('[', ']'), true) else {
+            break;
+        };
         if chars.get(close + 1) != Some(&'(') {
             i += 1;
             continue;
         }
-        let mut depth = 0usize;
-        let mut k = close + 1;
-        let mut end = None;
-        while k < chars.len() {
-            match chars[k] {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = Some(k);
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            k += 1;
-        }
-        let Some(end) = end else { break };
+        let Some(end) = closing(&chars, close + 1, ('(', ')'), false) else {
+            break;
+        };
         let text: String = chars[i + 1..close].iter().collect();
         let url: String = chars[close + 2..end].iter().collect();
         out.push(Link {
@@ -126,23 +80,31 @@ fn links(s: &str) -> Vec<Link> {
     out
 }
 
+/// The index of the bracket that closes the one at `open` (which is `pair.0`), nested pairs
+/// balanced; with `escapes`, a backslash hides the character after it.
+fn closing(chars: &[char], open: usize, pair: (char, char), escapes: bool) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut j = open;
+    while j < chars.len() {
+        match chars[j] {
+            '\\' if escapes => j += 1,
+            c if c == pair.0 => depth += 1,
+            c if c == pair.1 => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
 /// Link text without bold markers and Markdown escapes.
 fn clean_text(t: &str) -> String {
-    let t = t.trim().trim_matches('*').trim();
-    let mut out = String::with_capacity(t.len());
-    let mut chars = t.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\'
-            && let Some(&n) = chars.peek()
-            && n.is_ascii_punctuation()
-        {
-            out.push(n);
-            chars.next();
-            continue;
-        }
-        out.push(c);
-    }
-    out
+    unescape(t.trim().trim_matches('*').trim())
 }
 
 /// Splits on `|` outside brackets and parentheses.
@@ -184,12 +146,15 @@ fn parse_dates(s: &str) -> Option<(NaiveDate, NaiveDate)> {
     if nums.len() < 3 || nums[0] < 1000 {
         return None;
     }
-    let start = NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])?;
+    // `cast_signed` as the reader always did (a year past `i32::MAX` wraps, and chrono
+    // refuses nearly all of those).
+    let year = nums[0].cast_signed();
+    let start = NaiveDate::from_ymd_opt(year, nums[1], nums[2])?;
     let end = match &nums[3..] {
         [] => start,
-        [d] => NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], *d)?,
-        [m, d] => NaiveDate::from_ymd_opt(nums[0] as i32, *m, *d)?,
-        [y, m, d, ..] => NaiveDate::from_ymd_opt(*y as i32, *m, *d)?,
+        [d] => NaiveDate::from_ymd_opt(year, nums[1], *d)?,
+        [m, d] => NaiveDate::from_ymd_opt(year, *m, *d)?,
+        [y, m, d, ..] => NaiveDate::from_ymd_opt(y.cast_signed(), *m, *d)?,
     };
     Some((start, end.max(start)))
 }
@@ -246,19 +211,20 @@ fn parse_location(field: &str) -> (Attendance, Vec<Place>) {
 fn parse_location_fallback(field: &str) -> (Attendance, Vec<Place>) {
     let f = field.trim();
     let lower = f.to_lowercase();
-    let (attendance, rest) = if lower.starts_with("virtual") || lower.starts_with("online") {
-        (
-            Attendance::Virtual,
-            &f[lower.find(['(']).unwrap_or(f.len())..],
-        )
-    } else if lower.starts_with("hybrid") {
-        (
-            Attendance::Hybrid,
-            &f[lower.find(['(']).unwrap_or(f.len())..],
-        )
-    } else {
-        (Attendance::InPerson, f)
-    };
+    let (attendance, rest) =
+        if lower.starts_with(&VIRTUAL.to_lowercase()) || lower.starts_with("online") {
+            (
+                Attendance::Virtual,
+                &f[lower.find(['(']).unwrap_or(f.len())..],
+            )
+        } else if lower.starts_with(&HYBRID.to_lowercase()) {
+            (
+                Attendance::Hybrid,
+                &f[lower.find(['(']).unwrap_or(f.len())..],
+            )
+        } else {
+            (Attendance::InPerson, f)
+        };
     let inner = rest.trim().trim_start_matches('(').trim_end_matches(')');
     let places = inner.split(';').filter_map(place_of).collect();
     (attendance, places)
@@ -280,46 +246,15 @@ pub fn parse_section(markdown: &str) -> Vec<CorpusEntry> {
     let mut out: Vec<CorpusEntry> = Vec::new();
     let mut region = None;
     for (n, line) in markdown.lines().enumerate() {
-        if let Some(h) = line.trim_start().strip_prefix("###") {
-            region = region_of_header(h);
+        if let Some(h) = line.trim_start().strip_prefix(HEADING_MARK) {
+            region = region_of_heading(h);
             continue;
         }
         let Some((indent, content)) = bullet(line) else {
             continue;
         };
         if indent < 2 && content.starts_with(|c: char| c.is_ascii_digit()) {
-            let fs = fields(content);
-            let Some((start_date, end_date)) = parse_dates(&fs[0]) else {
-                continue;
-            };
-            let location = fs.get(1).cloned().unwrap_or_default();
-            let (attendance, places) = parse_location(&location);
-            let mut organizers = Vec::new();
-            for f in fs.iter().skip(2) {
-                let ls = links(f);
-                if ls.is_empty() {
-                    if !f.is_empty() {
-                        organizers.push(Link {
-                            text: clean_text(f),
-                            url: String::new(),
-                        });
-                    }
-                } else {
-                    organizers.extend(ls);
-                }
-            }
-            out.push(CorpusEntry {
-                line: n + 1,
-                region,
-                start_date,
-                end_date,
-                location,
-                attendance,
-                places,
-                organizers,
-                title: None,
-                mirrors: Vec::new(),
-            });
+            out.extend(entry_line(n + 1, region, content));
         } else if indent >= 2 || content.starts_with("[**") {
             let Some(entry) = out.last_mut().filter(|e| e.title.is_none()) else {
                 continue;
@@ -330,6 +265,41 @@ pub fn parse_section(markdown: &str) -> Vec<CorpusEntry> {
         }
     }
     out
+}
+
+/// An entry's first line (`content` after the bullet): date, location and organizer fields;
+/// `None` when the date field is not one.
+fn entry_line(line: usize, region: Option<Region>, content: &str) -> Option<CorpusEntry> {
+    let fs = fields(content);
+    let (start_date, end_date) = parse_dates(&fs[0])?;
+    let location = fs.get(1).cloned().unwrap_or_default();
+    let (attendance, places) = parse_location(&location);
+    let mut organizers = Vec::new();
+    for f in fs.iter().skip(2) {
+        let ls = links(f);
+        if ls.is_empty() {
+            if !f.is_empty() {
+                organizers.push(Link {
+                    text: clean_text(f),
+                    url: String::new(),
+                });
+            }
+        } else {
+            organizers.extend(ls);
+        }
+    }
+    Some(CorpusEntry {
+        line,
+        region,
+        start_date,
+        end_date,
+        location,
+        attendance,
+        places,
+        organizers,
+        title: None,
+        mirrors: Vec::new(),
+    })
 }
 
 /// The organizer for a mirror link: the listed organizer on the same meetup group or site,

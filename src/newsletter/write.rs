@@ -14,40 +14,20 @@
 //! escaped only where they would break the link or the bold (editors write `` `nom` `` and
 //! `_New_` on purpose); URLs get the characters that would end a link destination encoded.
 
+use super::{
+    ENTRY_BULLET, FIELD_SEPARATOR, FOOTER, HYBRID, ORGANIZER_JOINER, PLACE_SEPARATOR, TITLE_BULLET,
+    UNKNOWN_LOCATION, VIRTUAL, date_field, escape_text, escape_url, heading, intro,
+};
 use crate::model::{Attendance, Event, Region, Window};
 use std::fmt::Write;
-
-/// The footer every issue ends the section with.
-pub const FOOTER: &str = "If you are running a Rust event please add it to the [calendar] to get
-it mentioned here. Please remember to add a link to the event too.
-Email the [Rust Community Team][community] for access.
-
-[calendar]: https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com
-[community]: mailto:community-team@rust-lang.org
-";
 
 /// Renders the block for `events` (already normalized, deduplicated and filtered to the
 /// window).
 pub fn render(events: &[Event], window: &Window) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Rusty Events between {} - {} 🦀\n",
-        window.from, window.to
-    );
-    for region in Region::ALL {
-        let mut entries: Vec<(&Event, String)> = events
-            .iter()
-            .filter(|e| e.regions.contains(&region))
-            .map(|e| (e, location_field(e)))
-            .collect();
-        if entries.is_empty() {
-            continue;
-        }
-        entries.sort_by_cached_key(|(e, location)| {
-            order_key(e.start_date, location, &e.organizer.name, &e.title, &e.url)
-        });
-        let _ = writeln!(out, "### {}\n", region.title());
+    let _ = writeln!(out, "{}\n", intro(window));
+    for (region, entries) in by_region(events) {
+        let _ = writeln!(out, "{}\n", heading(region));
         for (event, location) in entries {
             write_entry(&mut out, event, &location);
         }
@@ -55,6 +35,31 @@ pub fn render(events: &[Event], window: &Window) -> String {
     }
     out.push_str(FOOTER);
     out
+}
+
+/// The non-empty sections in [`Region::ALL`] order, each with its events (and their
+/// [`location_field`]) [`in_order`].
+pub fn by_region(events: &[Event]) -> Vec<(Region, Vec<(&Event, String)>)> {
+    Region::ALL
+        .into_iter()
+        .map(|region| {
+            (
+                region,
+                in_order(events.iter().filter(|e| e.regions.contains(&region))),
+            )
+        })
+        .filter(|(_, entries)| !entries.is_empty())
+        .collect()
+}
+
+/// `events` with their [`location_field`], in the newsletter's order ([`order_key`]).
+pub fn in_order<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<(&'a Event, String)> {
+    let mut entries: Vec<(&Event, String)> =
+        events.into_iter().map(|e| (e, location_field(e))).collect();
+    entries.sort_by_cached_key(|(e, location)| {
+        order_key(e.start_date, location, &e.organizer.name, &e.title, &e.url)
+    });
+    entries
 }
 
 /// The newsletter's order: date, then location, then organizer (case-insensitive), then
@@ -75,16 +80,9 @@ pub fn order_key(
     )
 }
 
-/// The newsletter's date field: `2023-02-01`, or `2023-02-01 - 2023-02-03` for several days.
-pub fn date_field(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
-    if end > start {
-        format!("{start} - {end}")
-    } else {
-        start.to_string()
-    }
-}
-
-fn write_entry(out: &mut String, e: &Event, location: &str) {
+/// An entry's two lines (as in every section it is listed in), `location` being its
+/// [`location_field`].
+pub fn write_entry(out: &mut String, e: &Event, location: &str) {
     let dates = date_field(e.start_date, e.end_date);
     let mut organizers = vec![organizer_link(
         &e.organizer.name,
@@ -98,13 +96,13 @@ fn write_entry(out: &mut String, e: &Event, location: &str) {
     }
     let _ = writeln!(
         out,
-        "* {dates} | {} | {}",
+        "{ENTRY_BULLET}{dates}{FIELD_SEPARATOR}{}{FIELD_SEPARATOR}{}",
         escape_text(location),
-        organizers.join(" and ")
+        organizers.join(ORGANIZER_JOINER)
     );
-    let mut line = format!("    * {}", bold_link(&e.title, &e.url));
+    let mut line = format!("{TITLE_BULLET}{}", bold_link(&e.title, &e.url));
     for m in &e.mirrors {
-        let _ = write!(line, " | {}", bold_link(&m.label, &m.url));
+        let _ = write!(line, "{FIELD_SEPARATOR}{}", bold_link(&m.label, &m.url));
     }
     let _ = writeln!(out, "{line}");
 }
@@ -141,69 +139,15 @@ pub fn location_field(e: &Event) -> String {
             }
         }
     }
-    let joined = places.join("; ");
+    let joined = places.join(PLACE_SEPARATOR);
     match e.attendance {
-        Attendance::Virtual if joined.is_empty() => "Virtual".to_string(),
-        Attendance::Virtual => format!("Virtual ({joined})"),
-        Attendance::Hybrid if joined.is_empty() => "Hybrid".to_string(),
-        Attendance::Hybrid => format!("Hybrid ({joined})"),
-        Attendance::InPerson if joined.is_empty() => "Unknown location".to_string(),
+        Attendance::Virtual if joined.is_empty() => VIRTUAL.to_string(),
+        Attendance::Virtual => format!("{VIRTUAL} ({joined})"),
+        Attendance::Hybrid if joined.is_empty() => HYBRID.to_string(),
+        Attendance::Hybrid => format!("{HYBRID} ({joined})"),
+        Attendance::InPerson if joined.is_empty() => UNKNOWN_LOCATION.to_string(),
         Attendance::InPerson => joined,
     }
-}
-
-/// Escapes what would break a link text or the bold around it: brackets, asterisks,
-/// backslashes, underscores at word edges that do not pair up, an unpaired backtick, and `<`
-/// that would open an HTML tag. Everything else is left as the organizer wrote it.
-pub fn escape_text(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let backticks = chars.iter().filter(|&&c| c == '`').count();
-    let underscores_pair = chars.iter().filter(|&&c| c == '_').count() % 2 == 0;
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
-        let escape = match c {
-            '[' | ']' | '*' | '\\' => true,
-            // `~~` is strikethrough in GitHub's Markdown.
-            '~' => prev == Some('~') || next == Some('~'),
-            '`' => backticks % 2 == 1,
-            '_' => {
-                let inside_word = prev.is_some_and(char::is_alphanumeric)
-                    && next.is_some_and(char::is_alphanumeric);
-                !inside_word && !underscores_pair
-            }
-            '<' => {
-                next.is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!' || n == '?')
-            }
-            _ => false,
-        };
-        if escape {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Encodes the characters that would end or confuse a Markdown link destination.
-pub fn escape_url(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for c in url.trim().chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '<' => out.push_str("%3C"),
-            '"' => out.push_str("%22"),
-            '>' => out.push_str("%3E"),
-            '[' => out.push_str("%5B"),
-            ']' => out.push_str("%5D"),
-            '\n' | '\r' | '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -288,31 +232,6 @@ mod tests {
         assert_eq!(
             out,
             "* 2023-02-01 | Virtual (Redmond, WA, US; New York, NY, US) | [Microsoft Reactor Redmond](https://www.meetup.com/x/) and [Microsoft Reactor New York](https://www.meetup.com/microsoft-reactor-new-york/)\n    * [**Primeros pasos**](https://www.meetup.com/x/events/14/) | [**New York Mirror**](https://www.meetup.com/microsoft-reactor-new-york/events/290224570/)\n"
-        );
-    }
-
-    #[test]
-    fn escaping_keeps_intended_markup_and_breaks_nothing() {
-        assert_eq!(
-            escape_text("cargo expand --bin writing_proc_macros"),
-            "cargo expand --bin writing_proc_macros"
-        );
-        assert_eq!(escape_text("An intro to `nom`"), "An intro to `nom`");
-        assert_eq!(
-            escape_text("_New_ Atlanta Rust Meetup"),
-            "_New_ Atlanta Rust Meetup"
-        );
-        assert_eq!(escape_text("Rust <3 Nix"), "Rust <3 Nix");
-        assert_eq!(
-            escape_text("[WIP] **hot** take"),
-            "\\[WIP\\] \\*\\*hot\\*\\* take"
-        );
-        assert_eq!(escape_text("a `b"), "a \\`b");
-        assert_eq!(escape_text("<script>"), "\\<script>");
-        assert_eq!(escape_text("_lead"), "\\_lead");
-        assert_eq!(
-            escape_url("https://x.org/a (b)"),
-            "https://x.org/a%20%28b%29"
         );
     }
 

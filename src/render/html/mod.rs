@@ -16,16 +16,23 @@
 //! markup mistake could not run or load anything. Without JavaScript everything is shown; the
 //! search box appears only when the script runs.
 
+mod not_listed;
+mod sources;
+
+pub use not_listed::enters;
+
 use crate::dedupe::identity::canonical;
-use crate::dedupe::{EntryRef, Merge};
 use crate::model::{Event, Region, Window};
-use crate::pipeline::{Outcome, SourceReport, describe};
+use crate::newsletter::INTRO;
+use crate::newsletter::write::by_region;
+use crate::pipeline::Outcome;
 use crate::render::ics::{section_file, section_slug};
-use crate::render::markdown::{location_field, order_key};
 use crate::verify::Correction;
 use base64::Engine as _;
 use chrono::NaiveDate;
 use html_escape::encode_double_quoted_attribute as attr;
+use not_listed::write_not_listed;
+use sources::write_sources;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -71,7 +78,7 @@ footer{margin:2rem auto;color:var(--muted);font-size:.85rem}
 
 /// The search box: shows it, then hides the entries (and emptied sections) that do not
 /// contain the words typed.
-const SCRIPT: &str = r#"
+const SCRIPT: &str = r"
 (function () {
   var box = document.getElementById('search-box');
   var input = document.getElementById('search');
@@ -93,7 +100,7 @@ const SCRIPT: &str = r#"
     count.textContent = words.length ? shown + ' shown' : '';
   });
 })();
-"#;
+";
 
 /// Text for an HTML text node: escaped, and without control characters (but line breaks and
 /// tabs), which HTML cannot carry (a NUL is dropped or replaced by parsers; `normalize`
@@ -157,12 +164,25 @@ pub struct Page<'a> {
     pub later: &'a [Event],
 }
 
-/// The whole `index.html`.
+/// The whole `index.html`: the head, the header (title, feeds, navigation, search), the
+/// section as printed, what is not listed and why, the sources' health, the footer.
 pub fn page(p: &Page) -> String {
     let o = p.outcome;
     let w = p.window;
     let mut h = String::with_capacity(64 * 1024);
-    let title = format!("Rusty Events between {} - {}", w.from, w.to);
+    let title = format!("{INTRO} {} - {}", w.from, w.to);
+    write_head(&mut h, &title);
+    let regions = by_region(&o.events);
+    write_header(&mut h, p, &title, &regions);
+    write_sections(&mut h, &regions, &o.corrections);
+    write_not_listed(&mut h, p);
+    write_sources(&mut h, &o.reports);
+    write_footer(&mut h, p.generated_at);
+    h
+}
+
+/// From the doctype to `<body>`: the policy, the title and the style.
+fn write_head(h: &mut String, title: &str) {
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -172,32 +192,24 @@ pub fn page(p: &Page) -> String {
          <meta name=\"generator\" content=\"twir-events\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         attr(&content_security_policy()),
-        text(&title)
+        text(title)
     );
+}
 
-    // Header: title, when, feeds, navigation, search.
-    let regions: Vec<(Region, Vec<(&Event, String)>)> = Region::ALL
-        .iter()
-        .map(|&r| {
-            let mut entries: Vec<(&Event, String)> = o
-                .events
-                .iter()
-                .filter(|e| e.regions.contains(&r))
-                .map(|e| (e, location_field(e)))
-                .collect();
-            entries.sort_by_cached_key(|(e, location)| {
-                order_key(e.start_date, location, &e.organizer.name, &e.title, &e.url)
-            });
-            (r, entries)
-        })
-        .filter(|(_, entries)| !entries.is_empty())
-        .collect();
+/// The header: title, when, the feeds, navigation, search.
+fn write_header(
+    h: &mut String,
+    p: &Page,
+    title: &str,
+    regions: &[(Region, Vec<(&Event, String)>)],
+) {
+    let o = p.outcome;
     let entries: usize = regions.iter().map(|(_, e)| e.len()).sum();
     let _ = write!(
         h,
         "<header>\n<h1>{} 🦀</h1>\n<p class=\"meta\">Generated <time datetime=\"{}\">{}</time> by twir-events: \
          {} events, {entries} entries in {} sections, from {} sources ({} failed or suspect).</p>\n",
-        text(&title),
+        text(title),
         attr(p.generated_at),
         text(p.generated_at),
         o.events.len(),
@@ -224,7 +236,7 @@ pub fn page(p: &Page) -> String {
         );
     }
     h.push_str(" · data: <a href=\"events.json\">events.json</a></p>\n<nav><ul>");
-    for (r, entries) in &regions {
+    for (r, entries) in regions {
         let _ = write!(
             h,
             "<li><a href=\"#{}\">{} ({})</a></li>",
@@ -239,12 +251,18 @@ pub fn page(p: &Page) -> String {
          <input type=\"search\" id=\"search\" autocomplete=\"off\" placeholder=\"city, group, title…\"> \
          <span id=\"search-count\" class=\"count\" aria-live=\"polite\"></span></p>\n</header>\n<main>\n",
     );
+}
 
-    // The section as printed.
+/// The section as printed: one list per region, in the newsletter's order.
+fn write_sections(
+    h: &mut String,
+    regions: &[(Region, Vec<(&Event, String)>)],
+    corrections: &[Correction],
+) {
     if regions.is_empty() {
         h.push_str("<p>No events in this window.</p>\n");
     }
-    for (r, entries) in &regions {
+    for (r, entries) in regions {
         let _ = write!(
             h,
             "<section class=\"region\" id=\"{}\">\n<h2>{} <span class=\"count\">({})</span></h2>\n<ul class=\"events\">\n",
@@ -253,30 +271,29 @@ pub fn page(p: &Page) -> String {
             entries.len()
         );
         for (e, location) in entries {
-            write_event(&mut h, e, location, &o.corrections);
+            write_event(h, e, location, corrections);
         }
         h.push_str("</ul>\n</section>\n");
     }
     h.push_str("</main>\n");
+}
 
-    write_not_listed(&mut h, p);
-    write_sources(&mut h, &o.reports);
-
+/// The footer, the script, and the end of the page.
+fn write_footer(h: &mut String, generated_at: &str) {
     let _ = write!(
         h,
         "<footer class=\"panel\"><p>Generated <time datetime=\"{}\">{}</time> by twir-events from the Rust Community Calendar and the organizers' own pages. \
          To add an event, put it on the <a href=\"https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com\" rel=\"nofollow noopener noreferrer\">calendar</a> with a link to the event's own page.</p></footer>\n\
          <script>{SCRIPT}</script>\n</body>\n</html>\n",
-        attr(p.generated_at),
-        text(p.generated_at)
+        attr(generated_at),
+        text(generated_at)
     );
-    h
 }
 
 /// One entry: the printed line (dates | place | organizers), the title line (title and
 /// mirrors), then where it comes from.
 fn write_event(h: &mut String, e: &Event, location: &str, corrections: &[Correction]) {
-    let dates = crate::render::markdown::date_field(e.start_date, e.end_date);
+    let dates = crate::newsletter::date_field(e.start_date, e.end_date);
     let mut organizers = vec![link(e.organizer.url.as_deref(), &text(&e.organizer.name))];
     for m in &e.mirrors {
         let l = link(m.organizer.url.as_deref(), &text(&m.organizer.name));
@@ -352,289 +369,6 @@ fn correction_url(entry: &str) -> Option<&str> {
     let inner = entry.strip_suffix(')')?;
     let at = inner.rfind(" (")?;
     Some(&inner[at + 2..])
-}
-
-/// The first Wednesday-based issue whose window holds `date`: windows start on the same
-/// weekday as this one and are as long.
-pub fn enters(window: &Window, date: NaiveDate) -> Option<NaiveDate> {
-    if date <= window.to {
-        return None;
-    }
-    let late = (date - window.to).num_days();
-    let weeks = (late + 6) / 7;
-    window
-        .from
-        .checked_add_signed(chrono::Duration::days(7 * weeks))
-}
-
-/// One "not listed" list: a heading, what the organizer can do, the items (capped).
-fn write_list(h: &mut String, id: &str, heading: &str, todo: &str, items: &[String]) {
-    if items.is_empty() {
-        return;
-    }
-    let _ = write!(
-        h,
-        "<section id=\"{}\" class=\"reasons\">\n<h3>{} <span class=\"count\">({})</span></h3>\n<p class=\"todo\">{}</p>\n<ul class=\"not-listed\">\n",
-        attr(id),
-        text(heading),
-        items.len(),
-        todo
-    );
-    for item in items.iter().take(MAX_LISTED) {
-        let _ = writeln!(h, "<li data-reason=\"{}\">{item}</li>", attr(id));
-    }
-    if items.len() > MAX_LISTED {
-        let _ = writeln!(h, "<li>… and {} more</li>", items.len() - MAX_LISTED);
-    }
-    h.push_str("</ul>\n</section>\n");
-}
-
-/// An entry of a merge or a possible duplicate: date, title (linked), organizer.
-fn entry_ref(r: &EntryRef) -> String {
-    format!(
-        "{} {} by {}",
-        text(&r.start_date.to_string()),
-        link(Some(&r.url), &format!("“{}”", text(&r.title))),
-        text(&r.organizer)
-    )
-}
-
-fn write_not_listed(h: &mut String, p: &Page) {
-    let o = p.outcome;
-    let w = p.window;
-    h.push_str(
-        "<section id=\"not-listed\" class=\"panel\">\n<h2>Not listed, and why</h2>\n\
-         <p class=\"why\">What the sources know but the section does not print, with what an organizer can do about it. \
-         Fixes on the calendar entry or the event page are picked up by the next run.</p>\n",
-    );
-    let left_out: Vec<String> = o
-        .dropped
-        .iter()
-        .map(|l| {
-            format!(
-                "{}: <span class=\"reason\">{}</span>",
-                text(&describe(&l.event)),
-                text(&l.reason)
-            )
-        })
-        .collect();
-    write_list(
-        h,
-        "left-out",
-        "Left out",
-        "Cancelled and postponed events are not listed. Otherwise: fix what the reason says on the calendar entry or the event page \
-         (a link to the event's own page, a place or its time zone, the dates).",
-        &left_out,
-    );
-    let failed: Vec<String> = o
-        .reports
-        .iter()
-        .filter(|r| !r.trusted())
-        .map(|r| {
-            let why = r.error.as_deref().or(r.suspect.as_deref()).unwrap_or("");
-            format!(
-                "{} ({}): <span class=\"reason\">{}</span>{}",
-                link(Some(&r.url), &text(&r.label)),
-                if r.error.is_some() {
-                    "failed"
-                } else {
-                    "suspect"
-                },
-                text(why),
-                r.redirected_to
-                    .as_deref()
-                    .map(|to| format!(" — redirected to {}", text(to)))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
-    write_list(
-        h,
-        "source-failed",
-        "Sources that failed or are not taken as the truth",
-        "Their events may be missing from this page. Check that the group or calendar still exists at that address (a renamed meetup group \
-         changes it) and is public; tell the editors if it moved.",
-        &failed,
-    );
-    let mut later: Vec<&Event> = p.later.iter().collect();
-    later.sort_by_key(|e| (e.start_date, e.title.clone()));
-    let later: Vec<String> = later
-        .iter()
-        .map(|e| {
-            format!(
-                "{} {} by {}: <span class=\"reason\">after this window</span>{}",
-                text(&e.start_date.to_string()),
-                link(Some(&e.url), &format!("“{}”", text(&e.title))),
-                text(&e.organizer.name),
-                enters(w, e.start_date)
-                    .map(|d| format!(
-                        ", enters the listing of the issue of {d} (window {d} - {})",
-                        w.to + (d - w.from)
-                    ))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
-    write_list(
-        h,
-        "outside-window",
-        "Later than this window",
-        "Nothing to do: an event is listed in the issues whose window holds its dates. Check that the date shown is right.",
-        &later,
-    );
-    let filtered: Vec<String> = o
-        .filtered
-        .iter()
-        .map(|r| {
-            format!(
-                "{}: <span class=\"reason\">filtered by the source's keywords</span>",
-                text(&describe(r))
-            )
-        })
-        .collect();
-    write_list(
-        h,
-        "filtered",
-        "Filtered by keywords",
-        "This source is read for Rust events only (its keywords in sources.toml): mention Rust in the title or description, \
-         or ask the editors to add your group as a source of its own.",
-        &filtered,
-    );
-    let merged: Vec<String> = o.merges.iter().map(merge_item).collect();
-    write_list(
-        h,
-        "merged",
-        "Merged into another entry",
-        "Listed once, under the other entry. If they are different events, give each its own event link (not the group's page).",
-        &merged,
-    );
-    let possible: Vec<String> = o
-        .possible_duplicates
-        .iter()
-        .map(|d| {
-            format!(
-                "{}<br>and {}: <span class=\"reason\">possible duplicate, both listed ({})</span>",
-                entry_ref(&d.a),
-                entry_ref(&d.b),
-                text(&d.reason)
-            )
-        })
-        .collect();
-    write_list(
-        h,
-        "possible-duplicate",
-        "Possible duplicates (both listed)",
-        "If these are one event, remove one calendar entry or link both to the same event page.",
-        &possible,
-    );
-    let unverified: Vec<String> = o
-        .unverified
-        .iter()
-        .map(|u| {
-            format!(
-                "{}: <span class=\"reason\">{}</span>",
-                text(&u.entry),
-                text(&u.reason)
-            )
-        })
-        .collect();
-    write_list(
-        h,
-        "unverified",
-        "Listed with the calendar's data (event page not usable)",
-        "These are listed, but their event page could not confirm the date, time and place: check that the page is public and \
-         that the calendar entry links this occurrence.",
-        &unverified,
-    );
-    let corrected: Vec<String> = o
-        .corrections
-        .iter()
-        .map(|c| {
-            format!(
-                "{}: <span class=\"reason\">{} was “{}” in the calendar, “{}” on the event's page</span>",
-                text(&c.event),
-                text(c.field),
-                text(&c.calendar),
-                text(&c.page)
-            )
-        })
-        .collect();
-    write_list(
-        h,
-        "corrections",
-        "Calendar entries corrected by their event page",
-        "The event's own page wins over the calendar entry (shown above with the page's facts, or left out when the page \
-         says cancelled): update the calendar entry so that both agree.",
-        &corrected,
-    );
-    let none = [
-        &left_out,
-        &failed,
-        &later,
-        &filtered,
-        &merged,
-        &possible,
-        &unverified,
-    ]
-    .iter()
-    .all(|l| l.is_empty());
-    if none {
-        h.push_str("<p>Nothing: every event the sources know in this window is listed.</p>\n");
-    }
-    h.push_str("</section>\n");
-}
-
-fn merge_item(m: &Merge) -> String {
-    format!(
-        "{}<br>into {}: <span class=\"reason\">{}</span>",
-        entry_ref(&m.absorbed),
-        entry_ref(&m.kept),
-        text(&m.evidence.to_string())
-    )
-}
-
-fn write_sources(h: &mut String, reports: &[SourceReport]) {
-    h.push_str(
-        "<section id=\"sources\" class=\"panel\">\n<h2>Health of the sources</h2>\n<div class=\"scroll\"><table>\n\
-         <thead><tr><th>Source</th><th>Kind</th><th>Status</th><th>Events</th><th>Latest event</th><th>Notes</th></tr></thead>\n<tbody>\n",
-    );
-    for r in reports {
-        let (status, class) = match (&r.error, &r.suspect) {
-            (Some(_), _) => ("failed", "status-failed"),
-            (None, Some(_)) => ("suspect", "status-suspect"),
-            (None, None) => ("ok", "status-ok"),
-        };
-        let mut notes: Vec<String> = Vec::new();
-        if let Some(e) = &r.error {
-            notes.push(text(e).into_owned());
-        }
-        if let Some(s) = &r.suspect {
-            notes.push(text(s).into_owned());
-        }
-        if let Some(f) = &r.fallback {
-            notes.push(format!("fallback: {}", text(f)));
-        }
-        if let Some(to) = &r.redirected_to {
-            notes.push(format!("redirected to {}", text(to)));
-        }
-        if !r.warnings.is_empty() {
-            notes.push(format!(
-                "{} warning{} (skipped or repaired entries)",
-                r.warnings.len(),
-                if r.warnings.len() == 1 { "" } else { "s" }
-            ));
-        }
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{status}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-            link(Some(&r.url), &text(&r.label)),
-            text(r.kind.as_str()),
-            r.events,
-            r.latest_event.map(|d| d.to_string()).unwrap_or_default(),
-            notes.join("; ")
-        );
-    }
-    h.push_str("</tbody></table></div>\n</section>\n");
 }
 
 #[cfg(test)]

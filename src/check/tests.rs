@@ -1,0 +1,339 @@
+use super::*;
+use crate::model::{Attendance, Region, When};
+use crate::pipeline::LeftOut;
+use chrono::NaiveDate;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn event(title: &str, url: &str, date: &str) -> Event {
+    Event {
+        attendance: Attendance::Virtual,
+        place: None,
+        regions: vec![Region::Virtual],
+        ..Event::example(title, url, date)
+    }
+}
+
+fn window() -> Window {
+    Window {
+        from: d("2026-08-19"),
+        to: d("2026-09-16"),
+    }
+}
+
+#[test]
+fn finds_listed_events_by_url_variant_or_words() {
+    let outcome = Outcome {
+        events: vec![event(
+            "Rust Hack and Learn",
+            "https://www.meetup.com/rust-berlin/events/313345334/",
+            "2026-08-27",
+        )],
+        ..Outcome::default()
+    };
+    for q in [
+        "https://www.meetup.com/de-DE/Rust-Berlin/events/313345334",
+        "hack and learn",
+        "https://www.meetup.com/rust-berlin/",
+    ] {
+        let f = check(&outcome, &window(), q, &[], None);
+        assert!(f[0].is_listed(), "{q}: {f:?}");
+        assert!(f[0].to_string().contains("under Virtual"), "{}", f[0]);
+    }
+}
+
+#[test]
+fn says_why_an_event_is_missing() {
+    let mut cancelled = RawEvent::new("cal", "Rust Munich #12", When::Date(d("2026-08-26")));
+    cancelled.links = vec!["https://www.meetup.com/rust-munich/events/1/".into()];
+    let outcome = Outcome {
+        dropped: vec![LeftOut {
+            event: cancelled,
+            reason: "cancelled".into(),
+        }],
+        outside_window: vec![event(
+            "Rust Summer Party",
+            "https://www.meetup.com/rust-berlin/events/2/",
+            "2026-10-01",
+        )],
+        filtered: vec![RawEvent::new(
+            "Bellingham Codes",
+            "Intro to Go",
+            When::Date(d("2026-08-30")),
+        )],
+        ..Outcome::default()
+    };
+    let f = check(
+        &outcome,
+        &window(),
+        "https://www.meetup.com/rust-munich/events/1/",
+        &[],
+        None,
+    );
+    assert!(f[0].to_string().contains("cancelled"), "{}", f[0]);
+    assert_eq!(exit_code(&f), exit::NOT_LISTED);
+    let f = check(&outcome, &window(), "summer party", &[], None);
+    assert!(
+        f[0].to_string()
+            .contains("outside the window 2026-08-19 - 2026-09-16")
+    );
+    let f = check(&outcome, &window(), "intro to go", &[], None);
+    assert!(f[0].to_string().contains("keywords"));
+    let f = check(&outcome, &window(), "RustLab", &[], None);
+    assert!(matches!(f[0], Finding::NotFound { .. }));
+    assert!(!f[0].is_listed());
+    assert!(!f[0].to_string().contains("may list it"));
+}
+
+fn report(label: &str, error: Option<&str>, suspect: Option<&str>) -> SourceReport {
+    SourceReport {
+        error: error.map(Into::into),
+        suspect: suspect.map(Into::into),
+        ..SourceReport::example(
+            crate::config::SourceKind::Meetup,
+            &format!("https://www.meetup.com/{label}/events/"),
+            label,
+        )
+    }
+}
+
+fn calendar(error: Option<&str>) -> SourceReport {
+    SourceReport {
+        kind: crate::config::SourceKind::Ical,
+        url: "https://calendar.google.com/calendar/ical/x/public/basic.ics".into(),
+        label: "Rust Community Calendar".into(),
+        ..report("x", error, None)
+    }
+}
+
+#[test]
+fn says_when_the_source_was_not_used() {
+    let outcome = Outcome {
+        reports: vec![
+            calendar(None),
+            report(
+                "rust-berlin",
+                None,
+                Some("the page answered without any event data"),
+            ),
+            report("rust-munich", Some("HTTP status 503"), None),
+            report("rust-oslo", None, None),
+        ],
+        ..Outcome::default()
+    };
+    let f = check(
+        &outcome,
+        &window(),
+        "https://www.meetup.com/Rust-Berlin/",
+        &[],
+        None,
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(!f[0].is_listed());
+    assert_eq!(
+        f[0].to_string(),
+        "unknown: its source rust-berlin answered suspiciously this run (the page answered \
+         without any event data), so this run cannot tell whether it is listed. Run the check \
+         again later; if it stays so, open <https://www.meetup.com/rust-berlin/events/> and \
+         check that it still lists the events"
+    );
+    assert_eq!(exit_code(&f), exit::SOURCE_FAILED);
+    // An event of the failed group, in any form, and the group's name in words.
+    for q in [
+        "https://www.meetup.com/de-DE/Rust-Munich/events/291120384/",
+        "https://www.meetup.com/rust-munich",
+        "munich",
+        "RUST-MUNICH meetup in february",
+    ] {
+        let f = check(&outcome, &window(), q, &[], None);
+        assert_eq!(f.len(), 1, "{q}: {f:?}");
+        assert!(
+            f[0].to_string().starts_with(
+                "unknown: its source rust-munich failed this run (HTTP status 503), so this \
+                 run cannot tell whether it is listed. Run the check again later; if it keeps \
+                 failing, open <https://www.meetup.com/rust-munich/events/>"
+            ),
+            "{q}: {}",
+            f[0]
+        );
+        assert_eq!(exit_code(&f), exit::SOURCE_FAILED);
+    }
+    // Nothing narrows it: every failed or suspect source is named, and the calendar is
+    // not recommended yet.
+    let f = check(&outcome, &window(), "RustLab", &[], None);
+    assert_eq!(
+        f[0].to_string(),
+        "unknown: no source that answered lists anything matching \"RustLab\", but 2 sources \
+         failed or answered suspiciously this run and may list it: rust-berlin (the page \
+         answered without any event data); rust-munich (HTTP status 503). Run the check again \
+         later; add the event to the Rust Community Calendar only if it is still not found \
+         when every source answers"
+    );
+    assert_eq!(exit_code(&f), exit::SOURCE_FAILED);
+    // A group that answered does not blame the others' failures.
+    for q in [
+        "https://www.meetup.com/rust-oslo/events/12345678/",
+        "rust-oslo",
+    ] {
+        let f = check(&outcome, &window(), q, &[], None);
+        assert!(!f[0].answer_unknown(), "{f:?}");
+        assert!(f[0].to_string().starts_with("not found: "), "{}", f[0]);
+        assert_eq!(exit_code(&f), exit::NOT_LISTED);
+    }
+}
+
+#[test]
+fn a_failed_calendar_may_list_anything_and_the_previous_file_tells_what_it_said() {
+    let outcome = Outcome {
+        reports: vec![
+            calendar(Some("HTTP status 500")),
+            report("rust-oslo", None, None),
+        ],
+        ..Outcome::default()
+    };
+    // The calendar is a many-organizer feed: a query it does not name is not narrowed to
+    // it, but it is named among the sources that may list the event.
+    let f = check(&outcome, &window(), "Rust Trondheim", &[], None);
+    assert!(
+        f[0].to_string().contains(
+            "but 1 source failed or answered suspiciously this run and may list it: Rust \
+             Community Calendar (HTTP status 500)"
+        ),
+        "{}",
+        f[0]
+    );
+    let previous = Document {
+        version: 2,
+        generated_at: "2026-08-18T09:00:00+00:00".into(),
+        window: crate::render::json::WindowJson {
+            from: d("2026-08-12"),
+            to: d("2026-09-09"),
+        },
+        sources: vec![],
+        events: vec![EventJson {
+            title: "Rust Trondheim\n* [evil](javascript:alert(1))".into(),
+            url: "https://www.meetup.com/rust-trondheim/events/290889889/".into(),
+            start_date: d("2026-08-26"),
+            end_date: d("2026-08-26"),
+            start: None,
+            attendance: "in-person".into(),
+            location: "Trondheim, NO".into(),
+            place: None,
+            organizer: crate::render::json::OrganizerJson {
+                name: "Rust Trondheim".into(),
+                url: Some("https://www.meetup.com/rust-trondheim/".into()),
+                home: None,
+            },
+            sections: vec!["Europe".into()],
+            mirrors: vec![],
+            sources: vec!["Rust Community Calendar".into()],
+            verified: true,
+            stale: false,
+        }],
+        corrections: vec![],
+        left_out: vec![],
+        possible_duplicates: vec![],
+        unverified: vec![],
+    };
+    let f = check(
+        &outcome,
+        &window(),
+        "https://www.meetup.com/rust-trondheim/events/290889889",
+        &[],
+        Some(&previous),
+    );
+    let lines: Vec<String> = f.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with(
+            "unknown: its source Rust Community Calendar failed this run (HTTP status 500)"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[1],
+        "previously: the run of 2026-08-18T09:00:00+00:00 listed 2026-08-26 | Trondheim, NO | \
+         Rust Trondheim | Rust Trondheim * [evil](javascript:alert(1)) \
+         <https://www.meetup.com/rust-trondheim/events/290889889/>"
+    );
+    assert_eq!(exit_code(&f), exit::SOURCE_FAILED);
+    // Nothing matching in the previous file either: said, when the answer is unknown.
+    let f = check(&outcome, &window(), "RustLab", &[], Some(&previous));
+    assert_eq!(
+        f.last().unwrap().to_string(),
+        "previously: the run of 2026-08-18T09:00:00+00:00 listed nothing matching either"
+    );
+}
+
+#[test]
+fn scopes_come_from_the_sources_file_else_from_the_reports() {
+    let outcome = Outcome {
+        reports: vec![
+            calendar(None),
+            report("rust-oslo", None, None),
+            SourceReport {
+                url: "https://www.meetup.com/rust-bergen/events/ical/".into(),
+                ..calendar(None)
+            },
+        ],
+        ..Outcome::default()
+    };
+    let s = scopes(&outcome, &[]);
+    assert_eq!(s[0].page, None);
+    // The sources file knows what a URL cannot tell: an organizer's own feed.
+    let feed = Source {
+        kind: crate::config::SourceKind::Ical,
+        url: "https://calendar.google.com/calendar/ical/x/public/basic.ics".into(),
+        name: Some("Rust Community Calendar".into()),
+        home: None,
+        keywords: vec![],
+        organizer: Some("https://rust-oslo.example.org/".into()),
+        line: 1,
+    };
+    assert_eq!(
+        scopes(&outcome, &[feed])[0].page.as_deref(),
+        Some("https://rust-oslo.example.org/")
+    );
+    assert_eq!(
+        s[1].page.as_deref(),
+        Some("https://www.meetup.com/rust-oslo/events/")
+    );
+    assert_eq!(
+        s[2].page.as_deref(),
+        Some("https://www.meetup.com/rust-bergen/")
+    );
+    assert!(under(
+        "https://www.meetup.com/en-AU/Rust-Oslo/events/12345678/",
+        "https://www.meetup.com/rust-oslo/events/"
+    ));
+    assert!(!under(
+        "https://www.meetup.com/rust-bergen/events/12345678/",
+        "https://www.meetup.com/rust-oslo/"
+    ));
+    assert!(!under(
+        "https://www.meetup.com/events/1/",
+        "https://www.meetup.com/"
+    ));
+    assert!(under("https://lu.ma/rust-nyc", "https://lu.ma/rust-nyc"));
+    assert!(!under("https://lu.ma/other", "https://lu.ma/rust-nyc"));
+    assert!(under(
+        "https://rust.example.org/talks/2026",
+        "https://rust.example.org/"
+    ));
+    assert!(under(
+        "https://rust.example.org/talks/2026",
+        "https://rust.example.org/events/calendar.ics"
+    ));
+    assert!(under(
+        "https://mobilizon.fr/events/b8577678",
+        "https://mobilizon.fr/events/b8577678"
+    ));
+    assert!(!under(
+        "https://mobilizon.fr/events/other",
+        "https://mobilizon.fr/events/b8577678"
+    ));
+    assert!(!under("https://lu.ma/rust-nyc", "https://lu.ma/"));
+}

@@ -1,0 +1,275 @@
+//! The page's "Not listed, and why": what the sources know but the section does not print,
+//! one list per reason, each with what an organizer can do about it.
+
+use super::{MAX_LISTED, Page, attr, link, text};
+use crate::dedupe::{EntryRef, Merge};
+use crate::model::{Event, Window};
+use crate::pipeline::{Outcome, describe};
+use chrono::NaiveDate;
+use std::fmt::Write as _;
+
+/// The first Wednesday-based issue whose window holds `date`: windows start on the same
+/// weekday as this one and are as long.
+pub fn enters(window: &Window, date: NaiveDate) -> Option<NaiveDate> {
+    if date <= window.to {
+        return None;
+    }
+    let late = (date - window.to).num_days();
+    let weeks = (late + 6) / 7;
+    window
+        .from
+        .checked_add_signed(chrono::Duration::days(7 * weeks))
+}
+
+/// One "not listed" list: its anchor, heading, what the organizer can do (HTML), and its
+/// items (HTML).
+struct List {
+    id: &'static str,
+    heading: &'static str,
+    todo: &'static str,
+    items: Vec<String>,
+}
+
+/// Writes the panel: every list that has items, or a line saying nothing is left out.
+pub(super) fn write_not_listed(h: &mut String, p: &Page) {
+    let o = p.outcome;
+    h.push_str(
+        "<section id=\"not-listed\" class=\"panel\">\n<h2>Not listed, and why</h2>\n\
+         <p class=\"why\">What the sources know but the section does not print, with what an organizer can do about it. \
+         Fixes on the calendar entry or the event page are picked up by the next run.</p>\n",
+    );
+    let lists = [
+        left_out(o),
+        failed(o),
+        later(p.later, *p.window),
+        filtered(o),
+        merged(o),
+        possible_duplicates(o),
+        unverified(o),
+        corrected(o),
+    ];
+    for list in &lists {
+        write_list(h, list);
+    }
+    // The corrected entries are listed (with the page's facts): they do not count.
+    let [not_listed @ .., _corrections] = &lists;
+    if not_listed.iter().all(|l| l.items.is_empty()) {
+        h.push_str("<p>Nothing: every event the sources know in this window is listed.</p>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+/// One list: a heading, what the organizer can do, the items (capped); nothing when empty.
+fn write_list(h: &mut String, list: &List) {
+    let List {
+        id,
+        heading,
+        todo,
+        items,
+    } = list;
+    if items.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<section id=\"{}\" class=\"reasons\">\n<h3>{} <span class=\"count\">({})</span></h3>\n<p class=\"todo\">{}</p>\n<ul class=\"not-listed\">\n",
+        attr(id),
+        text(heading),
+        items.len(),
+        todo
+    );
+    for item in items.iter().take(MAX_LISTED) {
+        let _ = writeln!(h, "<li data-reason=\"{}\">{item}</li>", attr(id));
+    }
+    if items.len() > MAX_LISTED {
+        let _ = writeln!(h, "<li>… and {} more</li>", items.len() - MAX_LISTED);
+    }
+    h.push_str("</ul>\n</section>\n");
+}
+
+fn left_out(o: &Outcome) -> List {
+    List {
+        id: "left-out",
+        heading: "Left out",
+        todo: "Cancelled and postponed events are not listed. Otherwise: fix what the reason says on the calendar entry or the event page \
+         (a link to the event's own page, a place or its time zone, the dates).",
+        items: o
+            .dropped
+            .iter()
+            .map(|l| {
+                format!(
+                    "{}: <span class=\"reason\">{}</span>",
+                    text(&describe(&l.event)),
+                    text(&l.reason)
+                )
+            })
+            .collect(),
+    }
+}
+
+fn failed(o: &Outcome) -> List {
+    List {
+        id: "source-failed",
+        heading: "Sources that failed or are not taken as the truth",
+        todo: "Their events may be missing from this page. Check that the group or calendar still exists at that address (a renamed meetup group \
+         changes it) and is public; tell the editors if it moved.",
+        items: o
+            .reports
+            .iter()
+            .filter(|r| !r.trusted())
+            .map(|r| {
+                let why = r.error.as_deref().or(r.suspect.as_deref()).unwrap_or("");
+                format!(
+                    "{} ({}): <span class=\"reason\">{}</span>{}",
+                    link(Some(&r.url), &text(&r.label)),
+                    if r.error.is_some() {
+                        "failed"
+                    } else {
+                        "suspect"
+                    },
+                    text(why),
+                    r.redirected_to
+                        .as_deref()
+                        .map(|to| format!(" — redirected to {}", text(to)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect(),
+    }
+}
+
+fn later(later: &[Event], w: Window) -> List {
+    let mut sorted: Vec<&Event> = later.iter().collect();
+    sorted.sort_by_key(|e| (e.start_date, e.title.clone()));
+    List {
+        id: "outside-window",
+        heading: "Later than this window",
+        todo: "Nothing to do: an event is listed in the issues whose window holds its dates. Check that the date shown is right.",
+        items: sorted
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} by {}: <span class=\"reason\">after this window</span>{}",
+                    text(&e.start_date.to_string()),
+                    link(Some(&e.url), &format!("“{}”", text(&e.title))),
+                    text(&e.organizer.name),
+                    enters(&w, e.start_date)
+                        .map(|d| format!(
+                            ", enters the listing of the issue of {d} (window {d} - {})",
+                            w.to + (d - w.from)
+                        ))
+                        .unwrap_or_default()
+                )
+            })
+            .collect(),
+    }
+}
+
+fn filtered(o: &Outcome) -> List {
+    List {
+        id: "filtered",
+        heading: "Filtered by keywords",
+        todo: "This source is read for Rust events only (its keywords in sources.toml): mention Rust in the title or description, \
+         or ask the editors to add your group as a source of its own.",
+        items: o
+            .filtered
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}: <span class=\"reason\">filtered by the source's keywords</span>",
+                    text(&describe(r))
+                )
+            })
+            .collect(),
+    }
+}
+
+fn merged(o: &Outcome) -> List {
+    List {
+        id: "merged",
+        heading: "Merged into another entry",
+        todo: "Listed once, under the other entry. If they are different events, give each its own event link (not the group's page).",
+        items: o.merges.iter().map(merge_item).collect(),
+    }
+}
+
+fn possible_duplicates(o: &Outcome) -> List {
+    List {
+        id: "possible-duplicate",
+        heading: "Possible duplicates (both listed)",
+        todo: "If these are one event, remove one calendar entry or link both to the same event page.",
+        items: o
+            .possible_duplicates
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}<br>and {}: <span class=\"reason\">possible duplicate, both listed ({})</span>",
+                    entry_ref(&d.a),
+                    entry_ref(&d.b),
+                    text(&d.reason)
+                )
+            })
+            .collect(),
+    }
+}
+
+fn unverified(o: &Outcome) -> List {
+    List {
+        id: "unverified",
+        heading: "Listed with the calendar's data (event page not usable)",
+        todo: "These are listed, but their event page could not confirm the date, time and place: check that the page is public and \
+         that the calendar entry links this occurrence.",
+        items: o
+            .unverified
+            .iter()
+            .map(|u| {
+                format!(
+                    "{}: <span class=\"reason\">{}</span>",
+                    text(&u.entry),
+                    text(&u.reason)
+                )
+            })
+            .collect(),
+    }
+}
+
+fn corrected(o: &Outcome) -> List {
+    List {
+        id: "corrections",
+        heading: "Calendar entries corrected by their event page",
+        todo: "The event's own page wins over the calendar entry (shown above with the page's facts, or left out when the page \
+         says cancelled): update the calendar entry so that both agree.",
+        items: o
+            .corrections
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: <span class=\"reason\">{} was “{}” in the calendar, “{}” on the event's page</span>",
+                    text(&c.event),
+                    text(c.field),
+                    text(&c.calendar),
+                    text(&c.page)
+                )
+            })
+            .collect(),
+    }
+}
+
+/// An entry of a merge or a possible duplicate: date, title (linked), organizer.
+fn entry_ref(r: &EntryRef) -> String {
+    format!(
+        "{} {} by {}",
+        text(&r.start_date.to_string()),
+        link(Some(&r.url), &format!("“{}”", text(&r.title))),
+        text(&r.organizer)
+    )
+}
+
+fn merge_item(m: &Merge) -> String {
+    format!(
+        "{}<br>into {}: <span class=\"reason\">{}</span>",
+        entry_ref(&m.absorbed),
+        entry_ref(&m.kept),
+        text(&m.evidence.to_string())
+    )
+}
