@@ -171,8 +171,9 @@ fn only_the_recent_sections_on_or_before_today_count() {
     assert_eq!(h.sections.last, Some(d("2026-09-09")));
 }
 
-#[test]
-fn a_run_reports_gone_redirected_failed_silent_fallback_and_duplicates() {
+/// A run with one source of each trouble (gone, redirected, failed, silent, fallback, listed
+/// twice), a calendar-only organizer, and one published section.
+fn a_troubled_run() -> (Config, Outcome, Vec<(NaiveDate, Vec<CorpusEntry>)>) {
     let c = config(&format!(
         "{CAL}[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-gone/\"\n\n\
          [[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-old/\"\n\n\
@@ -209,6 +210,12 @@ fn a_run_reports_gone_redirected_failed_silent_fallback_and_duplicates() {
         "### Europe\n* 2026-03-01 | Oslo, NO | [Quiet](https://www.meetup.com/rust-quiet/)\n    * [**x**](https://www.meetup.com/rust-quiet/events/1234567/)\n",
     );
     let sections = vec![(d("2026-03-04"), published)];
+    (c, outcome, sections)
+}
+
+#[test]
+fn a_run_reports_gone_redirected_failed_silent_fallback_and_duplicates() {
+    let (c, outcome, sections) = a_troubled_run();
     let h = assess(
         &c,
         Some(&outcome),
