@@ -4,7 +4,7 @@ use super::{Collected, LeftOut, Outcome};
 use crate::config::Config;
 use crate::dedupe;
 use crate::dedupe::identity::canonical;
-use crate::model::{RawEvent, Window};
+use crate::model::{RawEvent, Status, Window};
 use crate::normalize::{self, Directory};
 use std::collections::HashMap;
 
@@ -21,33 +21,8 @@ pub(super) fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
 
 /// Normalizes, keeps the window and deduplicates. Pure.
 pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outcome {
-    let mut directory = Directory::from_config(config);
-    for c in collected.iter().filter(|c| c.from_page) {
-        if let Some(o) = &c.raw.organizer {
-            directory.learn(o);
-        }
-    }
-    // The events an organizer's own source lists are that organizer's, wherever else they
-    // are linked from (the community calendar).
-    directory.learn_events(
-        collected
-            .iter()
-            .filter(|c| !c.in_calendar)
-            .filter_map(|c| Some((c.raw.url.as_deref()?, c.raw.organizer.as_ref()?))),
-    );
-    // Events their own page says are cancelled or postponed: a feed's entry for the same event
-    // (not checked against the page, which a source had already read) goes with them.
-    let called_off: HashMap<String, crate::model::Status> = collected
-        .iter()
-        .filter(|c| c.from_page)
-        .filter(|c| {
-            matches!(
-                c.raw.status,
-                crate::model::Status::Cancelled | crate::model::Status::Postponed
-            )
-        })
-        .filter_map(|c| Some((canonical(c.raw.url.as_deref()?), c.raw.status)))
-        .collect();
+    let directory = directory(collected, config);
+    let called_off = called_off(collected);
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
     for c in collected {
@@ -96,6 +71,38 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
     outcome.notes.extend(deduped.notes);
     outcome.events = deduped.events;
     outcome
+}
+
+/// The organizer directory: the sources file's, completed by the organizers event pages name
+/// and by the events each organizer's own source lists.
+fn directory(collected: &[Collected], config: &Config) -> Directory {
+    let mut directory = Directory::from_config(config);
+    for c in collected.iter().filter(|c| c.from_page) {
+        if let Some(o) = &c.raw.organizer {
+            directory.learn(o);
+        }
+    }
+    // The events an organizer's own source lists are that organizer's, wherever else they
+    // are linked from (the community calendar).
+    directory.learn_events(
+        collected
+            .iter()
+            .filter(|c| !c.in_calendar)
+            .filter_map(|c| Some((c.raw.url.as_deref()?, c.raw.organizer.as_ref()?))),
+    );
+    directory
+}
+
+/// Events their own page says are cancelled or postponed (by canonical link): a feed's entry
+/// for the same event (not checked against the page, which a source had already read) goes
+/// with them.
+fn called_off(collected: &[Collected]) -> HashMap<String, Status> {
+    collected
+        .iter()
+        .filter(|c| c.from_page)
+        .filter(|c| matches!(c.raw.status, Status::Cancelled | Status::Postponed))
+        .filter_map(|c| Some((canonical(c.raw.url.as_deref()?), c.raw.status)))
+        .collect()
 }
 
 /// Roughly whether a raw event is near the window (for not reporting far-away drops).

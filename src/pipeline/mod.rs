@@ -1,7 +1,7 @@
 //! The pipeline wired together: fetch every source concurrently, parse, normalize,
 //! deduplicate, keep the window.
 //!
-//! [`collect`] is the only async step (it drives a [`Fetch`]); [`build`] is pure. A source
+//! [`collect`] is the only async step (it drives a [`Fetch`]); [`build()`] is pure. A source
 //! that fails is a [`SourceReport`] with an error, never an abort: the run goes on with the
 //! others.
 //!
@@ -201,9 +201,9 @@ impl Progress for Silent {}
 ///
 /// There is no phase barrier between the two: an entry's event page is fetched as soon as its
 /// feed is parsed and no source still being read could list that page itself (see
-/// [`PageScope`]): a page a page source has read is not fetched again, and a page several
+/// `PageScope`): a page a page source has read is not fetched again, and a page several
 /// feeds (or entries) link is fetched once. The result does not depend on the order in which
-/// the work completes: [`verify_calendar`] decides every entry at the end, against every
+/// the work completes: `verify_calendar` decides every entry at the end, against every
 /// source's pages, exactly as if verification had waited for all sources.
 pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Collection {
     collect_with(config, fetcher, window, &Silent).await
@@ -213,7 +213,7 @@ pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> C
 /// with every page fetched or to fetch; pages done earlier are then told at once).
 ///
 /// The steps: start reading every source; as each ends, start the event pages it releases
-/// ([`Schedule::source_read`]); once all work is done, [`assemble`] the collection.
+/// (`Schedule::source_read`); once all work is done, `assemble` the collection.
 pub async fn collect_with(
     config: &Config,
     fetcher: &dyn Fetch,

@@ -240,7 +240,7 @@ pub(super) struct Verified {
 /// read from a group page (`known`, canonical links) are not used (the deduplication merges
 /// them, page first). When several entries of one feed (instances of one series) link to the
 /// same page, only the instance nearest the page's date takes the page's facts. Pure: every
-/// page was fetched before ([`collect_with`]), so the outcome is the same whatever order the
+/// page was fetched before ([`collect_with`](super::collect_with)), so the outcome is the same whatever order the
 /// work was done in.
 pub(super) fn verify_calendar(
     feed: &[FeedEntry],

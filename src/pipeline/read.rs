@@ -25,7 +25,7 @@ pub(super) struct FeedEntry {
     /// event page says (the page's host is often a person, not the group).
     pub(super) organizer: Option<Organizer>,
     /// The page to verify against when the feed says which link is the event's page (a luma
-    /// feed's link, whatever its slug looks like); else [`verify::page_to_verify`] decides.
+    /// feed's link, whatever its slug looks like); else [`crate::verify::page_to_verify`] decides.
     pub(super) page: Option<(String, PageKind)>,
 }
 
