@@ -1,5 +1,5 @@
 //! `publish --out DIR`: the run as a small static site, for subscribers and organizers. Pure:
-//! an [`Outcome`] in, the files' names and contents out; `cli.rs` writes them as one directory
+//! an [`Outcome`] in, the files' names and contents out; `cli` writes them as one directory
 //! swapped in atomically (`fetch::record::write_dir_atomically`).
 //!
 //! - `events.ics` and one feed per section (`virtual.ics`, `europe.ics`, …): the window's

@@ -186,7 +186,7 @@ fn the_seed_snapshots_with_the_corpus() {
                 config
                     .sources
                     .iter()
-                    .filter_map(|s| s.organizer_page())
+                    .filter_map(twir_events::config::Source::organizer_page)
                     .all(|p| twir_events::health::group_of(&p).unwrap() != group),
                 "{snap}: {link}"
             );

@@ -114,7 +114,9 @@ fn read_feed(text: &str) -> Vec<Read> {
                         (at.fixed_offset(), Some(tzid))
                     }
                     CalendarDateTime::Utc(u) => (u.fixed_offset(), None),
-                    other => panic!("a floating time {other:?}"),
+                    other @ CalendarDateTime::Floating(_) => {
+                        panic!("a floating time {other:?}")
+                    }
                 };
                 (at.date_naive(), at.date_naive(), Some(at), tzid)
             }
@@ -364,18 +366,15 @@ fn python_icalendar_and_recurring_ical_events_read_the_same_events() {
                 r.categories.iter().map(String::as_str).collect::<Vec<_>>()
             );
             let start = p["start"].as_str().unwrap();
-            match r.start {
-                Some(at) => {
-                    let py: DateTime<FixedOffset> = start.parse().unwrap();
-                    assert_eq!(py, at, "{name}: {r:?}");
-                    assert_eq!(py.offset(), at.offset(), "{name}: {r:?}");
-                    assert_eq!(p["tzid"].as_str(), r.tzid.as_deref());
-                }
-                None => {
-                    assert_eq!(start, r.start_date.to_string());
-                    let end = p["end"].as_str().unwrap();
-                    assert_eq!(end, r.end_date.succ_opt().unwrap().to_string());
-                }
+            if let Some(at) = r.start {
+                let py: DateTime<FixedOffset> = start.parse().unwrap();
+                assert_eq!(py, at, "{name}: {r:?}");
+                assert_eq!(py.offset(), at.offset(), "{name}: {r:?}");
+                assert_eq!(p["tzid"].as_str(), r.tzid.as_deref());
+            } else {
+                assert_eq!(start, r.start_date.to_string());
+                let end = p["end"].as_str().unwrap();
+                assert_eq!(end, r.end_date.succ_opt().unwrap().to_string());
             }
         }
     }
@@ -436,7 +435,7 @@ fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
     names.sort();
     let mut expected: Vec<String> = ["events.ics", "events.json", "index.html"]
         .iter()
-        .map(|s| s.to_string())
+        .map(ToString::to_string)
         .chain(Region::ALL.map(section_file))
         .collect();
     expected.sort();
@@ -563,7 +562,7 @@ fn chromium_run(browser: &Path, work: &Path, page: &Path, args: &[&str]) -> (Vec
 }
 
 /// Loads `page`, dumps its DOM after scripts ran, and collects console messages and the
-/// page's requests (from a NetLog).
+/// page's requests (from a `NetLog`).
 fn load(browser: &Path, work: &Path, page: &Path) -> Loaded {
     let netlog = work.join(format!(
         "net-{}.json",
@@ -624,24 +623,7 @@ fn the_page_in_headless_chromium() {
     let entries = parse_section(&md);
     let json: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
 
-    // The checks can fail: a page that loads an image and logs to the console is caught.
-    let control = tmp.path().join("control.html");
-    std::fs::write(
-        &control,
-        "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:9/x.png\"><script>console.error('boom')</script></body></html>",
-    )
-    .unwrap();
-    let c = load(&browser, tmp.path(), &control);
-    assert!(
-        c.console.iter().any(|l| l.contains("boom")),
-        "{:?}",
-        c.console
-    );
-    assert!(
-        c.requests.iter().any(|u| u.contains("127.0.0.1:9")),
-        "{:?}",
-        c.requests
-    );
+    the_checks_can_fail(&browser, tmp.path());
 
     let page = site.join("index.html");
     let loaded = load(&browser, tmp.path(), &page);
@@ -657,13 +639,55 @@ fn the_page_in_headless_chromium() {
     );
     let doc = scraper::Html::parse_document(&loaded.dom);
 
-    // The sections of the Markdown, in its order, with as many entries.
+    the_sections_are_the_markdown_s(&doc, &entries);
+
+    the_lists_are_the_run_s(&doc, &json);
+    // The script ran (under the page's Content-Security-Policy): the search box is shown.
+    let search = select(&doc, "#search-box");
+    assert_eq!(search.len(), 1);
+    assert!(
+        search[0].value().attr("hidden").is_none(),
+        "the search script did not run"
+    );
+
+    without_javascript(&page, &doc, &entries);
+
+    screenshots(&browser, tmp.path(), &page);
+}
+
+/// The checks can fail: a page that loads an image and logs to the console is caught.
+fn the_checks_can_fail(browser: &Path, work: &Path) {
+    let control = work.join("control.html");
+    std::fs::write(
+        &control,
+        "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:9/x.png\"><script>console.error('boom')</script></body></html>",
+    )
+    .unwrap();
+    let c = load(browser, work, &control);
+    assert!(
+        c.console.iter().any(|l| l.contains("boom")),
+        "{:?}",
+        c.console
+    );
+    assert!(
+        c.requests.iter().any(|u| u.contains("127.0.0.1:9")),
+        "{:?}",
+        c.requests
+    );
+}
+
+/// The sections of the Markdown, in its order, with as many entries; each entry's title link
+/// is the Markdown's.
+fn the_sections_are_the_markdown_s(
+    doc: &scraper::Html,
+    entries: &[twir_events::newsletter::read::CorpusEntry],
+) {
     let md_regions: Vec<Region> = {
         let mut r: Vec<Region> = entries.iter().filter_map(|e| e.region).collect();
         r.dedup();
         r
     };
-    let sections = select(&doc, "main section.region");
+    let sections = select(doc, "main section.region");
     let ids: Vec<&str> = sections.iter().map(|s| s.value().id().unwrap()).collect();
     let expected: Vec<String> = md_regions
         .iter()
@@ -687,24 +711,26 @@ fn the_page_in_headless_chromium() {
             "{r:?}"
         );
     }
-    assert_eq!(select(&doc, "li.event").len(), entries.len());
+    assert_eq!(select(doc, "li.event").len(), entries.len());
     // Each entry's title link is the Markdown's.
     let md_links: BTreeSet<String> = entries
         .iter()
         .map(|e| canonical(&e.title.as_ref().unwrap().url))
         .collect();
-    let page_links: BTreeSet<String> = select(&doc, "li.event .title > a:first-child")
+    let page_links: BTreeSet<String> = select(doc, "li.event .title > a:first-child")
         .iter()
         .map(|a| canonical(a.value().attr("href").unwrap()))
         .collect();
     assert_eq!(md_links, page_links);
     // Where each entry's facts came from.
-    assert_eq!(select(&doc, "li.event details").len(), entries.len());
+    assert_eq!(select(doc, "li.event details").len(), entries.len());
+}
 
-    // The "not listed" reasons the run has, each list as long as the run's.
-    let not_listed = select(&doc, "#not-listed");
+/// The "not listed" reasons the run has, each list as long as the run's; the sources' health.
+fn the_lists_are_the_run_s(doc: &scraper::Html, json: &serde_json::Value) {
+    let not_listed = select(doc, "#not-listed");
     assert_eq!(not_listed.len(), 1);
-    let reasons = |id: &str| select(&doc, &format!("#{id} li[data-reason]")).len();
+    let reasons = |id: &str| select(doc, &format!("#{id} li[data-reason]")).len();
     let count = |key: &str| json[key].as_array().unwrap().len();
     assert_eq!(reasons("left-out"), count("left_out").min(300));
     assert_eq!(
@@ -718,7 +744,7 @@ fn the_page_in_headless_chromium() {
         reasons("outside-window") > 0,
         "later events are listed with when they enter"
     );
-    let later: String = select(&doc, "#outside-window li")
+    let later: String = select(doc, "#outside-window li")
         .first()
         .unwrap()
         .text()
@@ -728,27 +754,26 @@ fn the_page_in_headless_chromium() {
         "{later}"
     );
     assert!(
-        !select(&doc, "#not-listed p.todo").is_empty(),
+        !select(doc, "#not-listed p.todo").is_empty(),
         "what the organizer can do"
     );
     // The sources' health, one row each; when it was generated.
-    assert_eq!(select(&doc, "#sources tbody tr").len(), count("sources"));
-    assert!(!select(&doc, "header time[datetime]").is_empty());
-    // The script ran (under the page's Content-Security-Policy): the search box is shown.
-    let search = select(&doc, "#search-box");
-    assert_eq!(search.len(), 1);
-    assert!(
-        search[0].value().attr("hidden").is_none(),
-        "the search script did not run"
-    );
+    assert_eq!(select(doc, "#sources tbody tr").len(), count("sources"));
+    assert!(!select(doc, "header time[datetime]").is_empty());
+}
 
-    // Without JavaScript (the file as written, before any script): every entry and list is
-    // there, the search box stays hidden. (Chromium's --dump-dom needs scripts enabled.)
-    let no_js = scraper::Html::parse_document(&read(&page));
+/// Without JavaScript (the file as written, before any script): every entry and list is
+/// there, the search box stays hidden. (Chromium's --dump-dom needs scripts enabled.)
+fn without_javascript(
+    page: &Path,
+    doc: &scraper::Html,
+    entries: &[twir_events::newsletter::read::CorpusEntry],
+) {
+    let no_js = scraper::Html::parse_document(&read(page));
     assert_eq!(select(&no_js, "li.event").len(), entries.len());
     assert_eq!(
         select(&no_js, "#not-listed li[data-reason]").len(),
-        select(&doc, "#not-listed li[data-reason]").len()
+        select(doc, "#not-listed li[data-reason]").len()
     );
     assert!(
         select(&no_js, "#search-box")[0]
@@ -756,17 +781,19 @@ fn the_page_in_headless_chromium() {
             .attr("hidden")
             .is_some()
     );
+}
 
-    // Screenshots at phone and desktop widths, kept for a look.
+/// Screenshots at phone and desktop widths, kept for a look.
+fn screenshots(browser: &Path, work: &Path, page: &Path) {
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("publish-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     for (name, size) in [("phone", "390,844"), ("desktop", "1280,900")] {
         let png = shots.join(format!("{name}.png"));
         let _ = std::fs::remove_file(&png);
         chromium_run(
-            &browser,
-            tmp.path(),
-            &page,
+            browser,
+            work,
+            page,
             &[
                 &format!("--screenshot={}", png.display()),
                 &format!("--window-size={size}"),
@@ -831,12 +858,50 @@ fn unescape_rust(lit: &str) -> String {
     out
 }
 
+/// A failed, gone, redirected, suspect source read through a fallback, and a suspect feed,
+/// with `text` and `link` in every field.
+fn hostile_reports(
+    text: &str,
+    link: &str,
+    date: NaiveDate,
+) -> Vec<twir_events::pipeline::SourceReport> {
+    use twir_events::config::SourceKind;
+    use twir_events::pipeline::SourceReport;
+    vec![
+        SourceReport {
+            kind: SourceKind::Meetup,
+            url: link.to_string(),
+            label: text.to_string(),
+            events: 1,
+            error: Some(text.to_string()),
+            warnings: vec![text.to_string()],
+            suspect: Some(text.to_string()),
+            status: Some(404),
+            redirected_to: Some(link.to_string()),
+            latest_event: Some(date),
+            fallback: Some(text.to_string()),
+        },
+        SourceReport {
+            kind: SourceKind::Ical,
+            url: link.to_string(),
+            label: text.to_string(),
+            events: 1,
+            error: None,
+            warnings: vec![],
+            suspect: Some(text.to_string()),
+            status: None,
+            redirected_to: None,
+            latest_event: None,
+            fallback: None,
+        },
+    ]
+}
+
 /// An outcome with `text` in every text field and `link` in every link field.
 fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
-    use twir_events::config::SourceKind;
     use twir_events::dedupe::{EntryRef, Evidence, Merge, PossibleDuplicate};
     use twir_events::model::{Attendance, Event, Mirror, Organizer, Place, RawEvent, When};
-    use twir_events::pipeline::{LeftOut, Outcome, SourceReport, Unverified};
+    use twir_events::pipeline::{LeftOut, Outcome, Unverified};
     use twir_events::verify::Correction;
     let date = day("2026-09-02");
     let organizer = Organizer {
@@ -880,34 +945,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
     };
     Outcome {
         events: vec![event],
-        reports: vec![
-            SourceReport {
-                kind: SourceKind::Meetup,
-                url: link.to_string(),
-                label: text.to_string(),
-                events: 1,
-                error: Some(text.to_string()),
-                warnings: vec![text.to_string()],
-                suspect: Some(text.to_string()),
-                status: Some(404),
-                redirected_to: Some(link.to_string()),
-                latest_event: Some(date),
-                fallback: Some(text.to_string()),
-            },
-            SourceReport {
-                kind: SourceKind::Ical,
-                url: link.to_string(),
-                label: text.to_string(),
-                events: 1,
-                error: None,
-                warnings: vec![],
-                suspect: Some(text.to_string()),
-                status: None,
-                redirected_to: None,
-                latest_event: None,
-                fallback: None,
-            },
-        ],
+        reports: hostile_reports(text, link, date),
         dropped: vec![LeftOut {
             event: raw.clone(),
             reason: text.to_string(),
@@ -975,6 +1013,10 @@ fn page_problems(html: &str, allowed: &[String], ours: &(String, String)) -> Vec
                 problems.push(format!("an attribute {name}={value:?}"));
             }
             if name == "href" {
+                #[expect(
+                    clippy::case_sensitive_file_extension_comparisons,
+                    reason = "the page's own feed links are written in lower case; another case is not ours"
+                )]
                 let ours = value.starts_with('#')
                     || value == "events.json"
                     || (value.ends_with(".ics") && !value.contains(['/', ':']))

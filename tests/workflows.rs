@@ -39,14 +39,13 @@ fn words(line: &str) -> Vec<String> {
     for c in line.chars() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => word.push(c),
             (None, '"' | '\'') => quote = Some(c),
             (None, ' ') => {
                 if !word.is_empty() {
                     words.push(std::mem::take(&mut word));
                 }
             }
-            (None, c) => word.push(c),
+            (_, c) => word.push(c),
         }
     }
     if !word.is_empty() {

@@ -1,0 +1,122 @@
+//! The commands that work on a draft or answer a question: `update` and `check`.
+
+use super::report::{Verbosity, report};
+use super::setup::{mark_collapsed, run_pipeline};
+use super::{Common, RunArgs, emit, stdout};
+use crate::error::{Error, exit};
+use crate::render;
+use std::path::Path;
+
+/// `update DRAFT`: the draft's section brought up to date (to `out`, else the draft itself),
+/// what changed told on stderr. A draft already up to date is not rewritten.
+pub(super) fn update(
+    common: &Common,
+    run: &RunArgs,
+    draft: &Path,
+    out: Option<&Path>,
+) -> Result<u8, Error> {
+    let text = std::fs::read_to_string(draft)
+        .map_err(|e| Error::Usage(format!("cannot read the draft {}: {e}", draft.display())))?;
+    let (outcome, window, setup) = run_pipeline(common, run)?;
+    report(&outcome, common.verbosity());
+    let sources = setup.config.sources;
+    let update = crate::update::update_draft(&text, &outcome, &window, &sources)
+        .map_err(|e| Error::Usage(format!("{}: {e}", draft.display())))?;
+    if update.untouched {
+        note!(
+            "every source failed or answered suspiciously: {} left unchanged ({} entries kept as they were){}",
+            draft.display(),
+            update.entries,
+            match out {
+                Some(o) => format!("; nothing written to {}", o.display()),
+                None => String::new(),
+            }
+        );
+        return Ok(exit::SOURCE_FAILED);
+    }
+    tell_changes(&update);
+    let target = out.unwrap_or(draft);
+    // A draft already up to date is not rewritten (its bytes and mtime stay).
+    if std::fs::read_to_string(target).is_ok_and(|t| t == update.text) {
+        note!("no changes: {} not rewritten", target.display());
+    } else {
+        emit(Some(target), &update.text)?;
+        note!("wrote {}", target.display());
+    }
+    Ok(outcome.exit_code())
+}
+
+/// What `update` changed, one line each, then the counts.
+fn tell_changes(update: &crate::update::Update) {
+    for u in &update.updated {
+        note!("updated: {u}");
+    }
+    for a in &update.added {
+        note!("added: {a}");
+    }
+    for k in &update.kept_failed {
+        note!(
+            "kept as it was (its source {} {} this run): {}",
+            k.source,
+            if k.suspect {
+                "answered suspiciously"
+            } else {
+                "failed"
+            },
+            k.entry
+        );
+    }
+    for k in &update.kept {
+        note!("kept (added by hand): {k}");
+    }
+    for r in &update.removed {
+        note!("removed from the draft: {r}");
+    }
+    note!(
+        "draft: {} entries updated, {} unchanged, {} added, {} kept because their source failed, {} kept (added by hand), {} removed",
+        update.updated.len(),
+        update.unchanged,
+        update.added.len(),
+        update.kept_failed.len(),
+        update.kept.len(),
+        update.removed.len()
+    );
+}
+
+/// `check QUERY`: what the run says about the events and sources the query names, on stdout
+/// (against the file of `--previous`, as `json --out` would judge it).
+pub(super) fn check(
+    common: &Common,
+    run: &RunArgs,
+    query: &str,
+    previous: Option<&Path>,
+) -> Result<u8, Error> {
+    let previous = match previous {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::Usage(format!("cannot read --previous {}: {e}", path.display()))
+            })?;
+            Some(
+                serde_json::from_str::<render::json::Document>(&text).map_err(|e| {
+                    Error::Usage(format!(
+                        "--previous {} is not a file written by `json --out` ({e})",
+                        path.display()
+                    ))
+                })?,
+            )
+        }
+        None => None,
+    };
+    let (mut outcome, window, setup) = run_pipeline(common, run)?;
+    // A source that collapsed against the previous file is suspect, as in `json --out`.
+    mark_collapsed(&mut outcome, window, previous.as_ref());
+    if common.verbose {
+        report(&outcome, Verbosity::Verbose);
+    }
+    let sources = setup.config.sources;
+    let findings = crate::check::check(&outcome, &window, query, &sources, previous.as_ref());
+    for f in &findings {
+        stdout(&format!("{f}\n"))?;
+    }
+    Ok(crate::check::exit_code(&findings))
+}

@@ -1,0 +1,205 @@
+//! The commands that look after the tool and its sources: `health`, `snapshot`,
+//! `completions` and `man`.
+
+use super::progress::ProgressBar;
+use super::report::{Verbosity, report};
+use super::setup::{add_fetch_notes, run_pipeline, runtime, setup};
+use super::{
+    Cli, Common, HealthFormat, RunArgs, check_parent, live_options, sources_path, stdout, window,
+};
+use crate::config::Config;
+use crate::error::{Error, exit};
+use crate::fetch::live::LiveFetcher;
+use crate::fetch::record::Recorder;
+use crate::pipeline;
+use crate::newsletter;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// `health`: loads the sources, runs them (unless `no_fetch`), reads the published sections
+/// and prints the report; exit 2 when something needs attention.
+pub(super) fn health(
+    common: &Common,
+    run: &RunArgs,
+    corpus: Option<PathBuf>,
+    recent: usize,
+    silent_weeks: u32,
+    no_fetch: bool,
+    format: HealthFormat,
+) -> Result<u8, Error> {
+    let corpus = match corpus {
+        Some(dir) if !dir.is_dir() => {
+            return Err(Error::Usage(format!(
+                "--corpus {}: not a directory of published sections",
+                dir.display()
+            )));
+        }
+        Some(dir) => Some(dir),
+        None => {
+            let default = PathBuf::from("../shared/twir-corpus");
+            if default.is_dir() {
+                Some(default)
+            } else {
+                note!(
+                    "note: no published sections read (../shared/twir-corpus not found; pass --corpus DIR)"
+                );
+                None
+            }
+        }
+    };
+    let sections = match &corpus {
+        Some(dir) => read_corpus(dir)?,
+        None => Vec::new(),
+    };
+    let (setup, outcome) = if no_fetch {
+        (setup(common, run)?, None)
+    } else {
+        let (outcome, _window, setup) = run_pipeline(common, run)?;
+        report(&outcome, common.verbosity());
+        (setup, Some(outcome))
+    };
+    let (config, today) = (setup.config, setup.today);
+    let options = crate::health::Options {
+        recent,
+        silent_weeks,
+    };
+    let h = crate::health::assess(&config, outcome.as_ref(), &sections, today, options);
+    match format {
+        HealthFormat::Table => stdout(&crate::health::to_table(&h))?,
+        HealthFormat::Json => stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&h).map_err(|e| Error::Usage(e.to_string()))?
+        ))?,
+    }
+    Ok(if h.needs_attention() {
+        exit::SOURCE_FAILED
+    } else {
+        exit::OK
+    })
+}
+
+/// The published sections in `dir`: every `YYYY-MM-DD.md` file, with its date. A section
+/// larger than 4 MiB is not one (the largest published is about 30 KB) and is skipped.
+fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<newsletter::read::CorpusEntry>)>, Error> {
+    const MAX_SECTION: u64 = 4 * 1024 * 1024;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::Usage(format!("cannot read --corpus {}: {e}", dir.display())))?;
+    let mut sections = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(date) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".md"))
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        else {
+            continue;
+        };
+        if entry.metadata().map_or(true, |m| m.len() > MAX_SECTION) {
+            note!(
+                "warning: {} skipped (not a readable section)",
+                path.display()
+            );
+            continue;
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => sections.push((
+                date,
+                newsletter::read::parse_section(&String::from_utf8_lossy(&bytes)),
+            )),
+            Err(e) => note!("warning: {} skipped: {e}", path.display()),
+        }
+    }
+    sections.sort_by_key(|(d, _)| *d);
+    Ok(sections)
+}
+
+/// `snapshot --out DIR`: a live run recorded into DIR (every answer, and the sources file) for
+/// later replays.
+pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) -> Result<u8, Error> {
+    let sources_path = sources_path(common, None);
+    let config = Config::load(&sources_path)?;
+    let sources_text = std::fs::read_to_string(&sources_path).ok();
+    let now = chrono::Local::now().fixed_offset();
+    // The window a replay of this snapshot uses by default (from its recording date).
+    let window = window(today.unwrap_or(now.date_naive()), None, None, 4)?;
+    check_parent(out)?;
+    let live = LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
+    let recorder = Recorder::new(live);
+    let rt = runtime()?;
+    let bar = ProgressBar::start(config.sources.len(), common.verbosity());
+    let mut outcome = rt.block_on(pipeline::run_with(&config, &recorder, &window, &bar));
+    bar.finish();
+    add_fetch_notes(&mut outcome, &recorder.inner().summary());
+    report(&outcome, common.verbosity());
+    let summary = recorder
+        .write_snapshot(out, now, sources_text.as_deref())
+        .map_err(|e| Error::Write {
+            path: out.display().to_string(),
+            message: e.to_string(),
+        })?;
+    if common.verbosity() > Verbosity::Quiet {
+        note!("{}", snapshot_summary(&summary));
+    }
+    for e in &summary.not_recorded {
+        note!("not recorded: {e}");
+    }
+    Ok(outcome.exit_code())
+}
+
+/// "snapshot written to DIR: 48 responses (2.3 MB), 2 recorded failures, 1 not recorded".
+fn snapshot_summary(s: &crate::fetch::record::SnapshotSummary) -> String {
+    let mut parts = vec![format!(
+        "{} responses ({:.1} MB)",
+        s.responses,
+        s.bytes as f64 / 1_000_000.0
+    )];
+    if s.statuses > 0 {
+        parts.push(format!(
+            "{} failed answers recorded as such (replayed as the same status)",
+            s.statuses
+        ));
+    }
+    if !s.not_recorded.is_empty() {
+        parts.push(format!(
+            "{} URLs not recorded (timeouts, network errors: listed below; a replay reports them as not in the snapshot)",
+            s.not_recorded.len()
+        ));
+    }
+    format!(
+        "snapshot written to {}: {}",
+        s.dir.display(),
+        parts.join(", ")
+    )
+}
+
+/// `completions SHELL`: the shell's completion script on stdout.
+pub(super) fn completions(shell: clap_complete::Shell) -> Result<u8, Error> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut text = Vec::new();
+    clap_complete::generate(shell, &mut command, "twir-events", &mut text);
+    stdout(&String::from_utf8_lossy(&text))?;
+    Ok(exit::OK)
+}
+
+/// `man`: the manual page (the main page, then each subcommand's) on stdout.
+pub(super) fn man() -> Result<u8, Error> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut text = Vec::new();
+    clap_mangen::Man::new(command)
+        .render(&mut text)
+        .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+    // The subcommands' own options, after the main page.
+    for sub in <Cli as clap::CommandFactory>::command().get_subcommands() {
+        if sub.get_name() == "help" {
+            continue;
+        }
+        let name = format!("twir-events-{}", sub.get_name());
+        let sub = sub.clone().name(name).version(env!("CARGO_PKG_VERSION"));
+        clap_mangen::Man::new(sub)
+            .render(&mut text)
+            .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+    }
+    stdout(&String::from_utf8_lossy(&text))?;
+    Ok(exit::OK)
+}

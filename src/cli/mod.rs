@@ -1,0 +1,393 @@
+//! The command line: arguments, the date window, choosing live or replayed fetching, and
+//! where output goes. stdout carries only the result; the per-source report, warnings and
+//! progress go to stderr.
+
+use crate::error::{Error, exit};
+use crate::fetch::live::LiveOptions;
+use crate::fetch::record::write_atomically;
+use crate::fetch::replay::ReplayFetcher;
+use crate::model::Window;
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A line on stderr. A closed or failing stderr (`render 2>&1 | head -1`) never stops a run:
+/// what could not be said is dropped, the result still goes out.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+mod draft;
+mod maintain;
+mod outputs;
+mod progress;
+mod report;
+mod setup;
+
+pub use progress::ProgressBar;
+pub use report::Verbosity;
+
+/// Builds the "Upcoming Events" section of This Week in Rust.
+#[derive(Debug, Parser)]
+#[command(name = "twir-events", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every subcommand.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Common {
+    /// The sources file [default: ./sources.toml, or the snapshot's own with --replay]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub sources: Option<PathBuf>,
+    /// Report every merge and warning on stderr (by default, merges on the same event link
+    /// are counted, not listed)
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print errors only on stderr (failed and suspect sources, fatal errors): no progress,
+    /// no review report
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Live fetching: the largest response accepted, in MiB [default: 8]
+    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_body_mb: Option<u64>,
+    /// Live fetching: seconds allowed for one request, body included [default: 20]
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Live fetching: seconds allowed for every request of the run; requests not done by then
+    /// fail ("run deadline reached") [default: 120]
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub deadline: Option<u64>,
+    /// Live fetching: the HTTP cache directory; a page is downloaded again only when the
+    /// server says it changed [default: $XDG_CACHE_HOME/twir-events, else ~/.cache/twir-events]
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Live fetching: no HTTP cache (every page downloaded; nothing read or written)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+    /// Live fetching: requests in flight at once to one host [default: 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub per_host: Option<u64>,
+}
+
+/// Where the sources come from and which window: the options of the commands that run the
+/// pipeline (not `snapshot`, which always records live for the coming weeks).
+#[derive(Debug, Args, Clone, Default)]
+pub struct RunArgs {
+    /// Replay a recorded snapshot directory instead of fetching live
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
+    /// The day to compute the window from [default: the snapshot's recording date with
+    /// --replay, else the system date]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// First day of the window [default: the first Wednesday on or after today]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last day of the window, inclusive [default: from + 7 × weeks days]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// Length of the window in weeks, when --to is not given
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=520))]
+    pub weeks: u32,
+}
+
+/// A date option: `YYYY-MM-DD`, a real calendar day.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a calendar date: write YYYY-MM-DD, e.g. 2023-02-01"))
+}
+
+/// The live fetcher's settings: the defaults, with the command line's bounds.
+pub fn live_options(common: &Common) -> LiveOptions {
+    let mut opts = LiveOptions::default();
+    if let Some(mb) = common.max_body_mb {
+        opts.max_body = mb * crate::fetch::live::MB;
+    }
+    if let Some(secs) = common.timeout {
+        opts.timeout = std::time::Duration::from_secs(secs);
+    }
+    if let Some(secs) = common.deadline {
+        opts.run_deadline = std::time::Duration::from_secs(secs);
+    }
+    if let Some(n) = common.per_host {
+        // At most 64 (the parser's range): it fits any usize.
+        opts.set_per_host(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    if !common.no_cache {
+        let env = std::env::var_os;
+        opts.cache = common
+            .cache
+            .clone()
+            .or_else(|| crate::fetch::cache::default_dir(env("XDG_CACHE_HOME"), env("HOME")));
+    }
+    opts
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the Markdown block (to stdout, or --out FILE)
+    Render {
+        /// Write to FILE (atomically) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Write the events as JSON (for automation): to stdout, or refresh --out FILE safely
+    Json {
+        /// Refresh FILE atomically: not rewritten when nothing changed, left as it was when
+        /// every source failed, a failed source's previous events carried over (stale)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Publish the run as a static site for subscribers and organizers: events.ics and one
+    /// feed per section, index.html (the section, what is not listed and why, the sources'
+    /// health) and events.json, written as a new directory swapped in atomically
+    Publish {
+        /// The directory to write (replaced as a whole; its parent folder must exist; kept as
+        /// it was when the run fails or every source failed)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Weeks after the window whose known events the calendar feeds carry too
+        #[arg(long, value_name = "N", default_value_t = crate::publish::DEFAULT_HORIZON_WEEKS, value_parser = clap::value_parser!(u32).range(0..=52))]
+        horizon_weeks: u32,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Update the events block inside a newsletter draft in place, keeping entries added by
+    /// hand and those whose source failed this run; a draft already up to date is not
+    /// rewritten, and with every source failed it is left unchanged (exit 2)
+    Update {
+        /// The draft (Markdown) holding a "## Upcoming Events" section
+        draft: PathBuf,
+        /// Write the updated draft to FILE instead of replacing DRAFT
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// For organizers: is an event listed, and if not, why? QUERY is an event or group URL,
+    /// or words of its title or organizer. Exit status: 0 listed, 3 not listed (the answer
+    /// says why), 2 not known: a source that may list it failed or answered suspiciously
+    Check {
+        /// An event or group URL, or words of the title or organizer name
+        query: String,
+        /// The events file of the last good run (written by `json --out`): says what it listed
+        /// for QUERY when the event is not listed now
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// The health of the source list: organizers of the calendar or of recent published
+    /// sections that no source covers (with the lines to add), sources that failed, are gone
+    /// (404/410), were redirected, read through a fallback or are silent, groups listed
+    /// twice. Exit 0: healthy; 2: something needs attention; 1: bad input
+    Health {
+        /// The published sections: a directory of YYYY-MM-DD.md files, one per issue
+        /// [default: ../shared/twir-corpus if it exists, else none]
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// How many of the newest sections (on or before today) count as recent
+        #[arg(long, value_name = "N", default_value_t = 26)]
+        recent: usize,
+        /// A source with no event listed or published for this many weeks is silent
+        #[arg(long, value_name = "N", default_value_t = 26)]
+        silent_weeks: u32,
+        /// Read only the sources file and the sections: every source taken as listed, no run
+        /// (a quick coverage check)
+        #[arg(long)]
+        no_fetch: bool,
+        /// table (for reading) or json (for automation)
+        #[arg(long, value_enum, default_value_t = HealthFormat::Table)]
+        format: HealthFormat,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Fetch every source live and record every response (with the event pages of the
+    /// coming four weeks) into a snapshot directory, for --replay
+    Snapshot {
+        /// The snapshot directory to write (replaced atomically when it exists; its parent
+        /// folder must exist)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Record the event pages of the four weeks from this day's window (for tests, or to
+        /// record ahead) [default: the system date]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Print a shell completion script (e.g. `twir-events completions bash >
+    /// ~/.local/share/bash-completion/completions/twir-events`)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; e.g. `twir-events man > twir-events.1 && man
+    /// ./twir-events.1`)
+    Man,
+}
+
+/// The output format of `health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HealthFormat {
+    Table,
+    Json,
+}
+
+/// The window: `from` (else the first Wednesday on or after `today`) to `to` (else
+/// `from + 7 × weeks` days), both inclusive.
+pub fn window(
+    today: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    weeks: u32,
+) -> Result<Window, Error> {
+    let from = from.unwrap_or_else(|| {
+        let ahead =
+            (Weekday::Wed.num_days_from_monday() + 7 - today.weekday().num_days_from_monday()) % 7;
+        today + Duration::days(i64::from(ahead))
+    });
+    let to = to.unwrap_or(from + Duration::days(7 * i64::from(weeks)));
+    if to < from {
+        return Err(Error::Usage(format!(
+            "the window ends ({to}) before it starts ({from}): check --from/--to"
+        )));
+    }
+    Ok(Window { from, to })
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are answers (stdout, exit 0); anything else is bad input
+            // (exit 1, the README's table), with clap's message naming the option and the fix.
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    // SIGINT/SIGTERM remove our temporary files before exiting (130/143).
+    if let Err(e) = crate::fetch::record::clean_up_on_signals() {
+        note!(
+            "warning: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave a temporary file, removed by the next run"
+        );
+    }
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        // The reader of stdout went away (`| head`): what it wanted, it has. Quietly done.
+        Err(Error::ClosedStdout) => ExitCode::from(exit::OK),
+        Err(e) => {
+            note!("error: {e}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+/// Writes the result to stdout. A closed stdout (`| head`) is [`Error::ClosedStdout`]: the
+/// run ends quietly with exit 0; another write error is reported.
+fn stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::ClosedStdout),
+        Err(e) => Err(Error::Write {
+            path: "standard output".into(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> Result<u8, Error> {
+    let common = cli.common;
+    match cli.command {
+        Command::Render { out, run } => outputs::render(&common, &run, out.as_deref()),
+        Command::Json { out, run } => outputs::json(&common, &run, out),
+        Command::Publish {
+            out,
+            horizon_weeks,
+            run,
+        } => outputs::publish(&common, &run, &out, horizon_weeks),
+        Command::Update { draft, out, run } => draft::update(&common, &run, &draft, out.as_deref()),
+        Command::Check {
+            query,
+            previous,
+            run,
+        } => draft::check(&common, &run, &query, previous.as_deref()),
+        Command::Health {
+            corpus,
+            recent,
+            silent_weeks,
+            no_fetch,
+            format,
+            run,
+        } => maintain::health(
+            &common,
+            &run,
+            corpus,
+            recent,
+            silent_weeks,
+            no_fetch,
+            format,
+        ),
+        Command::Completions { shell } => maintain::completions(shell),
+        Command::Man => maintain::man(),
+        Command::Snapshot { out, today } => maintain::snapshot(&common, &out, today),
+    }
+}
+
+/// `snapshot --out DIR`: DIR's parent must exist (checked before a live run that would be
+/// wasted).
+fn check_parent(out: &Path) -> Result<(), Error> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if parent.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "--out {}: the folder {} does not exist (create it first, or choose another --out)",
+            out.display(),
+            parent.display()
+        )))
+    }
+}
+
+fn sources_path(common: &Common, replay: Option<&ReplayFetcher>) -> PathBuf {
+    common
+        .sources
+        .clone()
+        .or_else(|| replay.and_then(ReplayFetcher::sources_file))
+        .unwrap_or_else(|| PathBuf::from("sources.toml"))
+}
+
+fn emit(out: Option<&Path>, text: &str) -> Result<(), Error> {
+    match out {
+        Some(path) => write_atomically(path, text.as_bytes()).map_err(|e| Error::Write {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        }),
+        None => stdout(text),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,181 @@
+//! The commands that write the section or the data: `render`, `json`, `publish`.
+
+use super::report::{Verbosity, report};
+use super::setup::{mark_collapsed, run_pipeline};
+use super::{Common, RunArgs, check_parent, emit, stdout};
+use crate::error::{Error, exit};
+use crate::model::Window;
+use crate::pipeline::Outcome;
+use crate::{newsletter, render};
+use std::path::{Path, PathBuf};
+
+/// `render`: the Markdown section, to `out` or stdout.
+pub(super) fn render(common: &Common, run: &RunArgs, out: Option<&Path>) -> Result<u8, Error> {
+    let (outcome, window, _) = run_pipeline(common, run)?;
+    report(&outcome, common.verbosity());
+    let text = newsletter::write::render(&outcome.events, &window);
+    emit(out, &text)?;
+    Ok(outcome.exit_code())
+}
+
+/// `json`: the events as JSON, to stdout, or to `out` against the file already there (a
+/// source that collapsed is suspect, a failed source's events carried over; an unchanged
+/// file is not rewritten).
+pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Result<u8, Error> {
+    let (mut outcome, window, _) = run_pipeline(common, run)?;
+    let now = chrono::Local::now()
+        .fixed_offset()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let Some(path) = out else {
+        report(&outcome, common.verbosity());
+        let doc = render::json::document(&outcome, &window, &now, None);
+        stdout(&render::json::to_text(&doc))?;
+        return Ok(outcome.exit_code());
+    };
+    let previous = match std::fs::read_to_string(&path) {
+        Ok(text) => match serde_json::from_str::<render::json::Document>(&text) {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                note!(
+                    "warning: {} is not a twir-events JSON file ({e}); it will be replaced",
+                    path.display()
+                );
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    if let Some(stop) = review_before_writing(
+        &mut outcome,
+        window,
+        previous.as_ref(),
+        common.verbosity(),
+        &path,
+    ) {
+        return Ok(stop);
+    }
+    let code = outcome.exit_code();
+    let doc = render::json::document(&outcome, &window, &now, previous.as_ref());
+    if previous
+        .as_ref()
+        .is_some_and(|p| render::json::same_content(p, &doc))
+    {
+        if common.verbosity() > Verbosity::Quiet {
+            note!("unchanged: {} not rewritten", path.display());
+        }
+        return Ok(code);
+    }
+    emit(Some(&path), &render::json::to_text(&doc))?;
+    let stale = doc.events.iter().filter(|e| e.stale).count();
+    if common.verbosity() == Verbosity::Quiet {
+        return Ok(code);
+    }
+    note!(
+        "wrote {} ({} events{})",
+        path.display(),
+        doc.events.len(),
+        if stale > 0 {
+            format!(", {stale} carried over from failed or suspect sources")
+        } else {
+            String::new()
+        }
+    );
+    Ok(code)
+}
+
+/// `publish`: the folder of files (the section, the JSON, the calendar feeds), replaced as a
+/// whole.
+pub(super) fn publish(
+    common: &Common,
+    run: &RunArgs,
+    out: &Path,
+    horizon_weeks: u32,
+) -> Result<u8, Error> {
+    check_publish_folder(out)?;
+    let (mut outcome, window, _) = run_pipeline(common, run)?;
+    let now = chrono::Local::now().fixed_offset();
+    // The previous events.json, as `json --out` uses it: a source that collapsed
+    // against it is suspect, and a failed source's events are carried over in the JSON.
+    let previous = std::fs::read_to_string(out.join("events.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<render::json::Document>(&text).ok());
+    if let Some(stop) = review_before_writing(
+        &mut outcome,
+        window,
+        previous.as_ref(),
+        common.verbosity(),
+        out,
+    ) {
+        return Ok(stop);
+    }
+    let code = outcome.exit_code();
+    let files = crate::publish::files(&outcome, &window, now, horizon_weeks, previous.as_ref());
+    crate::fetch::record::write_dir_atomically(out, |dir| {
+        for (name, contents) in &files {
+            std::fs::write(dir.join(name), contents)?;
+        }
+        Ok(())
+    })
+    .map_err(|e| Error::Write {
+        path: out.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if common.verbosity() > Verbosity::Quiet {
+        note!(
+            "wrote {}: {} files ({} events in the window, feeds up to {})",
+            out.display(),
+            files.len(),
+            outcome.events.len(),
+            crate::publish::feeds_to(&window, horizon_weeks)
+        );
+    }
+    Ok(code)
+}
+
+/// `publish --out DIR`: DIR's parent exists, and DIR is new or holds only files `publish`
+/// wrote (the directory is replaced as a whole: only one `publish` wrote).
+fn check_publish_folder(out: &Path) -> Result<(), Error> {
+    check_parent(out)?;
+    if let Ok(entries) = std::fs::read_dir(out) {
+        let foreign: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !crate::publish::is_published_file(name))
+            .collect();
+        if !foreign.is_empty() {
+            return Err(Error::Usage(format!(
+                "--out {}: the folder holds files publish did not write ({}); it would be replaced as a whole: choose a new or empty folder",
+                out.display(),
+                foreign.join(", ")
+            )));
+        }
+    } else if out.exists() {
+        return Err(Error::Usage(format!(
+            "--out {}: not a folder (publish writes a folder of files)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Before `json --out` or `publish` writes `path`: a source that collapsed against the
+/// previous file is suspect, not the truth; then the report. When every source failed or is
+/// suspect, `path` is left as it was and the exit code to stop with is returned.
+fn review_before_writing(
+    outcome: &mut Outcome,
+    window: Window,
+    previous: Option<&render::json::Document>,
+    verbosity: Verbosity,
+    path: &Path,
+) -> Option<u8> {
+    mark_collapsed(outcome, window, previous);
+    report(outcome, verbosity);
+    if outcome.nothing_trusted() {
+        note!(
+            "every source failed or is suspect: {} left as it was",
+            path.display()
+        );
+        return Some(exit::SOURCE_FAILED);
+    }
+    None
+}

@@ -1,0 +1,103 @@
+//! What every run command starts from: the snapshot or a live fetcher, the sources file, the
+//! day and the window; then the pipeline run over them.
+
+use super::progress::ProgressBar;
+use super::{Common, RunArgs, live_options, sources_path, window};
+use crate::config::Config;
+use crate::error::Error;
+use crate::fetch::live::{FetchSummary, LiveFetcher};
+use crate::fetch::replay::ReplayFetcher;
+use crate::model::Window;
+use crate::pipeline::{self, Outcome};
+use crate::render;
+use chrono::NaiveDate;
+
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
+}
+
+/// What a run command starts from: the snapshot (with `--replay`), the sources file, the day
+/// and the window. Loaded once; every command that needs the sources gets them from here.
+pub(super) struct Setup {
+    pub(super) replay: Option<ReplayFetcher>,
+    pub(super) config: Config,
+    pub(super) today: NaiveDate,
+    pub(super) window: Window,
+}
+
+pub(super) fn setup(common: &Common, run: &RunArgs) -> Result<Setup, Error> {
+    // (Checked here: --replay belongs to the run commands, the cache options to every one.)
+    if run.replay.is_some() && (common.cache.is_some() || common.no_cache) {
+        return Err(Error::Usage(
+            "--cache and --no-cache are for live runs; --replay reads a snapshot and never a cache: drop one".into(),
+        ));
+    }
+    let replay = match &run.replay {
+        Some(dir) => Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?),
+        None => None,
+    };
+    let config = Config::load(&sources_path(common, replay.as_ref()))?;
+    let today = run
+        .today
+        .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let window = window(today, run.from, run.to, run.weeks)?;
+    Ok(Setup {
+        replay,
+        config,
+        today,
+        window,
+    })
+}
+
+/// Loads the sources, picks live or replayed fetching and runs the pipeline over the window;
+/// returns the outcome, the window and the setup it ran with.
+pub(super) fn run_pipeline(
+    common: &Common,
+    run: &RunArgs,
+) -> Result<(Outcome, Window, Setup), Error> {
+    let setup = setup(common, run)?;
+    let Setup {
+        replay,
+        config,
+        window,
+        ..
+    } = &setup;
+    let rt = runtime()?;
+    let bar = ProgressBar::start(config.sources.len(), common.verbosity());
+    let outcome = if let Some(r) = replay {
+        rt.block_on(pipeline::run_with(config, r, window, &bar))
+    } else {
+        let live =
+            LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
+        let mut outcome = rt.block_on(pipeline::run_with(config, &live, window, &bar));
+        add_fetch_notes(&mut outcome, &live.summary());
+        outcome
+    };
+    bar.finish();
+    let window = *window;
+    Ok((outcome, window, setup))
+}
+
+/// With the previous `json --out` file: a source that collapsed against it is suspect, not the
+/// truth (`suspect::against_previous`).
+pub(super) fn mark_collapsed(
+    outcome: &mut Outcome,
+    window: Window,
+    previous: Option<&render::json::Document>,
+) {
+    if let Some(prev) = previous {
+        for (i, why) in crate::suspect::against_previous(outcome, &window, prev) {
+            outcome.reports[i].suspect = Some(why);
+        }
+    }
+}
+
+/// What a live fetcher tells of its run (retries, slow hosts, the totals), as notes.
+pub(super) fn add_fetch_notes(outcome: &mut Outcome, fetched: &FetchSummary) {
+    outcome.notes.extend(fetched.notes.iter().cloned());
+    outcome.notes.push(fetched.to_string());
+}

@@ -1,0 +1,220 @@
+//! The report for a terminal.
+
+use super::{Health, Reach, SourceRef, Uncovered};
+use std::fmt::Write as _;
+
+/// The report for a terminal: the counts on top, then one section per kind of problem (empty
+/// ones left out).
+pub fn to_table(h: &Health) -> String {
+    let mut out = String::new();
+    header(&mut out, h);
+    if !h.needs_attention {
+        let _ = writeln!(out, "\nnothing needs attention");
+        return out;
+    }
+    if !h.uncovered.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nUNCOVERED: organizers no source covers ({})",
+            h.uncovered.len()
+        );
+        for u in &h.uncovered {
+            uncovered_row(&mut out, h, u);
+        }
+    }
+    source_sections(&mut out, h);
+    out
+}
+
+/// What was read and when, then the count of each kind of problem.
+fn header(out: &mut String, h: &Health) {
+    let sections = match (h.sections.count, h.sections.first, h.sections.last) {
+        (0, _, _) => "no published sections".to_string(),
+        (n, Some(a), Some(b)) => format!("the last {n} published sections ({a} – {b})"),
+        (n, _, _) => format!("{n} published sections"),
+    };
+    let _ = writeln!(
+        out,
+        "health of {} sources on {}, {}{}",
+        h.sources,
+        h.today,
+        sections,
+        if h.fetched {
+            ""
+        } else {
+            " (no fetch: sources taken as listed)"
+        }
+    );
+    let counts = [
+        ("uncovered", h.uncovered.len()),
+        ("failed", h.failed.len()),
+        ("suspect", h.suspect.len()),
+        ("gone", h.gone.len()),
+        ("redirected", h.redirected.len()),
+        ("silent", h.silent.len()),
+        ("fallback", h.fallback.len()),
+        ("duplicates", h.duplicates.len()),
+    ];
+    let _ = writeln!(
+        out,
+        "{}",
+        counts
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
+}
+
+/// A source as the table names it: its line, kind, name and URL.
+fn label(s: &SourceRef) -> String {
+    match &s.name {
+        Some(n) => format!(
+            "line {:<4} {:<6} {} <{}>",
+            s.line,
+            s.kind.as_str(),
+            n,
+            s.url
+        ),
+        None => format!("line {:<4} {:<6} {}", s.line, s.kind.as_str(), s.url),
+    }
+}
+
+/// One uncovered organizer: where it was seen, then the lines to add (or why there are none).
+fn uncovered_row(out: &mut String, h: &Health, u: &Uncovered) {
+    let mut seen = Vec::new();
+    if u.on_calendar > 0 {
+        seen.push(format!(
+            "{} event{} on the calendar",
+            u.on_calendar,
+            if u.on_calendar == 1 { "" } else { "s" }
+        ));
+    }
+    if u.sections > 0 {
+        seen.push(format!(
+            "in {} of {} sections",
+            u.sections, h.sections.count
+        ));
+    }
+    if let Some(d) = u.last_seen {
+        seen.push(format!("last {d}"));
+    }
+    let reach = match u.reach {
+        Reach::PublishedOnly if !h.fetched => "published",
+        r => r.describe(),
+    };
+    let _ = writeln!(
+        out,
+        "  {} <{}>{} — {}; {}{}",
+        u.name,
+        u.link,
+        u.home
+            .as_deref()
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default(),
+        reach,
+        seen.join(", "),
+        if u.organizer_entry {
+            "; only an [[organizer]] entry"
+        } else {
+            ""
+        }
+    );
+    if !u.actionable() {
+        let _ = writeln!(
+            out,
+            "      (nothing to add: no events to read at this link)"
+        );
+        return;
+    }
+    for line in u.suggestion.lines() {
+        let _ = writeln!(out, "      {line}");
+    }
+}
+
+/// A section of the table, `title (count)` and its rows; nothing when it has none.
+fn section(out: &mut String, title: &str, rows: Vec<String>) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{title} ({})", rows.len());
+    for r in rows {
+        let _ = writeln!(out, "  {r}");
+    }
+}
+
+/// The sections about the sources: gone, redirected, failed, suspect, silent, fallback,
+/// duplicates.
+fn source_sections(out: &mut String, h: &Health) {
+    section(
+        out,
+        "GONE: the group or calendar answered 404/410",
+        h.gone
+            .iter()
+            .map(|g| format!("{}: {}", label(&g.source), g.status))
+            .collect(),
+    );
+    section(
+        out,
+        "REDIRECTED: renamed or moved (change the url)",
+        h.redirected
+            .iter()
+            .map(|r| format!("{}\n      → {}\n      {}", label(&r.source), r.to, r.fix))
+            .collect(),
+    );
+    section(
+        out,
+        "FAILED",
+        h.failed
+            .iter()
+            .map(|f| format!("{}: {}", label(&f.source), f.error))
+            .collect(),
+    );
+    section(
+        out,
+        "SUSPECT: answered, but not taken as the truth",
+        h.suspect
+            .iter()
+            .map(|s| format!("{}: {}", label(&s.source), s.reason))
+            .collect(),
+    );
+    section(
+        out,
+        &format!(
+            "SILENT: nothing listed or published for {} weeks",
+            h.silent_weeks
+        ),
+        h.silent
+            .iter()
+            .map(|s| {
+                let since = match s.since {
+                    Some(d) => format!("since {d}"),
+                    None => "no event listed, never published".to_string(),
+                };
+                format!("{}: {since}", label(&s.source))
+            })
+            .collect(),
+    );
+    section(
+        out,
+        "FALLBACK: read through a second way in",
+        h.fallback
+            .iter()
+            .map(|f| format!("{}: {}", label(&f.source), f.why))
+            .collect(),
+    );
+    section(
+        out,
+        "DUPLICATES: the same group listed twice",
+        h.duplicates
+            .iter()
+            .map(|d| {
+                let mut s = format!("{} ({})", d.group, d.why);
+                for r in &d.sources {
+                    let _ = write!(s, "\n      {}", label(r));
+                }
+                s
+            })
+            .collect(),
+    );
+}

@@ -1,0 +1,316 @@
+use super::*;
+use crate::model::Place;
+use crate::model::{Attendance, Event, Organizer, Region};
+use crate::newsletter::read::parse_section;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn config(text: &str) -> Config {
+    Config::parse(text, "s.toml").unwrap()
+}
+
+const CAL: &str = "[[source]]\nkind = \"ical\"\nurl = \"https://calendar.google.com/c/basic.ics\"\nname = \"Rust Community Calendar\"\n\n";
+
+fn report(s: &Source) -> SourceReport {
+    SourceReport {
+        kind: s.kind,
+        url: crate::pipeline::fetch_url(s),
+        label: s.label().to_string(),
+        events: 1,
+        error: None,
+        warnings: Vec::new(),
+        suspect: None,
+        status: None,
+        redirected_to: None,
+        latest_event: Some(d("2026-09-20")),
+        fallback: None,
+    }
+}
+
+fn calendar_event(org_name: &str, org_url: &str, date: &str) -> Event {
+    Event {
+        title: "Meetup".into(),
+        url: format!("{org_url}events/123456789/"),
+        start_date: d(date),
+        end_date: d(date),
+        start: None,
+        attendance: Attendance::InPerson,
+        place: Some(Place::new(Some("Ghent"), None, Some("BE"))),
+        organizer: Organizer {
+            name: org_name.into(),
+            url: Some(org_url.into()),
+            home: None,
+        },
+        regions: vec![Region::Europe],
+        mirrors: Vec::new(),
+        sources: vec!["Rust Community Calendar".into()],
+        from_page: false,
+        in_calendar: true,
+        uid: None,
+    }
+}
+
+#[test]
+fn groups_compare_across_url_forms() {
+    let g = |u: &str| group_of(u).unwrap();
+    assert_eq!(
+        g("https://www.meetup.com/de-DE/Rust-Berlin/events/"),
+        "meetup.com/rust-berlin"
+    );
+    assert_eq!(
+        g("https://meetup.com/rust-berlin"),
+        "meetup.com/rust-berlin"
+    );
+    assert_eq!(
+        g("https://www.meetup.com/rust-berlin/events/313345334/"),
+        "meetup.com/rust-berlin"
+    );
+    assert_eq!(
+        g("https://lu.ma/Rust-Girona?utm_source=x"),
+        "luma.com/rust-girona"
+    );
+    assert_eq!(
+        g("https://luma.com/calendar/cal-bif2oHITU1aVvsr"),
+        "luma.com/calendar/cal-bif2ohitu1avvsr"
+    );
+    assert_eq!(g("https://hasgeek.com/rustpune/"), "hasgeek.com/rustpune");
+    assert_eq!(group_of("https://www.meetup.com/"), None);
+    assert_eq!(group_of("not a url"), None);
+    assert!(under("2026.rustweek.org", "rustweek.org"));
+    assert!(under("hasgeek.com/rustpune/2026", "hasgeek.com/rustpune"));
+    assert!(!under("hasgeek.com/rustpunes", "hasgeek.com/rustpune"));
+    assert!(!under("notrustweek.org", "rustweek.org"));
+}
+
+#[test]
+fn uncovered_organizers_come_with_the_lines_to_add() {
+    let c = config(&format!(
+        "{CAL}[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-berlin/\"\n\n[[source]]\nkind = \"luma\"\nurl = \"https://lu.ma/rust-girona\"\n\n[[organizer]]\nurl = \"https://gamedev.rs/\"\nname = \"Rust GameDev\"\n"
+    ));
+    let section = parse_section(
+        "### Europe\n\
+         * 2026-09-02 | Berlin, DE | [Rust Berlin](https://www.meetup.com/de-DE/Rust-Berlin/)\n    * [**x**](https://www.meetup.com/rust-berlin/events/1234567/)\n\
+         * 2026-09-03 | Girona, ES | [Rust Girona](https://luma.com/rust-girona)\n    * [**x**](https://luma.com/abcdefgh)\n\
+         * 2026-09-03 | Paris, FR | [Rust \"Paris\"\\nhome = x](https://www.meetup.com/Rust-Paris/events/)\n    * [**x**](https://www.meetup.com/rust-paris/events/7654321/)\n\
+         * 2026-09-04 | Valencia, ES | [Rust Valencia](https://lu.ma/rust-valencia)\n    * [**x**](https://lu.ma/abcdefgh)\n\
+         * 2026-09-05 | Virtual | [Rust GameDev](https://gamedev.rs/)\n    * [**x**](https://gamedev.rs/)\n\
+         * 2026-09-06 | Virtual | [Rust Chat](https://discord.gg/abc)\n    * [**x**](https://discord.gg/abc)\n\
+         * 2026-09-06 | Virtual | [Bad](javascript:alert(1))\n    * [**x**](https://x.example/e/1)\n",
+    );
+    let sections = vec![(d("2026-09-02"), section)];
+    let h = assess(&c, None, &sections, d("2026-09-16"), Options::default());
+    let names: Vec<&str> = h.uncovered.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    let by = |n: &str| h.uncovered.iter().find(|u| u.name.starts_with(n)).unwrap();
+    let paris = by("Rust \"Paris\"");
+    assert_eq!(paris.suggestion_kind, SuggestionKind::Meetup);
+    assert_eq!(paris.link, "https://www.meetup.com/rust-paris/");
+    assert_eq!(paris.reach, Reach::PublishedOnly);
+    assert_eq!(paris.sections, 1);
+    // The name is escaped: the lines parse back as one source with that name.
+    let back = Config::parse(&paris.suggestion, "suggestion").unwrap();
+    assert_eq!(
+        back.sources[0].name.as_deref(),
+        Some("Rust \"Paris\"\\nhome = x")
+    );
+    assert_eq!(
+        back.sources[0].home.as_ref().unwrap().to_string(),
+        "Paris, FR"
+    );
+    let valencia = by("Rust Valencia");
+    assert_eq!(valencia.suggestion_kind, SuggestionKind::Luma);
+    let back = Config::parse(&valencia.suggestion, "suggestion").unwrap();
+    assert_eq!(back.sources[0].kind, SourceKind::Luma);
+    assert_eq!(back.sources[0].url, "https://luma.com/rust-valencia");
+    // Known only through an [[organizer]] entry: not covered, and said so.
+    let gamedev = by("Rust GameDev");
+    assert!(gamedev.organizer_entry);
+    assert_eq!(gamedev.suggestion_kind, SuggestionKind::Jsonld);
+    assert!(
+        gamedev
+            .suggestion
+            .starts_with("# only if the page carries schema.org")
+    );
+    let chat = by("Rust Chat");
+    assert_eq!(chat.suggestion_kind, SuggestionKind::Organizer);
+    assert!(
+        Config::parse(&chat.suggestion, "s")
+            .unwrap()
+            .organizers
+            .len()
+            == 1
+    );
+    assert!(h.needs_attention());
+    // Nothing fetched: the fetching sections are empty.
+    assert!(!h.fetched && h.failed.is_empty() && h.silent.is_empty());
+}
+
+#[test]
+fn only_the_recent_sections_on_or_before_today_count() {
+    let c = config(CAL);
+    let entry = |org: &str| {
+        parse_section(&format!(
+            "### Europe\n* 2026-01-01 | Oslo, NO | [{org}](https://www.meetup.com/{org}/)\n    * [**x**](https://www.meetup.com/{org}/events/1234567/)\n"
+        ))
+    };
+    let sections = vec![
+        (d("2026-01-07"), entry("old")),
+        (d("2026-09-09"), entry("recent")),
+        (d("2026-09-30"), entry("future")),
+    ];
+    let opts = Options {
+        recent: 1,
+        silent_weeks: 26,
+    };
+    let h = assess(&c, None, &sections, d("2026-09-16"), opts);
+    let names: Vec<&str> = h.uncovered.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["recent"]);
+    assert_eq!(h.sections.count, 1);
+    assert_eq!(h.sections.last, Some(d("2026-09-09")));
+}
+
+/// A run with one source of each trouble (gone, redirected, failed, silent, fallback, listed
+/// twice), a calendar-only organizer, and one published section.
+fn a_troubled_run() -> (Config, Outcome, Vec<(NaiveDate, Vec<CorpusEntry>)>) {
+    let c = config(&format!(
+        "{CAL}[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-gone/\"\n\n\
+         [[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-old/\"\n\n\
+         [[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-new/\"\n\n\
+         [[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-quiet/\"\n\n\
+         [[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-down/\"\n\n\
+         [[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-twice/\"\n\n\
+         [[source]]\nkind = \"ical\"\nurl = \"https://www.meetup.com/Rust-Twice/events/ical/\"\n\n\
+         [[source]]\nkind = \"luma\"\nurl = \"https://luma.com/rust-fb\"\n"
+    ));
+    let mut reports: Vec<SourceReport> = c.sources.iter().map(report).collect();
+    reports[1].error = Some("HTTP 404".into());
+    reports[1].status = Some(404);
+    reports[2].redirected_to = Some("https://www.meetup.com/rust-new/events/".into());
+    reports[4].latest_event = Some(d("2025-12-01"));
+    reports[5].error = Some("timed out\u{1b}[31m".into());
+    reports[8].fallback = Some("the ICS feed answered 500; read the calendar page".into());
+    let mut outcome = Outcome {
+        reports,
+        ..Default::default()
+    };
+    // A calendar-only organizer, and a covered one.
+    outcome.events.push(calendar_event(
+        "Rust Ghent",
+        "https://www.meetup.com/rust-ghent/",
+        "2026-09-24",
+    ));
+    outcome.events.push(calendar_event(
+        "Rust New",
+        "https://www.meetup.com/rust-new/",
+        "2026-09-25",
+    ));
+    let published = parse_section(
+        "### Europe\n* 2026-03-01 | Oslo, NO | [Quiet](https://www.meetup.com/rust-quiet/)\n    * [**x**](https://www.meetup.com/rust-quiet/events/1234567/)\n",
+    );
+    let sections = vec![(d("2026-03-04"), published)];
+    (c, outcome, sections)
+}
+
+#[test]
+fn a_run_reports_gone_redirected_failed_silent_fallback_and_duplicates() {
+    let (c, outcome, sections) = a_troubled_run();
+    let h = assess(
+        &c,
+        Some(&outcome),
+        &sections,
+        d("2026-09-16"),
+        Options::default(),
+    );
+    assert_eq!(h.gone.len(), 1);
+    assert_eq!(
+        (h.gone[0].source.line, h.gone[0].status),
+        (c.sources[1].line, 404)
+    );
+    assert_eq!(h.redirected.len(), 1);
+    assert_eq!(
+        h.redirected[0].fix,
+        "url = \"https://www.meetup.com/rust-new/\""
+    );
+    assert_eq!(h.failed.len(), 1);
+    assert!(
+        !h.failed[0].error.contains('\u{1b}'),
+        "{:?}",
+        h.failed[0].error
+    );
+    // Silent: last listed 2025-12-01, last published 2026-03-04: since 2026-03-04.
+    assert_eq!(h.silent.len(), 1);
+    assert_eq!(h.silent[0].since, Some(d("2026-03-04")));
+    assert_eq!(h.silent[0].last_listed, Some(d("2025-12-01")));
+    let quiet_weeks = Options {
+        recent: 26,
+        silent_weeks: 52,
+    };
+    assert!(
+        assess(&c, Some(&outcome), &sections, d("2026-09-16"), quiet_weeks)
+            .silent
+            .is_empty()
+    );
+    assert_eq!(h.fallback.len(), 1);
+    // rust-twice as a group page and as its feed; rust-old redirects to rust-new.
+    assert_eq!(h.duplicates.len(), 2, "{:?}", h.duplicates);
+    assert!(
+        h.duplicates
+            .iter()
+            .any(|d| d.group == "meetup.com/rust-twice" && d.sources.len() == 2)
+    );
+    assert!(
+        h.duplicates
+            .iter()
+            .any(|d| d.group == "meetup.com/rust-new" && d.why.contains("redirects"))
+    );
+    assert_eq!(h.uncovered.len(), 1);
+    assert_eq!(h.uncovered[0].name, "Rust Ghent");
+    assert_eq!(h.uncovered[0].reach, Reach::CalendarOnly);
+    assert_eq!(h.uncovered[0].home.as_deref(), Some("Ghent, BE"));
+    let table = to_table(&h);
+    for title in [
+        "UNCOVERED",
+        "GONE",
+        "REDIRECTED",
+        "FAILED",
+        "SILENT",
+        "FALLBACK",
+        "DUPLICATES",
+    ] {
+        assert!(table.contains(title), "{title} missing:\n{table}");
+    }
+    assert!(
+        !table.contains("SUSPECT:"),
+        "empty sections are left out:\n{table}"
+    );
+    assert!(table.contains("on the calendar only"));
+}
+
+#[test]
+fn a_redirect_within_the_group_is_no_rename_and_a_healthy_list_needs_nothing() {
+    let c = config(&format!(
+        "{CAL}[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-berlin/\"\n"
+    ));
+    let mut reports: Vec<SourceReport> = c.sources.iter().map(report).collect();
+    reports[1].redirected_to = Some("https://www.meetup.com/de-DE/Rust-Berlin/events/".into());
+    let outcome = Outcome {
+        reports: reports.clone(),
+        ..Default::default()
+    };
+    let h = assess(&c, Some(&outcome), &[], d("2026-09-16"), Options::default());
+    assert!(!h.needs_attention(), "{h:?}");
+    assert!(to_table(&h).contains("nothing needs attention"));
+    // A redirect to a login page elsewhere is no rename either.
+    reports[1].redirected_to = Some("https://secure.meetup.example/login".into());
+    let outcome = Outcome {
+        reports,
+        ..Default::default()
+    };
+    assert!(
+        assess(&c, Some(&outcome), &[], d("2026-09-16"), Options::default())
+            .redirected
+            .is_empty()
+    );
+}

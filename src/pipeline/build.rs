@@ -1,0 +1,128 @@
+//! The pure half of a run: normalize, keep the window, drop what pages call off, deduplicate.
+
+use super::{Collected, LeftOut, Outcome};
+use crate::config::Config;
+use crate::dedupe;
+use crate::dedupe::identity::canonical;
+use crate::model::{RawEvent, Status, Window};
+use crate::normalize::{self, Directory};
+use std::collections::HashMap;
+
+/// The date a `When` falls on in its own terms (UTC for instants), for nearness only.
+pub(super) fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
+    use crate::model::When;
+    match w {
+        When::Date(d) => *d,
+        When::Utc(u) => u.date_naive(),
+        When::Zoned(n, _) | When::Floating(n) => n.date(),
+        When::Offset(o) => o.date_naive(),
+    }
+}
+
+/// Normalizes, keeps the window and deduplicates. Pure.
+pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outcome {
+    let directory = directory(collected, config);
+    let called_off = called_off(collected);
+    let mut outcome = Outcome::default();
+    let mut events = Vec::new();
+    for c in collected {
+        let page_says = (!c.from_page)
+            .then(|| {
+                c.raw
+                    .url
+                    .iter()
+                    .chain(&c.raw.links)
+                    .find_map(|u| called_off.get(&canonical(u)))
+            })
+            .flatten();
+        if let Some(status) = page_says {
+            if touches(&c.raw, *window) {
+                outcome.dropped.push(LeftOut {
+                    event: c.raw.clone(),
+                    reason: format!(
+                        "{} on its event page",
+                        normalize::Dropped::Cancelled(*status)
+                    ),
+                });
+            }
+            continue;
+        }
+        match normalize::normalize(&c.raw, &directory) {
+            Ok(mut n) => {
+                n.event.from_page = c.from_page;
+                n.event.in_calendar = c.in_calendar;
+                if window.overlaps(n.event.start_date, n.event.end_date) {
+                    outcome.notes.extend(n.notes);
+                    events.push(n.event);
+                } else {
+                    outcome.outside_window.push(n.event);
+                }
+            }
+            Err(_) if !touches(&c.raw, *window) => {}
+            Err(why) => outcome.dropped.push(LeftOut {
+                event: c.raw.clone(),
+                reason: why.to_string(),
+            }),
+        }
+    }
+    let deduped = dedupe::dedupe(events);
+    outcome.merges = deduped.merges;
+    outcome.possible_duplicates = deduped.possible_duplicates;
+    outcome.notes.extend(deduped.notes);
+    outcome.events = deduped.events;
+    outcome
+}
+
+/// The organizer directory: the sources file's, completed by the organizers event pages name
+/// and by the events each organizer's own source lists.
+fn directory(collected: &[Collected], config: &Config) -> Directory {
+    let mut directory = Directory::from_config(config);
+    for c in collected.iter().filter(|c| c.from_page) {
+        if let Some(o) = &c.raw.organizer {
+            directory.learn(o);
+        }
+    }
+    // The events an organizer's own source lists are that organizer's, wherever else they
+    // are linked from (the community calendar).
+    directory.learn_events(
+        collected
+            .iter()
+            .filter(|c| !c.in_calendar)
+            .filter_map(|c| Some((c.raw.url.as_deref()?, c.raw.organizer.as_ref()?))),
+    );
+    directory
+}
+
+/// Events their own page says are cancelled or postponed (by canonical link): a feed's entry
+/// for the same event (not checked against the page, which a source had already read) goes
+/// with them.
+fn called_off(collected: &[Collected]) -> HashMap<String, Status> {
+    collected
+        .iter()
+        .filter(|c| c.from_page)
+        .filter(|c| matches!(c.raw.status, Status::Cancelled | Status::Postponed))
+        .filter_map(|c| Some((canonical(c.raw.url.as_deref()?), c.raw.status)))
+        .collect()
+}
+
+/// Roughly whether a raw event is near the window (for not reporting far-away drops).
+pub(super) fn touches(raw: &RawEvent, window: Window) -> bool {
+    let date = instant_date(&raw.start);
+    date >= normalize::add_days(window.from, -2) && date <= normalize::add_days(window.to, 2)
+}
+
+/// `"Title" on DATE (link, from SOURCE)`, for reports.
+pub fn describe(raw: &RawEvent) -> String {
+    let link = raw
+        .url
+        .as_deref()
+        .or(raw.links.first().map(String::as_str))
+        .unwrap_or("no link");
+    format!(
+        "{:?} on {} ({}, from {})",
+        raw.title,
+        instant_date(&raw.start),
+        link,
+        raw.source
+    )
+}
