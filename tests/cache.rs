@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+mod common;
+use common::{replace, unfold};
+
 const SNAPSHOT: &str = "snapshots/2023-02-01";
 const TODAY: &str = "2023-02-01";
 
@@ -202,27 +205,6 @@ async fn start(validator: Validator, proxy: bool) -> (MockServer, Arc<Site>) {
         .mount(&server)
         .await;
     (server, site)
-}
-
-fn replace(haystack: &[u8], from: &str, to: &str) -> Vec<u8> {
-    let from = from.as_bytes();
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut i = 0;
-    while i < haystack.len() {
-        if haystack[i..].starts_with(from) {
-            out.extend_from_slice(to.as_bytes());
-            i += from.len();
-        } else {
-            out.push(haystack[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Unfolds iCalendar lines (folded URLs could not be rewritten otherwise).
-fn unfold(ics: &[u8]) -> Vec<u8> {
-    replace(&replace(ics, "\r\n ", ""), "\r\n\t", "")
 }
 
 /// The seed snapshot's 86 answers behind one loopback server acting as the plain-HTTP proxy

@@ -20,6 +20,7 @@
 #![cfg(target_os = "linux")]
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -28,6 +29,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+mod common;
+use common::{replace, unfold};
 
 /// The bound the issue sets for this source set with default settings.
 const WALL_BOUND: Duration = Duration::from_secs(35);
@@ -79,7 +83,7 @@ fn refused_port() -> u16 {
 fn head(code: u16, reason: &str, headers: &[(&str, String)]) -> Vec<u8> {
     let mut h = format!("HTTP/1.1 {code} {reason}\r\nconnection: close\r\n");
     for (k, v) in headers {
-        h.push_str(&format!("{k}: {v}\r\n"));
+        write!(h, "{k}: {v}\r\n").unwrap();
     }
     h.push_str("\r\n");
     h.into_bytes()
@@ -199,37 +203,6 @@ struct Set {
     faults: Vec<Fault>,
 }
 
-/// Unfolds iCalendar lines (folded URLs could not be rewritten otherwise).
-fn unfold(ics: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(ics.len());
-    let mut i = 0;
-    while i < ics.len() {
-        if ics[i..].starts_with(b"\r\n ") || ics[i..].starts_with(b"\r\n\t") {
-            i += 3;
-        } else {
-            out.push(ics[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn replace(haystack: &[u8], from: &str, to: &str) -> Vec<u8> {
-    let from = from.as_bytes();
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut i = 0;
-    while i < haystack.len() {
-        if haystack[i..].starts_with(from) {
-            out.extend_from_slice(to.as_bytes());
-            i += from.len();
-        } else {
-            out.push(haystack[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
 /// Deterministic garbage (no randomness in tests).
 fn garbage(len: usize) -> Vec<u8> {
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -238,9 +211,361 @@ fn garbage(len: usize) -> Vec<u8> {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            (x >> 24) as u8
+            x.to_be_bytes()[4]
         })
         .collect()
+}
+
+/// The 8 groups that hang on the meetup host (new sources).
+const HANGING: [&str; 8] = [
+    "Hanging Group 1",
+    "Hanging Group 2",
+    "Hanging Group 3",
+    "Hanging Group 4",
+    "Hanging Group 5",
+    "Hanging Group 6",
+    "Hanging Group 7",
+    "Hanging Group 8",
+];
+
+/// The loopback ports of the set: one per host role, and one where nothing listens.
+#[derive(Clone, Copy)]
+struct Ports {
+    meetup: u16,
+    calendar: u16,
+    pages: u16,
+    hang: u16,
+    trickle: u16,
+    big: u16,
+    refused: u16,
+}
+
+impl Ports {
+    fn all_served(self) -> [u16; 6] {
+        [
+            self.meetup,
+            self.calendar,
+            self.pages,
+            self.hang,
+            self.trickle,
+            self.big,
+        ]
+    }
+
+    /// A meetup group's events page on the meetup port.
+    fn group(self, slug: &str) -> String {
+        format!("{}/{slug}/events/", base(self.meetup))
+    }
+}
+
+fn base(port: u16) -> String {
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The snapshot's hosts rewritten to the loopback ports, plain and percent-encoded.
+struct Rewrite {
+    hosts: [(&'static str, String); 4],
+}
+
+impl Rewrite {
+    fn new(ports: Ports) -> Self {
+        Rewrite {
+            hosts: [
+                ("https://www.meetup.com", base(ports.meetup)),
+                ("https://calendar.google.com", base(ports.calendar)),
+                ("https://www.rustnationuk.com", base(ports.pages)),
+                ("https://mobilizon.fr", base(ports.pages)),
+            ],
+        }
+    }
+
+    fn bytes(&self, bytes: &[u8]) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        for (from, to) in &self.hosts {
+            out = replace(&out, from, to);
+            let enc = |s: &str| s.replace(':', "%3A").replace('/', "%2F");
+            out = replace(&out, &enc(from), &enc(to));
+        }
+        out
+    }
+
+    fn text(&self, text: &str) -> String {
+        String::from_utf8(self.bytes(text.as_bytes())).unwrap()
+    }
+}
+
+/// A URL's path and query: the server's route key.
+fn path_of(url: &str) -> String {
+    let u = url::Url::parse(url).unwrap();
+    match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_owned(),
+    }
+}
+
+/// Answers by local URL: content type and body.
+type Answers = HashMap<String, (String, Arc<Vec<u8>>)>;
+
+/// Every recorded answer of the snapshot, rewritten, by local URL.
+fn recorded_answers(snap: &Path, manifest: &Value, rewrite: &Rewrite) -> Answers {
+    let mut answers = Answers::new();
+    for r in manifest["responses"].as_array().unwrap() {
+        let (url, ct) = (r["url"].as_str().unwrap(), r["content_type"].as_str());
+        let Some(file) = r["file"].as_str() else {
+            continue;
+        };
+        let mut body = std::fs::read(snap.join(file)).unwrap();
+        if url.ends_with(".ics") {
+            body = unfold(&body);
+        }
+        answers.insert(
+            rewrite.text(url),
+            (
+                ct.unwrap_or("text/html").to_owned(),
+                Arc::new(rewrite.bytes(&body)),
+            ),
+        );
+    }
+    answers
+}
+
+/// Which source misbehaves how, and on which host.
+#[derive(Default)]
+struct Plan {
+    /// The servers' routes, by port (the meetup port's are in `on_meetup` until [`Plan::route_the_rest`]).
+    routes: HashMap<u16, HashMap<String, Reply>>,
+    on_meetup: HashMap<String, Reply>,
+    /// URLs rewritten in sources.toml: (from, to).
+    moved: Vec<(String, String)>,
+    faults: Vec<Fault>,
+    /// New sources, prepended to the sources file.
+    extra: String,
+}
+
+impl Plan {
+    fn fault(&mut self, label: &'static str, expect: &'static str, fate: Fate) {
+        self.faults.push(Fault {
+            label,
+            expect,
+            fate,
+        });
+    }
+
+    /// Moves a meetup group to its own port (in sources.toml).
+    fn move_group(&mut self, slug: &str, from: u16, to: u16) {
+        self.moved.push((
+            format!("{}/{slug}/", base(from)),
+            format!("{}/{slug}/", base(to)),
+        ));
+    }
+
+    /// Groups on their own hosts: refused, hanging, trickling, unbounded.
+    fn on_their_own_hosts(&mut self, answers: &Answers, p: Ports) {
+        self.move_group("rust-london-user-group", p.meetup, p.refused);
+        self.fault("Rust London User Group", "refused", Fate::Fails);
+        self.move_group("rust-nyc", p.meetup, p.hang);
+        self.routes
+            .entry(p.hang)
+            .or_default()
+            .insert("/rust-nyc/events/".into(), Reply::Hang);
+        self.fault(
+            "Rust NYC",
+            "timed out after 10 s without an answer",
+            Fate::Fails,
+        );
+        self.move_group("rust-sydney", p.meetup, p.trickle);
+        self.routes.entry(p.trickle).or_default().insert(
+            "/rust-sydney/events/".into(),
+            Reply::Trickle {
+                body: answers[&p.group("rust-sydney")].1.clone(),
+                every: Duration::from_millis(500),
+            },
+        );
+        self.fault("Rust Sydney", "arrived too slowly", Fate::Fails);
+        self.move_group("rust-tlv", p.meetup, p.big);
+        self.routes.entry(p.big).or_default().insert(
+            "/rust-tlv/events/".into(),
+            Reply::Unbounded {
+                body: Arc::new(garbage(50 * 1024 * 1024)),
+            },
+        );
+        self.fault(
+            "Rust TLV",
+            "response larger than 8 MB (raise --max-body-mb)",
+            Fate::Fails,
+        );
+    }
+
+    /// Groups on the meetup host: statuses, a cut-off body, a redirect loop, a page without
+    /// data, invalid UTF-8.
+    fn on_the_meetup_host(&mut self, answers: &mut Answers, p: Ports) {
+        let status = |code, headers| Reply::Status { code, headers };
+        let on_meetup = &mut self.on_meetup;
+        on_meetup.insert("/rust-trondheim/events/".into(), status(500, vec![]));
+        on_meetup.insert(
+            "/rust-zurich/events/".into(),
+            status(429, vec![("retry-after", "1".into())]),
+        );
+        on_meetup.insert("/rustdc/events/".into(), status(404, vec![]));
+        on_meetup.insert(
+            "/utah-rust/events/".into(),
+            Reply::CutOff {
+                body: answers[&p.group("utah-rust")].1.clone(),
+            },
+        );
+        on_meetup.insert(
+            "/vancouver-rust/events/".into(),
+            status(302, vec![("location", "/vancouver-rust/events/".into())]),
+        );
+        self.fault("Rust Trondheim", "HTTP status 500", Fate::Fails);
+        self.fault("Rust Zurich", "HTTP status 429", Fate::Fails);
+        self.fault("Rust DC", "HTTP status 404", Fate::Fails);
+        self.fault("Utah Rust", "cut off", Fate::Fails);
+        self.fault("Vancouver Rust", "redirect", Fate::Fails);
+        let no_data = b"<!DOCTYPE html><html><head><title>Rust-Saar | Meetup</title></head>\
+            <body><h1>Rust-Saar</h1><p>Please enable JavaScript.</p></body></html>"
+            .to_vec();
+        answers.insert(
+            p.group("rust-saar"),
+            ("text/html; charset=utf-8".into(), Arc::new(no_data)),
+        );
+        self.fault("Rust-Saar", "no meetup event data found", Fate::Suspect);
+        // Still a good page, with bytes that are not UTF-8: a lone 0xFF, a truncated 2-byte
+        // sequence, an encoded surrogate (3 bytes, each its own invalid sequence, as
+        // `String::from_utf8_lossy` counts them): 5 replacements.
+        let kansai = answers.get_mut(&p.group("kansai-rust")).unwrap();
+        let mut bad = kansai.1.to_vec();
+        bad.extend_from_slice(b"<!-- a\xFFb\xC3c\xED\xA0\x80 -->\n");
+        kansai.1 = Arc::new(bad);
+        self.fault(
+            "Kansai Rust",
+            "5 invalid UTF-8 sequences replaced",
+            Fate::Works,
+        );
+    }
+
+    /// New sources: an empty calendar and 8 hanging groups on the meetup host.
+    fn new_sources(&mut self, answers: &mut Answers, p: Ports) {
+        let empty_ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nX-WR-CALNAME:Empty\r\nEND:VCALENDAR\r\n";
+        answers.insert(
+            format!("{}/empty/basic.ics", base(p.calendar)),
+            (
+                "text/calendar; charset=UTF-8".into(),
+                Arc::new(empty_ics.to_vec()),
+            ),
+        );
+        self.fault(
+            "Empty Calendar",
+            "a valid but empty VCALENDAR",
+            Fate::Suspect,
+        );
+        write!(
+            self.extra,
+            "[[source]]\nkind = \"ical\"\nurl = \"{}/empty/basic.ics\"\nname = \"Empty Calendar\"\n\n",
+            base(p.calendar)
+        )
+        .unwrap();
+        for (i, name) in HANGING.iter().enumerate() {
+            self.on_meetup
+                .insert(format!("/rust-hanging-{i}/events/"), Reply::Hang);
+            write!(
+                self.extra,
+                "[[source]]\nkind = \"meetup\"\nurl = \"{}/rust-hanging-{i}/\"\nname = \"{name}\"\n\n",
+                base(p.meetup)
+            )
+            .unwrap();
+            self.fault(name, "timed out after 10 s without an answer", Fate::Fails);
+        }
+    }
+
+    /// Every other answer where it belongs; returns the answers the live set gives as a
+    /// recorded 200 (the baseline's).
+    fn route_the_rest<'a>(
+        &mut self,
+        answers: &'a Answers,
+        p: Ports,
+    ) -> Vec<(&'a String, &'a (String, Arc<Vec<u8>>))> {
+        for (url, (ct, body)) in answers {
+            let port = url::Url::parse(url).unwrap().port().unwrap();
+            let reply = Reply::Ok {
+                content_type: ct.clone(),
+                body: body.clone(),
+            };
+            if port == p.meetup {
+                self.on_meetup.entry(path_of(url)).or_insert(reply);
+            } else {
+                self.routes
+                    .entry(port)
+                    .or_default()
+                    .insert(path_of(url), reply);
+            }
+        }
+        self.routes
+            .insert(p.meetup, std::mem::take(&mut self.on_meetup));
+        answers
+            .iter()
+            .filter(|(url, _)| {
+                let port = url::Url::parse(url).unwrap().port().unwrap();
+                matches!(
+                    self.routes[&port].get(&path_of(url)),
+                    Some(Reply::Ok { .. })
+                )
+            })
+            .collect()
+    }
+}
+
+/// Serves each port's routes on it.
+async fn serve(routes: &HashMap<u16, HashMap<String, Reply>>, ports: Ports) {
+    for port in ports.all_served() {
+        let r = routes.get(&port).cloned().unwrap_or_default();
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        let routes: Routes = Arc::new(r);
+        tokio::spawn(async move {
+            loop {
+                if let Ok((stream, _)) = listener.accept().await {
+                    tokio::spawn(answer(stream, routes.clone()));
+                }
+            }
+        });
+    }
+}
+
+/// The sources file: the new sources first (the worst order: the hanging groups take the
+/// meetup host's 4 slots before anything else), then the snapshot's sources, rewritten.
+fn write_sources(dir: &Path, snap: &Path, rewrite: &Rewrite, plan: &Plan) -> PathBuf {
+    let mut text = std::fs::read_to_string(snap.join("sources.toml")).unwrap();
+    text = rewrite.text(&text);
+    for (from, to) in &plan.moved {
+        assert!(text.contains(from.as_str()), "{from}");
+        text = text.replace(from.as_str(), to);
+    }
+    let sources = dir.join("sources.toml");
+    std::fs::write(&sources, format!("{}{text}", plan.extra)).unwrap();
+    sources
+}
+
+/// The baseline: a snapshot of exactly the answers a healthy run of the same set gets.
+fn write_baseline(dir: &Path, healthy: Vec<(&String, &(String, Arc<Vec<u8>>))>) -> PathBuf {
+    let baseline = dir.join("baseline");
+    std::fs::create_dir_all(baseline.join("responses")).unwrap();
+    let mut entries = Vec::new();
+    for (i, (url, (ct, body))) in healthy.into_iter().enumerate() {
+        let file = format!("responses/{i}");
+        std::fs::write(baseline.join(&file), body.as_slice()).unwrap();
+        entries
+            .push(serde_json::json!({"url": url, "status": 200, "content_type": ct, "file": file}));
+    }
+    std::fs::write(
+        baseline.join("manifest.json"),
+        serde_json::to_string_pretty(&serde_json::json!({
+            "recorded_at": "2023-02-01T09:00:00+00:00",
+            "responses": entries,
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    baseline
 }
 
 async fn source_set() -> Set {
@@ -260,267 +585,34 @@ async fn source_set() -> Set {
     let [meetup, calendar, pages, hang, trickle, big] = ports[..] else {
         unreachable!()
     };
-    let refused = refused_port();
-    let base = |port: u16| format!("http://127.0.0.1:{port}");
-    let hosts = [
-        ("https://www.meetup.com", base(meetup)),
-        ("https://calendar.google.com", base(calendar)),
-        ("https://www.rustnationuk.com", base(pages)),
-        ("https://mobilizon.fr", base(pages)),
-    ];
-    let rewrite = |bytes: &[u8]| -> Vec<u8> {
-        let mut out = bytes.to_vec();
-        for (from, to) in &hosts {
-            out = replace(&out, from, to);
-            let enc = |s: &str| s.replace(':', "%3A").replace('/', "%2F");
-            out = replace(&out, &enc(from), &enc(to));
-        }
-        out
+    let ports = Ports {
+        meetup,
+        calendar,
+        pages,
+        hang,
+        trickle,
+        big,
+        refused: refused_port(),
     };
-    let local = |url: &str| -> String { String::from_utf8(rewrite(url.as_bytes())).unwrap() };
+    let rewrite = Rewrite::new(ports);
+    let mut answers = recorded_answers(&snap, &manifest, &rewrite);
 
-    // Every recorded answer, rewritten, by local URL.
-    let mut answers: HashMap<String, (String, Arc<Vec<u8>>)> = HashMap::new();
-    for r in manifest["responses"].as_array().unwrap() {
-        let (url, ct) = (r["url"].as_str().unwrap(), r["content_type"].as_str());
-        let Some(file) = r["file"].as_str() else {
-            continue;
-        };
-        let mut body = std::fs::read(snap.join(file)).unwrap();
-        if url.ends_with(".ics") {
-            body = unfold(&body);
-        }
-        answers.insert(
-            local(url),
-            (
-                ct.unwrap_or("text/html").to_owned(),
-                Arc::new(rewrite(&body)),
-            ),
-        );
-    }
-
-    // Which group misbehaves how, and on which host.
-    let group = |slug: &str| format!("{}/{slug}/events/", base(meetup));
-    let mut routes: HashMap<u16, HashMap<String, Reply>> = HashMap::new();
-    let path_of = |url: &str| {
-        let u = url::Url::parse(url).unwrap();
-        match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_owned(),
-        }
-    };
-    // url rewritten in sources.toml: (from, to)
-    let mut moved: Vec<(String, String)> = Vec::new();
-    let mut on_meetup: HashMap<String, Reply> = HashMap::new();
-    let mut faults = Vec::new();
-    let mut fault = |label, expect, fate| {
-        faults.push(Fault {
-            label,
-            expect,
-            fate,
-        })
-    };
-
-    // On their own hosts.
-    moved.push((
-        format!("{}/rust-london-user-group/", base(meetup)),
-        format!("{}/rust-london-user-group/", base(refused)),
-    ));
-    fault("Rust London User Group", "refused", Fate::Fails);
-    moved.push((
-        format!("{}/rust-nyc/", base(meetup)),
-        format!("{}/rust-nyc/", base(hang)),
-    ));
-    routes
-        .entry(hang)
-        .or_default()
-        .insert("/rust-nyc/events/".into(), Reply::Hang);
-    fault(
-        "Rust NYC",
-        "timed out after 10 s without an answer",
-        Fate::Fails,
-    );
-    moved.push((
-        format!("{}/rust-sydney/", base(meetup)),
-        format!("{}/rust-sydney/", base(trickle)),
-    ));
-    routes.entry(trickle).or_default().insert(
-        "/rust-sydney/events/".into(),
-        Reply::Trickle {
-            body: answers[&group("rust-sydney")].1.clone(),
-            every: Duration::from_millis(500),
-        },
-    );
-    fault("Rust Sydney", "arrived too slowly", Fate::Fails);
-    moved.push((
-        format!("{}/rust-tlv/", base(meetup)),
-        format!("{}/rust-tlv/", base(big)),
-    ));
-    routes.entry(big).or_default().insert(
-        "/rust-tlv/events/".into(),
-        Reply::Unbounded {
-            body: Arc::new(garbage(50 * 1024 * 1024)),
-        },
-    );
-    fault(
-        "Rust TLV",
-        "response larger than 8 MB (raise --max-body-mb)",
-        Fate::Fails,
-    );
-
-    // On the meetup host.
-    let status = |code, headers| Reply::Status { code, headers };
-    on_meetup.insert("/rust-trondheim/events/".into(), status(500, vec![]));
-    fault("Rust Trondheim", "HTTP status 500", Fate::Fails);
-    on_meetup.insert(
-        "/rust-zurich/events/".into(),
-        status(429, vec![("retry-after", "1".into())]),
-    );
-    fault("Rust Zurich", "HTTP status 429", Fate::Fails);
-    on_meetup.insert("/rustdc/events/".into(), status(404, vec![]));
-    fault("Rust DC", "HTTP status 404", Fate::Fails);
-    on_meetup.insert(
-        "/utah-rust/events/".into(),
-        Reply::CutOff {
-            body: answers[&group("utah-rust")].1.clone(),
-        },
-    );
-    fault("Utah Rust", "cut off", Fate::Fails);
-    on_meetup.insert(
-        "/vancouver-rust/events/".into(),
-        status(302, vec![("location", "/vancouver-rust/events/".into())]),
-    );
-    fault("Vancouver Rust", "redirect", Fate::Fails);
-    let no_data = b"<!DOCTYPE html><html><head><title>Rust-Saar | Meetup</title></head>\
-        <body><h1>Rust-Saar</h1><p>Please enable JavaScript.</p></body></html>"
-        .to_vec();
-    answers.insert(
-        group("rust-saar"),
-        ("text/html; charset=utf-8".into(), Arc::new(no_data)),
-    );
-    fault("Rust-Saar", "no meetup event data found", Fate::Suspect);
-    // Still a good page, with bytes that are not UTF-8: a lone 0xFF, a truncated 2-byte
-    // sequence, an encoded surrogate (3 bytes, each its own invalid sequence, as
-    // `String::from_utf8_lossy` counts them): 5 replacements.
-    let kansai = answers.get_mut(&group("kansai-rust")).unwrap();
-    let mut bad = kansai.1.to_vec();
-    bad.extend_from_slice(b"<!-- a\xFFb\xC3c\xED\xA0\x80 -->\n");
-    kansai.1 = Arc::new(bad);
-    fault(
-        "Kansai Rust",
-        "5 invalid UTF-8 sequences replaced",
-        Fate::Works,
-    );
-
-    // New sources: an empty calendar and 8 hanging groups on the meetup host.
-    let empty_ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nX-WR-CALNAME:Empty\r\nEND:VCALENDAR\r\n";
-    answers.insert(
-        format!("{}/empty/basic.ics", base(calendar)),
-        (
-            "text/calendar; charset=UTF-8".into(),
-            Arc::new(empty_ics.to_vec()),
-        ),
-    );
-    fault(
-        "Empty Calendar",
-        "a valid but empty VCALENDAR",
-        Fate::Suspect,
-    );
-    let mut extra = format!(
-        "[[source]]\nkind = \"ical\"\nurl = \"{}/empty/basic.ics\"\nname = \"Empty Calendar\"\n\n",
-        base(calendar)
-    );
-    const HANGING: [&str; 8] = [
-        "Hanging Group 1",
-        "Hanging Group 2",
-        "Hanging Group 3",
-        "Hanging Group 4",
-        "Hanging Group 5",
-        "Hanging Group 6",
-        "Hanging Group 7",
-        "Hanging Group 8",
-    ];
-    for (i, name) in HANGING.iter().enumerate() {
-        on_meetup.insert(format!("/rust-hanging-{i}/events/"), Reply::Hang);
-        extra.push_str(&format!(
-            "[[source]]\nkind = \"meetup\"\nurl = \"{}/rust-hanging-{i}/\"\nname = \"{name}\"\n\n",
-            base(meetup)
-        ));
-        fault(name, "timed out after 10 s without an answer", Fate::Fails);
-    }
-
-    // Every other answer where it belongs.
-    for (url, (ct, body)) in &answers {
-        let port = url::Url::parse(url).unwrap().port().unwrap();
-        let reply = Reply::Ok {
-            content_type: ct.clone(),
-            body: body.clone(),
-        };
-        if port == meetup {
-            on_meetup.entry(path_of(url)).or_insert(reply);
-        } else {
-            routes.entry(port).or_default().insert(path_of(url), reply);
-        }
-    }
-    routes.insert(meetup, on_meetup);
-    // The answers the live set gives as a recorded 200: the baseline's.
-    let healthy: Vec<_> = answers
-        .iter()
-        .filter(|(url, _)| {
-            let port = url::Url::parse(url).unwrap().port().unwrap();
-            matches!(routes[&port].get(&path_of(url)), Some(Reply::Ok { .. }))
-        })
-        .collect();
+    let mut plan = Plan::default();
+    plan.on_their_own_hosts(&answers, ports);
+    plan.on_the_meetup_host(&mut answers, ports);
+    plan.new_sources(&mut answers, ports);
+    let healthy = plan.route_the_rest(&answers, ports);
     drop(listeners);
-    for port in [meetup, calendar, pages, hang, trickle, big] {
-        let r = routes.get(&port).cloned().unwrap_or_default();
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-        let routes: Routes = Arc::new(r);
-        tokio::spawn(async move {
-            loop {
-                if let Ok((stream, _)) = listener.accept().await {
-                    tokio::spawn(answer(stream, routes.clone()));
-                }
-            }
-        });
-    }
+    serve(&plan.routes, ports).await;
 
-    // The sources file: the hanging groups first (the worst order: they take the meetup
-    // host's 4 slots before anything else), then the snapshot's sources, rewritten.
     let dir = tempfile::tempdir().unwrap();
-    let mut text = std::fs::read_to_string(snap.join("sources.toml")).unwrap();
-    text = local(&text);
-    for (from, to) in &moved {
-        assert!(text.contains(from.as_str()), "{from}");
-        text = text.replace(from.as_str(), to);
-    }
-    let sources = dir.path().join("sources.toml");
-    std::fs::write(&sources, format!("{extra}{text}")).unwrap();
-
-    // The baseline: a snapshot of exactly the answers a healthy run of the same set gets.
-    let baseline = dir.path().join("baseline");
-    std::fs::create_dir_all(baseline.join("responses")).unwrap();
-    let mut entries = Vec::new();
-    for (i, (url, (ct, body))) in healthy.into_iter().enumerate() {
-        let file = format!("responses/{i}");
-        std::fs::write(baseline.join(&file), body.as_slice()).unwrap();
-        entries
-            .push(serde_json::json!({"url": url, "status": 200, "content_type": ct, "file": file}));
-    }
-    std::fs::write(
-        baseline.join("manifest.json"),
-        serde_json::to_string_pretty(&serde_json::json!({
-            "recorded_at": "2023-02-01T09:00:00+00:00",
-            "responses": entries,
-        }))
-        .unwrap(),
-    )
-    .unwrap();
+    let sources = write_sources(dir.path(), &snap, &rewrite, &plan);
+    let baseline = write_baseline(dir.path(), healthy);
     Set {
         _dir: dir,
         sources,
         baseline,
-        faults,
+        faults: plan.faults,
     }
 }
 
@@ -537,9 +629,10 @@ struct Run {
 }
 
 fn binary() -> PathBuf {
-    std::env::var_os("TWIR_EVENTS_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_twir-events")))
+    std::env::var_os("TWIR_EVENTS_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_twir-events")),
+        PathBuf::from,
+    )
 }
 
 /// Runs the binary with `args`; any https request goes to a refused proxy, so that nothing in
@@ -573,15 +666,8 @@ fn run(bin: &Path, args: &[&str]) -> Run {
         std::io::Read::read_to_end(&mut err, &mut s).unwrap();
         s
     });
-    // wait4 reaps the child and gives its own rusage (std's `wait` does not).
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: plain syscall on our own child's pid, with valid out-pointers.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(reaped, pid, "wait4 failed");
+    let (status, usage) = wait4(child);
     let wall = started.elapsed();
-    std::mem::forget(child); // already reaped
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     Run {
         code,
@@ -589,8 +675,26 @@ fn run(bin: &Path, args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
         wall,
         // ru_maxrss is in KiB on Linux.
-        peak_mb: (usage.ru_maxrss as u64).div_ceil(1024),
+        peak_mb: u64::try_from(usage.ru_maxrss).unwrap_or(0).div_ceil(1024),
     }
+}
+
+/// Reaps the child with `wait4`, which gives its own rusage (std's `wait` does not, nor does
+/// rustix's `waitpid`): its exit status and resource usage.
+#[expect(
+    unsafe_code,
+    reason = "wait4 is the only way to a child's own peak memory; neither std nor rustix wrap it"
+)]
+fn wait4(child: std::process::Child) -> (libc::c_int, libc::rusage) {
+    let pid = libc::pid_t::try_from(child.id()).expect("a process id fits pid_t");
+    let mut status: libc::c_int = 0;
+    // SAFETY: plain syscall on our own child's pid, with valid out-pointers; `rusage` is plain
+    // integers, for which all zeroes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
+    assert_eq!(reaped, pid, "wait4 failed");
+    std::mem::forget(child); // already reaped
+    (status, usage)
 }
 
 async fn run_async(bin: PathBuf, args: Vec<String>) -> Run {
@@ -625,6 +729,83 @@ fn json(run: &Run) -> Value {
 // ---------------------------------------------------------------------------------------------
 // The tests.
 
+/// A run of the faulty set: exit 2 (sources failed), within the time and memory bounds, no
+/// panic.
+fn assert_failed_in_bounds(r: &Run) {
+    assert_eq!(r.code, Some(2), "sources failed: exit 2\n{}", r.stderr);
+    assert!(
+        r.wall < WALL_BOUND,
+        "took {:?} (bound {WALL_BOUND:?})\n{}",
+        r.wall,
+        r.stderr
+    );
+    assert!(
+        r.peak_mb < RSS_BOUND_MB,
+        "peak RSS {} MiB (bound {RSS_BOUND_MB})",
+        r.peak_mb
+    );
+    assert!(
+        !r.stderr.contains("panicked"),
+        "no panic noise:\n{}",
+        r.stderr
+    );
+}
+
+/// One misbehaving source came out as it must: its status `s` in the JSON, and its line on
+/// the stderr of both `runs`.
+fn assert_fault(f: &Fault, s: &Value, runs: [&Run; 2]) {
+    match f.fate {
+        Fate::Fails => {
+            let error = s["error"].as_str().unwrap_or_else(|| {
+                panic!("{} should fail: {s}", f.label);
+            });
+            assert_eq!(s["ok"], false);
+            assert_eq!(s["status"], "failed");
+            assert!(
+                error.to_lowercase().contains(&f.expect.to_lowercase()),
+                "{}: {error:?} should say {:?}",
+                f.label,
+                f.expect
+            );
+            for r in runs {
+                let line = r
+                    .stderr
+                    .lines()
+                    .find(|l| l.starts_with("FAILED") && l.contains(&format!(" {}: ", f.label)))
+                    .unwrap_or_else(|| panic!("no FAILED line for {}:\n{}", f.label, r.stderr));
+                assert!(line.contains(error), "{line}");
+            }
+        }
+        Fate::Suspect => {
+            assert_eq!(s["ok"], false, "{s}");
+            assert_eq!(s["status"], "suspect", "{s}");
+            let why = s["suspect"].as_str().unwrap_or_default();
+            assert!(
+                why.contains(f.expect),
+                "{}: {why:?} should say {:?}",
+                f.label,
+                f.expect
+            );
+            for r in runs {
+                assert!(
+                    r.stderr
+                        .lines()
+                        .any(|l| l.starts_with("SUSPECT")
+                            && l.contains(&format!(" {}: ", f.label))),
+                    "no SUSPECT line for {}:\n{}",
+                    f.label,
+                    r.stderr
+                );
+            }
+        }
+        Fate::Works => {
+            assert_eq!(s["ok"], true, "{s}");
+            let said = format!("{} events; {}", s["events"], s["warnings"]);
+            assert!(said.contains(f.expect), "{}: {said}", f.label);
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_third_of_the_sources_fail_and_the_run_is_still_right_fast_and_small() {
     let set = source_set().await;
@@ -648,23 +829,7 @@ async fn a_third_of_the_sources_fail_and_the_run_is_still_right_fast_and_small()
     eprintln!("{}", live_json.stderr);
 
     for r in [&live_json, &live_md] {
-        assert_eq!(r.code, Some(2), "sources failed: exit 2\n{}", r.stderr);
-        assert!(
-            r.wall < WALL_BOUND,
-            "took {:?} (bound {WALL_BOUND:?})\n{}",
-            r.wall,
-            r.stderr
-        );
-        assert!(
-            r.peak_mb < RSS_BOUND_MB,
-            "peak RSS {} MiB (bound {RSS_BOUND_MB})",
-            r.peak_mb
-        );
-        assert!(
-            !r.stderr.contains("panicked"),
-            "no panic noise:\n{}",
-            r.stderr
-        );
+        assert_failed_in_bounds(r);
     }
 
     // Every healthy source's events: exactly what the healthy answers alone give.
@@ -703,57 +868,11 @@ async fn a_third_of_the_sources_fail_and_the_run_is_still_right_fast_and_small()
     for f in &set.faults {
         let s = by_label(f.label);
         match f.fate {
-            Fate::Fails => {
-                failing += 1;
-                let error = s["error"].as_str().unwrap_or_else(|| {
-                    panic!("{} should fail: {s}", f.label);
-                });
-                assert_eq!(s["ok"], false);
-                assert_eq!(s["status"], "failed");
-                assert!(
-                    error.to_lowercase().contains(&f.expect.to_lowercase()),
-                    "{}: {error:?} should say {:?}",
-                    f.label,
-                    f.expect
-                );
-                for r in [&live_json, &live_md] {
-                    let line = r
-                        .stderr
-                        .lines()
-                        .find(|l| l.starts_with("FAILED") && l.contains(&format!(" {}: ", f.label)))
-                        .unwrap_or_else(|| panic!("no FAILED line for {}:\n{}", f.label, r.stderr));
-                    assert!(line.contains(error), "{line}");
-                }
-            }
-            Fate::Suspect => {
-                suspect += 1;
-                assert_eq!(s["ok"], false, "{s}");
-                assert_eq!(s["status"], "suspect", "{s}");
-                let why = s["suspect"].as_str().unwrap_or_default();
-                assert!(
-                    why.contains(f.expect),
-                    "{}: {why:?} should say {:?}",
-                    f.label,
-                    f.expect
-                );
-                for r in [&live_json, &live_md] {
-                    assert!(
-                        r.stderr
-                            .lines()
-                            .any(|l| l.starts_with("SUSPECT")
-                                && l.contains(&format!(" {}: ", f.label))),
-                        "no SUSPECT line for {}:\n{}",
-                        f.label,
-                        r.stderr
-                    );
-                }
-            }
-            Fate::Works => {
-                assert_eq!(s["ok"], true, "{s}");
-                let said = format!("{} events; {}", s["events"], s["warnings"]);
-                assert!(said.contains(f.expect), "{}: {said}", f.label);
-            }
+            Fate::Fails => failing += 1,
+            Fate::Suspect => suspect += 1,
+            Fate::Works => {}
         }
+        assert_fault(f, s, [&live_json, &live_md]);
     }
     assert_eq!((failing, suspect), (17, 2));
     assert_eq!(

@@ -1,5 +1,5 @@
 //! Helpers shared by integration tests (`mod common;`): an in-memory fetcher and a small
-//! deterministic random generator.
+//! deterministic random generator, byte replacement and iCalendar unfolding.
 #![allow(dead_code)] // each test file uses part of it
 
 use std::collections::HashMap;
@@ -41,6 +41,38 @@ impl Rng {
 
     /// A number in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        usize::try_from(self.next() % n.max(1) as u64).expect("below n, a usize")
     }
+}
+
+/// `haystack` with every `from` replaced by `to` (bytes: a body need not be UTF-8).
+pub fn replace(haystack: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let from = from.as_bytes();
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(from) {
+            out.extend_from_slice(to.as_bytes());
+            i += from.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Unfolds iCalendar lines (folded URLs could not be rewritten otherwise).
+pub fn unfold(ics: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ics.len());
+    let mut i = 0;
+    while i < ics.len() {
+        if ics[i..].starts_with(b"\r\n ") || ics[i..].starts_with(b"\r\n\t") {
+            i += 3;
+        } else {
+            out.push(ics[i]);
+            i += 1;
+        }
+    }
+    out
 }
