@@ -22,7 +22,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 mod common;
-use common::{replace, unfold};
+use common::{binary, is_ics, minimal_calendar_file, replace, unfold};
 
 const SNAPSHOT: &str = "snapshots/2023-02-01";
 const TODAY: &str = "2023-02-01";
@@ -44,7 +44,7 @@ enum Validator {
 struct Resource {
     content_type: String,
     body: Arc<Vec<u8>>,
-    /// Bumped when the resource changes: part of its ETag and Last-Modified.
+    /// Bumped when the resource changes: part of its `ETag` and `Last-Modified`.
     version: u32,
 }
 
@@ -155,7 +155,7 @@ impl Respond for Responder {
 
 /// Loopback servers standing in for real hosts, and a sources file pointing at them.
 struct World {
-    _servers: Vec<MockServer>,
+    servers: Vec<MockServer>,
     sites: Vec<Arc<Site>>,
     dir: tempfile::TempDir,
     sources: PathBuf,
@@ -180,11 +180,11 @@ impl World {
     }
 
     /// Changes the resource at `path` (on whichever host has it): a new body and validator.
-    fn change(&self, path: &str, body: Vec<u8>) {
+    fn change(&self, path: &str, body: &[u8]) {
         let mut found = false;
         for s in &self.sites {
             if let Some(r) = s.resources.lock().unwrap().get_mut(path) {
-                r.body = Arc::new(body.clone());
+                r.body = Arc::new(body.to_vec());
                 r.version += 1;
                 found = true;
             }
@@ -245,7 +245,7 @@ async fn seed_world(validator: Validator) -> World {
         };
         let url = r["url"].as_str().unwrap();
         let mut body = std::fs::read(snap.join(file)).unwrap();
-        if url.ends_with(".ics") {
+        if is_ics(url) {
             body = unfold(&body);
         }
         let local = url::Url::parse(&String::from_utf8(rewrite(url.as_bytes())).unwrap()).unwrap();
@@ -264,7 +264,7 @@ async fn seed_world(validator: Validator) -> World {
     std::fs::write(&sources, rewrite(text.as_bytes())).unwrap();
     World {
         proxy: Some(server.uri()),
-        _servers: vec![server],
+        servers: vec![server],
         sites: vec![site],
         dir,
         sources,
@@ -275,12 +275,7 @@ async fn seed_world(validator: Validator) -> World {
 /// Three sources (a calendar, a meetup group page, a JSON-LD page) on one server.
 async fn small_world(validator: Validator) -> World {
     let (server, site) = start(validator, false).await;
-    let ics = std::fs::read_dir(root().join("snapshots/minimal/responses/calendar.google.com"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let ics = minimal_calendar_file();
     for (path, file, ct) in [
         ("/calendar/basic.ics", ics, "text/calendar; charset=UTF-8"),
         (
@@ -320,7 +315,7 @@ async fn small_world(validator: Validator) -> World {
     .unwrap();
     World {
         proxy: None,
-        _servers: vec![server],
+        servers: vec![server],
         sites: vec![site],
         dir,
         sources,
@@ -343,12 +338,6 @@ fn refused_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-fn binary() -> PathBuf {
-    std::env::var_os("TWIR_EVENTS_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_twir-events")))
-}
-
 /// `render` over the world's sources for the seed's window, with `extra` arguments; the cache
 /// default points into the world's directory (never the user's), and https goes nowhere.
 async fn render(world: &World, extra: &[&str]) -> Run {
@@ -365,7 +354,7 @@ async fn render(world: &World, extra: &[&str]) -> Run {
     ]
     .map(String::from)
     .to_vec();
-    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(extra.iter().map(ToString::to_string));
     let xdg = world.dir.path().join("xdg");
     let home = world.dir.path().join("home");
     let http_proxy = world.proxy.clone();
@@ -511,8 +500,7 @@ async fn a_changed_resource_is_downloaded_again_and_used() {
     assert!(page.contains("RustConf 2026"));
     world.change(
         "/rustconf/",
-        page.replace("RustConf 2026", "RustConf Renamed")
-            .into_bytes(),
+        page.replace("RustConf 2026", "RustConf Renamed").as_bytes(),
     );
     world.clear_log();
 
@@ -635,7 +623,7 @@ async fn answers_without_validators_are_not_cached() {
     let world = World {
         sources: dir.path().join("sources.toml"),
         proxy: None,
-        _servers: vec![],
+        servers: vec![],
         sites: vec![],
         dir,
         window: ["2026-08-19", "2026-09-16"],
@@ -675,7 +663,7 @@ async fn a_304_without_a_cached_copy_fails_that_source_naming_the_url() {
     let world = World {
         sources: dir.path().join("sources.toml"),
         proxy: None,
-        _servers: vec![],
+        servers: vec![],
         sites: vec![],
         dir,
         window: ["2026-08-19", "2026-09-16"],
@@ -731,7 +719,7 @@ async fn a_304_after_a_new_redirect_is_not_taken_for_the_cached_copy() {
     let world = World {
         sources: dir.path().join("sources.toml"),
         proxy: None,
-        _servers: vec![],
+        servers: vec![],
         sites: vec![site.clone()],
         dir,
         window: ["2026-08-19", "2026-09-16"],
@@ -860,7 +848,7 @@ async fn a_snapshot_recorded_from_304s_holds_the_whole_answers() {
 
     let world = small_world(Validator::LastModified).await;
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("{}/rustconf/", world._servers[0].uri());
+    let url = format!("{}/rustconf/", world.servers[0].uri());
     let opts = || LiveOptions {
         cache: Some(dir.path().join("cache")),
         ..LiveOptions::default()

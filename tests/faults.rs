@@ -31,7 +31,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 mod common;
-use common::{replace, unfold};
+use common::{binary, is_ics, replace, unfold};
 
 /// The bound the issue sets for this source set with default settings.
 const WALL_BOUND: Duration = Duration::from_secs(35);
@@ -305,6 +305,8 @@ fn path_of(url: &str) -> String {
 
 /// Answers by local URL: content type and body.
 type Answers = HashMap<String, (String, Arc<Vec<u8>>)>;
+/// One of the answers a healthy run gets: its URL, content type and body.
+type Healthy<'a> = (&'a String, &'a (String, Arc<Vec<u8>>));
 
 /// Every recorded answer of the snapshot, rewritten, by local URL.
 fn recorded_answers(snap: &Path, manifest: &Value, rewrite: &Rewrite) -> Answers {
@@ -315,7 +317,7 @@ fn recorded_answers(snap: &Path, manifest: &Value, rewrite: &Rewrite) -> Answers
             continue;
         };
         let mut body = std::fs::read(snap.join(file)).unwrap();
-        if url.ends_with(".ics") {
+        if is_ics(url) {
             body = unfold(&body);
         }
         answers.insert(
@@ -480,11 +482,7 @@ impl Plan {
 
     /// Every other answer where it belongs; returns the answers the live set gives as a
     /// recorded 200 (the baseline's).
-    fn route_the_rest<'a>(
-        &mut self,
-        answers: &'a Answers,
-        p: Ports,
-    ) -> Vec<(&'a String, &'a (String, Arc<Vec<u8>>))> {
+    fn route_the_rest<'a>(&mut self, answers: &'a Answers, p: Ports) -> Vec<Healthy<'a>> {
         for (url, (ct, body)) in answers {
             let port = url::Url::parse(url).unwrap().port().unwrap();
             let reply = Reply::Ok {
@@ -546,7 +544,7 @@ fn write_sources(dir: &Path, snap: &Path, rewrite: &Rewrite, plan: &Plan) -> Pat
 }
 
 /// The baseline: a snapshot of exactly the answers a healthy run of the same set gets.
-fn write_baseline(dir: &Path, healthy: Vec<(&String, &(String, Arc<Vec<u8>>))>) -> PathBuf {
+fn write_baseline(dir: &Path, healthy: Vec<Healthy<'_>>) -> PathBuf {
     let baseline = dir.join("baseline");
     std::fs::create_dir_all(baseline.join("responses")).unwrap();
     let mut entries = Vec::new();
@@ -626,13 +624,6 @@ struct Run {
     wall: Duration,
     /// The child's own peak resident set, in MiB (`wait4`'s `ru_maxrss`).
     peak_mb: u64,
-}
-
-fn binary() -> PathBuf {
-    std::env::var_os("TWIR_EVENTS_BIN").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_twir-events")),
-        PathBuf::from,
-    )
 }
 
 /// Runs the binary with `args`; any https request goes to a refused proxy, so that nothing in

@@ -84,14 +84,14 @@ fn girona_feed(stamp: &str) -> Vec<u8> {
         "X-WR-CALNAME:Rust Girona",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(ToString::to_string)
     .collect();
     let first = chrono::NaiveDate::from_ymd_opt(2023, 1, 12).unwrap();
     for n in 0..150 {
         let day = first + chrono::Days::new(7 * n);
         let d = day.format("%Y%m%d");
         l.extend(luma_vevent(
-            n as usize,
+            usize::try_from(n).unwrap(),
             &format!("{d}T170000Z"),
             &format!("{d}T190000Z"),
             &format!("Sessió {n}"),
@@ -338,7 +338,7 @@ fn manchester_feed() -> Vec<u8> {
         "END:VTIMEZONE",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(ToString::to_string)
     .collect();
     l.extend(event(
         "315891530",

@@ -538,7 +538,9 @@ async fn counting_server(
                         Ok(n) => buf.extend_from_slice(&chunk[..n]),
                     }
                 }
-                counters.iter().for_each(|c| c.enter());
+                for c in &counters {
+                    c.enter();
+                }
                 let start = Instant::now();
                 while wait_for.now.load(Ordering::SeqCst) < target
                     && start.elapsed() < Duration::from_secs(3)
@@ -546,7 +548,9 @@ async fn counting_server(
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                counters.iter().for_each(|c| c.leave());
+                for c in &counters {
+                    c.leave();
+                }
                 let _ = sock
                     .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
                     .await;
@@ -570,7 +574,7 @@ async fn per_host_limit_bounds_requests_to_one_host() {
         .map(|i| format!("http://{addr}/group-{i}/events/"))
         .collect();
     let results = futures::future::join_all(urls.iter().map(|u| f.fetch(u))).await;
-    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
     assert_eq!(host.max.load(Ordering::SeqCst), 2, "per-host limit 2");
 }
 
@@ -595,7 +599,7 @@ async fn global_limit_bounds_requests_over_all_hosts() {
         })
         .collect();
     let results = futures::future::join_all(urls.iter().map(|u| f.fetch(u))).await;
-    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
     assert_eq!(all.max.load(Ordering::SeqCst), 3, "global limit 3");
     assert!(a.max.load(Ordering::SeqCst) <= 3 && b.max.load(Ordering::SeqCst) <= 3);
 }
@@ -672,6 +676,10 @@ async fn record() -> (Recorded, twir_events::fetch::record::SnapshotSummary) {
 }
 
 #[tokio::test]
+#[expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "the snapshot's names are lower-case by construction: the exact suffix is the assertion"
+)]
 async fn a_recorded_snapshot_replays_the_same_bytes_and_statuses() {
     let (rec, summary) = record().await;
     assert_eq!(summary.dir, rec.dir);

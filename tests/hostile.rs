@@ -3,7 +3,7 @@
 //!
 //! Each case plants one payload in one field of a real-looking source (a meetup group page's
 //! Apollo cache, a schema.org JSON-LD page, a Google Calendar entry), runs the real readers and
-//! pipeline, renders the block, and renders that to HTML with a CommonMark renderer
+//! pipeline, renders the block, and renders that to HTML with a `CommonMark` renderer
 //! (`pulldown-cmark`, with GitHub's extensions on). The HTML may hold only `p a strong em code ul
 //! li h3` (`del` would come from `~~`), exactly two `<li>` per entry (the entry and its title
 //! line), only `href`s that start with `http://` or `https://`, and the known section headers.

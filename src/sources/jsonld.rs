@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 /// Reads every schema.org event of a page: each `application/ld+json` block may hold one
 /// object, an array, or an `@graph`; members whose `@type` is an event type become events
@@ -54,7 +55,7 @@ pub fn parse_page(html: &str, origin: &str, label: &str) -> Result<Parsed, Sourc
         scripts.describe(html.len())
     );
     if !parsed.warnings.is_empty() {
-        message.push_str(&format!(" [{}]", parsed.warnings.join("; ")));
+        let _ = write!(message, " [{}]", parsed.warnings.join("; "));
     }
     Err(SourceError {
         origin: origin.to_string(),
@@ -185,21 +186,16 @@ pub(crate) fn event_from_ld(
         warnings.push(format!("{} has no name; skipped", what()));
         return None;
     };
-    let start = match str_field(obj, "startDate") {
-        Some(s) => match parse_when(s) {
-            Some(w) => w,
-            None => {
-                warnings.push(format!(
-                    "{} \"{title}\": unreadable startDate \"{s}\"; skipped",
-                    what()
-                ));
-                return None;
-            }
-        },
-        None => {
-            warnings.push(format!("{} \"{title}\" has no startDate; skipped", what()));
-            return None;
-        }
+    let Some(s) = str_field(obj, "startDate") else {
+        warnings.push(format!("{} \"{title}\" has no startDate; skipped", what()));
+        return None;
+    };
+    let Some(start) = parse_when(s) else {
+        warnings.push(format!(
+            "{} \"{title}\": unreadable startDate \"{s}\"; skipped",
+            what()
+        ));
+        return None;
     };
     let end = str_field(obj, "endDate").and_then(|s| {
         let w = parse_when(s);
@@ -240,7 +236,7 @@ pub(crate) fn event_from_ld(
         .as_deref()
         .map(uid_for_url)
         .or_else(|| str_field(obj, "@id").map(str::to_string));
-    ev.url = url.clone();
+    ev.url.clone_from(&url);
     ev.links = url.iter().cloned().collect();
     ev.description = str_field(obj, "description").map(str::to_string);
 
@@ -318,7 +314,7 @@ struct Location {
     /// Free text: the venue name and address as written.
     text: Option<String>,
     virtual_url: Option<String>,
-    /// From the shape alone: a Place → in person, a VirtualLocation → virtual, both → hybrid.
+    /// From the shape alone: a `Place` → in person, a `VirtualLocation` → virtual, both → hybrid.
     attendance: Option<Attendance>,
 }
 
@@ -458,7 +454,7 @@ pub(crate) fn luma_next_data(
         // An item may also carry its own calendar (`{event, calendar}` wrappers).
         if let Some(mut ev) = luma_event(v, label, warnings) {
             if ev.organizer.is_none() {
-                ev.organizer = calendar_org.clone();
+                ev.organizer.clone_from(&calendar_org);
             }
             // The same event can be both featured and listed.
             if uids.insert(ev.uid.clone()) {
@@ -490,18 +486,15 @@ fn luma_event(v: &Value, label: &str, warnings: &mut Vec<String>) -> Option<RawE
         warnings.push(format!("luma event {id} has no name; skipped"));
         return None;
     };
-    let tz = match str_field(v, "timezone") {
-        Some(name) => match name.parse::<Tz>() {
-            Ok(tz) => Some(tz),
-            Err(_) => {
-                warnings.push(format!(
-                    "luma event {id} \"{title}\": unknown timezone \"{name}\"; times kept in UTC"
-                ));
-                None
-            }
-        },
-        None => None,
-    };
+    let tz = str_field(v, "timezone").and_then(|name| {
+        let tz = name.parse::<Tz>().ok();
+        if tz.is_none() {
+            warnings.push(format!(
+                "luma event {id} \"{title}\": unknown timezone \"{name}\"; times kept in UTC"
+            ));
+        }
+        tz
+    });
     let when = |s: &str| -> Option<When> {
         match parse_when(s)? {
             When::Utc(t) => Some(zoned(t, tz)),
@@ -528,7 +521,7 @@ fn luma_event(v: &Value, label: &str, warnings: &mut Vec<String>) -> Option<RawE
         .as_deref()
         .map(uid_for_url)
         .or_else(|| str_field(v, "api_id").map(|a| format!("luma:{a}")));
-    ev.url = url.clone();
+    ev.url.clone_from(&url);
     ev.links = url.into_iter().collect();
     ev.description = str_field(v, "description").map(str::to_string);
     ev.attendance = str_field(v, "location_type").and_then(|t| {
@@ -579,9 +572,9 @@ mod tests {
     use chrono::NaiveDate;
     use serde_json::json;
 
-    fn one(v: Value) -> (Option<RawEvent>, Vec<String>) {
+    fn one(v: &Value) -> (Option<RawEvent>, Vec<String>) {
         let mut w = Vec::new();
-        let e = event_from_ld(&v, "https://example.org/page", "src", &mut w);
+        let e = event_from_ld(v, "https://example.org/page", "src", &mut w);
         (e, w)
     }
 
@@ -591,7 +584,7 @@ mod tests {
 
     #[test]
     fn date_only_multi_day_end_is_exclusive() {
-        let (e, w) = one(json!({"@type": "Event", "name": "RustConf 2026",
+        let (e, w) = one(&json!({"@type": "Event", "name": "RustConf 2026",
             "startDate": "2026-09-08", "endDate": "2026-09-11"}));
         let e = e.unwrap();
         assert!(w.is_empty());
@@ -603,7 +596,7 @@ mod tests {
 
     #[test]
     fn an_end_before_the_start_is_ignored_with_a_warning() {
-        let (e, w) = one(json!({"@type": "Event", "name": "Rust Nation UK 2023",
+        let (e, w) = one(&json!({"@type": "Event", "name": "Rust Nation UK 2023",
             "startDate": "2024-02-16", "endDate": "2023-02-17"}));
         let e = e.unwrap();
         assert_eq!(e.start, When::Date(d("2024-02-16")));
@@ -612,12 +605,12 @@ mod tests {
             w.len() == 1 && w[0].contains("before its startDate"),
             "{w:?}"
         );
-        let (e, w) = one(json!({"@type": "Event", "name": "x",
+        let (e, w) = one(&json!({"@type": "Event", "name": "x",
             "startDate": "2026-09-08T18:00:00+02:00", "endDate": "2026-09-08T17:00:00+02:00"}));
         assert_eq!(e.unwrap().end, None);
         assert_eq!(w.len(), 1, "{w:?}");
         // One day (inclusive end = start) and a same-instant end are kept.
-        let (e, w) = one(json!({"@type": "Event", "name": "x",
+        let (e, w) = one(&json!({"@type": "Event", "name": "x",
             "startDate": "2026-09-08", "endDate": "2026-09-08"}));
         assert_eq!(e.unwrap().end, Some(When::Date(d("2026-09-09"))));
         assert!(w.is_empty(), "{w:?}");
@@ -625,9 +618,9 @@ mod tests {
 
     #[test]
     fn naive_time_is_floating_and_offset_time_is_kept() {
-        let (e, _) = one(json!({"@type": "Event", "name": "x", "startDate": "2026-09-08T09:00"}));
+        let (e, _) = one(&json!({"@type": "Event", "name": "x", "startDate": "2026-09-08T09:00"}));
         assert!(matches!(e.unwrap().start, When::Floating(_)));
-        let (e, _) = one(json!({"@type": "Event", "name": "x",
+        let (e, _) = one(&json!({"@type": "Event", "name": "x",
             "startDate": "2026-09-08T09:00:00-04:00"}));
         match e.unwrap().start {
             When::Offset(t) => assert_eq!(t.offset().local_minus_utc(), -4 * 3600),
@@ -638,7 +631,7 @@ mod tests {
     #[test]
     fn name_entities_are_decoded() {
         let (e, _) = one(
-            json!({"@type": "Event", "name": "Rust &amp; C++ &#8211; Talks",
+            &json!({"@type": "Event", "name": "Rust &amp; C++ &#8211; Talks",
             "startDate": "2026-09-08"}),
         );
         assert_eq!(e.unwrap().title, "Rust & C++ – Talks");
@@ -646,10 +639,10 @@ mod tests {
 
     #[test]
     fn missing_name_or_start_is_a_warning() {
-        let (e, w) = one(json!({"@type": "Event", "startDate": "2026-09-08"}));
+        let (e, w) = one(&json!({"@type": "Event", "startDate": "2026-09-08"}));
         assert!(e.is_none());
         assert!(w[0].contains("no name"), "{w:?}");
-        let (e, w) = one(json!({"@type": "Event", "name": "A", "startDate": "soon"}));
+        let (e, w) = one(&json!({"@type": "Event", "name": "A", "startDate": "soon"}));
         assert!(e.is_none());
         assert!(w[0].contains("\"soon\""), "{w:?}");
     }
@@ -657,7 +650,7 @@ mod tests {
     #[test]
     fn attendance_mode_wins_over_location_shape() {
         let (e, _) = one(
-            json!({"@type": "Event", "name": "x", "startDate": "2026-09-08",
+            &json!({"@type": "Event", "name": "x", "startDate": "2026-09-08",
             "location": {"@type": "Place", "name": "Hall",
                 "address": {"@type": "PostalAddress", "addressLocality": "Girona", "addressCountry": "ES"}},
             "eventAttendanceMode": "OnlineEventAttendanceMode"}),
@@ -726,7 +719,7 @@ mod tests {
     fn statuses() {
         let status = |s: &str| {
             let (e, w) = one(
-                json!({"@type": "Event", "name": "x", "startDate": "2026-09-08",
+                &json!({"@type": "Event", "name": "x", "startDate": "2026-09-08",
                 "eventStatus": s}),
             );
             let e = e.unwrap();

@@ -20,6 +20,7 @@ use crate::model::{Attendance, Organizer, RawEvent, Status, When};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 
 /// Parses a group's upcoming-events page `https://www.meetup.com/<urlname>/events/`.
 ///
@@ -70,9 +71,10 @@ pub fn parse_group_page(html: &str, origin: &str, label: &str) -> Result<Parsed,
     let mut seen: HashSet<String> = HashSet::new();
     if let Some(state) = state {
         for (key, obj) in state.iter().filter(|(_, v)| is_type(v, "Event")) {
-            let id = str_field(obj, "id")
-                .map(str::to_string)
-                .unwrap_or_else(|| key.trim_start_matches("Event:").to_string());
+            let id = str_field(obj, "id").map_or_else(
+                || key.trim_start_matches("Event:").to_string(),
+                str::to_string,
+            );
             if let Some(gid) = page_group_id {
                 let group = obj.get("group").and_then(|g| resolve(Some(state), g));
                 if let Some(other) = group.filter(|g| str_field(g, "id").is_some_and(|i| i != gid))
@@ -252,7 +254,7 @@ fn nothing_found(
         scripts.describe(html.len())
     );
     if !warnings.is_empty() {
-        message.push_str(&format!(" [{}]", warnings.join("; ")));
+        let _ = write!(message, " [{}]", warnings.join("; "));
     }
     SourceError {
         origin: origin.to_string(),
@@ -268,11 +270,6 @@ fn is_type(v: &Value, t: &str) -> bool {
 /// page put it (`props.__APOLLO_STATE__`, `apolloState`): found by name, a few levels deep, so
 /// a moved key degrades to reading it rather than to an empty page.
 fn apollo_state(next: &Value) -> Option<&serde_json::Map<String, Value>> {
-    if let Some(s) =
-        at(next, &["props", "pageProps", "__APOLLO_STATE__"]).and_then(Value::as_object)
-    {
-        return Some(s);
-    }
     fn find(v: &Value, depth: usize) -> Option<&serde_json::Map<String, Value>> {
         let obj = v.as_object()?;
         for key in ["__APOLLO_STATE__", "apolloState", "__APOLLO_CACHE__"] {
@@ -284,6 +281,11 @@ fn apollo_state(next: &Value) -> Option<&serde_json::Map<String, Value>> {
             return None;
         }
         obj.values().find_map(|child| find(child, depth - 1))
+    }
+    if let Some(s) =
+        at(next, &["props", "pageProps", "__APOLLO_STATE__"]).and_then(Value::as_object)
+    {
+        return Some(s);
     }
     find(next, 4)
 }
@@ -495,10 +497,10 @@ mod tests {
     use serde_json::json;
 
     fn page(next: &Value, ld: &[&str]) -> String {
-        let ld: String = ld
-            .iter()
-            .map(|b| format!("<script type=\"application/ld+json\">{b}</script>"))
-            .collect();
+        let ld = ld.iter().fold(String::new(), |mut out, b| {
+            let _ = write!(out, "<script type=\"application/ld+json\">{b}</script>");
+            out
+        });
         format!(
             "<!DOCTYPE html><html><head><title>t</title>{ld}</head><body><div id=\"__next\"></div>\
              <script id=\"__NEXT_DATA__\" type=\"application/json\">{next}</script></body></html>"
@@ -515,8 +517,11 @@ mod tests {
             "Venue:online": {"__typename": "Venue", "id": "26906060", "name": "Online event",
                 "address": "", "city": "", "state": "", "country": ""}
         });
-        for (k, v) in events.as_object().unwrap() {
-            state[k] = v.clone();
+        let Value::Object(events) = events else {
+            panic!("the events are an object: {events}");
+        };
+        for (k, v) in events {
+            state[k.as_str()] = v;
         }
         json!({"props": {"pageProps": {"__APOLLO_STATE__": state}}, "page": "/[urlname]/events"})
     }
@@ -528,8 +533,11 @@ mod tests {
             "dateTime": "2026-08-26T19:00:00+01:00",
             "eventUrl": format!("https://www.meetup.com/rust-and-c-plus-plus-in-cardiff/events/{id}/"),
             "group": {"__ref": "Group:1"}});
-        for (k, v) in extra.as_object().unwrap() {
-            e[k] = v.clone();
+        let Value::Object(extra) = extra else {
+            panic!("the extra fields are an object: {extra}");
+        };
+        for (k, v) in extra {
+            e[k.as_str()] = v;
         }
         e
     }
@@ -553,6 +561,7 @@ mod tests {
 
     #[test]
     fn event_types_map_to_attendance() {
+        use Attendance::*;
         let p = parse(json!({
             "Event:1": ev("1", json!({"eventType": "PHYSICAL", "dateTime": "2026-08-01T19:00+01:00"})),
             "Event:2": ev("2", json!({"eventType": "ONLINE", "dateTime": "2026-08-02T19:00+01:00"})),
@@ -561,7 +570,6 @@ mod tests {
             "Event:5": ev("5", json!({"dateTime": "2026-08-05T19:00+01:00"})),
         }));
         let got: Vec<Option<Attendance>> = p.events.iter().map(|e| e.attendance).collect();
-        use Attendance::*;
         assert_eq!(
             got,
             [

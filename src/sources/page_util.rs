@@ -31,7 +31,7 @@ pub struct PageScripts {
 
 impl PageScripts {
     /// Reads the embedded scripts of an HTML document. Script bodies are raw text in HTML, so
-    /// no entity decoding happens here; JSON escapes such as `\u0026` are left to serde_json.
+    /// no entity decoding happens here; JSON escapes such as `\u0026` are left to `serde_json`.
     ///
     /// Read with [`scan_html`], a single linear pass, rather than html5ever: building a tree
     /// costs time quadratic in the nesting depth, and html5ever's tokenizer time quadratic in
@@ -274,24 +274,21 @@ fn read_tag(html: &str, start: usize) -> (String, TagAttrs, bool, Option<usize>)
             while i < bytes.len() && is_space(bytes[i]) {
                 i += 1;
             }
-            match bytes.get(i) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let v = i + 1;
-                    match html[v..].find(q as char) {
-                        Some(len) => {
-                            value = &html[v..v + len];
-                            i = v + len + 1;
-                        }
-                        None => return (tag, attrs, false, None),
+            if let Some(&q @ (b'"' | b'\'')) = bytes.get(i) {
+                let v = i + 1;
+                match html[v..].find(q as char) {
+                    Some(len) => {
+                        value = &html[v..v + len];
+                        i = v + len + 1;
                     }
+                    None => return (tag, attrs, false, None),
                 }
-                _ => {
-                    let v = i;
-                    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
-                        i += 1;
-                    }
-                    value = &html[v..i];
+            } else {
+                let v = i;
+                while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
+                    i += 1;
                 }
+                value = &html[v..i];
             }
         }
         attrs.count += 1;
@@ -475,8 +472,7 @@ pub fn make_place(city: Option<&str>, state: Option<&str>, country: Option<&str>
         Some("GB") => None,
         Some(cc @ ("US" | "CA" | "AU")) => state.map(|s| {
             crate::normalize::location::state_code(cc, s)
-                .map(str::to_string)
-                .unwrap_or_else(|| s.trim().to_string())
+                .map_or_else(|| s.trim().to_string(), str::to_string)
         }),
         _ => state.map(str::to_string),
     };

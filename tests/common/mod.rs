@@ -76,3 +76,31 @@ pub fn unfold(ics: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// The binary under test: `TWIR_EVENTS_BIN` when set (e.g. an older build, for a
+/// before/after measurement), else this build's.
+pub fn binary() -> std::path::PathBuf {
+    std::env::var_os("TWIR_EVENTS_BIN").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_BIN_EXE_twir-events")),
+        std::path::PathBuf::from,
+    )
+}
+
+/// The calendar feed of `snapshots/minimal` (its only file under calendar.google.com).
+pub fn minimal_calendar_file() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("snapshots/minimal/responses/calendar.google.com");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+}
+
+/// Whether a recorded URL is an iCalendar feed (its path ends in `.ics`).
+pub fn is_ics(url: &str) -> bool {
+    std::path::Path::new(url)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ics"))
+}
