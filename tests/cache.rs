@@ -193,6 +193,25 @@ impl World {
     }
 }
 
+/// A world of one iCal source named "Calendar" at `url`, served by `sites` (if any).
+fn calendar_world(url: &str, sites: Vec<Arc<Site>>) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World {
+        sources: dir.path().join("sources.toml"),
+        proxy: None,
+        servers: vec![],
+        sites,
+        dir,
+        window: ["2026-08-19", "2026-09-16"],
+    };
+    std::fs::write(
+        &world.sources,
+        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
+    )
+    .unwrap();
+    world
+}
+
 async fn start(validator: Validator, proxy: bool) -> (MockServer, Arc<Site>) {
     let server = MockServer::start().await;
     let site = Arc::new(Site::default());
@@ -619,23 +638,8 @@ async fn answers_without_validators_are_not_cached() {
         )
         .mount(&server)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let world = World {
-        sources: dir.path().join("sources.toml"),
-        proxy: None,
-        servers: vec![],
-        sites: vec![],
-        dir,
-        window: ["2026-08-19", "2026-09-16"],
-    };
-    std::fs::write(
-        &world.sources,
-        format!(
-            "[[source]]\nkind = \"ical\"\nurl = \"{}/cal.ics\"\nname = \"Calendar\"\n",
-            server.uri()
-        ),
-    )
-    .unwrap();
+    let url = format!("{}/cal.ics", server.uri());
+    let world = calendar_world(&url, vec![]);
     let cache = cache_dir(&world);
     for _ in 0..2 {
         let run = render(&world, &["--cache", &cache]).await;
@@ -659,21 +663,8 @@ async fn a_304_without_a_cached_copy_fails_that_source_naming_the_url() {
         .respond_with(ResponseTemplate::new(304).insert_header("etag", "\"x\""))
         .mount(&server)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let world = World {
-        sources: dir.path().join("sources.toml"),
-        proxy: None,
-        servers: vec![],
-        sites: vec![],
-        dir,
-        window: ["2026-08-19", "2026-09-16"],
-    };
     let url = format!("{}/cal.ics", server.uri());
-    std::fs::write(
-        &world.sources,
-        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
-    )
-    .unwrap();
+    let world = calendar_world(&url, vec![]);
     let run = render(&world, &["--cache", &cache_dir(&world)]).await;
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(
@@ -715,21 +706,8 @@ async fn a_304_after_a_new_redirect_is_not_taken_for_the_cached_copy() {
             .with_priority(1)
     };
     redirect("/a.ics").mount(&server).await;
-    let dir = tempfile::tempdir().unwrap();
-    let world = World {
-        sources: dir.path().join("sources.toml"),
-        proxy: None,
-        servers: vec![],
-        sites: vec![site.clone()],
-        dir,
-        window: ["2026-08-19", "2026-09-16"],
-    };
     let url = format!("{}/cal.ics", server.uri());
-    std::fs::write(
-        &world.sources,
-        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
-    )
-    .unwrap();
+    let world = calendar_world(&url, vec![site.clone()]);
     let cache = cache_dir(&world);
     let first = render(&world, &["--cache", &cache]).await;
     assert!(first.stderr.contains("1 stored"), "{}", first.stderr);

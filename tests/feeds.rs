@@ -4,7 +4,7 @@
 //! no data read through its iCal feed. Feeds look as `formats.md` §5 records them.
 
 mod common;
-use common::MapFetcher;
+use common::{MapFetcher, fixture, window};
 
 use std::collections::HashMap;
 use twir_events::config::Config;
@@ -15,21 +15,6 @@ const CAL: &str =
     "https://calendar.google.com/calendar/ical/test%40group.calendar.google.com/public/basic.ics";
 const GIRONA: &str = "https://luma.com/rust-girona";
 const GIRONA_FEED: &str = "https://api.lu.ma/ics/get?entity=calendar&id=cal-4x9bRz2TqLmN0aA";
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn window() -> Window {
-    Window {
-        from: "2026-08-19".parse().unwrap(),
-        to: "2026-09-16".parse().unwrap(),
-    }
-}
 
 fn run(config: &Config, fetcher: &MapFetcher) -> pipeline::Outcome {
     tokio::runtime::Builder::new_current_thread()

@@ -60,6 +60,18 @@ async fn serve(server: &MockServer, at: &str, template: ResponseTemplate) {
         .await;
 }
 
+/// An answer that comes after 10 s: later than any timeout in these tests.
+fn late() -> ResponseTemplate {
+    ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10))
+}
+
+/// A server whose `at` answers only after 10 s.
+async fn hanging_server(at: &str) -> MockServer {
+    let server = MockServer::start().await;
+    serve(&server, at, late()).await;
+    server
+}
+
 fn ok(body: Vec<u8>, content_type: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body, content_type)
 }
@@ -209,7 +221,7 @@ async fn too_many_requests_honours_a_small_retry_after_and_not_a_long_one() {
 async fn slow_response_times_out_and_the_timeout_is_retried() {
     let server = MockServer::start().await;
     Mock::given(path("/slow"))
-        .respond_with(ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10)))
+        .respond_with(late())
         .expect(2)
         .mount(&server)
         .await;
@@ -230,11 +242,7 @@ async fn slow_response_times_out_and_the_timeout_is_retried() {
 #[tokio::test]
 async fn several_timeouts_on_one_host_are_retried_once_at_most() {
     // Two requests hang together on one host: exactly one (the first to time out) is retried.
-    let server = MockServer::start().await;
-    Mock::given(path("/hang"))
-        .respond_with(ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10)))
-        .mount(&server)
-        .await;
+    let server = hanging_server("/hang").await;
     let f = fetcher(LiveOptions {
         timeout: Duration::from_millis(300),
         per_host: 2,
@@ -253,11 +261,7 @@ async fn several_timeouts_on_one_host_are_retried_once_at_most() {
 
 #[tokio::test]
 async fn a_timeout_is_not_retried_while_other_requests_wait_for_the_host() {
-    let server = MockServer::start().await;
-    Mock::given(path("/hang"))
-        .respond_with(ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10)))
-        .mount(&server)
-        .await;
+    let server = hanging_server("/hang").await;
     let f = fetcher(LiveOptions {
         timeout: Duration::from_millis(300),
         per_host: 1,
@@ -282,11 +286,7 @@ async fn a_timeout_is_not_retried_while_other_requests_wait_for_the_host() {
 
 #[tokio::test]
 async fn the_run_deadline_cuts_requests_in_flight_and_fails_queued_ones_at_once() {
-    let server = MockServer::start().await;
-    Mock::given(path("/slow"))
-        .respond_with(ok(b"late".to_vec(), "text/plain").set_delay(Duration::from_secs(10)))
-        .mount(&server)
-        .await;
+    let server = hanging_server("/slow").await;
     let f = fetcher(LiveOptions {
         timeout: Duration::from_secs(5),
         run_deadline: Duration::from_millis(600),

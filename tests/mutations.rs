@@ -6,7 +6,7 @@
 //! `TWIR_MUTATIONS=5000 cargo test --release --test mutations -- --nocapture`.
 
 mod common;
-use common::{MapFetcher, Rng};
+use common::{MapFetcher, REGION_HEADERS, Rng};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -136,17 +136,7 @@ fn check_structure(block: &str, footer: &[String]) -> Result<(), String> {
         let ok = line.is_empty()
             || footer.iter().any(|f| f == line)
             || line.starts_with("Rusty Events between ")
-            || (line.starts_with("### ")
-                && [
-                    "Virtual",
-                    "Africa",
-                    "Asia",
-                    "Europe",
-                    "North America",
-                    "Oceania",
-                    "South America",
-                ]
-                .contains(&&line[4..]))
+            || (line.starts_with("### ") && REGION_HEADERS.contains(&&line[4..]))
             || (line.starts_with("* ") && line[2..].starts_with(|c: char| c.is_ascii_digit()))
             || line.starts_with("    * [**");
         if !ok {

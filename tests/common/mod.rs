@@ -104,3 +104,31 @@ pub fn is_ics(url: &str) -> bool {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("ics"))
 }
+
+/// A fixture's bytes: `tests/fixtures/REL`.
+pub fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// The four weeks the page fixtures are read for: 2026-08-19 to 2026-09-16.
+pub fn window() -> twir_events::model::Window {
+    twir_events::model::Window {
+        from: "2026-08-19".parse().unwrap(),
+        to: "2026-09-16".parse().unwrap(),
+    }
+}
+
+/// The section's region headers (`### Virtual`, …), in the order the block prints them.
+pub const REGION_HEADERS: &[&str] = &[
+    "Virtual",
+    "Africa",
+    "Asia",
+    "Europe",
+    "North America",
+    "Oceania",
+    "South America",
+];
