@@ -94,6 +94,19 @@ fn answer(stderr: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Sets the file's modification time to a fixed moment in 2020, and returns it (so that a
+/// rewrite, even within the same second, shows).
+fn backdate(path: &Path) -> SystemTime {
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    old
+}
+
 /// `check QUERY --replay SNAP`.
 fn check(query: &str, snap: &Path) -> std::process::Output {
     bin()
@@ -307,13 +320,7 @@ fn update_with_every_source_failed_leaves_the_draft_unchanged() {
     let snap = snapshot_failing(dir.path(), |_| true);
     let path = draft(dir.path(), true);
     let before = std::fs::read(&path).unwrap();
-    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
+    let old = backdate(&path);
     let out = update(&path, &snap);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
@@ -350,13 +357,7 @@ fn update_twice_says_no_changes_and_leaves_the_file_alone() {
         ]
     );
     let updated = std::fs::read(&path).unwrap();
-    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
+    let old = backdate(&path);
     let second = run();
     assert_eq!(second.status.code(), Some(0));
     assert_eq!(
