@@ -30,8 +30,7 @@ mod common;
 mod server;
 #[path = "faults/set.rs"]
 mod set;
-use common::binary;
-use server::refused_port;
+use common::{binary, refused_port};
 use set::{Fate, Fault, source_set};
 
 /// The bound the issue sets for this source set with default settings.

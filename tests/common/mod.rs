@@ -132,3 +132,9 @@ pub const REGION_HEADERS: &[&str] = &[
     "Oceania",
     "South America",
 ];
+
+/// A port where nothing listens (bound, then released).
+pub fn refused_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}

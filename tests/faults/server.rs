@@ -34,12 +34,6 @@ pub(crate) enum Reply {
 
 pub(crate) type Routes = Arc<HashMap<String, Reply>>;
 
-/// A port where nothing listens (bound, then released).
-pub(crate) fn refused_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
 pub(crate) fn head(code: u16, reason: &str, headers: &[(&str, String)]) -> Vec<u8> {
     let mut h = format!("HTTP/1.1 {code} {reason}\r\nconnection: close\r\n");
     for (k, v) in headers {

@@ -10,8 +10,9 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
+use super::common::refused_port;
 use super::common::{is_ics, replace, unfold};
-use super::server::{Reply, Routes, answer, refused_port};
+use super::server::{Reply, Routes, answer};
 use super::{SNAPSHOT, root};
 
 /// One misbehaving source: what it does, and what the report must say.
