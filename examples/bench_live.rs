@@ -9,7 +9,7 @@
 //! target/release/examples/bench_live /tmp/s150 --latency-ms 200 --runs 3 BEFORE_BIN AFTER_BIN
 //! ```
 //!
-//! Each response is written in ONE write on a socket with TCP_NODELAY: otherwise Nagle's
+//! Each response is written in ONE write on a socket with `TCP_NODELAY`: otherwise Nagle's
 //! algorithm holds the body back until the headers' segment is acknowledged (delayed ACK, about
 //! 40 ms per keep-alive response) and the tool looks slower than it is. Runs are interleaved
 //! (run 1 of every binary, then run 2, …) so that a busy machine weighs on each alike; the best
@@ -65,7 +65,7 @@ fn is_event_page(url: &str) -> bool {
     parts.len() == 2 && parts[1] == "events" && parts[0].chars().all(|c| c.is_ascii_digit())
 }
 
-fn serve(server: Arc<Server>, stream: TcpStream) {
+fn serve(server: &Server, stream: TcpStream) {
     let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().expect("clone a socket"));
     let mut stream = stream;
@@ -129,7 +129,18 @@ fn serve(server: Arc<Server>, stream: TcpStream) {
     }
 }
 
-fn main() {
+/// The command line: the snapshot, the latency, the per-host limit, the runs, the day and
+/// the binaries to compare.
+struct Args {
+    snapshot: String,
+    latency_ms: u64,
+    per_host: usize,
+    runs: usize,
+    today: String,
+    bins: Vec<String>,
+}
+
+fn parse_args() -> Args {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut snapshot = None;
     let mut latency_ms = 200u64;
@@ -154,7 +165,18 @@ fn main() {
         );
         std::process::exit(1);
     };
-    let dir = std::path::Path::new(&snapshot);
+    Args {
+        snapshot,
+        latency_ms,
+        per_host,
+        runs,
+        today,
+        bins,
+    }
+}
+
+/// The snapshot's recorded answers, by URL.
+fn load_answers(dir: &std::path::Path) -> HashMap<String, Answer> {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     let mut answers = HashMap::new();
@@ -167,49 +189,55 @@ fn main() {
             .to_string();
         answers.insert(url, Answer { content_type, body });
     }
-    let latency = Duration::from_millis(latency_ms);
-    let server = Arc::new(Server {
-        answers,
-        latency,
-        stats: Mutex::new(Stats::default()),
-    });
+    answers
+}
+
+/// Serves `server`'s answers on a loopback port (one thread per connection); returns the port.
+fn start(server: &Arc<Server>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    {
-        let server = server.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let server = server.clone();
-                std::thread::spawn(move || serve(server, stream));
-            }
-        });
-    }
-    let proxy = format!("http://127.0.0.1:{port}");
-    let sources = dir.join("sources.toml");
+    let server = server.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let server = server.clone();
+            std::thread::spawn(move || serve(&server, stream));
+        }
+    });
+    port
+}
 
-    struct Best {
-        wall: f64,
-        last: f64,
-        requests: HashMap<String, usize>,
-        pages: usize,
-        max_in_flight: usize,
-        walls: Vec<f64>,
-    }
+/// One binary's best run (and every run's wall time).
+struct Best {
+    wall: f64,
+    last: f64,
+    requests: HashMap<String, usize>,
+    pages: usize,
+    max_in_flight: usize,
+    walls: Vec<f64>,
+}
+
+/// Runs every binary `args.runs` times, interleaved; each binary's best run.
+fn run_all(
+    args: &Args,
+    server: &Server,
+    proxy: &str,
+    sources: &std::path::Path,
+) -> Vec<Option<Best>> {
+    let (bins, per_host, today) = (&args.bins, args.per_host, &args.today);
     let mut best: Vec<Option<Best>> = bins.iter().map(|_| None).collect();
     let mut output: Option<Vec<u8>> = None;
-    for _ in 0..runs {
+    for _ in 0..args.runs {
         for (b, bin) in bins.iter().enumerate() {
             let knows_per_host = Command::new(bin)
                 .arg("--help")
                 .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).contains("--per-host"))
-                .unwrap_or(false);
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("--per-host"));
             *server.stats.lock().unwrap() = Stats::default();
             let mut cmd = Command::new(bin);
-            cmd.args(["render", "--today", &today, "--sources"])
-                .arg(&sources)
-                .env("http_proxy", &proxy)
-                .env("HTTP_PROXY", &proxy)
+            cmd.args(["render", "--today", today, "--sources"])
+                .arg(sources)
+                .env("http_proxy", proxy)
+                .env("HTTP_PROXY", proxy)
                 .env_remove("no_proxy")
                 .env_remove("NO_PROXY")
                 .stdout(Stdio::piped())
@@ -249,10 +277,16 @@ fn main() {
             entry.as_mut().unwrap().walls.push(wall);
         }
     }
-    let lat = latency.as_secs_f64();
+    best
+}
+
+/// The Markdown table of the best runs.
+fn print_table(args: &Args, sources: &std::path::Path, best: &[Option<Best>]) {
+    let (latency_ms, per_host, runs) = (args.latency_ms, args.per_host, args.runs);
+    let lat = Duration::from_millis(latency_ms).as_secs_f64();
     println!(
         "{} sources, {} ms per response, {} per host, best of {} interleaved runs",
-        std::fs::read_to_string(&sources)
+        std::fs::read_to_string(sources)
             .unwrap()
             .matches("[[source]]")
             .count(),
@@ -264,7 +298,7 @@ fn main() {
         "| binary | requests (event pages) | wall (all runs) | last response | floor | wall / floor | one after another | speed-up |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    for (bin, b) in bins.iter().zip(&best) {
+    for (bin, b) in args.bins.iter().zip(best) {
         let Some(b) = b else { continue };
         let total: usize = b.requests.values().sum();
         let rounds = |n: usize| n.div_ceil(per_host) as f64 * lat;
@@ -289,4 +323,18 @@ fn main() {
             println!("  (!) {} requests in flight to one host", b.max_in_flight);
         }
     }
+}
+
+fn main() {
+    let args = parse_args();
+    let dir = std::path::Path::new(&args.snapshot);
+    let server = Arc::new(Server {
+        answers: load_answers(dir),
+        latency: Duration::from_millis(args.latency_ms),
+        stats: Mutex::new(Stats::default()),
+    });
+    let proxy = format!("http://127.0.0.1:{}", start(&server));
+    let sources = dir.join("sources.toml");
+    let best = run_all(&args, &server, &proxy, &sources);
+    print_table(&args, &sources, &best);
 }

@@ -231,7 +231,7 @@ impl Config {
             hint: hint.to_string(),
         };
         let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            let offset = e.span().map_or(0, |s| s.start);
             let message = e.message().trim().to_string();
             let hint = if message.contains("unknown field") && message.contains("source") {
                 "the file holds [[source]] and [[organizer]] tables only"
@@ -245,84 +245,98 @@ impl Config {
 
         let mut config = Config::default();
         for entry in raw.source {
-            let entry_line = line_of(entry.span().start);
-            let s = entry.into_inner();
-            let url = check_url(&s.url, &err)?;
-            let home = match &s.home {
-                Some(h) => Some(check_place(h, &err)?),
-                None => None,
-            };
-            if s.keywords.iter().any(|k| k.trim().is_empty()) {
-                return Err(err(
-                    s.url.span().start,
-                    "keywords holds an empty string".into(),
-                    "write keywords = [\"rust\"], with no empty entries",
-                ));
-            }
-            let name = s
-                .name
-                .map(|n| n.trim().to_string())
-                .filter(|n| !n.is_empty());
-            let kind = *s.kind.get_ref();
-            let organizer = match (&s.organizer, kind) {
-                (Some(o), SourceKind::Ical) => Some(check_url(o, &err)?),
-                (Some(o), other) => {
-                    return Err(err(
-                        o.span().start,
-                        format!(
-                            "organizer is set on a kind = \"{}\" source, whose organizer is its own page",
-                            other.as_str()
-                        ),
-                        "organizer names the organizer of an iCal feed; remove it here (name and home say who and where)",
-                    ));
-                }
-                (None, SourceKind::Ical) => implied_organizer(&url),
-                (None, _) => None,
-            };
-            if kind == SourceKind::Ical
-                && organizer.is_none()
-                && let Some(h) = &s.home
-            {
-                return Err(err(
-                    h.span().start,
-                    "home is set on a feed of many organizers (no organizer key), where it would be wrong for most events".into(),
-                    "for one organizer's feed add organizer = \"https://…\" (its page); for a community calendar remove home (each event's place or organizer decides)",
-                ));
-            }
-            if kind == SourceKind::Luma && !is_luma_page(&url) {
-                return Err(err(
-                    s.url.span().start,
-                    format!("url {url:?} is not a luma calendar page"),
-                    "kind = \"luma\" takes the calendar's page, url = \"https://luma.com/<slug>\" (or lu.ma/<slug>); for its ICS feed use kind = \"ical\"",
-                ));
-            }
-            config.sources.push(Source {
-                kind,
-                url,
-                name,
-                home,
-                keywords: s.keywords.iter().map(|k| k.trim().to_lowercase()).collect(),
-                organizer,
-                line: entry_line,
-            });
+            let line = line_of(entry.span().start);
+            config
+                .sources
+                .push(check_source(entry.into_inner(), line, &err)?);
         }
         for entry in raw.organizer {
-            let entry_line = line_of(entry.span().start);
-            let o = entry.into_inner();
-            let url = check_url(&o.url, &err)?;
-            let home = match &o.home {
-                Some(h) => Some(check_place(h, &err)?),
-                None => None,
-            };
-            config.organizers.push(OrganizerInfo {
-                url,
-                name: o.name.trim().to_string(),
-                home,
-                line: entry_line,
-            });
+            let line = line_of(entry.span().start);
+            config
+                .organizers
+                .push(check_organizer(entry.get_ref(), line, &err)?);
         }
         Ok(config)
     }
+}
+
+/// One `[[source]]` table, checked (`line` is where it starts).
+fn check_source(
+    s: RawSource,
+    line: usize,
+    err: &impl Fn(usize, String, &str) -> ConfigError,
+) -> Result<Source, ConfigError> {
+    let url = check_url(&s.url, err)?;
+    let home = s.home.as_ref().map(|h| check_place(h, err)).transpose()?;
+    if s.keywords.iter().any(|k| k.trim().is_empty()) {
+        return Err(err(
+            s.url.span().start,
+            "keywords holds an empty string".into(),
+            "write keywords = [\"rust\"], with no empty entries",
+        ));
+    }
+    let name = s
+        .name
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
+    let kind = *s.kind.get_ref();
+    let organizer = match (&s.organizer, kind) {
+        (Some(o), SourceKind::Ical) => Some(check_url(o, err)?),
+        (Some(o), other) => {
+            return Err(err(
+                o.span().start,
+                format!(
+                    "organizer is set on a kind = \"{}\" source, whose organizer is its own page",
+                    other.as_str()
+                ),
+                "organizer names the organizer of an iCal feed; remove it here (name and home say who and where)",
+            ));
+        }
+        (None, SourceKind::Ical) => implied_organizer(&url),
+        (None, _) => None,
+    };
+    if kind == SourceKind::Ical
+        && organizer.is_none()
+        && let Some(h) = &s.home
+    {
+        return Err(err(
+            h.span().start,
+            "home is set on a feed of many organizers (no organizer key), where it would be wrong for most events".into(),
+            "for one organizer's feed add organizer = \"https://…\" (its page); for a community calendar remove home (each event's place or organizer decides)",
+        ));
+    }
+    if kind == SourceKind::Luma && !is_luma_page(&url) {
+        return Err(err(
+            s.url.span().start,
+            format!("url {url:?} is not a luma calendar page"),
+            "kind = \"luma\" takes the calendar's page, url = \"https://luma.com/<slug>\" (or lu.ma/<slug>); for its ICS feed use kind = \"ical\"",
+        ));
+    }
+    Ok(Source {
+        kind,
+        url,
+        name,
+        home,
+        keywords: s.keywords.iter().map(|k| k.trim().to_lowercase()).collect(),
+        organizer,
+        line,
+    })
+}
+
+/// One `[[organizer]]` table, checked (`line` is where it starts).
+fn check_organizer(
+    o: &RawOrganizer,
+    line: usize,
+    err: &impl Fn(usize, String, &str) -> ConfigError,
+) -> Result<OrganizerInfo, ConfigError> {
+    let url = check_url(&o.url, err)?;
+    let home = o.home.as_ref().map(|h| check_place(h, err)).transpose()?;
+    Ok(OrganizerInfo {
+        url,
+        name: o.name.trim().to_string(),
+        home,
+        line,
+    })
 }
 
 fn check_url(

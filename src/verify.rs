@@ -124,7 +124,7 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
     }
     out.start = page.start.clone();
     if page.end.is_some() {
-        out.end = page.end.clone();
+        out.end.clone_from(&page.end);
     }
     if page.status != calendar.status && page.status != Status::Confirmed {
         note(
@@ -148,19 +148,19 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
         out.place = Some(p);
     }
     if page.location.is_some() {
-        out.location = page.location.clone();
+        out.location.clone_from(&page.location);
     }
     if !page.title.trim().is_empty() {
-        out.title = page.title.clone();
+        out.title.clone_from(&page.title);
     }
     if let Some(u) = &page.url {
         out.url = Some(u.clone());
     }
     if page.organizer.is_some() {
-        out.organizer = page.organizer.clone();
+        out.organizer.clone_from(&page.organizer);
     }
     if page.uid.is_some() {
-        out.uid = page.uid.clone();
+        out.uid.clone_from(&page.uid);
     }
     (out, corrections)
 }

@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+mod common;
+use common::{binary, is_ics, minimal_calendar_file, refused_port, replace, unfold};
+
 const SNAPSHOT: &str = "snapshots/2023-02-01";
 const TODAY: &str = "2023-02-01";
 
@@ -28,323 +31,10 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-// ---------------------------------------------------------------------------------------------
-// A server that honours conditional requests.
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Validator {
-    ETag,
-    LastModified,
-}
-
-#[derive(Clone)]
-struct Resource {
-    content_type: String,
-    body: Arc<Vec<u8>>,
-    /// Bumped when the resource changes: part of its ETag and Last-Modified.
-    version: u32,
-}
-
-impl Resource {
-    fn etag(&self) -> String {
-        format!("\"v{}-{}\"", self.version, self.body.len())
-    }
-
-    fn last_modified(&self) -> String {
-        format!("Wed, 01 Feb 2023 10:{:02}:00 GMT", self.version % 60)
-    }
-}
-
-/// One answer, as the server saw it.
-#[derive(Clone, Debug)]
-struct Served {
-    path: String,
-    status: u16,
-    body_bytes: usize,
-    /// The request's `If-None-Match` / `If-Modified-Since`.
-    conditional: bool,
-}
-
-#[derive(Default)]
-struct Site {
-    resources: Mutex<HashMap<String, Resource>>,
-    log: Mutex<Vec<Served>>,
-}
-
-struct Responder {
-    site: Arc<Site>,
-    validator: Validator,
-    proxy: bool,
-}
-
-/// A resource's key: the path and query, with the origin when the server is a proxy (whose
-/// requests name the host: `GET http://www.meetup.com/… HTTP/1.1`).
-fn key(url: &url::Url, proxy: bool) -> String {
-    let path = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    };
-    if proxy {
-        format!("{}{path}", url.origin().ascii_serialization())
-    } else {
-        path
-    }
-}
-
-impl Respond for Responder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let path = key(&request.url, self.proxy);
-        let header = |name: &str| {
-            request
-                .headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let (if_none_match, if_modified_since) =
-            (header("if-none-match"), header("if-modified-since"));
-        let resource = self.site.resources.lock().unwrap().get(&path).cloned();
-        let (status, template, bytes) = match resource {
-            None => (404, ResponseTemplate::new(404), 0),
-            Some(r) => {
-                // RFC 9110 §13.2.2: If-None-Match, when present, decides; else
-                // If-Modified-Since. Only the validator this server hands out can match.
-                let unchanged = match self.validator {
-                    Validator::ETag => if_none_match
-                        .as_deref()
-                        .is_some_and(|v| v.split(',').any(|t| t.trim() == r.etag())),
-                    Validator::LastModified => {
-                        if_none_match.is_none()
-                            && if_modified_since.as_deref() == Some(&r.last_modified())
-                    }
-                };
-                let (name, value) = match self.validator {
-                    Validator::ETag => ("etag", r.etag()),
-                    Validator::LastModified => ("last-modified", r.last_modified()),
-                };
-                if unchanged {
-                    (
-                        304,
-                        ResponseTemplate::new(304).insert_header(name, value),
-                        0,
-                    )
-                } else {
-                    (
-                        200,
-                        ResponseTemplate::new(200)
-                            .insert_header(name, value)
-                            .insert_header("content-type", r.content_type.as_str())
-                            .set_body_bytes(r.body.as_slice()),
-                        r.body.len(),
-                    )
-                }
-            }
-        };
-        self.site.log.lock().unwrap().push(Served {
-            path,
-            status,
-            body_bytes: bytes,
-            conditional: if_none_match.is_some() || if_modified_since.is_some(),
-        });
-        template
-    }
-}
-
-/// Loopback servers standing in for real hosts, and a sources file pointing at them.
-struct World {
-    _servers: Vec<MockServer>,
-    sites: Vec<Arc<Site>>,
-    dir: tempfile::TempDir,
-    sources: PathBuf,
-    /// The plain-HTTP proxy every `http://` request goes through, if any.
-    proxy: Option<String>,
-    /// `--from` and `--to`.
-    window: [&'static str; 2],
-}
-
-impl World {
-    fn log(&self) -> Vec<Served> {
-        self.sites
-            .iter()
-            .flat_map(|s| s.log.lock().unwrap().clone())
-            .collect()
-    }
-
-    fn clear_log(&self) {
-        for s in &self.sites {
-            s.log.lock().unwrap().clear();
-        }
-    }
-
-    /// Changes the resource at `path` (on whichever host has it): a new body and validator.
-    fn change(&self, path: &str, body: Vec<u8>) {
-        let mut found = false;
-        for s in &self.sites {
-            if let Some(r) = s.resources.lock().unwrap().get_mut(path) {
-                r.body = Arc::new(body.clone());
-                r.version += 1;
-                found = true;
-            }
-        }
-        assert!(found, "no resource at {path}");
-    }
-}
-
-async fn start(validator: Validator, proxy: bool) -> (MockServer, Arc<Site>) {
-    let server = MockServer::start().await;
-    let site = Arc::new(Site::default());
-    Mock::given(method("GET"))
-        .respond_with(Responder {
-            site: site.clone(),
-            validator,
-            proxy,
-        })
-        .mount(&server)
-        .await;
-    (server, site)
-}
-
-fn replace(haystack: &[u8], from: &str, to: &str) -> Vec<u8> {
-    let from = from.as_bytes();
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut i = 0;
-    while i < haystack.len() {
-        if haystack[i..].starts_with(from) {
-            out.extend_from_slice(to.as_bytes());
-            i += from.len();
-        } else {
-            out.push(haystack[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Unfolds iCalendar lines (folded URLs could not be rewritten otherwise).
-fn unfold(ics: &[u8]) -> Vec<u8> {
-    replace(&replace(ics, "\r\n ", ""), "\r\n\t", "")
-}
-
-/// The seed snapshot's 86 answers behind one loopback server acting as the plain-HTTP proxy
-/// of their hosts: `https://www.meetup.com/…` becomes `http://www.meetup.com/…` everywhere (in
-/// bodies and sources.toml), so host names, and with them meetup event pages, the calendar's
-/// verification and the per-host limits, stay as in a real run.
-async fn seed_world(validator: Validator) -> World {
-    let snap = root().join(SNAPSHOT);
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(snap.join("manifest.json")).unwrap())
-            .unwrap();
-    let responses = manifest["responses"].as_array().unwrap();
-    let mut origins: Vec<String> = responses
-        .iter()
-        .map(|r| {
-            url::Url::parse(r["url"].as_str().unwrap())
-                .unwrap()
-                .origin()
-                .ascii_serialization()
-        })
-        .collect();
-    origins.sort();
-    origins.dedup();
-    let (server, site) = start(validator, true).await;
-    let rewrite = |bytes: &[u8]| -> Vec<u8> {
-        let mut out = bytes.to_vec();
-        for from in &origins {
-            let to = from.replacen("https://", "http://", 1);
-            out = replace(&out, from, &to);
-            let enc = |s: &str| s.replace(':', "%3A").replace('/', "%2F");
-            out = replace(&out, &enc(from), &enc(&to));
-        }
-        out
-    };
-    for r in responses {
-        let Some(file) = r["file"].as_str() else {
-            continue;
-        };
-        let url = r["url"].as_str().unwrap();
-        let mut body = std::fs::read(snap.join(file)).unwrap();
-        if url.ends_with(".ics") {
-            body = unfold(&body);
-        }
-        let local = url::Url::parse(&String::from_utf8(rewrite(url.as_bytes())).unwrap()).unwrap();
-        site.resources.lock().unwrap().insert(
-            key(&local, true),
-            Resource {
-                content_type: r["content_type"].as_str().unwrap_or("text/html").to_owned(),
-                body: Arc::new(rewrite(&body)),
-                version: 1,
-            },
-        );
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(snap.join("sources.toml")).unwrap();
-    let sources = dir.path().join("sources.toml");
-    std::fs::write(&sources, rewrite(text.as_bytes())).unwrap();
-    World {
-        proxy: Some(server.uri()),
-        _servers: vec![server],
-        sites: vec![site],
-        dir,
-        sources,
-        window: ["2023-02-01", "2023-03-01"],
-    }
-}
-
-/// Three sources (a calendar, a meetup group page, a JSON-LD page) on one server.
-async fn small_world(validator: Validator) -> World {
-    let (server, site) = start(validator, false).await;
-    let ics = std::fs::read_dir(root().join("snapshots/minimal/responses/calendar.google.com"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    for (path, file, ct) in [
-        ("/calendar/basic.ics", ics, "text/calendar; charset=UTF-8"),
-        (
-            "/rust-and-c-plus-plus-in-cardiff/events/",
-            root().join("tests/fixtures/pages/meetup-group-cardiff.html"),
-            "text/html; charset=utf-8",
-        ),
-        (
-            "/rustconf/",
-            root().join("tests/fixtures/pages/conference-rustconf.html"),
-            "text/html; charset=utf-8",
-        ),
-    ] {
-        site.resources.lock().unwrap().insert(
-            path.to_owned(),
-            Resource {
-                content_type: ct.to_owned(),
-                body: Arc::new(std::fs::read(file).unwrap()),
-                version: 1,
-            },
-        );
-    }
-    let base = server.uri();
-    let minimal = std::fs::read_to_string(root().join("snapshots/minimal/sources.toml")).unwrap();
-    let organizers = &minimal[minimal.find("[[organizer]]").unwrap()..];
-    let dir = tempfile::tempdir().unwrap();
-    let sources = dir.path().join("sources.toml");
-    std::fs::write(
-        &sources,
-        format!(
-            "[[source]]\nkind = \"ical\"\nurl = \"{base}/calendar/basic.ics\"\nname = \"Calendar\"\n\n\
-             [[source]]\nkind = \"meetup\"\nurl = \"{base}/rust-and-c-plus-plus-in-cardiff/\"\n\n\
-             [[source]]\nkind = \"jsonld\"\nurl = \"{base}/rustconf/\"\nname = \"RustConf\"\n\n\
-             {organizers}"
-        ),
-    )
-    .unwrap();
-    World {
-        proxy: None,
-        _servers: vec![server],
-        sites: vec![site],
-        dir,
-        sources,
-        window: ["2026-08-19", "2026-09-16"],
-    }
-}
+// The server that honours conditional requests, and the source sets.
+#[path = "cache/world.rs"]
+mod world;
+use world::*;
 
 // ---------------------------------------------------------------------------------------------
 // Running the binary.
@@ -354,17 +44,6 @@ struct Run {
     stdout: String,
     stderr: String,
     wall: Duration,
-}
-
-fn refused_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
-fn binary() -> PathBuf {
-    std::env::var_os("TWIR_EVENTS_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_twir-events")))
 }
 
 /// `render` over the world's sources for the seed's window, with `extra` arguments; the cache
@@ -383,7 +62,7 @@ async fn render(world: &World, extra: &[&str]) -> Run {
     ]
     .map(String::from)
     .to_vec();
-    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(extra.iter().map(ToString::to_string));
     let xdg = world.dir.path().join("xdg");
     let home = world.dir.path().join("home");
     let http_proxy = world.proxy.clone();
@@ -529,8 +208,7 @@ async fn a_changed_resource_is_downloaded_again_and_used() {
     assert!(page.contains("RustConf 2026"));
     world.change(
         "/rustconf/",
-        page.replace("RustConf 2026", "RustConf Renamed")
-            .into_bytes(),
+        page.replace("RustConf 2026", "RustConf Renamed").as_bytes(),
     );
     world.clear_log();
 
@@ -649,23 +327,8 @@ async fn answers_without_validators_are_not_cached() {
         )
         .mount(&server)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let world = World {
-        sources: dir.path().join("sources.toml"),
-        proxy: None,
-        _servers: vec![],
-        sites: vec![],
-        dir,
-        window: ["2026-08-19", "2026-09-16"],
-    };
-    std::fs::write(
-        &world.sources,
-        format!(
-            "[[source]]\nkind = \"ical\"\nurl = \"{}/cal.ics\"\nname = \"Calendar\"\n",
-            server.uri()
-        ),
-    )
-    .unwrap();
+    let url = format!("{}/cal.ics", server.uri());
+    let world = calendar_world(&url, vec![]);
     let cache = cache_dir(&world);
     for _ in 0..2 {
         let run = render(&world, &["--cache", &cache]).await;
@@ -689,21 +352,8 @@ async fn a_304_without_a_cached_copy_fails_that_source_naming_the_url() {
         .respond_with(ResponseTemplate::new(304).insert_header("etag", "\"x\""))
         .mount(&server)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let world = World {
-        sources: dir.path().join("sources.toml"),
-        proxy: None,
-        _servers: vec![],
-        sites: vec![],
-        dir,
-        window: ["2026-08-19", "2026-09-16"],
-    };
     let url = format!("{}/cal.ics", server.uri());
-    std::fs::write(
-        &world.sources,
-        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
-    )
-    .unwrap();
+    let world = calendar_world(&url, vec![]);
     let run = render(&world, &["--cache", &cache_dir(&world)]).await;
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(
@@ -745,21 +395,8 @@ async fn a_304_after_a_new_redirect_is_not_taken_for_the_cached_copy() {
             .with_priority(1)
     };
     redirect("/a.ics").mount(&server).await;
-    let dir = tempfile::tempdir().unwrap();
-    let world = World {
-        sources: dir.path().join("sources.toml"),
-        proxy: None,
-        _servers: vec![],
-        sites: vec![site.clone()],
-        dir,
-        window: ["2026-08-19", "2026-09-16"],
-    };
     let url = format!("{}/cal.ics", server.uri());
-    std::fs::write(
-        &world.sources,
-        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
-    )
-    .unwrap();
+    let world = calendar_world(&url, vec![site.clone()]);
     let cache = cache_dir(&world);
     let first = render(&world, &["--cache", &cache]).await;
     assert!(first.stderr.contains("1 stored"), "{}", first.stderr);
@@ -878,7 +515,7 @@ async fn a_snapshot_recorded_from_304s_holds_the_whole_answers() {
 
     let world = small_world(Validator::LastModified).await;
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("{}/rustconf/", world._servers[0].uri());
+    let url = format!("{}/rustconf/", world.servers[0].uri());
     let opts = || LiveOptions {
         cache: Some(dir.path().join("cache")),
         ..LiveOptions::default()

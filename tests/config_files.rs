@@ -9,9 +9,9 @@ fn root() -> &'static Path {
 
 #[test]
 fn example_sources_file_loads() {
+    use SourceKind::*;
     let c = Config::load(&root().join("sources.example.toml")).expect("example loads");
     let kinds: Vec<SourceKind> = c.sources.iter().map(|s| s.kind).collect();
-    use SourceKind::*;
     assert_eq!(kinds, vec![Ical, Ical, Meetup, Meetup, Luma, Jsonld]);
     // The community calendar is many organizers' feed; the conference's is one organizer's.
     assert_eq!(c.sources[0].organizer, None);

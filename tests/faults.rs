@@ -19,15 +19,19 @@
 //! binary named by `TWIR_EVENTS_BIN` (e.g. an older build) and prints its time and memory.
 #![cfg(target_os = "linux")]
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+
+mod common;
+#[path = "faults/server.rs"]
+mod server;
+#[path = "faults/set.rs"]
+mod set;
+use common::{binary, refused_port};
+use set::{Fate, Fault, source_set};
 
 /// The bound the issue sets for this source set with default settings.
 const WALL_BOUND: Duration = Duration::from_secs(35);
@@ -43,488 +47,6 @@ fn root() -> PathBuf {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The loopback server.
-
-/// How one path answers.
-#[derive(Clone)]
-enum Reply {
-    /// 200 with the body, in one write.
-    Ok {
-        content_type: String,
-        body: Arc<Vec<u8>>,
-    },
-    /// A status with headers and an empty body.
-    Status {
-        code: u16,
-        headers: Vec<(&'static str, String)>,
-    },
-    /// Accepts the connection, reads the request, never answers.
-    Hang,
-    /// Announces the body's length, then sends it one byte every `every`.
-    Trickle { body: Arc<Vec<u8>>, every: Duration },
-    /// Announces more than it sends, sends half, closes.
-    CutOff { body: Arc<Vec<u8>> },
-    /// No `Content-Length`: the body runs until the connection closes.
-    Unbounded { body: Arc<Vec<u8>> },
-}
-
-type Routes = Arc<HashMap<String, Reply>>;
-
-/// A port where nothing listens (bound, then released).
-fn refused_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
-fn head(code: u16, reason: &str, headers: &[(&str, String)]) -> Vec<u8> {
-    let mut h = format!("HTTP/1.1 {code} {reason}\r\nconnection: close\r\n");
-    for (k, v) in headers {
-        h.push_str(&format!("{k}: {v}\r\n"));
-    }
-    h.push_str("\r\n");
-    h.into_bytes()
-}
-
-async fn answer(mut stream: TcpStream, routes: Routes) {
-    stream.set_nodelay(true).unwrap();
-    // The request head (a GET has no body).
-    let mut request = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 64 * 1024 {
-        match tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buf)).await {
-            Ok(Ok(n)) if n > 0 => request.extend_from_slice(&buf[..n]),
-            _ => return,
-        }
-    }
-    let line = String::from_utf8_lossy(&request);
-    let target = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let reply = routes.get(&target).cloned().unwrap_or(Reply::Status {
-        code: 404,
-        headers: vec![],
-    });
-    match reply {
-        Reply::Ok { content_type, body } => {
-            let mut out = head(
-                200,
-                "OK",
-                &[
-                    ("content-type", content_type),
-                    ("content-length", body.len().to_string()),
-                ],
-            );
-            out.extend_from_slice(&body);
-            let _ = stream.write_all(&out).await;
-        }
-        Reply::Status { code, mut headers } => {
-            headers.push(("content-length", "0".into()));
-            let _ = stream.write_all(&head(code, "Status", &headers)).await;
-        }
-        Reply::Hang => {
-            // Until the client gives up (or a minute and a half: never within the bound).
-            let _ = tokio::time::timeout(Duration::from_secs(90), stream.read(&mut buf)).await;
-        }
-        Reply::Trickle { body, every } => {
-            let out = head(
-                200,
-                "OK",
-                &[
-                    ("content-type", "text/html; charset=utf-8".into()),
-                    ("content-length", body.len().to_string()),
-                ],
-            );
-            if stream.write_all(&out).await.is_err() {
-                return;
-            }
-            for b in body.iter() {
-                tokio::time::sleep(every).await;
-                if stream.write_all(&[*b]).await.is_err() {
-                    return;
-                }
-            }
-        }
-        Reply::CutOff { body } => {
-            let mut out = head(
-                200,
-                "OK",
-                &[
-                    ("content-type", "text/html; charset=utf-8".into()),
-                    ("content-length", (body.len() * 2).to_string()),
-                ],
-            );
-            out.extend_from_slice(&body[..body.len() / 2]);
-            let _ = stream.write_all(&out).await;
-            let _ = stream.shutdown().await;
-        }
-        Reply::Unbounded { body } => {
-            let out = head(200, "OK", &[("content-type", "text/html".into())]);
-            if stream.write_all(&out).await.is_ok() {
-                let _ = stream.write_all(&body).await;
-            }
-            let _ = stream.shutdown().await;
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The source set.
-
-/// One misbehaving source: what it does, and what the report must say.
-struct Fault {
-    /// The meetup group (slug in the snapshot) that misbehaves, or a new source's label.
-    label: &'static str,
-    /// A piece of the error (or, for a source that still works, the warning) it must get.
-    expect: &'static str,
-    /// How the source must come out.
-    fate: Fate,
-}
-
-/// How a source of the faulty set must come out.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Fate {
-    /// A failed source (`FAILED`, exit 2).
-    Fails,
-    /// An answer that is not the truth (`SUSPECT`, exit 2): an empty calendar, a page without
-    /// event data.
-    Suspect,
-    /// It works (with a warning, or no events).
-    Works,
-}
-
-/// Everything a run needs: the servers' routes are running, the sources file and the
-/// baseline snapshot (the healthy answers only) are written.
-struct Set {
-    _dir: tempfile::TempDir,
-    sources: PathBuf,
-    baseline: PathBuf,
-    faults: Vec<Fault>,
-}
-
-/// Unfolds iCalendar lines (folded URLs could not be rewritten otherwise).
-fn unfold(ics: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(ics.len());
-    let mut i = 0;
-    while i < ics.len() {
-        if ics[i..].starts_with(b"\r\n ") || ics[i..].starts_with(b"\r\n\t") {
-            i += 3;
-        } else {
-            out.push(ics[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn replace(haystack: &[u8], from: &str, to: &str) -> Vec<u8> {
-    let from = from.as_bytes();
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut i = 0;
-    while i < haystack.len() {
-        if haystack[i..].starts_with(from) {
-            out.extend_from_slice(to.as_bytes());
-            i += from.len();
-        } else {
-            out.push(haystack[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Deterministic garbage (no randomness in tests).
-fn garbage(len: usize) -> Vec<u8> {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
-}
-
-async fn source_set() -> Set {
-    let snap = root().join(SNAPSHOT);
-    let manifest: Value =
-        serde_json::from_str(&std::fs::read_to_string(snap.join("manifest.json")).unwrap())
-            .unwrap();
-
-    // Ports first: every URL is rewritten to them.
-    let listeners: Vec<std::net::TcpListener> = (0..6)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
-        .collect();
-    let ports: Vec<u16> = listeners
-        .iter()
-        .map(|l| l.local_addr().unwrap().port())
-        .collect();
-    let [meetup, calendar, pages, hang, trickle, big] = ports[..] else {
-        unreachable!()
-    };
-    let refused = refused_port();
-    let base = |port: u16| format!("http://127.0.0.1:{port}");
-    let hosts = [
-        ("https://www.meetup.com", base(meetup)),
-        ("https://calendar.google.com", base(calendar)),
-        ("https://www.rustnationuk.com", base(pages)),
-        ("https://mobilizon.fr", base(pages)),
-    ];
-    let rewrite = |bytes: &[u8]| -> Vec<u8> {
-        let mut out = bytes.to_vec();
-        for (from, to) in &hosts {
-            out = replace(&out, from, to);
-            let enc = |s: &str| s.replace(':', "%3A").replace('/', "%2F");
-            out = replace(&out, &enc(from), &enc(to));
-        }
-        out
-    };
-    let local = |url: &str| -> String { String::from_utf8(rewrite(url.as_bytes())).unwrap() };
-
-    // Every recorded answer, rewritten, by local URL.
-    let mut answers: HashMap<String, (String, Arc<Vec<u8>>)> = HashMap::new();
-    for r in manifest["responses"].as_array().unwrap() {
-        let (url, ct) = (r["url"].as_str().unwrap(), r["content_type"].as_str());
-        let Some(file) = r["file"].as_str() else {
-            continue;
-        };
-        let mut body = std::fs::read(snap.join(file)).unwrap();
-        if url.ends_with(".ics") {
-            body = unfold(&body);
-        }
-        answers.insert(
-            local(url),
-            (
-                ct.unwrap_or("text/html").to_owned(),
-                Arc::new(rewrite(&body)),
-            ),
-        );
-    }
-
-    // Which group misbehaves how, and on which host.
-    let group = |slug: &str| format!("{}/{slug}/events/", base(meetup));
-    let mut routes: HashMap<u16, HashMap<String, Reply>> = HashMap::new();
-    let path_of = |url: &str| {
-        let u = url::Url::parse(url).unwrap();
-        match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_owned(),
-        }
-    };
-    // url rewritten in sources.toml: (from, to)
-    let mut moved: Vec<(String, String)> = Vec::new();
-    let mut on_meetup: HashMap<String, Reply> = HashMap::new();
-    let mut faults = Vec::new();
-    let mut fault = |label, expect, fate| {
-        faults.push(Fault {
-            label,
-            expect,
-            fate,
-        })
-    };
-
-    // On their own hosts.
-    moved.push((
-        format!("{}/rust-london-user-group/", base(meetup)),
-        format!("{}/rust-london-user-group/", base(refused)),
-    ));
-    fault("Rust London User Group", "refused", Fate::Fails);
-    moved.push((
-        format!("{}/rust-nyc/", base(meetup)),
-        format!("{}/rust-nyc/", base(hang)),
-    ));
-    routes
-        .entry(hang)
-        .or_default()
-        .insert("/rust-nyc/events/".into(), Reply::Hang);
-    fault(
-        "Rust NYC",
-        "timed out after 10 s without an answer",
-        Fate::Fails,
-    );
-    moved.push((
-        format!("{}/rust-sydney/", base(meetup)),
-        format!("{}/rust-sydney/", base(trickle)),
-    ));
-    routes.entry(trickle).or_default().insert(
-        "/rust-sydney/events/".into(),
-        Reply::Trickle {
-            body: answers[&group("rust-sydney")].1.clone(),
-            every: Duration::from_millis(500),
-        },
-    );
-    fault("Rust Sydney", "arrived too slowly", Fate::Fails);
-    moved.push((
-        format!("{}/rust-tlv/", base(meetup)),
-        format!("{}/rust-tlv/", base(big)),
-    ));
-    routes.entry(big).or_default().insert(
-        "/rust-tlv/events/".into(),
-        Reply::Unbounded {
-            body: Arc::new(garbage(50 * 1024 * 1024)),
-        },
-    );
-    fault(
-        "Rust TLV",
-        "response larger than 8 MB (raise --max-body-mb)",
-        Fate::Fails,
-    );
-
-    // On the meetup host.
-    let status = |code, headers| Reply::Status { code, headers };
-    on_meetup.insert("/rust-trondheim/events/".into(), status(500, vec![]));
-    fault("Rust Trondheim", "HTTP status 500", Fate::Fails);
-    on_meetup.insert(
-        "/rust-zurich/events/".into(),
-        status(429, vec![("retry-after", "1".into())]),
-    );
-    fault("Rust Zurich", "HTTP status 429", Fate::Fails);
-    on_meetup.insert("/rustdc/events/".into(), status(404, vec![]));
-    fault("Rust DC", "HTTP status 404", Fate::Fails);
-    on_meetup.insert(
-        "/utah-rust/events/".into(),
-        Reply::CutOff {
-            body: answers[&group("utah-rust")].1.clone(),
-        },
-    );
-    fault("Utah Rust", "cut off", Fate::Fails);
-    on_meetup.insert(
-        "/vancouver-rust/events/".into(),
-        status(302, vec![("location", "/vancouver-rust/events/".into())]),
-    );
-    fault("Vancouver Rust", "redirect", Fate::Fails);
-    let no_data = b"<!DOCTYPE html><html><head><title>Rust-Saar | Meetup</title></head>\
-        <body><h1>Rust-Saar</h1><p>Please enable JavaScript.</p></body></html>"
-        .to_vec();
-    answers.insert(
-        group("rust-saar"),
-        ("text/html; charset=utf-8".into(), Arc::new(no_data)),
-    );
-    fault("Rust-Saar", "no meetup event data found", Fate::Suspect);
-    // Still a good page, with bytes that are not UTF-8: a lone 0xFF, a truncated 2-byte
-    // sequence, an encoded surrogate (3 bytes, each its own invalid sequence, as
-    // `String::from_utf8_lossy` counts them): 5 replacements.
-    let kansai = answers.get_mut(&group("kansai-rust")).unwrap();
-    let mut bad = kansai.1.to_vec();
-    bad.extend_from_slice(b"<!-- a\xFFb\xC3c\xED\xA0\x80 -->\n");
-    kansai.1 = Arc::new(bad);
-    fault(
-        "Kansai Rust",
-        "5 invalid UTF-8 sequences replaced",
-        Fate::Works,
-    );
-
-    // New sources: an empty calendar and 8 hanging groups on the meetup host.
-    let empty_ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nX-WR-CALNAME:Empty\r\nEND:VCALENDAR\r\n";
-    answers.insert(
-        format!("{}/empty/basic.ics", base(calendar)),
-        (
-            "text/calendar; charset=UTF-8".into(),
-            Arc::new(empty_ics.to_vec()),
-        ),
-    );
-    fault(
-        "Empty Calendar",
-        "a valid but empty VCALENDAR",
-        Fate::Suspect,
-    );
-    let mut extra = format!(
-        "[[source]]\nkind = \"ical\"\nurl = \"{}/empty/basic.ics\"\nname = \"Empty Calendar\"\n\n",
-        base(calendar)
-    );
-    const HANGING: [&str; 8] = [
-        "Hanging Group 1",
-        "Hanging Group 2",
-        "Hanging Group 3",
-        "Hanging Group 4",
-        "Hanging Group 5",
-        "Hanging Group 6",
-        "Hanging Group 7",
-        "Hanging Group 8",
-    ];
-    for (i, name) in HANGING.iter().enumerate() {
-        on_meetup.insert(format!("/rust-hanging-{i}/events/"), Reply::Hang);
-        extra.push_str(&format!(
-            "[[source]]\nkind = \"meetup\"\nurl = \"{}/rust-hanging-{i}/\"\nname = \"{name}\"\n\n",
-            base(meetup)
-        ));
-        fault(name, "timed out after 10 s without an answer", Fate::Fails);
-    }
-
-    // Every other answer where it belongs.
-    for (url, (ct, body)) in &answers {
-        let port = url::Url::parse(url).unwrap().port().unwrap();
-        let reply = Reply::Ok {
-            content_type: ct.clone(),
-            body: body.clone(),
-        };
-        if port == meetup {
-            on_meetup.entry(path_of(url)).or_insert(reply);
-        } else {
-            routes.entry(port).or_default().insert(path_of(url), reply);
-        }
-    }
-    routes.insert(meetup, on_meetup);
-    // The answers the live set gives as a recorded 200: the baseline's.
-    let healthy: Vec<_> = answers
-        .iter()
-        .filter(|(url, _)| {
-            let port = url::Url::parse(url).unwrap().port().unwrap();
-            matches!(routes[&port].get(&path_of(url)), Some(Reply::Ok { .. }))
-        })
-        .collect();
-    drop(listeners);
-    for port in [meetup, calendar, pages, hang, trickle, big] {
-        let r = routes.get(&port).cloned().unwrap_or_default();
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-        let routes: Routes = Arc::new(r);
-        tokio::spawn(async move {
-            loop {
-                if let Ok((stream, _)) = listener.accept().await {
-                    tokio::spawn(answer(stream, routes.clone()));
-                }
-            }
-        });
-    }
-
-    // The sources file: the hanging groups first (the worst order: they take the meetup
-    // host's 4 slots before anything else), then the snapshot's sources, rewritten.
-    let dir = tempfile::tempdir().unwrap();
-    let mut text = std::fs::read_to_string(snap.join("sources.toml")).unwrap();
-    text = local(&text);
-    for (from, to) in &moved {
-        assert!(text.contains(from.as_str()), "{from}");
-        text = text.replace(from.as_str(), to);
-    }
-    let sources = dir.path().join("sources.toml");
-    std::fs::write(&sources, format!("{extra}{text}")).unwrap();
-
-    // The baseline: a snapshot of exactly the answers a healthy run of the same set gets.
-    let baseline = dir.path().join("baseline");
-    std::fs::create_dir_all(baseline.join("responses")).unwrap();
-    let mut entries = Vec::new();
-    for (i, (url, (ct, body))) in healthy.into_iter().enumerate() {
-        let file = format!("responses/{i}");
-        std::fs::write(baseline.join(&file), body.as_slice()).unwrap();
-        entries
-            .push(serde_json::json!({"url": url, "status": 200, "content_type": ct, "file": file}));
-    }
-    std::fs::write(
-        baseline.join("manifest.json"),
-        serde_json::to_string_pretty(&serde_json::json!({
-            "recorded_at": "2023-02-01T09:00:00+00:00",
-            "responses": entries,
-        }))
-        .unwrap(),
-    )
-    .unwrap();
-    Set {
-        _dir: dir,
-        sources,
-        baseline,
-        faults,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Running the binary.
 
 struct Run {
@@ -534,12 +56,6 @@ struct Run {
     wall: Duration,
     /// The child's own peak resident set, in MiB (`wait4`'s `ru_maxrss`).
     peak_mb: u64,
-}
-
-fn binary() -> PathBuf {
-    std::env::var_os("TWIR_EVENTS_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_twir-events")))
 }
 
 /// Runs the binary with `args`; any https request goes to a refused proxy, so that nothing in
@@ -573,15 +89,8 @@ fn run(bin: &Path, args: &[&str]) -> Run {
         std::io::Read::read_to_end(&mut err, &mut s).unwrap();
         s
     });
-    // wait4 reaps the child and gives its own rusage (std's `wait` does not).
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: plain syscall on our own child's pid, with valid out-pointers.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(reaped, pid, "wait4 failed");
+    let (status, usage) = wait4(child);
     let wall = started.elapsed();
-    std::mem::forget(child); // already reaped
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     Run {
         code,
@@ -589,8 +98,26 @@ fn run(bin: &Path, args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
         wall,
         // ru_maxrss is in KiB on Linux.
-        peak_mb: (usage.ru_maxrss as u64).div_ceil(1024),
+        peak_mb: u64::try_from(usage.ru_maxrss).unwrap_or(0).div_ceil(1024),
     }
+}
+
+/// Reaps the child with `wait4`, which gives its own rusage (std's `wait` does not, nor does
+/// rustix's `waitpid`): its exit status and resource usage.
+#[expect(
+    unsafe_code,
+    reason = "wait4 is the only way to a child's own peak memory; neither std nor rustix wrap it"
+)]
+fn wait4(child: std::process::Child) -> (libc::c_int, libc::rusage) {
+    let pid = libc::pid_t::try_from(child.id()).expect("a process id fits pid_t");
+    let mut status: libc::c_int = 0;
+    // SAFETY: plain syscall on our own child's pid, with valid out-pointers; `rusage` is plain
+    // integers, for which all zeroes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
+    assert_eq!(reaped, pid, "wait4 failed");
+    std::mem::forget(child); // already reaped
+    (status, usage)
 }
 
 async fn run_async(bin: PathBuf, args: Vec<String>) -> Run {
@@ -625,6 +152,83 @@ fn json(run: &Run) -> Value {
 // ---------------------------------------------------------------------------------------------
 // The tests.
 
+/// A run of the faulty set: exit 2 (sources failed), within the time and memory bounds, no
+/// panic.
+fn assert_failed_in_bounds(r: &Run) {
+    assert_eq!(r.code, Some(2), "sources failed: exit 2\n{}", r.stderr);
+    assert!(
+        r.wall < WALL_BOUND,
+        "took {:?} (bound {WALL_BOUND:?})\n{}",
+        r.wall,
+        r.stderr
+    );
+    assert!(
+        r.peak_mb < RSS_BOUND_MB,
+        "peak RSS {} MiB (bound {RSS_BOUND_MB})",
+        r.peak_mb
+    );
+    assert!(
+        !r.stderr.contains("panicked"),
+        "no panic noise:\n{}",
+        r.stderr
+    );
+}
+
+/// One misbehaving source came out as it must: its status `s` in the JSON, and its line on
+/// the stderr of both `runs`.
+fn assert_fault(f: &Fault, s: &Value, runs: [&Run; 2]) {
+    match f.fate {
+        Fate::Fails => {
+            let error = s["error"].as_str().unwrap_or_else(|| {
+                panic!("{} should fail: {s}", f.label);
+            });
+            assert_eq!(s["ok"], false);
+            assert_eq!(s["status"], "failed");
+            assert!(
+                error.to_lowercase().contains(&f.expect.to_lowercase()),
+                "{}: {error:?} should say {:?}",
+                f.label,
+                f.expect
+            );
+            for r in runs {
+                let line = r
+                    .stderr
+                    .lines()
+                    .find(|l| l.starts_with("FAILED") && l.contains(&format!(" {}: ", f.label)))
+                    .unwrap_or_else(|| panic!("no FAILED line for {}:\n{}", f.label, r.stderr));
+                assert!(line.contains(error), "{line}");
+            }
+        }
+        Fate::Suspect => {
+            assert_eq!(s["ok"], false, "{s}");
+            assert_eq!(s["status"], "suspect", "{s}");
+            let why = s["suspect"].as_str().unwrap_or_default();
+            assert!(
+                why.contains(f.expect),
+                "{}: {why:?} should say {:?}",
+                f.label,
+                f.expect
+            );
+            for r in runs {
+                assert!(
+                    r.stderr
+                        .lines()
+                        .any(|l| l.starts_with("SUSPECT")
+                            && l.contains(&format!(" {}: ", f.label))),
+                    "no SUSPECT line for {}:\n{}",
+                    f.label,
+                    r.stderr
+                );
+            }
+        }
+        Fate::Works => {
+            assert_eq!(s["ok"], true, "{s}");
+            let said = format!("{} events; {}", s["events"], s["warnings"]);
+            assert!(said.contains(f.expect), "{}: {said}", f.label);
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_third_of_the_sources_fail_and_the_run_is_still_right_fast_and_small() {
     let set = source_set().await;
@@ -648,23 +252,7 @@ async fn a_third_of_the_sources_fail_and_the_run_is_still_right_fast_and_small()
     eprintln!("{}", live_json.stderr);
 
     for r in [&live_json, &live_md] {
-        assert_eq!(r.code, Some(2), "sources failed: exit 2\n{}", r.stderr);
-        assert!(
-            r.wall < WALL_BOUND,
-            "took {:?} (bound {WALL_BOUND:?})\n{}",
-            r.wall,
-            r.stderr
-        );
-        assert!(
-            r.peak_mb < RSS_BOUND_MB,
-            "peak RSS {} MiB (bound {RSS_BOUND_MB})",
-            r.peak_mb
-        );
-        assert!(
-            !r.stderr.contains("panicked"),
-            "no panic noise:\n{}",
-            r.stderr
-        );
+        assert_failed_in_bounds(r);
     }
 
     // Every healthy source's events: exactly what the healthy answers alone give.
@@ -703,57 +291,11 @@ async fn a_third_of_the_sources_fail_and_the_run_is_still_right_fast_and_small()
     for f in &set.faults {
         let s = by_label(f.label);
         match f.fate {
-            Fate::Fails => {
-                failing += 1;
-                let error = s["error"].as_str().unwrap_or_else(|| {
-                    panic!("{} should fail: {s}", f.label);
-                });
-                assert_eq!(s["ok"], false);
-                assert_eq!(s["status"], "failed");
-                assert!(
-                    error.to_lowercase().contains(&f.expect.to_lowercase()),
-                    "{}: {error:?} should say {:?}",
-                    f.label,
-                    f.expect
-                );
-                for r in [&live_json, &live_md] {
-                    let line = r
-                        .stderr
-                        .lines()
-                        .find(|l| l.starts_with("FAILED") && l.contains(&format!(" {}: ", f.label)))
-                        .unwrap_or_else(|| panic!("no FAILED line for {}:\n{}", f.label, r.stderr));
-                    assert!(line.contains(error), "{line}");
-                }
-            }
-            Fate::Suspect => {
-                suspect += 1;
-                assert_eq!(s["ok"], false, "{s}");
-                assert_eq!(s["status"], "suspect", "{s}");
-                let why = s["suspect"].as_str().unwrap_or_default();
-                assert!(
-                    why.contains(f.expect),
-                    "{}: {why:?} should say {:?}",
-                    f.label,
-                    f.expect
-                );
-                for r in [&live_json, &live_md] {
-                    assert!(
-                        r.stderr
-                            .lines()
-                            .any(|l| l.starts_with("SUSPECT")
-                                && l.contains(&format!(" {}: ", f.label))),
-                        "no SUSPECT line for {}:\n{}",
-                        f.label,
-                        r.stderr
-                    );
-                }
-            }
-            Fate::Works => {
-                assert_eq!(s["ok"], true, "{s}");
-                let said = format!("{} events; {}", s["events"], s["warnings"]);
-                assert!(said.contains(f.expect), "{}: {said}", f.label);
-            }
+            Fate::Fails => failing += 1,
+            Fate::Suspect => suspect += 1,
+            Fate::Works => {}
         }
+        assert_fault(f, s, [&live_json, &live_md]);
     }
     assert_eq!((failing, suspect), (17, 2));
     assert_eq!(

@@ -4,7 +4,7 @@
 //! no data read through its iCal feed. Feeds look as `formats.md` §5 records them.
 
 mod common;
-use common::MapFetcher;
+use common::{MapFetcher, fixture, window};
 
 use std::collections::HashMap;
 use twir_events::config::Config;
@@ -15,21 +15,6 @@ const CAL: &str =
     "https://calendar.google.com/calendar/ical/test%40group.calendar.google.com/public/basic.ics";
 const GIRONA: &str = "https://luma.com/rust-girona";
 const GIRONA_FEED: &str = "https://api.lu.ma/ics/get?entity=calendar&id=cal-4x9bRz2TqLmN0aA";
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn window() -> Window {
-    Window {
-        from: "2026-08-19".parse().unwrap(),
-        to: "2026-09-16".parse().unwrap(),
-    }
-}
 
 fn run(config: &Config, fetcher: &MapFetcher) -> pipeline::Outcome {
     tokio::runtime::Builder::new_current_thread()
@@ -84,14 +69,14 @@ fn girona_feed(stamp: &str) -> Vec<u8> {
         "X-WR-CALNAME:Rust Girona",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(ToString::to_string)
     .collect();
     let first = chrono::NaiveDate::from_ymd_opt(2023, 1, 12).unwrap();
     for n in 0..150 {
         let day = first + chrono::Days::new(7 * n);
         let d = day.format("%Y%m%d");
         l.extend(luma_vevent(
-            n as usize,
+            usize::try_from(n).unwrap(),
             &format!("{d}T170000Z"),
             &format!("{d}T190000Z"),
             &format!("Sessió {n}"),
@@ -338,7 +323,7 @@ fn manchester_feed() -> Vec<u8> {
         "END:VTIMEZONE",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(ToString::to_string)
     .collect();
     l.extend(event(
         "315891530",

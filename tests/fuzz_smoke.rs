@@ -98,7 +98,7 @@ const TOKENS: &[&[u8]] = &[
 
 fn mutate(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut b = seed.to_vec();
-    for _ in 0..1 + rng.below(4) {
+    for _ in 0..=rng.below(4) {
         let at = rng.below(b.len() + 1);
         match rng.below(5) {
             0 => b.truncate(at),
@@ -135,7 +135,7 @@ fn run(target: &str, f: fn(&[u8]), input: &[u8], what: &str, failures: &mut Vec<
         let msg = panic
             .downcast_ref::<String>()
             .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| panic.downcast_ref::<&str>().map(ToString::to_string))
             .unwrap_or_default();
         failures.push(format!("{target}: {what}: {msg}"));
     }

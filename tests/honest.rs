@@ -94,6 +94,39 @@ fn answer(stderr: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Sets the file's modification time to a fixed moment in 2020, and returns it (so that a
+/// rewrite, even within the same second, shows).
+fn backdate(path: &Path) -> SystemTime {
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    old
+}
+
+/// `check QUERY --replay SNAP`.
+fn check(query: &str, snap: &Path) -> std::process::Output {
+    bin()
+        .args(["check", query, "--replay"])
+        .arg(snap)
+        .output()
+        .unwrap()
+}
+
+/// `update DRAFT --replay SNAP`.
+fn update(draft: &Path, snap: &Path) -> std::process::Output {
+    bin()
+        .arg("update")
+        .arg(draft)
+        .arg("--replay")
+        .arg(snap)
+        .output()
+        .unwrap()
+}
+
 fn stdout_lines(out: &std::process::Output) -> Vec<String> {
     String::from_utf8(out.stdout.clone())
         .unwrap()
@@ -114,11 +147,7 @@ fn check_names_the_failed_group_instead_of_sending_to_the_calendar() {
         "https://www.meetup.com/Rust-Trondheim/",
         "https://www.meetup.com/rust-trondheim/events/290889889/",
     ] {
-        let out = bin()
-            .args(["check", query, "--replay"])
-            .arg(&snap)
-            .output()
-            .unwrap();
+        let out = check(query, &snap);
         assert_eq!(out.status.code(), Some(2), "{query}");
         assert_eq!(stdout_lines(&out), [TRONDHEIM_FAILED], "{query}");
         assert!(out.stderr.is_empty(), "{query}");
@@ -130,11 +159,7 @@ fn check_names_the_failed_group_instead_of_sending_to_the_calendar() {
         .arg(&snap)
         .assert()
         .code(0);
-    let out = bin()
-        .args(["check", "RustLab", "--replay"])
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let out = check("RustLab", &snap);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stdout_lines(&out),
@@ -238,11 +263,7 @@ fn check_previous_must_be_a_json_out_file() {
 fn check_when_the_calendar_failed_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let snap = snapshot_failing(dir.path(), |u| u == CALENDAR);
-    let out = bin()
-        .args(["check", "FOSDEM", "--replay"])
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let out = check("FOSDEM", &snap);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stdout_lines(&out),
@@ -257,13 +278,7 @@ fn update_keeps_a_failed_sources_entries_apart_from_hand_added_ones() {
     let dir = tempfile::tempdir().unwrap();
     let snap = snapshot_failing(dir.path(), |u| u == TRONDHEIM);
     let path = draft(dir.path(), true);
-    let out = bin()
-        .arg("update")
-        .arg(&path)
-        .arg("--replay")
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let out = update(&path, &snap);
     assert_eq!(out.status.code(), Some(2), "a source failed");
     assert!(out.stdout.is_empty());
     assert_eq!(
@@ -285,13 +300,7 @@ fn update_with_the_calendar_failed_reports_nothing_as_added_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let snap = snapshot_failing(dir.path(), |u| u == CALENDAR);
     let path = draft(dir.path(), false);
-    let out = bin()
-        .arg("update")
-        .arg(&path)
-        .arg("--replay")
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let out = update(&path, &snap);
     assert_eq!(out.status.code(), Some(2));
     let answer = answer(&out.stderr);
     assert_eq!(
@@ -311,20 +320,8 @@ fn update_with_every_source_failed_leaves_the_draft_unchanged() {
     let snap = snapshot_failing(dir.path(), |_| true);
     let path = draft(dir.path(), true);
     let before = std::fs::read(&path).unwrap();
-    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
-    let out = bin()
-        .arg("update")
-        .arg(&path)
-        .arg("--replay")
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let old = backdate(&path);
+    let out = update(&path, &snap);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         answer(&out.stderr),
@@ -360,13 +357,7 @@ fn update_twice_says_no_changes_and_leaves_the_file_alone() {
         ]
     );
     let updated = std::fs::read(&path).unwrap();
-    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
+    let old = backdate(&path);
     let second = run();
     assert_eq!(second.status.code(), Some(0));
     assert_eq!(

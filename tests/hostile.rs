@@ -3,13 +3,13 @@
 //!
 //! Each case plants one payload in one field of a real-looking source (a meetup group page's
 //! Apollo cache, a schema.org JSON-LD page, a Google Calendar entry), runs the real readers and
-//! pipeline, renders the block, and renders that to HTML with a CommonMark renderer
+//! pipeline, renders the block, and renders that to HTML with a `CommonMark` renderer
 //! (`pulldown-cmark`, with GitHub's extensions on). The HTML may hold only `p a strong em code ul
 //! li h3` (`del` would come from `~~`), exactly two `<li>` per entry (the entry and its title
 //! line), only `href`s that start with `http://` or `https://`, and the known section headers.
 
 mod common;
-use common::MapFetcher;
+use common::{MapFetcher, REGION_HEADERS};
 
 use std::collections::HashMap;
 use twir_events::config::Config;
@@ -225,15 +225,6 @@ fn case(field: Field, payload: &str) -> (Config, MapFetcher) {
 }
 
 const ALLOWED: &[&str] = &["p", "a", "strong", "em", "code", "ul", "li", "h3"];
-const HEADERS: &[&str] = &[
-    "Virtual",
-    "Africa",
-    "Asia",
-    "Europe",
-    "North America",
-    "Oceania",
-    "South America",
-];
 
 /// What is wrong with the HTML of a block of `entries` entries, if anything.
 fn check_html(html: &str, entries: usize) -> Result<(), String> {
@@ -275,7 +266,7 @@ fn check_html(html: &str, entries: usize) -> Result<(), String> {
             }
             Event::End(TagEnd::Heading(_)) => {
                 in_h3 = false;
-                if !HEADERS.contains(&h3_text.as_str()) {
+                if !REGION_HEADERS.contains(&h3_text.as_str()) {
                     return Err(format!("a header {h3_text:?}"));
                 }
             }

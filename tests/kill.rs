@@ -4,6 +4,7 @@
 #![cfg(unix)]
 
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -56,6 +57,7 @@ fn assert_complete(text: &str, complete: &[Value; 2], context: &str) {
 
 #[test]
 fn json_out_killed_at_any_moment_leaves_old_or_new_and_the_next_run_cleans_up() {
+    const KILLS: u32 = 150;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("events.json");
 
@@ -72,7 +74,6 @@ fn json_out_killed_at_any_moment_leaves_old_or_new_and_the_next_run_cleans_up() 
     }
 
     // Kill -9 at moments spread over the whole run (0 to 1.3 × a run), 150 times.
-    const KILLS: u32 = 150;
     let mut killed_with_temp = 0;
     let mut present = 0;
     for i in 0..KILLS {
@@ -144,9 +145,11 @@ fn sigterm_and_sigint_remove_the_temp_file_at_once_and_leave_the_draft_old_or_ne
     // A long draft (28 MB kept byte for byte), so that writing it takes a while.
     let mut old = String::from("Title: This Week in Rust\n\n## Upcoming Events\n\n## Jobs\n\n");
     for i in 0..400_000 {
-        old.push_str(&format!(
-            "Line {i} of a long draft, kept byte for byte by update.\n"
-        ));
+        writeln!(
+            old,
+            "Line {i} of a long draft, kept byte for byte by update."
+        )
+        .unwrap();
     }
     let update = |target: &Path| {
         let mut c = bin();

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod common;
+use common::minimal_calendar_file;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -30,12 +33,7 @@ async fn serve(server: &MockServer, at: &str, body: Vec<u8>, content_type: &str)
 
 async fn fixture_server() -> MockServer {
     let server = MockServer::start().await;
-    let ics = std::fs::read_dir(root().join("snapshots/minimal/responses/calendar.google.com"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let ics = minimal_calendar_file();
     serve(
         &server,
         "/calendar/basic.ics",
@@ -193,7 +191,7 @@ async fn render_out_writes_the_file_and_nothing_on_stdout() {
         &out.display().to_string(),
     ]
     .iter()
-    .map(|x| x.to_string())
+    .map(ToString::to_string)
     .collect();
     let o = run(args).await;
     assert_eq!(s(&o.stdout), "");

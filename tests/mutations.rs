@@ -6,7 +6,7 @@
 //! `TWIR_MUTATIONS=5000 cargo test --release --test mutations -- --nocapture`.
 
 mod common;
-use common::{MapFetcher, Rng};
+use common::{MapFetcher, REGION_HEADERS, Rng};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -62,7 +62,7 @@ fn mutate(body: &[u8], rng: &mut Rng) -> Vec<u8> {
         }
         1 => {
             // Flip a few bytes.
-            for _ in 0..1 + rng.below(8) {
+            for _ in 0..=rng.below(8) {
                 if !b.is_empty() {
                     let i = rng.below(b.len());
                     b[i] ^= 1 << rng.below(8);
@@ -93,10 +93,10 @@ fn mutate(body: &[u8], rng: &mut Rng) -> Vec<u8> {
         5 => {
             // Change a digit (dates, ids, counts).
             let digits: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_digit()).collect();
-            for _ in 0..1 + rng.below(4) {
+            for _ in 0..=rng.below(4) {
                 if !digits.is_empty() {
                     let i = digits[rng.below(digits.len())];
-                    b[i] = b'0' + rng.below(10) as u8;
+                    b[i] = b'0' + u8::try_from(rng.below(10)).unwrap();
                 }
             }
         }
@@ -136,17 +136,7 @@ fn check_structure(block: &str, footer: &[String]) -> Result<(), String> {
         let ok = line.is_empty()
             || footer.iter().any(|f| f == line)
             || line.starts_with("Rusty Events between ")
-            || (line.starts_with("### ")
-                && [
-                    "Virtual",
-                    "Africa",
-                    "Asia",
-                    "Europe",
-                    "North America",
-                    "Oceania",
-                    "South America",
-                ]
-                .contains(&&line[4..]))
+            || (line.starts_with("### ") && REGION_HEADERS.contains(&&line[4..]))
             || (line.starts_with("* ") && line[2..].starts_with(|c: char| c.is_ascii_digit()))
             || line.starts_with("    * [**");
         if !ok {
@@ -212,7 +202,7 @@ fn mutated_snapshot_never_panics_and_keeps_the_format() {
         };
         let mut mutated = bodies.clone();
         let body = mutated.get_mut(&target).unwrap();
-        for _ in 0..1 + rng.below(3) {
+        for _ in 0..=rng.below(3) {
             *body = mutate(body, &mut rng);
         }
         let fetcher = MapFetcher(mutated);
@@ -238,7 +228,7 @@ fn mutated_snapshot_never_panics_and_keeps_the_format() {
                 let msg = panic
                     .downcast_ref::<String>()
                     .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .or_else(|| panic.downcast_ref::<&str>().map(ToString::to_string))
                     .unwrap_or_default();
                 failures.push(format!("case {case} ({target}): panic: {msg}"));
             }

@@ -7,6 +7,7 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -319,9 +320,11 @@ fn a_page_without_event_data_is_suspect_and_a_group_without_upcoming_events_is_n
             "url": format!("https://www.meetup.com/{group}/events/"), "status": 200,
             "content_type": "text/html; charset=utf-8", "file": format!("responses/{fixture}"),
         }));
-        sources.push_str(&format!(
+        write!(
+            sources,
             "[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/{group}/\"\nname = \"{group}\"\n\n"
-        ));
+        )
+        .unwrap();
     }
     let manifest =
         serde_json::json!({"recorded_at": "2023-02-01T09:00:00+00:00", "responses": responses});

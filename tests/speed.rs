@@ -13,10 +13,9 @@ use clap::Parser;
 use tokio::sync::Notify;
 use twir_events::config::Config;
 use twir_events::fetch::{Fetch, FetchFuture};
-use twir_events::model::Window;
 use twir_events::pipeline;
 
-use common::MapFetcher;
+use common::{MapFetcher, window};
 
 const CAL: &str =
     "https://calendar.google.com/calendar/ical/test%40group.calendar.google.com/public/basic.ics";
@@ -33,19 +32,9 @@ fn calendar(name: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A page fixture (`tests/fixtures/pages/NAME`).
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/pages/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn window() -> Window {
-    Window {
-        from: "2026-08-19".parse().unwrap(),
-        to: "2026-09-16".parse().unwrap(),
-    }
+    common::fixture(&format!("pages/{name}"))
 }
 
 /// A [`MapFetcher`] that counts requests per URL, and can hold one URL's answer back until

@@ -289,7 +289,7 @@ fn parse(bytes: &[u8], url: &str, max_body: u64) -> Result<Entry, String> {
         .ok_or("not a twir-events cache entry (or another version)")?;
     let newline = rest
         .iter()
-        .take(MAX_HEADER as usize)
+        .take(usize::try_from(MAX_HEADER).unwrap_or(usize::MAX))
         .position(|&b| b == b'\n')
         .ok_or("no metadata line")?;
     let meta: Meta = serde_json::from_slice(&rest[..newline])
@@ -445,7 +445,7 @@ mod tests {
             fs::write(cache.path_for(url), &bytes).unwrap();
             match cache.load(url) {
                 Lookup::Damaged(why) => {
-                    assert!(why.contains(dir.path().to_str().unwrap()), "{why}")
+                    assert!(why.contains(dir.path().to_str().unwrap()), "{why}");
                 }
                 other => panic!("{other:?} for {:?}", String::from_utf8_lossy(&bytes)),
             }
