@@ -1,7 +1,7 @@
 //! Folding a group of duplicates into one entry, and the union-find that groups them.
 
 use super::identity;
-use crate::model::{Attendance, Event, Region};
+use crate::model::{Attendance, Event, Place, Region};
 use crate::normalize::region::region_for_country;
 
 /// Union-find root.
@@ -78,7 +78,7 @@ pub(super) fn merge_group(events: &[Event], members: &[usize]) -> Event {
         if has(Attendance::Hybrid) || (has(Attendance::Virtual) && has(Attendance::InPerson)) {
             out.attendance = Attendance::Hybrid;
         }
-        if out.place.as_ref().is_none_or(|p| p.is_empty()) {
+        if out.place.as_ref().is_none_or(Place::is_empty) {
             out.place = others
                 .iter()
                 .filter_map(|e| e.place.clone())

@@ -56,7 +56,7 @@ impl Directory {
         }
         let mut d = Directory {
             entries,
-            events: Default::default(),
+            events: std::collections::HashMap::default(),
         };
         for line in CORPUS_ORGANIZERS.lines().filter(|l| !l.starts_with('#')) {
             let f: Vec<&str> = line.split('\t').collect();

@@ -90,7 +90,6 @@ pub use crate::link::is_locale;
 
 /// Hosts whose links are video calls or maps, never the event's page.
 fn is_auxiliary_link(url: &str) -> bool {
-    let key = match_key(url);
     const AUX: [&str; 10] = [
         "meet.google.com",
         "zoom.us",
@@ -103,6 +102,7 @@ fn is_auxiliary_link(url: &str) -> bool {
         "maps.app.goo.gl",
         "calendar.google.com",
     ];
+    let key = match_key(url);
     AUX.iter()
         .any(|a| key == *a || key.starts_with(&format!("{a}/")))
         || key.contains(".zoom.us")

@@ -105,7 +105,7 @@ fn is_postcode_token(tok: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
     let all_num = t.chars().all(|c| c.is_ascii_digit() || c == '-');
     if all_num {
         return digits >= 4;
@@ -180,7 +180,7 @@ fn is_street(seg: &str) -> bool {
         let lower = lower.trim_end_matches(',');
         let house_number = t.chars().next().is_some_and(|c| c.is_ascii_digit())
             && !is_postcode_token(t)
-            && t.chars().filter(|c| c.is_ascii_digit()).count() <= 3;
+            && t.chars().filter(char::is_ascii_digit).count() <= 3;
         house_number
             || STREET_WORDS.contains(&lower)
             || lower.ends_with("straße")
@@ -212,7 +212,7 @@ fn city_from_segment(seg: &str) -> Option<String> {
             continue;
         }
         after_postcode = false;
-        if t.chars().any(|c| c.is_ascii_digit()) && !t.chars().any(|c| c.is_alphabetic()) {
+        if t.chars().any(|c| c.is_ascii_digit()) && !t.chars().any(char::is_alphabetic) {
             continue;
         }
         kept.push(t);

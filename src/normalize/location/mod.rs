@@ -97,9 +97,7 @@ pub fn parse_newsletter_place(text: &str) -> Option<Place> {
         }
         [city, state, last] => {
             let cc = country_code(last)?;
-            let st = state_in(cc, state)
-                .map(str::to_string)
-                .unwrap_or_else(|| state.to_ascii_uppercase());
+            let st = state_in(cc, state).map_or_else(|| state.to_ascii_uppercase(), str::to_string);
             let city = city_of(city, cc);
             Some(Place::new(city.as_deref(), Some(&st), Some(cc)))
         }
