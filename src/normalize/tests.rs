@@ -1,6 +1,11 @@
 use super::*;
 use crate::config::Config;
 
+/// The directory of a `sources.toml` text.
+fn directory_of(toml: &str) -> Directory {
+    Directory::from_config(&Config::parse(toml, "t.toml").unwrap())
+}
+
 #[test]
 fn match_key_folds_variants() {
     assert_eq!(
@@ -12,12 +17,9 @@ fn match_key_folds_variants() {
 
 #[test]
 fn directory_matches_on_path_prefix_only() {
-    let config = Config::parse(
+    let d = directory_of(
         "[[organizer]]\nurl = \"https://www.meetup.com/rust-berlin/\"\nname = \"Rust Berlin\"\nhome = \"Berlin, DE\"\n",
-        "t.toml",
-    )
-    .unwrap();
-    let d = Directory::from_config(&config);
+    );
     assert_eq!(
         d.lookup("https://www.meetup.com/Rust-Berlin/events/1/")
             .map(|o| o.name.as_str()),
@@ -95,12 +97,9 @@ fn corpus_directory_names_a_group_only_the_calendar_links() {
 
 #[test]
 fn sources_toml_outranks_the_corpus_directory() {
-    let config = Config::parse(
+    let d = directory_of(
         "[[organizer]]\nurl = \"https://www.meetup.com/dallasrust/\"\nname = \"Dallas Rust\"\n",
-        "t.toml",
-    )
-    .unwrap();
-    let d = Directory::from_config(&config);
+    );
     let o = d
         .lookup("https://www.meetup.com/dallasrust/events/1/")
         .unwrap();
