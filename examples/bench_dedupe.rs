@@ -4,6 +4,7 @@
 //!
 //! `cargo run --release --example bench_dedupe` (best of 3 per input, milliseconds).
 
+use std::fmt::Write as _;
 use std::time::Instant;
 use twir_events::dedupe;
 use twir_events::model::Event;
@@ -33,10 +34,11 @@ fn crowd(n: usize, copies: bool) -> Vec<Event> {
                 i,
             )
         };
-        md.push_str(&format!(
-            "* 2026-12-02 | Virtual (Berlin, DE) | [Group {group}](https://www.meetup.com/group-{group}/)\n    * [**{title}**](https://www.meetup.com/group-{group}/events/{}/)\n",
-            if copies { 1 } else { 1000 + i }
-        ));
+        let id = if copies { 1 } else { 1000 + i };
+        let _ = write!(
+            md,
+            "* 2026-12-02 | Virtual (Berlin, DE) | [Group {group}](https://www.meetup.com/group-{group}/)\n    * [**{title}**](https://www.meetup.com/group-{group}/events/{id}/)\n"
+        );
     }
     parse_section(&md).iter().map(to_event).collect()
 }
@@ -50,7 +52,8 @@ fn main() {
     if let Ok(rd) = std::fs::read_dir(&dir) {
         let mut files: Vec<_> = rd.map(|e| e.unwrap().path()).collect();
         files.sort();
-        let mut years: std::collections::BTreeMap<String, Vec<Event>> = Default::default();
+        let mut years: std::collections::BTreeMap<String, Vec<Event>> =
+            std::collections::BTreeMap::default();
         let mut all = Vec::new();
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();

@@ -43,6 +43,29 @@ pub fn clean_field(s: &str, max: usize) -> String {
     clean(&s.replace('|', "/"), max)
 }
 
+/// `s` in lower case with the diacritics of Latin letters removed (`Łódź` → `lodz`, `Győr` →
+/// `gyor`, `Straße` → `strasse`): the one folding for comparing names and titles.
+///
+/// Only Latin letters are folded (`deunicode` transliterates every script, but two titles in
+/// Cyrillic or kanji compare as written: read as Latin, distinct kanji with one Chinese reading
+/// would compare equal); everything else is only lower-cased.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        match deunicode::deunicode_char(c).filter(|_| is_accented_latin(c)) {
+            Some(ascii) => out.extend(ascii.chars().flat_map(char::to_lowercase)),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// A letter of the Latin-1 Supplement, Latin Extended-A/B or Latin Extended Additional blocks
+/// (the Latin letters with diacritics, and `ß`, `æ`, `ø`).
+fn is_accented_latin(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') && c.is_alphabetic()
+}
+
 /// At most `max` characters: cut at the last space in the final fifth when there is one, and
 /// an ellipsis added.
 fn cut(s: String, max: usize) -> String {
@@ -74,6 +97,17 @@ mod tests {
         );
         assert_eq!(clean("Zürich 🦀", 200), "Zürich 🦀");
         assert_eq!(clean_field("Berlin | * x", 80), "Berlin / * x");
+    }
+
+    #[test]
+    fn latin_diacritics_fold() {
+        assert_eq!(fold("Łódź"), "lodz");
+        assert_eq!(fold("Brno Čeština"), "brno cestina");
+        assert_eq!(fold("Győr"), "gyor");
+        assert_eq!(fold("Nürnberg São Paulo"), "nurnberg sao paulo");
+        assert_eq!(fold("Straße"), "strasse");
+        // Other scripts and signs are only lower-cased.
+        assert_eq!(fold("Москва 東京 2×3 🦀"), "москва 東京 2×3 🦀");
     }
 
     #[test]

@@ -30,7 +30,7 @@ fn corpus_files(dir: &std::path::Path) -> Vec<PathBuf> {
 /// Lists candidate duplicate pairs per issue with what dedupe decides (run with
 /// `cargo test --test dedupe scan -- --ignored --nocapture`), for labelling.
 #[test]
-#[ignore]
+#[ignore = "a listing for labelling, not a check: run by hand with --ignored --nocapture"]
 fn scan_corpus_candidates() {
     let Some(dir) = corpus_dir() else { return };
     let files = corpus_files(&dir);
@@ -392,7 +392,8 @@ fn blocked_comparison_decides_as_every_pair() {
     assert!(inputs >= 40, "only {inputs} inputs");
     let Some(dir) = corpus_dir() else { return };
     let files = corpus_files(&dir);
-    let mut years: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+    let mut years: std::collections::BTreeMap<String, Vec<_>> =
+        std::collections::BTreeMap::default();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         let events: Vec<_> = parse_section(&text).iter().map(to_event).collect();

@@ -154,8 +154,7 @@ fn corpus_places_regions_and_zones() {
     }
     let unparsed_total: usize = unparsed.values().sum();
     eprintln!(
-        "corpus: {} entries with a section ({} old one-line entries read, {} lines without a location field skipped)",
-        fields, old, no_location
+        "corpus: {fields} entries with a section ({old} old one-line entries read, {no_location} lines without a location field skipped)"
     );
     eprintln!(
         "newsletter places parsed: {parts_ok}, unparsed parts: {unparsed_total} {unparsed:?}"

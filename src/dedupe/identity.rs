@@ -51,6 +51,16 @@ pub fn canonical(url: &str) -> String {
 /// pages). `organizer_url` is the entry's organizer link: a title link equal to it is no
 /// identity either.
 pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
+    // Video-call and chat hosts: a call link is shared by every session of a group.
+    const CALLS: [&str; 7] = [
+        "meet.jit.si",
+        "zoom.us",
+        "meet.google.com",
+        "teams.microsoft.com",
+        "discord.gg",
+        "discord.com",
+        "t.me",
+    ];
     let p = parts(url)?;
     if let Some(id) = &p.meetup_event {
         return Some(format!("meetup.com/events/{id}"));
@@ -61,15 +71,6 @@ pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
     if p.segments.is_empty() && p.query.is_empty() {
         return None; // a site root
     }
-    const CALLS: [&str; 7] = [
-        "meet.jit.si",
-        "zoom.us",
-        "meet.google.com",
-        "teams.microsoft.com",
-        "discord.gg",
-        "discord.com",
-        "t.me",
-    ];
     if CALLS.contains(&p.host.as_str()) || p.host.ends_with(".zoom.us") {
         return None; // a call or chat room, reused for every session
     }

@@ -1,0 +1,155 @@
+use super::*;
+use crate::config::Config;
+
+/// The directory of a `sources.toml` text.
+fn directory_of(toml: &str) -> Directory {
+    Directory::from_config(&Config::parse(toml, "t.toml").unwrap())
+}
+
+#[test]
+fn match_key_folds_variants() {
+    assert_eq!(
+        match_key("https://www.meetup.com/de-DE/Rust-Rhein-Main/events/229564640/?eventId=1"),
+        "meetup.com/rust-rhein-main/events/229564640"
+    );
+    assert_eq!(match_key("https://lu.ma/abc"), "luma.com/abc");
+}
+
+#[test]
+fn directory_matches_on_path_prefix_only() {
+    let d = directory_of(
+        "[[organizer]]\nurl = \"https://www.meetup.com/rust-berlin/\"\nname = \"Rust Berlin\"\nhome = \"Berlin, DE\"\n",
+    );
+    assert_eq!(
+        d.lookup("https://www.meetup.com/Rust-Berlin/events/1/")
+            .map(|o| o.name.as_str()),
+        Some("Rust Berlin")
+    );
+    assert!(
+        d.lookup("https://www.meetup.com/rust-berlin-2/events/1/")
+            .is_none()
+    );
+}
+
+#[test]
+fn organizer_from_meetup_link() {
+    let o = organizer_from_url("https://www.meetup.com/de-DE/rust-zurich/events/1/", "x");
+    assert_eq!(o.name, "Rust Zurich");
+    assert_eq!(
+        o.url.as_deref(),
+        Some("https://www.meetup.com/rust-zurich/")
+    );
+    let o = organizer_from_url("https://rustconf.com/schedule", "RustConf 2026");
+    assert_eq!(o.name, "RustConf 2026");
+    assert_eq!(o.url.as_deref(), Some("https://rustconf.com/"));
+}
+
+#[test]
+fn structured_place_is_completed_from_the_address() {
+    let d = NaiveDate::from_ymd_opt(2026, 8, 21).unwrap();
+    let mut raw = RawEvent::new("luma", "Weekly session", When::Date(d));
+    raw.links = vec!["https://luma.com/1bm27cah".into()];
+    raw.place = Some(Place::new(Some("Girona"), None, None));
+    raw.location = Some("Carrer de la Creu 5, 17002 Girona, Spain".into());
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.place.unwrap().to_string(), "Girona, ES");
+    assert_eq!(n.event.regions, vec![Region::Europe]);
+}
+
+#[test]
+fn region_from_the_event_zone_when_nothing_else_tells() {
+    let start = "2026-08-21T18:00:00"
+        .parse::<chrono::NaiveDateTime>()
+        .unwrap();
+    let mut raw = RawEvent::new("page", "Meetup", When::Zoned(start, chrono_tz::Asia::Tokyo));
+    raw.links = vec!["https://example.org/meetup".into()];
+    raw.attendance = Some(Attendance::InPerson);
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.regions, vec![Region::Asia]);
+}
+
+#[test]
+fn corpus_directory_names_a_group_only_the_calendar_links() {
+    // A one-off "Online" meetup at 19:00 in Dallas, stored in UTC, linking only the group:
+    // nothing was fetched, sources.toml does not name the group.
+    let start = chrono::Utc.with_ymd_and_hms(2026, 9, 9, 0, 0, 0).unwrap();
+    let mut raw = RawEvent::new("cal", "Second Tuesday", When::Utc(start));
+    raw.location = Some("Online".into());
+    raw.links = vec!["https://www.meetup.com/dallasrust/".into()];
+    let config = Config::default();
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(n.event.organizer.name, "Dallas Rust User Meetup");
+    assert_eq!(
+        n.event
+            .organizer
+            .home
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("Dallas, TX, US")
+    );
+    assert_eq!(
+        n.event.start_date.to_string(),
+        "2026-09-08",
+        "the Dallas date"
+    );
+}
+
+#[test]
+fn sources_toml_outranks_the_corpus_directory() {
+    let d = directory_of(
+        "[[organizer]]\nurl = \"https://www.meetup.com/dallasrust/\"\nname = \"Dallas Rust\"\n",
+    );
+    let o = d
+        .lookup("https://www.meetup.com/dallasrust/events/1/")
+        .unwrap();
+    assert_eq!(o.name, "Dallas Rust");
+    // The corpus still completes the home the config left out.
+    assert_eq!(
+        o.home.as_ref().map(ToString::to_string).as_deref(),
+        Some("Dallas, TX, US")
+    );
+}
+
+#[test]
+fn cancelled_is_dropped() {
+    let mut raw = RawEvent::new(
+        "t",
+        "x",
+        When::Date(NaiveDate::from_ymd_opt(2023, 1, 1).unwrap()),
+    );
+    raw.status = Status::Cancelled;
+    assert_eq!(
+        normalize(&raw, &Directory::default()),
+        Err(Dropped::Cancelled(Status::Cancelled))
+    );
+}
+
+#[test]
+fn all_day_end_is_exclusive() {
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let mut raw = RawEvent::new("t", "RustConf", When::Date(d("2023-02-14")));
+    raw.end = Some(When::Date(d("2023-02-17")));
+    raw.links = vec!["https://rustconf.com/".into()];
+    raw.place = Some(Place::new(Some("Montreal"), Some("QC"), Some("CA")));
+    let n = normalize(&raw, &Directory::default());
+    // Region needs the region table; only dates are checked here.
+    if let Ok(n) = n {
+        assert_eq!(n.event.start_date, d("2023-02-14"));
+        assert_eq!(n.event.end_date, d("2023-02-16"));
+    }
+}
+
+#[test]
+fn a_range_of_more_than_a_month_is_a_mistake_not_an_event() {
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let mut raw = RawEvent::new("t", "Rust Week", When::Date(d("2023-02-14")));
+    raw.links = vec!["https://rustweek.example.org/".into()];
+    raw.place = Some(Place::new(Some("Utrecht"), None, Some("NL")));
+    raw.end = Some(When::Date(d("2023-03-17")));
+    assert!(normalize(&raw, &Directory::default()).is_ok());
+    raw.start = When::Date(d("1023-02-14"));
+    let e = normalize(&raw, &Directory::default()).unwrap_err();
+    assert_eq!(e, Dropped::TooLong { days: 365_274 });
+    assert!(e.to_string().contains("check its dates"), "{e}");
+}
