@@ -16,7 +16,7 @@ fn best_of_3(events: &[Event]) -> (f64, usize) {
     for _ in 0..3 {
         let input = events.to_vec();
         let t = Instant::now();
-        let out = dedupe::dedupe(input);
+        let out = dedupe::dedupe(&input);
         best = best.min(t.elapsed().as_secs_f64() * 1000.0);
         kept = out.events.len();
     }

@@ -46,7 +46,7 @@ pub fn later_events(outcome: &Outcome, window: &Window) -> Vec<Event> {
         })
         .cloned()
         .collect();
-    crate::dedupe::dedupe(later).events
+    crate::dedupe::dedupe(&later).events
 }
 
 /// The events of the horizon: [`later_events`] up to `horizon_weeks` weeks after the window.

@@ -200,7 +200,7 @@ pub fn update_draft(
     let (hand, removed) = still_listed(entries, outcome, *window);
     // One draft entry per event: the same entry listed under Virtual and a continent is one
     // hybrid event, not two.
-    let hand = dedupe::dedupe(hand).events;
+    let hand = dedupe::dedupe(&hand).events;
     let sorted = sort_out(hand, outcome, sources, old_block);
     let added: Vec<String> = outcome
         .events
@@ -212,7 +212,7 @@ pub fn update_draft(
     let mut all: Vec<Event> = outcome.events.clone();
     all.extend(sorted.kept_events);
     // Folds a hand-added mirror into its session, like any other.
-    let merged = dedupe::dedupe(all).events;
+    let merged = dedupe::dedupe(&all).events;
 
     let block = write::render(&merged, window);
     let text = match place {

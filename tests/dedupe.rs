@@ -38,7 +38,7 @@ fn scan_corpus_candidates() {
         let text = std::fs::read_to_string(&f).unwrap();
         let entries = parse_section(&text);
         let events: Vec<_> = entries.iter().map(to_event).collect();
-        let out = dedupe::dedupe(events.clone());
+        let out = dedupe::dedupe(&events);
         let name = f.file_name().unwrap().to_string_lossy().to_string();
         for i in 0..events.len() {
             for j in i + 1..events.len() {
@@ -144,7 +144,7 @@ fn score_cases() -> Score {
             case.name
         );
         let events: Vec<_> = entries.iter().map(to_event).collect();
-        let out = dedupe::dedupe(events.clone());
+        let out = dedupe::dedupe(&events);
         // Every entry must still be somewhere: as an event or as a mirror of one.
         for e in &events {
             assert!(
@@ -292,9 +292,9 @@ fn seed_mirrors_fold_back() {
             });
         }
         let expected_links = split.len();
-        let forward = dedupe::dedupe(split.clone());
+        let forward = dedupe::dedupe(&split);
         split.reverse();
-        let backward = dedupe::dedupe(split);
+        let backward = dedupe::dedupe(&split);
         assert_eq!(
             forward.events.len(),
             1,
@@ -343,7 +343,7 @@ fn whole_corpus_loses_nothing() {
         let text = std::fs::read_to_string(&f).unwrap();
         let events: Vec<_> = parse_section(&text).iter().map(to_event).collect();
         entries_total += events.len();
-        let out = dedupe::dedupe(events.clone());
+        let out = dedupe::dedupe(&events);
         for e in &events {
             assert!(
                 out.events.iter().any(|o| o.sources.contains(&e.sources[0])),
@@ -354,7 +354,7 @@ fn whole_corpus_loses_nothing() {
         }
         merges += out.merges.len();
         flagged += out.possible_duplicates.len();
-        let again = dedupe::dedupe(out.events.clone());
+        let again = dedupe::dedupe(&out.events);
         assert_eq!(again.events.len(), out.events.len(), "{}", f.display());
     }
     eprintln!("corpus: {entries_total} entries, {merges} merges, {flagged} possible duplicates");
@@ -367,8 +367,8 @@ fn whole_corpus_loses_nothing() {
 #[test]
 fn blocked_comparison_decides_as_every_pair() {
     let same = |name: &str, events: Vec<twir_events::model::Event>| {
-        let blocked = dedupe::dedupe(events.clone());
-        let every = dedupe::dedupe_every_pair(events);
+        let blocked = dedupe::dedupe(&events);
+        let every = dedupe::dedupe_every_pair(&events);
         assert!(blocked.notes.is_empty(), "{name}: {:?}", blocked.notes);
         assert_eq!(blocked, every, "{name}");
     };

@@ -11,8 +11,8 @@ use crate::config::Config;
 use crate::error::{Error, exit};
 use crate::fetch::live::LiveFetcher;
 use crate::fetch::record::Recorder;
-use crate::pipeline;
 use crate::newsletter;
+use crate::pipeline;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 

@@ -264,23 +264,15 @@ pub fn same_event(a: &Event, b: &Event) -> bool {
 
 /// Merges duplicates and folds mirrors. Events that are not merged come out unchanged, in
 /// their input order.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "callers hand their entries over; a slice would change the signature the pipeline, update and tests call"
-)]
-pub fn dedupe(events: Vec<Event>) -> Deduped {
-    dedupe_with(&events, Pairs::Blocked)
+pub fn dedupe(events: &[Event]) -> Deduped {
+    dedupe_with(events, Pairs::Blocked)
 }
 
 /// [`dedupe`] comparing every pair of entries, however many: the reference the blocked
 /// comparison is tested against (it must give the same result on every published section).
 #[doc(hidden)]
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "callers hand their entries over; a slice would change the signature the pipeline, update and tests call"
-)]
-pub fn dedupe_every_pair(events: Vec<Event>) -> Deduped {
-    dedupe_with(&events, Pairs::Every)
+pub fn dedupe_every_pair(events: &[Event]) -> Deduped {
+    dedupe_with(events, Pairs::Every)
 }
 
 /// The three passes: compare the candidate pairs, merge each group of duplicates, fold the

@@ -31,7 +31,7 @@ fn comparisons_grow_with_entries_not_their_square() {
             .any(|n| n.contains("2000 entries on 2026-12-02 share the word \"hack\"")),
         "{notes:?}"
     );
-    let out = dedupe(events);
+    let out = dedupe(&events);
     assert_eq!(out.events.len(), 2000);
 }
 
@@ -40,7 +40,7 @@ fn copies_of_one_entry_still_merge_in_an_oversized_block() {
     let mut events = crowd(1, |_| "Rust Berlin Hack and Learn".into());
     let copy = events[0].clone();
     events.extend(std::iter::repeat_n(copy, 1999));
-    let out = dedupe(events);
+    let out = dedupe(&events);
     assert_eq!(out.events.len(), 1);
     assert!(!out.notes.is_empty());
 }
@@ -53,8 +53,8 @@ fn small_inputs_compare_as_every_pair() {
         e.regions = vec![Region::Virtual];
         e.start = (i % 2 == 0).then(|| "2026-12-02T18:00:00Z".parse().unwrap());
     }
-    let blocked = dedupe(events.clone());
+    let blocked = dedupe(&events);
     assert!(blocked.notes.is_empty());
     assert!(!blocked.merges.is_empty(), "mirrors expected");
-    assert_eq!(blocked, dedupe_every_pair(events));
+    assert_eq!(blocked, dedupe_every_pair(&events));
 }

@@ -18,9 +18,9 @@
 
 use crate::config::{Config, Source, SourceKind};
 use crate::link;
+use crate::newsletter::read::CorpusEntry;
 use crate::normalize::match_key;
 use crate::pipeline::{Outcome, SourceReport};
-use crate::newsletter::read::CorpusEntry;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 

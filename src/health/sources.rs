@@ -8,8 +8,8 @@ use super::{
 };
 use crate::config::{Config, Source, SourceKind};
 use crate::link;
-use crate::pipeline::SourceReport;
 use crate::newsletter::read::CorpusEntry;
+use crate::pipeline::SourceReport;
 use crate::text;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};

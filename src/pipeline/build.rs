@@ -65,7 +65,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
             }),
         }
     }
-    let deduped = dedupe::dedupe(events);
+    let deduped = dedupe::dedupe(&events);
     outcome.merges = deduped.merges;
     outcome.possible_duplicates = deduped.possible_duplicates;
     outcome.notes.extend(deduped.notes);
