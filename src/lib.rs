@@ -2,9 +2,11 @@
 //!
 //! The modules are the pipeline, in order: [`config`] (what to fetch) → [`fetch`] (bytes for a
 //! URL, live or replayed) → [`sources`] (bytes to raw events, one module per kind) →
-//! [`normalize`] (local dates, places, regions, organizers) → [`dedupe`] → [`render`].
-//! [`pipeline`] wires them together; [`cli`] is the command line. Only `fetch` and `cli` do
-//! I/O; everything else takes values and returns values.
+//! [`normalize`] (local dates, places, regions, organizers) → [`dedupe`] → [`newsletter`] (the
+//! newsletter's Markdown, written and read back) and [`render`] (the JSON file, the calendar
+//! feeds, the page). [`pipeline`] wires them together; [`cli`] is the command line; [`update`],
+//! [`check`], [`health`] and [`publish`] are the editors', organizers' and subscribers' uses of
+//! one run. Only `fetch` and `cli` do I/O; everything else takes values and returns values.
 
 pub mod check;
 pub mod cli;
