@@ -3,7 +3,7 @@
 //!
 //! The block runs from the `Rusty Events between …` line to the `[community]: …` footer line
 //! (or, without a footer, to the next heading). Its entries are read back
-//! ([`newsletter::read`](crate::newsletter::read)) and deduplicated together with the run's events
+//! ([`newsletter::read`]) and deduplicated together with the run's events
 //! (the run's come first, so their page facts win):
 //! - an entry the run also has takes the run's facts: **updated** when its text changes,
 //!   **unchanged** otherwise;

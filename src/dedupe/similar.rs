@@ -43,7 +43,7 @@ const GENERIC: [&str; 14] = [
     "user", "group",
 ];
 
-/// Normalized words minus [`GENERIC`] ones.
+/// Normalized words minus `GENERIC` ones.
 pub fn significant_tokens(s: &str) -> BTreeSet<String> {
     tokens(s)
         .into_iter()
@@ -101,7 +101,7 @@ pub fn title_similarity(a: &str, b: &str) -> f64 {
     WordSet::of(a).similarity(&WordSet::of(b))
 }
 
-/// The title without a leading "<organizer name>:" (or " - ", " | "): calendar entries are
+/// The title without a leading `<organizer name>:` (or " - ", " | "): calendar entries are
 /// often titled "Dallas Rust: Second Tuesday" where the group's page says "Second Tuesday".
 pub fn title_without_organizer<'a>(title: &'a str, organizer: &str) -> &'a str {
     let org = organizer.trim();

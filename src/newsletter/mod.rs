@@ -1,4 +1,4 @@
-//! The newsletter's "Upcoming Events" section, both ways: [`write`] prints it from events,
+//! The newsletter's "Upcoming Events" section, both ways: [`write`](mod@write) prints it from events,
 //! [`read`] reads a published section or a draft back. What both sides must agree on is
 //! defined here, once.
 //!

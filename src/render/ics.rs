@@ -2,7 +2,7 @@
 //! section, written with the `icalendar` crate (RFC 5545 escaping and line folding are its).
 //!
 //! - UIDs are stable across runs: a name-based UUID (v5) of the event's identity, the
-//!   canonical form of its link ([`identity::event_key`]) — a calendar client updates the
+//!   canonical form of its link ([`identity::event_key`](crate::dedupe::identity::event_key)) — a calendar client updates the
 //!   event when its date or place changes instead of adding a second one. A link shared by
 //!   several entries (a group page, a conference homepage) is no identity by itself: its
 //!   start date is part of the name then.

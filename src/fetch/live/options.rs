@@ -7,7 +7,7 @@ use std::time::Duration;
 /// One mebibyte, the unit of `--max-body-mb`.
 pub const MB: u64 = 1024 * 1024;
 
-/// Settings for [`LiveFetcher`].
+/// Settings for [`LiveFetcher`](super::LiveFetcher).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveOptions {
     /// Total time allowed for one attempt (connect, headers and body): cuts a slow trickle.

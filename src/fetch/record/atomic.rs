@@ -49,7 +49,7 @@ fn parent_and_name<'a>(path: &'a Path, what: &str) -> io::Result<(&'a Path, Stri
 /// Fills a fresh sibling directory `DIR.tmp-<pid>` with `fill`, then puts it in place of `dir`
 /// (replacing what was there only once the new one is complete). On any error the temporary
 /// directory is removed and `dir` is left as it was. Temporary directories of writers that
-/// died are cleaned up first (see [`remove_stale_dirs`]); on SIGINT/SIGTERM this one is
+/// died are cleaned up first (see `remove_stale_dirs`); on SIGINT/SIGTERM this one is
 /// removed (see [`super::clean_up_on_signals`]). `fill` must create what it needs below the
 /// directory it is given without recreating that directory (`fs::create_dir_all` on a path
 /// inside it would bring it back after a signal's clean-up): see [`create_dirs_below`].

@@ -61,7 +61,7 @@ const MARGIN_DAYS: i64 = 2;
 // `Parsed.warnings`, never a failure of the feed.
 
 /// Most occurrences one rule may generate before and inside the window. Expansion starts
-/// near the window for the rule shapes where that is exact ([`rules::jump_start`]), so this is only
+/// near the window for the rule shapes where that is exact (`rules::jump_start`), so this is only
 /// reached by rules that must be walked from their real DTSTART (COUNT, BYSETPOS …) for a
 /// long time: the series is skipped.
 pub const MAX_RULE_OCCURRENCES: usize = 50_000;
@@ -86,7 +86,7 @@ pub const MAX_FEED_TEXT_BYTES: usize = 128 << 20;
 /// Keeps all date arithmetic far from chrono's limits.
 pub const MAX_EVENT_DAYS: i64 = 36_525;
 
-/// Parses an iCalendar document and expands it into one [`RawEvent`](crate::model::RawEvent)
+/// Parses an iCalendar document and expands it into one [`RawEvent`]
 /// per occurrence that may fall in `window` (occurrences are kept with a margin of a couple of
 /// days on each side: the local date is only known after normalization).
 ///
