@@ -26,7 +26,8 @@
 //! - **The date field**: `2023-02-01`, or `2023-02-01 - 2023-02-03` for several days
 //!   ([`date_field`], [`DATE_RANGE_SEPARATOR`]).
 //! - **The link form**: `[text](url)`, and `[**text**](url)` for titles and mirrors; a link
-//!   that is not one to print (see [`crate::link::safe`]) leaves its text alone.
+//!   that is not one to print (see [`crate::link::safe`]) leaves its text alone: a title
+//!   without a link is `**text**`, read back as the title with no link.
 //! - **Escaping**: link texts are escaped only where they would break the link or the bold
 //!   ([`escape_text`]; editors write `` `nom` `` and `_New_` on purpose) and read back by
 //!   dropping a backslash before ASCII punctuation ([`unescape`]); URLs get the characters

@@ -13,7 +13,7 @@
 //! extra asterisks in link texts (`[***São Paulo Mirror**]`). Hand-written: the format is
 //! line-based and not CommonMark-regular (a Markdown parser would lose the `|` fields).
 
-use super::{HEADING_MARK, HYBRID, VIRTUAL, region_of_heading, unescape};
+use super::{FIELD_SEPARATOR, HEADING_MARK, HYBRID, VIRTUAL, region_of_heading, unescape};
 use crate::model::{Attendance, Event, Mirror, Organizer, Place, Region};
 use crate::normalize::location::{parse_newsletter_location, parse_newsletter_place};
 use chrono::NaiveDate;
@@ -146,15 +146,14 @@ fn parse_dates(s: &str) -> Option<(NaiveDate, NaiveDate)> {
     if nums.len() < 3 || nums[0] < 1000 {
         return None;
     }
-    // `cast_signed` as the reader always did (a year past `i32::MAX` wraps, and chrono
-    // refuses nearly all of those).
-    let year = nums[0].cast_signed();
+    // A year past `i32::MAX` is no date (it used to wrap to a negative year).
+    let year = i32::try_from(nums[0]).ok()?;
     let start = NaiveDate::from_ymd_opt(year, nums[1], nums[2])?;
     let end = match &nums[3..] {
         [] => start,
         [d] => NaiveDate::from_ymd_opt(year, nums[1], *d)?,
         [m, d] => NaiveDate::from_ymd_opt(year, *m, *d)?,
-        [y, m, d, ..] => NaiveDate::from_ymd_opt(y.cast_signed(), *m, *d)?,
+        [y, m, d, ..] => NaiveDate::from_ymd_opt(i32::try_from(*y).ok()?, *m, *d)?,
     };
     Some((start, end.max(start)))
 }
@@ -260,11 +259,22 @@ pub fn parse_section(markdown: &str) -> Vec<CorpusEntry> {
                 continue;
             };
             let mut ls = links(content).into_iter();
-            entry.title = ls.next();
+            entry.title = ls.next().or_else(|| unlinked_title(content));
             entry.mirrors = ls.collect();
         }
     }
     out
+}
+
+/// A title line without a link, `**Title**`: what the writer prints when the event's link is
+/// not one to print (`write::bold_link`), read back as the title with no link.
+fn unlinked_title(content: &str) -> Option<Link> {
+    let first = content.split(FIELD_SEPARATOR).next()?.trim();
+    let text = first.strip_prefix("**")?.strip_suffix("**")?;
+    (!text.trim().is_empty()).then(|| Link {
+        text: clean_text(text),
+        url: String::new(),
+    })
 }
 
 /// An entry's first line (`content` after the bullet): date, location and organizer fields;
@@ -382,6 +392,48 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_title_written_without_its_link_reads_back_as_the_title() {
+        let e = Event {
+            url: "javascript:alert(1)".into(),
+            ..to_event(
+                &parse_section(
+                    "### Europe\n\n* 2026-09-08 | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin/)\n    * [**Hack and Learn**](https://www.meetup.com/rust-berlin/events/1/)\n",
+                )[0],
+            )
+        };
+        let window = crate::model::Window {
+            from: d("2026-09-01"),
+            to: d("2026-09-30"),
+        };
+        let written = super::super::write::render(&[e], &window);
+        assert!(written.contains("    * **Hack and Learn**\n"), "{written}");
+        let read = parse_section(&written);
+        assert_eq!(read.len(), 1);
+        let title = read[0].title.as_ref().expect("the bold text is the title");
+        assert_eq!(title.text, "Hack and Learn");
+        assert_eq!(title.url, "");
+        assert_eq!(read[0].organizers[0].text, "Rust Berlin");
+        assert_eq!(
+            super::super::write::render(&[to_event(&read[0])], &window),
+            written
+        );
+        // Bold text that is not the title line's first field is not a title.
+        assert!(unlinked_title("[**A**](https://a.example/) | **B**").is_none());
+        assert!(unlinked_title("** **").is_none());
+    }
+
+    #[test]
+    fn a_year_past_i32_max_is_no_date() {
+        assert_eq!(parse_dates("4294967295-01-01"), None);
+        assert_eq!(parse_dates("2147483648-01-01"), None);
+        assert_eq!(parse_dates("2026-09-08 - 4294967295-09-09"), None);
+        assert_eq!(
+            parse_dates("2026-09-08 - 2026-09-09"),
+            Some((d("2026-09-08"), d("2026-09-09")))
+        );
     }
 
     #[test]
