@@ -227,6 +227,32 @@ fn finish(source: &Source, mut read: SourceRead) -> SourceRead {
     read
 }
 
+/// A reader of an iCal feed: text, origin, source label, window.
+type FeedReader = fn(&str, &str, &str, &Window) -> Result<Parsed, sources::SourceError>;
+
+/// The parse step of an organizer's own feed (a meetup group's, a luma calendar's): the text
+/// read by `reader` (the iCal reader, or luma's conventions), every event `organizer`'s; with
+/// `name_from_feed`, an organizer without a name takes the feed's `X-WR-CALNAME`.
+fn organizer_feed(
+    reader: FeedReader,
+    source: &Source,
+    feed_url: &str,
+    window: Window,
+    mut organizer: Organizer,
+    name_from_feed: bool,
+) -> impl FnOnce(&Response) -> Result<Parsed, sources::SourceError> + Send + 'static {
+    let (origin, label) = (feed_url.to_string(), source.label().to_string());
+    move |r| {
+        let (text, _) = ical_text(r);
+        let mut p = reader(&text, &origin, &label, &window)?;
+        if name_from_feed && organizer.name.is_empty() {
+            organizer.name = sources::ical::calendar_name(&text).unwrap_or_default();
+        }
+        attribute(&mut p.events, &organizer);
+        Ok(p)
+    }
+}
+
 /// A meetup group whose page holds no event data (a login wall, a new markup): its iCal feed
 /// (`<group>/events/ical/`, at most 10 upcoming events, no LOCATION) carries it, its entries
 /// verified against their event pages like calendar entries. The report says the page could
@@ -243,20 +269,21 @@ async fn meetup_feed_fallback(
     };
     let feed_url = format!("{group}events/ical/");
     let organizer = feed_organizer(source, &group, source.name.clone().unwrap_or_default());
-    let (org, w, label) = (organizer.clone(), window, source.label().to_string());
-    let origin = feed_url.clone();
+    let read_feed = organizer_feed(
+        sources::ical::parse,
+        source,
+        &feed_url,
+        window,
+        organizer.clone(),
+        false,
+    );
     let got = fetch_parse(
         fetcher,
         &feed_url,
         slots,
         SourceKind::Ical,
         "iCal reader",
-        move |r| {
-            let (text, _) = ical_text(r);
-            let mut p = sources::ical::parse(&text, &origin, &label, &w)?;
-            attribute(&mut p.events, &org);
-            Ok(p)
-        },
+        read_feed,
     )
     .await;
     let why = read.report.suspect.clone().unwrap_or_default();
@@ -410,24 +437,21 @@ async fn read_luma_feed(
     read: &mut SourceRead,
 ) -> Result<Parsed, String> {
     let feed_url = sources::luma::feed_url(id);
-    let label = source.label().to_string();
-    let origin = feed_url.clone();
+    let read_feed = organizer_feed(
+        sources::luma::parse_feed,
+        source,
+        &feed_url,
+        window,
+        organizer,
+        true,
+    );
     let got = fetch_parse(
         fetcher,
         &feed_url,
         slots,
         SourceKind::Ical,
         "luma reader",
-        move |r| {
-            let (text, _) = ical_text(r);
-            let mut p = sources::luma::parse_feed(&text, &origin, &label, &window)?;
-            let mut org = organizer;
-            if org.name.is_empty() {
-                org.name = sources::ical::calendar_name(&text).unwrap_or_default();
-            }
-            attribute(&mut p.events, &org);
-            Ok(p)
-        },
+        read_feed,
     )
     .await;
     match got {
