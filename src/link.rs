@@ -166,6 +166,20 @@ pub struct Parts {
     pub meetup_event: Option<String>,
 }
 
+impl Parts {
+    /// A meetup link's group, `meetup.com/<urlname>/…`: its first path segment, unless the
+    /// link is meetup's own `/events/…`. `None` on other sites.
+    pub fn meetup_group(&self) -> Option<&str> {
+        if self.host != "meetup.com" {
+            return None;
+        }
+        self.segments
+            .first()
+            .map(String::as_str)
+            .filter(|s| *s != "events")
+    }
+}
+
 /// A link taken apart for comparing and looking up (the one place that decides which links
 /// are "the same"): Google redirect wrappers unwrapped, the host folded (`www.`, `lu.ma` =
 /// `luma.com`, eventbrite's country sites), meetup locale segments (`/de-DE/`) dropped, path

@@ -79,8 +79,9 @@ pub fn files(
     let stamp = generated_at.to_rfc3339_opts(SecondsFormat::Secs, false);
     let later = later_events(outcome, window);
     let horizon = horizon_events(&later, window, horizon_weeks);
+    let horizon_len = horizon.len();
     let mut all = outcome.events.clone();
-    all.extend(horizon.iter().cloned());
+    all.extend(horizon);
     let to = feeds_to(window, horizon_weeks);
     let mut out = render::ics::feeds(&all, window, to, generated_at.with_timezone(&Utc));
     out.push((
@@ -90,7 +91,7 @@ pub fn files(
             window,
             generated_at: &stamp,
             feeds_to: to,
-            horizon: horizon.len(),
+            horizon: horizon_len,
             later: &later,
         }),
     ));

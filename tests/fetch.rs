@@ -6,6 +6,8 @@
 //! hand-written server for the concurrency tests (wiremock's responders cannot observe how many
 //! requests are in flight).
 
+mod common;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -453,7 +455,7 @@ async fn gzip_bodies_are_decoded() {
 
 #[tokio::test]
 async fn connection_refused_is_a_network_error_with_the_cause() {
-    let url = format!("http://{}/x", refused_addr());
+    let url = format!("http://127.0.0.1:{}/x", common::refused_port());
     let err = fetcher(LiveOptions {
         retries: 0,
         ..opts()
@@ -484,14 +486,6 @@ async fn a_non_http_url_is_refused_without_a_request() {
         .await
         .unwrap_err();
     assert!(matches!(err, FetchError::Network { .. }), "{err:?}");
-}
-
-/// An address nothing listens on.
-fn refused_addr() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    drop(l);
-    addr
 }
 
 /// In-flight counters shared by the handlers of one or more [`counting_server`]s.

@@ -4,24 +4,15 @@
 //! whose instances all link one page lends the page's facts to the nearest instance only.
 
 mod common;
-use common::MapFetcher;
+use common::{MapFetcher, fixture, window};
 
 use std::collections::HashMap;
 use twir_events::config::Config;
-use twir_events::model::Window;
 use twir_events::pipeline;
 
 const CAL: &str =
     "https://calendar.google.com/calendar/ical/test%40group.calendar.google.com/public/basic.ics";
 const MANCHESTER: &str = "https://www.meetup.com/rust-manchester/events/315891530/";
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
 
 /// A Google-style feed (CRLF, header order, UTC one-offs, a TZID series).
 fn calendar(events: &[&str]) -> Vec<u8> {
@@ -48,13 +39,6 @@ fn config() -> Config {
         "test.toml",
     )
     .unwrap()
-}
-
-fn window() -> Window {
-    Window {
-        from: "2026-08-19".parse().unwrap(),
-        to: "2026-09-16".parse().unwrap(),
-    }
 }
 
 fn run(fetcher: &MapFetcher) -> pipeline::Outcome {

@@ -65,9 +65,7 @@ pub fn under(url: &str, page: &str) -> bool {
     }
     if u.host == "meetup.com" {
         // A group's page, its events list and its feed are all the group's.
-        let group =
-            |segments: &[String]| segments.first().filter(|s| s.as_str() != "events").cloned();
-        return group(&p.segments).is_some() && group(&u.segments) == group(&p.segments);
+        return p.meetup_group().is_some() && u.meetup_group() == p.meetup_group();
     }
     // A feed or listing page stands for its site's section: `…/events/`, `…/calendar.ics`.
     let mut page_path = p.segments.as_slice();

@@ -101,8 +101,7 @@ pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
 pub fn group_key(url: &str) -> Option<String> {
     let p = parts(url)?;
     if p.host == "meetup.com" {
-        let group = p.segments.first().filter(|s| s.as_str() != "events")?;
-        return Some(format!("meetup.com/{group}"));
+        return Some(format!("meetup.com/{}", p.meetup_group()?));
     }
     Some(p.host)
 }

@@ -111,13 +111,13 @@ pub struct Entry {
 
 impl Entry {
     /// The response the entry stands for, as a fresh `200` for `url` would have been.
-    pub fn response(&self, url: &str) -> Response {
+    pub fn into_response(self, url: &str) -> Response {
         Response {
             url: url.to_owned(),
             status: 200,
-            content_type: self.content_type.clone(),
-            body: self.body.clone(),
-            redirected_to: self.redirected_to.clone(),
+            content_type: self.content_type,
+            body: self.body,
+            redirected_to: self.redirected_to,
         }
     }
 }
@@ -398,7 +398,10 @@ mod tests {
         };
         assert_eq!(e.body, b"BEGIN:VCALENDAR\n\0\xff");
         assert_eq!(e.validators.etag.as_deref(), Some("\"1\""));
-        assert_eq!(e.response(url), response(url, b"BEGIN:VCALENDAR\n\0\xff"));
+        assert_eq!(
+            e.into_response(url),
+            response(url, b"BEGIN:VCALENDAR\n\0\xff")
+        );
         cache.store(&response(url, b"v2"), &etag("\"2\"")).unwrap();
         let Lookup::Hit(e) = cache.load(url) else {
             panic!("no hit")

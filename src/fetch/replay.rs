@@ -116,7 +116,6 @@ pub enum SnapshotError {
 /// One entry, resolved.
 #[derive(Debug, Clone)]
 struct Entry {
-    url: String,
     status: u16,
     content_type: Option<String>,
     /// Absolute (or dir-relative) path of the body, `None` for a recorded failure.
@@ -213,7 +212,6 @@ impl ReplayFetcher {
             }
             lenient.entry(lenient_key(&m.url)).or_insert(index);
             entries.push(Entry {
-                url: m.url,
                 status: m.status,
                 content_type: m.content_type,
                 path,
@@ -243,11 +241,6 @@ impl ReplayFetcher {
     /// The snapshot directory.
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// The recorded URLs, in manifest order.
-    pub fn urls(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.url.as_str())
     }
 
     fn lookup(&self, url: &str) -> Option<&Entry> {

@@ -236,7 +236,7 @@ pub fn group_of(url: &str) -> Option<String> {
     let p = link::parts(url)?;
     match p.host.as_str() {
         "meetup.com" => {
-            let g = p.segments.first().filter(|s| *s != "events")?;
+            let g = p.meetup_group()?;
             Some(format!("meetup.com/{}", g.to_lowercase()))
         }
         "luma.com" => {

@@ -39,7 +39,10 @@ async fn record() -> (Recorded, twir_events::fetch::record::SnapshotSummary) {
     let ics_url = format!("{}/calendar/ical/public/basic.ics", server.uri());
     let html_url = format!("{}/rust-berlin/events/298457951/", server.uri());
     let missing_url = format!("{}/old-group/events/", server.uri());
-    let refused_url = format!("http://{}/feed.ics", refused_addr());
+    let refused_url = format!(
+        "http://127.0.0.1:{}/feed.ics",
+        super::common::refused_port()
+    );
 
     let recorder = Recorder::new(fetcher(LiveOptions {
         retries: 0,

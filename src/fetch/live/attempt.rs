@@ -26,8 +26,8 @@ const BASE_BACKOFF: Duration = Duration::from_millis(500);
 pub(super) enum Answer {
     /// A new body, with the validators worth caching it under (if any).
     Fresh(Response, Option<Validators>),
-    /// `304 Not Modified`: the cached copy.
-    NotModified(Response),
+    /// `304 Not Modified`: the cached copy (the caller's `conditional` entry) answers.
+    NotModified,
 }
 
 /// One failed attempt, and whether (and when) it may be tried again.
@@ -147,7 +147,7 @@ impl LiveFetcher {
         match conditional {
             Some(entry) if entry.redirected_to.as_deref() == redirected_to => {
                 self.stats.not_modified.fetch_add(1, Ordering::SeqCst);
-                Ok(Answer::NotModified(entry.response(url)))
+                Ok(Answer::NotModified)
             }
             // Redirected elsewhere than the cached copy came from: not its validator.
             Some(_) => Err(Failure::new(not_modified(), Retry::Unconditional)),

@@ -220,11 +220,6 @@ impl LiveFetcher {
         }
     }
 
-    /// The options this fetcher was built with.
-    pub fn options(&self) -> &LiveOptions {
-        &self.opts
-    }
-
     fn host(&self, key: &str) -> Arc<Host> {
         // A poisoned lock only means another task panicked while inserting; the map is fine.
         let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
@@ -264,13 +259,17 @@ impl LiveFetcher {
         let permit = permit.expect("the global semaphore is never closed");
         // Read under the permits: at most `concurrency` cached bodies are in memory at once,
         // however many requests are queued.
-        let cached = self.cached(url).await;
+        let mut cached = self.cached(url).await;
 
         let mut conditional = cached.as_ref();
         let mut attempt: u32 = 0;
         loop {
             let failure = match self.attempt(url, conditional).await {
-                Ok(Answer::NotModified(response)) => {
+                Ok(Answer::NotModified) => {
+                    let response = cached
+                        .take()
+                        .expect("a 304 is an answer only to a conditional request")
+                        .into_response(url);
                     drop(permit);
                     drop(host_permit);
                     // Used: kept by the next prune. Failing to mark it costs a download a
