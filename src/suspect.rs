@@ -280,7 +280,7 @@ mod tests {
     }
 
     fn report(label: &str) -> SourceReport {
-        SourceReport::example(SourceKind::Ical, "https://calendar.example/c.ics", label)
+        SourceReport::new(SourceKind::Ical, "https://calendar.example/c.ics", label)
     }
 
     #[test]

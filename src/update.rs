@@ -435,7 +435,7 @@ mod tests {
     fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
         crate::pipeline::SourceReport {
             error: error.map(Into::into),
-            ..crate::pipeline::SourceReport::example(crate::config::SourceKind::Meetup, url, label)
+            ..crate::pipeline::SourceReport::new(crate::config::SourceKind::Meetup, url, label)
         }
     }
 

@@ -91,7 +91,7 @@ fn report(label: &str, error: Option<&str>, suspect: Option<&str>) -> SourceRepo
     SourceReport {
         error: error.map(Into::into),
         suspect: suspect.map(Into::into),
-        ..SourceReport::example(
+        ..SourceReport::new(
             crate::config::SourceKind::Meetup,
             &format!("https://www.meetup.com/{label}/events/"),
             label,

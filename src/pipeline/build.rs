@@ -26,7 +26,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
     for c in collected {
-        let page_says = (!c.from_page)
+        let page_says = (!c.from_page && !called_off.is_empty())
             .then(|| {
                 c.raw
                     .url

@@ -1,11 +1,11 @@
 //! The pipeline wired together: fetch every source concurrently, parse, normalize,
 //! deduplicate, keep the window.
 //!
-//! [`collect`] is the only async step (it drives a [`Fetch`]); [`build()`] is pure. A source
+//! [`collect_with`] is the only async step (it drives a [`Fetch`]); [`build()`] is pure. A source
 //! that fails is a [`SourceReport`] with an error, never an abort: the run goes on with the
 //! others.
 //!
-//! Parsing is CPU work: [`collect`] runs every parse (sources and verification pages) on
+//! Parsing is CPU work: [`collect_with`] runs every parse (sources and verification pages) on
 //! tokio's blocking pool, at most one per core at a time, so that a large body never stalls
 //! the timers of requests still in flight, and inside a panic guard ([`guarded`]), so that a
 //! bug a strange input triggers in one reader fails that source only ("internal error in the
@@ -69,10 +69,9 @@ impl SourceReport {
         self.error.is_none() && self.suspect.is_none()
     }
 
-    /// A source that answered with nothing to say: unit tests start from it and change only
-    /// what they test.
-    #[cfg(test)]
-    pub(crate) fn example(kind: SourceKind, url: &str, label: &str) -> SourceReport {
+    /// A source read at `url` with nothing to say yet (no events, no error, no warning): the
+    /// reading fills it in, and unit tests start from it and change only what they test.
+    pub fn new(kind: SourceKind, url: &str, label: &str) -> SourceReport {
         SourceReport {
             kind,
             url: url.into(),
@@ -224,12 +223,9 @@ impl Progress for Silent {}
 /// feeds (or entries) link is fetched once. The result does not depend on the order in which
 /// the work completes: `verify_calendar` decides every entry at the end, against every
 /// source's pages, exactly as if verification had waited for all sources.
-pub async fn collect(config: &Config, fetcher: &dyn Fetch, window: &Window) -> Collection {
-    collect_with(config, fetcher, window, &Silent).await
-}
-
-/// [`collect`], telling `progress` as it goes (`pages_started` once every source is read,
-/// with every page fetched or to fetch; pages done earlier are then told at once).
+///
+/// `progress` is told as it goes (`pages_started` once every source is read, with every page
+/// fetched or to fetch; pages done earlier are then told at once).
 ///
 /// The steps: start reading every source; as each ends, start the event pages it releases
 /// (`Schedule::source_read`); once all work is done, `assemble` the collection.

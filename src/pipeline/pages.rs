@@ -2,7 +2,7 @@
 //! may be fetched (no phase barrier), and the decision for every entry once all are read.
 
 use super::build::{instant_date, touches};
-use super::guard::parse_off_runtime;
+use super::guard::{parse_off_runtime, reader_name};
 use super::read::{FeedEntry, SourceRead};
 use super::{Collected, Unverified, describe};
 use crate::config::{Source, SourceKind};
@@ -49,8 +49,8 @@ impl PageScope {
             SourceKind::Ical => None,
             SourceKind::Meetup => Some(PageScope::of_page(&key)),
             SourceKind::Luma | SourceKind::Jsonld => Some(PageScope {
-                host: key.split('/').next().unwrap_or_default().to_string(),
                 group: None,
+                ..PageScope::of_page(&key)
             }),
         }
     }
@@ -203,10 +203,10 @@ pub(super) async fn read_event_page(
     match fetcher.fetch(url).await {
         Ok(response) => {
             let owned_url = url.to_string();
-            let reader = match kind {
-                PageKind::MeetupEvent => "meetup page reader",
-                PageKind::LumaEvent => "JSON-LD page reader",
-            };
+            let reader = reader_name(match kind {
+                PageKind::MeetupEvent => SourceKind::Meetup,
+                PageKind::LumaEvent => SourceKind::Jsonld,
+            });
             parse_off_runtime(slots, reader, move || {
                 let text = response.text();
                 let url = owned_url.as_str();
@@ -355,9 +355,8 @@ pub(super) fn verify_calendar(
 /// it for that instance. A meetup event link gives way to its group's events page.
 fn unlink_page(raw: &RawEvent, key: &str) -> RawEvent {
     let mut out = raw.clone();
-    let group = key
-        .strip_prefix("meetup.com/")
-        .and_then(|rest| rest.split('/').next())
+    let group = PageScope::of_page(key)
+        .group
         .map(|group| format!("https://www.meetup.com/{group}/events/"));
     let is_page = |u: &String| match_key(u) == key;
     if out.url.as_ref().is_some_and(is_page) {

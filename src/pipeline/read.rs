@@ -43,21 +43,9 @@ pub(super) struct SourceRead {
 
 impl SourceRead {
     /// Nothing read yet from `source` (fetched at `url`).
-    fn new(source: &Source, url: String) -> SourceRead {
+    fn new(source: &Source, url: &str) -> SourceRead {
         SourceRead {
-            report: SourceReport {
-                kind: source.kind,
-                url,
-                label: source.label().to_string(),
-                events: 0,
-                error: None,
-                warnings: Vec::new(),
-                suspect: None,
-                status: None,
-                redirected_to: None,
-                latest_event: None,
-                fallback: None,
-            },
+            report: SourceReport::new(source.kind, url, source.label()),
             pages: Vec::new(),
             feed: Vec::new(),
             filtered: Vec::new(),
@@ -117,7 +105,7 @@ pub(super) async fn read_source(
     slots: &Arc<Semaphore>,
 ) -> SourceRead {
     let url = fetch_url(source);
-    let mut read = SourceRead::new(source, url.clone());
+    let mut read = SourceRead::new(source, &url);
     if source.kind == SourceKind::Luma {
         read_luma(source, fetcher, window, slots, &mut read).await;
     } else {

@@ -358,7 +358,7 @@ mod tests {
         SourceReport {
             events: 1,
             error: error.map(str::to_string),
-            ..SourceReport::example(
+            ..SourceReport::new(
                 SourceKind::Meetup,
                 &format!("https://www.meetup.com/{label}/events/"),
                 label,
