@@ -266,9 +266,9 @@ pub async fn collect_with(
                     progress.page_done();
                 }
             }
-            Done::Source(i, read) => {
+            Done::Source(i, mut read) => {
                 left -= 1;
-                let released = schedule.source_read(i, &read, *window);
+                let released = schedule.source_read(i, &mut read, *window);
                 reads[i] = Some(read);
                 for page in released {
                     work.push(fetch_page(page));
@@ -286,7 +286,7 @@ pub async fn collect_with(
     if !announced {
         progress.pages_started(0);
     }
-    assemble(reads, &schedule, *window, &pages)
+    assemble(reads, &schedule, &pages)
 }
 
 /// One piece of [`collect_with`]'s work, reading a source or an event page.
@@ -303,7 +303,6 @@ enum Done {
 fn assemble(
     reads: Vec<Option<SourceRead>>,
     schedule: &Schedule,
-    window: Window,
     pages: &HashMap<String, Result<RawEvent, String>>,
 ) -> Collection {
     let mut collection = Collection::default();
@@ -322,7 +321,7 @@ fn assemble(
     }
     // An organizer's own feed speaks with more authority than the community calendar.
     feed.sort_by_key(|f| f.in_calendar);
-    let verified = verify_calendar(&feed, &schedule.known, window, pages);
+    let verified = verify_calendar(&feed, &schedule.known, pages);
     collection.events.extend(verified.events);
     collection.corrections = verified.corrections;
     collection.unverified = verified.unverified;

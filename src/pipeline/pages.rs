@@ -68,6 +68,7 @@ impl PageScope {
 }
 
 /// An event page to fetch: its match key, URL, kind and canonical link (computed once).
+#[derive(Debug, Clone)]
 pub(super) struct PageToFetch {
     pub(super) key: String,
     pub(super) url: String,
@@ -116,7 +117,7 @@ impl Schedule {
     pub(super) fn source_read(
         &mut self,
         i: usize,
-        read: &SourceRead,
+        read: &mut SourceRead,
         window: Window,
     ) -> Vec<PageToFetch> {
         let scope = self.scopes[i].clone();
@@ -130,18 +131,15 @@ impl Schedule {
                 .map(canonical),
         );
         let mut candidates = self.released(scope.as_ref());
-        for f in &read.feed {
-            if let Some((url, kind)) = entry_page(f, window) {
-                let key = match_key(&url);
-                if !self.started.contains(&key) {
-                    let canon = canonical(&url);
-                    candidates.push(PageToFetch {
-                        key,
-                        url,
-                        kind,
-                        canon,
-                    });
-                }
+        for f in &mut read.feed {
+            f.target = entry_page(f, window).map(|(url, kind)| PageToFetch {
+                key: match_key(&url),
+                canon: canonical(&url),
+                url,
+                kind,
+            });
+            if let Some(page) = f.target.as_ref().filter(|p| !self.started.contains(&p.key)) {
+                candidates.push(page.clone());
             }
         }
         let mut start = Vec::new();
@@ -245,18 +243,15 @@ pub(super) struct Verified {
 pub(super) fn verify_calendar(
     feed: &[FeedEntry],
     known: &HashSet<String>,
-    window: Window,
     pages: &HashMap<String, Result<RawEvent, String>>,
 ) -> Verified {
-    // Which page each entry should be checked against.
+    // Which page each entry should be checked against (worked out when its source was read),
+    // unless a page source already gave that event.
     let targets: Vec<Option<String>> = feed
         .iter()
         .map(|f| {
-            let (url, _) = entry_page(f, window)?;
-            if known.contains(&canonical(&url)) {
-                return None;
-            }
-            Some(match_key(&url))
+            let page = f.target.as_ref()?;
+            (!known.contains(&page.canon)).then(|| page.key.clone())
         })
         .collect();
 

@@ -4,6 +4,7 @@
 use super::SourceReport;
 use super::build::instant_date;
 use super::guard::{parse_off_runtime, reader_name};
+use super::pages::PageToFetch;
 use super::parse::{
     attribute, feed_organizer, fetch_url, ical_text, keyword_filter, mentions_any, parse_source,
 };
@@ -27,6 +28,9 @@ pub(super) struct FeedEntry {
     /// The page to verify against when the feed says which link is the event's page (a luma
     /// feed's link, whatever its slug looks like); else [`crate::verify::page_to_verify`] decides.
     pub(super) page: Option<(String, PageKind)>,
+    /// The event page it is checked against, worked out once when its source is read
+    /// (`Schedule::source_read`); `None` before, and for an entry with no page to check.
+    pub(super) target: Option<PageToFetch>,
 }
 
 /// What reading one source gave.
@@ -154,6 +158,7 @@ fn take_fetched(source: &Source, fetched: Fetched, read: &mut SourceRead) -> boo
                     in_calendar: source.organizer.is_none(),
                     organizer: organizer.clone(),
                     page: None,
+                    target: None,
                 })
                 .collect();
             false
@@ -295,6 +300,7 @@ async fn meetup_feed_fallback(
                     in_calendar: false,
                     organizer: Some(organizer.clone()),
                     page: None,
+                    target: None,
                 })
                 .collect();
         }
@@ -359,6 +365,7 @@ async fn read_luma(
                         in_calendar: false,
                         organizer: organizer.clone(),
                         page,
+                        target: None,
                     }
                 })
                 .collect();
