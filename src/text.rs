@@ -17,6 +17,18 @@ pub const MAX_NAME: usize = 100;
 /// The longest city, state or country printed.
 pub const MAX_PLACE: usize = 80;
 
+/// `s` without the control characters an output cannot carry, but line breaks and tabs (a
+/// bare CR, a NUL); borrowed when there is none. The page and the calendar feeds guard
+/// everything they print with it (`clean` already removed them from sources' text).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let kept = |c: &char| !c.is_control() || matches!(c, '\n' | '\t');
+    if s.chars().all(|c| kept(&c)) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(kept).collect())
+    }
+}
+
 /// `s` without invisible characters, on one line, at most `max` characters.
 pub fn clean(s: &str, max: usize) -> String {
     let mut out = String::with_capacity(s.len().min(max * 4));

@@ -24,7 +24,7 @@ use crate::dedupe::identity::canonical;
 use crate::error::exit;
 use crate::model::{Event, RawEvent, Window};
 use crate::newsletter::write::location_field;
-use crate::pipeline::{Outcome, SourceReport, describe};
+use crate::pipeline::{Outcome, describe};
 use crate::render::json::{Document, EventJson};
 
 /// At most this many failed sources are named in one "not found" answer, and at most this
@@ -273,16 +273,11 @@ fn sources_not_used(
                 label: r.label.clone(),
                 url: r.url.clone(),
                 suspect: r.error.is_none(),
-                why: why_not_used(r),
+                why: r.why_not_used().unwrap_or_default().to_string(),
             });
         }
     }
     out
-}
-
-/// Why a source was not used: its error, else why it was suspect.
-fn why_not_used(r: &SourceReport) -> String {
-    r.error.clone().or(r.suspect.clone()).unwrap_or_default()
 }
 
 /// Nothing matches: which sources that were not used may hold it.
@@ -303,7 +298,12 @@ fn not_found(q: &Query, outcome: &Outcome, scopes: &[Scope]) -> Finding {
             .filter(|s| !narrowed || s.page.is_none())
             .map(|s| &outcome.reports[s.index])
             .filter(|r| !r.trusted())
-            .map(|r| (r.label.clone(), why_not_used(r)))
+            .map(|r| {
+                (
+                    r.label.clone(),
+                    r.why_not_used().unwrap_or_default().to_string(),
+                )
+            })
             .collect(),
     }
 }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::{Attendance, Region, When};
-use crate::pipeline::LeftOut;
+use crate::pipeline::{LeftOut, SourceReport};
 use chrono::NaiveDate;
 
 fn d(s: &str) -> NaiveDate {

@@ -69,6 +69,21 @@ impl SourceReport {
         self.error.is_none() && self.suspect.is_none()
     }
 
+    /// `failed` (an error), `suspect` (an answer not taken as the truth) or `ok`: the word the
+    /// JSON file, the page and the reports use.
+    pub fn status(&self) -> &'static str {
+        match (&self.error, &self.suspect) {
+            (Some(_), _) => "failed",
+            (None, Some(_)) => "suspect",
+            (None, None) => "ok",
+        }
+    }
+
+    /// Why the source was not used: its error, else why it is suspect; `None` when it was.
+    pub fn why_not_used(&self) -> Option<&str> {
+        self.error.as_deref().or(self.suspect.as_deref())
+    }
+
     /// A source read at `url` with nothing to say yet (no events, no error, no warning): the
     /// reading fills it in, and unit tests start from it and change only what they test.
     pub fn new(kind: SourceKind, url: &str, label: &str) -> SourceReport {

@@ -167,13 +167,10 @@ pub fn calendar(
 }
 
 /// A TEXT value without the control characters a content line cannot carry (a bare CR would
-/// end the line for some readers): CRLF becomes LF, which the crate escapes as `\n`, other
-/// control characters are dropped; tabs stay. `normalize` already cleaned sources' text; this guards everything else.
+/// end the line for some readers; a CRLF keeps its LF, which the crate escapes as `\n`):
+/// [`crate::text::printable`].
 fn clean(s: &str) -> String {
-    s.replace("\r\n", "\n")
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect()
+    crate::text::printable(s).into_owned()
 }
 
 /// A link as an RFC 3986 URI (a URL property is not escaped): checked, then serialized by

@@ -228,12 +228,7 @@ pub fn document(
             url: r.url.clone(),
             label: r.label.clone(),
             ok: r.trusted(),
-            status: match (&r.error, &r.suspect) {
-                (Some(_), _) => "failed",
-                (None, Some(_)) => "suspect",
-                (None, None) => "ok",
-            }
-            .to_string(),
+            status: r.status().to_string(),
             events: r.events,
             error: r.error.clone(),
             suspect: r.suspect.clone(),

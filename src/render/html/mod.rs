@@ -106,16 +106,9 @@ const SCRIPT: &str = r"
 /// tabs), which HTML cannot carry (a NUL is dropped or replaced by parsers; `normalize`
 /// already removed them from sources' text, this guards everything else).
 fn text(s: &str) -> Cow<'_, str> {
-    if s.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
-    {
-        let kept: String = s
-            .chars()
-            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-            .collect();
-        Cow::Owned(html_escape::encode_text(&kept).into_owned())
-    } else {
-        html_escape::encode_text(s)
+    match crate::text::printable(s) {
+        Cow::Borrowed(s) => html_escape::encode_text(s),
+        Cow::Owned(kept) => Cow::Owned(html_escape::encode_text(&kept).into_owned()),
     }
 }
 

@@ -118,15 +118,11 @@ fn failed(o: &Outcome) -> List {
             .iter()
             .filter(|r| !r.trusted())
             .map(|r| {
-                let why = r.error.as_deref().or(r.suspect.as_deref()).unwrap_or("");
+                let why = r.why_not_used().unwrap_or("");
                 format!(
                     "{} ({}): <span class=\"reason\">{}</span>{}",
                     link(Some(&r.url), &text(&r.label)),
-                    if r.error.is_some() {
-                        "failed"
-                    } else {
-                        "suspect"
-                    },
+                    r.status(),
                     text(why),
                     r.redirected_to
                         .as_deref()

@@ -11,11 +11,8 @@ pub(super) fn write_sources(h: &mut String, reports: &[SourceReport]) {
          <thead><tr><th>Source</th><th>Kind</th><th>Status</th><th>Events</th><th>Latest event</th><th>Notes</th></tr></thead>\n<tbody>\n",
     );
     for r in reports {
-        let (status, class) = match (&r.error, &r.suspect) {
-            (Some(_), _) => ("failed", "status-failed"),
-            (None, Some(_)) => ("suspect", "status-suspect"),
-            (None, None) => ("ok", "status-ok"),
-        };
+        let status = r.status();
+        let class = format!("status-{status}");
         let mut notes: Vec<String> = Vec::new();
         if let Some(e) = &r.error {
             notes.push(text(e).into_owned());
