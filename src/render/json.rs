@@ -10,7 +10,8 @@
 //!                "events": 3, "error": null, "suspect": null, "warnings": [],
 //!                "carried_over": 0}],
 //!   "events": [{"title": "…", "url": "…", "start_date": "2026-11-26", "end_date": "2026-11-26",
-//!               "start": "2026-11-26T19:00:00+01:00", "attendance": "in-person",
+//!               "start": "2026-11-26T19:00:00+01:00", "end": "2026-11-26T21:30:00+01:00",
+//!               "end_source": "source", "attendance": "in-person",
 //!               "location": "Berlin, DE", "place": {"city": "Berlin", "state": null, "country": "DE"},
 //!               "organizer": {"name": "…", "url": "…", "home": null}, "sections": ["Europe"],
 //!               "mirrors": [], "sources": ["…"], "verified": true, "stale": false}],
@@ -32,10 +33,19 @@
 //! `unverified` lists the calendar entries whose event page could not be used (unreachable,
 //! unreadable, describing another instance): they are listed with the calendar's data.
 //!
+//! `end` is the end a source gave (the calendar's DTEND or DURATION, meetup's `endTime`,
+//! luma's end, JSON-LD `endDate`), in the start's zone, and `end_source` says where the end
+//! comes from: `"source"` (`end`); `"default"` (a timed one-day event whose sources gave no
+//! end, `end` null: the calendar feeds end it
+//! [`DEFAULT_DURATION_HOURS`](crate::render::ics::DEFAULT_DURATION_HOURS) after its start);
+//! `"dates"` (no time of day, or several days without an end time: it ends with `end_date`,
+//! `end` null).
+//!
 //! Versions: 2 added `status`, `suspect` and `unverified`, and made `ok` false for a suspect
 //! source although its `error` is null (in version 1, `ok` was false exactly when `error` was
 //! set). Files of version 1 are still read as a previous file (the new fields default to
-//! empty).
+//! empty). `end` and `end_source` were added to version 2 later (backward compatible: an
+//! event carried over from a file written before has `end` and `end_source` null).
 
 use crate::dedupe::identity::canonical;
 use crate::model::{Attendance, Event, Place, Window};
@@ -133,6 +143,13 @@ pub struct EventJson {
     pub end_date: NaiveDate,
     /// Local start with offset (RFC 3339), when the event has a time of day.
     pub start: Option<String>,
+    /// Local end with offset (RFC 3339), when a source gave one (added to version 2 later).
+    #[serde(default)]
+    pub end: Option<String>,
+    /// `"source"`, `"default"` or `"dates"`: where the end comes from (see the module
+    /// documentation); null only in an event carried over from a file written before.
+    #[serde(default)]
+    pub end_source: Option<String>,
     /// `in-person`, `virtual` or `hybrid`.
     pub attendance: String,
     /// The location field as the newsletter prints it.
@@ -179,6 +196,18 @@ fn organizer(o: &crate::model::Organizer) -> OrganizerJson {
     }
 }
 
+/// Where the event's end comes from: `"source"`, `"default"` (the feeds assume one) or
+/// `"dates"`.
+fn end_source(e: &Event) -> &'static str {
+    if e.end.is_some() {
+        "source"
+    } else if crate::render::ics::assumed_end(e).is_some() {
+        "default"
+    } else {
+        "dates"
+    }
+}
+
 fn event(e: &Event) -> EventJson {
     EventJson {
         title: e.title.clone(),
@@ -186,6 +215,8 @@ fn event(e: &Event) -> EventJson {
         start_date: e.start_date,
         end_date: e.end_date,
         start: e.start.map(|s| s.to_rfc3339()),
+        end: e.end.map(|s| s.to_rfc3339()),
+        end_source: Some(end_source(e).to_string()),
         attendance: match e.attendance {
             Attendance::InPerson => "in-person",
             Attendance::Virtual => "virtual",
