@@ -195,39 +195,75 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// An event's times in events.json.
+#[derive(Debug)]
+struct Times {
+    start: Option<DateTime<FixedOffset>>,
+    end: Option<DateTime<FixedOffset>>,
+    end_source: String,
+}
+
+/// The times of each event of events.json, by canonical link.
+fn json_times(json: &serde_json::Value) -> BTreeMap<String, Times> {
+    let time = |v: &serde_json::Value| v.as_str().map(|s| s.parse().unwrap());
+    json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let times = Times {
+                start: time(&e["start"]),
+                end: time(&e["end"]),
+                end_source: e["end_source"].as_str().unwrap().to_string(),
+            };
+            (canonical(e["url"].as_str().unwrap()), times)
+        })
+        .collect()
+}
+
+/// A timed event's DTEND read back is the end events.json gives (`"source"`), or the
+/// documented default length after its start (`"default"`); an event written as days says
+/// `"dates"`. True when the end is the source's.
+fn end_agrees(r: &Read, json: &Times) -> bool {
+    let Some(start) = r.start else {
+        // Written as days: a source's end time (several days) falls on the last day, or at
+        // midnight after it.
+        match (json.end, json.end_source.as_str()) {
+            (None, "dates") => {}
+            (Some(end), "source") => {
+                let day = end.naive_local().date();
+                assert!(
+                    day == r.end_date || day == r.end_date.succ_opt().unwrap(),
+                    "{r:?}"
+                );
+            }
+            other => panic!("{r:?}: end {other:?} in events.json"),
+        }
+        return false;
+    };
+    let end = r.end.unwrap_or_else(|| panic!("no DTEND: {r:?}"));
+    match (json.end, json.end_source.as_str()) {
+        (Some(source), "source") => {
+            assert_eq!(end, source, "{r:?}");
+            assert_eq!(end.naive_local(), source.naive_local(), "{r:?}");
+            true
+        }
+        (None, "default") => {
+            let hours = twir_events::render::ics::DEFAULT_DURATION_HOURS;
+            assert_eq!(end - start, chrono::Duration::hours(hours), "{r:?}");
+            false
+        }
+        other => panic!("{r:?}: end {other:?} in events.json"),
+    }
+}
+
 #[test]
 fn feeds_read_back_with_the_icalendar_crate_equal_the_markdown_and_the_json() {
     let (_tmp, site) = publish();
     let md = markdown();
     let sections = markdown_entries(&md);
     let json: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
-    // The JSON's start of each event, by link.
-    let starts: BTreeMap<String, Option<DateTime<FixedOffset>>> = json["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                canonical(e["url"].as_str().unwrap()),
-                e["start"].as_str().map(|s| s.parse().unwrap()),
-            )
-        })
-        .collect();
-    // And its end, with where the end comes from.
-    let ends: BTreeMap<String, (Option<DateTime<FixedOffset>>, String)> = json["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                canonical(e["url"].as_str().unwrap()),
-                (
-                    e["end"].as_str().map(|s| s.parse().unwrap()),
-                    e["end_source"].as_str().unwrap().to_string(),
-                ),
-            )
-        })
-        .collect();
+    let times = json_times(&json);
     let mut ends_from_source = 0;
     let (from, to) = (day(WINDOW.0), day(WINDOW.1));
     let mut compared = 0;
@@ -261,41 +297,20 @@ fn feeds_read_back_with_the_icalendar_crate_equal_the_markdown_and_the_json() {
         pretty_assertions::assert_eq!(from_md, from_feed, "{region:?}");
         for r in &in_window {
             assert!(r.categories.contains(&region.title().to_string()), "{r:?}");
-            let json_start = starts
+            let json = times
                 .get(&canonical(&r.url))
                 .unwrap_or_else(|| panic!("{r:?} is not in events.json"));
             if r.start_date == r.end_date {
-                assert_eq!(&r.start, json_start, "{r:?}");
+                assert_eq!(r.start, json.start, "{r:?}");
             }
-            if let (Some(ics), Some(json)) = (r.start, json_start) {
+            if let (Some(ics), Some(start)) = (r.start, json.start) {
                 // The same wall-clock time and offset, not only the same instant.
-                assert_eq!(ics.naive_local(), json.naive_local());
-                assert_eq!(ics.offset(), json.offset());
+                assert_eq!(ics.naive_local(), start.naive_local());
+                assert_eq!(ics.offset(), start.offset());
                 timed += 1;
                 zoned += usize::from(r.tzid.is_some());
-                // A DTEND: the source's end where the JSON says a source gave one, else the
-                // documented default length.
-                let ics_end = r.end.unwrap_or_else(|| panic!("no DTEND: {r:?}"));
-                match &ends[&canonical(&r.url)] {
-                    (Some(end), source) if source == "source" => {
-                        assert_eq!(ics_end, *end, "{r:?}");
-                        assert_eq!(ics_end.naive_local(), end.naive_local(), "{r:?}");
-                        ends_from_source += 1;
-                    }
-                    (None, source) if source == "default" => assert_eq!(
-                        ics_end - ics,
-                        chrono::Duration::hours(twir_events::render::ics::DEFAULT_DURATION_HOURS),
-                        "{r:?}"
-                    ),
-                    other => panic!("{r:?}: end {other:?} in events.json"),
-                }
-            } else {
-                assert_eq!(
-                    ends[&canonical(&r.url)],
-                    (None, "dates".to_string()),
-                    "{r:?}"
-                );
             }
+            ends_from_source += usize::from(end_agrees(r, json));
             compared += 1;
         }
         // Events after the window (the horizon) are in the section's feed too, none before.

@@ -489,6 +489,94 @@ mod tests {
         );
     }
 
+    /// The unfolded text of a feed of `events`.
+    fn feed_of(events: &[Event]) -> String {
+        let at = "2026-08-26T09:00:00Z".parse().unwrap();
+        let refs: Vec<&Event> = events.iter().collect();
+        calendar(&refs, "t", "t", at).replace("\r\n ", "")
+    }
+
+    #[test]
+    fn dtend_is_the_source_s_end_in_the_start_s_form_else_two_hours() {
+        let mut known = Event::example("Known", "https://example.org/e/known", "2023-02-02");
+        known.start = Some("2023-02-02T19:00:00+01:00".parse().unwrap());
+        known.end = Some("2023-02-02T21:30:00+01:00".parse().unwrap());
+        let mut unknown = Event::example("Unknown", "https://example.org/e/unknown", "2023-02-03");
+        unknown.start = Some("2023-02-03T23:00:00+01:00".parse().unwrap());
+        let mut utc = Event::example("Utc", "https://example.org/e/utc", "2023-02-04");
+        utc.place = None;
+        utc.start = Some("2023-02-04T16:00:00+00:00".parse().unwrap());
+        utc.end = Some("2023-02-04T17:15:00+00:00".parse().unwrap());
+        let mut days = Event::example("Days", "https://example.org/e/days", "2023-02-05");
+        days.end_date = "2023-02-06".parse().unwrap();
+        days.start = Some("2023-02-05T09:00:00+01:00".parse().unwrap());
+        days.end = Some("2023-02-06T17:00:00+01:00".parse().unwrap());
+        let text = feed_of(&[known.clone(), unknown.clone(), utc, days]);
+        let block = |title: &str| {
+            let at = text.find(&format!("SUMMARY:{title}\r\n")).unwrap();
+            let from = text[..at].rfind("BEGIN:VEVENT").unwrap();
+            let to = at + text[at..].find("END:VEVENT").unwrap();
+            text[from..to].to_string()
+        };
+        let b = block("Known");
+        assert!(
+            b.contains("DTSTART;TZID=Europe/Berlin:20230202T190000\r\n"),
+            "{b}"
+        );
+        assert!(
+            b.contains("DTEND;TZID=Europe/Berlin:20230202T213000\r\n"),
+            "{b}"
+        );
+        assert!(!b.contains("End time not given"), "{b}");
+        // No end from any source: two hours, across midnight, and said so.
+        let b = block("Unknown");
+        assert!(
+            b.contains("DTEND;TZID=Europe/Berlin:20230204T010000\r\n"),
+            "{b}"
+        );
+        assert!(
+            b.contains("End time not given by its sources: shown as 2 hours"),
+            "{b}"
+        );
+        assert_eq!(
+            assumed_end(&unknown).map(|t| t.to_rfc3339()).as_deref(),
+            Some("2023-02-04T01:00:00+01:00")
+        );
+        assert_eq!(assumed_end(&known), None);
+        let b = block("Utc");
+        assert!(b.contains("DTSTART:20230204T160000Z\r\n"), "{b}");
+        assert!(b.contains("DTEND:20230204T171500Z\r\n"), "{b}");
+        // Several days: dates, the times in the description.
+        let b = block("Days");
+        assert!(b.contains("DTEND;VALUE=DATE:20230207\r\n"), "{b}");
+        assert!(b.contains("Ends 2023-02-06 17:00 (UTC+01:00)"), "{b}");
+        assert!(!b.contains("End time not given"), "{b}");
+        // Every event of the feed has its end.
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 4);
+        assert_eq!(text.matches("\r\nDTEND").count(), 4);
+    }
+
+    #[test]
+    fn an_end_in_another_year_or_in_a_repeated_hour_is_written_exactly() {
+        // New Year's Eve in Berlin until 02:00: the VTIMEZONE covers 2024's changes too.
+        let mut party = Event::example("Party", "https://example.org/e/party", "2023-12-31");
+        party.start = Some("2023-12-31T20:00:00+01:00".parse().unwrap());
+        party.end = Some("2024-01-01T02:00:00+01:00".parse().unwrap());
+        let text = feed_of(&[party]);
+        assert!(
+            text.contains("DTEND;TZID=Europe/Berlin:20240101T020000\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("DTSTART:20240331T020000\r\n"), "{text}");
+        // An end in the hour the clocks go back, the second time round (+01:00): the wall
+        // clock would name the first, so the end is written in UTC.
+        let mut late = Event::example("Late", "https://example.org/e/late", "2023-10-29");
+        late.start = Some("2023-10-29T00:30:00+02:00".parse().unwrap());
+        late.end = Some("2023-10-29T02:30:00+01:00".parse().unwrap());
+        let text = feed_of(&[late]);
+        assert!(text.contains("DTEND:20231029T013000Z\r\n"), "{text}");
+    }
+
     #[test]
     fn zone_agrees_with_the_offset() {
         let mut e = Event::example("A", "https://example.org/e/1", "2023-07-02");

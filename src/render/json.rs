@@ -470,4 +470,60 @@ mod tests {
         let back: Document = serde_json::from_str(&to_text(&doc)).unwrap();
         assert_eq!(back, doc);
     }
+
+    #[test]
+    fn the_end_says_where_it_comes_from_and_is_carried_over() {
+        let mut known = ev("Known", "https://www.meetup.com/a/events/1/", "a");
+        known.start = Some("2026-11-26T19:00:00+01:00".parse().unwrap());
+        known.end = Some("2026-11-26T21:30:00+01:00".parse().unwrap());
+        let mut unknown = ev("Unknown", "https://www.meetup.com/b/events/2/", "b");
+        unknown.start = Some("2026-11-26T19:00:00+01:00".parse().unwrap());
+        let days = ev("Days", "https://www.meetup.com/c/events/3/", "c");
+        let first = Outcome {
+            events: vec![known, unknown, days],
+            reports: vec![report("a", None), report("b", None), report("c", None)],
+            ..Outcome::default()
+        };
+        let doc = document(&first, &window(), "t1", None);
+        let by = |doc: &Document, title: &str| {
+            let e = doc.events.iter().find(|e| e.title == title).unwrap();
+            (e.end.clone(), e.end_source.clone())
+        };
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            by(&doc, "Known"),
+            (s("2026-11-26T21:30:00+01:00"), s("source"))
+        );
+        assert_eq!(by(&doc, "Unknown"), (None, s("default")));
+        assert_eq!(by(&doc, "Days"), (None, s("dates")));
+        let text = to_text(&doc);
+        assert!(text.contains("\"end_source\": \"default\""), "{text}");
+
+        // Source a fails next time: its event is carried over with its end.
+        let second = Outcome {
+            reports: vec![
+                report("a", Some("timed out")),
+                report("b", None),
+                report("c", None),
+            ],
+            ..Outcome::default()
+        };
+        let prev: Document = serde_json::from_str(&text).unwrap();
+        let next = document(&second, &window(), "t2", Some(&prev));
+        assert_eq!(
+            by(&next, "Known"),
+            (s("2026-11-26T21:30:00+01:00"), s("source"))
+        );
+
+        // A file written before the fields existed is still read; its events carry no end.
+        let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for e in old["events"].as_array_mut().unwrap() {
+            let e = e.as_object_mut().unwrap();
+            e.remove("end");
+            e.remove("end_source");
+        }
+        let old: Document = serde_json::from_value(old).unwrap();
+        let next = document(&second, &window(), "t2", Some(&old));
+        assert_eq!(by(&next, "Known"), (None, None));
+    }
 }
