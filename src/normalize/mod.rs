@@ -13,6 +13,8 @@
 //! - **Local date**: a wall-clock time keeps its date; a UTC instant (Google's one-off events)
 //!   gets the zone of its place, else its organizer's home, else the calendar's
 //!   `X-WR-TIMEZONE`. A 19:00 Dallas meetup stored as 01:00Z prints the Dallas date.
+//! - **End**: a timed end is read in the start's zone and kept only after the start (an end
+//!   before it is noted and ignored); a date-only end gives the last day only.
 //! - **Regions**: virtual → Virtual; in person → the place's continent; hybrid → both.
 
 mod directory;
