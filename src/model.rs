@@ -234,6 +234,10 @@ pub struct Event {
     pub end_date: NaiveDate,
     /// Local start with its offset, when the event has a time of day.
     pub start: Option<DateTime<FixedOffset>>,
+    /// Local end with its offset (read in the start's zone), when a source gave one after the
+    /// start; set only with `start`, and taken from the same source as `start`. `None`: no
+    /// source said when it ends (the feeds then assume a length, `render::ics`).
+    pub end: Option<DateTime<FixedOffset>>,
     pub attendance: Attendance,
     /// Where it takes place (for virtual events: usually none).
     pub place: Option<Place>,
@@ -278,6 +282,7 @@ impl Event {
             start_date: date,
             end_date: date,
             start: None,
+            end: None,
             attendance: Attendance::InPerson,
             place: Some(Place::new(Some("Berlin"), None, Some("DE"))),
             organizer: Organizer {

@@ -123,7 +123,9 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
         note("start", when_text(&calendar.start), when_text(&page.start));
     }
     out.start = page.start.clone();
-    if page.end.is_some() {
+    // The end travels with its start: the page's, or the calendar's when the page has none
+    // and starts when the calendar does (an end kept with a moved start would be wrong).
+    if page.end.is_some() || !same_time {
         out.end.clone_from(&page.end);
     }
     if page.status != calendar.status && page.status != Status::Confirmed {
@@ -216,6 +218,25 @@ mod tests {
         let (_, corr) = apply(&cal, &page2);
         assert!(corr.is_empty(), "{corr:?}");
         let _ = NaiveDate::MIN;
+    }
+
+    #[test]
+    fn the_end_travels_with_the_start_it_belongs_to() {
+        let at = |s: &str| When::Offset(DateTime::parse_from_rfc3339(s).unwrap());
+        let mut cal = RawEvent::new("cal", "Meetup", at("2023-02-14T19:00:00-06:00"));
+        cal.end = Some(at("2023-02-14T21:00:00-06:00"));
+        // The page has its own end: it wins.
+        let mut page = RawEvent::new("page", "Meetup", at("2023-02-14T19:00:00-06:00"));
+        page.end = Some(at("2023-02-14T20:30:00-06:00"));
+        assert_eq!(apply(&cal, &page).0.end, page.end);
+        // The page starts when the calendar does and says no end: the calendar's stays.
+        page.end = None;
+        assert_eq!(apply(&cal, &page).0.end, cal.end);
+        // The page moved the start and says no end: the calendar's end is not this start's.
+        let moved = RawEvent::new("page", "Meetup", at("2023-02-21T19:00:00-06:00"));
+        let (out, corr) = apply(&cal, &moved);
+        assert_eq!(corr[0].field, "start");
+        assert_eq!(out.end, None);
     }
 
     #[test]

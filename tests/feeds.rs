@@ -167,6 +167,11 @@ fn a_luma_calendar_is_read_through_its_feed_and_its_event_listed_once() {
     assert_eq!(e.start_date.to_string(), "2026-08-28");
     assert_eq!(e.attendance, Attendance::Virtual);
     assert_eq!(e.shown_place().unwrap().to_string(), "Girona, ES");
+    // The feed's DTEND (00:00 UTC), in Girona's zone like the start.
+    assert_eq!(
+        e.end.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-08-28T02:00:00+02:00")
+    );
 
     let park = out
         .events
@@ -176,6 +181,10 @@ fn a_luma_calendar_is_read_through_its_feed_and_its_event_listed_once() {
     assert_eq!(park.attendance, Attendance::InPerson);
     assert_eq!(park.start_date.to_string(), "2026-09-10");
     assert_eq!(park.start.unwrap().format("%H:%M").to_string(), "18:30");
+    assert_eq!(
+        park.end.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-09-10T21:00:00+02:00")
+    );
     assert_eq!(out.events.len(), 2, "{:#?}", out.events);
 }
 
@@ -391,6 +400,11 @@ fn a_meetup_group_page_without_data_is_read_through_its_ical_feed() {
     assert_eq!(
         out.events[0].shown_place().unwrap().to_string(),
         "Manchester, UK"
+    );
+    // The group feed's DTEND;TZID=Europe/London:20260827T210000.
+    assert_eq!(
+        out.events[0].end.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-08-27T21:00:00+01:00")
     );
     assert_eq!(out.unverified.len(), 1, "{:?}", out.unverified);
 

@@ -219,6 +219,7 @@ fn meetup_event_page_falls_back_to_json_ld() {
     };
     assert_eq!(e.uid.as_deref(), Some("meetup:315891530"));
     assert_eq!(e.start, offset("2026-08-27T18:00:00+01:00"));
+    assert_eq!(e.end, Some(offset("2026-08-27T21:00:00+01:00")), "endDate");
     assert_eq!(e.attendance, Some(Attendance::InPerson));
     // The JSON-LD addressRegion "M1" is a postcode part too: dropped for GB.
     assert_eq!(
@@ -248,6 +249,7 @@ fn luma_event_page_with_json_ld() {
     assert_eq!(e.url.as_deref(), Some("https://lu.ma/kutyzh9s"));
     assert_eq!(e.uid.as_deref(), Some("luma:kutyzh9s"));
     assert_eq!(e.start, offset("2025-02-05T18:30:00+01:00"));
+    assert_eq!(e.end, Some(offset("2025-02-05T20:30:00+01:00")), "endDate");
     assert_eq!(e.attendance, Some(Attendance::InPerson));
     assert_eq!(e.place.as_ref().unwrap().to_string(), "Girona, ES");
     let org = e.organizer.as_ref().unwrap();
@@ -307,6 +309,11 @@ fn luma_calendar_page_lists_each_event_once() {
         p.events[2].start,
         zoned("2026-09-04T18:00:00", "Europe/Madrid")
     );
+    // `end_at` in UTC, read in the event's zone.
+    assert_eq!(
+        p.events[0].end,
+        Some(zoned("2026-08-21T20:00:00", "Europe/Madrid"))
+    );
     assert!(
         p.events[..3]
             .iter()
@@ -362,6 +369,7 @@ fn eventbrite_page_place_and_virtual_location_is_hybrid() {
         )
     );
     assert_eq!(e.start, offset("2022-11-16T19:00:00+01:00"));
+    assert_eq!(e.end, Some(offset("2022-11-16T22:00:00+01:00")), "endDate");
     assert_eq!(e.attendance, Some(Attendance::Hybrid));
     assert_eq!(e.place.as_ref().unwrap().to_string(), "Paris, FR");
     assert_eq!(

@@ -87,7 +87,26 @@ struct Read {
     end_date: NaiveDate,
     /// The start with its offset, for timed events.
     start: Option<DateTime<FixedOffset>>,
+    /// The end (DTEND) with its offset, for timed events.
+    end: Option<DateTime<FixedOffset>>,
     tzid: Option<String>,
+}
+
+/// A timed DTSTART or DTEND read back: the instant with the zone's offset, and its TZID.
+fn timed(
+    dt: CalendarDateTime,
+    zones: &BTreeSet<String>,
+) -> (DateTime<FixedOffset>, Option<String>) {
+    match dt {
+        CalendarDateTime::WithTimezone { date_time, tzid } => {
+            assert!(zones.contains(&tzid), "no VTIMEZONE for {tzid}");
+            let tz: chrono_tz::Tz = tzid.parse().unwrap();
+            let at = tz.from_local_datetime(&date_time).earliest().unwrap();
+            (at.fixed_offset(), Some(tzid))
+        }
+        CalendarDateTime::Utc(u) => (u.fixed_offset(), None),
+        other @ CalendarDateTime::Floating(_) => panic!("a floating time {other:?}"),
+    }
 }
 
 fn read_feed(text: &str) -> Vec<Read> {
@@ -111,25 +130,23 @@ fn read_feed(text: &str) -> Vec<Read> {
         let CalendarComponent::Event(e) = c else {
             continue;
         };
-        let (start_date, end_date, start, tzid) = match (e.get_start(), e.get_end()) {
+        let (start_date, end_date, start, end, tzid) = match (e.get_start(), e.get_end()) {
             (Some(DatePerhapsTime::Date(s)), Some(DatePerhapsTime::Date(end))) => {
                 assert!(end > s, "DTEND is exclusive");
-                (s, end.pred_opt().unwrap(), None, None)
+                (s, end.pred_opt().unwrap(), None, None, None)
             }
-            (Some(DatePerhapsTime::DateTime(dt)), None) => {
-                let (at, tzid) = match dt {
-                    CalendarDateTime::WithTimezone { date_time, tzid } => {
-                        assert!(zones.contains(&tzid), "no VTIMEZONE for {tzid}");
-                        let tz: chrono_tz::Tz = tzid.parse().unwrap();
-                        let at = tz.from_local_datetime(&date_time).earliest().unwrap();
-                        (at.fixed_offset(), Some(tzid))
-                    }
-                    CalendarDateTime::Utc(u) => (u.fixed_offset(), None),
-                    other @ CalendarDateTime::Floating(_) => {
-                        panic!("a floating time {other:?}")
-                    }
-                };
-                (at.date_naive(), at.date_naive(), Some(at), tzid)
+            (Some(DatePerhapsTime::DateTime(dt)), end) => {
+                let (at, tzid) = timed(dt, &zones);
+                let end = end.map(|end| {
+                    let DatePerhapsTime::DateTime(end) = end else {
+                        panic!("a DATE DTEND with a DATE-TIME DTSTART: {end:?}")
+                    };
+                    let (end, end_tzid) = timed(end, &zones);
+                    assert!(end > at, "DTEND {end} after DTSTART {at}");
+                    assert_eq!(end_tzid, tzid, "DTEND in the DTSTART's zone");
+                    end
+                });
+                (at.date_naive(), at.date_naive(), Some(at), end, tzid)
             }
             other => panic!("unexpected DTSTART/DTEND {other:?}"),
         };
@@ -142,6 +159,7 @@ fn read_feed(text: &str) -> Vec<Read> {
             start_date,
             end_date,
             start,
+            end,
             tzid,
         });
     }
@@ -177,24 +195,76 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// An event's times in events.json.
+#[derive(Debug)]
+struct Times {
+    start: Option<DateTime<FixedOffset>>,
+    end: Option<DateTime<FixedOffset>>,
+    end_source: String,
+}
+
+/// The times of each event of events.json, by canonical link.
+fn json_times(json: &serde_json::Value) -> BTreeMap<String, Times> {
+    let time = |v: &serde_json::Value| v.as_str().map(|s| s.parse().unwrap());
+    json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let times = Times {
+                start: time(&e["start"]),
+                end: time(&e["end"]),
+                end_source: e["end_source"].as_str().unwrap().to_string(),
+            };
+            (canonical(e["url"].as_str().unwrap()), times)
+        })
+        .collect()
+}
+
+/// A timed event's DTEND read back is the end events.json gives (`"source"`), or the
+/// documented default length after its start (`"default"`); an event written as days says
+/// `"dates"`. True when the end is the source's.
+fn end_agrees(r: &Read, json: &Times) -> bool {
+    let Some(start) = r.start else {
+        // Written as days: a source's end time (several days) falls on the last day, or at
+        // midnight after it.
+        match (json.end, json.end_source.as_str()) {
+            (None, "dates") => {}
+            (Some(end), "source") => {
+                let day = end.naive_local().date();
+                assert!(
+                    day == r.end_date || day == r.end_date.succ_opt().unwrap(),
+                    "{r:?}"
+                );
+            }
+            other => panic!("{r:?}: end {other:?} in events.json"),
+        }
+        return false;
+    };
+    let end = r.end.unwrap_or_else(|| panic!("no DTEND: {r:?}"));
+    match (json.end, json.end_source.as_str()) {
+        (Some(source), "source") => {
+            assert_eq!(end, source, "{r:?}");
+            assert_eq!(end.naive_local(), source.naive_local(), "{r:?}");
+            true
+        }
+        (None, "default") => {
+            let hours = twir_events::render::ics::DEFAULT_DURATION_HOURS;
+            assert_eq!(end - start, chrono::Duration::hours(hours), "{r:?}");
+            false
+        }
+        other => panic!("{r:?}: end {other:?} in events.json"),
+    }
+}
+
 #[test]
 fn feeds_read_back_with_the_icalendar_crate_equal_the_markdown_and_the_json() {
     let (_tmp, site) = publish();
     let md = markdown();
     let sections = markdown_entries(&md);
     let json: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
-    // The JSON's start of each event, by link.
-    let starts: BTreeMap<String, Option<DateTime<FixedOffset>>> = json["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                canonical(e["url"].as_str().unwrap()),
-                e["start"].as_str().map(|s| s.parse().unwrap()),
-            )
-        })
-        .collect();
+    let times = json_times(&json);
+    let mut ends_from_source = 0;
     let (from, to) = (day(WINDOW.0), day(WINDOW.1));
     let mut compared = 0;
     let mut timed = 0;
@@ -227,19 +297,20 @@ fn feeds_read_back_with_the_icalendar_crate_equal_the_markdown_and_the_json() {
         pretty_assertions::assert_eq!(from_md, from_feed, "{region:?}");
         for r in &in_window {
             assert!(r.categories.contains(&region.title().to_string()), "{r:?}");
-            let json_start = starts
+            let json = times
                 .get(&canonical(&r.url))
                 .unwrap_or_else(|| panic!("{r:?} is not in events.json"));
             if r.start_date == r.end_date {
-                assert_eq!(&r.start, json_start, "{r:?}");
+                assert_eq!(r.start, json.start, "{r:?}");
             }
-            if let (Some(ics), Some(json)) = (r.start, json_start) {
+            if let (Some(ics), Some(start)) = (r.start, json.start) {
                 // The same wall-clock time and offset, not only the same instant.
-                assert_eq!(ics.naive_local(), json.naive_local());
-                assert_eq!(ics.offset(), json.offset());
+                assert_eq!(ics.naive_local(), start.naive_local());
+                assert_eq!(ics.offset(), start.offset());
                 timed += 1;
                 zoned += usize::from(r.tzid.is_some());
             }
+            ends_from_source += usize::from(end_agrees(r, json));
             compared += 1;
         }
         // Events after the window (the horizon) are in the section's feed too, none before.
@@ -250,6 +321,11 @@ fn feeds_read_back_with_the_icalendar_crate_equal_the_markdown_and_the_json() {
     assert!(entries >= 40, "{entries} entries");
     assert!(timed * 10 >= entries * 8, "{timed} of {entries} timed");
     assert!(zoned * 10 >= timed * 9, "{zoned} of {timed} with a TZID");
+    // Every source of the seed gives an end (calendar DTEND, meetup endTime, JSON-LD endDate).
+    assert_eq!(
+        ends_from_source, timed,
+        "timed events with their source's end"
+    );
 
     // events.ics: every event once, each UID once, the sections as categories.
     let all = read_feed(&read(&site.join("events.ics")));
@@ -261,12 +337,14 @@ fn feeds_read_back_with_the_icalendar_crate_equal_the_markdown_and_the_json() {
         .count();
     assert_eq!(in_window, json["events"].as_array().unwrap().len());
     let horizon = all.len() - in_window;
+    // Every timed event of the feed, the horizon's too, has an end after its start.
+    assert!(all.iter().all(|r| r.start.is_none() || r.end.is_some()));
     assert!(
         horizon > 0,
         "the default horizon adds the weeks after the window"
     );
     eprintln!(
-        "feeds: {entries} Markdown entries compared ({timed} timed, {zoned} with TZID), {horizon} horizon events"
+        "feeds: {entries} Markdown entries compared ({timed} timed, {zoned} with TZID, {ends_from_source} with their source's end), {horizon} horizon events"
     );
 }
 
@@ -377,17 +455,93 @@ fn python_icalendar_and_recurring_ical_events_read_the_same_events() {
                 r.categories.iter().map(String::as_str).collect::<Vec<_>>()
             );
             let start = p["start"].as_str().unwrap();
+            // Every VEVENT as written has its end: a DTEND (or a DURATION).
+            let written = &p["written"];
+            assert!(
+                written["dtend"].is_string() || written["duration"].is_string(),
+                "{name}: no DTEND or DURATION in {r:?}"
+            );
             if let Some(at) = r.start {
                 let py: DateTime<FixedOffset> = start.parse().unwrap();
                 assert_eq!(py, at, "{name}: {r:?}");
                 assert_eq!(py.offset(), at.offset(), "{name}: {r:?}");
                 assert_eq!(p["tzid"].as_str(), r.tzid.as_deref());
+                let py_end: DateTime<FixedOffset> = p["end"].as_str().unwrap().parse().unwrap();
+                let ours = r.end.unwrap();
+                assert_eq!(py_end, ours, "{name}: {r:?}");
+                assert_eq!(py_end.offset(), ours.offset(), "{name}: {r:?}");
+                assert_eq!(p["end_tzid"].as_str(), r.tzid.as_deref(), "{name}: {r:?}");
             } else {
                 assert_eq!(start, r.start_date.to_string());
                 let end = p["end"].as_str().unwrap();
                 assert_eq!(end, r.end_date.succ_opt().unwrap().to_string());
             }
         }
+    }
+}
+
+/// Ends read back by Python's `icalendar`, checked by hand against the snapshot's files.
+#[test]
+fn python_reads_back_the_sources_ends() {
+    if let Err(why) = python() {
+        eprintln!("SKIPPED python_reads_back_the_sources_ends: {why}");
+        return;
+    }
+    let (_tmp, site) = publish();
+    let out = std::process::Command::new("python3")
+        .arg(root().join("tests/fixtures/publish/read_ics.py"))
+        .arg(site.join("events.ics"))
+        .args(["2023-01-01", "2023-12-31"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let python: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    // (event link, start, end as written in the feed: the file's DTEND decoded by Python)
+    let cases = [
+        // Meetup's `endTime` on the group page and the event page ("2023-02-09T21:30-05:00");
+        // the calendar's entry agrees.
+        (
+            "https://www.meetup.com/rust-nyc/events/291239545/",
+            "2023-02-09T19:00:00-05:00",
+            "2023-02-09T21:30:00-05:00",
+        ),
+        // JSON-LD `endDate` of a mobilizon page ("2023-02-02T21:00:00+01:00").
+        (
+            "https://mobilizon.fr/events/b8577678-d072-4d9a-9562-974715f1dfbb",
+            "2023-02-02T18:30:00+01:00",
+            "2023-02-02T21:00:00+01:00",
+        ),
+        // The calendar's monthly series (2nd Saturday, DTSTART;TZID=Europe/London:
+        // 20220910T160000, DTEND 180000), its February instance: start + the series' length.
+        (
+            "https://gamedev.rs/",
+            "2023-02-11T16:00:00+00:00",
+            "2023-02-11T18:00:00+00:00",
+        ),
+        // A meetup end at midnight ("endTime":"2023-02-08T00:00+08:00"): a one-day event.
+        (
+            "https://www.meetup.com/wasm-rust-meetup/events/290609896/",
+            "2023-02-07T23:00:00+08:00",
+            "2023-02-08T00:00:00+08:00",
+        ),
+        // JSON-LD dates ("startDate": "2023-02-16", "endDate": "2023-02-17", inclusive): the
+        // feed's DTEND is the day after.
+        ("https://www.rustnationuk.com/", "2023-02-16", "2023-02-18"),
+        // The calendar's all-day entry (DTSTART;VALUE=DATE:20230204, DTEND 20230205).
+        (
+            "https://fosdem.org/2023/schedule/track/rust/",
+            "2023-02-04",
+            "2023-02-05",
+        ),
+    ];
+    for (url, start, end) in cases {
+        let p = python
+            .iter()
+            .find(|p| p["url"] == url)
+            .unwrap_or_else(|| panic!("{url} not in events.ics"));
+        assert_eq!(p["start"], start, "{url}");
+        assert_eq!(p["written"]["dtend"], end, "{url}");
+        assert_eq!(p["end"], end, "{url}");
     }
 }
 

@@ -218,6 +218,8 @@ fn a_failed_calendar_may_list_anything_and_the_previous_file_tells_what_it_said(
             start_date: d("2026-08-26"),
             end_date: d("2026-08-26"),
             start: None,
+            end: None,
+            end_source: Some("dates".into()),
             attendance: "in-person".into(),
             location: "Trondheim, NO".into(),
             place: None,

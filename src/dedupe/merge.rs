@@ -84,15 +84,28 @@ pub(super) fn merge_group(events: &[Event], members: &[usize]) -> Event {
                 .filter_map(|e| e.place.clone())
                 .find(|p| !p.is_empty());
         }
-        if out.start.is_none() {
-            out.start = others.iter().find_map(|e| e.start);
+        if out.start.is_none()
+            && let Some(timed) = others.iter().find(|e| e.start.is_some())
+        {
+            // The end comes with the start it belongs to.
+            out.start = timed.start;
+            out.end = timed.end;
         }
-        // One conference entered as one day and as its whole run: keep the run.
+        // One conference entered as one day and as its whole run: keep the run (and its end
+        // time when it starts at the same time).
         for e in &others {
             if e.start_date == out.start_date && e.end_date > out.end_date {
                 out.end_date = e.end_date;
+                out.end = e.end.filter(|_| e.start == out.start);
             }
         }
+    }
+    if out.end.is_none() && out.start.is_some() {
+        // A duplicate with the same start and days knows its end.
+        out.end = others
+            .iter()
+            .find(|e| e.start == out.start && e.end_date == out.end_date)
+            .and_then(|e| e.end);
     }
     if out.organizer.home.is_none() {
         out.organizer.home = others.iter().find_map(|e| e.organizer.home.clone());

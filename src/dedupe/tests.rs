@@ -58,3 +58,51 @@ fn small_inputs_compare_as_every_pair() {
     assert!(!blocked.merges.is_empty(), "mirrors expected");
     assert_eq!(blocked, dedupe_every_pair(&events));
 }
+
+#[test]
+fn a_merged_entry_keeps_the_end_of_the_start_it_took() {
+    let at = |s: &str| -> chrono::DateTime<chrono::FixedOffset> { s.parse().unwrap() };
+    let link = "https://www.meetup.com/rust-berlin/events/291184911/";
+    let mut page = Event::example("Hack and Learn", link, "2023-02-02");
+    page.start = Some(at("2023-02-02T19:00:00+01:00"));
+    page.end = Some(at("2023-02-02T21:30:00+01:00"));
+    page.sources = vec!["Rust Berlin".into()];
+    let mut cal = page.clone();
+    cal.from_page = false;
+    cal.in_calendar = true;
+    cal.end = Some(at("2023-02-02T22:00:00+01:00"));
+    cal.sources = vec!["Rust Community Calendar".into()];
+    // The page wins, with its end, whatever the order.
+    for events in [
+        vec![cal.clone(), page.clone()],
+        vec![page.clone(), cal.clone()],
+    ] {
+        let out = dedupe(&events);
+        assert_eq!(out.events.len(), 1);
+        assert_eq!(out.events[0].end, page.end);
+    }
+    // The page says no end: the calendar's, for the same start, is taken.
+    let mut no_end = page.clone();
+    no_end.end = None;
+    let out = dedupe(&[cal.clone(), no_end.clone()]);
+    assert_eq!(out.events[0].end, cal.end);
+    // The calendar's end belongs to another start (18:00): not taken.
+    cal.start = Some(at("2023-02-02T18:00:00+01:00"));
+    let out = dedupe(&[cal, no_end]);
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(out.events[0].start, page.start);
+    assert_eq!(out.events[0].end, None);
+    // Two calendar entries, one without a time: the start and end come together.
+    let mut timed = page.clone();
+    timed.from_page = false;
+    let mut untimed = timed.clone();
+    untimed.start = None;
+    untimed.end = None;
+    untimed.organizer.name = "A".into();
+    let out = dedupe(&[untimed, timed]);
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(
+        (out.events[0].start, out.events[0].end),
+        (page.start, page.end)
+    );
+}

@@ -36,6 +36,7 @@ fn calendar_event(org_name: &str, org_url: &str, date: &str) -> Event {
         start_date: d(date),
         end_date: d(date),
         start: None,
+        end: None,
         attendance: Attendance::InPerson,
         place: Some(Place::new(Some("Ghent"), None, Some("BE"))),
         organizer: Organizer {

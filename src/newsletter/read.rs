@@ -371,6 +371,8 @@ pub fn to_event(entry: &CorpusEntry) -> Event {
         start_date: entry.start_date,
         end_date: entry.end_date,
         start: None,
+        // The Markdown has no end time.
+        end: None,
         attendance: entry.attendance,
         place: match entry.attendance {
             Attendance::Virtual => None,

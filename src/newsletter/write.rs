@@ -173,6 +173,7 @@ mod tests {
             start_date: d(date),
             end_date: d(date),
             start: None,
+            end: None,
             attendance,
             place: None,
             organizer: Organizer {

@@ -13,6 +13,8 @@
 //! - **Local date**: a wall-clock time keeps its date; a UTC instant (Google's one-off events)
 //!   gets the zone of its place, else its organizer's home, else the calendar's
 //!   `X-WR-TIMEZONE`. A 19:00 Dallas meetup stored as 01:00Z prints the Dallas date.
+//! - **End**: a timed end is read in the start's zone and kept only after the start (an end
+//!   before it is noted and ignored); a date-only end gives the last day only.
 //! - **Regions**: virtual → Virtual; in person → the place's continent; hybrid → both.
 
 mod directory;
@@ -244,6 +246,7 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
             start_date: dates.start_date,
             end_date: dates.end_date,
             start: dates.start,
+            end: dates.end,
             attendance,
             place,
             organizer,
@@ -463,16 +466,19 @@ fn venue(attendance: Attendance, place: Option<Place>, organizer: &Organizer) ->
     .map(|p| clean_place(&p))
 }
 
-/// An event's local dates and start, and the zone they were read in.
+/// An event's local dates, start and end, and the zone they were read in.
 struct LocalDates {
     start_date: NaiveDate,
     end_date: NaiveDate,
     start: Option<DateTime<FixedOffset>>,
+    end: Option<DateTime<FixedOffset>>,
     zone: Option<Tz>,
 }
 
 /// The local dates: a UTC instant gets the zone of its place, else its organizer's home, else
-/// the calendar's; an event longer than [`MAX_EVENT_DAYS`] is dropped.
+/// the calendar's; an event longer than [`MAX_EVENT_DAYS`] is dropped. A timed end is kept
+/// (in the start's zone) only after the start: an end before it is noted and ignored, an end
+/// equal to it says no more than no end.
 fn local_dates(
     raw: &RawEvent,
     place: Option<&Place>,
@@ -489,33 +495,77 @@ fn local_dates(
     }
     let (start_local, offset) = local_time(&raw.start, zone);
     let start_date = start_local.date();
-    let end_date = match &raw.end {
-        Some(When::Date(d)) => d.pred_opt().unwrap_or(*d),
-        Some(end) => {
-            let (end_local, _) = local_time(end, zone);
-            // An end at midnight belongs to the day before (exclusive end).
-            if end_local > start_local && end_local.time() == chrono::NaiveTime::MIN {
-                end_local.date().pred_opt().unwrap_or(end_local.date())
-            } else {
-                end_local.date()
-            }
+    let start = match (&raw.start, offset) {
+        (When::Date(_), _) | (_, None) => None,
+        (_, Some(off)) => off.from_local_datetime(&start_local).single(),
+    };
+    let end = start.and_then(|start| {
+        let end = end_in_start_zone(raw, start, zone)?;
+        if end < start {
+            notes.push(format!(
+                "{title:?}: its end ({}) is before its start ({}); end ignored",
+                end.to_rfc3339(),
+                start.to_rfc3339()
+            ));
         }
-        None => start_date,
+        (end > start).then_some(end)
+    });
+    // An end at midnight belongs to the day before (exclusive end).
+    let last_day = |end_local: NaiveDateTime| {
+        if end_local > start_local && end_local.time() == chrono::NaiveTime::MIN {
+            end_local.date().pred_opt().unwrap_or(end_local.date())
+        } else {
+            end_local.date()
+        }
+    };
+    let end_date = match (&raw.end, end) {
+        (_, Some(end)) => last_day(end.naive_local()),
+        (Some(When::Date(d)), None) => d.pred_opt().unwrap_or(*d),
+        // A timed end the start's time refused (before it, or equal) says nothing more.
+        (Some(_), None) if start.is_some() => start_date,
+        (Some(end), None) => last_day(local_time(end, zone).0),
+        (None, None) => start_date,
     }
     .max(start_date);
     let days = (end_date - start_date).num_days() + 1;
     if days > MAX_EVENT_DAYS {
         return Err(Dropped::TooLong { days });
     }
-    let start = match (&raw.start, offset) {
-        (When::Date(_), _) | (_, None) => None,
-        (_, Some(off)) => off.from_local_datetime(&start_local).single(),
-    };
     Ok(LocalDates {
         start_date,
         end_date,
         start,
+        end,
         zone,
+    })
+}
+
+/// The source's end as an instant in the start's zone: the zone of a zoned start, the zone a
+/// UTC start was read in; a start with only an offset keeps the end's own offset. `None` for
+/// no end, or a date-only end (the end date covers it).
+fn end_in_start_zone(
+    raw: &RawEvent,
+    start: DateTime<FixedOffset>,
+    zone: Option<Tz>,
+) -> Option<DateTime<FixedOffset>> {
+    let end = raw.end.as_ref()?;
+    let at = match end {
+        When::Date(_) => return None,
+        When::Utc(u) => u.fixed_offset(),
+        When::Zoned(n, tz) => tz.from_local_datetime(n).earliest()?.fixed_offset(),
+        When::Offset(o) => *o,
+        // A floating end with a timed start: the same wall clock as the start.
+        When::Floating(n) => start.offset().from_local_datetime(n).single()?,
+    };
+    let tz = match raw.start {
+        When::Zoned(_, tz) => Some(tz),
+        When::Utc(_) => zone,
+        _ => None,
+    };
+    Some(match (tz, end) {
+        (Some(tz), _) => at.with_timezone(&tz).fixed_offset(),
+        (None, When::Utc(_)) => at.with_timezone(start.offset()),
+        (None, _) => at,
     })
 }
 

@@ -153,3 +153,101 @@ fn a_range_of_more_than_a_month_is_a_mistake_not_an_event() {
     assert_eq!(e, Dropped::TooLong { days: 365_274 });
     assert!(e.to_string().contains("check its dates"), "{e}");
 }
+
+#[test]
+fn the_end_is_kept_in_the_start_zone_and_only_after_the_start() {
+    let utc = |s: &str| When::Utc(s.parse().unwrap());
+    let rfc = |t: Option<DateTime<FixedOffset>>| t.map(|t| t.to_rfc3339());
+    // Google's one-off event in UTC at a Dallas place: 19:00-21:00 CST, one day.
+    let mut raw = RawEvent::new("cal", "Second Tuesday", utc("2023-02-15T01:00:00Z"));
+    raw.end = Some(utc("2023-02-15T03:00:00Z"));
+    raw.place = Some(Place::new(Some("Dallas"), Some("TX"), Some("US")));
+    raw.links = vec!["https://www.meetup.com/dallasrust/events/1/".into()];
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(
+        rfc(n.event.start).as_deref(),
+        Some("2023-02-14T19:00:00-06:00")
+    );
+    assert_eq!(
+        rfc(n.event.end).as_deref(),
+        Some("2023-02-14T21:00:00-06:00")
+    );
+    assert_eq!(
+        (n.event.start_date, n.event.end_date),
+        (d("2023-02-14"), d("2023-02-14"))
+    );
+    assert!(n.notes.is_empty(), "{:?}", n.notes);
+
+    // An end at midnight: the same day (exclusive end).
+    raw.end = Some(utc("2023-02-15T06:00:00Z"));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(
+        rfc(n.event.end).as_deref(),
+        Some("2023-02-15T00:00:00-06:00")
+    );
+    assert_eq!(n.event.end_date, d("2023-02-14"));
+
+    // An end before the start: noted and ignored; the event stays, one day.
+    raw.end = Some(utc("2023-02-14T03:00:00Z"));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.end, None);
+    assert_eq!(n.event.end_date, d("2023-02-14"));
+    assert!(
+        n.notes.iter().any(|m| m.contains("before its start")),
+        "{:?}",
+        n.notes
+    );
+    // An end equal to the start says no more than no end, and is no mistake.
+    raw.end = Some(raw.start.clone());
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.end, None);
+    assert!(n.notes.is_empty(), "{:?}", n.notes);
+    // A date-only end on a timed start: no end time; its days from the date.
+    raw.end = Some(When::Date(d("2023-02-16")));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.end, None);
+    assert_eq!(n.event.end_date, d("2023-02-15"));
+}
+
+#[test]
+fn a_zoned_end_keeps_its_zone_s_offset_and_an_all_day_event_has_no_end_time() {
+    let berlin = chrono_tz::Europe::Berlin;
+    let wall = |s: &str| s.parse::<NaiveDateTime>().unwrap();
+    // The night the clocks go forward: 00:30 CET to 04:00 CEST.
+    let mut raw = RawEvent::new(
+        "cal",
+        "Night hack",
+        When::Zoned(wall("2023-03-26T00:30:00"), berlin),
+    );
+    raw.end = Some(When::Zoned(wall("2023-03-26T04:00:00"), berlin));
+    raw.links = vec!["https://example.org/night".into()];
+    raw.attendance = Some(Attendance::InPerson);
+    raw.place = Some(Place::new(Some("Berlin"), None, Some("DE")));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(
+        n.event.start.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2023-03-26T00:30:00+01:00")
+    );
+    assert_eq!(
+        n.event.end.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2023-03-26T04:00:00+02:00")
+    );
+    // A page's end with its own offset (schema.org), a floating end read at the start's.
+    raw.start = When::Offset("2023-03-27T18:00:00+02:00".parse().unwrap());
+    raw.end = Some(When::Floating(wall("2023-03-27T20:00:00")));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(
+        n.event.end.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2023-03-27T20:00:00+02:00")
+    );
+    // All day: dates only.
+    raw.start = When::Date(d("2023-03-27"));
+    raw.end = Some(When::Date(d("2023-03-29")));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!((n.event.start, n.event.end), (None, None));
+    assert_eq!(n.event.end_date, d("2023-03-28"));
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}

@@ -9,8 +9,10 @@
 //! - A timed one-day event has `DTSTART;TZID=<zone>` with a `VTIMEZONE` for that zone, the
 //!   zone being the one of the printed place or the organizer's home whose offset agrees with
 //!   the start; when no known zone agrees, the start is written in UTC (`…Z`), the same
-//!   instant. The tool does not keep end times, so a timed event has no `DTEND` (RFC 5545:
-//!   it ends when it starts) rather than an invented length.
+//!   instant. Its `DTEND` is in the same form: the end a source gave (the calendar's DTEND or
+//!   DURATION, meetup's `endTime`, luma's end, JSON-LD `endDate`). Where no source gave one,
+//!   `DTEND` is [`DEFAULT_DURATION_HOURS`] after the start, and the description says so:
+//!   without it an event ends when it starts (RFC 5545), a sliver in calendar apps.
 //! - An event without a time of day, or lasting several days, has `VALUE=DATE` start and an
 //!   exclusive `DTEND` (the day after its last day), as the Markdown prints dates only.
 //! - `LOCATION` is the place as printed, `CATEGORIES` the sections, `DESCRIPTION` names the
@@ -22,7 +24,7 @@ use crate::dedupe::identity::{canonical, event_key};
 use crate::model::{Event, Region, Window};
 use crate::newsletter::write::in_order;
 use crate::normalize::timezone::zone_for_place;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use icalendar::{Calendar, CalendarDateTime, Component, EventLike, Property};
 use std::collections::{BTreeMap, HashMap};
@@ -34,6 +36,10 @@ const UID_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6f1c_27b4_3f2e_4b7e_9a
 
 /// How often a client should refresh a subscription.
 const REFRESH_HOURS: i64 = 12;
+
+/// The length the feeds give a timed one-day event whose sources said no end: about a
+/// meetup evening (talks and a chat), the usual length of the seeds' meetups that had one.
+pub const DEFAULT_DURATION_HOURS: i64 = 2;
 
 /// The file name of a section's feed: `virtual.ics`, `north-america.ics`.
 pub fn section_file(region: Region) -> String {
@@ -83,6 +89,28 @@ fn all_day(e: &Event) -> bool {
     e.start.is_none() || e.end_date > e.start_date
 }
 
+/// The end the feeds assume for a timed one-day event that no source gave an end: the start
+/// plus [`DEFAULT_DURATION_HOURS`]. `None` when a source gave the end, or the event is
+/// written as days (its `DTEND` is the day after its last day).
+pub fn assumed_end(e: &Event) -> Option<DateTime<FixedOffset>> {
+    if all_day(e) || e.end.is_some() {
+        return None;
+    }
+    e.start?
+        .checked_add_signed(Duration::hours(DEFAULT_DURATION_HOURS))
+}
+
+/// `DTEND` of a timed event in `tz`, the zone of its `DTSTART`; in UTC when the wall-clock
+/// time in `tz` would not name that instant (an end in the hour a DST change repeats).
+fn zoned_end(end: DateTime<FixedOffset>, tz: Tz) -> CalendarDateTime {
+    let local = end.with_timezone(&tz).naive_local();
+    if tz.from_local_datetime(&local).earliest() == Some(end.with_timezone(&tz)) {
+        CalendarDateTime::from((local, tz))
+    } else {
+        CalendarDateTime::Utc(end.with_timezone(&Utc))
+    }
+}
+
 /// One feed: `name` is the calendar's display name. `events` are printed in the newsletter's
 /// order; each appears once (the first of equal UIDs keeps the plain UID, later ones get
 /// `-2`, `-3`, … so that a file never holds two events with one UID).
@@ -121,18 +149,26 @@ pub fn calendar(
         if let Some(url) = uri(&e.url) {
             ev.url(&url);
         }
+        let end = e.end.or_else(|| assumed_end(e));
         match (all_day(e), e.start, zone_of(e)) {
             (false, Some(start), Some(tz)) => {
                 let naive = start.naive_local();
                 ev.starts(CalendarDateTime::from((naive, tz)));
+                let last = end.map_or(naive, |end| {
+                    ev.ends(zoned_end(end, tz));
+                    end.with_timezone(&tz).naive_local()
+                });
                 let span = zones
                     .entry(tz.name())
-                    .or_insert((tz, naive.year(), naive.year()));
+                    .or_insert((tz, naive.year(), last.year()));
                 span.1 = span.1.min(naive.year());
-                span.2 = span.2.max(naive.year());
+                span.2 = span.2.max(last.year());
             }
             (false, Some(start), None) => {
                 ev.starts(CalendarDateTime::Utc(start.with_timezone(&Utc)));
+                if let Some(end) = end {
+                    ev.ends(CalendarDateTime::Utc(end.with_timezone(&Utc)));
+                }
             }
             _ => {
                 ev.starts(e.start_date);
@@ -200,12 +236,26 @@ fn description_of(e: &Event) -> String {
         let _ = writeln!(d, "Event page: {url}");
     }
     if let (true, Some(start)) = (all_day(e), e.start) {
-        // Written as days (several of them): the start time is said here.
+        // Written as days (several of them): the start and end times are said here.
         let _ = writeln!(
             d,
             "Starts {} (UTC{})",
             start.format("%Y-%m-%d %H:%M"),
             start.format("%:z")
+        );
+        if let Some(end) = e.end {
+            let _ = writeln!(
+                d,
+                "Ends {} (UTC{})",
+                end.format("%Y-%m-%d %H:%M"),
+                end.format("%:z")
+            );
+        }
+    }
+    if assumed_end(e).is_some() {
+        let _ = writeln!(
+            d,
+            "End time not given by its sources: shown as {DEFAULT_DURATION_HOURS} hours"
         );
     }
     let sections: Vec<&str> = e.regions.iter().map(|r| r.title()).collect();
@@ -437,6 +487,94 @@ mod tests {
             all.replace("\r\n ", "")
                 .contains("Starts 2023-02-04 09:00 (UTC+01:00)")
         );
+    }
+
+    /// The unfolded text of a feed of `events`.
+    fn feed_of(events: &[Event]) -> String {
+        let at = "2026-08-26T09:00:00Z".parse().unwrap();
+        let refs: Vec<&Event> = events.iter().collect();
+        calendar(&refs, "t", "t", at).replace("\r\n ", "")
+    }
+
+    #[test]
+    fn dtend_is_the_source_s_end_in_the_start_s_form_else_two_hours() {
+        let mut known = Event::example("Known", "https://example.org/e/known", "2023-02-02");
+        known.start = Some("2023-02-02T19:00:00+01:00".parse().unwrap());
+        known.end = Some("2023-02-02T21:30:00+01:00".parse().unwrap());
+        let mut unknown = Event::example("Unknown", "https://example.org/e/unknown", "2023-02-03");
+        unknown.start = Some("2023-02-03T23:00:00+01:00".parse().unwrap());
+        let mut utc = Event::example("Utc", "https://example.org/e/utc", "2023-02-04");
+        utc.place = None;
+        utc.start = Some("2023-02-04T16:00:00+00:00".parse().unwrap());
+        utc.end = Some("2023-02-04T17:15:00+00:00".parse().unwrap());
+        let mut days = Event::example("Days", "https://example.org/e/days", "2023-02-05");
+        days.end_date = "2023-02-06".parse().unwrap();
+        days.start = Some("2023-02-05T09:00:00+01:00".parse().unwrap());
+        days.end = Some("2023-02-06T17:00:00+01:00".parse().unwrap());
+        let text = feed_of(&[known.clone(), unknown.clone(), utc, days]);
+        let block = |title: &str| {
+            let at = text.find(&format!("SUMMARY:{title}\r\n")).unwrap();
+            let from = text[..at].rfind("BEGIN:VEVENT").unwrap();
+            let to = at + text[at..].find("END:VEVENT").unwrap();
+            text[from..to].to_string()
+        };
+        let b = block("Known");
+        assert!(
+            b.contains("DTSTART;TZID=Europe/Berlin:20230202T190000\r\n"),
+            "{b}"
+        );
+        assert!(
+            b.contains("DTEND;TZID=Europe/Berlin:20230202T213000\r\n"),
+            "{b}"
+        );
+        assert!(!b.contains("End time not given"), "{b}");
+        // No end from any source: two hours, across midnight, and said so.
+        let b = block("Unknown");
+        assert!(
+            b.contains("DTEND;TZID=Europe/Berlin:20230204T010000\r\n"),
+            "{b}"
+        );
+        assert!(
+            b.contains("End time not given by its sources: shown as 2 hours"),
+            "{b}"
+        );
+        assert_eq!(
+            assumed_end(&unknown).map(|t| t.to_rfc3339()).as_deref(),
+            Some("2023-02-04T01:00:00+01:00")
+        );
+        assert_eq!(assumed_end(&known), None);
+        let b = block("Utc");
+        assert!(b.contains("DTSTART:20230204T160000Z\r\n"), "{b}");
+        assert!(b.contains("DTEND:20230204T171500Z\r\n"), "{b}");
+        // Several days: dates, the times in the description.
+        let b = block("Days");
+        assert!(b.contains("DTEND;VALUE=DATE:20230207\r\n"), "{b}");
+        assert!(b.contains("Ends 2023-02-06 17:00 (UTC+01:00)"), "{b}");
+        assert!(!b.contains("End time not given"), "{b}");
+        // Every event of the feed has its end.
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 4);
+        assert_eq!(text.matches("\r\nDTEND").count(), 4);
+    }
+
+    #[test]
+    fn an_end_in_another_year_or_in_a_repeated_hour_is_written_exactly() {
+        // New Year's Eve in Berlin until 02:00: the VTIMEZONE covers 2024's changes too.
+        let mut party = Event::example("Party", "https://example.org/e/party", "2023-12-31");
+        party.start = Some("2023-12-31T20:00:00+01:00".parse().unwrap());
+        party.end = Some("2024-01-01T02:00:00+01:00".parse().unwrap());
+        let text = feed_of(&[party]);
+        assert!(
+            text.contains("DTEND;TZID=Europe/Berlin:20240101T020000\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("DTSTART:20240331T020000\r\n"), "{text}");
+        // An end in the hour the clocks go back, the second time round (+01:00): the wall
+        // clock would name the first, so the end is written in UTC.
+        let mut late = Event::example("Late", "https://example.org/e/late", "2023-10-29");
+        late.start = Some("2023-10-29T00:30:00+02:00".parse().unwrap());
+        late.end = Some("2023-10-29T02:30:00+01:00".parse().unwrap());
+        let text = feed_of(&[late]);
+        assert!(text.contains("DTEND:20231029T013000Z\r\n"), "{text}");
     }
 
     #[test]

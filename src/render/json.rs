@@ -10,7 +10,8 @@
 //!                "events": 3, "error": null, "suspect": null, "warnings": [],
 //!                "carried_over": 0}],
 //!   "events": [{"title": "…", "url": "…", "start_date": "2026-11-26", "end_date": "2026-11-26",
-//!               "start": "2026-11-26T19:00:00+01:00", "attendance": "in-person",
+//!               "start": "2026-11-26T19:00:00+01:00", "end": "2026-11-26T21:30:00+01:00",
+//!               "end_source": "source", "attendance": "in-person",
 //!               "location": "Berlin, DE", "place": {"city": "Berlin", "state": null, "country": "DE"},
 //!               "organizer": {"name": "…", "url": "…", "home": null}, "sections": ["Europe"],
 //!               "mirrors": [], "sources": ["…"], "verified": true, "stale": false}],
@@ -32,10 +33,19 @@
 //! `unverified` lists the calendar entries whose event page could not be used (unreachable,
 //! unreadable, describing another instance): they are listed with the calendar's data.
 //!
+//! `end` is the end a source gave (the calendar's DTEND or DURATION, meetup's `endTime`,
+//! luma's end, JSON-LD `endDate`), in the start's zone, and `end_source` says where the end
+//! comes from: `"source"` (`end`); `"default"` (a timed one-day event whose sources gave no
+//! end, `end` null: the calendar feeds end it
+//! [`DEFAULT_DURATION_HOURS`](crate::render::ics::DEFAULT_DURATION_HOURS) after its start);
+//! `"dates"` (no time of day, or several days without an end time: it ends with `end_date`,
+//! `end` null).
+//!
 //! Versions: 2 added `status`, `suspect` and `unverified`, and made `ok` false for a suspect
 //! source although its `error` is null (in version 1, `ok` was false exactly when `error` was
 //! set). Files of version 1 are still read as a previous file (the new fields default to
-//! empty).
+//! empty). `end` and `end_source` were added to version 2 later (backward compatible: an
+//! event carried over from a file written before has `end` and `end_source` null).
 
 use crate::dedupe::identity::canonical;
 use crate::model::{Attendance, Event, Place, Window};
@@ -133,6 +143,13 @@ pub struct EventJson {
     pub end_date: NaiveDate,
     /// Local start with offset (RFC 3339), when the event has a time of day.
     pub start: Option<String>,
+    /// Local end with offset (RFC 3339), when a source gave one (added to version 2 later).
+    #[serde(default)]
+    pub end: Option<String>,
+    /// `"source"`, `"default"` or `"dates"`: where the end comes from (see the module
+    /// documentation); null only in an event carried over from a file written before.
+    #[serde(default)]
+    pub end_source: Option<String>,
     /// `in-person`, `virtual` or `hybrid`.
     pub attendance: String,
     /// The location field as the newsletter prints it.
@@ -179,6 +196,18 @@ fn organizer(o: &crate::model::Organizer) -> OrganizerJson {
     }
 }
 
+/// Where the event's end comes from: `"source"`, `"default"` (the feeds assume one) or
+/// `"dates"`.
+fn end_source(e: &Event) -> &'static str {
+    if e.end.is_some() {
+        "source"
+    } else if crate::render::ics::assumed_end(e).is_some() {
+        "default"
+    } else {
+        "dates"
+    }
+}
+
 fn event(e: &Event) -> EventJson {
     EventJson {
         title: e.title.clone(),
@@ -186,6 +215,8 @@ fn event(e: &Event) -> EventJson {
         start_date: e.start_date,
         end_date: e.end_date,
         start: e.start.map(|s| s.to_rfc3339()),
+        end: e.end.map(|s| s.to_rfc3339()),
+        end_source: Some(end_source(e).to_string()),
         attendance: match e.attendance {
             Attendance::InPerson => "in-person",
             Attendance::Virtual => "virtual",
@@ -438,5 +469,61 @@ mod tests {
         assert!(doc.unverified[0].reason.contains("404"));
         let back: Document = serde_json::from_str(&to_text(&doc)).unwrap();
         assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn the_end_says_where_it_comes_from_and_is_carried_over() {
+        let mut known = ev("Known", "https://www.meetup.com/a/events/1/", "a");
+        known.start = Some("2026-11-26T19:00:00+01:00".parse().unwrap());
+        known.end = Some("2026-11-26T21:30:00+01:00".parse().unwrap());
+        let mut unknown = ev("Unknown", "https://www.meetup.com/b/events/2/", "b");
+        unknown.start = Some("2026-11-26T19:00:00+01:00".parse().unwrap());
+        let days = ev("Days", "https://www.meetup.com/c/events/3/", "c");
+        let first = Outcome {
+            events: vec![known, unknown, days],
+            reports: vec![report("a", None), report("b", None), report("c", None)],
+            ..Outcome::default()
+        };
+        let doc = document(&first, &window(), "t1", None);
+        let by = |doc: &Document, title: &str| {
+            let e = doc.events.iter().find(|e| e.title == title).unwrap();
+            (e.end.clone(), e.end_source.clone())
+        };
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            by(&doc, "Known"),
+            (s("2026-11-26T21:30:00+01:00"), s("source"))
+        );
+        assert_eq!(by(&doc, "Unknown"), (None, s("default")));
+        assert_eq!(by(&doc, "Days"), (None, s("dates")));
+        let text = to_text(&doc);
+        assert!(text.contains("\"end_source\": \"default\""), "{text}");
+
+        // Source a fails next time: its event is carried over with its end.
+        let second = Outcome {
+            reports: vec![
+                report("a", Some("timed out")),
+                report("b", None),
+                report("c", None),
+            ],
+            ..Outcome::default()
+        };
+        let prev: Document = serde_json::from_str(&text).unwrap();
+        let next = document(&second, &window(), "t2", Some(&prev));
+        assert_eq!(
+            by(&next, "Known"),
+            (s("2026-11-26T21:30:00+01:00"), s("source"))
+        );
+
+        // A file written before the fields existed is still read; its events carry no end.
+        let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for e in old["events"].as_array_mut().unwrap() {
+            let e = e.as_object_mut().unwrap();
+            e.remove("end");
+            e.remove("end_source");
+        }
+        let old: Document = serde_json::from_value(old).unwrap();
+        let next = document(&second, &window(), "t2", Some(&old));
+        assert_eq!(by(&next, "Known"), (None, None));
     }
 }

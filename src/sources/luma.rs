@@ -254,6 +254,13 @@ mod tests {
         assert_eq!(p.events.len(), 1, "history is left out: {:?}", p.events);
         let e = &p.events[0];
         assert_eq!(e.url.as_deref(), Some("https://luma.com/k3x8m2qp"));
+        // The feed's DTEND, as written (UTC).
+        assert_eq!(
+            e.end,
+            Some(crate::model::When::Utc(
+                "2026-09-24T19:00:00Z".parse().unwrap()
+            ))
+        );
         assert_eq!(e.status, Status::Confirmed);
         assert_eq!(e.location, None, "a URL is not a place");
         assert_eq!(e.attendance, None, "luma's own link says nothing yet");

@@ -102,6 +102,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         start_date: date,
         end_date: date,
         start: Some("2026-09-02T19:00:00+02:00".parse().unwrap()),
+        end: Some("2026-09-02T21:00:00+02:00".parse().unwrap()),
         attendance: Attendance::Hybrid,
         place: Some(Place::new(Some(text), None, Some("DE"))),
         organizer: organizer.clone(),

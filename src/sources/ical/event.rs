@@ -35,7 +35,12 @@ pub(super) fn read_events(
             match VEvent::from_component(&c, index, tzids) {
                 // Its description's markup is judged when an occurrence is taken
                 // (`Budget::take_event`): most events of a feed are far from the window.
-                Ok(ev) => events.push(ev),
+                Ok(mut ev) => {
+                    if let Some(why) = ev.drop_backward_end() {
+                        warnings.push(format!("{}: {why}", describe_block(block)));
+                    }
+                    events.push(ev);
+                }
                 Err(e) => warnings.push(format!("{}: {e}", describe_block(block))),
             }
         }
@@ -224,6 +229,24 @@ impl VEvent {
             DateVal::Zoned(_, tz) => Some(tz),
             _ => None,
         }
+    }
+
+    /// A DTEND before DTSTART, or a negative DURATION, says nothing reliable about the
+    /// length: dropped (the event keeps its start), and why.
+    fn drop_backward_end(&mut self) -> Option<&'static str> {
+        let ctx = self.ctx_tz();
+        if self
+            .end
+            .is_some_and(|end| end.instant(ctx) < self.start.instant(ctx))
+        {
+            self.end = None;
+            return Some("DTEND is before DTSTART; end ignored");
+        }
+        if self.duration.is_some_and(|d| d < Duration::zero()) {
+            self.duration = None;
+            return Some("negative DURATION; ignored");
+        }
+        None
     }
 
     /// The end of an occurrence starting at `start` (in this event's form), from DTEND or

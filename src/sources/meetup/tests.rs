@@ -269,3 +269,42 @@ fn a_group_with_more_upcoming_events_than_its_page_shows_says_so() {
         p.warnings
     );
 }
+
+#[test]
+fn end_time_is_read_like_date_time_and_a_bad_one_warns() {
+    let p = parse(json!({
+        // No seconds, as meetup writes it too.
+        "Event:1": ev("1", json!({"eventType": "PHYSICAL", "endTime": "2026-08-26T21:30+01:00"})),
+        // Without an offset: the group's zone.
+        "Event:2": ev("2", json!({"eventType": "PHYSICAL", "dateTime": "2026-08-27T19:00",
+            "endTime": "2026-08-27T21:00"})),
+        "Event:3": ev("3", json!({"eventType": "PHYSICAL", "endTime": "soon"})),
+    }));
+    let end = |uid: &str| {
+        p.events
+            .iter()
+            .find(|e| e.uid.as_deref() == Some(uid))
+            .unwrap()
+            .end
+            .clone()
+    };
+    assert_eq!(
+        end("meetup:1"),
+        Some(When::Offset(
+            chrono::DateTime::parse_from_rfc3339("2026-08-26T21:30:00+01:00").unwrap()
+        ))
+    );
+    assert_eq!(
+        end("meetup:2"),
+        Some(When::Zoned(
+            "2026-08-27T21:00:00".parse().unwrap(),
+            chrono_tz::Europe::London
+        ))
+    );
+    assert_eq!(end("meetup:3"), None);
+    assert!(
+        p.warnings.iter().any(|w| w.contains("unreadable endTime")),
+        "{:?}",
+        p.warnings
+    );
+}

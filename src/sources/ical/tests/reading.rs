@@ -281,6 +281,37 @@ fn out_of_range_durations_and_dates_are_warnings_not_panics() {
 }
 
 #[test]
+fn an_end_before_the_start_is_dropped_with_a_warning() {
+    let ev = |uid: &str, lines: &str| {
+        format!("UID:{uid}\r\nSUMMARY:{uid}\r\nDTSTART:20230210T180000Z\r\n{lines}")
+    };
+    let ics = bare(&[
+        ev("backward", "DTEND:20230210T170000Z\r\n"),
+        ev("negative", "DURATION:-PT1H\r\n"),
+        ev("zero", "DTEND:20230210T180000Z\r\n"),
+        ev("ok", "DTEND:20230210T200000Z\r\n"),
+    ]);
+    let p = run(&ics, "2023-02-01", "2023-03-01");
+    let end = |uid: &str| {
+        p.events
+            .iter()
+            .find(|e| e.uid.as_deref().is_some_and(|u| u.starts_with(uid)))
+            .unwrap_or_else(|| panic!("{uid} is kept: {:?}", p.events))
+            .end
+            .clone()
+    };
+    assert_eq!(end("backward"), None);
+    assert_eq!(end("negative"), None);
+    assert_eq!(end("zero"), Some(utc("2023-02-10 18:00")));
+    assert_eq!(end("ok"), Some(utc("2023-02-10 20:00")));
+    assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+    assert!(
+        p.warnings[0].contains("UID backward") && p.warnings[0].contains("DTEND is before DTSTART")
+    );
+    assert!(p.warnings[1].contains("UID negative") && p.warnings[1].contains("negative DURATION"));
+}
+
+#[test]
 fn durations() {
     assert_eq!(parse_duration("PT1H30M"), Some(Duration::minutes(90)));
     assert_eq!(parse_duration("P1W"), Some(Duration::days(7)));

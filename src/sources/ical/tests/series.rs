@@ -81,6 +81,15 @@ fn monthly_last_tuesday_with_exdate_and_early_override() {
         Some(When::Zoned(dt("2023-01-31 20:00"), CHI))
     );
     assert_eq!(p.events[0].description, None, "empty DESCRIPTION is None");
+    // Every other instance ends the series' two hours after its start, in wall-clock time
+    // across the DST change (18:00-20:00 CDT in May as in CST in January).
+    for (i, e) in p.events.iter().enumerate().filter(|(i, _)| *i != 2) {
+        let When::Zoned(start, tz) = e.start else {
+            panic!("{e:?}")
+        };
+        let end = start + chrono::Duration::hours(2);
+        assert_eq!(e.end, Some(When::Zoned(end, tz)), "instance {i}");
+    }
 }
 
 #[test]
