@@ -4,6 +4,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
+mod common;
+
 fn bin() -> Command {
     Command::cargo_bin("twir-events").unwrap()
 }
@@ -233,4 +235,161 @@ fn json_refresh_is_atomic_cheap_and_never_clobbers_good_data() {
         .filter(|n| n.contains("tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A sources file of one calendar at `url`.
+fn one_calendar(dir: &Path, url: &str) -> std::path::PathBuf {
+    let path = dir.join("sources.toml");
+    std::fs::write(
+        &path,
+        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn render_with_every_source_failed_writes_and_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = one_calendar(
+        dir.path(),
+        &format!("http://127.0.0.1:{}/cal.ics", common::refused_port()),
+    );
+    let out = dir.path().join("events.md");
+    let good = "Rusty Events between 2023-02-01 - 2023-03-01 🦀\n\n### Virtual\n\n* a good block\n";
+    std::fs::write(&out, good).unwrap();
+    let render = || {
+        let mut c = bin();
+        c.args(["render", "--today", "2023-02-01", "--no-cache", "--sources"])
+            .arg(&sources);
+        c
+    };
+    render()
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("FAILED ical   Calendar"))
+        .stderr(predicate::str::contains(format!(
+            "every source failed or is suspect: no section written, {} left as it was",
+            out.display()
+        )));
+    assert_eq!(std::fs::read(&out).unwrap(), good.as_bytes());
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    // To stdout: nothing, and the reason on stderr (also with -q).
+    for quiet in [false, true] {
+        let mut c = render();
+        if quiet {
+            c.arg("-q");
+        }
+        c.assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("no section printed"));
+    }
+}
+
+/// Every command with an output path refuses one it could not write before any fetch: the
+/// only source is a listening socket that would see a connection (and never answer).
+#[test]
+fn an_output_that_cannot_be_written_is_refused_before_fetching() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sources = one_calendar(dir.path(), &format!("http://127.0.0.1:{port}/cal.ics"));
+    let draft = dir.path().join("draft.md");
+    std::fs::write(&draft, "## Upcoming Events\n\nNone.\n").unwrap();
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "keep").unwrap();
+    let missing = dir.path().join("no-such-folder");
+    // A folder nobody may write: a 0555 one, unless we are root (who writes anyway): then
+    // sysfs, read-only even for root; else that case is skipped, said so.
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    let mut perms = std::fs::metadata(&locked).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o555);
+    std::fs::set_permissions(&locked, perms).unwrap();
+    let unwritable = if std::fs::write(locked.join("probe"), "").is_err() {
+        Some(locked.clone())
+    } else if std::fs::write("/sys/twir-events-probe", "").is_err() && Path::new("/sys").is_dir() {
+        Some(std::path::PathBuf::from("/sys"))
+    } else {
+        eprintln!("SKIPPED the unwritable-folder case: every folder is writable here");
+        None
+    };
+    let mut cases: Vec<(Vec<std::ffi::OsString>, std::path::PathBuf, &str)> = Vec::new();
+    let file_commands: [&[&str]; 3] =
+        [&["render"], &["json"], &["update", draft.to_str().unwrap()]];
+    for cmd in file_commands {
+        let mut bad = vec![
+            (missing.join("out.md"), "does not exist"),
+            (dir.path().to_path_buf(), "is a folder"),
+        ];
+        if let Some(u) = &unwritable {
+            bad.push((u.join("out.md"), "cannot create a file in the folder"));
+        }
+        for (path, why) in bad {
+            let mut args: Vec<std::ffi::OsString> = cmd.iter().map(Into::into).collect();
+            args.push("--out".into());
+            args.push(path.clone().into());
+            cases.push((args, path, why));
+        }
+    }
+    for cmd in ["publish", "snapshot"] {
+        let mut bad = vec![
+            (missing.join("site"), "does not exist"),
+            (a_file.clone(), "is a file"),
+        ];
+        if let Some(u) = &unwritable {
+            bad.push((u.join("site"), "cannot create a file in the folder"));
+        }
+        for (path, why) in bad {
+            cases.push((
+                vec![cmd.into(), "--out".into(), path.clone().into()],
+                path,
+                why,
+            ));
+        }
+    }
+    for (args, path, why) in &cases {
+        let started = std::time::Instant::now();
+        let out = bin()
+            .args(args)
+            .args([
+                "--today",
+                "2023-02-01",
+                "--no-cache",
+                "--timeout",
+                "3",
+                "--deadline",
+                "4",
+            ])
+            .arg("--sources")
+            .arg(&sources)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            stderr.contains(&path.display().to_string()),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{args:?}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&a_file).unwrap(), "keep");
+    listener.set_nonblocking(true).unwrap();
+    assert!(
+        listener.accept().is_err(),
+        "a command connected to the source before refusing its output"
+    );
 }

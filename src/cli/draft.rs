@@ -2,6 +2,7 @@
 
 use super::report::{Verbosity, report};
 use super::setup::{mark_collapsed, run_pipeline};
+use super::writable::{self, Output};
 use super::{Common, RunArgs, emit, stdout};
 use crate::error::{Error, exit};
 use crate::render;
@@ -17,6 +18,10 @@ pub(super) fn update(
 ) -> Result<u8, Error> {
     let text = std::fs::read_to_string(draft)
         .map_err(|e| Error::Usage(format!("cannot read the draft {}: {e}", draft.display())))?;
+    match out {
+        Some(path) => writable::check("--out", path, Output::File)?,
+        None => writable::check("the draft", draft, Output::File)?,
+    }
     let (outcome, window, setup) = run_pipeline(common, run)?;
     report(&outcome, common.verbosity());
     let sources = setup.config.sources;

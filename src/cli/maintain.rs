@@ -4,9 +4,8 @@
 use super::progress::ProgressBar;
 use super::report::{Verbosity, report};
 use super::setup::{add_fetch_notes, run_pipeline, runtime, setup};
-use super::{
-    Cli, Common, HealthFormat, RunArgs, check_parent, live_options, sources_path, stdout, window,
-};
+use super::writable::{self, Output};
+use super::{Cli, Common, HealthFormat, RunArgs, live_options, sources_path, stdout, window};
 use crate::config::Config;
 use crate::error::{Error, exit};
 use crate::fetch::live::LiveFetcher;
@@ -123,7 +122,7 @@ pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) ->
     let now = chrono::Local::now().fixed_offset();
     // The window a replay of this snapshot uses by default (from its recording date).
     let window = window(today.unwrap_or(now.date_naive()), None, None, 4)?;
-    check_parent(out)?;
+    writable::check("--out", out, Output::Folder)?;
     let live = LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
     let recorder = Recorder::new(live);
     let rt = runtime()?;

@@ -28,6 +28,7 @@ mod outputs;
 mod progress;
 mod report;
 mod setup;
+mod writable;
 
 pub use progress::ProgressBar;
 pub use report::Verbosity;
@@ -350,24 +351,6 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Command::Completions { shell } => maintain::completions(shell),
         Command::Man => maintain::man(),
         Command::Snapshot { out, today } => maintain::snapshot(&common, &out, today),
-    }
-}
-
-/// `snapshot --out DIR`: DIR's parent must exist (checked before a live run that would be
-/// wasted).
-fn check_parent(out: &Path) -> Result<(), Error> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if parent.is_dir() {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "--out {}: the folder {} does not exist (create it first, or choose another --out)",
-            out.display(),
-            parent.display()
-        )))
     }
 }
 
