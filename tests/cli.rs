@@ -393,3 +393,80 @@ fn an_output_that_cannot_be_written_is_refused_before_fetching() {
         "a command connected to the source before refusing its output"
     );
 }
+
+/// What bash completes for `words` (the last one being completed), by running the generated
+/// completion function as bash would; `None` when bash is missing.
+fn bash_completes(script: &str, words: &[&str]) -> Option<Vec<String>> {
+    let function = script
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("complete -F "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the script registers a function with complete -F")
+        .to_string();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let cword = words.len() - 1;
+    let prev = if cword > 0 { words[cword - 1] } else { "" };
+    let program = format!(
+        "{script}\nCOMP_WORDS=({words})\nCOMP_CWORD={cword}\nCOMP_LINE={line:?}\nCOMP_POINT=${{#COMP_LINE}}\n{function} twir-events '{cur}' '{prev}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        words = quoted.join(" "),
+        line = words.join(" "),
+        cur = words[cword],
+    );
+    let out = match std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => panic!("bash: {e}"),
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_options() {
+    let out = bin().args(["completions", "bash"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let script = String::from_utf8(out.stdout).unwrap();
+    let Some(replay) = bash_completes(&script, &["twir-events", "render", "--re"]) else {
+        eprintln!("SKIPPED bash completion: bash is not installed");
+        return;
+    };
+    assert_eq!(replay, ["--replay"]);
+    let first = bash_completes(&script, &["twir-events", ""]).unwrap();
+    for sub in [
+        "render", "json", "update", "check", "publish", "snapshot", "man",
+    ] {
+        assert!(first.iter().any(|w| w == sub), "{sub} not in {first:?}");
+    }
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "upd"]).unwrap(),
+        ["update"]
+    );
+    // Options after a global one and an argument, and a subcommand's own options only.
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "-q", "check", "rust", "--prev"]).unwrap(),
+        ["--previous"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "publish", "--hor"]).unwrap(),
+        ["--horizon-weeks"]
+    );
+    assert!(
+        bash_completes(&script, &["twir-events", "render", "--hor"])
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -174,11 +174,35 @@ fn snapshot_summary(s: &crate::fetch::record::SnapshotSummary) -> String {
 
 /// `completions SHELL`: the shell's completion script on stdout.
 pub(super) fn completions(shell: clap_complete::Shell) -> Result<u8, Error> {
+    stdout(&completion_script(shell))?;
+    Ok(exit::OK)
+}
+
+/// The completion script for `shell`. Bash's is generated for the name `twir_events` and
+/// then bound to `twir-events`: for a hyphenated name, `clap_complete` 4.6 names the states of
+/// the subcommands one way where it finds the subcommand (`twir__events__subcmd__render`) and
+/// another where it completes its options (`twir__subcmd__events__subcmd__render`), so only
+/// the first word ever completed.
+fn completion_script(shell: clap_complete::Shell) -> String {
+    const NAME: &str = "twir-events";
     let mut command = <Cli as clap::CommandFactory>::command();
     let mut text = Vec::new();
-    clap_complete::generate(shell, &mut command, "twir-events", &mut text);
-    stdout(&String::from_utf8_lossy(&text))?;
-    Ok(exit::OK)
+    if shell != clap_complete::Shell::Bash {
+        clap_complete::generate(shell, &mut command, NAME, &mut text);
+        return String::from_utf8_lossy(&text).into_owned();
+    }
+    let unhyphenated = NAME.replace('-', "_");
+    clap_complete::generate(shell, &mut command, &unhyphenated, &mut text);
+    String::from_utf8_lossy(&text)
+        .lines()
+        .map(|line| match line.trim_start().strip_prefix("complete ") {
+            // `complete -F _twir_events … twir_events`: the command it completes.
+            Some(rest) if rest.ends_with(&format!(" {unhyphenated}")) => {
+                format!("{}{NAME}\n", &line[..line.len() - unhyphenated.len()])
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
 }
 
 /// `man`: the manual page (the main page, then each subcommand's) on stdout.
