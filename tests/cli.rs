@@ -470,3 +470,119 @@ fn bash_completes_subcommands_and_their_options() {
             .is_empty()
     );
 }
+
+/// The manual's pages, by name (`twir-events`, `twir-events-render`, …), as text: rendered by
+/// groff when it is installed (which must not warn), else the roff with its font changes and
+/// escapes removed.
+fn manual_pages() -> Vec<(String, String)> {
+    let out = bin().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let roff = String::from_utf8(out.stdout).unwrap();
+    let preamble = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
+    let mut pages = Vec::new();
+    for chunk in roff.split("\n.TH ").skip(1) {
+        let name = chunk.split_whitespace().next().unwrap().to_string();
+        let page = format!("{preamble}.TH {chunk}\n");
+        let groff = std::process::Command::new("groff")
+            .args([
+                "-k",
+                "-man",
+                "-Tutf8",
+                "-ww",
+                "-P-cbou",
+                "-rLL=300n",
+                "-rHY=0",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let text = if let Ok(mut child) = groff {
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), page.as_bytes()).unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success());
+            let warnings = String::from_utf8_lossy(&out.stderr);
+            assert!(warnings.trim().is_empty(), "groff on {name}: {warnings}");
+            String::from_utf8(out.stdout).unwrap()
+        } else {
+            eprintln!("groff not installed: reading the roff text");
+            page.replace("\\fB", "")
+                .replace("\\fR", "")
+                .replace("\\fI", "")
+                .replace("\\-", "-")
+                .replace("\\*(Aq", "'")
+        };
+        pages.push((name, text.split_whitespace().collect::<Vec<_>>().join(" ")));
+    }
+    pages
+}
+
+#[test]
+fn the_manual_lists_every_option_a_command_takes_and_the_exit_statuses() {
+    let pages = manual_pages();
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    for sub in [
+        "render", "json", "update", "check", "health", "publish", "snapshot",
+    ] {
+        assert!(
+            names.contains(&format!("twir-events-{sub}").as_str()),
+            "{names:?}"
+        );
+    }
+    for (name, text) in &pages {
+        if name == "twir-events" {
+            // `twir-events -V` is the one place the version is asked for.
+            assert!(text.contains("-V, --version"), "{text}");
+            assert!(text.contains("EXIT STATUS"), "{text}");
+            for (codes, meaning) in twir_events::error::exit::STATUSES {
+                let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
+                let meaning = meaning.replace('`', "").replace("\\|", "|");
+                let line = format!("{} {}", codes.join(", "), meaning);
+                assert!(text.contains(&line), "{name}: no {line:?} in {text}");
+            }
+            continue;
+        }
+        assert!(!text.contains("-V, --version"), "{name} lists -V: {text}");
+        assert!(!text.contains("EXIT STATUS"), "{name}");
+        for every in [
+            "OPTIONS OF EVERY COMMAND",
+            "--sources <FILE>",
+            "-v, --verbose",
+            "-q, --quiet",
+            "--deadline <SECS>",
+            "--no-cache",
+            "-h, --help",
+        ] {
+            assert!(text.contains(every), "{name} lacks {every}: {text}");
+        }
+    }
+    // What a page lists, the command takes: `-V` on a subcommand is an unknown option.
+    bin().args(["render", "-V"]).assert().code(1);
+}
+
+#[test]
+fn the_readme_exit_codes_are_the_ones_the_tool_defines() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = readme
+        .split("| code | meaning |\n| --- | --- |\n")
+        .nth(1)
+        .expect("README has the exit codes table");
+    let rows: Vec<(String, String)> = table
+        .lines()
+        .take_while(|l| l.starts_with("| "))
+        .map(|l| {
+            let l = l.strip_prefix("| ").unwrap().strip_suffix(" |").unwrap();
+            let (code, meaning) = l.split_once(" | ").unwrap();
+            (code.to_string(), meaning.to_string())
+        })
+        .collect();
+    let defined: Vec<(String, String)> = twir_events::error::exit::STATUSES
+        .iter()
+        .map(|(codes, meaning)| {
+            let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
+            (codes.join(", "), (*meaning).to_string())
+        })
+        .collect();
+    pretty_assertions::assert_eq!(rows, defined);
+}

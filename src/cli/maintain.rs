@@ -207,22 +207,75 @@ fn completion_script(shell: clap_complete::Shell) -> String {
 
 /// `man`: the manual page (the main page, then each subcommand's) on stdout.
 pub(super) fn man() -> Result<u8, Error> {
-    let command = <Cli as clap::CommandFactory>::command();
-    let mut text = Vec::new();
-    clap_mangen::Man::new(command)
-        .render(&mut text)
-        .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
-    // The subcommands' own options, after the main page.
-    for sub in <Cli as clap::CommandFactory>::command().get_subcommands() {
+    stdout(&manual()?)?;
+    Ok(exit::OK)
+}
+
+/// The manual page: the main page with its EXIT STATUS section (from
+/// [`exit::STATUSES`]), then one page per subcommand with its own options and those every
+/// command takes (`--sources`, `-q`, `-v`, …). Subcommands have no `-V`.
+fn manual() -> Result<String, Error> {
+    let render = |command: clap::Command| {
+        let mut text = Vec::new();
+        clap_mangen::Man::new(command)
+            .render(&mut text)
+            .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+        Ok::<_, Error>(String::from_utf8_lossy(&text).into_owned())
+    };
+    let mut command = <Cli as clap::CommandFactory>::command();
+    // Building propagates the global options into every subcommand, which a bare
+    // `get_subcommands` on the definition does not have yet.
+    command.build();
+    let mut page = render(command.clone())?;
+    let at = page.find(".SH VERSION").unwrap_or(page.len());
+    page.insert_str(at, &exit_status_section());
+    for sub in command.get_subcommands() {
         if sub.get_name() == "help" {
             continue;
         }
+        // Already built (without `-V`): the version only titles the page.
         let name = format!("twir-events-{}", sub.get_name());
-        let sub = sub.clone().name(name).version(env!("CARGO_PKG_VERSION"));
-        clap_mangen::Man::new(sub)
-            .render(&mut text)
-            .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+        let sub = sub
+            .clone()
+            .name(name)
+            .version(env!("CARGO_PKG_VERSION"))
+            .disable_version_flag(true)
+            // The command's own options first, then those of every command.
+            .mut_args(|arg| {
+                if arg.is_global_set() {
+                    arg.help_heading("Options of every command")
+                } else {
+                    arg
+                }
+            });
+        page.push_str(&render(sub)?);
     }
-    stdout(&String::from_utf8_lossy(&text))?;
-    Ok(exit::OK)
+    Ok(page)
+}
+
+/// The EXIT STATUS section in roff, from [`exit::STATUSES`] (written in Markdown).
+fn exit_status_section() -> String {
+    use std::fmt::Write as _;
+    let mut roff = String::from(".SH \"EXIT STATUS\"\n");
+    for (codes, meaning) in exit::STATUSES {
+        let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
+        let text = meaning.replace('`', "").replace("\\|", "|");
+        let _ = writeln!(
+            roff,
+            ".TP\n\\fB{}\\fR\n{}",
+            codes.join(", "),
+            roff_escape(&text)
+        );
+    }
+    roff
+}
+
+/// Text for roff: backslashes and hyphens escaped, no line starting as a request.
+fn roff_escape(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
 }
