@@ -22,19 +22,25 @@ pub(super) enum Output {
 pub(super) fn check(option: &str, path: &Path, output: Output) -> Result<(), Error> {
     let shown = path.display();
     let refuse = |why: String| Err(Error::Usage(format!("{option} {shown}: {why}")));
+    // The way out: another path, or (for the draft `update` rewrites in place) `--out`.
+    let elsewhere = if option.starts_with("--") {
+        format!("choose another {option}")
+    } else {
+        "pass --out FILE to write elsewhere".to_string()
+    };
     match output {
         Output::File if path.is_dir() => {
-            return refuse(
-                "is a folder; name a file (e.g. a file inside it), or choose another path".into(),
-            );
+            return refuse(format!(
+                "is a folder; name a file (e.g. one inside it), or {elsewhere}"
+            ));
         }
         Output::Folder if path.exists() && !path.is_dir() => {
-            return refuse("is a file, not a folder: choose a folder path".into());
+            return refuse(format!("is a file, not a folder: {elsewhere}"));
         }
         _ => {}
     }
     if path.file_name().is_none() {
-        return refuse("names no file or folder: choose a path ending in a name".into());
+        return refuse(format!("names no file or folder: {elsewhere}"));
     }
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -42,8 +48,7 @@ pub(super) fn check(option: &str, path: &Path, output: Output) -> Result<(), Err
     };
     if !parent.is_dir() {
         return refuse(format!(
-            "the folder {} does not exist (create it first, e.g. `mkdir -p {}`, or choose another path)",
-            parent.display(),
+            "the folder {} does not exist (create it first, or {elsewhere})",
             parent.display()
         ));
     }
@@ -57,7 +62,7 @@ pub(super) fn check(option: &str, path: &Path, output: Output) -> Result<(), Err
             Ok(())
         }
         Err(e) => refuse(format!(
-            "cannot create a file in the folder {} ({}): make it writable, or choose another path",
+            "cannot create a file in the folder {} ({}): make it writable, or {elsewhere}",
             parent.display(),
             e.kind()
         )),
@@ -82,8 +87,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("does not exist") && e.contains("mkdir -p"),
+            e.contains("does not exist (create it first, or choose another --out)"),
             "{e}"
+        );
+        let draft = check("the draft", &missing, Output::File)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            draft.contains("or pass --out FILE to write elsewhere"),
+            "{draft}"
         );
         assert!(
             e.starts_with(&format!("--out {}", missing.display())),
