@@ -586,3 +586,34 @@ fn the_readme_exit_codes_are_the_ones_the_tool_defines() {
         .collect();
     pretty_assertions::assert_eq!(rows, defined);
 }
+
+#[test]
+fn check_refuses_a_query_that_means_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (query, why) in [
+        ("", "the query is empty"),
+        ("  \t", "the query is empty"),
+        ("a", "too short to mean anything"),
+        (" rs ", "too short to mean anything"),
+    ] {
+        bin()
+            .current_dir(root)
+            .args(["check", query, "--replay", "snapshots/2023-02-01"])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains(why))
+            .stderr(predicate::str::contains("URL, or words of its title"));
+    }
+    // Three letters, or a URL however short, are searched for.
+    bin()
+        .current_dir(root)
+        .args(["check", "Indy", "--replay", "snapshots/2023-02-01"])
+        .assert()
+        .code(0);
+    bin()
+        .current_dir(root)
+        .args(["check", "https://x.io", "--replay", "snapshots/2023-02-01"])
+        .assert()
+        .code(3);
+}

@@ -96,6 +96,7 @@ pub(super) fn check(
     query: &str,
     previous: Option<&Path>,
 ) -> Result<u8, Error> {
+    crate::check::validate_query(query).map_err(Error::Usage)?;
     let previous = match previous {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
