@@ -136,16 +136,17 @@ fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("draft.md");
     std::fs::write(&path, &draft).unwrap();
-    let run = || {
+    let run = |verbose: bool| {
         bin()
             .current_dir(root)
             .args(["update", "--replay", "snapshots/2023-01-04"])
+            .args(verbose.then_some("-v"))
             .arg(&path)
             .assert()
             .code(0)
             .stdout("")
     };
-    run()
+    run(true)
         .stderr(predicate::str::contains(
             "kept (added by hand): 2023-01-20 \"Rust Oslo winter meetup\"",
         ))
@@ -173,7 +174,9 @@ fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
         )
     );
     // A second update changes nothing.
-    run();
+    run(false)
+        .stderr(predicate::str::contains("kept (added by hand): 2023-01-20"))
+        .stderr(predicate::str::contains("no changes:"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), updated);
 }
 
@@ -616,4 +619,103 @@ fn check_refuses_a_query_that_means_nothing() {
         .args(["check", "https://x.io", "--replay", "snapshots/2023-02-01"])
         .assert()
         .code(3);
+}
+
+/// stderr of the binary run from the project root with `args`.
+fn stderr_of(args: &[&str]) -> String {
+    let out = bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// A screenful: the default report of a run must fit in one.
+const SCREEN: usize = 24;
+
+#[test]
+fn the_default_report_fits_a_screen_and_verbose_has_the_details() {
+    let replay = ["render", "--replay", "snapshots/2023-02-01"];
+    let normal = stderr_of(&replay);
+    let lines = normal.lines().count();
+    assert!(lines <= SCREEN, "{lines} lines:\n{normal}");
+    // What needs an editor's eye, listed; what went well, counted.
+    for needle in [
+        "review: 1 corrections by event pages, 1 left out",
+        "corrected: \"Rust Munich: Rust Munich Meetup #12\"",
+        "left out: \"Rust Munich Meetup #12\" on 2023-02-22",
+        "note: \"Rust GameDev Monthly Meetup\": no location and no online hint",
+        "merged: 29 entries listed twice with the same event link, 11 other duplicates, 15 mirrored sessions; --verbose lists them",
+        "41 sources ok, with 41 warnings",
+        "45 events in the window; 0 of 41 sources failed",
+    ] {
+        assert!(normal.contains(needle), "no {needle:?} in:\n{normal}");
+    }
+    for detail in ["ok     ", "mirrored: ", "merged: 2023-", "warning: "] {
+        assert!(!normal.contains(detail), "{detail:?} in:\n{normal}");
+    }
+    let verbose = stderr_of(&[&replay[..], &["-v"]].concat());
+    assert_eq!(verbose.matches("\nok     ").count(), 40, "{verbose}");
+    assert_eq!(verbose.matches("\nmirrored: ").count(), 15, "{verbose}");
+    assert_eq!(verbose.matches("\nmerged: 2023-").count(), 40, "{verbose}");
+    assert!(verbose.lines().count() > 200);
+    assert_eq!(stderr_of(&[&replay[..], &["-q"]].concat()), "");
+
+    // A failed source, a redirect and fallbacks are listed by default.
+    let sources_2026 = stderr_of(&["render", "--replay", "snapshots/2026-09-16"]);
+    assert!(sources_2026.lines().count() <= SCREEN, "{sources_2026}");
+    for needle in [
+        "FAILED meetup Belgrade Rust Meetup Group",
+        "ok     meetup Seattle Rust User Group: 3 events\n       redirected to https://www.meetup.com/seattle-rust-user-group/events/",
+        "ok     meetup Rust Manchester: 2 events\n       fallback: the group page could not be read",
+        "ok     luma   Rust Melbourne: 2 events\n       fallback: the calendar's feed could not be read",
+    ] {
+        assert!(
+            sources_2026.contains(needle),
+            "no {needle:?} in:\n{sources_2026}"
+        );
+    }
+    assert!(
+        !sources_2026.contains("ok     luma   Rust Girona"),
+        "{sources_2026}"
+    );
+    let quiet = stderr_of(&["render", "--replay", "snapshots/2026-09-16", "-q"]);
+    assert_eq!(
+        quiet,
+        "FAILED meetup Belgrade Rust Meetup Group: https://www.meetup.com/belgrade-rust-meetup-group/events/: HTTP status 404\n"
+    );
+}
+
+#[test]
+fn update_reports_what_needs_a_look_and_counts_the_rest() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let block =
+        std::fs::read_to_string(root.join("tests/fixtures/seeds/480-2023-02-01.md")).unwrap();
+    let hand = "* 2023-02-20 | Oslo, NO | [Rust Oslo](https://rust-oslo.example.org/)\n    * [**Rust Oslo winter meetup**](https://rust-oslo.example.org/2023-02)\n";
+    let block = block.replacen("### Europe\n\n", &format!("### Europe\n\n{hand}"), 1);
+    let draft = format!("## Upcoming Events\n\n{block}\n## Jobs\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.md");
+    let update = |flag: Option<&str>| {
+        std::fs::write(&path, &draft).unwrap();
+        let p = path.to_str().unwrap();
+        let mut args = vec!["update", p, "--replay", "snapshots/2023-02-01"];
+        args.extend(flag);
+        stderr_of(&args)
+    };
+    let normal = update(None);
+    assert!(normal.lines().count() <= SCREEN, "{normal}");
+    for needle in [
+        "kept (added by hand): 2023-02-20 \"Rust Oslo winter meetup\"",
+        "draft: 17 entries updated, 28 unchanged, 0 added, 0 kept because their source failed, 1 kept (added by hand), 0 removed",
+        "wrote ",
+    ] {
+        assert!(normal.contains(needle), "no {needle:?} in:\n{normal}");
+    }
+    assert!(!normal.contains("updated: "), "{normal}");
+    let verbose = update(Some("-v"));
+    assert_eq!(verbose.matches("\nupdated: ").count(), 17, "{verbose}");
+    // Quiet: errors only, and no source failed.
+    assert_eq!(update(Some("-q")), "");
 }

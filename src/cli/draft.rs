@@ -39,25 +39,41 @@ pub(super) fn update(
         );
         return Ok(exit::SOURCE_FAILED);
     }
-    tell_changes(&update);
+    tell_changes(&update, common.verbosity());
     let target = out.unwrap_or(draft);
+    let loud = common.verbosity() > Verbosity::Quiet;
     // A draft already up to date is not rewritten (its bytes and mtime stay).
     if std::fs::read_to_string(target).is_ok_and(|t| t == update.text) {
-        note!("no changes: {} not rewritten", target.display());
+        if loud {
+            note!("no changes: {} not rewritten", target.display());
+        }
     } else {
         emit(Some(target), &update.text)?;
-        note!("wrote {}", target.display());
+        if loud {
+            note!("wrote {}", target.display());
+        }
     }
     Ok(outcome.exit_code())
 }
 
-/// What `update` changed, one line each, then the counts.
-fn tell_changes(update: &crate::update::Update) {
-    for u in &update.updated {
-        note!("updated: {u}");
+/// What `update` changed, as loud as `verbosity` says: the entries an editor should look at
+/// (kept because their source failed, kept as added by hand) listed, the others (updated,
+/// added, removed) counted, listed when verbose; then the counts. Quiet: nothing (the
+/// failed sources were said).
+fn tell_changes(update: &crate::update::Update, verbosity: Verbosity) {
+    if verbosity == Verbosity::Quiet {
+        return;
     }
-    for a in &update.added {
-        note!("added: {a}");
+    if verbosity == Verbosity::Verbose {
+        for u in &update.updated {
+            note!("updated: {u}");
+        }
+        for a in &update.added {
+            note!("added: {a}");
+        }
+        for r in &update.removed {
+            note!("removed from the draft: {r}");
+        }
     }
     for k in &update.kept_failed {
         note!(
@@ -74,9 +90,6 @@ fn tell_changes(update: &crate::update::Update) {
     for k in &update.kept {
         note!("kept (added by hand): {k}");
     }
-    for r in &update.removed {
-        note!("removed from the draft: {r}");
-    }
     note!(
         "draft: {} entries updated, {} unchanged, {} added, {} kept because their source failed, {} kept (added by hand), {} removed",
         update.updated.len(),
@@ -84,7 +97,7 @@ fn tell_changes(update: &crate::update::Update) {
         update.added.len(),
         update.kept_failed.len(),
         update.kept.len(),
-        update.removed.len()
+        update.removed.len(),
     );
 }
 

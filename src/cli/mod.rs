@@ -49,8 +49,8 @@ pub struct Common {
     /// The sources file [default: ./sources.toml, or the snapshot's own with --replay]
     #[arg(long, global = true, value_name = "FILE")]
     pub sources: Option<PathBuf>,
-    /// Report every merge and warning on stderr (by default, merges on the same event link
-    /// are counted, not listed)
+    /// List on stderr what the report counts by default: every source, merge, mirror and
+    /// warning, and update's changed entries
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
     /// Print errors only on stderr (failed and suspect sources, fatal errors): no progress,
