@@ -30,4 +30,39 @@ pub mod exit {
     pub const SOURCE_FAILED: u8 = 2;
     /// `check`: the event is not in the section (the output says why).
     pub const NOT_LISTED: u8 = 3;
+    /// Interrupted by SIGINT (128 + 2).
+    pub const SIGINT: u8 = 130;
+    /// Interrupted by SIGTERM (128 + 15).
+    pub const SIGTERM: u8 = 143;
+
+    /// Every exit status and what it means, in the README's Markdown: the one list the
+    /// README's "Exit codes" table (a test compares them) and the manual page's EXIT STATUS
+    /// section (`twir-events man`) are made from.
+    pub const STATUSES: &[(&[u8], &str)] = &[
+        (&[OK], "everything worked"),
+        (
+            &[USAGE],
+            "bad input: arguments (an unknown option, a bad date such as `--from 2023-02-30`, no command), a missing or empty sources file, a snapshot directory, or an output that cannot be written (checked before anything is fetched); nothing is written",
+        ),
+        (
+            &[SOURCE_FAILED],
+            "the output was produced, but at least one source failed or is suspect (see the report on stderr); when every source failed or is suspect, nothing is printed or written and the previous output is kept",
+        ),
+        (
+            &[NOT_LISTED],
+            "`check`: the event is not in the section (stdout says why)",
+        ),
+        (
+            &[SOURCE_FAILED],
+            "`check`: not in the section, and a source that may list it failed or is suspect this run (stdout names it); `health`: something needs attention",
+        ),
+        (
+            &[OK],
+            "also when the reader of stdout goes away (`twir-events render \\| head -5`): the run ends quietly. A closed stderr never stops a run",
+        ),
+        (
+            &[SIGINT, SIGTERM],
+            "interrupted by SIGINT or SIGTERM: the temporary file being written was removed, the output file is as it was (or complete, if the signal came after the rename)",
+        ),
+    ];
 }

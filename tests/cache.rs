@@ -413,7 +413,7 @@ async fn a_304_after_a_new_redirect_is_not_taken_for_the_cached_copy() {
         .mount(&server)
         .await;
     world.clear_log();
-    let second = render(&world, &["--cache", &cache]).await;
+    let second = render(&world, &["--cache", &cache, "-v"]).await;
     let log = world.log();
     let answers: Vec<(&str, u16, bool)> = log
         .iter()

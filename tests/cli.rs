@@ -4,6 +4,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
+mod common;
+
 fn bin() -> Command {
     Command::cargo_bin("twir-events").unwrap()
 }
@@ -134,16 +136,17 @@ fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("draft.md");
     std::fs::write(&path, &draft).unwrap();
-    let run = || {
+    let run = |verbose: bool| {
         bin()
             .current_dir(root)
             .args(["update", "--replay", "snapshots/2023-01-04"])
+            .args(verbose.then_some("-v"))
             .arg(&path)
             .assert()
             .code(0)
             .stdout("")
     };
-    run()
+    run(true)
         .stderr(predicate::str::contains(
             "kept (added by hand): 2023-01-20 \"Rust Oslo winter meetup\"",
         ))
@@ -171,7 +174,9 @@ fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
         )
     );
     // A second update changes nothing.
-    run();
+    run(false)
+        .stderr(predicate::str::contains("kept (added by hand): 2023-01-20"))
+        .stderr(predicate::str::contains("no changes:"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), updated);
 }
 
@@ -233,4 +238,484 @@ fn json_refresh_is_atomic_cheap_and_never_clobbers_good_data() {
         .filter(|n| n.contains("tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A sources file of one calendar at `url`.
+fn one_calendar(dir: &Path, url: &str) -> std::path::PathBuf {
+    let path = dir.join("sources.toml");
+    std::fs::write(
+        &path,
+        format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Calendar\"\n"),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn render_with_every_source_failed_writes_and_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = one_calendar(
+        dir.path(),
+        &format!("http://127.0.0.1:{}/cal.ics", common::refused_port()),
+    );
+    let out = dir.path().join("events.md");
+    let good = "Rusty Events between 2023-02-01 - 2023-03-01 🦀\n\n### Virtual\n\n* a good block\n";
+    std::fs::write(&out, good).unwrap();
+    let render = || {
+        let mut c = bin();
+        c.args(["render", "--today", "2023-02-01", "--no-cache", "--sources"])
+            .arg(&sources);
+        c
+    };
+    render()
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("FAILED ical   Calendar"))
+        .stderr(predicate::str::contains(format!(
+            "every source failed or is suspect: no section written, {} left as it was",
+            out.display()
+        )));
+    assert_eq!(std::fs::read(&out).unwrap(), good.as_bytes());
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    // To stdout: nothing, and the reason on stderr (also with -q).
+    for quiet in [false, true] {
+        let mut c = render();
+        if quiet {
+            c.arg("-q");
+        }
+        c.assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("no section printed"));
+    }
+}
+
+/// Every command with an output path refuses one it could not write before any fetch: the
+/// only source is a listening socket that would see a connection (and never answer).
+#[test]
+fn an_output_that_cannot_be_written_is_refused_before_fetching() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sources = one_calendar(dir.path(), &format!("http://127.0.0.1:{port}/cal.ics"));
+    let draft = dir.path().join("draft.md");
+    std::fs::write(&draft, "## Upcoming Events\n\nNone.\n").unwrap();
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "keep").unwrap();
+    let missing = dir.path().join("no-such-folder");
+    // A folder nobody may write: a 0555 one, unless we are root (who writes anyway): then
+    // sysfs, read-only even for root; else that case is skipped, said so.
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    let mut perms = std::fs::metadata(&locked).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o555);
+    std::fs::set_permissions(&locked, perms).unwrap();
+    let unwritable = if std::fs::write(locked.join("probe"), "").is_err() {
+        Some(locked.clone())
+    } else if std::fs::write("/sys/twir-events-probe", "").is_err() && Path::new("/sys").is_dir() {
+        Some(std::path::PathBuf::from("/sys"))
+    } else {
+        eprintln!("SKIPPED the unwritable-folder case: every folder is writable here");
+        None
+    };
+    let mut cases: Vec<(Vec<std::ffi::OsString>, std::path::PathBuf, &str)> = Vec::new();
+    let file_commands: [&[&str]; 3] =
+        [&["render"], &["json"], &["update", draft.to_str().unwrap()]];
+    for cmd in file_commands {
+        let mut bad = vec![
+            (missing.join("out.md"), "does not exist"),
+            (dir.path().to_path_buf(), "is a folder"),
+        ];
+        if let Some(u) = &unwritable {
+            bad.push((u.join("out.md"), "cannot create a file in the folder"));
+        }
+        for (path, why) in bad {
+            let mut args: Vec<std::ffi::OsString> = cmd.iter().map(Into::into).collect();
+            args.push("--out".into());
+            args.push(path.clone().into());
+            cases.push((args, path, why));
+        }
+    }
+    for cmd in ["publish", "snapshot"] {
+        let mut bad = vec![
+            (missing.join("site"), "does not exist"),
+            (a_file.clone(), "is a file"),
+        ];
+        if let Some(u) = &unwritable {
+            bad.push((u.join("site"), "cannot create a file in the folder"));
+        }
+        for (path, why) in bad {
+            cases.push((
+                vec![cmd.into(), "--out".into(), path.clone().into()],
+                path,
+                why,
+            ));
+        }
+    }
+    for (args, path, why) in &cases {
+        let started = std::time::Instant::now();
+        let out = bin()
+            .args(args)
+            .args([
+                "--today",
+                "2023-02-01",
+                "--no-cache",
+                "--timeout",
+                "3",
+                "--deadline",
+                "4",
+            ])
+            .arg("--sources")
+            .arg(&sources)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            stderr.contains(&path.display().to_string()),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{args:?}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&a_file).unwrap(), "keep");
+    listener.set_nonblocking(true).unwrap();
+    assert!(
+        listener.accept().is_err(),
+        "a command connected to the source before refusing its output"
+    );
+}
+
+/// What bash completes for `words` (the last one being completed), by running the generated
+/// completion function as bash would; `None` when bash is missing.
+fn bash_completes(script: &str, words: &[&str]) -> Option<Vec<String>> {
+    let function = script
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("complete -F "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the script registers a function with complete -F")
+        .to_string();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let cword = words.len() - 1;
+    let prev = if cword > 0 { words[cword - 1] } else { "" };
+    let program = format!(
+        "{script}\nCOMP_WORDS=({words})\nCOMP_CWORD={cword}\nCOMP_LINE={line:?}\nCOMP_POINT=${{#COMP_LINE}}\n{function} twir-events '{cur}' '{prev}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        words = quoted.join(" "),
+        line = words.join(" "),
+        cur = words[cword],
+    );
+    let out = match std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => panic!("bash: {e}"),
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_options() {
+    let out = bin().args(["completions", "bash"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let script = String::from_utf8(out.stdout).unwrap();
+    let Some(replay) = bash_completes(&script, &["twir-events", "render", "--re"]) else {
+        eprintln!("SKIPPED bash completion: bash is not installed");
+        return;
+    };
+    assert_eq!(replay, ["--replay"]);
+    let first = bash_completes(&script, &["twir-events", ""]).unwrap();
+    for sub in [
+        "render", "json", "update", "check", "publish", "snapshot", "man",
+    ] {
+        assert!(first.iter().any(|w| w == sub), "{sub} not in {first:?}");
+    }
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "upd"]).unwrap(),
+        ["update"]
+    );
+    // Options after a global one and an argument, and a subcommand's own options only.
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "-q", "check", "rust", "--prev"]).unwrap(),
+        ["--previous"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "publish", "--hor"]).unwrap(),
+        ["--horizon-weeks"]
+    );
+    assert!(
+        bash_completes(&script, &["twir-events", "render", "--hor"])
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// The manual's pages, by name (`twir-events`, `twir-events-render`, …), as text: rendered by
+/// groff when it is installed (which must not warn), else the roff with its font changes and
+/// escapes removed.
+fn manual_pages() -> Vec<(String, String)> {
+    let out = bin().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let roff = String::from_utf8(out.stdout).unwrap();
+    let preamble = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
+    let mut pages = Vec::new();
+    for chunk in roff.split("\n.TH ").skip(1) {
+        let name = chunk.split_whitespace().next().unwrap().to_string();
+        let page = format!("{preamble}.TH {chunk}\n");
+        let groff = std::process::Command::new("groff")
+            .args([
+                "-k",
+                "-man",
+                "-Tutf8",
+                "-ww",
+                "-P-cbou",
+                "-rLL=300n",
+                "-rHY=0",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let text = if let Ok(mut child) = groff {
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), page.as_bytes()).unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success());
+            let warnings = String::from_utf8_lossy(&out.stderr);
+            assert!(warnings.trim().is_empty(), "groff on {name}: {warnings}");
+            String::from_utf8(out.stdout).unwrap()
+        } else {
+            eprintln!("groff not installed: reading the roff text");
+            page.replace("\\fB", "")
+                .replace("\\fR", "")
+                .replace("\\fI", "")
+                .replace("\\-", "-")
+                .replace("\\*(Aq", "'")
+        };
+        pages.push((name, text.split_whitespace().collect::<Vec<_>>().join(" ")));
+    }
+    pages
+}
+
+#[test]
+fn the_manual_lists_every_option_a_command_takes_and_the_exit_statuses() {
+    let pages = manual_pages();
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    for sub in [
+        "render", "json", "update", "check", "health", "publish", "snapshot",
+    ] {
+        assert!(
+            names.contains(&format!("twir-events-{sub}").as_str()),
+            "{names:?}"
+        );
+    }
+    for (name, text) in &pages {
+        if name == "twir-events" {
+            // `twir-events -V` is the one place the version is asked for.
+            assert!(text.contains("-V, --version"), "{text}");
+            assert!(text.contains("EXIT STATUS"), "{text}");
+            for (codes, meaning) in twir_events::error::exit::STATUSES {
+                let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
+                let meaning = meaning.replace('`', "").replace("\\|", "|");
+                let line = format!("{} {}", codes.join(", "), meaning);
+                assert!(text.contains(&line), "{name}: no {line:?} in {text}");
+            }
+            continue;
+        }
+        assert!(!text.contains("-V, --version"), "{name} lists -V: {text}");
+        assert!(!text.contains("EXIT STATUS"), "{name}");
+        for every in [
+            "OPTIONS OF EVERY COMMAND",
+            "--sources <FILE>",
+            "-v, --verbose",
+            "-q, --quiet",
+            "--deadline <SECS>",
+            "--no-cache",
+            "-h, --help",
+        ] {
+            assert!(text.contains(every), "{name} lacks {every}: {text}");
+        }
+    }
+    // What a page lists, the command takes: `-V` on a subcommand is an unknown option.
+    bin().args(["render", "-V"]).assert().code(1);
+}
+
+#[test]
+fn the_readme_exit_codes_are_the_ones_the_tool_defines() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = readme
+        .split("| code | meaning |\n| --- | --- |\n")
+        .nth(1)
+        .expect("README has the exit codes table");
+    let rows: Vec<(String, String)> = table
+        .lines()
+        .take_while(|l| l.starts_with("| "))
+        .map(|l| {
+            let l = l.strip_prefix("| ").unwrap().strip_suffix(" |").unwrap();
+            let (code, meaning) = l.split_once(" | ").unwrap();
+            (code.to_string(), meaning.to_string())
+        })
+        .collect();
+    let defined: Vec<(String, String)> = twir_events::error::exit::STATUSES
+        .iter()
+        .map(|(codes, meaning)| {
+            let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
+            (codes.join(", "), (*meaning).to_string())
+        })
+        .collect();
+    pretty_assertions::assert_eq!(rows, defined);
+}
+
+#[test]
+fn check_refuses_a_query_that_means_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (query, why) in [
+        ("", "the query is empty"),
+        ("  \t", "the query is empty"),
+        ("a", "too short to mean anything"),
+        (" rs ", "too short to mean anything"),
+    ] {
+        bin()
+            .current_dir(root)
+            .args(["check", query, "--replay", "snapshots/2023-02-01"])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains(why))
+            .stderr(predicate::str::contains("URL, or words of its title"));
+    }
+    // Three letters, or a URL however short, are searched for.
+    bin()
+        .current_dir(root)
+        .args(["check", "Indy", "--replay", "snapshots/2023-02-01"])
+        .assert()
+        .code(0);
+    bin()
+        .current_dir(root)
+        .args(["check", "https://x.io", "--replay", "snapshots/2023-02-01"])
+        .assert()
+        .code(3);
+}
+
+/// stderr of the binary run from the project root with `args`.
+fn stderr_of(args: &[&str]) -> String {
+    let out = bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// A screenful: the default report of a run must fit in one.
+const SCREEN: usize = 24;
+
+#[test]
+fn the_default_report_fits_a_screen_and_verbose_has_the_details() {
+    let replay = ["render", "--replay", "snapshots/2023-02-01"];
+    let normal = stderr_of(&replay);
+    let lines = normal.lines().count();
+    assert!(lines <= SCREEN, "{lines} lines:\n{normal}");
+    // What needs an editor's eye, listed; what went well, counted.
+    for needle in [
+        "review: 1 corrections by event pages, 1 left out",
+        "corrected: \"Rust Munich: Rust Munich Meetup #12\"",
+        "left out: \"Rust Munich Meetup #12\" on 2023-02-22",
+        "note: \"Rust GameDev Monthly Meetup\": no location and no online hint",
+        "merged: 29 entries listed twice with the same event link, 11 other duplicates, 15 mirrored sessions; --verbose lists them",
+        "41 sources ok, with 41 warnings",
+        "45 events in the window; 0 of 41 sources failed",
+    ] {
+        assert!(normal.contains(needle), "no {needle:?} in:\n{normal}");
+    }
+    for detail in ["ok     ", "mirrored: ", "merged: 2023-", "warning: "] {
+        assert!(!normal.contains(detail), "{detail:?} in:\n{normal}");
+    }
+    let verbose = stderr_of(&[&replay[..], &["-v"]].concat());
+    assert_eq!(verbose.matches("\nok     ").count(), 40, "{verbose}");
+    assert_eq!(verbose.matches("\nmirrored: ").count(), 15, "{verbose}");
+    assert_eq!(verbose.matches("\nmerged: 2023-").count(), 40, "{verbose}");
+    assert!(verbose.lines().count() > 200);
+    assert_eq!(stderr_of(&[&replay[..], &["-q"]].concat()), "");
+
+    // A failed source, a redirect and fallbacks are listed by default.
+    let sources_2026 = stderr_of(&["render", "--replay", "snapshots/2026-09-16"]);
+    assert!(sources_2026.lines().count() <= SCREEN, "{sources_2026}");
+    for needle in [
+        "FAILED meetup Belgrade Rust Meetup Group",
+        "ok     meetup Seattle Rust User Group: 3 events\n       redirected to https://www.meetup.com/seattle-rust-user-group/events/",
+        "ok     meetup Rust Manchester: 2 events\n       fallback: the group page could not be read",
+        "ok     luma   Rust Melbourne: 2 events\n       fallback: the calendar's feed could not be read",
+    ] {
+        assert!(
+            sources_2026.contains(needle),
+            "no {needle:?} in:\n{sources_2026}"
+        );
+    }
+    assert!(
+        !sources_2026.contains("ok     luma   Rust Girona"),
+        "{sources_2026}"
+    );
+    let quiet = stderr_of(&["render", "--replay", "snapshots/2026-09-16", "-q"]);
+    assert_eq!(
+        quiet,
+        "FAILED meetup Belgrade Rust Meetup Group: https://www.meetup.com/belgrade-rust-meetup-group/events/: HTTP status 404\n"
+    );
+}
+
+#[test]
+fn update_reports_what_needs_a_look_and_counts_the_rest() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let block =
+        std::fs::read_to_string(root.join("tests/fixtures/seeds/480-2023-02-01.md")).unwrap();
+    let hand = "* 2023-02-20 | Oslo, NO | [Rust Oslo](https://rust-oslo.example.org/)\n    * [**Rust Oslo winter meetup**](https://rust-oslo.example.org/2023-02)\n";
+    let block = block.replacen("### Europe\n\n", &format!("### Europe\n\n{hand}"), 1);
+    let draft = format!("## Upcoming Events\n\n{block}\n## Jobs\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.md");
+    let update = |flag: Option<&str>| {
+        std::fs::write(&path, &draft).unwrap();
+        let p = path.to_str().unwrap();
+        let mut args = vec!["update", p, "--replay", "snapshots/2023-02-01"];
+        args.extend(flag);
+        stderr_of(&args)
+    };
+    let normal = update(None);
+    assert!(normal.lines().count() <= SCREEN, "{normal}");
+    for needle in [
+        "kept (added by hand): 2023-02-20 \"Rust Oslo winter meetup\"",
+        "draft: 17 entries updated, 28 unchanged, 0 added, 0 kept because their source failed, 1 kept (added by hand), 0 removed",
+        "wrote ",
+    ] {
+        assert!(normal.contains(needle), "no {needle:?} in:\n{normal}");
+    }
+    assert!(!normal.contains("updated: "), "{normal}");
+    let verbose = update(Some("-v"));
+    assert_eq!(verbose.matches("\nupdated: ").count(), 17, "{verbose}");
+    // Quiet: errors only, and no source failed.
+    assert_eq!(update(Some("-q")), "");
 }

@@ -105,6 +105,7 @@ async fn live_render_then_snapshot_then_replay() {
     // Live render.
     let mut args = vec![
         "render".to_string(),
+        "-v".into(),
         "--sources".into(),
         file.display().to_string(),
     ];

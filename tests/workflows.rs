@@ -1,6 +1,9 @@
 //! The ready workflows in `examples/github-actions/` use only commands and options that exist:
 //! every `twir-events …` command line in their `run:` steps is parsed with the tool's own
 //! argument definitions (GitHub expressions `${{ … }}` and shell variables stand for values).
+//! And they install something that exists: each builds from the folder one setting names,
+//! `TWIR_EVENTS_DIR` (this project, as placed in the newsletter's repository), and every path
+//! they use below it is in this project.
 
 use clap::Parser;
 use std::path::Path;
@@ -107,4 +110,129 @@ fn the_checker_catches_a_wrong_option() {
         ]
     );
     assert!(Cli::try_parse_from(args).is_ok());
+}
+
+/// The references of a workflow to the folder it builds twir-events from, `TWIR_EVENTS_DIR`
+/// (`"$TWIR_EVENTS_DIR/sources.toml"`, `format('{0}/src/**', env.TWIR_EVENTS_DIR)`): the
+/// paths below it, globs cut at their first `*`.
+fn paths_below_the_dir(yaml: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (i, _) in yaml.match_indices("$TWIR_EVENTS_DIR/") {
+        let rest = &yaml[i + "$TWIR_EVENTS_DIR/".len()..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(rest.len());
+        paths.push(rest[..end].to_string());
+    }
+    for (i, _) in yaml.match_indices("format('{0}/") {
+        let rest = &yaml[i + "format('{0}/".len()..];
+        let (path, after) = rest.split_once("',").unwrap();
+        assert!(
+            after.trim_start().starts_with("env.TWIR_EVENTS_DIR)"),
+            "{rest}"
+        );
+        paths.push(path.to_string());
+    }
+    paths
+        .into_iter()
+        .map(|p| {
+            let p = p.split('*').next().unwrap().trim_end_matches('/');
+            p.to_string()
+        })
+        .collect()
+}
+
+/// Why the install step of `yaml` would not find twir-events, taking `project` for the folder
+/// `TWIR_EVENTS_DIR` names (this project, as copied into the newsletter's repository). Its
+/// value is returned as well.
+fn install_problems(yaml: &str, project: &Path) -> (Option<String>, Vec<String>) {
+    let mut problems = Vec::new();
+    let settings: Vec<&str> = yaml
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("TWIR_EVENTS_DIR:"))
+        .map(|v| v.trim().trim_matches('"'))
+        .collect();
+    if settings.len() != 1 {
+        problems.push(format!(
+            "TWIR_EVENTS_DIR is set {} times, not once",
+            settings.len()
+        ));
+    }
+    let installs: Vec<&str> = yaml
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains("cargo install"))
+        .collect();
+    if installs.is_empty() {
+        problems.push("no cargo install step".into());
+    }
+    for line in installs {
+        if !line.ends_with("cargo install --locked --path \"$TWIR_EVENTS_DIR\"") {
+            problems.push(format!(
+                "installs from elsewhere than TWIR_EVENTS_DIR's source: {line}"
+            ));
+        }
+    }
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(project.join("Cargo.toml")).unwrap()).unwrap();
+    let name = manifest["package"]["name"].as_str().unwrap();
+    if !project.join("Cargo.lock").is_file() || !project.join("src/main.rs").is_file() {
+        problems.push("the project has no Cargo.lock (--locked) or no binary".into());
+    }
+    // The cached binary is the one `cargo install` makes.
+    let cached = format!("path: ~/.cargo/bin/{name}");
+    if !yaml.lines().any(|l| l.trim() == cached) {
+        problems.push(format!("the binary cache does not keep {name}"));
+    }
+    for path in paths_below_the_dir(yaml) {
+        if !project.join(&path).exists() {
+            problems.push(format!(
+                "$TWIR_EVENTS_DIR/{path} does not exist in the project"
+            ));
+        }
+    }
+    (settings.first().map(|s| (*s).to_string()), problems)
+}
+
+#[test]
+fn every_workflow_builds_twir_events_from_one_setting_that_names_this_project() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("examples/github-actions");
+    let mut settings = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yml") {
+            continue;
+        }
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        let (setting, problems) = install_problems(&yaml, root);
+        assert!(problems.is_empty(), "{}: {problems:#?}", path.display());
+        // The sources file and the source folders are read through the setting.
+        let below = paths_below_the_dir(&yaml);
+        for needed in ["Cargo.lock", "src", "sources.toml"] {
+            assert!(
+                below.iter().any(|p| p == needed),
+                "{}: {below:?}",
+                path.display()
+            );
+        }
+        settings.push(setting.unwrap());
+    }
+    assert_eq!(settings.len(), 3, "{settings:?}");
+    settings.dedup();
+    assert_eq!(settings, ["tools/twir-events"], "one value in all three");
+}
+
+#[test]
+fn the_install_checker_catches_an_address_nothing_defines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let old = "env:\n  TWIR_EVENTS_VERSION: v0.1.0\njobs:\n  x:\n    steps:\n      - with:\n          path: ~/.cargo/bin/twir-events\n      - run: cargo install --locked --git https://github.com/twir-events/twir-events --tag \"$TWIR_EVENTS_VERSION\" twir-events\n";
+    let (_, problems) = install_problems(old, root);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    let missing = "env:\n  TWIR_EVENTS_DIR: tools/twir-events\n      - with:\n          path: ~/.cargo/bin/twir-events\n      - run: cargo install --locked --path \"$TWIR_EVENTS_DIR\"\n      - run: twir-events json --sources \"$TWIR_EVENTS_DIR/events/sources.toml\"\n";
+    let (_, problems) = install_problems(missing, root);
+    assert_eq!(
+        problems,
+        ["$TWIR_EVENTS_DIR/events/sources.toml does not exist in the project"]
+    );
 }

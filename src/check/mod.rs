@@ -132,6 +132,30 @@ fn entry_line(e: &Event) -> String {
     )
 }
 
+/// The fewest letters or digits a query of words needs to mean something: "a" or "rs" is in
+/// most titles (`check a` matched 59 entries of one run).
+pub const MIN_QUERY_CHARS: usize = 3;
+
+/// Whether `query` can be searched for: not empty or blank, and a URL or words with at least
+/// [`MIN_QUERY_CHARS`] letters or digits. `Err` says why not and what to give instead (bad
+/// input, checked before the run).
+pub fn validate_query(query: &str) -> Result<(), String> {
+    const GIVE: &str =
+        "give an event or group URL, or words of its title or organizer (e.g. \"Rust Trondheim\")";
+    let q = Query::new(query);
+    if q.raw.is_empty() {
+        return Err(format!("the query is empty: {GIVE}"));
+    }
+    let letters = q.raw.chars().filter(|c| c.is_alphanumeric()).count();
+    if q.url.is_none() && letters < MIN_QUERY_CHARS {
+        return Err(format!(
+            "the query {:?} is too short to mean anything ({letters} letters or digits, at least {MIN_QUERY_CHARS} needed): {GIVE}",
+            q.raw
+        ));
+    }
+    Ok(())
+}
+
 /// Everything the run knows about `query`, most relevant first. `sources`: the run's sources
 /// file (see [`scopes`]; may be empty); `previous`: the previous `json --out` file, quoted
 /// when the event is not listed now.

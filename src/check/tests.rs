@@ -339,3 +339,23 @@ fn scopes_come_from_the_sources_file_else_from_the_reports() {
     ));
     assert!(!under("https://lu.ma/rust-nyc", "https://lu.ma/"));
 }
+
+#[test]
+fn a_query_must_mean_something() {
+    for bad in ["", "   ", "\t\n", "a", " a ", "rs", "--", "!!!", "C#"] {
+        let e = validate_query(bad).unwrap_err();
+        assert!(e.contains("URL, or words"), "{bad:?}: {e}");
+    }
+    assert!(validate_query("a").unwrap_err().contains("too short"));
+    assert!(validate_query(" ").unwrap_err().contains("empty"));
+    for good in [
+        "Rust",
+        "gig",
+        "C++ Rust",
+        "https://lu.ma/x",
+        "http://a.io",
+        "RustLab",
+    ] {
+        assert_eq!(validate_query(good), Ok(()), "{good:?}");
+    }
+}

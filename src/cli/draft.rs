@@ -2,6 +2,7 @@
 
 use super::report::{Verbosity, report};
 use super::setup::{mark_collapsed, run_pipeline};
+use super::writable::{self, Output};
 use super::{Common, RunArgs, emit, stdout};
 use crate::error::{Error, exit};
 use crate::render;
@@ -17,6 +18,10 @@ pub(super) fn update(
 ) -> Result<u8, Error> {
     let text = std::fs::read_to_string(draft)
         .map_err(|e| Error::Usage(format!("cannot read the draft {}: {e}", draft.display())))?;
+    match out {
+        Some(path) => writable::check("--out", path, Output::File)?,
+        None => writable::check("the draft", draft, Output::File)?,
+    }
     let (outcome, window, setup) = run_pipeline(common, run)?;
     report(&outcome, common.verbosity());
     let sources = setup.config.sources;
@@ -34,25 +39,41 @@ pub(super) fn update(
         );
         return Ok(exit::SOURCE_FAILED);
     }
-    tell_changes(&update);
+    tell_changes(&update, common.verbosity());
     let target = out.unwrap_or(draft);
+    let loud = common.verbosity() > Verbosity::Quiet;
     // A draft already up to date is not rewritten (its bytes and mtime stay).
     if std::fs::read_to_string(target).is_ok_and(|t| t == update.text) {
-        note!("no changes: {} not rewritten", target.display());
+        if loud {
+            note!("no changes: {} not rewritten", target.display());
+        }
     } else {
         emit(Some(target), &update.text)?;
-        note!("wrote {}", target.display());
+        if loud {
+            note!("wrote {}", target.display());
+        }
     }
     Ok(outcome.exit_code())
 }
 
-/// What `update` changed, one line each, then the counts.
-fn tell_changes(update: &crate::update::Update) {
-    for u in &update.updated {
-        note!("updated: {u}");
+/// What `update` changed, as loud as `verbosity` says: the entries an editor should look at
+/// (kept because their source failed, kept as added by hand) listed, the others (updated,
+/// added, removed) counted, listed when verbose; then the counts. Quiet: nothing (the
+/// failed sources were said).
+fn tell_changes(update: &crate::update::Update, verbosity: Verbosity) {
+    if verbosity == Verbosity::Quiet {
+        return;
     }
-    for a in &update.added {
-        note!("added: {a}");
+    if verbosity == Verbosity::Verbose {
+        for u in &update.updated {
+            note!("updated: {u}");
+        }
+        for a in &update.added {
+            note!("added: {a}");
+        }
+        for r in &update.removed {
+            note!("removed from the draft: {r}");
+        }
     }
     for k in &update.kept_failed {
         note!(
@@ -69,9 +90,6 @@ fn tell_changes(update: &crate::update::Update) {
     for k in &update.kept {
         note!("kept (added by hand): {k}");
     }
-    for r in &update.removed {
-        note!("removed from the draft: {r}");
-    }
     note!(
         "draft: {} entries updated, {} unchanged, {} added, {} kept because their source failed, {} kept (added by hand), {} removed",
         update.updated.len(),
@@ -79,7 +97,7 @@ fn tell_changes(update: &crate::update::Update) {
         update.added.len(),
         update.kept_failed.len(),
         update.kept.len(),
-        update.removed.len()
+        update.removed.len(),
     );
 }
 
@@ -91,6 +109,7 @@ pub(super) fn check(
     query: &str,
     previous: Option<&Path>,
 ) -> Result<u8, Error> {
+    crate::check::validate_query(query).map_err(Error::Usage)?;
     let previous = match previous {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {

@@ -4,9 +4,8 @@
 use super::progress::ProgressBar;
 use super::report::{Verbosity, report};
 use super::setup::{add_fetch_notes, run_pipeline, runtime, setup};
-use super::{
-    Cli, Common, HealthFormat, RunArgs, check_parent, live_options, sources_path, stdout, window,
-};
+use super::writable::{self, Output};
+use super::{Cli, Common, HealthFormat, RunArgs, live_options, sources_path, stdout, window};
 use crate::config::Config;
 use crate::error::{Error, exit};
 use crate::fetch::live::LiveFetcher;
@@ -123,7 +122,7 @@ pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) ->
     let now = chrono::Local::now().fixed_offset();
     // The window a replay of this snapshot uses by default (from its recording date).
     let window = window(today.unwrap_or(now.date_naive()), None, None, 4)?;
-    check_parent(out)?;
+    writable::check("--out", out, Output::Folder)?;
     let live = LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
     let recorder = Recorder::new(live);
     let rt = runtime()?;
@@ -175,31 +174,108 @@ fn snapshot_summary(s: &crate::fetch::record::SnapshotSummary) -> String {
 
 /// `completions SHELL`: the shell's completion script on stdout.
 pub(super) fn completions(shell: clap_complete::Shell) -> Result<u8, Error> {
+    stdout(&completion_script(shell))?;
+    Ok(exit::OK)
+}
+
+/// The completion script for `shell`. Bash's is generated for the name `twir_events` and
+/// then bound to `twir-events`: for a hyphenated name, `clap_complete` 4.6 names the states of
+/// the subcommands one way where it finds the subcommand (`twir__events__subcmd__render`) and
+/// another where it completes its options (`twir__subcmd__events__subcmd__render`), so only
+/// the first word ever completed.
+fn completion_script(shell: clap_complete::Shell) -> String {
+    const NAME: &str = "twir-events";
     let mut command = <Cli as clap::CommandFactory>::command();
     let mut text = Vec::new();
-    clap_complete::generate(shell, &mut command, "twir-events", &mut text);
-    stdout(&String::from_utf8_lossy(&text))?;
-    Ok(exit::OK)
+    if shell != clap_complete::Shell::Bash {
+        clap_complete::generate(shell, &mut command, NAME, &mut text);
+        return String::from_utf8_lossy(&text).into_owned();
+    }
+    let unhyphenated = NAME.replace('-', "_");
+    clap_complete::generate(shell, &mut command, &unhyphenated, &mut text);
+    String::from_utf8_lossy(&text)
+        .lines()
+        .map(|line| match line.trim_start().strip_prefix("complete ") {
+            // `complete -F _twir_events … twir_events`: the command it completes.
+            Some(rest) if rest.ends_with(&format!(" {unhyphenated}")) => {
+                format!("{}{NAME}\n", &line[..line.len() - unhyphenated.len()])
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
 }
 
 /// `man`: the manual page (the main page, then each subcommand's) on stdout.
 pub(super) fn man() -> Result<u8, Error> {
-    let command = <Cli as clap::CommandFactory>::command();
-    let mut text = Vec::new();
-    clap_mangen::Man::new(command)
-        .render(&mut text)
-        .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
-    // The subcommands' own options, after the main page.
-    for sub in <Cli as clap::CommandFactory>::command().get_subcommands() {
+    stdout(&manual()?)?;
+    Ok(exit::OK)
+}
+
+/// The manual page: the main page with its EXIT STATUS section (from
+/// [`exit::STATUSES`]), then one page per subcommand with its own options and those every
+/// command takes (`--sources`, `-q`, `-v`, …). Subcommands have no `-V`.
+fn manual() -> Result<String, Error> {
+    let render = |command: clap::Command| {
+        let mut text = Vec::new();
+        clap_mangen::Man::new(command)
+            .render(&mut text)
+            .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+        Ok::<_, Error>(String::from_utf8_lossy(&text).into_owned())
+    };
+    let mut command = <Cli as clap::CommandFactory>::command();
+    // Building propagates the global options into every subcommand, which a bare
+    // `get_subcommands` on the definition does not have yet.
+    command.build();
+    let mut page = render(command.clone())?;
+    let at = page.find(".SH VERSION").unwrap_or(page.len());
+    page.insert_str(at, &exit_status_section());
+    for sub in command.get_subcommands() {
         if sub.get_name() == "help" {
             continue;
         }
+        // Already built (without `-V`): the version only titles the page.
         let name = format!("twir-events-{}", sub.get_name());
-        let sub = sub.clone().name(name).version(env!("CARGO_PKG_VERSION"));
-        clap_mangen::Man::new(sub)
-            .render(&mut text)
-            .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+        let sub = sub
+            .clone()
+            .name(name)
+            .version(env!("CARGO_PKG_VERSION"))
+            .disable_version_flag(true)
+            // The command's own options first, then those of every command.
+            .mut_args(|arg| {
+                if arg.is_global_set() {
+                    arg.help_heading("Options of every command")
+                } else {
+                    arg
+                }
+            });
+        page.push_str(&render(sub)?);
     }
-    stdout(&String::from_utf8_lossy(&text))?;
-    Ok(exit::OK)
+    Ok(page)
+}
+
+/// The EXIT STATUS section in roff, from [`exit::STATUSES`] (written in Markdown).
+fn exit_status_section() -> String {
+    use std::fmt::Write as _;
+    let mut roff = String::from(".SH \"EXIT STATUS\"\n");
+    for (codes, meaning) in exit::STATUSES {
+        let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
+        let text = meaning.replace('`', "").replace("\\|", "|");
+        let _ = writeln!(
+            roff,
+            ".TP\n\\fB{}\\fR\n{}",
+            codes.join(", "),
+            roff_escape(&text)
+        );
+    }
+    roff
+}
+
+/// Text for roff: backslashes and hyphens escaped, no line starting as a request.
+fn roff_escape(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
 }

@@ -28,6 +28,7 @@ mod outputs;
 mod progress;
 mod report;
 mod setup;
+mod writable;
 
 pub use progress::ProgressBar;
 pub use report::Verbosity;
@@ -48,8 +49,8 @@ pub struct Common {
     /// The sources file [default: ./sources.toml, or the snapshot's own with --replay]
     #[arg(long, global = true, value_name = "FILE")]
     pub sources: Option<PathBuf>,
-    /// Report every merge and warning on stderr (by default, merges on the same event link
-    /// are counted, not listed)
+    /// List on stderr what the report counts by default: every source, merge, mirror and
+    /// warning, and update's changed entries
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
     /// Print errors only on stderr (failed and suspect sources, fatal errors): no progress,
@@ -350,24 +351,6 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Command::Completions { shell } => maintain::completions(shell),
         Command::Man => maintain::man(),
         Command::Snapshot { out, today } => maintain::snapshot(&common, &out, today),
-    }
-}
-
-/// `snapshot --out DIR`: DIR's parent must exist (checked before a live run that would be
-/// wasted).
-fn check_parent(out: &Path) -> Result<(), Error> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if parent.is_dir() {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "--out {}: the folder {} does not exist (create it first, or choose another --out)",
-            out.display(),
-            parent.display()
-        )))
     }
 }
 

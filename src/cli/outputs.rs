@@ -2,17 +2,36 @@
 
 use super::report::{Verbosity, report};
 use super::setup::{mark_collapsed, run_pipeline};
-use super::{Common, RunArgs, check_parent, emit, stdout};
+use super::writable::{self, Output};
+use super::{Common, RunArgs, emit, stdout};
 use crate::error::{Error, exit};
 use crate::model::Window;
 use crate::pipeline::Outcome;
 use crate::{newsletter, render};
 use std::path::{Path, PathBuf};
 
-/// `render`: the Markdown section, to `out` or stdout.
+/// `render`: the Markdown section, to `out` or stdout. When every source failed or is
+/// suspect, nothing is printed or written (an empty section is not the week's events): `out`
+/// is left as it was, exit 2.
 pub(super) fn render(common: &Common, run: &RunArgs, out: Option<&Path>) -> Result<u8, Error> {
+    if let Some(path) = out {
+        writable::check("--out", path, Output::File)?;
+    }
     let (outcome, window, _) = run_pipeline(common, run)?;
     report(&outcome, common.verbosity());
+    if outcome.nothing_trusted() {
+        if let Some(path) = out {
+            note!(
+                "every source failed or is suspect: no section written, {} left as it was",
+                path.display()
+            );
+        } else {
+            note!(
+                "every source failed or is suspect: no section printed (an empty one would not be the week's events)"
+            );
+        }
+        return Ok(exit::SOURCE_FAILED);
+    }
     let text = newsletter::write::render(&outcome.events, &window);
     emit(out, &text)?;
     Ok(outcome.exit_code())
@@ -22,6 +41,9 @@ pub(super) fn render(common: &Common, run: &RunArgs, out: Option<&Path>) -> Resu
 /// source that collapsed is suspect, a failed source's events carried over; an unchanged
 /// file is not rewritten).
 pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Result<u8, Error> {
+    if let Some(path) = &out {
+        writable::check("--out", path, Output::File)?;
+    }
     let (mut outcome, window, _) = run_pipeline(common, run)?;
     let now = chrono::Local::now()
         .fixed_offset()
@@ -132,10 +154,10 @@ pub(super) fn publish(
     Ok(code)
 }
 
-/// `publish --out DIR`: DIR's parent exists, and DIR is new or holds only files `publish`
+/// `publish --out DIR`: DIR can be written (`writable::check`), and DIR is new or holds only files `publish`
 /// wrote (the directory is replaced as a whole: only one `publish` wrote).
 fn check_publish_folder(out: &Path) -> Result<(), Error> {
-    check_parent(out)?;
+    writable::check("--out", out, Output::Folder)?;
     if let Ok(entries) = std::fs::read_dir(out) {
         let foreign: Vec<String> = entries
             .filter_map(Result::ok)
@@ -149,11 +171,6 @@ fn check_publish_folder(out: &Path) -> Result<(), Error> {
                 foreign.join(", ")
             )));
         }
-    } else if out.exists() {
-        return Err(Error::Usage(format!(
-            "--out {}: not a folder (publish writes a folder of files)",
-            out.display()
-        )));
     }
     Ok(())
 }

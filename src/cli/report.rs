@@ -1,6 +1,7 @@
 //! The per-source report and the review report on stderr, as loud as [`Verbosity`] says.
 
 use super::Common;
+use crate::dedupe::Evidence;
 use crate::pipeline::{Outcome, SourceReport};
 
 /// How much goes to stderr.
@@ -26,11 +27,11 @@ impl Common {
     }
 }
 
-/// The per-source report and the review report, on stderr. The review groups what an editor
-/// must look at, each group with its count: failed and suspect sources, corrections made by
-/// event pages, calendar entries whose page could not be used, entries left out, possible
-/// duplicates; then merges (trivial same-link merges counted unless verbose) and guesses.
-/// Quiet: failed and suspect sources only.
+/// The per-source report and the review report, on stderr, sized to be read: by default
+/// what needs an editor's eye, listed (failed and suspect sources, fallbacks and redirects,
+/// corrections made by event pages, calendar entries whose page could not be used, entries
+/// left out, possible duplicates, guesses), then what went well as counts (sources ok, merges,
+/// mirrors, warnings); verbose lists those too. Quiet: failed and suspect sources only.
 pub(super) fn report(outcome: &Outcome, verbosity: Verbosity) {
     for r in &outcome.reports {
         report_source(r, verbosity);
@@ -46,8 +47,11 @@ pub(super) fn report(outcome: &Outcome, verbosity: Verbosity) {
 }
 
 /// One source's line (`ok`, `FAILED`, `SUSPECT`), then its fallback, redirect and (verbose)
-/// warnings. Quiet: failed and suspect sources only, one line each.
+/// warnings. An `ok` source is listed only when verbose or when it was read through a
+/// fallback or redirected (the source list needs a look); quiet: failed and suspect sources
+/// only, one line each.
 fn report_source(r: &SourceReport, verbosity: Verbosity) {
+    let worth_a_look = r.fallback.is_some() || r.redirected_to.is_some();
     match (&r.error, &r.suspect) {
         (None, Some(why)) => note!(
             "SUSPECT {:<5} {}: {} events; {why}",
@@ -57,6 +61,7 @@ fn report_source(r: &SourceReport, verbosity: Verbosity) {
         ),
         (Some(e), _) => note!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
         (None, None) if verbosity == Verbosity::Quiet => return,
+        (None, None) if verbosity == Verbosity::Normal && !worth_a_look => return,
         (None, None) => note!(
             "ok     {:<6} {}: {} events{}",
             r.kind.as_str(),
@@ -141,40 +146,82 @@ fn review_groups(outcome: &Outcome) {
     }
 }
 
-/// The merges (same-link merges only counted unless verbose), then the notes.
+/// The notes (guesses an editor should check, what the fetcher says), then the merges and
+/// mirrors: listed when verbose, else counted on one line.
 fn merges_and_notes(outcome: &Outcome, verbose: bool) {
-    let mut same_link = 0;
-    let shown: Vec<&crate::dedupe::Merge> = outcome
-        .merges
-        .iter()
-        .filter(|m| {
-            let trivial =
-                !verbose && matches!(m.evidence, crate::dedupe::Evidence::SameLink { .. });
-            same_link += usize::from(trivial);
-            !trivial
-        })
-        .collect();
-    section("merged duplicates", shown.len());
-    for m in shown {
-        note!("{m}");
-    }
-    if same_link > 0 {
-        note!(
-            "merged {same_link} entries listed twice with the same event link (--verbose lists them)"
-        );
-    }
     section("notes", outcome.notes.len());
     for n in &outcome.notes {
         note!("note: {n}");
     }
+    if verbose {
+        section("merged duplicates and mirrors", outcome.merges.len());
+        for m in &outcome.merges {
+            note!("{m}");
+        }
+        return;
+    }
+    let counts = MergeCounts::of(outcome);
+    if counts.total() > 0 {
+        note!("{counts}; --verbose lists them with their evidence");
+    }
 }
 
-/// The warnings' count (unless verbose, which listed them), then the last line: events in
-/// the window, sources failed and suspect.
+/// How many entries were merged away, by kind of evidence.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct MergeCounts {
+    /// Listed twice with the same event link (the calendar and the group page).
+    same_link: usize,
+    /// Duplicates found on other evidence (dates, place, titles, organizers).
+    other: usize,
+    /// Sessions streamed by several groups, folded into one entry with mirror links.
+    mirrors: usize,
+}
+
+impl MergeCounts {
+    fn of(outcome: &Outcome) -> MergeCounts {
+        let mut counts = MergeCounts::default();
+        for m in &outcome.merges {
+            match m.evidence {
+                Evidence::SameLink { .. } | Evidence::SameLinkPageDate { .. } => {
+                    counts.same_link += 1;
+                }
+                Evidence::Mirror { .. } => counts.mirrors += 1,
+                _ => counts.other += 1,
+            }
+        }
+        counts
+    }
+
+    fn total(&self) -> usize {
+        self.same_link + self.other + self.mirrors
+    }
+}
+
+impl std::fmt::Display for MergeCounts {
+    /// `merged: 29 entries listed twice with the same event link, 11 other duplicates, 15
+    /// mirrored sessions`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "merged: {} entries listed twice with the same event link, {} other duplicates, {} mirrored sessions",
+            self.same_link, self.other, self.mirrors
+        )
+    }
+}
+
+/// The sources that answered well and their warnings (counted unless verbose, which listed
+/// them), then the last line: events in the window, sources failed and suspect.
 fn summary(outcome: &Outcome, verbose: bool) {
     let warnings: usize = outcome.reports.iter().map(|r| r.warnings.len()).sum();
-    if warnings > 0 && !verbose {
-        note!("{warnings} source warnings (skipped or repaired entries; --verbose lists them)");
+    if !verbose {
+        let ok = outcome.reports.iter().filter(|r| r.trusted()).count();
+        if warnings > 0 {
+            note!(
+                "{ok} sources ok, with {warnings} warnings (skipped or repaired entries); --verbose lists them"
+            );
+        } else {
+            note!("{ok} sources ok; --verbose lists them");
+        }
     }
     let suspect = outcome.suspect_sources();
     note!(
