@@ -309,3 +309,124 @@ fn the_2026_snapshot_reports_its_404_renamed_group_and_calendar_only_organizer()
     assert_eq!(added.sources[0].name.as_deref(), Some("Rust Dublin"));
     assert!(v["duplicates"].as_array().unwrap().is_empty());
 }
+
+/// Runs the binary from `cwd` (not the checkout: no `../shared/twir-corpus` beside it).
+fn health_in(cwd: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_twir-events"))
+        .current_dir(cwd)
+        .arg("health")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Run elsewhere, where the default corpus does not exist: no source is said to be "never
+/// published" (an editor could delete a live one on that word), and the report says that no
+/// published sections were read. With a corpus, it names it and its dates.
+#[test]
+fn without_a_corpus_nothing_is_said_about_publishing_and_with_one_it_is_named() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    for snap in ["2023-01-04", "2023-02-01", "2026-09-16"] {
+        let replay = root().join("snapshots").join(snap);
+        let (code, stdout, stderr) =
+            health_in(elsewhere.path(), &["--replay", replay.to_str().unwrap()]);
+        assert_eq!(code, 2, "{snap}: {stderr}");
+        assert!(!stdout.contains("never"), "{snap}:\n{stdout}");
+        assert!(!stdout.contains("not published"), "{snap}:\n{stdout}");
+        assert!(
+            !stdout.contains("published, not on the calendar"),
+            "{snap}:\n{stdout}"
+        );
+        assert!(
+            stdout.lines().next().unwrap().contains(
+                "no published sections read (none found: pass --corpus DIR), so nothing is said about what was published"
+            ),
+            "{snap}:\n{stdout}"
+        );
+        assert!(stderr.contains("no published sections read"), "{stderr}");
+        let (_, v) = {
+            let (code, out, err) = health_in(
+                elsewhere.path(),
+                &["--replay", replay.to_str().unwrap(), "--format", "json"],
+            );
+            let v: serde_json::Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+            (code, v)
+        };
+        assert_eq!(v["sections"]["dir"], serde_json::Value::Null);
+        assert_eq!(v["sections"]["all"], 0);
+    }
+    // The seed's sources listing nothing this run are still named, for this run only.
+    let replay = root().join("snapshots/2023-02-01");
+    let (_, stdout, _) = health_in(elsewhere.path(), &["--replay", replay.to_str().unwrap()]);
+    assert!(
+        stdout.contains("rust-atx/>: no event listed this run; published sections not read"),
+        "{stdout}"
+    );
+    // With a corpus: from which directory, how many sections, which dates.
+    let corpus = root().join(FIXTURE_CORPUS);
+    let (_, stdout, _) = health_in(
+        elsewhere.path(),
+        &[
+            "--replay",
+            root().join(FIXTURE).to_str().unwrap(),
+            "--corpus",
+            corpus.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        stdout.lines().next().unwrap().ends_with(&format!(
+            "2 published sections read from {} (2026-01-07 – 2026-09-09), the last 2 as recent (2026-01-07 – 2026-09-09)",
+            corpus.display()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rust-silent/: no event listed this run; last published 2026-01-07"),
+        "{stdout}"
+    );
+}
+
+/// Rust Lyon has a source of its own (a `jsonld` event page whose JSON-LD names its Mobilizon
+/// profile as organizer): not "on the calendar only". Rust `GameDev`, printed with its site and
+/// put on the calendar with its Discord room, is one organizer, reported once.
+#[test]
+fn an_organizer_with_its_own_source_is_covered_and_one_under_two_links_is_reported_once() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(
+        corpus.path().join("2023-01-25.md"),
+        "## Upcoming Events\n\nRusty Events between 2023-01-25 - 2023-02-22 🦀\n\n### Virtual\n\
+         * 2023-01-28 | Virtual | [Rust GameDev](https://gamedev.rs/)\n    * [**Rust GameDev Monthly Meetup**](https://gamedev.rs/)\n\n\
+         ### Europe\n\
+         * 2023-02-02 | Lyon, FR | [Rust Lyon](https://mobilizon.fr/@rust_lyon)\n    * [**Rust Lyon meetup #01**](https://mobilizon.fr/events/b8577678-d072-4d9a-9562-974715f1dfbb)\n",
+    )
+    .unwrap();
+    let (code, v) = json(&[
+        "--replay",
+        "snapshots/2023-02-01",
+        "--corpus",
+        corpus.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(v["sections"]["all"], 1);
+    let uncovered = v["uncovered"].as_array().unwrap();
+    let named = |n: &str| {
+        uncovered
+            .iter()
+            .filter(|u| u["name"].as_str().unwrap().eq_ignore_ascii_case(n))
+            .collect::<Vec<_>>()
+    };
+    assert!(named("Rust Lyon").is_empty(), "{uncovered:#?}");
+    let gamedev = named("Rust GameDev");
+    assert_eq!(gamedev.len(), 1, "{uncovered:#?}");
+    assert_eq!(gamedev[0]["link"], "https://gamedev.rs/");
+    assert_eq!(gamedev[0]["also"][0], "https://discord.gg/yNtPTb2");
+    assert_eq!(gamedev[0]["reach"], "calendar_and_published");
+    // Still uncovered: the calendar-only groups of the seed.
+    assert!(!named("Chicago Rust Meetup").is_empty(), "{uncovered:#?}");
+}

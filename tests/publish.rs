@@ -641,3 +641,71 @@ fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
         .code(1)
         .stderr(predicates::str::contains("does not exist"));
 }
+
+/// The page on a phone (without a browser): long "not listed" lists are collapsed with their
+/// count (55 merged entries), short ones open; a left-out or filtered event's link is a link;
+/// each warning is shown (under its source's count) and explained; the sources read as
+/// expected are collapsed under a line that counts them.
+#[test]
+fn the_page_collapses_long_lists_links_left_out_events_and_shows_warnings() {
+    let (_tmp, site) = publish();
+    let doc = scraper::Html::parse_document(&read(&site.join("index.html")));
+    let merged = select(&doc, "#not-listed details#merged");
+    assert_eq!(merged.len(), 1);
+    assert!(merged[0].value().attr("open").is_none());
+    let summary: String = select(&doc, "details#merged > summary")[0].text().collect();
+    assert_eq!(summary, "Merged into another entry (55)");
+    assert_eq!(select(&doc, "#merged li[data-reason]").len(), 55);
+    assert!(
+        select(&doc, "details#left-out")[0]
+            .value()
+            .attr("open")
+            .is_some()
+    );
+    for (id, url) in [
+        (
+            "left-out",
+            "https://www.meetup.com/rust-munich/events/291120384/",
+        ),
+        (
+            "filtered",
+            "https://www.meetup.com/java-user-group-hessen-jugh/events/290346512/",
+        ),
+    ] {
+        let a = select(&doc, &format!("#{id} li a[href=\"{url}\"]"));
+        assert_eq!(a.len(), 1, "{id}");
+        assert_eq!(a[0].text().collect::<String>(), url);
+    }
+    // Every link of the part is an http(s) one.
+    for a in select(&doc, "#not-listed a[href]") {
+        let href = a.value().attr("href").unwrap();
+        assert!(
+            href.starts_with("https://") || href.starts_with("http://"),
+            "{href}"
+        );
+    }
+    // Warnings: what they are, per source, and what a warning means.
+    let warnings = select(&doc, "#sources details.warnings");
+    assert!(!warnings.is_empty());
+    let first: String = warnings[0].text().collect();
+    assert!(
+        first.starts_with("1 warning")
+            && first.contains("Apollo cache entry is a partial reference"),
+        "{first}"
+    );
+    let sources: String = select(&doc, "#sources")[0].text().collect();
+    assert!(
+        sources.contains("A warning is an entry the source's reader skipped or repaired"),
+        "{sources}"
+    );
+    let fine: String = select(&doc, "#sources details.fine > summary")[0]
+        .text()
+        .collect();
+    assert!(fine.starts_with("41 sources read as expected, "), "{fine}");
+    assert!(
+        select(&doc, "#sources details.fine")[0]
+            .value()
+            .attr("open")
+            .is_none()
+    );
+}

@@ -62,7 +62,10 @@ pub(super) fn health(
         recent,
         silent_weeks,
     };
-    let h = crate::health::assess(&config, outcome.as_ref(), &sections, today, options);
+    let mut h = crate::health::assess(&config, outcome.as_ref(), &sections, today, options);
+    if let Some(dir) = &corpus {
+        h = h.read_from(dir);
+    }
     match format {
         HealthFormat::Table => stdout(&crate::health::to_table(&h))?,
         HealthFormat::Json => stdout(&format!(

@@ -63,7 +63,7 @@ pub struct Health {
     /// list and the published sections were read, and the sections about fetching are empty.
     pub fetched: bool,
     pub sources: usize,
-    /// The published sections read as "recent".
+    /// The published sections read: from where, how many, and which count as "recent".
     pub sections: SectionsRead,
     pub silent_weeks: u32,
     pub needs_attention: bool,
@@ -77,11 +77,29 @@ pub struct Health {
     pub duplicates: Vec<Duplicate>,
 }
 
+/// The published sections the report compares with. Without any (`all` is 0: no corpus found,
+/// or none dated on or before today) nothing is said about what was published: a source that
+/// listed nothing is not called "never published", and no organizer "published".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SectionsRead {
+    /// The directory they were read from (`--corpus`, or the default found); `None`: none was
+    /// read. Set by the caller that read them ([`Health::read_from`]).
+    pub dir: Option<String>,
+    /// Every section read dated on or before today: what "published" means for `silent`.
+    pub all: usize,
+    /// The oldest of those.
+    pub all_first: Option<NaiveDate>,
+    /// The recent ones (`--recent N`, the newest first): what `uncovered` counts.
     pub count: usize,
     pub first: Option<NaiveDate>,
     pub last: Option<NaiveDate>,
+}
+
+impl SectionsRead {
+    /// Whether any published section was read: else nothing is said about publishing.
+    pub fn any(&self) -> bool {
+        self.all > 0
+    }
 }
 
 /// A source, as the report names it.
@@ -149,6 +167,9 @@ pub struct Uncovered {
     pub suggestion_kind: SuggestionKind,
     /// The lines to add to the sources file.
     pub suggestion: String,
+    /// The other links the same organizer (by name) was printed or listed with, none covered
+    /// by a source: one organizer, one entry.
+    pub also: Vec<String>,
 }
 
 impl Uncovered {
@@ -192,7 +213,8 @@ pub struct Silent {
     pub since: Option<NaiveDate>,
     /// The latest event the source listed this run (past events included where shown).
     pub last_listed: Option<NaiveDate>,
-    /// The latest section (of all those read) the group was published in.
+    /// The latest section (of all those read) the group was published in; `None` also when
+    /// no section was read (`sections.all` is 0): then unknown, not "never".
     pub last_published: Option<NaiveDate>,
 }
 
@@ -213,6 +235,12 @@ pub struct Duplicate {
 }
 
 impl Health {
+    /// The report, saying which directory its published sections were read from.
+    pub fn read_from(mut self, dir: &std::path::Path) -> Health {
+        self.sections.dir = Some(dir.display().to_string());
+        self
+    }
+
     /// Anything an editor should act on: exit 2. An organizer whose only link is a chat or
     /// video room and that already has its `[[organizer]]` entry leaves nothing to do (it is
     /// still listed, as not covered by a source).
@@ -292,6 +320,7 @@ pub fn assess(
     options: Options,
 ) -> Health {
     let recent = recent_sections(sections, today, options.recent);
+    let published_by = || sections.iter().map(|(d, _)| *d).filter(|d| *d <= today);
     let reports = outcome
         .map(|o| paired(config, &o.reports))
         .unwrap_or_default();
@@ -301,6 +330,9 @@ pub fn assess(
         fetched: outcome.is_some(),
         sources: config.sources.len(),
         sections: SectionsRead {
+            dir: None,
+            all: published_by().count(),
+            all_first: published_by().min(),
             count: recent.len(),
             first: recent.last().map(|(d, _)| *d),
             last: recent.first().map(|(d, _)| *d),

@@ -1,6 +1,7 @@
 //! The report for a terminal.
 
-use super::{Health, Reach, SourceRef, Uncovered};
+use super::{Health, Reach, Silent, SourceRef, Uncovered};
+use chrono::NaiveDate;
 use std::fmt::Write as _;
 
 /// The report for a terminal: the counts on top, then one section per kind of problem (empty
@@ -28,17 +29,12 @@ pub fn to_table(h: &Health) -> String {
 
 /// What was read and when, then the count of each kind of problem.
 fn header(out: &mut String, h: &Health) {
-    let sections = match (h.sections.count, h.sections.first, h.sections.last) {
-        (0, _, _) => "no published sections".to_string(),
-        (n, Some(a), Some(b)) => format!("the last {n} published sections ({a} – {b})"),
-        (n, _, _) => format!("{n} published sections"),
-    };
     let _ = writeln!(
         out,
         "health of {} sources on {}, {}{}",
         h.sources,
         h.today,
-        sections,
+        sections_read(h),
         if h.fetched {
             ""
         } else {
@@ -64,6 +60,58 @@ fn header(out: &mut String, h: &Health) {
             .collect::<Vec<_>>()
             .join(" · ")
     );
+}
+
+/// Which published sections the report compares with: the directory, how many, the range of
+/// issue dates, and the recent ones; or that there were none, so nothing is said about them.
+fn sections_read(h: &Health) -> String {
+    let s = &h.sections;
+    let Some(dir) = &s.dir else {
+        return "no published sections read (none found: pass --corpus DIR), so nothing is said about what was published".to_string();
+    };
+    if !s.any() {
+        return format!(
+            "no published sections in {dir} dated on or before {}, so nothing is said about what was published",
+            h.today
+        );
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let range = |a: Option<NaiveDate>, b: Option<NaiveDate>| match (a, b) {
+        (Some(a), Some(b)) if a != b => format!(" ({a} – {b})"),
+        (Some(a), _) => format!(" ({a})"),
+        _ => String::new(),
+    };
+    format!(
+        "{} published section{} read from {dir}{}, the last {} as recent{}",
+        s.all,
+        plural(s.all),
+        range(s.all_first, s.last),
+        s.count,
+        range(s.first, s.last)
+    )
+}
+
+/// A silent source's row: when it last listed and was last published, or that the published
+/// sections were not read (then nothing is claimed about them).
+fn silent_row(h: &Health, s: &Silent) -> String {
+    let listed = match s.last_listed {
+        Some(d) => format!("last listed {d}"),
+        None => "no event listed this run".to_string(),
+    };
+    let published = match (h.sections.any(), s.last_published) {
+        (false, _) => "published sections not read".to_string(),
+        (true, Some(d)) => format!("last published {d}"),
+        (true, None) => format!(
+            "not published in the {} section{} read{}",
+            h.sections.all,
+            if h.sections.all == 1 { "" } else { "s" },
+            match (h.sections.all_first, h.sections.last) {
+                (Some(a), Some(b)) => format!(" ({a} – {b})"),
+                _ => String::new(),
+            }
+        ),
+    };
+    format!("{}: {listed}; {published}", label(&s.source))
 }
 
 /// A source as the table names it: its line, kind, name and URL.
@@ -103,9 +151,13 @@ fn uncovered_row(out: &mut String, h: &Health, u: &Uncovered) {
         Reach::PublishedOnly if !h.fetched => "published",
         r => r.describe(),
     };
+    let also = u.also.iter().fold(String::new(), |mut s, l| {
+        let _ = write!(s, ", also <{l}>");
+        s
+    });
     let _ = writeln!(
         out,
-        "  {} <{}>{} — {}; {}{}",
+        "  {} <{}>{also}{} — {}; {}{}",
         u.name,
         u.link,
         u.home
@@ -178,22 +230,21 @@ fn source_sections(out: &mut String, h: &Health) {
             .map(|s| format!("{}: {}", label(&s.source), s.reason))
             .collect(),
     );
-    section(
-        out,
-        &format!(
+    let silent_title = if h.sections.any() {
+        format!(
             "SILENT: nothing listed or published for {} weeks",
             h.silent_weeks
-        ),
-        h.silent
-            .iter()
-            .map(|s| {
-                let since = match s.since {
-                    Some(d) => format!("since {d}"),
-                    None => "no event listed, never published".to_string(),
-                };
-                format!("{}: {since}", label(&s.source))
-            })
-            .collect(),
+        )
+    } else {
+        format!(
+            "SILENT: nothing listed for {} weeks (this run only: no published sections read)",
+            h.silent_weeks
+        )
+    };
+    section(
+        out,
+        &silent_title,
+        h.silent.iter().map(|s| silent_row(h, s)).collect(),
     );
     section(
         out,

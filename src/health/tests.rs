@@ -315,3 +315,122 @@ fn a_redirect_within_the_group_is_no_rename_and_a_healthy_list_needs_nothing() {
             .is_empty()
     );
 }
+
+#[test]
+fn one_organizer_under_two_links_is_one_entry_and_a_homonym_elsewhere_is_not() {
+    let c = config(&format!(
+        "{CAL}[[organizer]]\nurl = \"https://discord.gg/gamedev\"\nname = \"Rust GameDev\"\n"
+    ));
+    let section = parse_section(
+        "### Virtual\n\
+         * 2026-09-05 | Virtual | [Rust GameDev](https://gamedev.rs/)\n    * [**x**](https://gamedev.rs/)\n\
+         * 2026-09-06 | Virtual | [Rust GAMEDEV](https://discord.gg/gamedev)\n    * [**x**](https://gamedev.rs/2)\n\
+         ### Europe\n\
+         * 2026-09-07 | Oslo, NO | [Rust Meetup](https://www.meetup.com/rust-oslo/)\n    * [**x**](https://www.meetup.com/rust-oslo/events/1234567/)\n\
+         * 2026-09-08 | Lima, PE | [Rust Meetup](https://www.meetup.com/rust-lima/)\n    * [**x**](https://www.meetup.com/rust-lima/events/1234567/)\n",
+    );
+    let sections = vec![(d("2026-09-09"), section)];
+    let h = assess(&c, None, &sections, d("2026-09-16"), Options::default());
+    let gamedev: Vec<&Uncovered> = h
+        .uncovered
+        .iter()
+        .filter(|u| u.name.to_lowercase() == "rust gamedev")
+        .collect();
+    assert_eq!(gamedev.len(), 1, "{:#?}", h.uncovered);
+    // The page that can carry events gives the link; the chat room is the other one.
+    assert_eq!(gamedev[0].link, "https://gamedev.rs/");
+    assert_eq!(gamedev[0].also, ["https://discord.gg/gamedev"]);
+    assert!(gamedev[0].organizer_entry);
+    assert_eq!(gamedev[0].sections, 1, "one section, counted once");
+    assert!(to_table(&h).contains("also <https://discord.gg/gamedev>"));
+    // Two groups of one name in two countries stay two.
+    assert_eq!(
+        h.uncovered
+            .iter()
+            .filter(|u| u.name == "Rust Meetup")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn an_organizer_whose_events_its_own_source_reads_is_covered() {
+    // A jsonld source at an event page whose JSON-LD names the organizer's profile: the
+    // calendar's entry merged with the page's event carries both sources.
+    let c = config(&format!(
+        "{CAL}[[source]]\nkind = \"jsonld\"\nurl = \"https://mobilizon.fr/events/b857\"\nname = \"Rust Lyon\"\n"
+    ));
+    let mut outcome = Outcome {
+        reports: c.sources.iter().map(report).collect(),
+        ..Default::default()
+    };
+    let mut lyon = calendar_event(
+        "Rust Lyon",
+        "https://mobilizon.fr/@rust_lyon/",
+        "2026-09-24",
+    );
+    lyon.sources = vec!["Rust Lyon".into(), "Rust Community Calendar".into()];
+    outcome.events.push(lyon);
+    // The same, read from the calendar only, is not covered.
+    let mut other = calendar_event(
+        "Rust Dijon",
+        "https://mobilizon.fr/@rust_dijon/",
+        "2026-09-25",
+    );
+    other.sources = vec!["Rust Community Calendar".into()];
+    outcome.events.push(other);
+    let h = assess(&c, Some(&outcome), &[], d("2026-09-16"), Options::default());
+    let names: Vec<&str> = h.uncovered.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["Rust Dijon"]);
+}
+
+#[test]
+fn without_published_sections_nothing_is_claimed_about_publishing() {
+    let (c, mut outcome, sections) = a_troubled_run();
+    outcome.reports[4].latest_event = None;
+    let h = assess(&c, Some(&outcome), &[], d("2026-09-16"), Options::default());
+    assert_eq!((h.sections.all, h.sections.dir.as_deref()), (0, None));
+    let table = to_table(&h);
+    assert!(!table.contains("never"), "{table}");
+    assert!(!table.contains("not published"), "{table}");
+    assert!(table.contains("no published sections read"), "{table}");
+    assert!(
+        table.contains("rust-quiet/: no event listed this run; published sections not read"),
+        "{table}"
+    );
+    // With them: from where, how many, which dates; and what was not published there.
+    let h = assess(
+        &c,
+        Some(&outcome),
+        &sections,
+        d("2026-09-16"),
+        Options::default(),
+    )
+    .read_from(std::path::Path::new("corpus/dir"));
+    let table = to_table(&h);
+    assert!(
+        table.contains("1 published section read from corpus/dir (2026-03-04), the last 1 as recent (2026-03-04)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("rust-quiet/: no event listed this run; last published 2026-03-04"),
+        "{table}"
+    );
+    outcome.reports[4].latest_event = None;
+    let unpublished = vec![(d("2026-03-04"), Vec::new()), (d("2026-03-11"), Vec::new())];
+    let h = assess(
+        &c,
+        Some(&outcome),
+        &unpublished,
+        d("2026-09-16"),
+        Options::default(),
+    )
+    .read_from(std::path::Path::new("corpus/dir"));
+    assert!(
+        to_table(&h).contains(
+            "rust-quiet/: no event listed this run; not published in the 2 sections read (2026-03-04 – 2026-03-11)"
+        ),
+        "{}",
+        to_table(&h)
+    );
+}

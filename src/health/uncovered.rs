@@ -10,22 +10,28 @@ use crate::normalize::location::parse_newsletter_place;
 use crate::pipeline::{Outcome, SourceReport};
 use crate::text;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The organizers seen (in the recent sections and on the calendar) that no source covers,
-/// with the lines to add; the most published and most listed first.
+/// with the lines to add; the most published and most listed first. One organizer printed
+/// under several links (its site in the sections, its chat room on the calendar) is one
+/// entry, with the other links in `also`.
 pub(super) fn uncovered(
     config: &Config,
     reports: &[(&Source, &SourceReport)],
     outcome: Option<&Outcome>,
     recent: &[&(NaiveDate, Vec<CorpusEntry>)],
 ) -> Vec<Uncovered> {
-    // The groups the sources cover (and, after a run, those their URLs redirect to).
+    // The groups the sources cover (and, after a run, those their URLs redirect to, and the
+    // organizers of the events they read).
     let mut covered: Vec<String> = config.sources.iter().filter_map(source_group).collect();
     for (_, r) in reports {
         if let Some(t) = r.redirected_to.as_deref().and_then(group_of) {
             covered.push(t);
         }
+    }
+    if let Some(o) = outcome {
+        covered.extend(read_by_own_sources(reports, o));
     }
     let is_covered = |g: &str| covered.iter().any(|k| under(g, k));
     let organizer_entries: Vec<String> = config
@@ -38,11 +44,13 @@ pub(super) fn uncovered(
     if let Some(o) = outcome {
         seen_on_calendar(&mut seen, o);
     }
-    let mut uncovered: Vec<Uncovered> = seen
+    let not_covered = seen.into_iter().filter(|(g, _)| !is_covered(g));
+    let mut uncovered: Vec<Uncovered> = one_per_organizer(not_covered)
         .into_iter()
-        .filter(|(g, _)| !is_covered(g))
-        .filter_map(|(g, s)| {
-            let organizer_entry = organizer_entries.iter().any(|k| under(&g, k));
+        .filter_map(|(groups, s)| {
+            let organizer_entry = groups
+                .iter()
+                .any(|g| organizer_entries.iter().any(|k| under(g, k)));
             s.into_uncovered(organizer_entry)
         })
         .collect();
@@ -54,10 +62,67 @@ pub(super) fn uncovered(
     uncovered
 }
 
+/// The organizer groups of the events that a source of their own (a group or calendar page, a
+/// JSON-LD page, one organizer's feed: not the community calendar) read this run: that source
+/// covers them, whatever link the calendar or the page gives the organizer (a `jsonld` source
+/// at an event page whose organizer is `mobilizon.fr/@group`).
+fn read_by_own_sources(reports: &[(&Source, &SourceReport)], o: &Outcome) -> Vec<String> {
+    let own: HashSet<&str> = reports
+        .iter()
+        .filter(|(s, _)| s.organizer_page().is_some())
+        .map(|(s, _)| s.label())
+        .collect();
+    o.events
+        .iter()
+        .chain(&o.outside_window)
+        .filter(|e| e.sources.iter().any(|l| own.contains(l.as_str())))
+        .filter_map(|e| e.organizer.url.as_deref().and_then(group_of))
+        .collect()
+}
+
+/// The groups seen, gathered by organizer: the groups printed under one name (folded: case,
+/// diacritics) whose homes do not disagree are one organizer. The group most worth a source
+/// (a page that can carry events before a chat room, then the most published and listed)
+/// gives the link; the others are `also`. Returns each organizer's groups and what was seen.
+fn one_per_organizer(groups: impl Iterator<Item = (String, Seen)>) -> Vec<(Vec<String>, Seen)> {
+    let mut by_name: BTreeMap<String, Vec<(String, Seen)>> = BTreeMap::new();
+    for (g, s) in groups {
+        let key = s
+            .name
+            .as_ref()
+            .map_or_else(|| format!("\u{0}{g}"), |(_, n)| text::fold(n));
+        by_name.entry(key).or_default().push((g, s));
+    }
+    let mut out = Vec::new();
+    for (_, mut same_name) in by_name {
+        same_name.sort_by_key(|(_, s)| std::cmp::Reverse(s.rank()));
+        while !same_name.is_empty() {
+            let (g, mut first) = same_name.remove(0);
+            let home = first.home();
+            let mut groups = vec![g];
+            let mut rest = Vec::new();
+            for (g, s) in same_name {
+                let agrees = match (&home, s.home()) {
+                    (Some(a), Some(b)) => *a == b,
+                    _ => true,
+                };
+                if agrees {
+                    groups.push(g);
+                    first.absorb(s);
+                } else {
+                    rest.push((g, s));
+                }
+            }
+            same_name = rest;
+            out.push((groups, first));
+        }
+    }
+    out
+}
+
 /// Every organizer group the recent sections printed: its name, link, place, sections.
 fn seen_in_sections(seen: &mut BTreeMap<String, Seen>, recent: &[&(NaiveDate, Vec<CorpusEntry>)]) {
     for (date, entries) in recent {
-        let mut in_this: Vec<String> = Vec::new();
         for e in entries {
             for o in &e.organizers {
                 let Some(link) = link::safe(&o.url) else {
@@ -70,10 +135,7 @@ fn seen_in_sections(seen: &mut BTreeMap<String, Seen>, recent: &[&(NaiveDate, Ve
                     s.note_place(*date, p);
                 }
                 s.seen_on(*date);
-                if !in_this.contains(&g) {
-                    in_this.push(g.clone());
-                    s.sections += 1;
-                }
+                s.sections.insert(*date);
             }
         }
     }
@@ -120,9 +182,12 @@ struct Seen {
     link: Option<(NaiveDate, String)>,
     places: HashMap<String, (usize, NaiveDate)>,
     on_calendar: usize,
-    sections: usize,
+    /// The recent sections it was published in (their dates).
+    sections: BTreeSet<NaiveDate>,
     /// The latest day it was seen (a section, a calendar event).
     latest: Option<NaiveDate>,
+    /// Other links of the same organizer (other groups gathered under its name).
+    also: Vec<String>,
 }
 
 impl Seen {
@@ -145,6 +210,33 @@ impl Seen {
         e.1 = e.1.max(date);
     }
 
+    /// How much this group is worth a source, among the links of one organizer: a page that
+    /// can carry events before a chat, video or form link; then the most published, the most
+    /// listed, the latest seen.
+    fn rank(&self) -> (bool, usize, usize, Option<NaiveDate>) {
+        let readable = self.link.as_ref().is_some_and(|(_, l)| {
+            let host = link::parts(l).map(|p| p.host).unwrap_or_default();
+            !is_chat_or_video(&host) && host != "eventbrite.com"
+        });
+        (readable, self.sections.len(), self.on_calendar, self.latest)
+    }
+
+    /// Another group of the same organizer: its sightings added, its link kept in `also`.
+    fn absorb(&mut self, other: Seen) {
+        if let Some((_, l)) = other.link {
+            self.also.push(l);
+        }
+        self.also.extend(other.also);
+        for (p, (n, d)) in other.places {
+            let e = self.places.entry(p).or_insert((0, d));
+            e.0 += n;
+            e.1 = e.1.max(d);
+        }
+        self.on_calendar += other.on_calendar;
+        self.sections.extend(other.sections);
+        self.latest = self.latest.max(other.latest);
+    }
+
     fn seen_on(&mut self, date: NaiveDate) {
         self.latest = Some(self.latest.map_or(date, |d| d.max(date)));
     }
@@ -163,7 +255,7 @@ impl Seen {
         let home = self.home();
         let (_, link) = self.link?;
         let name = self.name.map_or_else(|| link.clone(), |(_, n)| n);
-        let reach = match (self.on_calendar > 0, self.sections > 0) {
+        let reach = match (self.on_calendar > 0, !self.sections.is_empty()) {
             (true, false) => Reach::CalendarOnly,
             (true, true) => Reach::CalendarAndPublished,
             _ => Reach::PublishedOnly,
@@ -176,10 +268,11 @@ impl Seen {
             home,
             reach,
             on_calendar: self.on_calendar,
-            sections: self.sections,
+            sections: self.sections.len(),
             last_seen: self.latest,
             suggestion_kind,
             suggestion,
+            also: self.also,
         })
     }
 }

@@ -170,7 +170,102 @@ fn the_page_in_headless_chromium() {
 
     without_javascript(&page, &doc, &entries);
 
+    the_search_finds_what_is_not_listed(&browser, tmp.path(), &page);
+
     screenshots(&browser, tmp.path(), &page);
+}
+
+/// `s` for a URL's query: unreserved characters kept, the others percent-encoded.
+fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The page loaded with `?q=QUERY` (the page's script types it into the search box), its DOM
+/// after the script ran.
+fn searched(browser: &Path, work: &Path, page: &Path, query: &str) -> scraper::Html {
+    let url = format!("{}?q={}", page.display(), query_value(query));
+    let (out, _) = chromium_run(browser, work, Path::new(&url), &["--dump-dom"]);
+    scraper::Html::parse_document(&String::from_utf8_lossy(&out))
+}
+
+/// What the search looks in: an entry's text and its links.
+fn searched_text(el: &scraper::ElementRef) -> String {
+    let mut t: String = el.text().collect();
+    for a in el.select(&scraper::Selector::parse("a[href]").unwrap()) {
+        t.push(' ');
+        t.push_str(a.value().attr("href").unwrap());
+    }
+    t.to_lowercase()
+}
+
+/// The search box searches "Not listed, and why" too (where an organizer looks first), in
+/// text and links, and opens the collapsed lists that hold a match: the cancelled Munich
+/// meetup by its meetup id, and an entry of the 55 merged ones (collapsed) by its title.
+fn the_search_finds_what_is_not_listed(browser: &Path, work: &Path, page: &Path) {
+    let no_js = scraper::Html::parse_document(&read(page));
+    let merged = select(&no_js, "details#merged");
+    assert_eq!(merged.len(), 1);
+    assert!(
+        merged[0].value().attr("open").is_none(),
+        "a long list is collapsed"
+    );
+    // The left-out entry's link is a link.
+    let munich = "https://www.meetup.com/rust-munich/events/291120384/";
+    assert_eq!(
+        select(&no_js, &format!("#left-out li a[href=\"{munich}\"]")).len(),
+        1,
+        "the left-out event's link"
+    );
+    let first_merged = select(&no_js, "#merged li[data-reason] a")[0];
+    let merged_link = first_merged.value().attr("href").unwrap().to_lowercase();
+    let title: String = first_merged.text().collect();
+    let title = title.trim_matches(['“', '”']).to_string();
+    for (query, target) in [
+        ("291120384", munich),
+        (title.as_str(), merged_link.as_str()),
+    ] {
+        let doc = searched(browser, work, page, query);
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let (mut listed, mut away, mut found) = (0, 0, false);
+        for li in select(&doc, "li.event, #not-listed li[data-reason]") {
+            let text = searched_text(&li);
+            let hit = words.iter().all(|w| text.contains(w.as_str()));
+            assert_eq!(
+                li.value().attr("hidden").is_none(),
+                hit,
+                "{query:?}: {text}"
+            );
+            if hit {
+                if li.value().classes().any(|c| c == "event") {
+                    listed += 1;
+                } else {
+                    away += 1;
+                    found |= text.contains(target);
+                }
+            }
+        }
+        assert!(away > 0 && found, "{query:?}: nothing found below");
+        // The lists holding a match are open, the others hidden.
+        for d in select(&doc, "#not-listed details.reasons") {
+            let hit = !select(
+                &doc,
+                &format!("#{} li[data-reason]:not([hidden])", d.value().id().unwrap()),
+            )
+            .is_empty();
+            assert_eq!(d.value().attr("open").is_some(), hit, "{query:?}");
+            assert_eq!(d.value().attr("hidden").is_none(), hit, "{query:?}");
+        }
+        let count: String = select(&doc, "#search-count")[0].text().collect();
+        assert_eq!(count, format!("{listed} listed, {away} not listed"));
+    }
 }
 
 /// The checks can fail: a page that loads an image and logs to the console is caught.

@@ -9,6 +9,10 @@
 //!   calendar entries, failed or suspect sources), each with what the organizer can do.
 //! - The health of the sources, and when the page was generated.
 //!
+//! On a phone: a "not listed" list longer than `OPEN_UP_TO` (5) is a collapsed `<details>` with
+//! its count, the sources read as expected are collapsed too; the search box searches the
+//! section and the "not listed" part (text and links) and opens the lists holding a match.
+//!
 //! Safety: every text from a source is HTML-escaped (`html-escape`), every link passes
 //! [`crate::link::check`] and is attribute-escaped; the page loads nothing (inline style, one
 //! inline script for the search box, no images or fonts) and says so in a strict
@@ -40,6 +44,11 @@ use std::fmt::Write as _;
 /// events outside the window); the rest are counted.
 pub const MAX_LISTED: usize = 300;
 
+/// A list with more items than this is collapsed (its heading and count shown, opened with a
+/// tap, or by a search that matches one of its items): 55 merged entries, or a row for each of
+/// 40 sources, would make the page several screens taller on a phone.
+const OPEN_UP_TO: usize = 5;
+
 const STYLE: &str = r#"
 :root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fff;--muted:#5f6368;--line:#d9d9de;--accent:#a72145;--soft:#f6f6f8;--warn:#8a4b00}
 @media (prefers-color-scheme:dark){:root{--fg:#e8e8ea;--bg:#141416;--muted:#a5a5ad;--line:#34343a;--accent:#ff8fa8;--soft:#1d1d21;--warn:#f0b35a}}
@@ -59,6 +68,10 @@ li.event .line{display:flex;flex-wrap:wrap;gap:0 .5rem}
 .title{margin-top:.15rem}
 details{margin-top:.25rem;font-size:.9rem}
 summary{cursor:pointer;color:var(--muted)}
+details.reasons{font-size:1rem}
+details.reasons>summary{color:inherit}
+details.reasons>summary h3{display:inline}
+details.warnings{margin:0}
 details ul{margin:.25rem 0;padding-left:1.25rem}
 .corrected{color:var(--warn)}
 ul.not-listed li{padding:.4rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
@@ -73,11 +86,18 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 #search-box{margin:.75rem 0}
 #search{font:inherit;width:100%;max-width:24rem;padding:.4rem .6rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
 footer{margin:2rem auto;color:var(--muted);font-size:.85rem}
-@media (max-width:600px){body{font-size:15px}h1{font-size:1.3rem}li.event .line{flex-direction:column}.sep{display:none}}
+details.reasons{margin:.4rem 0}
+@media (max-width:600px){body{font-size:15px}h1{font-size:1.3rem}li.event .line{gap:0 .35rem}
+#sources thead{display:none}#sources tr{display:block;padding:.4rem 0;border-bottom:1px solid var(--line)}
+#sources td{display:inline;border:0;padding:0 .4rem 0 0;white-space:normal;min-width:0}
+#sources td:first-child,#sources td.notes{display:block}#sources td.notes:empty{display:none}
+#sources td.num::after{content:" " attr(data-unit)}#sources td.latest:not(:empty)::before{content:"latest "}}
 "#;
 
-/// The search box: shows it, then hides the entries (and emptied sections) that do not
-/// contain the words typed.
+/// The search box: shows it, then hides the entries of the section and of "Not listed, and
+/// why" (and the emptied sections and lists) that do not contain every word typed, in their
+/// text or their links, and opens the collapsed lists that hold a match; an empty box puts
+/// everything back as it was. `?q=words` in the page's address fills it in (a search to share).
 const SCRIPT: &str = r"
 (function () {
   var box = document.getElementById('search-box');
@@ -85,20 +105,38 @@ const SCRIPT: &str = r"
   var count = document.getElementById('search-count');
   if (!box || !input) { return; }
   box.hidden = false;
-  input.addEventListener('input', function () {
+  var items = Array.prototype.map.call(
+    document.querySelectorAll('li.event, #not-listed li[data-reason]'),
+    function (li) {
+      var text = li.textContent;
+      li.querySelectorAll('a[href]').forEach(function (a) { text += ' ' + a.getAttribute('href'); });
+      return { li: li, text: text.toLowerCase(), listed: li.classList.contains('event') };
+    });
+  var lists = document.querySelectorAll('#not-listed details.reasons');
+  lists.forEach(function (d) { d.setAttribute('data-open', d.open ? '1' : ''); });
+  var more = document.querySelectorAll('#not-listed li.more');
+  function search() {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-    var shown = 0;
-    document.querySelectorAll('li.event').forEach(function (li) {
-      var text = li.textContent.toLowerCase();
-      var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
-      li.hidden = !ok;
-      if (ok) { shown += 1; }
+    var listed = 0, away = 0;
+    items.forEach(function (it) {
+      var ok = words.every(function (w) { return it.text.indexOf(w) >= 0; });
+      it.li.hidden = !ok;
+      if (ok && it.listed) { listed += 1; } else if (ok) { away += 1; }
     });
     document.querySelectorAll('section.region').forEach(function (s) {
       s.hidden = !s.querySelector('li.event:not([hidden])');
     });
-    count.textContent = words.length ? shown + ' shown' : '';
-  });
+    lists.forEach(function (d) {
+      var hit = !!d.querySelector('li[data-reason]:not([hidden])');
+      d.hidden = words.length > 0 && !hit;
+      d.open = words.length > 0 ? hit : d.getAttribute('data-open') === '1';
+    });
+    more.forEach(function (li) { li.hidden = words.length > 0; });
+    count.textContent = words.length ? listed + ' listed, ' + away + ' not listed' : '';
+  }
+  input.addEventListener('input', search);
+  var q = new URLSearchParams(window.location.search).get('q');
+  if (q) { input.value = q; search(); }
 })();
 ";
 
@@ -240,7 +278,7 @@ fn write_header(
     }
     h.push_str(
         "<li><a href=\"#not-listed\">Not listed, and why</a></li><li><a href=\"#sources\">Sources</a></li></ul></nav>\n\
-         <p id=\"search-box\" hidden><label for=\"search\">Search the events</label><br>\
+         <p id=\"search-box\" hidden><label for=\"search\">Search the events, listed or not</label><br>\
          <input type=\"search\" id=\"search\" autocomplete=\"off\" placeholder=\"city, group, title…\"> \
          <span id=\"search-count\" class=\"count\" aria-live=\"polite\"></span></p>\n</header>\n<main>\n",
     );

@@ -1,10 +1,10 @@
 //! The page's "Not listed, and why": what the sources know but the section does not print,
 //! one list per reason, each with what an organizer can do about it.
 
-use super::{MAX_LISTED, Page, attr, link, text};
+use super::{MAX_LISTED, OPEN_UP_TO, Page, attr, link, text};
 use crate::dedupe::{EntryRef, Merge};
-use crate::model::{Event, Window};
-use crate::pipeline::{Outcome, describe};
+use crate::model::{Event, RawEvent, When, Window};
+use crate::pipeline::Outcome;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
@@ -59,7 +59,8 @@ pub(super) fn write_not_listed(h: &mut String, p: &Page) {
     h.push_str("</section>\n");
 }
 
-/// One list: a heading, what the organizer can do, the items (capped); nothing when empty.
+/// One list: a heading with the count, what the organizer can do, the items (capped), in a
+/// `<details>` open when short; nothing when empty.
 fn write_list(h: &mut String, list: &List) {
     let List {
         id,
@@ -72,8 +73,13 @@ fn write_list(h: &mut String, list: &List) {
     }
     let _ = write!(
         h,
-        "<section id=\"{}\" class=\"reasons\">\n<h3>{} <span class=\"count\">({})</span></h3>\n<p class=\"todo\">{}</p>\n<ul class=\"not-listed\">\n",
+        "<details id=\"{}\" class=\"reasons\"{}>\n<summary><h3>{} <span class=\"count\">({})</span></h3></summary>\n<p class=\"todo\">{}</p>\n<ul class=\"not-listed\">\n",
         attr(id),
+        if items.len() <= OPEN_UP_TO {
+            " open"
+        } else {
+            ""
+        },
         text(heading),
         items.len(),
         todo
@@ -82,9 +88,13 @@ fn write_list(h: &mut String, list: &List) {
         let _ = writeln!(h, "<li data-reason=\"{}\">{item}</li>", attr(id));
     }
     if items.len() > MAX_LISTED {
-        let _ = writeln!(h, "<li>… and {} more</li>", items.len() - MAX_LISTED);
+        let _ = writeln!(
+            h,
+            "<li class=\"more\">… and {} more</li>",
+            items.len() - MAX_LISTED
+        );
     }
-    h.push_str("</ul>\n</section>\n");
+    h.push_str("</ul>\n</details>\n");
 }
 
 fn left_out(o: &Outcome) -> List {
@@ -99,7 +109,7 @@ fn left_out(o: &Outcome) -> List {
             .map(|l| {
                 format!(
                     "{}: <span class=\"reason\">{}</span>",
-                    text(&describe(&l.event)),
+                    raw_item(&l.event),
                     text(&l.reason)
                 )
             })
@@ -173,7 +183,7 @@ fn filtered(o: &Outcome) -> List {
             .map(|r| {
                 format!(
                     "{}: <span class=\"reason\">filtered by the source's keywords</span>",
-                    text(&describe(r))
+                    raw_item(r)
                 )
             })
             .collect(),
@@ -251,6 +261,39 @@ fn corrected(o: &Outcome) -> List {
     }
 }
 
+/// An event a source gave, as the reports describe it (`"Title" on DATE (link, from SOURCE)`,
+/// [`crate::pipeline::describe`]), its link a link when it passes [`crate::link::check`];
+/// else the link as text, and why it is not one.
+fn raw_item(raw: &RawEvent) -> String {
+    let url = raw.url.as_deref().or(raw.links.first().map(String::as_str));
+    let shown = match url.map(crate::link::check) {
+        None => "no link".to_string(),
+        Some(Ok(u)) => link(Some(&u), &text(&u)),
+        Some(Err(refused)) => format!(
+            "{} (not a usable link: {})",
+            text(&refused.link),
+            text(refused.why)
+        ),
+    };
+    format!(
+        "“{}” on {} ({shown}, from {})",
+        text(&raw.title),
+        day(&raw.start),
+        text(&raw.source)
+    )
+}
+
+/// The day a source's start falls on in its own terms (UTC for instants), as
+/// [`crate::pipeline::describe`] gives it.
+fn day(w: &When) -> NaiveDate {
+    match w {
+        When::Date(d) => *d,
+        When::Utc(u) => u.date_naive(),
+        When::Zoned(n, _) | When::Floating(n) => n.date(),
+        When::Offset(o) => o.date_naive(),
+    }
+}
+
 /// An entry of a merge or a possible duplicate: date, title (linked), organizer.
 fn entry_ref(r: &EntryRef) -> String {
     format!(
@@ -268,4 +311,30 @@ fn merge_item(m: &Merge) -> String {
         entry_ref(&m.kept),
         text(&m.evidence.to_string())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_raw_event_s_link_is_a_link_only_when_it_passes_the_check() {
+        let day: NaiveDate = "2026-09-02".parse().unwrap();
+        let mut raw = RawEvent::new("Rust <Ghent>", "Meetup & more", When::Date(day));
+        raw.url = Some("https://www.meetup.com/rust-ghent/events/123/?a=1&b=2".into());
+        assert_eq!(
+            raw_item(&raw),
+            "“Meetup &amp; more” on 2026-09-02 (<a href=\"https://www.meetup.com/rust-ghent/events/123/?a=1&amp;b=2\" \
+             rel=\"nofollow noopener noreferrer\">https://www.meetup.com/rust-ghent/events/123/?a=1&amp;b=2</a>, from Rust &lt;Ghent&gt;)"
+        );
+        raw.url = Some("javascript:alert(1)".into());
+        let item = raw_item(&raw);
+        assert!(!item.contains("<a "), "{item}");
+        assert!(
+            item.contains("javascript:alert(1) (not a usable link: "),
+            "{item}"
+        );
+        raw.url = None;
+        assert!(raw_item(&raw).contains("(no link, from"));
+    }
 }
