@@ -241,6 +241,38 @@ pub fn parts(url: &str) -> Option<Parts> {
     })
 }
 
+/// Sites where many organizers have pages (and events): their home page is nobody's.
+const PLATFORMS: &[&str] = &[
+    "meetup.com",
+    "luma.com",
+    "eventbrite.com",
+    "hasgeek.com",
+    "pretix.eu",
+    "ti.to",
+    "tito.io",
+    "konfhub.com",
+    "humanitix.com",
+    "tickettailor.com",
+    "sessionize.com",
+    "gdg.community.dev",
+    "connpass.com",
+    "github.com",
+    "google.com",
+    "calendar.google.com",
+    "youtube.com",
+    "zoom.us",
+    "linkedin.com",
+    "facebook.com",
+];
+
+/// Whether `url` is the bare root of a ticketing or event platform (`https://www.eventbrite.com/`,
+/// `https://lu.ma`, an eventbrite country site): never an organizer's page.
+pub fn is_platform_root(url: &str) -> bool {
+    parts(url).is_some_and(|p| {
+        p.segments.is_empty() && p.query.is_empty() && PLATFORMS.contains(&p.host.as_str())
+    })
+}
+
 /// A meetup locale path segment: `de-de`, `en-au`, … (already lower-cased).
 pub fn is_locale(segment: &str) -> bool {
     let b = segment.as_bytes();
@@ -338,5 +370,30 @@ mod tests {
             );
         }
         assert!(check(&format!("https://x.example/{}", "a".repeat(3000))).is_err());
+    }
+
+    #[test]
+    fn a_platform_s_root_is_told_from_its_pages() {
+        for root in [
+            "https://www.eventbrite.com/",
+            "https://www.eventbrite.co.uk",
+            "https://eventbrite.de/",
+            "https://lu.ma/",
+            "https://www.meetup.com/de-DE/",
+            "http://ti.to",
+        ] {
+            assert!(is_platform_root(root), "{root}");
+        }
+        for page in [
+            "https://www.eventbrite.com/o/rust-circle-kampala-65249289033",
+            "https://www.eventbrite.com/e/rust-circle-meetup-tickets-628763176587",
+            "https://lu.ma/rust-girona",
+            "https://www.meetup.com/rust-berlin/",
+            "https://rustconf.com/",
+            "https://berline.rs/",
+            "not a link",
+        ] {
+            assert!(!is_platform_root(page), "{page}");
+        }
     }
 }

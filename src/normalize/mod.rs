@@ -5,7 +5,9 @@
 //! - **Place**: a structured place from the source wins; else the free-text LOCATION is read.
 //! - **Organizer**: the source's (pages know their group); else the organizer directory built
 //!   from `sources.toml` (a meetup group, a `[[organizer]]` entry) matched on the event's
-//!   links; else one derived from the event link (a meetup group's urlname, a site's root).
+//!   links; else one derived from the event link (a meetup group's urlname, a site's root but
+//!   a platform's), named by the description's first line when that is a name, else by the
+//!   title.
 //! - **Attendance**: the source's when stated; else online hints (LOCATION says Online or is a
 //!   video-call link, a Google Meet conference, "online"/"virtual" in the title, the event's
 //!   link is a call or chat room) combined with whether a physical place is known: both →
@@ -135,9 +137,11 @@ fn organizer_from_url(url: &str, title: &str) -> Organizer {
             }
         }
         if !host.is_empty() && host != "luma.com" && host != "lu.ma" {
+            // A site's root is its organizer's page, unless the site is a platform's.
+            let root = format!("{}://{}/", u.scheme(), u.host_str().unwrap_or(""));
             return Organizer {
                 name: title.to_string(),
-                url: Some(format!("{}://{}/", u.scheme(), u.host_str().unwrap_or(""))),
+                url: (!crate::link::is_platform_root(&root)).then_some(root),
                 home: None,
             };
         }
@@ -348,8 +352,12 @@ fn find_organizer(
             Ok(o)
         }
         (None, Some(k)) => Ok(k.clone()),
+        // The name the entry's description starts with, else its title.
         (None, None) => match links.first_event_link() {
-            Some(u) => Ok(organizer_from_url(u, title)),
+            Some(u) => {
+                let named = raw.description.as_deref().and_then(links::leading_name);
+                Ok(organizer_from_url(u, named.as_deref().unwrap_or(title)))
+            }
             None => Err(Dropped::NoLink),
         },
     }
@@ -366,6 +374,9 @@ fn name_organizer_and_title(
     organizer.name = crate::text::clean_field(&organizer.name, crate::text::MAX_NAME);
     if let Some(u) = organizer.url.take() {
         match crate::link::check(&u) {
+            Ok(u) if crate::link::is_platform_root(&u) => notes.push(format!(
+                "{title:?}: the organizer's link {u:?} dropped: a platform's home page is no organizer's page"
+            )),
             Ok(u) => organizer.url = Some(u),
             Err(refused) => notes.push(format!("{title:?}: the organizer's {refused}")),
         }
