@@ -86,7 +86,19 @@ const LINKS: &[&str] = &[
     "ftp://evil.example/",
     "https:/evil.example",
     "http://",
+    "http://127.0.0.2:8080/admin/",
+    "http://[::1]/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://localhost:8080/",
+    "http://192.168.1.1/",
 ];
+
+/// Whether a link payload points to this machine or its network.
+fn is_private_payload(payload: &str) -> bool {
+    ["127.0.0.", "[::1]", "169.254.", "localhost", "192.168."]
+        .iter()
+        .any(|p| payload.contains(p))
+}
 
 fn long() -> String {
     "A very long title ".repeat(200)
@@ -351,7 +363,9 @@ fn hostile_content_cannot_change_the_section_or_inject_links() {
             problems.push("the entry disappeared".into());
         }
         if is_link_field
-            && (payload.contains("evil.example") || payload.contains("script"))
+            && (payload.contains("evil.example")
+                || payload.contains("script")
+                || is_private_payload(payload))
             && block.contains(payload.trim())
             && !payload.starts_with("https://evil.example/ x")
         {

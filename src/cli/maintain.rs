@@ -9,7 +9,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::error::{Error, exit};
-use crate::fetch::live::LiveFetcher;
+use crate::fetch::live::{LiveFetcher, LiveOptions};
 use crate::fetch::record::Recorder;
 use crate::newsletter;
 use crate::pipeline;
@@ -124,7 +124,11 @@ pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) ->
     // The window a replay of this snapshot uses by default (from its recording date).
     let window = window(today.unwrap_or(now.date_naive()), None, None, 4)?;
     check_parent(out)?;
-    let live = LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
+    let opts = LiveOptions {
+        trusted: Some(config.trusted()),
+        ..live_options(common)
+    };
+    let live = LiveFetcher::new(opts).map_err(|e| Error::Usage(e.to_string()))?;
     let recorder = Recorder::new(live);
     let rt = runtime()?;
     let bar = ProgressBar::start(config.sources.len(), common.verbosity());

@@ -23,6 +23,7 @@ pub mod location;
 pub mod region;
 pub mod timezone;
 
+use crate::link::Trusted;
 use crate::model::{Attendance, Event, Organizer, Place, RawEvent, Region, Status, When};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -212,14 +213,24 @@ fn local_time(when: &When, zone: Option<Tz>) -> (NaiveDateTime, Option<FixedOffs
     }
 }
 
-/// Normalizes one raw event. `Err` says why it is left out.
+/// Normalizes one raw event, no private address trusted ([`normalize_within`]).
 pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dropped> {
+    normalize_within(raw, directory, &Trusted::default())
+}
+
+/// Normalizes one raw event. `Err` says why it is left out. Its links to private addresses
+/// go, but to the hosts and ports `trusted` names (the sources file's).
+pub fn normalize_within(
+    raw: &RawEvent,
+    directory: &Directory,
+    trusted: &Trusted,
+) -> Result<Normalized, Dropped> {
     if matches!(raw.status, Status::Cancelled | Status::Postponed) {
         return Err(Dropped::Cancelled(raw.status));
     }
     let mut notes = Vec::new();
     let title = crate::text::clean(&raw.title, crate::text::MAX_TITLE);
-    let links = Links::checked(raw, &title, &mut notes);
+    let links = Links::checked(raw, &title, trusted, &mut notes);
     let parsed = raw
         .location
         .as_deref()
@@ -227,7 +238,7 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
         .unwrap_or_default();
     let place = source_place(raw, &parsed);
     let organizer = find_organizer(raw, directory, &links, &title)?;
-    let (organizer, title) = name_organizer_and_title(organizer, title, &mut notes);
+    let (organizer, title) = name_organizer_and_title(organizer, title, trusted, &mut notes);
     let url = title_link(&links, &organizer)?;
     let attendance = attendance(
         raw,
@@ -273,8 +284,8 @@ struct Links {
 impl Links {
     /// Only http(s) links with a host go on (`link`); the others are reported and the entry
     /// falls back to its other links, or its organizer's.
-    fn checked(raw: &RawEvent, title: &str, notes: &mut Vec<String>) -> Links {
-        let mut safe_link = |u: &str| match crate::link::check(u) {
+    fn checked(raw: &RawEvent, title: &str, trusted: &Trusted, notes: &mut Vec<String>) -> Links {
+        let mut safe_link = |u: &str| match crate::link::check_within(u, trusted) {
             Ok(u) => Some(u),
             Err(refused) => {
                 notes.push(format!("{title:?}: {refused}"));
@@ -369,11 +380,12 @@ fn find_organizer(
 fn name_organizer_and_title(
     mut organizer: Organizer,
     title: String,
+    trusted: &Trusted,
     notes: &mut Vec<String>,
 ) -> (Organizer, String) {
     organizer.name = crate::text::clean_field(&organizer.name, crate::text::MAX_NAME);
     if let Some(u) = organizer.url.take() {
-        match crate::link::check(&u) {
+        match crate::link::check_within(&u, trusted) {
             Ok(u) if crate::link::is_platform_root(&u) => notes.push(format!(
                 "{title:?}: the organizer's link {u:?} dropped: a platform's home page is no organizer's page"
             )),

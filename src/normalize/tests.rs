@@ -218,3 +218,35 @@ fn a_range_of_more_than_a_month_is_a_mistake_not_an_event() {
     assert_eq!(e, Dropped::TooLong { days: 365_274 });
     assert!(e.to_string().contains("check its dates"), "{e}");
 }
+
+#[test]
+fn links_to_private_addresses_go_but_the_sources_file_s() {
+    let d = NaiveDate::from_ymd_opt(2026, 9, 5).unwrap();
+    let mut raw = RawEvent::new("calendar", "Rust Night", When::Date(d));
+    raw.links = vec![
+        "http://127.0.0.2:8080/rust-night/".into(),
+        "http://127.0.0.1:8080/rust-night/".into(),
+    ];
+    raw.location = Some("Berlin, Germany".into());
+    raw.organizer = Some(Organizer {
+        name: "Rust Night".into(),
+        url: Some("http://10.0.0.1/".into()),
+        home: None,
+    });
+    // Nothing trusted: no link left, so no entry.
+    assert_eq!(
+        normalize(&raw, &Directory::default()).unwrap_err(),
+        Dropped::NoLink
+    );
+    // The sources file's host and port: its link is printed, the others are not.
+    let trusted = crate::link::Trusted::of(["http://127.0.0.1:8080/calendar.ics"]);
+    let n = normalize_within(&raw, &Directory::default(), &trusted).unwrap();
+    assert_eq!(n.event.url, "http://127.0.0.1:8080/rust-night/");
+    assert_eq!(n.event.organizer.url, None);
+    let private_notes = n
+        .notes
+        .iter()
+        .filter(|m| m.contains(crate::link::PRIVATE))
+        .count();
+    assert_eq!(private_notes, 2, "{:?}", n.notes);
+}
