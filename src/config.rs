@@ -196,6 +196,19 @@ impl std::error::Error for ConfigError {}
 const KIND_HINT: &str = "each [[source]] takes kind = \"ical\" | \"meetup\" | \"luma\" | \"jsonld\", url = \"https://…\", and optionally name, home = \"City, ST, CC\", keywords = [\"rust\"], organizer = \"https://…\" (ical only)";
 
 impl Config {
+    /// The hosts and ports the file's own URLs name (sources, their organizer pages, the
+    /// `[[organizer]]` entries): the only private addresses a run may print or fetch
+    /// ([`crate::link::Trusted`]).
+    pub fn trusted(&self) -> crate::link::Trusted {
+        crate::link::Trusted::of(
+            self.sources
+                .iter()
+                .flat_map(|s| std::iter::once(&s.url).chain(&s.organizer))
+                .chain(self.organizers.iter().map(|o| &o.url))
+                .map(String::as_str),
+        )
+    }
+
     /// Reads and validates a sources file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {

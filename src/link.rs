@@ -8,8 +8,15 @@
 //! parsers would join), no `user@host` disguise, no control, bidi or zero-width character.
 //!
 //! Parsing is the `url` crate's (WHATWG); this module only adds the policy.
+//!
+//! Where a source's link may point is the second half of the gate ([`check_within`]): not to
+//! this machine or its network (loopback, private, link-local and unique-local addresses,
+//! `localhost`), unless to a host and port the sources file itself names ([`Trusted`]). The
+//! same rule decides what the fetcher may ask for, before a request, after each redirect and
+//! on each name's DNS answer (`fetch::live`).
 
 use std::fmt;
+use std::net::IpAddr;
 
 /// Why a link was refused, for the review report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +77,106 @@ pub fn check(raw: &str) -> Result<String, Refused> {
 /// The link if it passes [`check`].
 pub fn safe(raw: &str) -> Option<String> {
     check(raw).ok()
+}
+
+/// [`check`], and the link does not point to this machine or its network unless `trusted`
+/// names its host and port: the gate for every link a source gives (printed or fetched).
+pub fn check_within(raw: &str, trusted: &Trusted) -> Result<String, Refused> {
+    let link = check(raw)?;
+    match url::Url::parse(&link) {
+        Ok(u) if is_private(&u) && !trusted.allows(&u) => Err(Refused {
+            link: printable(raw),
+            why: PRIVATE,
+        }),
+        _ => Ok(link),
+    }
+}
+
+/// Why a link to a private address is refused.
+pub const PRIVATE: &str = "it points to a private, loopback or link-local address";
+
+/// The hosts and ports a run may reach although they are private: those of the sources file's
+/// own URLs (tests serve their sources on 127.0.0.1), each with its port only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trusted {
+    origins: Vec<(String, u16)>,
+}
+
+impl Trusted {
+    /// The hosts and ports of `urls` (those that parse, with a host).
+    pub fn of<'a>(urls: impl IntoIterator<Item = &'a str>) -> Trusted {
+        let mut origins: Vec<(String, u16)> = urls
+            .into_iter()
+            .filter_map(|u| origin(&url::Url::parse(u.trim()).ok()?))
+            .collect();
+        origins.sort();
+        origins.dedup();
+        Trusted { origins }
+    }
+
+    /// Whether `url`'s host and port are trusted.
+    pub fn allows(&self, url: &url::Url) -> bool {
+        origin(url).is_some_and(|o| self.origins.contains(&o))
+    }
+
+    /// Whether a host name is trusted on some port (for its DNS answer, which has no port).
+    pub fn allows_host(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.origins.iter().any(|(h, _)| *h == host)
+    }
+}
+
+/// A URL's host (lower case, IPv6 in brackets as the `url` crate writes it) and port.
+fn origin(u: &url::Url) -> Option<(String, u16)> {
+    let host = u.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+    Some((host, u.port_or_known_default()?))
+}
+
+/// Whether `url`'s host is this machine or its network: a private IP literal
+/// ([`is_private_ip`]), or `localhost` and its subdomains.
+pub fn is_private(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_private_ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_private_ip(IpAddr::V6(ip)),
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+/// Loopback (`127.0.0.0/8`, `::1`), private (`10/8`, `172.16/12`, `192.168/16`), shared
+/// (`100.64/10`), link-local (`169.254/16`, `fe80::/10`), unique-local (`fc00::/7`), site-local
+/// (`fec0::/10`), "this network" (`0/8`, `::`) and broadcast addresses; an IPv4 address mapped
+/// or embedded in IPv6 as its IPv4 address.
+pub fn is_private_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private_ip(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0
+                || v6.to_ipv4().is_some_and(|v4| {
+                    // `::a.b.c.d` (IPv4-compatible, deprecated) but not `::` and `::1` above.
+                    is_private_ip(IpAddr::V4(v4))
+                })
+        }
+    }
 }
 
 /// A host name as DNS has them: dot-separated labels of letters, digits, `-` and `_` (the
@@ -241,6 +348,38 @@ pub fn parts(url: &str) -> Option<Parts> {
     })
 }
 
+/// Sites where many organizers have pages (and events): their home page is nobody's.
+const PLATFORMS: &[&str] = &[
+    "meetup.com",
+    "luma.com",
+    "eventbrite.com",
+    "hasgeek.com",
+    "pretix.eu",
+    "ti.to",
+    "tito.io",
+    "konfhub.com",
+    "humanitix.com",
+    "tickettailor.com",
+    "sessionize.com",
+    "gdg.community.dev",
+    "connpass.com",
+    "github.com",
+    "google.com",
+    "calendar.google.com",
+    "youtube.com",
+    "zoom.us",
+    "linkedin.com",
+    "facebook.com",
+];
+
+/// Whether `url` is the bare root of a ticketing or event platform (`https://www.eventbrite.com/`,
+/// `https://lu.ma`, an eventbrite country site): never an organizer's page.
+pub fn is_platform_root(url: &str) -> bool {
+    parts(url).is_some_and(|p| {
+        p.segments.is_empty() && p.query.is_empty() && PLATFORMS.contains(&p.host.as_str())
+    })
+}
+
 /// A meetup locale path segment: `de-de`, `en-au`, … (already lower-cased).
 pub fn is_locale(segment: &str) -> bool {
     let b = segment.as_bytes();
@@ -338,5 +477,75 @@ mod tests {
             );
         }
         assert!(check(&format!("https://x.example/{}", "a".repeat(3000))).is_err());
+    }
+
+    #[test]
+    fn links_to_private_addresses_are_refused_unless_the_sources_file_names_them() {
+        let trusted = Trusted::of(["http://127.0.0.1:8080/calendar/basic.ics"]);
+        for private in [
+            "http://127.0.0.2:8080/",
+            "http://127.0.0.1:8081/x",
+            "http://127.0.0.1/",
+            "http://10.1.2.3/",
+            "http://172.16.0.1/",
+            "http://192.168.1.1/admin",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://100.64.0.1/",
+            "http://0.0.0.0:8080/",
+            "http://2130706433/",
+            "http://0x7f.1/",
+            "http://[::1]:8080/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::ffff:a9fe:a9fe]/",
+            "http://[fd00::1]/",
+            "http://[fe80::1]/",
+            "http://[::]/",
+            "http://foo.localhost/",
+            "http://LOCALHOST./",
+        ] {
+            let e = check_within(private, &trusted).unwrap_err();
+            assert!(!e.why.is_empty(), "{private}");
+        }
+        for public in [
+            "http://127.0.0.1:8080/rust-day/",
+            "http://127.0.0.1:8080",
+            "https://www.meetup.com/rust-berlin/events/1/",
+            "http://8.8.8.8/",
+            "http://[2001:db8::1]/",
+            "http://172.32.0.1/",
+            "http://100.128.0.1/",
+            "https://localhost.example.org/",
+        ] {
+            assert!(check_within(public, &trusted).is_ok(), "{public}");
+        }
+        // With nothing trusted, the sources file's host is private too.
+        assert!(check_within("http://127.0.0.1:8080/rust-day/", &Trusted::default()).is_err());
+        assert!(trusted.allows_host("127.0.0.1"));
+        assert!(!trusted.allows_host("localhost"));
+    }
+
+    #[test]
+    fn a_platform_s_root_is_told_from_its_pages() {
+        for root in [
+            "https://www.eventbrite.com/",
+            "https://www.eventbrite.co.uk",
+            "https://eventbrite.de/",
+            "https://lu.ma/",
+            "https://www.meetup.com/de-DE/",
+            "http://ti.to",
+        ] {
+            assert!(is_platform_root(root), "{root}");
+        }
+        for page in [
+            "https://www.eventbrite.com/o/rust-circle-kampala-65249289033",
+            "https://www.eventbrite.com/e/rust-circle-meetup-tickets-628763176587",
+            "https://lu.ma/rust-girona",
+            "https://www.meetup.com/rust-berlin/",
+            "https://rustconf.com/",
+            "https://berline.rs/",
+            "not a link",
+        ] {
+            assert!(!is_platform_root(page), "{page}");
+        }
     }
 }

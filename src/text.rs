@@ -1,14 +1,17 @@
 //! The one sanitizer for every text a source wrote that the output prints (titles, organizer
 //! names, places, mirror labels): what it does not say in words is removed before rendering.
 //!
-//! Control, bidi-override and zero-width characters are removed, every run of blanks and line
-//! breaks becomes one space (a newline in a title must never start a Markdown line: `* fake
+//! Control, bidi-override, zero-width and other format characters are removed, but for the
+//! ones that build emoji (a zero-width joiner between two emoji, `🏳️‍🌈`, `👩‍💻`; the tag
+//! characters of a subdivision flag after `🏴`; a variation selector after an emoji), every run
+//! of blanks and line breaks becomes one space (a newline in a title must never start a Markdown line: `* fake
 //! entry`, `### Header`), `|` (the entry line's field separator) becomes `/` in one-line fields,
 //! and a very long string is cut at a word with an ellipsis. Markdown and HTML are neutralised
 //! where they are printed (`newsletter::escape_text`), since only the renderer knows its
 //! syntax; the text here stays what the organizer wrote, for the JSON too.
 
 use crate::link::is_invisible;
+use unicode_properties::{GeneralCategory, UnicodeEmoji, UnicodeGeneralCategory};
 
 /// The longest title printed, in characters.
 pub const MAX_TITLE: usize = 200;
@@ -29,16 +32,48 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `s` without invisible characters, on one line, at most `max` characters.
+/// `s` without invisible characters (emoji sequences kept whole), on one line, at most `max`
+/// characters.
 pub fn clean(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max * 4));
+    let out = visible(s, s.len().min(max * 4));
+    if out.chars().count() <= max {
+        return out;
+    }
+    // The cut can end inside an emoji sequence: a joiner or tags left without their end go.
+    visible(&cut(out, max), max * 4)
+}
+
+/// `s` on one line without the characters that can disguise text: controls, bidi controls,
+/// zero-width and other format characters (Unicode `Cf`), variation selectors and tag
+/// characters. Kept where they build an emoji: a zero-width joiner between two emoji
+/// (`🏳️‍🌈`, `👩‍💻`, `🧑‍🤝‍🧑`), a tag sequence closing a `🏴` (a subdivision flag, `🏴󠁧󠁢󠁳󠁣󠁴󠁿`), VS15
+/// or VS16 right after an emoji (`🎙️`). Nothing kept can hide text: a joiner has an emoji on
+/// both sides, and a flag's tags are at most [`MAX_FLAG_TAGS`] lower-case letters or digits.
+fn visible(s: &str, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut blank = false;
-    for c in s.chars() {
+    // The last character pushed ends an emoji (a ZWJ may follow), and is an emoji itself
+    // (a variation selector may follow).
+    let (mut joinable, mut after_emoji) = (false, false);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
         if c.is_whitespace() || c.is_control() {
             blank = true;
             continue;
         }
-        if is_invisible(c) {
+        let adjacent = !blank;
+        if is_hidden(c) {
+            let keep = match c {
+                ZWJ => adjacent && joinable && rest.chars().next().is_some_and(is_pictograph),
+                VS15 | VS16 => adjacent && after_emoji,
+                _ => false,
+            };
+            if keep {
+                out.push(c);
+                joinable = c != ZWJ;
+                after_emoji = false;
+            }
             continue;
         }
         if blank && !out.is_empty() {
@@ -46,8 +81,59 @@ pub fn clean(s: &str, max: usize) -> String {
         }
         blank = false;
         out.push(c);
+        after_emoji = c.is_emoji_char();
+        joinable = is_pictograph(c);
+        if c == BLACK_FLAG
+            && let Some(len) = flag_tags(rest)
+        {
+            out.push_str(&rest[..len]);
+            rest = &rest[len..];
+            after_emoji = false;
+        }
     }
-    cut(out, max)
+    out
+}
+
+const ZWJ: char = '\u{200D}';
+const VS15: char = '\u{FE0E}';
+const VS16: char = '\u{FE0F}';
+/// The base of a flag's tag sequence (`🏴` + `gbsct` in tags + CANCEL TAG = 🏴󠁧󠁢󠁳󠁣󠁴󠁿).
+const BLACK_FLAG: char = '\u{1F3F4}';
+const CANCEL_TAG: char = '\u{E007F}';
+/// The longest tag specification kept after a flag: a region code and a subdivision of up to
+/// four (`gbsct`, `usca`) fit; a longer run of tags is text hidden in a flag.
+pub const MAX_FLAG_TAGS: usize = 7;
+
+/// The length in bytes of the tag sequence `rest` starts with (tag letters or digits, then
+/// CANCEL TAG), if it is one a flag may carry.
+fn flag_tags(rest: &str) -> Option<usize> {
+    let is_spec = |c: char| matches!(c, '\u{E0030}'..='\u{E0039}' | '\u{E0061}'..='\u{E007A}');
+    let mut len = 0;
+    for (n, c) in rest.chars().enumerate() {
+        if c == CANCEL_TAG && n > 0 {
+            return Some(len + c.len_utf8());
+        }
+        if !is_spec(c) || n >= MAX_FLAG_TAGS {
+            return None;
+        }
+        len += c.len_utf8();
+    }
+    None
+}
+
+/// A pictographic emoji: `Emoji=Yes` (UTS #51), and not ASCII (digits, `#` and `*` have the
+/// property for keycaps; a joiner between them would only hide itself).
+fn is_pictograph(c: char) -> bool {
+    !c.is_ascii() && c.is_emoji_char()
+}
+
+/// A character that is not seen but changes how text reads: the link gate's invisible ones
+/// ([`is_invisible`]: bidi controls, zero-width characters, fillers), every other format
+/// character (`Cf`, the tag characters among them) and every variation selector.
+fn is_hidden(c: char) -> bool {
+    is_invisible(c)
+        || c.general_category() == GeneralCategory::Format
+        || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{180B}'..='\u{180D}' | '\u{180F}')
 }
 
 /// [`clean`], and `|` written as `/`: for fields of the entry line, which `|` separates.
@@ -109,6 +195,73 @@ mod tests {
         );
         assert_eq!(clean("Zürich 🦀", 200), "Zürich 🦀");
         assert_eq!(clean_field("Berlin | * x", 80), "Berlin / * x");
+    }
+
+    #[test]
+    fn emoji_sequences_are_kept_whole() {
+        for whole in [
+            "Rust Berlin on location 🏳️\u{200D}🌈 - Edition 003",
+            "👩\u{200D}💻 Women in Rust",
+            "🧑\u{200D}🤝\u{200D}🧑 pair programming",
+            "👩🏽\u{200D}💻 and 🏳️\u{200D}⚧️",
+            "Rust Edinburgh 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+            "#1 DedoTalk 🎙️ : Rust pour un développeur Python",
+            "Crab 🦀 X 🕳️🐇",
+            "keycap 1️⃣ and text ☎︎",
+            "🇺🇦 Rust Kyiv",
+        ] {
+            assert_eq!(clean(whole, 200), whole, "{whole:?}");
+            assert_eq!(clean_field(whole, 100), whole, "{whole:?}");
+        }
+    }
+
+    #[test]
+    fn format_characters_outside_emoji_go() {
+        for (dirty, expected) in [
+            // Joiners between letters, at an end, beside a blank, around one emoji only.
+            ("Ru\u{200D}st", "Rust"),
+            ("Ru\u{200C}st", "Rust"),
+            ("🦀\u{200D}Rust", "🦀Rust"),
+            ("Rust\u{200D}🦀", "Rust🦀"),
+            ("🦀\u{200D}", "🦀"),
+            ("\u{200D}🦀", "🦀"),
+            ("🦀\u{200D} 🦀", "🦀 🦀"),
+            ("🦀 \u{200D}🦀", "🦀 🦀"),
+            ("1\u{200D}2", "12"),
+            // Tags without their flag, too many of them, without an end, or not letters.
+            ("Rust\u{E0069}\u{E0067}\u{E006E}", "Rust"),
+            ("🏴\u{E0067}\u{E0062}\u{E0073}", "🏴"),
+            (
+                "🏴\u{E0069}\u{E0067}\u{E006E}\u{E006F}\u{E0072}\u{E0065}\u{E0020}\u{E0061}\u{E007F}",
+                "🏴",
+            ),
+            ("🏴\u{E0041}\u{E007F}", "🏴"),
+            ("🏴\u{E007F}", "🏴"),
+            ("🏳️\u{E0067}\u{E0062}\u{E007F}", "🏳️"),
+            // Variation selectors not after an emoji, twice, or of the supplement.
+            ("a\u{FE0F}b", "ab"),
+            ("🎙\u{FE0F}\u{FE0F}", "🎙\u{FE0F}"),
+            ("a\u{FE00}b\u{E0100}c", "abc"),
+            // Bidi controls and other format characters, also inside an emoji sequence.
+            ("🏳️\u{202E}\u{200D}🌈", "🏳️\u{200D}🌈"),
+            ("x\u{2066}y\u{2069}z\u{061C}w\u{0600}v", "xyzwv"),
+        ] {
+            assert_eq!(clean(dirty, 200), expected, "{dirty:?}");
+        }
+    }
+
+    #[test]
+    fn a_cut_leaves_no_half_sequence() {
+        // Cut after 20 characters: the 17 x, the flag, its VS16 and the joiner.
+        let title = format!("{}🏳️\u{200D}🌈yyyy", "x".repeat(17));
+        let c = clean(&title, 21);
+        assert_eq!(c, format!("{}🏳️…", "x".repeat(17)));
+        // Cut inside the flag's tags: they go, the black flag stays.
+        let flag = format!(
+            "{}🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}yyyy",
+            "x".repeat(17)
+        );
+        assert_eq!(clean(&flag, 21), format!("{}🏴…", "x".repeat(17)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! of the page's facts into the entry, returning the corrections for the review report.
 //! Fetching the pages is the pipeline's job.
 
+use crate::link::Trusted;
 use crate::model::{RawEvent, Status, When};
 use crate::normalize::match_key;
 use serde::Serialize;
@@ -29,12 +30,20 @@ pub struct Correction {
     pub page: String,
 }
 
-/// The event page an entry should be verified against: its first meetup or luma event link.
-pub fn page_to_verify(raw: &RawEvent) -> Option<(String, PageKind)> {
+/// The event page an entry should be verified against: its first meetup or luma event link
+/// that may be fetched (not to a private address, but for the hosts `trusted` names).
+pub fn page_to_verify(raw: &RawEvent, trusted: &Trusted) -> Option<(String, PageKind)> {
     raw.url
         .iter()
         .chain(raw.links.iter())
+        .filter(|u| may_fetch(u, trusted))
         .find_map(|u| page_kind(u).map(|k| (u.clone(), k)))
+}
+
+/// Whether an event page a source links may be fetched: a link the output could carry, not to
+/// this machine or its network unless the sources file names its host and port.
+pub fn may_fetch(url: &str, trusted: &Trusted) -> bool {
+    crate::link::check_within(url, trusted).is_ok()
 }
 
 /// Whether a URL is an event page we can verify against.

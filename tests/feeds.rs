@@ -463,3 +463,55 @@ fn a_recorded_feed_fetched_again_a_minute_later_gives_the_same_events() {
     };
     assert!(twir_events::render::json::same_content(&doc(&a), &doc(&b)));
 }
+
+/// A calendar entry of a group without a meetup page, as Google writes it: the description
+/// names the organizer on its first line and links the ticket page through Google's wrapper.
+/// The section prints that name, unlinked (no page of its own is known), never the title linked
+/// to eventbrite's home page.
+#[test]
+fn a_ticketed_calendar_entry_prints_the_organizer_its_description_names() {
+    let feed = lines(&[
+        "BEGIN:VCALENDAR".into(),
+        "PRODID:-//Google Inc//Google Calendar 70.9054//EN".into(),
+        "VERSION:2.0".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        "X-WR-CALNAME:Rust Community".into(),
+        "X-WR-TIMEZONE:UTC".into(),
+        "X-WR-CALDESC:".into(),
+        "BEGIN:VEVENT".into(),
+        "DTSTART:20260905T110000Z".into(),
+        "DTEND:20260905T130000Z".into(),
+        "DTSTAMP:20260819T090000Z".into(),
+        "UID:7q2kd9s0v1m3n5b7c9x1z3a5s7@google.com".into(),
+        "CREATED:20260801T120000Z".into(),
+        "DESCRIPTION:Rust Circle<br><a href=\"https://www.google.com/url?q=https://www.e".into(),
+        " ventbrite.com/e/rust-circle-meetup-tickets-998877665544&amp\\;sa=D&amp\\;sourc".into(),
+        " e=calendar&amp\\;usd=2&amp\\;usg=AOvVaw3x\" target=\"_blank\">https://www.eventb".into(),
+        " rite.com/e/rust-circle-meetup-tickets-998877665544</a>".into(),
+        "LAST-MODIFIED:20260801T120000Z".into(),
+        "LOCATION:Online".into(),
+        "SEQUENCE:0".into(),
+        "STATUS:CONFIRMED".into(),
+        "SUMMARY:Rust Circle Meetup".into(),
+        "TRANSP:OPAQUE".into(),
+        "END:VEVENT".into(),
+        "END:VCALENDAR".into(),
+    ]);
+    let config = Config::parse(
+        &format!("[[source]]\nkind = \"ical\"\nurl = \"{CAL}\"\nname = \"Calendar\"\n"),
+        "t.toml",
+    )
+    .unwrap();
+    // Not a ticket page the published corpus links (its directory would name that one).
+    let fetcher = MapFetcher(HashMap::from([(CAL.to_string(), feed)]));
+    let outcome = run(&config, &fetcher);
+    let block = twir_events::newsletter::write::render(&outcome.events, &window());
+    assert!(
+        block.contains(
+            "| Rust Circle\n    * [**Rust Circle Meetup**](https://www.eventbrite.com/e/rust-circle-meetup-tickets-998877665544)"
+        ),
+        "{block}"
+    );
+    assert!(!block.contains("(https://www.eventbrite.com/)"), "{block}");
+}

@@ -415,6 +415,65 @@ async fn redirects_are_followed_and_the_asked_url_is_kept() {
     assert_eq!(r.body, html());
 }
 
+/// With the sources file's host trusted (as the command line sets it), that host is fetched and
+/// may redirect within itself; a redirect from it to another loopback port or address, or a
+/// request to one, is refused before anything is sent there, and not retried.
+#[tokio::test]
+async fn private_addresses_are_not_fetched_even_through_a_redirect() {
+    let sources_host = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    serve(&elsewhere, "/admin/", ok(html(), HTML_TYPE)).await;
+    serve(&sources_host, "/rust-x/events/", ok(html(), HTML_TYPE)).await;
+    let elsewhere_port = elsewhere.address().port();
+    let to = [
+        format!("http://127.0.0.1:{elsewhere_port}/admin/"),
+        format!("http://127.0.0.2:{}/admin/", sources_host.address().port()),
+        format!("http://[::1]:{elsewhere_port}/admin/"),
+        "/rust-x/events/".to_string(),
+    ];
+    for (i, location) in to.iter().enumerate() {
+        Mock::given(path(format!("/rust-x/events/{i}00000/")))
+            .respond_with(ResponseTemplate::new(302).insert_header("location", location.as_str()))
+            .mount(&sources_host)
+            .await;
+    }
+    let f = fetcher(LiveOptions {
+        trusted: Some(twir_events::link::Trusted::of([format!(
+            "{}/rust-x/events/",
+            sources_host.uri()
+        )
+        .as_str()])),
+        ..opts()
+    });
+    for (i, location) in to.iter().take(3).enumerate() {
+        let url = format!("{}/rust-x/events/{i}00000/", sources_host.uri());
+        let err = f.fetch(&url).await.unwrap_err();
+        let FetchError::Network { url: u, message } = &err else {
+            panic!("expected a network error, got {err:?}");
+        };
+        assert_eq!(*u, url);
+        assert!(message.contains("not fetched"), "{location}: {message}");
+        assert!(message.contains("redirect to"), "{location}: {message}");
+    }
+    // A redirect within the sources file's host is followed.
+    let url = format!("{}/rust-x/events/300000/", sources_host.uri());
+    assert_eq!(f.fetch(&url).await.unwrap().body, html());
+    // Asked directly, another port of the same address is refused before any request.
+    let err = f.fetch(&to[0]).await.unwrap_err();
+    assert!(err.to_string().contains("not fetched"), "{err}");
+    let err = f
+        .fetch(&format!(
+            "http://localhost:{}/rust-x/events/",
+            sources_host.address().port()
+        ))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not fetched"), "{err}");
+    assert_eq!(elsewhere.received_requests().await.unwrap().len(), 0);
+    // Each refused redirect asked the sources file's host once (no retry), plus the followed one.
+    assert_eq!(sources_host.received_requests().await.unwrap().len(), 3 + 2);
+}
+
 #[tokio::test]
 async fn a_redirect_loop_is_a_network_error() {
     let server = MockServer::start().await;

@@ -59,6 +59,9 @@ const TEXTS: &[&str] = &[
     "x\u{0000}nul",
     "[link](<javascript:alert(1)>)",
     "<style>body{display:none}</style>",
+    "joined\u{200D}letters\u{200C}and 🦀\u{200D} loose joiners",
+    "hidden\u{E0069}\u{E0067}\u{E006E}tags 🏴\u{E0041}\u{E0042}\u{E007F}",
+    "\u{FE0F}selectors\u{E0100}\u{2066}isolates\u{2069}",
 ];
 
 /// Link payloads for the fields that are links.
@@ -83,7 +86,19 @@ const LINKS: &[&str] = &[
     "ftp://evil.example/",
     "https:/evil.example",
     "http://",
+    "http://127.0.0.2:8080/admin/",
+    "http://[::1]/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://localhost:8080/",
+    "http://192.168.1.1/",
 ];
+
+/// Whether a link payload points to this machine or its network.
+fn is_private_payload(payload: &str) -> bool {
+    ["127.0.0.", "[::1]", "169.254.", "localhost", "192.168."]
+        .iter()
+        .any(|p| payload.contains(p))
+}
 
 fn long() -> String {
     "A very long title ".repeat(200)
@@ -348,7 +363,9 @@ fn hostile_content_cannot_change_the_section_or_inject_links() {
             problems.push("the entry disappeared".into());
         }
         if is_link_field
-            && (payload.contains("evil.example") || payload.contains("script"))
+            && (payload.contains("evil.example")
+                || payload.contains("script")
+                || is_private_payload(payload))
             && block.contains(payload.trim())
             && !payload.starts_with("https://evil.example/ x")
         {
@@ -394,4 +411,77 @@ fn the_html_check_can_fail() {
     ] {
         assert!(check_html(bad, 1).is_err(), "{bad}");
     }
+}
+
+/// Emoji sequences (a ZWJ between two emoji, a subdivision flag's tags, variation selectors)
+/// reach every output whole, from each kind of source: a meetup page's title and group name,
+/// a JSON-LD page's name and organizer, a calendar entry's summary. The characters around them
+/// that could hide text do not.
+#[test]
+fn emoji_sequences_reach_every_output_whole() {
+    use Field::*;
+    const SEQUENCES: &[&str] = &[
+        "🏳️\u{200D}🌈",
+        "👩\u{200D}💻",
+        "🧑\u{200D}🤝\u{200D}🧑",
+        "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+        "🎙️",
+    ];
+    let window = Window {
+        from: "2026-08-26".parse().unwrap(),
+        to: "2026-09-23".parse().unwrap(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let generated_at = chrono::DateTime::parse_from_rfc3339("2026-08-26T09:00:00+00:00").unwrap();
+    let mut checked = 0;
+    for field in [
+        MeetupTitle,
+        MeetupGroupName,
+        JsonLdName,
+        JsonLdOrganizer,
+        IcalSummary,
+    ] {
+        for seq in SEQUENCES {
+            let text = format!("Rust {seq} on location\u{200B}\u{202E}");
+            let (config, fetcher) = case(field, &text);
+            let outcome = runtime.block_on(pipeline::run(&config, &fetcher, &window));
+            let expected = format!("Rust {seq} on location");
+            let mut outputs = vec![(
+                "Markdown".to_string(),
+                markdown::render(&outcome.events, &window),
+            )];
+            for (name, body) in
+                twir_events::publish::files(&outcome, &window, generated_at, 8, None)
+            {
+                let body = if common::is_ics(&name) {
+                    String::from_utf8(common::unfold(body.as_bytes())).unwrap()
+                } else {
+                    body
+                };
+                outputs.push((name, body));
+            }
+            for (name, body) in &outputs {
+                if common::is_ics(name) && !body.contains("BEGIN:VEVENT") {
+                    continue; // a section's feed without this event
+                }
+                assert!(
+                    body.contains(&expected),
+                    "{field:?}: {name} lacks {expected:?}:\n{body}"
+                );
+                assert!(
+                    !body.contains('\u{200B}') && !body.contains('\u{202E}'),
+                    "{field:?}: {name} kept a hidden character"
+                );
+                checked += 1;
+            }
+        }
+    }
+    // Markdown, events.ics, the entry's section feed, index.html and events.json, at least.
+    assert!(
+        checked >= 5 * SEQUENCES.len() * 5,
+        "{checked} outputs checked"
+    );
 }

@@ -199,3 +199,99 @@ async fn render_out_writes_the_file_and_nothing_on_stdout() {
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.contains("[**Rust Nation '23**]"), "{written}");
 }
+
+/// A calendar entry as Google writes it, linking `link` from its description.
+fn vevent(uid: &str, summary: &str, link: &str) -> String {
+    format!(
+        "BEGIN:VEVENT\r\nDTSTART;TZID=Europe/Berlin:20260902T190000\r\nDTEND;TZID=Europe/Berlin:20260902T210000\r\nDTSTAMP:20260819T090000Z\r\nUID:{uid}@google.com\r\nDESCRIPTION:Talks.<br><a href=\"{link}\">{link}</a>\r\nLOCATION:Berlin\\, Germany\r\nSEQUENCE:0\r\nSTATUS:CONFIRMED\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\n"
+    )
+}
+
+/// Links to this machine or its network from a source are neither printed nor fetched, but
+/// for the sources file's own host and port: a calendar entry linking another loopback address
+/// loses that link (and, with no other, its place in the section), one linking the sources
+/// host is printed; a page source the sources host redirects to another loopback port is not
+/// followed there, and its failure says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn private_addresses_are_neither_printed_nor_fetched() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    serve(
+        &elsewhere,
+        "/rustconf/",
+        read("tests/fixtures/pages/conference-rustconf.html"),
+        "text/html; charset=utf-8",
+    )
+    .await;
+    let base = server.uri();
+    let private = format!(
+        "http://127.0.0.2:{}/private-night/",
+        server.address().port()
+    );
+    let calendar = format!(
+        "BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Rust Community\r\nX-WR-TIMEZONE:Europe/Berlin\r\nX-WR-CALDESC:\r\n{}{}{}END:VCALENDAR\r\n",
+        vevent("p1", "Private Link Night", &private),
+        vevent(
+            "p2",
+            "Metadata Night",
+            "http://169.254.169.254/latest/meta-data/"
+        ),
+        vevent("p3", "Same Host Day", &format!("{base}/rust-day/")),
+    );
+    serve(
+        &server,
+        "/calendar/basic.ics",
+        calendar.into_bytes(),
+        "text/calendar; charset=UTF-8",
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/moved/"))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/rustconf/", elsewhere.uri()).as_str(),
+        ))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sources.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[[source]]\nkind = \"ical\"\nurl = \"{base}/calendar/basic.ics\"\nname = \"Calendar\"\n\n\
+             [[source]]\nkind = \"jsonld\"\nurl = \"{base}/moved/\"\nname = \"Moved Page\"\n"
+        ),
+    )
+    .unwrap();
+    let args: Vec<String> = [
+        "render",
+        "--sources",
+        &file.display().to_string(),
+        "--from",
+        "2026-08-19",
+        "--to",
+        "2026-09-16",
+        "--no-cache",
+        "-v",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let o = run(args).await;
+    let (stdout, stderr) = (s(&o.stdout), s(&o.stderr));
+    assert!(
+        stdout.contains(&format!("[**Same Host Day**]({base}/rust-day/)")),
+        "{stdout}\n{stderr}"
+    );
+    for private in [
+        "127.0.0.2",
+        "169.254.169.254",
+        "Private Link Night",
+        "Metadata Night",
+    ] {
+        assert!(!stdout.contains(private), "{private}:\n{stdout}");
+    }
+    assert!(stderr.contains("FAILED jsonld Moved Page"), "{stderr}");
+    assert!(stderr.contains("not fetched"), "{stderr}");
+    assert_eq!(elsewhere.received_requests().await.unwrap().len(), 0);
+}

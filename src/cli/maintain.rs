@@ -8,7 +8,7 @@ use super::writable::{self, Output};
 use super::{Cli, Common, HealthFormat, RunArgs, live_options, sources_path, stdout, window};
 use crate::config::Config;
 use crate::error::{Error, exit};
-use crate::fetch::live::LiveFetcher;
+use crate::fetch::live::{LiveFetcher, LiveOptions};
 use crate::fetch::record::Recorder;
 use crate::newsletter;
 use crate::pipeline;
@@ -126,7 +126,11 @@ pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) ->
     // The window a replay of this snapshot uses by default (from its recording date).
     let window = window(today.unwrap_or(now.date_naive()), None, None, 4)?;
     writable::check("--out", out, Output::Folder)?;
-    let live = LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
+    let opts = LiveOptions {
+        trusted: Some(config.trusted()),
+        ..live_options(common)
+    };
+    let live = LiveFetcher::new(opts).map_err(|e| Error::Usage(e.to_string()))?;
     let recorder = Recorder::new(live);
     let rt = runtime()?;
     let bar = ProgressBar::start(config.sources.len(), common.verbosity());

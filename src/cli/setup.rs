@@ -5,7 +5,7 @@ use super::progress::ProgressBar;
 use super::{Common, RunArgs, live_options, sources_path, window};
 use crate::config::Config;
 use crate::error::Error;
-use crate::fetch::live::{FetchSummary, LiveFetcher};
+use crate::fetch::live::{FetchSummary, LiveFetcher, LiveOptions};
 use crate::fetch::replay::ReplayFetcher;
 use crate::model::Window;
 use crate::pipeline::{self, Outcome};
@@ -71,8 +71,12 @@ pub(super) fn run_pipeline(
     let outcome = if let Some(r) = replay {
         rt.block_on(pipeline::run_with(config, r, window, &bar))
     } else {
-        let live =
-            LiveFetcher::new(live_options(common)).map_err(|e| Error::Usage(e.to_string()))?;
+        // No private address fetched but the sources file's own hosts and ports.
+        let opts = LiveOptions {
+            trusted: Some(config.trusted()),
+            ..live_options(common)
+        };
+        let live = LiveFetcher::new(opts).map_err(|e| Error::Usage(e.to_string()))?;
         let mut outcome = rt.block_on(pipeline::run_with(config, &live, window, &bar));
         add_fetch_notes(&mut outcome, &live.summary());
         outcome

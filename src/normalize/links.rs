@@ -167,6 +167,32 @@ fn google_redirect_target(s: &str) -> Option<String> {
     })
 }
 
+/// The longest organizer name read from a description's first line, in characters.
+const MAX_LEADING_NAME: usize = 60;
+
+/// The organizer's name a description starts with, on a line of its own: `Rust Circle<br><a
+/// href="…">…</a>`, as calendar entries of groups without a meetup page are often written. A
+/// first line that reads as a sentence is no name: it ends in punctuation (`Hack night.`), holds
+/// a colon or a link (`RSVP: https://…`), has more than six words, or starts in lower case.
+pub fn leading_name(html: &str) -> Option<String> {
+    let text = html_to_text(html);
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    lines.next()?; // a name alone is the whole description: nothing says it is a name
+    let name = crate::text::clean_field(first, MAX_LEADING_NAME + 1);
+    let lower = name.to_ascii_lowercase();
+    let sentence = name.ends_with(['.', '!', '?', ',', ';', '…'])
+        || name.contains(':')
+        || lower.contains("http")
+        || lower.contains("www.");
+    let starts_as_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let short = name.chars().count() <= MAX_LEADING_NAME && name.split(' ').count() <= 6;
+    (!sentence && starts_as_name && short).then_some(name)
+}
+
 /// The description as plain text: tags removed, `<br>` and the ends of block elements as line
 /// breaks, entities decoded (a non-breaking space becomes a space), runs of blank lines
 /// collapsed and lines trimmed at the end.
@@ -337,6 +363,50 @@ mod tests {
             clean_url("https%3A%2F%2Ffinos.webex.com%2Ffinos%2Fj.php%3FMTID%3Dm6bb4"),
             "https://finos.webex.com/finos/j.php?MTID=m6bb4"
         );
+    }
+
+    #[test]
+    fn a_name_on_the_first_line_is_the_organizer_s() {
+        for (html, name) in [
+            (
+                "Rust Circle<br><a href=\"https://www.eventbrite.com/e/rust-circle-meetup-tickets-628763176587\">Tickets</a>",
+                Some("Rust Circle"),
+            ),
+            (
+                "<b>Rust Nürnberg</b><br><br>Talks and pizza.<br>https://rust-nuremberg.example/",
+                Some("Rust Nürnberg"),
+            ),
+            (
+                "Rust Circle\nhttps://www.eventbrite.com/e/x-1",
+                Some("Rust Circle"),
+            ),
+            // Sentences, links, a lone line, lower case: no name.
+            (
+                "Hack night.<br><br><a href=\"https://x.example/\">x</a>",
+                None,
+            ),
+            (
+                "RSVP: <a href=\"https://x.example/\">x</a><br>Doors 18:30",
+                None,
+            ),
+            (
+                "San Francisco Rust Study Group. <a href=\"https://x.example/\">x</a>",
+                None,
+            ),
+            (
+                "<a href=\"https://x.example/\">https://x.example/</a><br>Talks",
+                None,
+            ),
+            ("Rust Circle", None),
+            ("join us online<br>https://x.example/", None),
+            (
+                "Monthly get-together of Rustaceans in and around Buffalo<br>x",
+                None,
+            ),
+            ("", None),
+        ] {
+            assert_eq!(leading_name(html).as_deref(), name, "{html:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! - **Place**: a structured place from the source wins; else the free-text LOCATION is read.
 //! - **Organizer**: the source's (pages know their group); else the organizer directory built
 //!   from `sources.toml` (a meetup group, a `[[organizer]]` entry) matched on the event's
-//!   links; else one derived from the event link (a meetup group's urlname, a site's root).
+//!   links; else one derived from the event link (a meetup group's urlname, a site's root but
+//!   a platform's), named by the description's first line when that is a name, else by the
+//!   title.
 //! - **Attendance**: the source's when stated; else online hints (LOCATION says Online or is a
 //!   video-call link, a Google Meet conference, "online"/"virtual" in the title, the event's
 //!   link is a call or chat room) combined with whether a physical place is known: both →
@@ -23,6 +25,7 @@ pub mod location;
 pub mod region;
 pub mod timezone;
 
+use crate::link::Trusted;
 use crate::model::{Attendance, Event, Organizer, Place, RawEvent, Region, Status, When};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -137,9 +140,11 @@ fn organizer_from_url(url: &str, title: &str) -> Organizer {
             }
         }
         if !host.is_empty() && host != "luma.com" && host != "lu.ma" {
+            // A site's root is its organizer's page, unless the site is a platform's.
+            let root = format!("{}://{}/", u.scheme(), u.host_str().unwrap_or(""));
             return Organizer {
                 name: title.to_string(),
-                url: Some(format!("{}://{}/", u.scheme(), u.host_str().unwrap_or(""))),
+                url: (!crate::link::is_platform_root(&root)).then_some(root),
                 home: None,
             };
         }
@@ -210,14 +215,24 @@ fn local_time(when: &When, zone: Option<Tz>) -> (NaiveDateTime, Option<FixedOffs
     }
 }
 
-/// Normalizes one raw event. `Err` says why it is left out.
+/// Normalizes one raw event, no private address trusted ([`normalize_within`]).
 pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dropped> {
+    normalize_within(raw, directory, &Trusted::default())
+}
+
+/// Normalizes one raw event. `Err` says why it is left out. Its links to private addresses
+/// go, but to the hosts and ports `trusted` names (the sources file's).
+pub fn normalize_within(
+    raw: &RawEvent,
+    directory: &Directory,
+    trusted: &Trusted,
+) -> Result<Normalized, Dropped> {
     if matches!(raw.status, Status::Cancelled | Status::Postponed) {
         return Err(Dropped::Cancelled(raw.status));
     }
     let mut notes = Vec::new();
     let title = crate::text::clean(&raw.title, crate::text::MAX_TITLE);
-    let links = Links::checked(raw, &title, &mut notes);
+    let links = Links::checked(raw, &title, trusted, &mut notes);
     let parsed = raw
         .location
         .as_deref()
@@ -225,7 +240,7 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
         .unwrap_or_default();
     let place = source_place(raw, &parsed);
     let organizer = find_organizer(raw, directory, &links, &title)?;
-    let (organizer, title) = name_organizer_and_title(organizer, title, &mut notes);
+    let (organizer, title) = name_organizer_and_title(organizer, title, trusted, &mut notes);
     let url = title_link(&links, &organizer)?;
     let attendance = attendance(
         raw,
@@ -272,8 +287,8 @@ struct Links {
 impl Links {
     /// Only http(s) links with a host go on (`link`); the others are reported and the entry
     /// falls back to its other links, or its organizer's.
-    fn checked(raw: &RawEvent, title: &str, notes: &mut Vec<String>) -> Links {
-        let mut safe_link = |u: &str| match crate::link::check(u) {
+    fn checked(raw: &RawEvent, title: &str, trusted: &Trusted, notes: &mut Vec<String>) -> Links {
+        let mut safe_link = |u: &str| match crate::link::check_within(u, trusted) {
             Ok(u) => Some(u),
             Err(refused) => {
                 notes.push(format!("{title:?}: {refused}"));
@@ -351,8 +366,12 @@ fn find_organizer(
             Ok(o)
         }
         (None, Some(k)) => Ok(k.clone()),
+        // The name the entry's description starts with, else its title.
         (None, None) => match links.first_event_link() {
-            Some(u) => Ok(organizer_from_url(u, title)),
+            Some(u) => {
+                let named = raw.description.as_deref().and_then(links::leading_name);
+                Ok(organizer_from_url(u, named.as_deref().unwrap_or(title)))
+            }
             None => Err(Dropped::NoLink),
         },
     }
@@ -364,11 +383,15 @@ fn find_organizer(
 fn name_organizer_and_title(
     mut organizer: Organizer,
     title: String,
+    trusted: &Trusted,
     notes: &mut Vec<String>,
 ) -> (Organizer, String) {
     organizer.name = crate::text::clean_field(&organizer.name, crate::text::MAX_NAME);
     if let Some(u) = organizer.url.take() {
-        match crate::link::check(&u) {
+        match crate::link::check_within(&u, trusted) {
+            Ok(u) if crate::link::is_platform_root(&u) => notes.push(format!(
+                "{title:?}: the organizer's link {u:?} dropped: a platform's home page is no organizer's page"
+            )),
             Ok(u) => organizer.url = Some(u),
             Err(refused) => notes.push(format!("{title:?}: the organizer's {refused}")),
         }

@@ -42,6 +42,71 @@ fn organizer_from_meetup_link() {
     let o = organizer_from_url("https://rustconf.com/schedule", "RustConf 2026");
     assert_eq!(o.name, "RustConf 2026");
     assert_eq!(o.url.as_deref(), Some("https://rustconf.com/"));
+    // A ticket page's site is a platform: its root is nobody's page.
+    let o = organizer_from_url("https://www.eventbrite.co.uk/e/rust-x-tickets-1", "Rust X");
+    assert_eq!(o.url, None);
+}
+
+/// A calendar entry of a group without a meetup page: the description names the organizer on
+/// its first line, then links a ticket page.
+fn ticketed_entry(description: &str) -> RawEvent {
+    let d = NaiveDate::from_ymd_opt(2026, 9, 5).unwrap();
+    let mut raw = RawEvent::new("calendar", "Rust Circle Meetup [Virtual]", When::Date(d));
+    raw.description = Some(description.into());
+    raw.links = links::extract_links(description);
+    raw.location = Some("Online".into());
+    raw
+}
+
+#[test]
+fn the_description_names_the_organizer_of_a_ticketed_entry() {
+    let raw = ticketed_entry(
+        "Rust Circle<br><a href=\"https://www.google.com/url?q=https://www.eventbrite.com/e/rust-circle-meetup-tickets-999000111222&amp;sa=D&amp;source=calendar\">Tickets</a>",
+    );
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.organizer.name, "Rust Circle");
+    assert_eq!(
+        n.event.organizer.url, None,
+        "not https://www.eventbrite.com/"
+    );
+    assert_eq!(
+        n.event.url,
+        "https://www.eventbrite.com/e/rust-circle-meetup-tickets-999000111222"
+    );
+    // Its own page, where the sources file knows it.
+    let d = directory_of(
+        "[[organizer]]\nurl = \"https://www.eventbrite.com/e/rust-circle-meetup-tickets-999000111222\"\nname = \"Rust Circle Kampala\"\nhome = \"Kampala, UG\"\n",
+    );
+    let n = normalize(&raw, &d).unwrap();
+    assert_eq!(n.event.organizer.name, "Rust Circle Kampala");
+    // A sentence on the first line is no name: the title stays the organizer's name.
+    let raw = ticketed_entry(
+        "Join us online.<br><a href=\"https://www.eventbrite.com/e/x-tickets-1\">Tickets</a>",
+    );
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.organizer.name, "Rust Circle Meetup [Virtual]");
+    assert_eq!(n.event.organizer.url, None);
+}
+
+#[test]
+fn a_platform_s_root_is_never_an_organizer_link() {
+    let d = NaiveDate::from_ymd_opt(2026, 9, 5).unwrap();
+    let mut raw = RawEvent::new("page", "Rust Day", When::Date(d));
+    raw.url = Some("https://www.eventbrite.com/e/rust-day-tickets-1".into());
+    raw.location = Some("Online".into());
+    raw.organizer = Some(Organizer {
+        name: "Rust Day e.V.".into(),
+        url: Some("https://www.eventbrite.com/".into()),
+        home: None,
+    });
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.organizer.name, "Rust Day e.V.");
+    assert_eq!(n.event.organizer.url, None);
+    assert!(
+        n.notes.iter().any(|m| m.contains("platform")),
+        "{:?}",
+        n.notes
+    );
 }
 
 #[test]
@@ -250,4 +315,36 @@ fn a_zoned_end_keeps_its_zone_s_offset_and_an_all_day_event_has_no_end_time() {
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
+}
+
+#[test]
+fn links_to_private_addresses_go_but_the_sources_file_s() {
+    let d = NaiveDate::from_ymd_opt(2026, 9, 5).unwrap();
+    let mut raw = RawEvent::new("calendar", "Rust Night", When::Date(d));
+    raw.links = vec![
+        "http://127.0.0.2:8080/rust-night/".into(),
+        "http://127.0.0.1:8080/rust-night/".into(),
+    ];
+    raw.location = Some("Berlin, Germany".into());
+    raw.organizer = Some(Organizer {
+        name: "Rust Night".into(),
+        url: Some("http://10.0.0.1/".into()),
+        home: None,
+    });
+    // Nothing trusted: no link left, so no entry.
+    assert_eq!(
+        normalize(&raw, &Directory::default()).unwrap_err(),
+        Dropped::NoLink
+    );
+    // The sources file's host and port: its link is printed, the others are not.
+    let trusted = crate::link::Trusted::of(["http://127.0.0.1:8080/calendar.ics"]);
+    let n = normalize_within(&raw, &Directory::default(), &trusted).unwrap();
+    assert_eq!(n.event.url, "http://127.0.0.1:8080/rust-night/");
+    assert_eq!(n.event.organizer.url, None);
+    let private_notes = n
+        .notes
+        .iter()
+        .filter(|m| m.contains(crate::link::PRIVATE))
+        .count();
+    assert_eq!(private_notes, 2, "{:?}", n.notes);
 }

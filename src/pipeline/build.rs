@@ -22,6 +22,7 @@ pub(super) fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
 /// Normalizes, keeps the window and deduplicates. Pure.
 pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outcome {
     let directory = directory(collected, config);
+    let trusted = config.trusted();
     let called_off = called_off(collected);
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
@@ -47,7 +48,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
             }
             continue;
         }
-        match normalize::normalize(&c.raw, &directory) {
+        match normalize::normalize_within(&c.raw, &directory, &trusted) {
             Ok(mut n) => {
                 n.event.from_page = c.from_page;
                 n.event.in_calendar = c.in_calendar;

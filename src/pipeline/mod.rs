@@ -253,7 +253,7 @@ pub async fn collect_with(
     let slots = parse_slots();
     let slots = &slots;
     let mut work: FuturesUnordered<Job<'_>> = FuturesUnordered::new();
-    let mut schedule = Schedule::new(&config.sources);
+    let mut schedule = Schedule::new(&config.sources, config.trusted());
     for (i, source) in config.sources.iter().enumerate() {
         work.push(Box::pin(async move {
             progress.source_started(source.label());

@@ -8,6 +8,7 @@ use super::{Collected, Unverified, describe};
 use crate::config::{Source, SourceKind};
 use crate::dedupe::identity::canonical;
 use crate::fetch::Fetch;
+use crate::link::Trusted;
 use crate::model::{RawEvent, Window};
 use crate::normalize::match_key;
 use crate::sources;
@@ -89,11 +90,13 @@ pub(super) struct Schedule {
     waiting: HashMap<PageScope, Vec<PageToFetch>>,
     /// Pages started (by match key).
     started: HashSet<String>,
+    /// The private hosts and ports a page may be fetched from (the sources file's).
+    trusted: Trusted,
 }
 
 impl Schedule {
     /// Every source still to be read.
-    pub(super) fn new(sources: &[Source]) -> Schedule {
+    pub(super) fn new(sources: &[Source], trusted: Trusted) -> Schedule {
         let scopes: Vec<Option<PageScope>> = sources.iter().map(PageScope::of_source).collect();
         let mut pending: HashMap<PageScope, usize> = HashMap::new();
         for scope in scopes.iter().flatten() {
@@ -105,6 +108,7 @@ impl Schedule {
             known: HashSet::new(),
             waiting: HashMap::new(),
             started: HashSet::new(),
+            trusted,
         }
     }
 
@@ -132,7 +136,7 @@ impl Schedule {
         );
         let mut candidates = self.released(scope.as_ref());
         for f in &mut read.feed {
-            f.target = entry_page(f, window).map(|(url, kind)| PageToFetch {
+            f.target = entry_page(f, window, &self.trusted).map(|(url, kind)| PageToFetch {
                 key: match_key(&url),
                 canon: canonical(&url),
                 url,
@@ -184,11 +188,15 @@ impl Schedule {
 
 /// The event page a feed entry is checked against, if any: entries near the window that link
 /// to a meetup or luma event page (the feed's own choice first).
-fn entry_page(f: &FeedEntry, window: Window) -> Option<(String, PageKind)> {
+fn entry_page(f: &FeedEntry, window: Window, trusted: &Trusted) -> Option<(String, PageKind)> {
     if !touches(&f.raw, window) {
         return None;
     }
-    f.page.clone().or_else(|| verify::page_to_verify(&f.raw))
+    match &f.page {
+        Some((url, _)) if !verify::may_fetch(url, trusted) => None,
+        Some(page) => Some(page.clone()),
+        None => verify::page_to_verify(&f.raw, trusted),
+    }
 }
 
 /// Fetches and reads one event page: the one event it describes, or why it cannot be used.

@@ -242,7 +242,8 @@ impl LiveFetcher {
         // Redirect loops, bad URLs, undecodable bodies: not.
         let transient = (e.is_connect() || e.is_request() || e.is_body())
             && !e.is_redirect()
-            && !e.is_builder();
+            && !e.is_builder()
+            && !super::reach::was_refused(&e);
         Failure::new(
             FetchError::Network {
                 url: url.to_owned(),

@@ -40,6 +40,7 @@
 
 mod attempt;
 mod options;
+mod reach;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -106,17 +107,24 @@ impl LiveFetcher {
     /// Builds the HTTP client; the run deadline starts now. Fails only if the TLS backend
     /// cannot be initialised.
     pub fn new(opts: LiveOptions) -> Result<LiveFetcher, FetchError> {
-        let client = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .user_agent(opts.user_agent.clone())
             .connect_timeout(opts.connect_timeout)
             .read_timeout(opts.idle_timeout)
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
-            .gzip(true)
-            .build()
-            .map_err(|e| FetchError::Network {
-                url: String::new(),
-                message: format!("could not build the HTTP client: {}", error_chain(&e)),
-            })?;
+            .gzip(true);
+        let builder = match &opts.trusted {
+            Some(trusted) => {
+                let trusted = Arc::new(trusted.clone());
+                builder
+                    .redirect(reach::redirect_policy(Arc::clone(&trusted), MAX_REDIRECTS))
+                    .dns_resolver(Arc::new(reach::PublicResolver { trusted }))
+            }
+            None => builder.redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS)),
+        };
+        let client = builder.build().map_err(|e| FetchError::Network {
+            url: String::new(),
+            message: format!("could not build the HTTP client: {}", error_chain(&e)),
+        })?;
         let global = Semaphore::new(opts.concurrency.max(1));
         let deadline = Instant::now() + opts.run_deadline;
         let cache = opts
@@ -244,6 +252,15 @@ impl LiveFetcher {
 
     async fn fetch_with_retries(&self, url: &str) -> Result<Response, FetchError> {
         let key = host_key(url)?;
+        if let Some(trusted) = &self.opts.trusted
+            && let Ok(parsed) = url::Url::parse(url)
+            && let Some(message) = reach::refusal(&parsed, trusted)
+        {
+            return Err(FetchError::Network {
+                url: url.to_owned(),
+                message,
+            });
+        }
         let host = self.host(&key);
         let deadline = self.deadline;
         host.waiting.fetch_add(1, Ordering::SeqCst);

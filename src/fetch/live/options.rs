@@ -29,6 +29,12 @@ pub struct LiveOptions {
     pub retries: u32,
     /// The HTTP cache directory (conditional requests); `None`: every body is downloaded.
     pub cache: Option<PathBuf>,
+    /// `Some`: private addresses (loopback, private, link-local, unique-local; `localhost`)
+    /// are not fetched, not even through a redirect or a DNS answer, but for these hosts and
+    /// ports (the sources file's: [`crate::config::Config::trusted`]). The command line always
+    /// sets it; `None` (the default, for tests of the fetcher's other bounds against loopback
+    /// servers) reaches any address.
+    pub trusted: Option<crate::link::Trusted>,
 }
 
 impl Default for LiveOptions {
@@ -54,6 +60,7 @@ impl Default for LiveOptions {
             user_agent: default_user_agent(),
             retries: 1,
             cache: None,
+            trusted: None,
         }
     }
 }

@@ -117,3 +117,44 @@ fn error_chain_flattens_and_skips_repeats() {
         "error sending request: tcp connect error: Connection refused"
     );
 }
+
+#[test]
+fn dns_answers_keep_only_public_addresses_but_for_trusted_names() {
+    use std::net::SocketAddr;
+    let addr = |s: &str| s.parse::<SocketAddr>().unwrap();
+    let none = crate::link::Trusted::default();
+    let mixed = vec![addr("10.0.0.7:0"), addr("93.184.216.34:0")];
+    assert_eq!(
+        reach::screen("events.example.org", mixed, &none).unwrap(),
+        vec![addr("93.184.216.34:0")]
+    );
+    let private = vec![addr("127.0.0.1:0"), addr("[::1]:0")];
+    let e = reach::screen("rebind.example.org", private.clone(), &none).unwrap_err();
+    assert!(e.to_string().contains("resolves to 127.0.0.1"), "{e}");
+    let trusted = crate::link::Trusted::of(["http://rebind.example.org:8080/feed.ics"]);
+    assert_eq!(
+        reach::screen("rebind.example.org", private.clone(), &trusted).unwrap(),
+        private
+    );
+}
+
+#[tokio::test]
+async fn the_resolver_refuses_a_name_of_this_machine() {
+    use reqwest::dns::Resolve;
+    let resolver = reach::PublicResolver {
+        trusted: Arc::new(crate::link::Trusted::default()),
+    };
+    let Err(e) = resolver.resolve("localhost".parse().unwrap()).await else {
+        panic!("localhost resolved to a public address");
+    };
+    assert!(reach::was_refused(e.as_ref()), "{e}");
+    let resolver = reach::PublicResolver {
+        trusted: Arc::new(crate::link::Trusted::of(["http://localhost:8080/"])),
+    };
+    let addrs: Vec<_> = resolver
+        .resolve("localhost".parse().unwrap())
+        .await
+        .unwrap()
+        .collect();
+    assert!(addrs.iter().all(|a| a.ip().is_loopback()) && !addrs.is_empty());
+}
