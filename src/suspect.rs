@@ -294,7 +294,7 @@ mod tests {
             reports: vec![report(cal), report("other")],
             ..Outcome::default()
         };
-        let prev = crate::render::json::document(&first, &window(), "t", None);
+        let prev = crate::render::json::document(&first, &window(), "t");
         let mut now = Outcome {
             events: vec![ev(0, cal)],
             reports: vec![report(cal), report("other")],

@@ -21,7 +21,8 @@
 //! 3. **Mirrors** ([`mirrors`]): one session streamed by several groups becomes one entry.
 //!
 //! A merged entry takes the facts of the member that came from the event's own page
-//! (`from_page`) — date, time, place, attendance —, else of the first member; sources and
+//! (`from_page`) — date, time, place, attendance —, this run's before one carried over from
+//! the previous run (`carried`), else of the first member; sources and
 //! mirrors are unioned; regions are recomputed from attendance and place (virtual → Virtual,
 //! in person → the continent, hybrid → both), so a hybrid event listed in Virtual and in a
 //! continent stays in both, and a virtual event wrongly listed under a continent leaves it.
@@ -241,6 +242,10 @@ pub struct Deduped {
     /// Limits hit while comparing (a feed with hundreds of entries sharing a word on one
     /// day), for the review report.
     pub notes: Vec<String>,
+    /// For each input entry, its group of duplicates: entries with the same number were
+    /// merged into one (mirrors folded afterwards are not counted).
+    #[serde(skip)]
+    pub duplicate_group: Vec<usize>,
 }
 
 /// The review report: every merge and every possible duplicate, one block each.
@@ -299,6 +304,7 @@ fn dedupe_with(events: &[Event], which: Pairs) -> Deduped {
         merges: duplicates.merges,
         possible_duplicates,
         notes,
+        duplicate_group: duplicates.home_of,
     }
 }
 

@@ -48,6 +48,7 @@ fn calendar_event(org_name: &str, org_url: &str, date: &str) -> Event {
         sources: vec!["Rust Community Calendar".into()],
         from_page: false,
         in_calendar: true,
+        carried: false,
         uid: None,
     }
 }

@@ -185,6 +185,7 @@ mod tests {
             sources: vec![],
             from_page: false,
             in_calendar: false,
+            carried: false,
             uid: None,
         }
     }

@@ -252,6 +252,7 @@ pub fn normalize(raw: &RawEvent, directory: &Directory) -> Result<Normalized, Dr
             sources: vec![raw.source.clone()],
             from_page: false,
             in_calendar: false,
+            carried: false,
             uid: raw.uid.clone(),
         },
         notes,

@@ -70,6 +70,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
     outcome.possible_duplicates = deduped.possible_duplicates;
     outcome.notes.extend(deduped.notes);
     outcome.events = deduped.events;
+    outcome.undeduplicated = events;
     outcome
 }
 

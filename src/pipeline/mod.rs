@@ -12,12 +12,14 @@
 //! iCal reader: …, please report") and the run goes on.
 
 mod build;
+mod carry;
 mod guard;
 mod pages;
 mod parse;
 mod read;
 
 pub use build::{build, describe};
+pub use carry::carry_over;
 pub use guard::guarded;
 pub use parse::{fetch_url, keyword_filter, mentions, parse_source};
 
@@ -136,6 +138,9 @@ impl std::fmt::Display for LeftOut {
 pub struct Outcome {
     /// Events in the window, deduplicated.
     pub events: Vec<Event>,
+    /// The same events before deduplication: [`carry_over`] deduplicates them again together
+    /// with the previous run's events of the sources that failed.
+    pub undeduplicated: Vec<Event>,
     pub reports: Vec<SourceReport>,
     /// Events left out, with why (cancelled, no link, …), for the review report.
     pub dropped: Vec<LeftOut>,

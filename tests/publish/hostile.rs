@@ -114,6 +114,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         sources: vec![text.to_string()],
         from_page: false,
         in_calendar: true,
+        carried: false,
         uid: Some(text.to_string()),
     };
     let mut later = event.clone();
@@ -131,6 +132,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         sources: vec![text.to_string()],
     };
     Outcome {
+        undeduplicated: vec![event.clone()],
         events: vec![event],
         reports: hostile_reports(text, link, date),
         dropped: vec![LeftOut {

@@ -1,0 +1,238 @@
+//! Carry-over: what the last good run verified is not undone by an outage.
+//!
+//! `json --out` and `publish` refresh a file hour after hour while a few sources fail each
+//! time. The previous run's events that a source not trusted this time (failed or suspect)
+//! reported re-enter the run *before deduplication*, marked [`Event::carried`], with the
+//! authority they had (`from_page`: the file's `verified`):
+//!
+//! - they are deduplicated with this run's entries by the same rules ([`dedupe::dedupe`]), so
+//!   a carried event and the calendar's less precise copy of it are one entry, not two;
+//! - among duplicates, page facts win (`dedupe`'s rule): a date, place or event link an event
+//!   page gave the last good run wins over the calendar's unverified entry while that page's
+//!   source is down; a page read this time wins over the carried copy (its source answered
+//!   again, and its new answer stands, a moved date included);
+//! - a carried event that is no duplicate of any entry of this run stays only when every
+//!   source that reported it failed or is suspect: a source that answered without it (it was
+//!   cancelled, moved away, removed) has the last word.
+//!
+//! Pure: the previous events come in as [`Event`]s (the CLI reads the file,
+//! `render::json::previous_events`).
+
+use super::Outcome;
+use crate::dedupe;
+use crate::model::{Event, Window};
+use std::collections::HashSet;
+
+/// Brings the `previous` run's events of this run's failed and suspect sources into
+/// `outcome` (see the module documentation): its events, merges and possible duplicates are
+/// those of deduplicating this run's entries and the carried ones together.
+pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) {
+    let untrusted: HashSet<&str> = outcome
+        .reports
+        .iter()
+        .filter(|r| !r.trusted())
+        .map(|r| r.label.as_str())
+        .collect();
+    let candidates: Vec<Event> = previous
+        .into_iter()
+        .filter(|e| window.overlaps(e.start_date, e.end_date))
+        .filter(|e| e.sources.iter().any(|s| untrusted.contains(s.as_str())))
+        .map(|mut e| {
+            e.carried = true;
+            e
+        })
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let live = outcome.undeduplicated.len();
+    let mut all = outcome.undeduplicated.clone();
+    all.extend(candidates);
+    let first = dedupe::dedupe(&all);
+    let mut has_live = vec![false; all.len()];
+    for &g in &first.duplicate_group[..live] {
+        has_live[g] = true;
+    }
+    let only_failed = |e: &Event| e.sources.iter().all(|s| untrusted.contains(s.as_str()));
+    let keep: Vec<bool> = (0..all.len())
+        .map(|i| i < live || has_live[first.duplicate_group[i]] || only_failed(&all[i]))
+        .collect();
+    let deduped = if keep.iter().all(|k| *k) {
+        first
+    } else {
+        let mut i = 0;
+        all.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        dedupe::dedupe(&all)
+    };
+    outcome.events = deduped.events;
+    outcome.merges = deduped.merges;
+    outcome.possible_duplicates = deduped.possible_duplicates;
+    for note in deduped.notes {
+        if !outcome.notes.contains(&note) {
+            outcome.notes.push(note);
+        }
+    }
+    outcome.undeduplicated = all;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SourceKind;
+    use crate::model::{Attendance, Organizer, Region};
+    use crate::pipeline::SourceReport;
+
+    const CAL: &str = "Rust Community Calendar";
+    const GROUP: &str = "OpenTechSchool Berlin";
+
+    fn window() -> Window {
+        Window {
+            from: "2023-02-01".parse().unwrap(),
+            to: "2023-03-01".parse().unwrap(),
+        }
+    }
+
+    fn report(label: &str, error: Option<&str>) -> SourceReport {
+        SourceReport {
+            error: error.map(str::to_string),
+            ..SourceReport::new(SourceKind::Meetup, "https://example.org/", label)
+        }
+    }
+
+    /// The group's virtual event as its page gives it (the last good run's), and the
+    /// calendar's copy: the group's root as link, no page facts.
+    fn page_event(date: &str, sources: &[&str]) -> Event {
+        Event {
+            attendance: Attendance::Virtual,
+            place: None,
+            regions: vec![Region::Virtual],
+            organizer: Organizer {
+                name: GROUP.into(),
+                url: Some("https://www.meetup.com/opentechschool-berlin/".into()),
+                home: None,
+            },
+            sources: sources.iter().map(|s| (*s).to_string()).collect(),
+            ..Event::example(
+                "Rust Hack and Learn",
+                "https://www.meetup.com/opentechschool-berlin/events/zdrzpsyfcdbsb/",
+                date,
+            )
+        }
+    }
+
+    fn calendar_copy(date: &str, url: &str) -> Event {
+        Event {
+            url: url.into(),
+            from_page: false,
+            in_calendar: true,
+            ..page_event(date, &[CAL])
+        }
+    }
+
+    fn outcome(live: Vec<Event>, reports: Vec<SourceReport>) -> Outcome {
+        let deduped = dedupe::dedupe(&live);
+        Outcome {
+            events: deduped.events,
+            undeduplicated: live,
+            reports,
+            ..Outcome::default()
+        }
+    }
+
+    const ROOT: &str = "https://www.meetup.com/opentechschool-berlin/";
+
+    #[test]
+    fn a_carried_page_event_is_merged_with_the_calendars_copy_and_its_facts_win() {
+        let previous = vec![page_event("2023-02-14", &[GROUP, CAL])];
+        let mut o = outcome(
+            vec![calendar_copy("2023-02-14", ROOT)],
+            vec![report(CAL, None), report(GROUP, Some("HTTP status 500"))],
+        );
+        carry_over(&mut o, previous, &window());
+        assert_eq!(o.events.len(), 1, "{:#?}", o.events);
+        let e = &o.events[0];
+        assert!(e.url.ends_with("/events/zdrzpsyfcdbsb/"), "{}", e.url);
+        assert!(e.carried && e.from_page && e.in_calendar);
+        assert_eq!(e.sources, [GROUP, CAL]);
+        assert_eq!(o.merges.len(), 1);
+    }
+
+    #[test]
+    fn a_carried_page_date_wins_over_the_calendars_while_the_page_is_down() {
+        let url = "https://www.meetup.com/opentechschool-berlin/events/zdrzpsyfcdbsb/";
+        let previous = vec![page_event("2023-02-20", &[GROUP, CAL])];
+        let mut o = outcome(
+            vec![calendar_copy("2023-02-21", url)],
+            vec![report(CAL, None), report(GROUP, Some("HTTP status 500"))],
+        );
+        carry_over(&mut o, previous, &window());
+        assert_eq!(o.events.len(), 1);
+        assert_eq!(o.events[0].start_date.to_string(), "2023-02-20");
+    }
+
+    #[test]
+    fn a_source_that_answers_again_has_the_last_word() {
+        // The page answers with a new date; the calendar is down: the new date stands, and
+        // the carried copy (another day, same link) does not come back beside it.
+        let previous = vec![page_event("2023-02-14", &[GROUP, CAL])];
+        let mut o = outcome(
+            vec![page_event("2023-02-16", &[GROUP])],
+            vec![report(CAL, Some("HTTP status 500")), report(GROUP, None)],
+        );
+        carry_over(&mut o, previous.clone(), &window());
+        assert_eq!(o.events.len(), 1, "{:#?}", o.events);
+        assert_eq!(o.events[0].start_date.to_string(), "2023-02-16");
+        assert!(!o.events[0].carried);
+        // The page answers without it (cancelled): it is not carried over.
+        let mut o = outcome(
+            vec![],
+            vec![report(CAL, Some("HTTP status 500")), report(GROUP, None)],
+        );
+        carry_over(&mut o, previous.clone(), &window());
+        assert!(o.events.is_empty(), "{:#?}", o.events);
+        // Same day, live page: one entry, this run's facts (the group renamed itself: the
+        // carried copy's organizer would come first by name).
+        let mut live = page_event("2023-02-14", &[GROUP]);
+        live.title = "Rust Hack and Learn (new room)".into();
+        live.organizer.name = "OTS Berlin".into();
+        let mut o = outcome(
+            vec![live],
+            vec![report(CAL, Some("HTTP status 500")), report(GROUP, None)],
+        );
+        carry_over(&mut o, previous, &window());
+        assert_eq!(o.events.len(), 1);
+        assert_eq!(o.events[0].title, "Rust Hack and Learn (new room)");
+        assert!(!o.events[0].carried);
+        assert_eq!(o.events[0].sources, [GROUP, CAL]);
+    }
+
+    #[test]
+    fn an_event_of_failed_sources_only_is_kept_and_nothing_else_is_touched() {
+        let previous = vec![
+            page_event("2023-02-14", &[GROUP, CAL]),
+            // Outside the window now.
+            page_event("2023-01-31", &[GROUP]),
+        ];
+        let mut o = outcome(
+            vec![],
+            vec![
+                report(CAL, Some("HTTP status 500")),
+                report(GROUP, Some("HTTP status 404")),
+            ],
+        );
+        carry_over(&mut o, previous.clone(), &window());
+        assert_eq!(o.events.len(), 1);
+        assert!(o.events[0].carried);
+        // Every source answered: the previous file says nothing.
+        let live = calendar_copy("2023-02-14", ROOT);
+        let mut o = outcome(
+            vec![live.clone()],
+            vec![report(CAL, None), report(GROUP, None)],
+        );
+        carry_over(&mut o, previous, &window());
+        assert_eq!(o.events, [live]);
+    }
+}
