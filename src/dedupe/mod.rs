@@ -242,10 +242,10 @@ pub struct Deduped {
     /// Limits hit while comparing (a feed with hundreds of entries sharing a word on one
     /// day), for the review report.
     pub notes: Vec<String>,
-    /// For each input entry, its group of duplicates: entries with the same number were
-    /// merged into one (mirrors folded afterwards are not counted).
+    /// For each input entry, the index in `events` of the entry it ended up in (merged as a
+    /// duplicate, or folded as a mirror).
     #[serde(skip)]
-    pub duplicate_group: Vec<usize>,
+    pub entry_of: Vec<usize>,
 }
 
 /// The review report: every merge and every possible duplicate, one block each.
@@ -293,6 +293,9 @@ fn dedupe_with(events: &[Event], which: Pairs) -> Deduped {
         let final_of = |i: usize| folded.final_of_merged[duplicates.home_of[i]];
         final_of(i) != final_of(j)
     };
+    let entry_of = (0..events.len())
+        .map(|i| folded.final_of_merged[duplicates.home_of[i]])
+        .collect();
     let possible_duplicates = found
         .possible
         .into_iter()
@@ -304,7 +307,7 @@ fn dedupe_with(events: &[Event], which: Pairs) -> Deduped {
         merges: duplicates.merges,
         possible_duplicates,
         notes,
-        duplicate_group: duplicates.home_of,
+        entry_of,
     }
 }
 

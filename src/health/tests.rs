@@ -26,6 +26,7 @@ fn report(s: &Source) -> SourceReport {
         redirected_to: None,
         latest_event: Some(d("2026-09-20")),
         fallback: None,
+        carried_over: 0,
     }
 }
 

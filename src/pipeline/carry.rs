@@ -11,9 +11,11 @@
 //!   page gave the last good run wins over the calendar's unverified entry while that page's
 //!   source is down; a page read this time wins over the carried copy (its source answered
 //!   again, and its new answer stands, a moved date included);
-//! - a carried event that is no duplicate of any entry of this run stays only when every
-//!   source that reported it failed or is suspect: a source that answered without it (it was
-//!   cancelled, moved away, removed) has the last word.
+//! - a carried event that is no duplicate (nor mirror) of any entry of this run stays only
+//!   when every source that reported it failed or is suspect: a source that answered without
+//!   it (it was cancelled, moved away, removed) has the last word. A mirrored session counts
+//!   as reported by each of its groups: while the primary's group is down, the carried entry
+//!   keeps it primary over the mirrors' live copies (`in_calendar`).
 //!
 //! Pure: the previous events come in as [`Event`]s (the CLI reads the file,
 //! `render::json::previous_events`).
@@ -49,13 +51,13 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
     let mut all = outcome.undeduplicated.clone();
     all.extend(candidates);
     let first = dedupe::dedupe(&all);
-    let mut has_live = vec![false; all.len()];
-    for &g in &first.duplicate_group[..live] {
-        has_live[g] = true;
+    let mut has_live = vec![false; first.events.len()];
+    for &k in &first.entry_of[..live] {
+        has_live[k] = true;
     }
     let only_failed = |e: &Event| e.sources.iter().all(|s| untrusted.contains(s.as_str()));
     let keep: Vec<bool> = (0..all.len())
-        .map(|i| i < live || has_live[first.duplicate_group[i]] || only_failed(&all[i]))
+        .map(|i| i < live || has_live[first.entry_of[i]] || only_failed(&all[i]))
         .collect();
     let deduped = if keep.iter().all(|k| *k) {
         first
@@ -67,6 +69,7 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
         });
         dedupe::dedupe(&all)
     };
+    count_carried(outcome, &all, live, &deduped.entry_of);
     outcome.events = deduped.events;
     outcome.merges = deduped.merges;
     outcome.possible_duplicates = deduped.possible_duplicates;
@@ -76,6 +79,26 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
         }
     }
     outcome.undeduplicated = all;
+}
+
+/// Each untrusted source's `carried_over`: the carried events (`all[live..]`) naming it that
+/// are listed, alone or merged, where it did not report the event again itself (a suspect
+/// source's remaining answers are this run's). `entry_of`: the listed entry of each of `all`.
+fn count_carried(outcome: &mut Outcome, all: &[Event], live: usize, entry_of: &[usize]) {
+    let entries = entry_of.iter().max().map_or(0, |m| m + 1);
+    let mut reported: Vec<HashSet<&str>> = vec![HashSet::new(); entries];
+    for (e, &k) in all[..live].iter().zip(entry_of) {
+        reported[k].extend(e.sources.iter().map(String::as_str));
+    }
+    for r in outcome.reports.iter_mut().filter(|r| !r.trusted()) {
+        r.carried_over = all[live..]
+            .iter()
+            .zip(&entry_of[live..])
+            .filter(|(e, k)| {
+                e.sources.contains(&r.label) && !reported[**k].contains(r.label.as_str())
+            })
+            .count();
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +181,8 @@ mod tests {
         assert!(e.carried && e.from_page && e.in_calendar);
         assert_eq!(e.sources, [GROUP, CAL]);
         assert_eq!(o.merges.len(), 1);
+        let carried: Vec<usize> = o.reports.iter().map(|r| r.carried_over).collect();
+        assert_eq!(carried, [0, 1]);
     }
 
     #[test]
@@ -226,6 +251,8 @@ mod tests {
         carry_over(&mut o, previous.clone(), &window());
         assert_eq!(o.events.len(), 1);
         assert!(o.events[0].carried);
+        let carried: Vec<usize> = o.reports.iter().map(|r| r.carried_over).collect();
+        assert_eq!(carried, [1, 1]);
         // Every source answered: the previous file says nothing.
         let live = calendar_copy("2023-02-14", ROOT);
         let mut o = outcome(

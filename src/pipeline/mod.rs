@@ -63,6 +63,9 @@ pub struct SourceReport {
     /// page without data, read through the group's iCal feed; a luma calendar whose feed
     /// failed, read from its page): why, for the report and `health`.
     pub fallback: Option<String>,
+    /// Events of the previous run's file that name this source, kept in the listing because
+    /// it failed or is suspect ([`carry_over`]): alone, or merged with this run's copies.
+    pub carried_over: usize,
 }
 
 impl SourceReport {
@@ -101,6 +104,7 @@ impl SourceReport {
             redirected_to: None,
             latest_event: None,
             fallback: None,
+            carried_over: 0,
         }
     }
 }

@@ -32,7 +32,9 @@
 //! with this run's entries ([`crate::pipeline::carry_over`]): the calendar's copy of it is
 //! merged into it (one entry, both sources; the page's date and link kept while the page's
 //! source is down), and a source that answers again replaces it. A source's `carried_over`
-//! counts the `stale` events it is one of the sources of.
+//! counts the previous file's events naming it that were kept because it failed or was
+//! suspect: `stale` ones, and those merged with this run's copies (a carried event's
+//! mirrors, for one, when another group's page gave the entry this time).
 //!
 //! `unverified` lists the calendar entries whose event page could not be used (unreachable,
 //! unreadable, describing another instance): they are listed with the calendar's data.
@@ -97,8 +99,8 @@ pub struct SourceJson {
     #[serde(default)]
     pub suspect: Option<String>,
     pub warnings: Vec<String>,
-    /// Events listed with facts from the previous file because this source (one of theirs)
-    /// failed or is suspect: the `stale` events naming it.
+    /// Events of the previous file naming this source kept because it failed or is suspect
+    /// (alone and `stale`, or merged with this run's copies).
     pub carried_over: usize,
     /// Its own way in could not be read and a second one carried it (a meetup group's iCal
     /// feed, a luma calendar's page list): why. Absent when not (since version 2, issue 8).
@@ -284,11 +286,10 @@ fn from_json(e: &EventJson, feeds: &[&str]) -> Option<Event> {
     })
 }
 
-/// The document for a run. Events carried over from the previous file (see
-/// [`crate::pipeline::carry_over`]) are marked `stale`, and counted in `carried_over` for each
-/// of their sources that failed or is suspect.
+/// The document for a run. Events whose facts are carried over from the previous file (see
+/// [`crate::pipeline::carry_over`]) are marked `stale`.
 pub fn document(outcome: &Outcome, window: &Window, generated_at: &str) -> Document {
-    let mut sources: Vec<SourceJson> = outcome
+    let sources: Vec<SourceJson> = outcome
         .reports
         .iter()
         .map(|r| SourceJson {
@@ -301,20 +302,12 @@ pub fn document(outcome: &Outcome, window: &Window, generated_at: &str) -> Docum
             error: r.error.clone(),
             suspect: r.suspect.clone(),
             warnings: r.warnings.clone(),
-            carried_over: 0,
+            carried_over: r.carried_over,
             fallback: r.fallback.clone(),
             redirected_to: r.redirected_to.clone(),
         })
         .collect();
     let mut events: Vec<EventJson> = outcome.events.iter().map(event).collect();
-    for e in outcome.events.iter().filter(|e| e.carried) {
-        for s in sources
-            .iter_mut()
-            .filter(|s| !s.ok && e.sources.contains(&s.label))
-        {
-            s.carried_over += 1;
-        }
-    }
     events.sort_by_cached_key(|e| {
         order_key(
             e.start_date,

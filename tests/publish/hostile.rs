@@ -67,6 +67,7 @@ fn hostile_reports(
             redirected_to: Some(link.to_string()),
             latest_event: Some(date),
             fallback: Some(text.to_string()),
+            carried_over: 1,
         },
         SourceReport {
             kind: SourceKind::Ical,
@@ -80,6 +81,7 @@ fn hostile_reports(
             redirected_to: None,
             latest_event: None,
             fallback: None,
+            carried_over: 0,
         },
     ]
 }
