@@ -421,24 +421,40 @@ fn check_hour(
     }
 }
 
-#[test]
-fn hourly_refreshes_with_rotating_failures_undo_nothing_verified() {
-    let answers = answers();
-    let dir = tempfile::tempdir().unwrap();
-    let sources = dir.path().join("sources.toml");
-    std::fs::write(
-        &sources,
-        to_http(&std::fs::read(root().join(SNAPSHOT).join("sources.toml")).unwrap()),
-    )
-    .unwrap();
-    let out = dir.path().join("events.json");
-    let current = Arc::new(Mutex::new(routes(&answers, &[])));
-    let proxy = start_proxy(current.clone());
-    let mut good: Option<Value> = None;
-    let mut previous: Option<Value> = None;
-    for (hour, faults) in hours().iter().enumerate() {
-        *current.lock().unwrap() = routes(&answers, faults);
-        let (code, stderr) = run_hour(&sources, &out, proxy);
+/// The job's setting: the served answers, the sources file, the output file and the proxy
+/// serving the current hour's routes.
+struct Job {
+    answers: Answers,
+    dir: tempfile::TempDir,
+    current: Arc<Mutex<Routes>>,
+    proxy: u16,
+}
+
+impl Job {
+    fn new() -> Job {
+        let answers = answers();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("sources.toml"),
+            to_http(&std::fs::read(root().join(SNAPSHOT).join("sources.toml")).unwrap()),
+        )
+        .unwrap();
+        let current = Arc::new(Mutex::new(routes(&answers, &[])));
+        let proxy = start_proxy(current.clone());
+        Job {
+            answers,
+            dir,
+            current,
+            proxy,
+        }
+    }
+
+    /// One hour with these faults: the exit code is checked, each failing source named on
+    /// stderr; the file is returned.
+    fn hour(&self, hour: usize, answers: &Answers, faults: &[(&str, &str, Fault)]) -> Value {
+        *self.current.lock().unwrap() = routes(answers, faults);
+        let out = self.dir.path().join("events.json");
+        let (code, stderr) = run_hour(&self.dir.path().join("sources.toml"), &out, self.proxy);
         let expected = if faults.is_empty() { 0 } else { 2 };
         assert_eq!(code, Some(expected), "hour {hour}: {stderr}");
         for (label, _, _) in faults {
@@ -447,21 +463,38 @@ fn hourly_refreshes_with_rotating_failures_undo_nothing_verified() {
                 "hour {hour}: {label} not named: {stderr}"
             );
         }
-        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
+    }
+}
+
+/// The entry whose link is `part`'s, if any (at most one).
+fn entry<'a>(doc: &'a Value, part: &str) -> Option<&'a Value> {
+    let found: Vec<&Value> = events(doc)
+        .iter()
+        .filter(|e| e["url"].as_str().unwrap().contains(part))
+        .collect();
+    assert!(found.len() <= 1, "{found:#?}");
+    found.first().copied()
+}
+
+const TLV_EVENT: &str = "/rust-tlv/events/291182881/";
+const HACK_AND_LEARN_14: &str = "/opentechschool-berlin/events/zdrzpsyfcdbsb/";
+const HACK_AND_LEARN_28: &str = "/opentechschool-berlin/events/290852327/";
+
+#[test]
+fn hourly_refreshes_with_rotating_failures_undo_nothing_verified() {
+    let job = Job::new();
+    let mut good: Option<Value> = None;
+    let mut previous: Option<Value> = None;
+    for (hour, faults) in hours().iter().enumerate() {
+        let doc = job.hour(hour, &job.answers, faults);
         let Some(good) = &good else {
             // The reference: every source up. The calendar's entries for Rust TLV and Rust
             // Hack and Learn are corrected and completed by their pages.
-            let tlv = events(&doc)
-                .iter()
-                .find(|e| {
-                    e["url"]
-                        .as_str()
-                        .unwrap()
-                        .contains("/rust-tlv/events/291182881")
-                })
-                .unwrap();
+            let tlv = entry(&doc, TLV_EVENT).unwrap();
             assert_eq!(tlv["start_date"], "2023-02-20");
             assert_eq!(tlv["verified"], true);
+            assert!(entry(&doc, HACK_AND_LEARN_14).is_some());
             assert!(events(&doc).iter().all(|e| e["stale"] == false));
             check_hour(hour, &doc, &doc, &doc, faults);
             previous = Some(doc.clone());
@@ -475,4 +508,59 @@ fn hourly_refreshes_with_rotating_failures_undo_nothing_verified() {
         }
         previous = Some(doc);
     }
+}
+
+/// A source that answers again has the last word over what was carried over: a date its
+/// pages moved, an event it cancelled (while the calendar, which still lists both, is down).
+#[test]
+fn a_source_answering_again_overrides_what_was_carried_over() {
+    let job = Job::new();
+    let first = job.hour(0, &job.answers, &[]);
+    let down = [
+        (
+            "OpenTechSchool Berlin",
+            "/opentechschool-berlin/",
+            Fault::Status(500),
+        ),
+        ("Rust TLV", "/rust-tlv/", Fault::Status(500)),
+    ];
+    let carried = job.hour(1, &job.answers, &down);
+    for part in [TLV_EVENT, HACK_AND_LEARN_14, HACK_AND_LEARN_28] {
+        let (was, is) = (entry(&first, part).unwrap(), entry(&carried, part).unwrap());
+        assert_eq!(was["start_date"], is["start_date"], "{part}");
+        assert_eq!(is["stale"], true, "{part}");
+    }
+    // The next hour: both groups answer again, Rust TLV's event moved to 02-22 and the
+    // 02-28 Hack and Learn cancelled; the calendar fails.
+    let mut answers = job.answers.clone();
+    for (url, (_, body)) in &mut answers {
+        if url.contains("/rust-tlv/events/") {
+            *body = Arc::new(replace(body, "2023-02-20T", "2023-02-22T"));
+        } else if url.ends_with("/opentechschool-berlin/events/") {
+            let cancelled = replace(
+                body,
+                "\"id\":\"290852327\",",
+                "\"id\":\"290852327\",\"status\":\"CANCELLED\",",
+            );
+            assert_ne!(&cancelled, body.as_ref());
+            *body = Arc::new(cancelled);
+        }
+    }
+    let calendar_down = [(CALENDAR, "calendar.google.com/", Fault::Status(500))];
+    let now = job.hour(2, &answers, &calendar_down);
+    let tlv = entry(&now, TLV_EVENT).unwrap();
+    assert_eq!(tlv["start_date"], "2023-02-22");
+    assert_eq!(tlv["stale"], false);
+    assert_eq!(tlv["verified"], true);
+    assert!(entry(&now, HACK_AND_LEARN_28).is_none(), "{now:#}");
+    assert!(
+        !events(&now)
+            .iter()
+            .any(|e| e["title"] == "Rust Hack and Learn" && e["start_date"] == "2023-02-28"),
+        "{now:#}"
+    );
+    // The rest is all there: the pages read again, the calendar's other events carried over.
+    let hack_14 = entry(&now, HACK_AND_LEARN_14).unwrap();
+    assert_eq!(hack_14["stale"], false);
+    assert_eq!(events(&now).len(), events(&first).len() - 1);
 }
