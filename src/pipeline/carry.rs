@@ -12,8 +12,9 @@
 //!   source is down; a page read this time wins over the carried copy (its source answered
 //!   again, and its new answer stands, a moved date included);
 //! - a carried event that is no duplicate (nor mirror) of any entry of this run stays only
-//!   when every source that reported it failed or is suspect: a source that answered without
-//!   it (it was cancelled, moved away, removed) has the last word. A mirrored session counts
+//!   when every source that reported it failed or is suspect, and none of them listed its
+//!   event link again: a source that answered without it (it was cancelled, moved away,
+//!   removed), or with it on another day, has the last word. A mirrored session counts
 //!   as reported by each of its groups: while the primary's group is down, the carried entry
 //!   keeps it primary over the mirrors' live copies (`in_calendar`).
 //!
@@ -21,9 +22,9 @@
 //! `render::json::previous_events`).
 
 use super::Outcome;
-use crate::dedupe;
+use crate::dedupe::{self, identity};
 use crate::model::{Event, Window};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Brings the `previous` run's events of this run's failed and suspect sources into
 /// `outcome` (see the module documentation): its events, merges and possible duplicates are
@@ -51,14 +52,7 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
     let mut all = outcome.undeduplicated.clone();
     all.extend(candidates);
     let first = dedupe::dedupe(&all);
-    let mut has_live = vec![false; first.events.len()];
-    for &k in &first.entry_of[..live] {
-        has_live[k] = true;
-    }
-    let only_failed = |e: &Event| e.sources.iter().all(|s| untrusted.contains(s.as_str()));
-    let keep: Vec<bool> = (0..all.len())
-        .map(|i| i < live || has_live[first.entry_of[i]] || only_failed(&all[i]))
-        .collect();
+    let keep = kept(&all, live, &first.entry_of, &untrusted);
     let deduped = if keep.iter().all(|k| *k) {
         first
     } else {
@@ -79,6 +73,38 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
         }
     }
     outcome.undeduplicated = all;
+}
+
+/// Which of `all` (this run's `live` entries, then the carried ones) stay: this run's, and
+/// the carried ones merged with one of them (as a duplicate or a mirror: `entry_of`); a
+/// carried one alone only when every source of it failed or is suspect, and none of them
+/// reported its event link again this time (a suspect source's answer, on another day, is
+/// its new answer).
+fn kept(all: &[Event], live: usize, entry_of: &[usize], untrusted: &HashSet<&str>) -> Vec<bool> {
+    let entries = entry_of.iter().max().map_or(0, |m| m + 1);
+    let mut has_live = vec![false; entries];
+    for &k in &entry_of[..live] {
+        has_live[k] = true;
+    }
+    let key = |e: &Event| identity::event_key(&e.url, e.organizer.url.as_deref());
+    let mut reported: HashMap<String, HashSet<&str>> = HashMap::new();
+    for e in &all[..live] {
+        if let Some(k) = key(e) {
+            reported
+                .entry(k)
+                .or_default()
+                .extend(e.sources.iter().map(String::as_str));
+        }
+    }
+    let alone = |e: &Event| {
+        let again = key(e)
+            .and_then(|k| reported.get(&k))
+            .is_some_and(|by| e.sources.iter().any(|s| by.contains(s.as_str())));
+        e.sources.iter().all(|s| untrusted.contains(s.as_str())) && !again
+    };
+    (0..all.len())
+        .map(|i| i < live || has_live[entry_of[i]] || alone(&all[i]))
+        .collect()
 }
 
 /// Each untrusted source's `carried_over`: the carried events (`all[live..]`) naming it that
@@ -232,6 +258,20 @@ mod tests {
         assert_eq!(o.events[0].title, "Rust Hack and Learn (new room)");
         assert!(!o.events[0].carried);
         assert_eq!(o.events[0].sources, [GROUP, CAL]);
+    }
+
+    #[test]
+    fn a_suspect_source_listing_the_event_on_another_day_has_the_last_word() {
+        // The calendar collapsed (suspect) but still lists the event, moved by two weeks; the
+        // previous file had it from the calendar alone.
+        let url = "https://www.meetup.com/opentechschool-berlin/events/290852327/";
+        let previous = vec![calendar_copy("2023-02-14", url)];
+        let mut cal = report(CAL, None);
+        cal.suspect = Some("far fewer events than the previous run".into());
+        let mut o = outcome(vec![calendar_copy("2023-02-28", url)], vec![cal]);
+        carry_over(&mut o, previous, &window());
+        let dates: Vec<String> = o.events.iter().map(|e| e.start_date.to_string()).collect();
+        assert_eq!(dates, ["2023-02-28"]);
     }
 
     #[test]
