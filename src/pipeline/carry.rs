@@ -2,8 +2,9 @@
 //!
 //! `json --out` and `publish` refresh a file hour after hour while a few sources fail each
 //! time. The previous run's events that a source not trusted this time (failed or suspect)
-//! reported re-enter the run *before deduplication*, marked [`Event::carried`], with the
-//! authority they had (`from_page`: the file's `verified`):
+//! reported, and its verified events whose event page could not be read this time (a calendar
+//! entry's page on a host no source covers), re-enter the run *before deduplication*, marked
+//! [`Event::carried`], with the authority they had (`from_page`: the file's `verified`):
 //!
 //! - they are deduplicated with this run's entries by the same rules ([`dedupe::dedupe`]), so
 //!   a carried event and the calendar's less precise copy of it are one entry, not two;
@@ -24,6 +25,7 @@
 use super::Outcome;
 use crate::dedupe::{self, identity};
 use crate::model::{Event, Window};
+use crate::normalize::match_key;
 use std::collections::{HashMap, HashSet};
 
 /// Brings the `previous` run's events of this run's failed and suspect sources into
@@ -36,10 +38,17 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
         .filter(|r| !r.trusted())
         .map(|r| r.label.as_str())
         .collect();
+    // Event pages that could not be read: what a previous run verified on them still holds.
+    let unreadable: HashSet<&str> = outcome
+        .unverified
+        .iter()
+        .filter_map(|u| u.page.as_deref())
+        .collect();
+    let page_down = |e: &Event| e.from_page && unreadable.contains(match_key(&e.url).as_str());
     let candidates: Vec<Event> = previous
         .into_iter()
         .filter(|e| window.overlaps(e.start_date, e.end_date))
-        .filter(|e| e.sources.iter().any(|s| untrusted.contains(s.as_str())))
+        .filter(|e| e.sources.iter().any(|s| untrusted.contains(s.as_str())) || page_down(e))
         .map(|mut e| {
             e.carried = true;
             e
@@ -258,6 +267,43 @@ mod tests {
         assert_eq!(o.events[0].title, "Rust Hack and Learn (new room)");
         assert!(!o.events[0].carried);
         assert_eq!(o.events[0].sources, [GROUP, CAL]);
+    }
+
+    #[test]
+    fn a_page_that_could_not_be_read_keeps_what_it_said_last_time() {
+        // The calendar answers, but the entry's event page does not: the page's date of the
+        // last good run wins over the calendar's while the page is down.
+        let url = "https://www.meetup.com/rust-munich/events/291120384/";
+        let previous = vec![Event {
+            url: url.into(),
+            sources: vec![CAL.into()],
+            in_calendar: true,
+            ..page_event("2023-02-22", &[])
+        }];
+        let unverified = |page: Option<&str>| crate::pipeline::Unverified {
+            entry: "the calendar's entry".into(),
+            reason: "HTTP status 500; kept the calendar's data".into(),
+            page: page.map(Into::into),
+        };
+        let mut o = outcome(
+            vec![calendar_copy("2023-02-23", url)],
+            vec![report(CAL, None)],
+        );
+        o.unverified = vec![unverified(Some("meetup.com/rust-munich/events/291120384"))];
+        carry_over(&mut o, previous.clone(), &window());
+        assert_eq!(o.events.len(), 1);
+        assert_eq!(o.events[0].start_date.to_string(), "2023-02-22");
+        assert!(o.events[0].carried && o.events[0].from_page);
+        assert_eq!(o.reports[0].carried_over, 0, "the calendar did not fail");
+        // The page answered (about another instance): nothing to carry.
+        let mut o = outcome(
+            vec![calendar_copy("2023-02-23", url)],
+            vec![report(CAL, None)],
+        );
+        o.unverified = vec![unverified(None)];
+        carry_over(&mut o, previous, &window());
+        assert_eq!(o.events.len(), 1);
+        assert_eq!(o.events[0].start_date.to_string(), "2023-02-23");
     }
 
     #[test]

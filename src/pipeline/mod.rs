@@ -116,6 +116,10 @@ pub struct Unverified {
     pub entry: String,
     /// Why its page could not be used.
     pub reason: String,
+    /// The page (`normalize::match_key`) when it could not be read at all (no answer, an
+    /// error, no event data): what the last good run read from it is carried over
+    /// ([`carry_over`]). `None` when the page answered, about another instance.
+    pub page: Option<String>,
 }
 
 impl std::fmt::Display for Unverified {

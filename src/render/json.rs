@@ -509,6 +509,7 @@ mod tests {
             unverified: vec![crate::pipeline::Unverified {
                 entry: "\"A\" on 2026-11-26 (https://www.meetup.com/a/events/1/, from cal)".into(),
                 reason: "HTTP status 404; kept the calendar's data".into(),
+                page: Some("meetup.com/a/events/1".into()),
             }],
             ..outcome(
                 vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],

@@ -168,6 +168,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         unverified: vec![Unverified {
             entry: text.to_string(),
             reason: text.to_string(),
+            page: Some(text.to_string()),
         }],
     }
 }
