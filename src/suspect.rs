@@ -313,6 +313,7 @@ mod tests {
         now.dropped.push(LeftOut {
             event: raw,
             reason: "cancelled".into(),
+            called_off_on_page: None,
         });
         assert_eq!(against_previous(&now, &window(), &prev).len(), 1);
         now.events.push(ev(2, cal));

@@ -172,7 +172,7 @@ fn review_before_writing(
 ) -> Option<u8> {
     mark_collapsed(outcome, window, previous);
     if let Some(prev) = previous {
-        pipeline::carry_over(outcome, render::json::previous_events(prev), &window);
+        pipeline::carry_over(outcome, render::json::previous(prev), &window);
     }
     report(outcome, verbosity);
     if outcome.nothing_trusted() {

@@ -12,6 +12,9 @@
 //!   page gave the last good run wins over the calendar's unverified entry while that page's
 //!   source is down; a page read this time wins over the carried copy (its source answered
 //!   again, and its new answer stands, a moved date included);
+//! - what an event page said last time is cancelled or postponed stays so while the page is
+//!   not read again (it cannot be read, or nothing links it this time): a feed's entry linking
+//!   it (the calendar's, unverified) stays left out;
 //! - a carried event that is no duplicate (nor mirror) of any entry of this run stays only
 //!   when every source that reported it failed or is suspect, and none of them listed its
 //!   event link again: a source that answered without it (it was cancelled, moved away,
@@ -22,16 +25,26 @@
 //! Pure: the previous events come in as [`Event`]s (the CLI reads the file,
 //! `render::json::previous_events`).
 
-use super::Outcome;
+use super::{LeftOut, Outcome};
 use crate::dedupe::{self, identity};
 use crate::model::{Event, Window};
 use crate::normalize::match_key;
 use std::collections::{HashMap, HashSet};
 
+/// The previous run's file, as a run needs it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Previous {
+    /// Its events (`render::json::previous`: `verified` as `from_page`, marked `carried`).
+    pub events: Vec<Event>,
+    /// What event pages said is cancelled or postponed (`LeftOut::called_off_on_page` set).
+    pub called_off: Vec<LeftOut>,
+}
+
 /// Brings the `previous` run's events of this run's failed and suspect sources into
 /// `outcome` (see the module documentation): its events, merges and possible duplicates are
 /// those of deduplicating this run's entries and the carried ones together.
-pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) {
+pub fn carry_over(outcome: &mut Outcome, previous: Previous, window: &Window) {
+    let removed = keep_called_off(outcome, previous.called_off, *window);
     let untrusted: HashSet<&str> = outcome
         .reports
         .iter()
@@ -46,6 +59,7 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
         .collect();
     let page_down = |e: &Event| e.from_page && unreadable.contains(match_key(&e.url).as_str());
     let candidates: Vec<Event> = previous
+        .events
         .into_iter()
         .filter(|e| window.overlaps(e.start_date, e.end_date))
         .filter(|e| e.sources.iter().any(|s| untrusted.contains(s.as_str())) || page_down(e))
@@ -54,7 +68,7 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
             e
         })
         .collect();
-    if candidates.is_empty() {
+    if candidates.is_empty() && !removed {
         return;
     }
     let live = outcome.undeduplicated.len();
@@ -82,6 +96,45 @@ pub fn carry_over(outcome: &mut Outcome, previous: Vec<Event>, window: &Window) 
         }
     }
     outcome.undeduplicated = all;
+}
+
+/// What the last run's event pages called off, and this run did not read again (the page
+/// could not be read, or no entry linked it): still called off. A feed's entry linking such a
+/// page (unverified) is left out again; the fact stays in `dropped` while it touches the
+/// window. Returns whether an entry was left out.
+fn keep_called_off(outcome: &mut Outcome, called_off: Vec<LeftOut>, window: Window) -> bool {
+    const AS_LAST_READ: &str = " (as its event page said when last read)";
+    let page_of = |l: &LeftOut| l.called_off_on_page.as_deref().map(match_key);
+    // Pages read this time: what they say now stands.
+    let read_now: HashSet<String> = outcome
+        .dropped
+        .iter()
+        .filter_map(page_of)
+        .chain(
+            outcome
+                .undeduplicated
+                .iter()
+                .filter(|e| e.from_page)
+                .map(|e| match_key(&e.url)),
+        )
+        .collect();
+    let still: Vec<LeftOut> = called_off
+        .into_iter()
+        .filter(|l| page_of(l).is_some_and(|k| !read_now.contains(&k)))
+        .filter(|l| super::build::touches(&l.event, window))
+        .collect();
+    let keys: HashSet<String> = still.iter().filter_map(page_of).collect();
+    let before = outcome.undeduplicated.len();
+    outcome
+        .undeduplicated
+        .retain(|e| e.from_page || !keys.contains(&match_key(&e.url)));
+    for mut l in still {
+        if !l.reason.ends_with(AS_LAST_READ) {
+            l.reason.push_str(AS_LAST_READ);
+        }
+        outcome.dropped.push(l);
+    }
+    outcome.undeduplicated.len() < before
 }
 
 /// Which of `all` (this run's `live` entries, then the carried ones) stay: this run's, and
@@ -202,6 +255,12 @@ mod tests {
 
     const ROOT: &str = "https://www.meetup.com/opentechschool-berlin/";
 
+    /// Carry-over of the previous file's `events` (no page called anything off).
+    fn carry(o: &mut Outcome, events: Vec<Event>) {
+        let called_off = vec![];
+        carry_over(o, Previous { events, called_off }, &window());
+    }
+
     #[test]
     fn a_carried_page_event_is_merged_with_the_calendars_copy_and_its_facts_win() {
         let previous = vec![page_event("2023-02-14", &[GROUP, CAL])];
@@ -209,7 +268,7 @@ mod tests {
             vec![calendar_copy("2023-02-14", ROOT)],
             vec![report(CAL, None), report(GROUP, Some("HTTP status 500"))],
         );
-        carry_over(&mut o, previous, &window());
+        carry(&mut o, previous);
         assert_eq!(o.events.len(), 1, "{:#?}", o.events);
         let e = &o.events[0];
         assert!(e.url.ends_with("/events/zdrzpsyfcdbsb/"), "{}", e.url);
@@ -228,7 +287,7 @@ mod tests {
             vec![calendar_copy("2023-02-21", url)],
             vec![report(CAL, None), report(GROUP, Some("HTTP status 500"))],
         );
-        carry_over(&mut o, previous, &window());
+        carry(&mut o, previous);
         assert_eq!(o.events.len(), 1);
         assert_eq!(o.events[0].start_date.to_string(), "2023-02-20");
     }
@@ -242,7 +301,7 @@ mod tests {
             vec![page_event("2023-02-16", &[GROUP])],
             vec![report(CAL, Some("HTTP status 500")), report(GROUP, None)],
         );
-        carry_over(&mut o, previous.clone(), &window());
+        carry(&mut o, previous.clone());
         assert_eq!(o.events.len(), 1, "{:#?}", o.events);
         assert_eq!(o.events[0].start_date.to_string(), "2023-02-16");
         assert!(!o.events[0].carried);
@@ -251,7 +310,7 @@ mod tests {
             vec![],
             vec![report(CAL, Some("HTTP status 500")), report(GROUP, None)],
         );
-        carry_over(&mut o, previous.clone(), &window());
+        carry(&mut o, previous.clone());
         assert!(o.events.is_empty(), "{:#?}", o.events);
         // Same day, live page: one entry, this run's facts (the group renamed itself: the
         // carried copy's organizer would come first by name).
@@ -262,7 +321,7 @@ mod tests {
             vec![live],
             vec![report(CAL, Some("HTTP status 500")), report(GROUP, None)],
         );
-        carry_over(&mut o, previous, &window());
+        carry(&mut o, previous);
         assert_eq!(o.events.len(), 1);
         assert_eq!(o.events[0].title, "Rust Hack and Learn (new room)");
         assert!(!o.events[0].carried);
@@ -290,7 +349,7 @@ mod tests {
             vec![report(CAL, None)],
         );
         o.unverified = vec![unverified(Some("meetup.com/rust-munich/events/291120384"))];
-        carry_over(&mut o, previous.clone(), &window());
+        carry(&mut o, previous.clone());
         assert_eq!(o.events.len(), 1);
         assert_eq!(o.events[0].start_date.to_string(), "2023-02-22");
         assert!(o.events[0].carried && o.events[0].from_page);
@@ -301,9 +360,70 @@ mod tests {
             vec![report(CAL, None)],
         );
         o.unverified = vec![unverified(None)];
-        carry_over(&mut o, previous, &window());
+        carry(&mut o, previous);
         assert_eq!(o.events.len(), 1);
         assert_eq!(o.events[0].start_date.to_string(), "2023-02-23");
+    }
+
+    #[test]
+    fn what_a_page_called_off_stays_off_while_the_page_is_not_read_again() {
+        let url = "https://www.meetup.com/rust-munich/events/291120384/";
+        let fact = |date: &str| {
+            let mut raw = crate::model::RawEvent::new(
+                CAL,
+                "Rust Munich: Meetup #12",
+                crate::model::When::Date(date.parse().unwrap()),
+            );
+            let page = "https://www.meetup.com/de-DE/rust-munich/events/291120384";
+            raw.url = Some(page.into());
+            LeftOut {
+                event: raw,
+                reason: "cancelled".into(),
+                called_off_on_page: Some(page.into()),
+            }
+        };
+        let previous = |date: &str| Previous {
+            events: vec![],
+            called_off: vec![fact(date)],
+        };
+        // The page cannot be read; the calendar lists the event as if it took place.
+        let mut o = outcome(
+            vec![calendar_copy("2023-02-22", url)],
+            vec![report(CAL, None)],
+        );
+        o.unverified = vec![crate::pipeline::Unverified {
+            entry: "the calendar's entry".into(),
+            reason: "HTTP status 500; kept the calendar's data".into(),
+            page: Some("meetup.com/rust-munich/events/291120384".into()),
+        }];
+        carry_over(&mut o, previous("2023-02-22"), &window());
+        assert!(o.events.is_empty(), "{:#?}", o.events);
+        assert_eq!(o.dropped.len(), 1);
+        assert_eq!(
+            o.dropped[0].reason,
+            "cancelled (as its event page said when last read)"
+        );
+        // The next hour, the calendar is down: nothing links the page, the fact stays (once).
+        let mut next = outcome(vec![], vec![report(CAL, Some("HTTP status 500"))]);
+        let again = Previous {
+            events: vec![],
+            called_off: o.dropped.clone(),
+        };
+        carry_over(&mut next, again, &window());
+        assert_eq!(next.dropped, o.dropped);
+        // The page is read again and says the event takes place: it is listed, the fact gone.
+        let live = Event {
+            url: url.into(),
+            ..page_event("2023-02-22", &[CAL])
+        };
+        let mut o = outcome(vec![live], vec![report(CAL, None)]);
+        carry_over(&mut o, previous("2023-02-22"), &window());
+        assert_eq!(o.events.len(), 1);
+        assert!(o.dropped.is_empty());
+        // Outside the window now: forgotten.
+        let mut o = outcome(vec![], vec![report(CAL, None)]);
+        carry_over(&mut o, previous("2023-01-10"), &window());
+        assert!(o.dropped.is_empty());
     }
 
     #[test]
@@ -315,7 +435,7 @@ mod tests {
         let mut cal = report(CAL, None);
         cal.suspect = Some("far fewer events than the previous run".into());
         let mut o = outcome(vec![calendar_copy("2023-02-28", url)], vec![cal]);
-        carry_over(&mut o, previous, &window());
+        carry(&mut o, previous);
         let dates: Vec<String> = o.events.iter().map(|e| e.start_date.to_string()).collect();
         assert_eq!(dates, ["2023-02-28"]);
     }
@@ -334,7 +454,7 @@ mod tests {
                 report(GROUP, Some("HTTP status 404")),
             ],
         );
-        carry_over(&mut o, previous.clone(), &window());
+        carry(&mut o, previous.clone());
         assert_eq!(o.events.len(), 1);
         assert!(o.events[0].carried);
         let carried: Vec<usize> = o.reports.iter().map(|r| r.carried_over).collect();
@@ -345,7 +465,7 @@ mod tests {
             vec![live.clone()],
             vec![report(CAL, None), report(GROUP, None)],
         );
-        carry_over(&mut o, previous, &window());
+        carry(&mut o, previous);
         assert_eq!(o.events, [live]);
     }
 }

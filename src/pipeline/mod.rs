@@ -18,8 +18,8 @@ mod pages;
 mod parse;
 mod read;
 
-pub use build::{build, describe};
-pub use carry::carry_over;
+pub use build::{build, describe, instant_date};
+pub use carry::{Previous, carry_over};
 pub use guard::guarded;
 pub use parse::{fetch_url, keyword_filter, mentions, parse_source};
 
@@ -133,6 +133,9 @@ impl std::fmt::Display for Unverified {
 pub struct LeftOut {
     pub event: RawEvent,
     pub reason: String,
+    /// The event's own page, when that page said it is cancelled or postponed (a verified
+    /// fact: [`carry_over`] keeps it while the page cannot be read).
+    pub called_off_on_page: Option<String>,
 }
 
 impl std::fmt::Display for LeftOut {

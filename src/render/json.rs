@@ -15,7 +15,8 @@
 //!               "organizer": {"name": "…", "url": "…", "home": null}, "sections": ["Europe"],
 //!               "mirrors": [], "sources": ["…"], "verified": true, "stale": false}],
 //!   "corrections": [{"event": "…", "field": "start", "calendar": "…", "page": "…"}],
-//!   "left_out": [{"event": "…", "reason": "cancelled"}],
+//!   "left_out": [{"event": "…", "reason": "cancelled",
+//!                 "called_off": {"page": "…", "title": "…", "date": "…", "source": "…"}}],
 //!   "possible_duplicates": ["…"],
 //!   "unverified": [{"entry": "…", "reason": "…"}]
 //! }
@@ -37,7 +38,13 @@
 //! mirrors, for one, when another group's page gave the entry this time).
 //!
 //! `unverified` lists the calendar entries whose event page could not be used (unreachable,
-//! unreadable, describing another instance): they are listed with the calendar's data.
+//! unreadable, describing another instance): they are listed with the calendar's data, or
+//! with the page's facts of the previous file when the page did not answer (`stale`).
+//!
+//! A `left_out` entry's `called_off` (since version 2, issue 16) names the event page that
+//! said the event is cancelled or postponed: while that page is not read again, later runs
+//! keep the event out (the calendar's entry for it is left out, "as its event page said when
+//! last read").
 //!
 //! Versions: 2 added `status`, `suspect` and `unverified`, and made `ok` false for a suspect
 //! source although its `error` is null (in version 1, `ok` was false exactly when `error` was
@@ -169,6 +176,22 @@ pub struct CorrectionJson {
 pub struct LeftOutJson {
     pub event: String,
     pub reason: String,
+    /// When the event's own page said it is cancelled or postponed: that page and the event,
+    /// so that a later run keeps it out while the page is not read again. Absent when not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called_off: Option<CalledOffJson>,
+}
+
+/// An event its own page called off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalledOffJson {
+    /// The page.
+    pub page: String,
+    pub title: String,
+    /// Its first day, as the source said it.
+    pub date: NaiveDate,
+    /// The source that listed it.
+    pub source: String,
 }
 
 fn place(p: &Place) -> PlaceJson {
@@ -216,6 +239,33 @@ fn event(e: &Event) -> EventJson {
         sources: e.sources.clone(),
         verified: e.from_page,
         stale: e.carried,
+    }
+}
+
+/// A previous file as a run needs it ([`crate::pipeline::carry_over`]): its events and the
+/// event pages that called theirs off.
+pub fn previous(doc: &Document) -> crate::pipeline::Previous {
+    crate::pipeline::Previous {
+        events: previous_events(doc),
+        called_off: doc
+            .left_out
+            .iter()
+            .filter_map(|l| {
+                let off = l.called_off.as_ref()?;
+                let page = crate::link::check(&off.page).ok()?;
+                let mut event = crate::model::RawEvent::new(
+                    off.source.clone(),
+                    off.title.clone(),
+                    crate::model::When::Date(off.date),
+                );
+                event.url = Some(page.clone());
+                Some(crate::pipeline::LeftOut {
+                    event,
+                    reason: l.reason.clone(),
+                    called_off_on_page: Some(page),
+                })
+            })
+            .collect(),
     }
 }
 
@@ -342,6 +392,14 @@ pub fn document(outcome: &Outcome, window: &Window, generated_at: &str) -> Docum
             .map(|l| LeftOutJson {
                 event: crate::pipeline::describe(&l.event),
                 reason: l.reason.clone(),
+                called_off: l.called_off_on_page.as_deref().and_then(|page| {
+                    Some(CalledOffJson {
+                        page: crate::link::check(page).ok()?,
+                        title: l.event.title.clone(),
+                        date: crate::pipeline::instant_date(&l.event.start),
+                        source: l.event.source.clone(),
+                    })
+                }),
             })
             .collect(),
         possible_duplicates: outcome
@@ -423,7 +481,7 @@ mod tests {
 
     /// `json --out`'s refresh: the previous file's events carried over, then the document.
     fn refresh(mut outcome: Outcome, prev: &Document, at: &str) -> Document {
-        crate::pipeline::carry_over(&mut outcome, previous_events(prev), &window());
+        crate::pipeline::carry_over(&mut outcome, previous(prev), &window());
         document(&outcome, &window(), at)
     }
 

@@ -140,6 +140,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         dropped: vec![LeftOut {
             event: raw.clone(),
             reason: text.to_string(),
+            called_off_on_page: None,
         }],
         notes: vec![text.to_string()],
         merges: vec![Merge {
