@@ -254,6 +254,11 @@ pub struct Event {
     /// Someone entered it on a calendar feed (the Rust Community Calendar): among mirrored
     /// sessions, the one an editor put on the calendar is the primary.
     pub in_calendar: bool,
+    /// Carried over from the previous run's file (`json --out`, `publish`): a source that
+    /// reported it failed or is suspect this time. Deduplicated like a live entry; among
+    /// duplicates, a live entry's facts win over it at equal authority (`from_page`), and its
+    /// page facts win over a live calendar entry's unverified ones.
+    pub carried: bool,
     /// The source's identifier, for reports.
     pub uid: Option<String>,
 }
@@ -295,6 +300,7 @@ impl Event {
             sources: vec![],
             from_page: true,
             in_calendar: false,
+            carried: false,
             uid: None,
         }
     }

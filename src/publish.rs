@@ -74,7 +74,6 @@ pub fn files(
     window: &Window,
     generated_at: DateTime<FixedOffset>,
     horizon_weeks: u32,
-    previous: Option<&render::json::Document>,
 ) -> Vec<(String, String)> {
     let stamp = generated_at.to_rfc3339_opts(SecondsFormat::Secs, false);
     let later = later_events(outcome, window);
@@ -95,7 +94,7 @@ pub fn files(
             later: &later,
         }),
     ));
-    let doc = render::json::document(outcome, window, &stamp, previous);
+    let doc = render::json::document(outcome, window, &stamp);
     out.push(("events.json".to_string(), render::json::to_text(&doc)));
     out
 }

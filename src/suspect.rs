@@ -294,7 +294,7 @@ mod tests {
             reports: vec![report(cal), report("other")],
             ..Outcome::default()
         };
-        let prev = crate::render::json::document(&first, &window(), "t", None);
+        let prev = crate::render::json::document(&first, &window(), "t");
         let mut now = Outcome {
             events: vec![ev(0, cal)],
             reports: vec![report(cal), report("other")],
@@ -313,6 +313,7 @@ mod tests {
         now.dropped.push(LeftOut {
             event: raw,
             reason: "cancelled".into(),
+            called_off_on_page: None,
         });
         assert_eq!(against_previous(&now, &window(), &prev).len(), 1);
         now.events.push(ev(2, cal));

@@ -6,7 +6,9 @@
 //! ([`newsletter::read`]) and deduplicated together with the run's events
 //! (the run's come first, so their page facts win):
 //! - an entry the run also has takes the run's facts: **updated** when its text changes,
-//!   **unchanged** otherwise;
+//!   **unchanged** otherwise; except when the run has it only from a feed, unverified, while
+//!   the entry's own group or page source failed: then it is **kept as it was** (what the
+//!   page said is not undone by the calendar's copy during an outage);
 //! - an entry the run does not have, whose source failed or answered suspiciously this run, is
 //!   **kept as it was**, with that source named (its group's or calendar's failed source by
 //!   its links, or the community calendar, which may list anything, when it failed): it is
@@ -209,7 +211,13 @@ pub fn update_draft(
         .filter(|(_, m)| !**m)
         .map(|(e, _)| describe(e))
         .collect();
-    let mut all: Vec<Event> = outcome.events.clone();
+    let mut all: Vec<Event> = outcome
+        .events
+        .iter()
+        .zip(&sorted.superseded)
+        .filter(|(_, s)| !**s)
+        .map(|(e, _)| e.clone())
+        .collect();
     all.extend(sorted.kept_events);
     // Folds a hand-added mirror into its session, like any other.
     let merged = dedupe::dedupe(&all).events;
@@ -273,6 +281,9 @@ fn still_listed(
 struct SortedOut {
     /// Per run event: a draft entry is that event.
     matched: Vec<bool>,
+    /// Per run event: a draft entry kept as it was stands for it (the run had only a feed's
+    /// unverified copy while the entry's own source was down).
+    superseded: Vec<bool>,
     updated: Vec<String>,
     unchanged: usize,
     kept_failed: Vec<KeptFailed>,
@@ -282,12 +293,16 @@ struct SortedOut {
 }
 
 /// A draft entry the run also has takes the run's version whole (its facts come from the
-/// sources; the draft's copy may be stale); of the others, those whose source failed are
-/// kept as they were, and the rest were added by hand.
+/// sources; the draft's copy may be stale), unless the run has only a feed's unverified copy
+/// of it while the entry's own group or page source is down: then, as for `json --out`
+/// (`pipeline::carry_over`), the draft's entry is kept as it was (the calendar's date or its
+/// link to a group's root would undo what the page said). Of the others, those whose source
+/// failed are kept as they were, and the rest were added by hand.
 fn sort_out(hand: Vec<Event>, outcome: &Outcome, sources: &[Source], old_block: &str) -> SortedOut {
     let scopes = scopes(outcome, sources);
     let mut out = SortedOut {
         matched: vec![false; outcome.events.len()],
+        superseded: vec![false; outcome.events.len()],
         updated: Vec::new(),
         unchanged: 0,
         kept_failed: Vec::new(),
@@ -302,6 +317,31 @@ fn sort_out(hand: Vec<Event>, outcome: &Outcome, sources: &[Source], old_block: 
             .filter(|(_, e)| dedupe::same_event(e, &h) || shares_a_session(e, &h))
             .map(|(i, _)| i)
             .collect::<Vec<_>>();
+        let own_source_down = || {
+            failed_source_of(
+                outcome,
+                &scopes,
+                &h.url,
+                h.organizer.url.as_deref(),
+                &h.organizer.name,
+            )
+            .filter(|&i| scopes.iter().any(|s| s.index == i && s.page.is_some()))
+        };
+        let unverified = ours.iter().all(|&i| !outcome.events[i].from_page);
+        if let (Some(_), true, Some(i)) = (ours.first(), unverified, own_source_down()) {
+            for &i in &ours {
+                out.matched[i] = true;
+                out.superseded[i] = true;
+            }
+            let r = &outcome.reports[i];
+            out.kept_failed.push(KeptFailed {
+                entry: describe(&h),
+                source: r.label.clone(),
+                suspect: r.error.is_none(),
+            });
+            out.kept_events.push(h);
+            continue;
+        }
         if let Some(&first) = ours.first() {
             for &i in &ours {
                 out.matched[i] = true;
@@ -512,5 +552,58 @@ mod tests {
         assert_eq!(u.text, DRAFT);
         assert_eq!(u.entries, 3);
         assert!(u.kept.is_empty() && u.updated.is_empty());
+    }
+
+    /// What a page said is not undone by the calendar's unverified copy while the page's
+    /// source is down (as in `json --out`'s carry-over).
+    #[test]
+    fn a_calendar_copy_does_not_replace_an_entry_while_its_group_is_down() {
+        // The group is down and the calendar has the event on another day, unverified: the
+        // draft's entry (its page's date) is kept until the group answers again.
+        let calendar_copy = Event {
+            from_page: false,
+            in_calendar: true,
+            sources: vec!["Rust Community Calendar".into()],
+            ..tool_event(
+                "2023-02-03",
+                "Rust Berlin: Old title",
+                "https://www.meetup.com/rust-berlin/events/291000002/",
+            )
+        };
+        let mut reports = vec![
+            report(
+                "Rust Berlin",
+                "https://www.meetup.com/rust-berlin/events/",
+                Some("HTTP status 500"),
+            ),
+            report(
+                "Rust Community Calendar",
+                "https://calendar.google.com/calendar/ical/x/public/basic.ics",
+                None,
+            ),
+        ];
+        reports[1].kind = crate::config::SourceKind::Ical;
+        let mut outcome = Outcome {
+            events: vec![calendar_copy],
+            reports,
+            ..Outcome::default()
+        };
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
+        assert!(
+            u.text.contains("* 2023-02-02 | Berlin, DE | [Rust Berlin]"),
+            "{}",
+            u.text
+        );
+        assert!(!u.text.contains("2023-02-03"), "{}", u.text);
+        assert_eq!(u.kept_failed.len(), 1);
+        assert_eq!(u.kept_failed[0].source, "Rust Berlin");
+        assert!(u.updated.is_empty() && u.added.is_empty());
+        // The group answers again (its page agrees with the calendar now): the run's version.
+        outcome.reports[0].error = None;
+        outcome.events[0].from_page = true;
+        let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
+        assert!(u.text.contains("* 2023-02-03 | Berlin, DE"), "{}", u.text);
+        assert!(u.kept_failed.is_empty());
+        assert_eq!(u.updated.len(), 1);
     }
 }

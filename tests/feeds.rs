@@ -459,7 +459,7 @@ fn a_recorded_feed_fetched_again_a_minute_later_gives_the_same_events() {
     assert_eq!(a.events.len(), 2, "{:?}", a.reports);
     assert_eq!(a.events, b.events);
     let doc = |o: &pipeline::Outcome| {
-        twir_events::render::json::document(o, &window, "2026-09-16T09:00:00+00:00", None)
+        twir_events::render::json::document(o, &window, "2026-09-16T09:00:00+00:00")
     };
     assert!(twir_events::render::json::same_content(&doc(&a), &doc(&b)));
 }

@@ -52,6 +52,7 @@ fn says_why_an_event_is_missing() {
         dropped: vec![LeftOut {
             event: cancelled,
             reason: "cancelled".into(),
+            called_off_on_page: None,
         }],
         outside_window: vec![event(
             "Rust Summer Party",

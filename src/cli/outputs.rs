@@ -6,7 +6,7 @@ use super::writable::{self, Output};
 use super::{Common, RunArgs, emit, stdout};
 use crate::error::{Error, exit};
 use crate::model::Window;
-use crate::pipeline::Outcome;
+use crate::pipeline::{self, Outcome};
 use crate::{newsletter, render};
 use std::path::{Path, PathBuf};
 
@@ -38,8 +38,8 @@ pub(super) fn render(common: &Common, run: &RunArgs, out: Option<&Path>) -> Resu
 }
 
 /// `json`: the events as JSON, to stdout, or to `out` against the file already there (a
-/// source that collapsed is suspect, a failed source's events carried over; an unchanged
-/// file is not rewritten).
+/// source that collapsed is suspect, a failed source's events carried over and deduplicated
+/// with this run's; an unchanged file is not rewritten).
 pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Result<u8, Error> {
     if let Some(path) = &out {
         writable::check("--out", path, Output::File)?;
@@ -50,7 +50,7 @@ pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Resu
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     let Some(path) = out else {
         report(&outcome, common.verbosity());
-        let doc = render::json::document(&outcome, &window, &now, None);
+        let doc = render::json::document(&outcome, &window, &now);
         stdout(&render::json::to_text(&doc))?;
         return Ok(outcome.exit_code());
     };
@@ -77,7 +77,7 @@ pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Resu
         return Ok(stop);
     }
     let code = outcome.exit_code();
-    let doc = render::json::document(&outcome, &window, &now, previous.as_ref());
+    let doc = render::json::document(&outcome, &window, &now);
     if previous
         .as_ref()
         .is_some_and(|p| render::json::same_content(p, &doc))
@@ -117,7 +117,7 @@ pub(super) fn publish(
     let (mut outcome, window, _) = run_pipeline(common, run)?;
     let now = chrono::Local::now().fixed_offset();
     // The previous events.json, as `json --out` uses it: a source that collapsed
-    // against it is suspect, and a failed source's events are carried over in the JSON.
+    // against it is suspect, and a failed source's events are carried over (in every file).
     let previous = std::fs::read_to_string(out.join("events.json"))
         .ok()
         .and_then(|text| serde_json::from_str::<render::json::Document>(&text).ok());
@@ -131,7 +131,7 @@ pub(super) fn publish(
         return Ok(stop);
     }
     let code = outcome.exit_code();
-    let files = crate::publish::files(&outcome, &window, now, horizon_weeks, previous.as_ref());
+    let files = crate::publish::files(&outcome, &window, now, horizon_weeks);
     crate::fetch::record::write_dir_atomically(out, |dir| {
         for (name, contents) in &files {
             std::fs::write(dir.join(name), contents)?;
@@ -176,8 +176,10 @@ fn check_publish_folder(out: &Path) -> Result<(), Error> {
 }
 
 /// Before `json --out` or `publish` writes `path`: a source that collapsed against the
-/// previous file is suspect, not the truth; then the report. When every source failed or is
-/// suspect, `path` is left as it was and the exit code to stop with is returned.
+/// previous file is suspect, not the truth; the previous events of the sources that failed
+/// or are suspect are carried over (`pipeline::carry_over`); then the report. When every
+/// source failed or is suspect, `path` is left as it was and the exit code to stop with is
+/// returned.
 fn review_before_writing(
     outcome: &mut Outcome,
     window: Window,
@@ -186,6 +188,9 @@ fn review_before_writing(
     path: &Path,
 ) -> Option<u8> {
     mark_collapsed(outcome, window, previous);
+    if let Some(prev) = previous {
+        pipeline::carry_over(outcome, render::json::previous(prev), &window);
+    }
     report(outcome, verbosity);
     if outcome.nothing_trusted() {
         note!(

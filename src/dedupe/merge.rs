@@ -55,12 +55,14 @@ fn recompute_regions(e: &Event, listed: &[Region]) -> Vec<Region> {
 /// Folds duplicates (indices into `events`, first = primary) into one event.
 pub(super) fn merge_group(events: &[Event], members: &[usize]) -> Event {
     let mut order = members.to_vec();
-    // The page's facts win; then a specific event link over a shared page; then the
-    // organizer name and link, so the result does not depend on the input order.
+    // The page's facts win; then this run's over those carried over from the previous run;
+    // then a specific event link over a shared page; then the organizer name and link, so the
+    // result does not depend on the input order.
     order.sort_by_cached_key(|&i| {
         let e = &events[i];
         (
             !e.from_page,
+            e.carried,
             identity::event_key(&e.url, e.organizer.url.as_deref()).is_none(),
             e.organizer.name.to_lowercase(),
             identity::canonical(&e.url),

@@ -21,7 +21,8 @@
 //! 3. **Mirrors** ([`mirrors`]): one session streamed by several groups becomes one entry.
 //!
 //! A merged entry takes the facts of the member that came from the event's own page
-//! (`from_page`) — date, time, place, attendance —, else of the first member; sources and
+//! (`from_page`) — date, time, place, attendance —, this run's before one carried over from
+//! the previous run (`carried`), else of the first member; sources and
 //! mirrors are unioned; regions are recomputed from attendance and place (virtual → Virtual,
 //! in person → the continent, hybrid → both), so a hybrid event listed in Virtual and in a
 //! continent stays in both, and a virtual event wrongly listed under a continent leaves it.
@@ -241,6 +242,10 @@ pub struct Deduped {
     /// Limits hit while comparing (a feed with hundreds of entries sharing a word on one
     /// day), for the review report.
     pub notes: Vec<String>,
+    /// For each input entry, the index in `events` of the entry it ended up in (merged as a
+    /// duplicate, or folded as a mirror).
+    #[serde(skip)]
+    pub entry_of: Vec<usize>,
 }
 
 /// The review report: every merge and every possible duplicate, one block each.
@@ -288,6 +293,9 @@ fn dedupe_with(events: &[Event], which: Pairs) -> Deduped {
         let final_of = |i: usize| folded.final_of_merged[duplicates.home_of[i]];
         final_of(i) != final_of(j)
     };
+    let entry_of = (0..events.len())
+        .map(|i| folded.final_of_merged[duplicates.home_of[i]])
+        .collect();
     let possible_duplicates = found
         .possible
         .into_iter()
@@ -299,6 +307,7 @@ fn dedupe_with(events: &[Event], which: Pairs) -> Deduped {
         merges: duplicates.merges,
         possible_duplicates,
         notes,
+        entry_of,
     }
 }
 

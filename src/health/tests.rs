@@ -26,6 +26,7 @@ fn report(s: &Source) -> SourceReport {
         redirected_to: None,
         latest_event: Some(d("2026-09-20")),
         fallback: None,
+        carried_over: 0,
     }
 }
 
@@ -49,6 +50,7 @@ fn calendar_event(org_name: &str, org_url: &str, date: &str) -> Event {
         sources: vec!["Rust Community Calendar".into()],
         from_page: false,
         in_calendar: true,
+        carried: false,
         uid: None,
     }
 }

@@ -384,6 +384,7 @@ pub fn to_event(entry: &CorpusEntry) -> Event {
         sources: vec![format!("corpus line {}", entry.line)],
         from_page: false,
         in_calendar: false,
+        carried: false,
         uid: None,
     }
 }

@@ -186,6 +186,7 @@ mod tests {
             sources: vec![],
             from_page: false,
             in_calendar: false,
+            carried: false,
             uid: None,
         }
     }

@@ -270,6 +270,7 @@ pub fn normalize_within(
             sources: vec![raw.source.clone()],
             from_page: false,
             in_calendar: false,
+            carried: false,
             uid: raw.uid.clone(),
         },
         notes,

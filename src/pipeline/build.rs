@@ -9,7 +9,7 @@ use crate::normalize::{self, Directory};
 use std::collections::HashMap;
 
 /// The date a `When` falls on in its own terms (UTC for instants), for nearness only.
-pub(super) fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
+pub fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
     use crate::model::When;
     match w {
         When::Date(d) => *d,
@@ -33,10 +33,10 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
                     .url
                     .iter()
                     .chain(&c.raw.links)
-                    .find_map(|u| called_off.get(&canonical(u)))
+                    .find_map(|u| Some((u, called_off.get(&canonical(u))?)))
             })
             .flatten();
-        if let Some(status) = page_says {
+        if let Some((page, status)) = page_says {
             if touches(&c.raw, *window) {
                 outcome.dropped.push(LeftOut {
                     event: c.raw.clone(),
@@ -44,6 +44,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
                         "{} on its event page",
                         normalize::Dropped::Cancelled(*status)
                     ),
+                    called_off_on_page: Some(page.clone()),
                 });
             }
             continue;
@@ -61,6 +62,11 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
             }
             Err(_) if !touches(&c.raw, *window) => {}
             Err(why) => outcome.dropped.push(LeftOut {
+                called_off_on_page: c
+                    .raw
+                    .url
+                    .clone()
+                    .filter(|_| c.from_page && matches!(why, normalize::Dropped::Cancelled(_))),
                 event: c.raw.clone(),
                 reason: why.to_string(),
             }),
@@ -71,6 +77,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
     outcome.possible_duplicates = deduped.possible_duplicates;
     outcome.notes.extend(deduped.notes);
     outcome.events = deduped.events;
+    outcome.undeduplicated = events;
     outcome
 }
 
@@ -107,7 +114,7 @@ fn called_off(collected: &[Collected]) -> HashMap<String, Status> {
 }
 
 /// Roughly whether a raw event is near the window (for not reporting far-away drops).
-pub(super) fn touches(raw: &RawEvent, window: Window) -> bool {
+pub(crate) fn touches(raw: &RawEvent, window: Window) -> bool {
     let date = instant_date(&raw.start);
     date >= normalize::add_days(window.from, -2) && date <= normalize::add_days(window.to, 2)
 }

@@ -12,12 +12,14 @@
 //! iCal reader: …, please report") and the run goes on.
 
 mod build;
+mod carry;
 mod guard;
 mod pages;
 mod parse;
 mod read;
 
-pub use build::{build, describe};
+pub use build::{build, describe, instant_date};
+pub use carry::{Previous, carry_over};
 pub use guard::guarded;
 pub use parse::{fetch_url, keyword_filter, mentions, parse_source};
 
@@ -61,6 +63,9 @@ pub struct SourceReport {
     /// page without data, read through the group's iCal feed; a luma calendar whose feed
     /// failed, read from its page): why, for the report and `health`.
     pub fallback: Option<String>,
+    /// Events of the previous run's file that name this source, kept in the listing because
+    /// it failed or is suspect ([`carry_over`]): alone, or merged with this run's copies.
+    pub carried_over: usize,
 }
 
 impl SourceReport {
@@ -99,6 +104,7 @@ impl SourceReport {
             redirected_to: None,
             latest_event: None,
             fallback: None,
+            carried_over: 0,
         }
     }
 }
@@ -110,6 +116,10 @@ pub struct Unverified {
     pub entry: String,
     /// Why its page could not be used.
     pub reason: String,
+    /// The page (`normalize::match_key`) when it could not be read at all (no answer, an
+    /// error, no event data): what the last good run read from it is carried over
+    /// ([`carry_over`]). `None` when the page answered, about another instance.
+    pub page: Option<String>,
 }
 
 impl std::fmt::Display for Unverified {
@@ -123,6 +133,9 @@ impl std::fmt::Display for Unverified {
 pub struct LeftOut {
     pub event: RawEvent,
     pub reason: String,
+    /// The event's own page, when that page said it is cancelled or postponed (a verified
+    /// fact: [`carry_over`] keeps it while the page cannot be read).
+    pub called_off_on_page: Option<String>,
 }
 
 impl std::fmt::Display for LeftOut {
@@ -136,6 +149,9 @@ impl std::fmt::Display for LeftOut {
 pub struct Outcome {
     /// Events in the window, deduplicated.
     pub events: Vec<Event>,
+    /// The same events before deduplication: [`carry_over`] deduplicates them again together
+    /// with the previous run's events of the sources that failed.
+    pub undeduplicated: Vec<Event>,
     pub reports: Vec<SourceReport>,
     /// Events left out, with why (cancelled, no link, …), for the review report.
     pub dropped: Vec<LeftOut>,

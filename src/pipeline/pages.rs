@@ -325,6 +325,7 @@ pub(super) fn verify_calendar(
                 out.unverified.push(Unverified {
                     entry: describe(raw),
                     reason: "its page describes another instance of the series; kept the calendar's data and linked the organizer instead".to_string(),
+                    page: None,
                 });
                 out.events.push(Collected {
                     raw: unlink_page(raw, key),
@@ -336,6 +337,7 @@ pub(super) fn verify_calendar(
                 out.unverified.push(Unverified {
                     entry: describe(raw),
                     reason: format!("{e}; kept the calendar's data"),
+                    page: Some(key.clone()),
                 });
                 out.events.push(Collected {
                     raw: raw.clone(),

@@ -16,7 +16,8 @@
 //!               "organizer": {"name": "…", "url": "…", "home": null}, "sections": ["Europe"],
 //!               "mirrors": [], "sources": ["…"], "verified": true, "stale": false}],
 //!   "corrections": [{"event": "…", "field": "start", "calendar": "…", "page": "…"}],
-//!   "left_out": [{"event": "…", "reason": "cancelled"}],
+//!   "left_out": [{"event": "…", "reason": "cancelled",
+//!                 "called_off": {"page": "…", "title": "…", "date": "…", "source": "…"}}],
 //!   "possible_duplicates": ["…"],
 //!   "unverified": [{"entry": "…", "reason": "…"}]
 //! }
@@ -27,11 +28,24 @@
 //! the previous file: `suspect` says why and what to check; see [`crate::suspect`]). `ok` is
 //! true only for `"ok"`: the source's answer was taken as the truth.
 //!
-//! `stale: true` marks an event carried over from the previous file because the source that
-//! reported it failed or was suspect this time: a bad run never silently drops good data.
+//! `stale: true` marks an event whose facts are carried over from the previous file because a
+//! source that reported it failed or was suspect this time: a bad run never silently drops
+//! good data, nor undoes what the last good run verified. A carried event is deduplicated
+//! with this run's entries ([`crate::pipeline::carry_over`]): the calendar's copy of it is
+//! merged into it (one entry, both sources; the page's date and link kept while the page's
+//! source is down), and a source that answers again replaces it. A source's `carried_over`
+//! counts the previous file's events naming it that were kept because it failed or was
+//! suspect: `stale` ones, and those merged with this run's copies (a carried event's
+//! mirrors, for one, when another group's page gave the entry this time).
 //!
 //! `unverified` lists the calendar entries whose event page could not be used (unreachable,
-//! unreadable, describing another instance): they are listed with the calendar's data.
+//! unreadable, describing another instance): they are listed with the calendar's data, or
+//! with the page's facts of the previous file when the page did not answer (`stale`).
+//!
+//! A `left_out` entry's `called_off` (since version 2, issue 16) names the event page that
+//! said the event is cancelled or postponed: while that page is not read again, later runs
+//! keep the event out (the calendar's entry for it is left out, "as its event page said when
+//! last read").
 //!
 //! `end` is the end a source gave (the calendar's DTEND or DURATION, meetup's `endTime`,
 //! luma's end, JSON-LD `endDate`), in the start's zone, and `end_source` says where the end
@@ -47,8 +61,7 @@
 //! empty). `end` and `end_source` were added to version 2 later (backward compatible: an
 //! event carried over from a file written before has `end` and `end_source` null).
 
-use crate::dedupe::identity::canonical;
-use crate::model::{Attendance, Event, Place, Window};
+use crate::model::{Attendance, Event, Mirror, Place, Region, Window};
 use crate::newsletter::write::{location_field, order_key};
 use crate::pipeline::Outcome;
 use chrono::NaiveDate;
@@ -103,7 +116,8 @@ pub struct SourceJson {
     #[serde(default)]
     pub suspect: Option<String>,
     pub warnings: Vec<String>,
-    /// Events kept from the previous file because this source failed.
+    /// Events of the previous file naming this source kept because it failed or is suspect
+    /// (alone and `stale`, or merged with this run's copies).
     pub carried_over: usize,
     /// Its own way in could not be read and a second one carried it (a meetup group's iCal
     /// feed, a luma calendar's page list): why. Absent when not (since version 2, issue 8).
@@ -162,7 +176,8 @@ pub struct EventJson {
     pub sources: Vec<String>,
     /// Its facts come from the event's own page.
     pub verified: bool,
-    /// Carried over from the previous file: its source failed or was suspect this time.
+    /// Its facts are carried over from the previous file: a source of it failed or was
+    /// suspect this time (merged with this run's less precise copies, if any).
     pub stale: bool,
 }
 
@@ -178,6 +193,22 @@ pub struct CorrectionJson {
 pub struct LeftOutJson {
     pub event: String,
     pub reason: String,
+    /// When the event's own page said it is cancelled or postponed: that page and the event,
+    /// so that a later run keeps it out while the page is not read again. Absent when not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called_off: Option<CalledOffJson>,
+}
+
+/// An event its own page called off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalledOffJson {
+    /// The page.
+    pub page: String,
+    pub title: String,
+    /// Its first day, as the source said it.
+    pub date: NaiveDate,
+    /// The source that listed it.
+    pub source: String,
 }
 
 fn place(p: &Place) -> PlaceJson {
@@ -238,20 +269,114 @@ fn event(e: &Event) -> EventJson {
             .collect(),
         sources: e.sources.clone(),
         verified: e.from_page,
-        stale: false,
+        stale: e.carried,
     }
 }
 
-/// The document for a run. With the `previous` document, the events of sources that failed
-/// or were suspect this time are carried over (marked `stale`) when they still fall in the
-/// window and are not reported again by another source.
-pub fn document(
-    outcome: &Outcome,
-    window: &Window,
-    generated_at: &str,
-    previous: Option<&Document>,
-) -> Document {
-    let mut sources: Vec<SourceJson> = outcome
+/// A previous file as a run needs it ([`crate::pipeline::carry_over`]): its events and the
+/// event pages that called theirs off.
+pub fn previous(doc: &Document) -> crate::pipeline::Previous {
+    crate::pipeline::Previous {
+        events: previous_events(doc),
+        called_off: doc
+            .left_out
+            .iter()
+            .filter_map(|l| {
+                let off = l.called_off.as_ref()?;
+                let page = crate::link::check(&off.page).ok()?;
+                let mut event = crate::model::RawEvent::new(
+                    off.source.clone(),
+                    off.title.clone(),
+                    crate::model::When::Date(off.date),
+                );
+                event.url = Some(page.clone());
+                Some(crate::pipeline::LeftOut {
+                    event,
+                    reason: l.reason.clone(),
+                    called_off_on_page: Some(page),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// The events of a previous file, as they re-enter a run ([`crate::pipeline::carry_over`]):
+/// `verified` as `from_page`, marked `carried`; on the calendar (`in_calendar`, which
+/// decides the primary among mirrored sessions) when an iCal source reported it. An event
+/// the file cannot give back (a link `link::check` refuses, an unknown attendance) is left
+/// out.
+pub fn previous_events(doc: &Document) -> Vec<Event> {
+    let feeds: Vec<&str> = doc
+        .sources
+        .iter()
+        .filter(|s| s.kind == crate::config::SourceKind::Ical.as_str())
+        .map(|s| s.label.as_str())
+        .collect();
+    doc.events
+        .iter()
+        .filter_map(|e| from_json(e, &feeds))
+        .collect()
+}
+
+fn from_json(e: &EventJson, feeds: &[&str]) -> Option<Event> {
+    let place =
+        |p: &PlaceJson| Place::new(p.city.as_deref(), p.state.as_deref(), p.country.as_deref());
+    let organizer = |o: &OrganizerJson| crate::model::Organizer {
+        name: o.name.clone(),
+        url: o.url.as_deref().and_then(|u| crate::link::check(u).ok()),
+        home: o.home.as_ref().map(place),
+    };
+    Some(Event {
+        title: e.title.clone(),
+        url: crate::link::check(&e.url).ok()?,
+        start_date: e.start_date,
+        end_date: e.end_date,
+        start: match &e.start {
+            Some(s) => Some(chrono::DateTime::parse_from_rfc3339(s).ok()?),
+            None => None,
+        },
+        // The source's end as the last good run read it (a file written before `end` existed,
+        // or an unreadable one, gives none: the feeds then assume their default again).
+        end: e
+            .end
+            .as_deref()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()),
+        attendance: match e.attendance.as_str() {
+            "in-person" => Attendance::InPerson,
+            "virtual" => Attendance::Virtual,
+            "hybrid" => Attendance::Hybrid,
+            _ => return None,
+        },
+        place: e.place.as_ref().map(place),
+        organizer: organizer(&e.organizer),
+        regions: e
+            .sections
+            .iter()
+            .filter_map(|s| Region::ALL.into_iter().find(|r| r.title() == s))
+            .collect(),
+        mirrors: e
+            .mirrors
+            .iter()
+            .filter_map(|m| {
+                Some(Mirror {
+                    label: m.label.clone(),
+                    url: crate::link::check(&m.url).ok()?,
+                    organizer: organizer(&m.organizer),
+                })
+            })
+            .collect(),
+        sources: e.sources.clone(),
+        from_page: e.verified,
+        in_calendar: e.sources.iter().any(|s| feeds.contains(&s.as_str())),
+        carried: true,
+        uid: None,
+    })
+}
+
+/// The document for a run. Events whose facts are carried over from the previous file (see
+/// [`crate::pipeline::carry_over`]) are marked `stale`.
+pub fn document(outcome: &Outcome, window: &Window, generated_at: &str) -> Document {
+    let sources: Vec<SourceJson> = outcome
         .reports
         .iter()
         .map(|r| SourceJson {
@@ -264,38 +389,12 @@ pub fn document(
             error: r.error.clone(),
             suspect: r.suspect.clone(),
             warnings: r.warnings.clone(),
-            carried_over: 0,
+            carried_over: r.carried_over,
             fallback: r.fallback.clone(),
             redirected_to: r.redirected_to.clone(),
         })
         .collect();
     let mut events: Vec<EventJson> = outcome.events.iter().map(event).collect();
-    if let Some(prev) = previous {
-        let failed: Vec<String> = sources
-            .iter()
-            .filter(|s| !s.ok)
-            .map(|s| s.label.clone())
-            .collect();
-        let known: Vec<String> = events.iter().map(|e| canonical(&e.url)).collect();
-        for old in &prev.events {
-            let from_failed =
-                !old.sources.is_empty() && old.sources.iter().all(|s| failed.contains(s));
-            if from_failed
-                && window.overlaps(old.start_date, old.end_date)
-                && !known.contains(&canonical(&old.url))
-            {
-                let mut carried = old.clone();
-                carried.stale = true;
-                for s in sources
-                    .iter_mut()
-                    .filter(|s| old.sources.contains(&s.label))
-                {
-                    s.carried_over += 1;
-                }
-                events.push(carried);
-            }
-        }
-    }
     events.sort_by_cached_key(|e| {
         order_key(
             e.start_date,
@@ -330,6 +429,14 @@ pub fn document(
             .map(|l| LeftOutJson {
                 event: crate::pipeline::describe(&l.event),
                 reason: l.reason.clone(),
+                called_off: l.called_off_on_page.as_deref().and_then(|page| {
+                    Some(CalledOffJson {
+                        page: crate::link::check(page).ok()?,
+                        title: l.event.title.clone(),
+                        date: crate::pipeline::instant_date(&l.event.start),
+                        source: l.event.source.clone(),
+                    })
+                }),
             })
             .collect(),
         possible_duplicates: outcome
@@ -399,41 +506,92 @@ mod tests {
         }
     }
 
+    /// A run's outcome: `events` read, deduplicated (they are distinct).
+    fn outcome(events: Vec<Event>, reports: Vec<SourceReport>) -> Outcome {
+        Outcome {
+            undeduplicated: events.clone(),
+            events,
+            reports,
+            ..Outcome::default()
+        }
+    }
+
+    /// `json --out`'s refresh: the previous file's events carried over, then the document.
+    fn refresh(mut outcome: Outcome, prev: &Document, at: &str) -> Document {
+        crate::pipeline::carry_over(&mut outcome, previous(prev), &window());
+        document(&outcome, &window(), at)
+    }
+
     /// The previous file: two sources that worked, one event each.
     fn first_run() -> Document {
-        let first = Outcome {
-            events: vec![
+        let first = outcome(
+            vec![
                 ev("A", "https://www.meetup.com/a/events/1/", "a"),
                 ev("B", "https://www.meetup.com/b/events/2/", "b"),
             ],
-            reports: vec![report("a", None), report("b", None)],
-            ..Outcome::default()
-        };
-        document(&first, &window(), "t1", None)
+            vec![report("a", None), report("b", None)],
+        );
+        document(&first, &window(), "t1")
     }
 
     #[test]
     fn a_failed_source_keeps_its_previous_events_marked_stale() {
         let prev = first_run();
-        let second = Outcome {
-            events: vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
-            reports: vec![report("a", None), report("b", Some("HTTP status 503"))],
-            ..Outcome::default()
-        };
-        let doc = document(&second, &window(), "t2", Some(&prev));
+        let second = outcome(
+            vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
+            vec![report("a", None), report("b", Some("HTTP status 503"))],
+        );
+        let doc = refresh(second.clone(), &prev, "t2");
         assert_eq!(doc.events.len(), 2);
         let b = doc.events.iter().find(|e| e.title == "B").unwrap();
         assert!(b.stale);
         assert_eq!(doc.sources[1].carried_over, 1);
+        assert_eq!(doc.sources[0].carried_over, 0);
         assert!(!doc.sources[1].ok);
         // Round trip and change detection.
         let back: Document = serde_json::from_str(&to_text(&doc)).unwrap();
         assert_eq!(back, doc);
-        assert!(same_content(
-            &doc,
-            &document(&second, &window(), "t3", Some(&prev))
-        ));
+        assert!(same_content(&doc, &refresh(second.clone(), &prev, "t3")));
         assert!(!same_content(&prev, &doc));
+        // The next hour, "b" still down: the stale event is carried again, unchanged.
+        assert!(same_content(&doc, &refresh(second, &doc, "t4")));
+    }
+
+    #[test]
+    fn a_previous_file_gives_its_events_back() {
+        let mut hybrid = ev("H", "https://www.meetup.com/a/events/3/", "cal");
+        hybrid.attendance = Attendance::Hybrid;
+        hybrid.regions = vec![Region::Virtual, Region::Europe];
+        hybrid.start = chrono::DateTime::parse_from_rfc3339("2026-11-26T19:00:00+01:00").ok();
+        hybrid.from_page = false;
+        hybrid.mirrors = vec![Mirror {
+            label: "Hamburg Mirror".into(),
+            url: "https://www.meetup.com/h/events/4/".into(),
+            organizer: hybrid.organizer.clone(),
+        }];
+        let mut cal = report("cal", None);
+        cal.kind = SourceKind::Ical;
+        let a = ev("A", "https://www.meetup.com/a/events/1/", "a");
+        let doc = document(
+            &outcome(
+                vec![a.clone(), hybrid.clone()],
+                vec![report("a", None), cal],
+            ),
+            &window(),
+            "t1",
+        );
+        let back = previous_events(&doc);
+        let carried = |e: Event, in_calendar| Event {
+            carried: true,
+            in_calendar,
+            ..e
+        };
+        assert_eq!(back, [carried(a, false), carried(hybrid, true)]);
+        // A link the tool would not print is not given back.
+        let mut bad = doc.clone();
+        bad.events[0].url = "javascript:alert(1)".into();
+        bad.events[1].attendance = "somewhere".into();
+        assert!(previous_events(&bad).is_empty());
     }
 
     #[test]
@@ -443,15 +601,17 @@ mod tests {
         let mut b = report("b", None);
         b.suspect = Some("the page answered without any event data".into());
         let second = Outcome {
-            events: vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
-            reports: vec![report("a", None), b, report("c", Some("timed out"))],
             unverified: vec![crate::pipeline::Unverified {
                 entry: "\"A\" on 2026-11-26 (https://www.meetup.com/a/events/1/, from cal)".into(),
                 reason: "HTTP status 404; kept the calendar's data".into(),
+                page: Some("meetup.com/a/events/1".into()),
             }],
-            ..Outcome::default()
+            ..outcome(
+                vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
+                vec![report("a", None), b, report("c", Some("timed out"))],
+            )
         };
-        let doc = document(&second, &window(), "t2", Some(&prev));
+        let doc = refresh(second, &prev, "t2");
         let statuses: Vec<(&str, bool)> = doc
             .sources
             .iter()
@@ -484,7 +644,7 @@ mod tests {
             reports: vec![report("a", None), report("b", None), report("c", None)],
             ..Outcome::default()
         };
-        let doc = document(&first, &window(), "t1", None);
+        let doc = document(&first, &window(), "t1");
         let by = |doc: &Document, title: &str| {
             let e = doc.events.iter().find(|e| e.title == title).unwrap();
             (e.end.clone(), e.end_source.clone())
@@ -509,13 +669,14 @@ mod tests {
             ..Outcome::default()
         };
         let prev: Document = serde_json::from_str(&text).unwrap();
-        let next = document(&second, &window(), "t2", Some(&prev));
+        let next = refresh(second.clone(), &prev, "t2");
         assert_eq!(
             by(&next, "Known"),
             (s("2026-11-26T21:30:00+01:00"), s("source"))
         );
 
-        // A file written before the fields existed is still read; its events carry no end.
+        // A file written before the fields existed is still read; its events come back without
+        // an end.
         let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
         for e in old["events"].as_array_mut().unwrap() {
             let e = e.as_object_mut().unwrap();
@@ -523,7 +684,8 @@ mod tests {
             e.remove("end_source");
         }
         let old: Document = serde_json::from_value(old).unwrap();
-        let next = document(&second, &window(), "t2", Some(&old));
-        assert_eq!(by(&next, "Known"), (None, None));
+        let next = refresh(second, &old, "t2");
+        // Carried without an end, it is timed: the feeds assume their default again.
+        assert_eq!(by(&next, "Known"), (None, s("default")));
     }
 }

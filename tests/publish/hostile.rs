@@ -67,6 +67,7 @@ fn hostile_reports(
             redirected_to: Some(link.to_string()),
             latest_event: Some(date),
             fallback: Some(text.to_string()),
+            carried_over: 1,
         },
         SourceReport {
             kind: SourceKind::Ical,
@@ -80,6 +81,7 @@ fn hostile_reports(
             redirected_to: None,
             latest_event: None,
             fallback: None,
+            carried_over: 0,
         },
     ]
 }
@@ -115,6 +117,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         sources: vec![text.to_string()],
         from_page: false,
         in_calendar: true,
+        carried: false,
         uid: Some(text.to_string()),
     };
     let mut later = event.clone();
@@ -132,11 +135,13 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         sources: vec![text.to_string()],
     };
     Outcome {
+        undeduplicated: vec![event.clone()],
         events: vec![event],
         reports: hostile_reports(text, link, date),
         dropped: vec![LeftOut {
             event: raw.clone(),
             reason: text.to_string(),
+            called_off_on_page: None,
         }],
         notes: vec![text.to_string()],
         merges: vec![Merge {
@@ -165,6 +170,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         unverified: vec![Unverified {
             entry: text.to_string(),
             reason: text.to_string(),
+            page: Some(text.to_string()),
         }],
     }
 }
