@@ -453,9 +453,7 @@ fn emoji_sequences_reach_every_output_whole() {
                 "Markdown".to_string(),
                 markdown::render(&outcome.events, &window),
             )];
-            for (name, body) in
-                twir_events::publish::files(&outcome, &window, generated_at, 8, None)
-            {
+            for (name, body) in twir_events::publish::files(&outcome, &window, generated_at, 8) {
                 let body = if common::is_ics(&name) {
                     String::from_utf8(common::unfold(body.as_bytes())).unwrap()
                 } else {

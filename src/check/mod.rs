@@ -136,6 +136,20 @@ fn entry_line(e: &Event) -> String {
 /// most titles (`check a` matched 59 entries of one run).
 pub const MIN_QUERY_CHARS: usize = 3;
 
+/// What one character of a query counts towards [`MIN_QUERY_CHARS`]: a letter or digit 1, a
+/// CJK ideograph, kana or hangul syllable 2 (one such character is a syllable or a word: 東京
+/// and 서울 are names), anything else 0. Hand-written: the blocks are few and fixed, and no
+/// crate in the tree has Unicode scripts.
+fn query_weight(c: char) -> usize {
+    match u32::from(c) {
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF => {
+            2
+        }
+        _ if c.is_alphanumeric() => 1,
+        _ => 0,
+    }
+}
+
 /// Whether `query` can be searched for: not empty or blank, and a URL or words with at least
 /// [`MIN_QUERY_CHARS`] letters or digits. `Err` says why not and what to give instead (bad
 /// input, checked before the run).
@@ -146,7 +160,7 @@ pub fn validate_query(query: &str) -> Result<(), String> {
     if q.raw.is_empty() {
         return Err(format!("the query is empty: {GIVE}"));
     }
-    let letters = q.raw.chars().filter(|c| c.is_alphanumeric()).count();
+    let letters: usize = q.raw.chars().map(query_weight).sum();
     if q.url.is_none() && letters < MIN_QUERY_CHARS {
         return Err(format!(
             "the query {:?} is too short to mean anything ({letters} letters or digits, at least {MIN_QUERY_CHARS} needed): {GIVE}",

@@ -343,7 +343,9 @@ fn scopes_come_from_the_sources_file_else_from_the_reports() {
 
 #[test]
 fn a_query_must_mean_something() {
-    for bad in ["", "   ", "\t\n", "a", " a ", "rs", "--", "!!!", "C#"] {
+    for bad in [
+        "", "   ", "\t\n", "a", " a ", "rs", "--", "!!!", "C#", "東", "é",
+    ] {
         let e = validate_query(bad).unwrap_err();
         assert!(e.contains("URL, or words"), "{bad:?}: {e}");
     }
@@ -356,6 +358,8 @@ fn a_query_must_mean_something() {
         "https://lu.ma/x",
         "http://a.io",
         "RustLab",
+        "東京",
+        "서울",
     ] {
         assert_eq!(validate_query(good), Ok(()), "{good:?}");
     }
