@@ -2,6 +2,7 @@
 //! recurrence properties (expanded later, in `expand.rs`), and its links (found once, at its
 //! first occurrence taken).
 
+use super::document::components;
 use super::document::{describe, describe_block, link_text};
 use super::values::{DateVal, date_values, name_is, param, parse_duration, prop};
 use super::zones::TzResolver;
@@ -25,7 +26,7 @@ pub(super) fn read_events(
     let mut events = Vec::new();
     for (index, block) in blocks.iter().enumerate() {
         let mut repaired = None;
-        let components = if let Ok(c) = read_components(block) {
+        let components = if let Ok(c) = components(block) {
             c
         } else {
             // A line that is not a property (no colon: `SUMMARY=…`) fails the crate's

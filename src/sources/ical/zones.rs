@@ -16,13 +16,14 @@
 //! shapes producers write (a yearly rule by month and n-th weekday or month day, RDATEs);
 //! another shape makes the rules unreadable and the name decides alone (a warning).
 
+use super::document::components;
 use super::values::{name_is, param, parse_date, parse_naive, prop};
 use chrono::{
     DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
     Weekday,
 };
 use chrono_tz::{TZ_VARIANTS, Tz};
-use icalendar::parser::{Component, read_components};
+use icalendar::parser::Component;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -123,7 +124,7 @@ impl TzResolver {
         let mut searches = 0;
         let mut read = 0;
         for block in blocks {
-            let Ok(components) = read_components(block) else {
+            let Ok(components) = components(block) else {
                 continue;
             };
             for c in components
