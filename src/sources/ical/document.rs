@@ -362,12 +362,47 @@ fn fast_property(line: &str) -> Option<Property<'_>> {
             },
             None => is_text_by_name(name),
         };
-    let val = ParseString::from(value);
     Some(Property {
         name: name.into(),
-        val: if text { val.unescape_text() } else { val },
+        val: if text {
+            unescape_text(value)
+        } else {
+            value.into()
+        },
         params,
     })
+}
+
+/// TEXT unescaped as the crate's `unescape_text` does (`\\`, `\,`, `\;`, `\:`, `\n`, `\N`;
+/// another escape kept as written), copying the runs between backslashes whole instead of
+/// one character at a time (the crate's was a quarter of the instructions left).
+fn unescape_text(value: &str) -> ParseString<'_> {
+    let Some(first) = value.find('\\') else {
+        return value.into();
+    };
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    let mut at = first;
+    loop {
+        out.push_str(&rest[..at]);
+        let mut after = rest[at + 1..].chars();
+        match after.next() {
+            Some(c @ ('\\' | ',' | ';' | ':')) => out.push(c),
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+        rest = after.as_str();
+        match rest.find('\\') {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    ParseString::from(out)
 }
 
 /// The properties the crate unescapes as TEXT by their name (`ValueType::by_name`, not
