@@ -254,6 +254,7 @@ fn producer_calendars_agree_with_recurring_ical_events() {
         .collect();
     files.sort();
     assert!(files.len() >= 8, "recorded calendars: {files:?}");
+    let mut disagree = Vec::new();
     for file in files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         // <calendar>_<FROM>_<TO>.tsv
@@ -282,8 +283,11 @@ fn producer_calendars_agree_with_recurring_ical_events() {
             .collect();
         expected.sort();
         assert!(!expected.is_empty(), "{name} is empty");
-        assert_eq!(ours, expected, "{name}: ours (left) and the peer's (right)");
+        if ours != expected {
+            disagree.push(format!("{name}:\nours {ours:#?}\nthe peer's {expected:#?}"));
+        }
     }
+    assert!(disagree.is_empty(), "{}", disagree.join("\n"));
 }
 
 /// The peer's `BrokenCalendarProperty` and `'list' object has no attribute 'dt'` (a bad
