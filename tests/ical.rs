@@ -192,3 +192,139 @@ fn finos_expansion_agrees_with_recurring_ical_events() {
         assert!(!expected.is_empty(), "{name} is empty");
     }
 }
+
+/// Differences from Python's icalendar + recurring-ical-events on the producers' calendars
+/// (`tests/fixtures/ical-producers/`), as (TSV file, the peer's line, reason): each a case
+/// where RFC 5545 sides with this reader.
+const PRODUCER_DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "apple_icloud_2024-09-01_2024-12-31.tsv",
+        "9F8E7D6C-5B4A-3928-1706-F5E4D3C2B1A0\t2024-10-24T22:00:00Z\tRustFest weekend (all day)",
+        "DTSTART;TZID=Europe/Zurich;VALUE=DATE: RFC 5545 §3.2.19, the TZID parameter \"MUST NOT \
+         be applied to DATE properties\"; the peer reads a zoned midnight, we the all-day date",
+    ),
+    (
+        "malformed_lines_2011-08-01_2011-08-15.tsv",
+        "festival-001@example.org\t2011-08-04T10:00:00Z\tOpening concert",
+        "DTSTART;VALUE=DATE:20110804T120000: RFC 5545 §3.3.4, VALUE=DATE is a date; the peer \
+         reads the date-time (floating, put in X-WR-TIMEZONE), we the date, with a warning",
+    ),
+    (
+        "malformed_lines_2011-08-01_2011-08-15.tsv",
+        "festival-002@example.org\t2011-08-05T18:00:00Z\tNight programme",
+        "as festival-001",
+    ),
+];
+
+/// Our lines where the peer has the ones [`PRODUCER_DIFFERENCES`] lists.
+const PRODUCER_OURS: &[(&str, &str)] = &[
+    (
+        "apple_icloud_2024-09-01_2024-12-31.tsv",
+        "9F8E7D6C-5B4A-3928-1706-F5E4D3C2B1A0\t2024-10-25\tRustFest weekend (all day)",
+    ),
+    (
+        "malformed_lines_2011-08-01_2011-08-15.tsv",
+        "festival-001@example.org\t2011-08-04\tOpening concert",
+    ),
+    (
+        "malformed_lines_2011-08-01_2011-08-15.tsv",
+        "festival-002@example.org\t2011-08-05\tNight programme",
+    ),
+];
+
+fn producer_calendar(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ical-producers")
+        .join(format!("{name}.ics"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every calendar of `tests/fixtures/ical-producers/` (Outlook/Exchange with Windows zones
+/// and VTIMEZONE-only names, a Google export whose VTIMEZONE contradicts the IANA zone of
+/// its name, Apple, Nextcloud's THISANDFUTURE, malformed lines, a DST gap) agrees with what
+/// the peer printed (`tests/conformance/record_producers.sh`), but for the lines listed in
+/// [`PRODUCER_DIFFERENCES`], where ours are [`PRODUCER_OURS`].
+#[test]
+fn producer_calendars_agree_with_recurring_ical_events() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/producers");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/conformance/producers exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 8, "recorded calendars: {files:?}");
+    let mut disagree = Vec::new();
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        // <calendar>_<FROM>_<TO>.tsv
+        let stem = name.trim_end_matches(".tsv");
+        let (rest, to) = stem.rsplit_once('_').unwrap();
+        let (calendar, from) = rest.rsplit_once('_').unwrap();
+        let text = producer_calendar(calendar);
+        let parsed = read(&text, calendar, "producer", from, to);
+        let mut ours: Vec<String> = parsed.events.iter().map(tsv_line).collect();
+        ours.sort();
+        let mut expected: Vec<String> = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .filter(|l| {
+                !PRODUCER_DIFFERENCES
+                    .iter()
+                    .any(|(f, line, _)| *f == name && line == l)
+            })
+            .map(str::to_string)
+            .chain(
+                PRODUCER_OURS
+                    .iter()
+                    .filter(|(f, _)| *f == name)
+                    .map(|(_, l)| (*l).to_string()),
+            )
+            .collect();
+        expected.sort();
+        assert!(!expected.is_empty(), "{name} is empty");
+        if ours != expected {
+            disagree.push(format!("{name}:\nours {ours:#?}\nthe peer's {expected:#?}"));
+        }
+    }
+    assert!(disagree.is_empty(), "{}", disagree.join("\n"));
+}
+
+/// The peer's `BrokenCalendarProperty` and `'list' object has no attribute 'dt'` (a bad
+/// RDATE, two DTSTARTs fail its whole calendar): this reader keeps the event, drops the bad
+/// RDATE value (RFC 5545 §3.8.5.2 makes each value a recurrence date of its own) and takes the
+/// first DTSTART, each with a warning where something was dropped.
+#[test]
+fn what_the_peer_rejects_is_read() {
+    let text = producer_calendar("peer_rejects");
+    let p = read(&text, "peer_rejects", "x", "2011-08-01", "2011-08-15");
+    let lines: Vec<String> = p.events.iter().map(tsv_line).collect();
+    assert_eq!(
+        lines,
+        [
+            "bad-rdate-1@example.org\t2011-08-01T17:00:00Z\tSeries with a bad RDATE",
+            "two-dtstarts@example.org\t2011-08-03T17:00:00Z\tTwo DTSTARTs",
+            "bad-rdate-1@example.org\t2011-08-08T17:00:00Z\tSeries with a bad RDATE",
+        ]
+    );
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert!(p.warnings[0].contains("bad RDATE value \"2011-08-09\", left out"));
+}
+
+/// Each repair of a malformed line is said (a date-time under VALUE=DATE, a line that is no
+/// property), and nothing else is.
+#[test]
+fn malformed_lines_are_repaired_with_warnings() {
+    let text = producer_calendar("malformed_lines");
+    let p = read(&text, "malformed", "x", "2011-08-01", "2011-08-15");
+    assert_eq!(p.events.len(), 4);
+    assert_eq!(p.warnings.len(), 4, "{:#?}", p.warnings);
+    assert_eq!(
+        p.warnings
+            .iter()
+            .filter(|w| w.contains("is a date-time under VALUE=DATE"))
+            .count(),
+        3
+    );
+    assert!(p.warnings[3].contains("\"SUMMARY=Workshop with a broken line\" is not a property"));
+}

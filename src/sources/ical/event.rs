@@ -2,8 +2,9 @@
 //! recurrence properties (expanded later, in `expand.rs`), and its links (found once, at its
 //! first occurrence taken).
 
+use super::document::components;
 use super::document::{describe, describe_block, link_text};
-use super::values::{DateVal, date_values, name_is, parse_duration, prop};
+use super::values::{DateVal, date_values, name_is, param, parse_duration, prop};
 use super::zones::TzResolver;
 use super::{MAX_EVENT_DAYS, MAX_LINK_TEXT};
 use crate::model::Status;
@@ -24,28 +25,67 @@ pub(super) fn read_events(
 ) -> Vec<VEvent> {
     let mut events = Vec::new();
     for (index, block) in blocks.iter().enumerate() {
-        let Ok(components) = read_components(block) else {
-            warnings.push(format!(
-                "{}: not valid iCalendar, skipped",
-                describe_block(block)
-            ));
-            continue;
+        let mut repaired = None;
+        let components = if let Ok(c) = components(block) {
+            c
+        } else {
+            // A line that is not a property (no colon: `SUMMARY=…`) fails the crate's
+            // parse of the whole block; skipped alone, with a warning, the event is read
+            // (as Python's icalendar does).
+            let (kept, dropped) = without_bad_lines(block);
+            match read_components(repaired.insert(kept)) {
+                Ok(c) if !dropped.is_empty() => {
+                    for line in dropped {
+                        warnings.push(format!(
+                            "{}: line {line:?} is not a property, skipped",
+                            describe_block(block)
+                        ));
+                    }
+                    c
+                }
+                _ => {
+                    warnings.push(format!(
+                        "{}: not valid iCalendar, skipped",
+                        describe_block(block)
+                    ));
+                    continue;
+                }
+            }
         };
         for c in components {
-            match VEvent::from_component(&c, index, tzids) {
+            let mut notes = Vec::new();
+            match VEvent::from_component(&c, index, tzids, &mut notes) {
                 // Its description's markup is judged when an occurrence is taken
                 // (`Budget::take_event`): most events of a feed are far from the window.
                 Ok(mut ev) => {
                     if let Some(why) = ev.drop_backward_end() {
-                        warnings.push(format!("{}: {why}", describe_block(block)));
+                        notes.push(why.to_string());
                     }
                     events.push(ev);
                 }
-                Err(e) => warnings.push(format!("{}: {e}", describe_block(block))),
+                Err(e) => notes.push(e),
+            }
+            for note in notes {
+                warnings.push(format!("{}: {note}", describe_block(block)));
             }
         }
     }
     events
+}
+
+/// The block without its lines that are no property (no colon, and not BEGIN/END), and those
+/// lines (the first few, cut to 80 bytes).
+fn without_bad_lines(block: &str) -> (String, Vec<String>) {
+    let mut kept = String::with_capacity(block.len());
+    let mut dropped = Vec::new();
+    for line in block.split_inclusive('\n') {
+        if line.trim().is_empty() || line.contains(':') {
+            kept.push_str(line);
+        } else if dropped.len() < 8 {
+            dropped.push(line.trim().chars().take(80).collect());
+        }
+    }
+    (kept, dropped)
 }
 
 /// One VEVENT, read.
@@ -67,6 +107,9 @@ pub(super) struct VEvent {
     pub(super) rdates: Vec<DateVal>,
     pub(super) exdates: Vec<DateVal>,
     pub(super) recurrence_id: Option<DateVal>,
+    /// `RECURRENCE-ID;RANGE=THISANDFUTURE`: the instances after this one are moved as it was
+    /// (RFC 5545 §3.8.4.4), and take its text and length.
+    pub(super) this_and_future: bool,
     pub(super) sequence: i64,
     /// URL and links, found once for all the occurrences ([`VEvent::links`]).
     links: OnceCell<(Option<String>, Vec<String>)>,
@@ -79,31 +122,39 @@ impl VEvent {
         c: &Component<'_>,
         index: usize,
         tzids: &mut TzResolver,
+        notes: &mut Vec<String>,
     ) -> Result<VEvent, String> {
         let text = |name: &str| {
             prop(c, name)
                 .map(|p| p.val.as_str().trim().to_string())
                 .filter(|s| !s.is_empty())
         };
-        let one_date = |name: &str, tzids: &mut TzResolver| -> Result<Option<DateVal>, String> {
+        let one_date = |name: &str,
+                        tzids: &mut TzResolver,
+                        notes: &mut Vec<String>|
+         -> Result<Option<DateVal>, String> {
             match prop(c, name) {
-                Some(p) => Ok(date_values(p, tzids)?.into_iter().next()),
+                Some(p) => Ok(date_values(p, tzids, true, notes)?.into_iter().next()),
                 None => Ok(None),
             }
         };
-        let all_dates = |name: &str, tzids: &mut TzResolver| -> Result<Vec<DateVal>, String> {
+        // RDATE and EXDATE: a bad value is left out (a note), the event kept.
+        let all_dates = |name: &str,
+                         tzids: &mut TzResolver,
+                         notes: &mut Vec<String>|
+         -> Result<Vec<DateVal>, String> {
             let mut out = Vec::new();
             for p in c
                 .properties
                 .iter()
                 .filter(|p| name_is(p.name.as_str(), name))
             {
-                out.extend(date_values(p, tzids)?);
+                out.extend(date_values(p, tzids, false, notes)?);
             }
             Ok(out)
         };
-        let start = one_date("DTSTART", tzids)?.ok_or("no DTSTART, skipped")?;
-        let end = one_date("DTEND", tzids)?;
+        let start = one_date("DTSTART", tzids, notes)?.ok_or("no DTSTART, skipped")?;
+        let end = one_date("DTEND", tzids, notes)?;
         let duration = match text("DURATION") {
             Some(d) => Some(parse_duration(&d).ok_or(format!("bad DURATION {d:?}"))?),
             None => None,
@@ -144,9 +195,12 @@ impl VEvent {
             end,
             duration,
             rrule: text("RRULE"),
-            rdates: all_dates("RDATE", tzids)?,
-            exdates: all_dates("EXDATE", tzids)?,
-            recurrence_id: one_date("RECURRENCE-ID", tzids)?,
+            rdates: all_dates("RDATE", tzids, notes)?,
+            exdates: all_dates("EXDATE", tzids, notes)?,
+            recurrence_id: one_date("RECURRENCE-ID", tzids, notes)?,
+            this_and_future: prop(c, "RECURRENCE-ID")
+                .and_then(|p| param(p, "RANGE"))
+                .is_some_and(|r| r.eq_ignore_ascii_case("THISANDFUTURE")),
             sequence: text("SEQUENCE").and_then(|s| s.parse().ok()).unwrap_or(0),
             links: OnceCell::new(),
             markup_checked: Cell::new(false),

@@ -209,6 +209,8 @@ struct Series<'e> {
     tz: Option<Tz>,
     /// The newest override of each instance, by the instant of the instance it replaces.
     overrides: HashMap<Key, (&'e VEvent, DateVal)>,
+    /// The overrides with `RANGE=THISANDFUTURE`, in order of the instance they replace.
+    future: Vec<(Key, &'e VEvent, DateVal)>,
     /// The master's EXDATEs, as instants, and those written as dates as whole days.
     excluded: HashSet<Key>,
     excluded_days: HashSet<NaiveDate>,
@@ -234,6 +236,12 @@ impl<'e> Series<'e> {
             };
             overrides.insert(key, (best, rid));
         }
+        let mut future: Vec<(Key, &VEvent, DateVal)> = overrides
+            .iter()
+            .filter(|(_, (ev, _))| ev.this_and_future)
+            .map(|(k, (ev, rid))| (*k, *ev, *rid))
+            .collect();
+        future.sort_by_key(|(k, _, _)| *k);
         let mut excluded = HashSet::new();
         let mut excluded_days = HashSet::new();
         for x in master.iter().flat_map(|m| &m.exdates) {
@@ -246,6 +254,7 @@ impl<'e> Series<'e> {
             master,
             tz,
             overrides,
+            future,
             excluded,
             excluded_days,
         }
@@ -277,9 +286,10 @@ impl<'e> Series<'e> {
             {
                 continue;
             }
-            let end = m.end_for(&start);
-            if ctx.touches(&start, end.as_ref()) {
-                if !budget.take_event(m, warnings) {
+            let (ev, moved) = self.moved(m, key, start);
+            let end = ev.end_for(&moved);
+            if ctx.touches(&moved, end.as_ref()) {
+                if !budget.take_event(ev, warnings) {
                     return false;
                 }
                 let uid = if recurring {
@@ -287,7 +297,7 @@ impl<'e> Series<'e> {
                 } else {
                     m.uid.clone()
                 };
-                out.push(ctx.raw_event(m, uid, start, end));
+                out.push(ctx.raw_event(ev, uid, moved, end));
             }
         }
         true
@@ -317,6 +327,31 @@ impl<'e> Series<'e> {
                 let uid = instance_uid(&ev.uid, &rid, self.tz);
                 out.push(ctx.raw_event(ev, uid, ev.start, end));
             }
+        }
+    }
+
+    /// An instance of the master as the latest `RANGE=THISANDFUTURE` override before it has
+    /// it (RFC 5545 §3.8.4.4: "all subsequent instances are also rescheduled by the same time
+    /// difference", and take its length and text, as recurring-ical-events does): the event
+    /// it takes its text from, and its start. The difference is wall-clock time when the
+    /// override and its RECURRENCE-ID are in one zone (an aware Python datetime's), else
+    /// the difference of the instants.
+    fn moved(&self, m: &'e VEvent, key: Key, start: DateVal) -> (&'e VEvent, DateVal) {
+        let Some((_, ev, rid)) = self.future.iter().rev().find(|(k, _, _)| *k < key) else {
+            return (m, start);
+        };
+        let same_zone = match (ev.start, *rid) {
+            (DateVal::Zoned(_, a), DateVal::Zoned(_, b)) => a == b,
+            (a, b) => std::mem::discriminant(&a) == std::mem::discriminant(&b),
+        };
+        let shift = if same_zone {
+            ev.start.naive() - rid.naive()
+        } else {
+            ev.start.instant(self.tz) - rid.instant(self.tz)
+        };
+        match start.naive().checked_add_signed(shift) {
+            Some(n) => (ev, start.with_naive(n)),
+            None => (m, start),
         }
     }
 

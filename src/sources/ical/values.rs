@@ -149,9 +149,15 @@ pub(super) fn parse_naive(s: &str) -> Option<NaiveDateTime> {
 
 /// The values of a DATE / DATE-TIME property (several for EXDATE and RDATE). PERIOD values
 /// (`start/end`) keep their start.
+///
+/// A date-time under `VALUE=DATE` (`DTSTART;VALUE=DATE:20110804T120000`, a festival feed's
+/// every event) is read as its date, with a note, as Python's icalendar does. With `strict`
+/// off (RDATE, EXDATE), a bad value is left out with a note instead of failing the property.
 pub(super) fn date_values(
     p: &Property<'_>,
     tzids: &mut TzResolver,
+    strict: bool,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<DateVal>, String> {
     let value_type = param(p, "VALUE").map(str::to_ascii_uppercase);
     let tz = param(p, "TZID").map(|tzid| tzids.resolve_or_note(tzid));
@@ -162,19 +168,37 @@ pub(super) fn date_values(
         if raw.is_empty() {
             continue;
         }
-        let bad = || format!("bad {} value {raw:?}", p.name.as_str());
+        let name = p.name.as_str();
+        let bad = || format!("bad {name} value {raw:?}");
         let v = if value_type.as_deref() == Some("DATE") || raw.len() == 8 {
-            DateVal::Date(parse_date(raw).ok_or_else(bad)?)
+            match (parse_date(raw), raw.get(..8).and_then(parse_date)) {
+                (Some(d), _) => Some(DateVal::Date(d)),
+                (None, Some(d))
+                    if raw
+                        .as_bytes()
+                        .get(8)
+                        .is_some_and(|b| b.eq_ignore_ascii_case(&b'T')) =>
+                {
+                    notes.push(format!(
+                        "{name} {raw:?} is a date-time under VALUE=DATE: read as the date {d}"
+                    ));
+                    Some(DateVal::Date(d))
+                }
+                _ => None,
+            }
         } else if let Some(utc) = raw.strip_suffix(['Z', 'z']) {
-            DateVal::Utc(parse_naive(utc).ok_or_else(bad)?)
+            parse_naive(utc).map(DateVal::Utc)
         } else {
-            let n = parse_naive(raw).ok_or_else(bad)?;
-            match tz {
+            parse_naive(raw).map(|n| match tz {
                 Some(Some(tz)) => DateVal::Zoned(n, tz),
                 _ => DateVal::Floating(n),
-            }
+            })
         };
-        out.push(v);
+        match v {
+            Some(v) => out.push(v),
+            None if strict => return Err(bad()),
+            None => notes.push(format!("{}, left out", bad())),
+        }
     }
     Ok(out)
 }

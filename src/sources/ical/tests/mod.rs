@@ -1,11 +1,13 @@
 //! The iCalendar reader's unit tests, by concern: `reading` (the document, values, zones),
 //! `series` (recurrence: overrides, exclusions, split series, all-day), `bounds` (runaway
-//! rules, the feed's budget, hostile input, expansion started near the window). Here: the
+//! rules, the feed's budget, hostile input, expansion started near the window), `zones`
+//! (VTIMEZONE rules, Windows names). Here: the
 //! fixtures they share.
 
 mod bounds;
 mod reading;
 mod series;
+mod zones;
 
 use super::*;
 use crate::model::When;

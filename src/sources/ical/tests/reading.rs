@@ -393,3 +393,62 @@ fn zone_names_resolve_in_any_case_as_the_reference_does() {
     }
     assert!(found >= 5 * chrono_tz::TZ_VARIANTS.len(), "{found}");
 }
+
+/// Every block the line scan reads, it reads as the `icalendar` crate's parser does; the
+/// others (mixed line ends, blank lines, odd names or parameters) are left to the crate.
+fn check_fast_components(text: &str) -> (usize, usize) {
+    let unfolded = document::unfold(text);
+    let mut warnings = Vec::new();
+    let doc = document::split_document(&unfolded, &mut warnings);
+    let mut read = 0;
+    let blocks: Vec<&str> = doc.events.iter().chain(&doc.timezones).copied().collect();
+    for block in &blocks {
+        if let Some(fast) = document::fast_components(block) {
+            read += 1;
+            let slow = icalendar::parser::read_components(block).expect("the crate reads it");
+            assert_eq!(fast, slow, "{block}");
+        }
+    }
+    (read, blocks.len())
+}
+
+#[test]
+fn fast_components_equal_the_crates_parser() {
+    let tricky = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\\,b\r\nSUMMARY;LANGUAGE=de:Rust\\, Berlin\\; \\\\n \\N \\: \\x\r\nDESCRIPTION;ALTREP=\"cid:x;y\":a\\nb\r\nX-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-TITLE=\"A, B\":geo:1,2\r\nX-ANY:a\\,b\r\nx-lower:a\\,b\r\nCATEGORIES:a\\,b,c\r\nURL;VALUE=URI:https://x.example/?a=1\\,2\r\nCOMMENT;VALUE=TEXT:a\\;b\r\nRESOURCES;VALUE=TEXT:a\\,b\r\nDTSTART;TZID=\"W. Europe Standard Time\":20230301T190000\r\nRRULE:FREQ=WEEKLY;BYDAY=TU\r\nCOMMENT:tail\\\r\nX-E:é\\é\\\\\\;\\\r\nBEGIN:VALARM\r\nTRIGGER:-PT15M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:lf-only\nSUMMARY:x\\,y\nEND:VEVENT\nEND:VCALENDAR\r\n";
+    let (read, all) = check_fast_components(tricky);
+    // The second event begins with CRLF and goes on with LF: left to the crate.
+    assert_eq!((read, all), (1, 2));
+    // Left to the crate: mixed line ends, a blank line, a parameter without value, a
+    // line without colon.
+    for block in [
+        "BEGIN:VEVENT\r\nUID:a\nSUMMARY:b\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\n\nUID:a\nEND:VEVENT\n",
+        "BEGIN:VEVENT\nDTSTART;X-FLAG:20230301T190000\nEND:VEVENT\n",
+        "BEGIN:VEVENT\nSUMMARY=x\nEND:VEVENT\n",
+        "BEGIN:VEVENT\nUID:a\nEND:VTODO\n",
+    ] {
+        assert!(document::fast_components(block).is_none(), "{block}");
+    }
+    for name in ["finos-community-2024-11-05.ics", "mafn-community-2016.ics"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/real-calendars")
+            .join(name);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!("note: {} not found, skipped", path.display());
+            continue;
+        };
+        let (read, all) = check_fast_components(&text);
+        assert!(
+            read * 100 >= all * 99,
+            "{name}: {read} of {all} read by the line scan"
+        );
+    }
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ical-producers");
+    for entry in std::fs::read_dir(dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "ics") {
+            check_fast_components(&std::fs::read_to_string(&path).expect("read"));
+        }
+    }
+}
