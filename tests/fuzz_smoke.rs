@@ -5,7 +5,7 @@
 //!
 //! `TWIR_FUZZ_MUTATIONS` sets the mutations per target (default 1000).
 
-mod common;
+use crate::common;
 use common::Rng;
 
 use std::path::{Path, PathBuf};
