@@ -26,6 +26,7 @@ mod hostile;
 mod hourly;
 mod ical;
 mod kill;
+mod layers;
 mod live;
 mod mutations;
 mod newsletter_format;
