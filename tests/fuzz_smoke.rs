@@ -199,6 +199,18 @@ fn every_target_has_regression_inputs() {
     }
 }
 
+/// Every kind of source in the registry has a fuzz target of its name.
+#[test]
+fn every_kind_has_a_fuzz_target() {
+    for kind in twir_events::sources::kind::ALL {
+        assert!(
+            TARGETS.iter().any(|(name, _)| *name == kind.name()),
+            "no fuzz target for kind {}: add it to fuzzing::TARGETS",
+            kind.name()
+        );
+    }
+}
+
 /// The manifest target's regression input holds hostile file paths: the replay reader keeps
 /// only the one that stays inside the snapshot (`a\\..\\b` is one plain name on Unix) and
 /// refuses `../../etc/passwd` and `/abs`.
