@@ -11,36 +11,12 @@
 //! what to write instead. Validation (URLs, places) is a step of its own after TOML parsing.
 
 use crate::model::Place;
-use crate::normalize::location::parse_newsletter_place;
+use crate::place::parse_newsletter_place;
 use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
 
-/// The kinds of source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    /// An iCalendar feed (the Rust Community Calendar, a meetup or luma feed).
-    Ical,
-    /// A meetup.com group (`url` is the group's page).
-    Meetup,
-    /// Any page carrying schema.org `Event` JSON-LD (conference sites, hasgeek, …).
-    Jsonld,
-    /// A luma calendar (`url` is the calendar page, `https://luma.com/<slug>`): its ICS feed,
-    /// found through the `cal-…` id on the page; the page's own event list when the feed fails.
-    Luma,
-}
-
-impl SourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Ical => "ical",
-            SourceKind::Meetup => "meetup",
-            SourceKind::Jsonld => "jsonld",
-            SourceKind::Luma => "luma",
-        }
-    }
-}
+pub use crate::sources::kind::SourceKind;
 
 /// One `[[source]]` entry, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,15 +49,9 @@ impl Source {
     /// The source's organizer page, when every event it yields is that organizer's: a meetup
     /// group, a luma calendar, a JSON-LD page, or an iCal feed of one organizer.
     pub fn organizer_page(&self) -> Option<String> {
-        match self.kind {
-            SourceKind::Ical => self.organizer.clone(),
-            SourceKind::Meetup => {
-                let trimmed = self.url.trim_end_matches('/');
-                let group = trimmed.strip_suffix("/events").unwrap_or(trimmed);
-                Some(format!("{group}/"))
-            }
-            SourceKind::Luma | SourceKind::Jsonld => Some(self.url.clone()),
-        }
+        self.kind
+            .spec()
+            .organizer_page(&self.url, self.organizer.as_deref())
     }
 }
 
@@ -89,39 +59,7 @@ impl Source {
 /// meetup group's feed (`…/<group>/events/ical/` → the group page) or a luma calendar's
 /// (`api.lu.ma/ics/get?entity=calendar&id=cal-…` → `https://luma.com/calendar/cal-…`).
 pub fn implied_organizer(feed_url: &str) -> Option<String> {
-    let u = url::Url::parse(feed_url).ok()?;
-    let host = u
-        .host_str()?
-        .trim_start_matches("www.")
-        .to_ascii_lowercase();
-    let segments: Vec<&str> = u.path_segments()?.filter(|s| !s.is_empty()).collect();
-    if host == "meetup.com" {
-        let rest: Vec<&str> = segments
-            .iter()
-            .copied()
-            .skip_while(|s| crate::link::is_locale(&s.to_ascii_lowercase()))
-            .collect();
-        if let [group, events, ical, ..] = rest.as_slice()
-            && events.eq_ignore_ascii_case("events")
-            && ical.eq_ignore_ascii_case("ical")
-        {
-            return Some(format!("https://www.meetup.com/{group}/"));
-        }
-        return None;
-    }
-    let luma_api = matches!(
-        host.as_str(),
-        "api.lu.ma" | "api.luma.com" | "api2.luma.com" | "api2.lu.ma"
-    );
-    if luma_api && segments.first() == Some(&"ics") {
-        let id = u
-            .query_pairs()
-            .find(|(k, _)| k == "id")
-            .map(|(_, v)| v.into_owned())
-            .filter(|id| crate::sources::luma::is_calendar_id(id))?;
-        return Some(format!("https://luma.com/calendar/{id}"));
-    }
-    None
+    crate::site::feed_organizer_page(feed_url)
 }
 
 /// One `[[organizer]]` entry: facts about an organizer that sources do not carry (a
@@ -193,7 +131,13 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-const KIND_HINT: &str = "each [[source]] takes kind = \"ical\" | \"meetup\" | \"luma\" | \"jsonld\", url = \"https://…\", and optionally name, home = \"City, ST, CC\", keywords = [\"rust\"], organizer = \"https://…\" (ical only)";
+/// The hint after a bad `[[source]]`, the kinds named from the registry.
+fn kind_hint() -> String {
+    format!(
+        "each [[source]] takes kind = {}, url = \"https://…\", and optionally name, home = \"City, ST, CC\", keywords = [\"rust\"], organizer = \"https://…\" (ical only)",
+        crate::sources::kind::names_joined(" | ")
+    )
+}
 
 impl Config {
     /// The hosts and ports the file's own URLs name (sources, their organizer pages, the
@@ -247,13 +191,16 @@ impl Config {
             let offset = e.span().map_or(0, |s| s.start);
             let message = e.message().trim().to_string();
             let hint = if message.contains("unknown field") && message.contains("source") {
-                "the file holds [[source]] and [[organizer]] tables only"
+                "the file holds [[source]] and [[organizer]] tables only".to_string()
             } else if message.contains("unknown variant") {
-                "kind is one of \"ical\", \"meetup\", \"luma\", \"jsonld\""
+                format!(
+                    "kind is one of {}",
+                    crate::sources::kind::names_joined(", ")
+                )
             } else {
-                KIND_HINT
+                kind_hint()
             };
-            err(offset, message, hint)
+            err(offset, message, &hint)
         })?;
 
         let mut config = Config::default();
@@ -293,22 +240,23 @@ fn check_source(
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
     let kind = *s.kind.get_ref();
-    let organizer = match (&s.organizer, kind) {
-        (Some(o), SourceKind::Ical) => Some(check_url(o, err)?),
-        (Some(o), other) => {
+    let spec = kind.spec();
+    let organizer = match (&s.organizer, spec.is_feed()) {
+        (Some(o), true) => Some(check_url(o, err)?),
+        (Some(o), false) => {
             return Err(err(
                 o.span().start,
                 format!(
                     "organizer is set on a kind = \"{}\" source, whose organizer is its own page",
-                    other.as_str()
+                    kind.as_str()
                 ),
                 "organizer names the organizer of an iCal feed; remove it here (name and home say who and where)",
             ));
         }
-        (None, SourceKind::Ical) => implied_organizer(&url),
-        (None, _) => None,
+        (None, true) => implied_organizer(&url),
+        (None, false) => None,
     };
-    if kind == SourceKind::Ical
+    if spec.is_feed()
         && organizer.is_none()
         && let Some(h) = &s.home
     {
@@ -318,12 +266,8 @@ fn check_source(
             "for one organizer's feed add organizer = \"https://…\" (its page); for a community calendar remove home (each event's place or organizer decides)",
         ));
     }
-    if kind == SourceKind::Luma && !is_luma_page(&url) {
-        return Err(err(
-            s.url.span().start,
-            format!("url {url:?} is not a luma calendar page"),
-            "kind = \"luma\" takes the calendar's page, url = \"https://luma.com/<slug>\" (or lu.ma/<slug>); for its ICS feed use kind = \"ical\"",
-        ));
+    if let Err((message, hint)) = spec.check_url(&url) {
+        return Err(err(s.url.span().start, message, hint));
     }
     Ok(Source {
         kind,
@@ -372,14 +316,6 @@ fn check_url(
             "write a full URL, e.g. url = \"https://www.meetup.com/rust-berlin/\"",
         )),
     }
-}
-
-/// A page on luma's site (`luma.com`, `lu.ma`, with or without `www.`) with a path.
-fn is_luma_page(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| {
-        let host = u.host_str().unwrap_or("").trim_start_matches("www.");
-        matches!(host, "luma.com" | "lu.ma") && u.path().trim_matches('/').len() > 1
-    })
 }
 
 fn check_place(

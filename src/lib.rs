@@ -7,6 +7,10 @@
 //! feeds, the page). [`pipeline`] wires them together; [`cli`] is the command line; [`update`],
 //! [`check`], [`health`] and [`publish`] are the editors', organizers' and subscribers' uses of
 //! one run. Only `fetch` and `cli` do I/O; everything else takes values and returns values.
+//! Below the stages: [`model`], [`place`] (place vocabulary), [`site`] (each site's URL
+//! grammar), [`link`] and [`text`]; the kinds of source are one registry,
+//! [`sources::kind`]. The dependency direction is written in `ARCHITECTURE.md` ("Layers")
+//! and checked by `tests/layers.rs`.
 
 pub mod check;
 pub mod cli;
@@ -22,8 +26,10 @@ pub mod model;
 pub mod newsletter;
 pub mod normalize;
 pub mod pipeline;
+pub mod place;
 pub mod publish;
 pub mod render;
+pub mod site;
 pub mod sources;
 pub mod suspect;
 pub mod text;

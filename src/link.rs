@@ -15,6 +15,7 @@
 //! same rule decides what the fetcher may ask for, before a request, after each redirect and
 //! on each name's DNS answer (`fetch::live`).
 
+use crate::site::{luma, meetup};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -246,24 +247,6 @@ fn unwrap_redirect(u: &url::Url) -> Option<url::Url> {
         .and_then(|(_, v)| url::Url::parse(v.trim()).ok())
 }
 
-/// A meetup event id from a parsed meetup URL: `/<group>/events/<id>` or `?eventId=<id>`.
-fn meetup_event_id(u: &url::Url, segments: &[String]) -> Option<String> {
-    if let Some((_, id)) = u
-        .query_pairs()
-        .find(|(k, _)| k.eq_ignore_ascii_case("eventid"))
-    {
-        let id = id.trim().to_ascii_lowercase();
-        if !id.is_empty() {
-            return Some(id);
-        }
-    }
-    let pos = segments.iter().position(|s| s == "events")?;
-    let id = segments.get(pos + 1)?;
-    // `/events/past`, `/events/calendar` and similar are listings, not events.
-    let looks_like_id = id.len() >= 6 && id.chars().all(|c| c.is_ascii_alphanumeric());
-    looks_like_id.then(|| id.to_ascii_lowercase())
-}
-
 pub struct Parts {
     pub host: String,
     /// Path segments, empty ones dropped (lower-cased for case-insensitive hosts).
@@ -277,13 +260,10 @@ impl Parts {
     /// A meetup link's group, `meetup.com/<urlname>/…`: its first path segment, unless the
     /// link is meetup's own `/events/…`. `None` on other sites.
     pub fn meetup_group(&self) -> Option<&str> {
-        if self.host != "meetup.com" {
+        if self.host != meetup::HOST {
             return None;
         }
-        self.segments
-            .first()
-            .map(String::as_str)
-            .filter(|s| *s != "events")
+        meetup::group(&self.segments)
     }
 }
 
@@ -303,7 +283,7 @@ pub fn parts(url: &str) -> Option<Parts> {
     let host = u.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     let host = match host.as_str() {
-        "lu.ma" => "luma.com".to_string(),
+        "lu.ma" => luma::HOST.to_string(),
         h if h.ends_with(".eventbrite.com") || h.starts_with("eventbrite.") => {
             "eventbrite.com".to_string()
         }
@@ -328,8 +308,8 @@ pub fn parts(url: &str) -> Option<Parts> {
     if host == "meetup.com" && segments.first().is_some_and(|s| is_locale(s)) {
         segments.remove(0);
     }
-    let meetup_event = if host == "meetup.com" {
-        meetup_event_id(&u, &segments)
+    let meetup_event = if host == meetup::HOST {
+        meetup::event_id_in(&u, &segments)
     } else {
         None
     };
@@ -346,6 +326,41 @@ pub fn parts(url: &str) -> Option<Parts> {
         query,
         meetup_event,
     })
+}
+
+/// A comparable form of a URL for prefix matching: no scheme, no `www.`, `lu.ma` as
+/// `luma.com`, meetup locale prefixes (`/de-DE/`) dropped, lower case, no query, no trailing
+/// slash.
+pub fn match_key(url: &str) -> String {
+    let Some(p) = parts(url) else {
+        return url.trim().trim_end_matches('/').to_lowercase();
+    };
+    let mut key = p.host;
+    for s in p.segments {
+        key.push('/');
+        key.push_str(&s.to_lowercase());
+    }
+    key
+}
+
+/// Which kind of page an event link is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `https://www.meetup.com/<urlname>/events/<id>/`
+    MeetupEvent,
+    /// `https://luma.com/<slug>` or `https://lu.ma/<slug>`
+    LumaEvent,
+}
+
+/// Whether a URL is an event page we can verify against.
+pub fn page_kind(url: &str) -> Option<PageKind> {
+    let key = match_key(url);
+    let parts: Vec<&str> = key.split('/').collect();
+    match parts.as_slice() {
+        [meetup::HOST, rest @ ..] if meetup::is_event_page(rest) => Some(PageKind::MeetupEvent),
+        [luma::HOST, slug] if luma::is_event_slug(slug) => Some(PageKind::LumaEvent),
+        _ => None,
+    }
 }
 
 /// Sites where many organizers have pages (and events): their home page is nobody's.
@@ -380,15 +395,7 @@ pub fn is_platform_root(url: &str) -> bool {
     })
 }
 
-/// A meetup locale path segment: `de-de`, `en-au`, … (already lower-cased).
-pub fn is_locale(segment: &str) -> bool {
-    let b = segment.as_bytes();
-    b.len() == 5
-        && b[2] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 2 || c.is_ascii_alphabetic())
-}
+pub use crate::site::meetup::is_locale;
 
 /// `url` without its tracking parameters ([`is_tracking_param`]), working on the text so that
 /// nothing else in the URL is re-encoded or normalized: the form a link is printed in.

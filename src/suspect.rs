@@ -24,11 +24,11 @@
 //!   moving past a busy week does not fire; a calendar answering a handful of entries instead
 //!   of its usual dozens does.
 
-use crate::config::SourceKind;
 use crate::dedupe::identity::canonical;
 use crate::model::Window;
 use crate::pipeline::Outcome;
 use crate::render::json::Document;
+use crate::sources::kind::SuspectWhen;
 use crate::sources::{Parsed, SourceError};
 use std::collections::HashSet;
 
@@ -40,22 +40,26 @@ pub const COLLAPSE_MIN_PREVIOUS: usize = 4;
 /// source's refusal becomes "suspect, no events" (not a failure of the run); an iCal reader's
 /// refusal (not a calendar at all) stays a failure.
 pub fn screen(
-    kind: SourceKind,
+    when: SuspectWhen,
     body: &[u8],
     result: Result<Parsed, SourceError>,
 ) -> (Result<Parsed, SourceError>, Option<String>) {
-    match (kind, result) {
+    match (when, result) {
         // Events in the window prove there was a VEVENT: the body is scanned only otherwise.
-        (SourceKind::Ical, Ok(parsed)) if parsed.events.is_empty() && !has_vevent(body) => (
-            Ok(parsed),
-            Some(
-                "the calendar answered with no events at all (a valid but empty VCALENDAR): \
+        (SuspectWhen::EmptyCalendar, Ok(parsed))
+            if parsed.events.is_empty() && !has_vevent(body) =>
+        {
+            (
+                Ok(parsed),
+                Some(
+                    "the calendar answered with no events at all (a valid but empty VCALENDAR): \
                  a calendar keeps its past events, so this is likely a broken or replaced \
                  export; check the feed URL in a browser and the calendar's sharing settings"
-                    .to_string(),
-            ),
-        ),
-        (SourceKind::Meetup | SourceKind::Jsonld | SourceKind::Luma, Err(e)) => (
+                        .to_string(),
+                ),
+            )
+        }
+        (SuspectWhen::PageWithoutEventData, Err(e)) => (
             Ok(Parsed::default()),
             Some(format!(
                 "the page answered without any event data: {}; open it in a browser to check \
@@ -195,7 +199,11 @@ mod tests {
 
     #[test]
     fn an_empty_calendar_is_suspect_and_one_with_events_is_not() {
-        let (r, why) = screen(SourceKind::Ical, EMPTY.as_bytes(), Ok(Parsed::default()));
+        let (r, why) = screen(
+            SuspectWhen::EmptyCalendar,
+            EMPTY.as_bytes(),
+            Ok(Parsed::default()),
+        );
         assert!(r.is_ok());
         assert!(why.unwrap().contains("empty VCALENDAR"));
         // Events outside the window: nothing parsed, but the calendar is not empty.
@@ -204,7 +212,12 @@ mod tests {
             "BEGIN:VEVENT\r\nUID:1\r\nEND:VEVENT\r\nEND:VCALENDAR",
         );
         assert_eq!(
-            screen(SourceKind::Ical, body.as_bytes(), Ok(Parsed::default())).1,
+            screen(
+                SuspectWhen::EmptyCalendar,
+                body.as_bytes(),
+                Ok(Parsed::default())
+            )
+            .1,
             None
         );
         // Folded, lower case, LF only, indented.
@@ -237,16 +250,21 @@ mod tests {
             origin: "u".into(),
             message: "not a calendar".into(),
         };
-        let (r, why) = screen(SourceKind::Ical, b"<html>", Err(err.clone()));
+        let (r, why) = screen(SuspectWhen::EmptyCalendar, b"<html>", Err(err.clone()));
         assert_eq!(r, Err(err.clone()));
         assert_eq!(why, None);
         // A page its reader finds no event data in is suspect, with the reader's reason.
-        let (r, why) = screen(SourceKind::Meetup, b"<html>", Err(err));
+        let (r, why) = screen(SuspectWhen::PageWithoutEventData, b"<html>", Err(err));
         assert_eq!(r, Ok(Parsed::default()));
         assert!(why.unwrap().contains("not a calendar"));
         // A page with zero events that read fine (a group with nothing upcoming) is normal.
         assert_eq!(
-            screen(SourceKind::Meetup, b"<html>", Ok(Parsed::default())).1,
+            screen(
+                SuspectWhen::PageWithoutEventData,
+                b"<html>",
+                Ok(Parsed::default())
+            )
+            .1,
             None
         );
     }
@@ -280,7 +298,11 @@ mod tests {
     }
 
     fn report(label: &str) -> SourceReport {
-        SourceReport::new(SourceKind::Ical, "https://calendar.example/c.ics", label)
+        SourceReport::new(
+            crate::config::SourceKind::Ical,
+            "https://calendar.example/c.ics",
+            label,
+        )
     }
 
     #[test]

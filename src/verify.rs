@@ -7,18 +7,9 @@
 //! Fetching the pages is the pipeline's job.
 
 use crate::link::Trusted;
+pub use crate::link::{PageKind, page_kind};
 use crate::model::{RawEvent, Status, When};
-use crate::normalize::match_key;
 use serde::Serialize;
-
-/// Which kind of page an event link is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageKind {
-    /// `https://www.meetup.com/<urlname>/events/<id>/`
-    MeetupEvent,
-    /// `https://luma.com/<slug>` or `https://lu.ma/<slug>`
-    LumaEvent,
-}
 
 /// One fact the page changed, for the review report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,39 +35,6 @@ pub fn page_to_verify(raw: &RawEvent, trusted: &Trusted) -> Option<(String, Page
 /// this machine or its network unless the sources file names its host and port.
 pub fn may_fetch(url: &str, trusted: &Trusted) -> bool {
     crate::link::check_within(url, trusted).is_ok()
-}
-
-/// Whether a URL is an event page we can verify against.
-pub fn page_kind(url: &str) -> Option<PageKind> {
-    let key = match_key(url);
-    let parts: Vec<&str> = key.split('/').collect();
-    match parts.as_slice() {
-        ["meetup.com", _group, "events", id, ..] if is_event_id(id) => Some(PageKind::MeetupEvent),
-        ["luma.com", slug] if is_luma_event_slug(slug) => Some(PageKind::LumaEvent),
-        _ => None,
-    }
-}
-
-/// Meetup event ids are numeric, or (older recurring events) lower-case letters such as
-/// `qwtdjsyfcdbcb`.
-fn is_event_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 20
-        && id.chars().all(|c| c.is_ascii_alphanumeric())
-        && id != "past"
-        && id != "ical"
-        && id != "calendar"
-}
-
-/// luma event slugs are short random strings (`1bm27cah`); calendars have readable names
-/// (`rust-girona`) or live under `/calendar/`, `/user/`. An 8-character lowercase
-/// alphanumeric slug is taken for an event page; the pipeline still checks that the page it
-/// gets back describes one event.
-fn is_luma_event_slug(slug: &str) -> bool {
-    slug.len() == 8
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 fn when_text(w: &When) -> String {

@@ -9,7 +9,7 @@
 //! acting as the plain-HTTP proxy of those hosts (their URLs rewritten from https to http).
 //! Any https request goes to a refused proxy, so nothing can reach the internet.
 //!
-//! `cargo test --release --test cache -- --ignored --nocapture measure` prints the bytes and wall
+//! `cargo test --release --test integration -- --ignored --nocapture cache::measure` prints the bytes and wall
 //! time of a first and a second run of that set (the figures in BENCHMARKS.md).
 
 use std::collections::HashMap;
@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-mod common;
+use crate::common;
 use common::{binary, is_ics, minimal_calendar_file, refused_port, replace, unfold};
 
 const SNAPSHOT: &str = "snapshots/2023-02-01";
@@ -441,7 +441,7 @@ async fn a_304_after_a_new_redirect_is_not_taken_for_the_cached_copy() {
 /// The figures for BENCHMARKS.md: requests, body bytes and wall time (median of 5) of a run
 /// without the cache, a first run with an empty cache and a second run with nothing changed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a measurement: cargo test --release --test cache -- --ignored --nocapture measure"]
+#[ignore = "a measurement: cargo test --release --test integration -- --ignored --nocapture cache::measure"]
 async fn measure() {
     const ROUNDS: usize = 5;
     let world = seed_world(Validator::ETag).await;

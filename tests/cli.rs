@@ -4,7 +4,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 fn bin() -> Command {
     Command::cargo_bin("twir-events").unwrap()

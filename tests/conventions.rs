@@ -244,3 +244,23 @@ fn completions_and_the_manual_come_from_the_same_definitions() {
         assert!(man.contains(&format!("\\-\\-{opt}")), "--{opt}");
     }
 }
+
+/// Every `tests/*.rs` file is a module of the one integration binary (`tests/integration.rs`):
+/// with `autotests = false`, a file not listed there would silently not run.
+#[test]
+fn every_test_file_is_a_module() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let listed = std::fs::read_to_string(root.join("integration.rs")).unwrap();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
+            assert!(
+                listed.lines().any(|l| l == format!("mod {stem};")),
+                "tests/{stem}.rs is not a module of tests/integration.rs"
+            );
+        }
+    }
+}

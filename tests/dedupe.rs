@@ -28,7 +28,7 @@ fn corpus_files(dir: &std::path::Path) -> Vec<PathBuf> {
 }
 
 /// Lists candidate duplicate pairs per issue with what dedupe decides (run with
-/// `cargo test --test dedupe scan -- --ignored --nocapture`), for labelling.
+/// `cargo test --test integration -- --ignored --nocapture dedupe::scan`), for labelling.
 #[test]
 #[ignore = "a listing for labelling, not a check: run by hand with --ignored --nocapture"]
 fn scan_corpus_candidates() {

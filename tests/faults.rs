@@ -15,7 +15,7 @@
 //! cannot hang, trickle, cut a body short or stream 50 MB without a length, and each answer
 //! here is written in one write with `TCP_NODELAY`, so timings are the client's, not Nagle's.
 //!
-//! `cargo test --test faults -- --ignored --nocapture measure` runs the same set against the
+//! `cargo test --test integration -- --ignored --nocapture faults::measure` runs the same set against the
 //! binary named by `TWIR_EVENTS_BIN` (e.g. an older build) and prints its time and memory.
 #![cfg(target_os = "linux")]
 
@@ -25,9 +25,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-mod common;
-#[path = "faults/server.rs"]
-mod server;
+use crate::common;
+use crate::server;
 #[path = "faults/set.rs"]
 mod set;
 use common::{binary, refused_port};

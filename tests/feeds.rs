@@ -3,7 +3,7 @@
 //! list when the feed fails, an organizer's own iCal feed, and a meetup group whose page holds
 //! no data read through its iCal feed. Feeds look as `formats.md` §5 records them.
 
-mod common;
+use crate::common;
 use common::{MapFetcher, fixture, window};
 
 use std::collections::HashMap;

@@ -6,7 +6,7 @@
 //! hand-written server for the concurrency tests (wiremock's responders cannot observe how many
 //! requests are in flight).
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::net::SocketAddr;

@@ -5,7 +5,7 @@
 //!
 //! `TWIR_FUZZ_MUTATIONS` sets the mutations per target (default 1000).
 
-mod common;
+use crate::common;
 use common::Rng;
 
 use std::path::{Path, PathBuf};
@@ -195,6 +195,18 @@ fn every_target_has_regression_inputs() {
                 .join(format!("{target}.rs"))
                 .is_file(),
             "no fuzz target {target}"
+        );
+    }
+}
+
+/// Every kind of source in the registry has a fuzz target of its name.
+#[test]
+fn every_kind_has_a_fuzz_target() {
+    for kind in twir_events::sources::kind::ALL {
+        assert!(
+            TARGETS.iter().any(|(name, _)| *name == kind.name()),
+            "no fuzz target for kind {}: add it to fuzzing::TARGETS",
+            kind.name()
         );
     }
 }

@@ -8,7 +8,7 @@
 //! li h3` (`del` would come from `~~`), exactly two `<li>` per entry (the entry and its title
 //! line), only `href`s that start with `http://` or `https://`, and the known section headers.
 
-mod common;
+use crate::common;
 use common::{MapFetcher, REGION_HEADERS};
 
 use std::collections::HashMap;

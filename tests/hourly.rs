@@ -20,13 +20,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-mod common;
-#[path = "faults/server.rs"]
-#[expect(
-    dead_code,
-    reason = "the fault test's server: this test uses a few of its replies"
-)]
-mod server;
+use crate::common;
+use crate::server;
 use common::{binary, is_ics, refused_port, replace, unfold};
 use server::{Reply, Routes, answer};
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-mod common;
+use crate::common;
 use common::minimal_calendar_file;
 
 fn root() -> PathBuf {

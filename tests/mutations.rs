@@ -3,9 +3,9 @@
 //! block keeps the newsletter's structure (headers, entries, only http(s) links).
 //!
 //! CI runs a bounded pass (`TWIR_MUTATIONS`, default 120 mutations); the long pass is
-//! `TWIR_MUTATIONS=5000 cargo test --release --test mutations -- --nocapture`.
+//! `TWIR_MUTATIONS=5000 cargo test --release --test integration -- --nocapture mutations::`.
 
-mod common;
+use crate::common;
 use common::{MapFetcher, REGION_HEADERS, Rng};
 
 use std::collections::HashMap;

@@ -141,7 +141,7 @@ fn published_sections_round_trip() {
 }
 
 /// Diagnostic: where a recent section's order differs from ours although the entries are the
-/// same. `cargo test --test newsletter_format show_order -- --ignored --nocapture`
+/// same. `cargo test --test integration -- --ignored --nocapture newsletter_format::show_order`
 #[test]
 #[ignore = "a diagnostic: prints where the order differs"]
 fn show_order_differences() {

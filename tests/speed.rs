@@ -3,7 +3,7 @@
 //! page source reads is not fetched again and a page two feeds link is fetched once; and
 //! `--per-host` reaches the live fetcher.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

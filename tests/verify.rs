@@ -3,7 +3,7 @@
 //! the event, an unreachable page keeps the calendar's data and is reported, and a series
 //! whose instances all link one page lends the page's facts to the nearest instance only.
 
-mod common;
+use crate::common;
 use common::{MapFetcher, fixture, window};
 
 use std::collections::HashMap;

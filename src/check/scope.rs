@@ -4,6 +4,7 @@
 use crate::config::Source;
 use crate::dedupe::identity::{canonical, group_key};
 use crate::pipeline::{Outcome, SourceReport, fetch_url};
+use crate::sources::kind::ReportPage;
 
 /// What one source of the run would list, to tell which source an event or a query belongs
 /// to when that source failed.
@@ -45,10 +46,9 @@ pub fn scopes(outcome: &Outcome, sources: &[Source]) -> Vec<Scope> {
 }
 
 fn page_of_report(r: &SourceReport) -> Option<String> {
-    use crate::config::SourceKind;
-    match r.kind {
-        SourceKind::Meetup | SourceKind::Luma | SourceKind::Jsonld => Some(r.url.clone()),
-        SourceKind::Ical => group_key(&r.url)
+    match r.kind.spec().report_page() {
+        ReportPage::OwnUrl => Some(r.url.clone()),
+        ReportPage::MeetupGroupOfFeed => group_key(&r.url)
             .filter(|g| g.starts_with("meetup.com/"))
             .map(|g| format!("https://www.{g}/")),
     }

@@ -21,6 +21,7 @@ use crate::link;
 use crate::newsletter::read::CorpusEntry;
 use crate::normalize::match_key;
 use crate::pipeline::{Outcome, SourceReport};
+use crate::site::{luma, meetup};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
@@ -263,19 +264,11 @@ impl Health {
 pub fn group_of(url: &str) -> Option<String> {
     let p = link::parts(url)?;
     match p.host.as_str() {
-        "meetup.com" => {
+        meetup::HOST => {
             let g = p.meetup_group()?;
-            Some(format!("meetup.com/{}", g.to_lowercase()))
+            Some(format!("{}/{}", meetup::HOST, g.to_lowercase()))
         }
-        "luma.com" => {
-            let first = p.segments.first()?;
-            if matches!(first.as_str(), "calendar" | "user") {
-                let second = p.segments.get(1)?;
-                Some(format!("luma.com/{first}/{}", second.to_lowercase()))
-            } else {
-                Some(format!("luma.com/{}", first.to_lowercase()))
-            }
-        }
+        luma::HOST => luma::group(&p.segments),
         _ => Some(match_key(url)),
     }
 }

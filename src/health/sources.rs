@@ -6,7 +6,7 @@ use super::{
     Duplicate, Failed, Fallback, Gone, Health, Redirected, Silent, Suspect, group_of, source_group,
     source_ref, under,
 };
-use crate::config::{Config, Source, SourceKind};
+use crate::config::{Config, Source};
 use crate::link;
 use crate::newsletter::read::CorpusEntry;
 use crate::pipeline::SourceReport;
@@ -104,8 +104,8 @@ fn renamed_to(s: &Source, r: &SourceReport) -> Option<String> {
         return None;
     }
     let p = link::parts(&to)?;
-    if s.kind == SourceKind::Meetup {
-        if p.host != "meetup.com" {
+    if let Some(site) = s.kind.spec().group_site() {
+        if p.host != site {
             return None; // a login or error page elsewhere is not a rename
         }
         return Some(format!("https://www.{new_group}/"));

@@ -15,7 +15,7 @@
 
 use super::{FIELD_SEPARATOR, HEADING_MARK, HYBRID, VIRTUAL, region_of_heading, unescape};
 use crate::model::{Attendance, Event, Mirror, Organizer, Place, Region};
-use crate::normalize::location::{parse_newsletter_location, parse_newsletter_place};
+use crate::place::{parse_newsletter_location, parse_newsletter_place};
 use chrono::NaiveDate;
 use serde::Serialize;
 

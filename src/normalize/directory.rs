@@ -1,7 +1,7 @@
 //! The organizer directory: what is known about organizers beyond what sources carry.
 
 use super::{location, match_key};
-use crate::config::{Config, SourceKind};
+use crate::config::Config;
 use crate::model::Organizer;
 
 /// What is known about organizers beyond what sources carry, matched on URL prefixes, in
@@ -43,7 +43,7 @@ impl Directory {
         }
         for s in &config.sources {
             let Some(name) = &s.name else { continue };
-            if s.kind == SourceKind::Ical {
+            if s.kind.spec().is_feed() {
                 continue; // a feed is not an organizer
             }
             let url = organizer_url_of_source(&s.url);

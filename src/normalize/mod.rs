@@ -21,7 +21,7 @@
 
 mod directory;
 pub mod links;
-pub mod location;
+pub use crate::place as location;
 pub mod region;
 pub mod timezone;
 
@@ -76,22 +76,7 @@ pub struct Normalized {
     pub notes: Vec<String>,
 }
 
-/// A comparable form of a URL for prefix matching: no scheme, no `www.`, `lu.ma` as
-/// `luma.com`, meetup locale prefixes (`/de-DE/`) dropped, lower case, no query, no trailing
-/// slash.
-pub fn match_key(url: &str) -> String {
-    let Some(p) = crate::link::parts(url) else {
-        return url.trim().trim_end_matches('/').to_lowercase();
-    };
-    let mut key = p.host;
-    for s in p.segments {
-        key.push('/');
-        key.push_str(&s.to_lowercase());
-    }
-    key
-}
-
-pub use crate::link::is_locale;
+pub use crate::link::{is_locale, match_key};
 
 /// Hosts whose links are video calls or maps, never the event's page.
 fn is_auxiliary_link(url: &str) -> bool {

@@ -80,12 +80,7 @@ pub(super) async fn parse_off_runtime<T: Send + 'static>(
 
 /// The name of the reader of a kind of source, for internal-error messages.
 pub(super) fn reader_name(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Ical => "iCal reader",
-        SourceKind::Meetup => "meetup page reader",
-        SourceKind::Jsonld => "JSON-LD page reader",
-        SourceKind::Luma => "luma reader",
-    }
+    kind.spec().reader_name()
 }
 
 /// How many parses run at once: one per core.

@@ -2,16 +2,16 @@
 //! may be fetched (no phase barrier), and the decision for every entry once all are read.
 
 use super::build::{instant_date, touches};
-use super::guard::{parse_off_runtime, reader_name};
+use super::guard::parse_off_runtime;
 use super::read::{FeedEntry, SourceRead};
 use super::{Collected, Unverified, describe};
-use crate::config::{Source, SourceKind};
+use crate::config::Source;
 use crate::dedupe::identity::canonical;
 use crate::fetch::Fetch;
 use crate::link::Trusted;
 use crate::model::{RawEvent, Window};
 use crate::normalize::match_key;
-use crate::sources;
+use crate::sources::kind;
 use crate::verify::{self, Correction, PageKind};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -46,10 +46,10 @@ impl PageScope {
     /// (its entries are verified, never taken as pages).
     fn of_source(source: &Source) -> Option<PageScope> {
         let key = match_key(&source.url);
-        match source.kind {
-            SourceKind::Ical => None,
-            SourceKind::Meetup => Some(PageScope::of_page(&key)),
-            SourceKind::Luma | SourceKind::Jsonld => Some(PageScope {
+        match source.kind.spec().page_scope() {
+            kind::PageScope::None => None,
+            kind::PageScope::Group => Some(PageScope::of_page(&key)),
+            kind::PageScope::Host => Some(PageScope {
                 group: None,
                 ..PageScope::of_page(&key)
             }),
@@ -203,25 +203,17 @@ fn entry_page(f: &FeedEntry, window: Window, trusted: &Trusted) -> Option<(Strin
 pub(super) async fn read_event_page(
     fetcher: &dyn Fetch,
     url: &str,
-    kind: PageKind,
+    page_kind: PageKind,
     slots: &Arc<Semaphore>,
 ) -> Result<RawEvent, String> {
     match fetcher.fetch(url).await {
         Ok(response) => {
             let owned_url = url.to_string();
-            let reader = reader_name(match kind {
-                PageKind::MeetupEvent => SourceKind::Meetup,
-                PageKind::LumaEvent => SourceKind::Jsonld,
-            });
+            let reader = kind::event_page_reader(page_kind);
             parse_off_runtime(slots, reader, move || {
                 let text = response.text();
                 let url = owned_url.as_str();
-                let parsed = match kind {
-                    PageKind::MeetupEvent => {
-                        sources::meetup::parse_event_page(&text, url, "event page")
-                    }
-                    PageKind::LumaEvent => sources::jsonld::parse_page(&text, url, "event page"),
-                };
+                let parsed = kind::read_event_page(page_kind, &text, url);
                 match parsed {
                     Ok(p) => one_event(p.events, url),
                     Err(e) => Err(e.to_string()),

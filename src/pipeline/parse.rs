@@ -1,7 +1,7 @@
 //! Reading one fetched document by its source's kind: the text (decoded, unfolded), the
 //! reader, the organizer a source's configuration adds, and the keyword filter.
 
-use crate::config::{Source, SourceKind};
+use crate::config::Source;
 use crate::fetch::Response;
 use crate::model::{Organizer, RawEvent, Window};
 use crate::normalize;
@@ -9,17 +9,7 @@ use crate::sources::{self, Parsed, SourceError};
 
 /// The URL fetched for a source: a meetup group's upcoming-events page, else the URL as given.
 pub fn fetch_url(source: &Source) -> String {
-    match source.kind {
-        SourceKind::Meetup => {
-            let base = source.url.trim_end_matches('/');
-            if base.ends_with("/events") {
-                format!("{base}/")
-            } else {
-                format!("{base}/events/")
-            }
-        }
-        _ => source.url.clone(),
-    }
+    source.kind.spec().fetch_url(&source.url)
 }
 
 /// Parses one fetched document according to its source's kind. The body is decoded in the
@@ -29,7 +19,8 @@ pub fn parse_source(
     response: &Response,
     window: &Window,
 ) -> Result<Parsed, SourceError> {
-    let (text, decode_warning) = if source.kind == SourceKind::Ical {
+    let kind = source.kind.spec();
+    let (text, decode_warning) = if kind.is_feed() {
         ical_text(response)
     } else {
         let d = response.decoded();
@@ -37,22 +28,15 @@ pub fn parse_source(
         (d.text, warning)
     };
     let label = source.label();
-    let mut parsed = match source.kind {
-        SourceKind::Ical => sources::ical::parse(&text, &response.url, label, window)?,
-        SourceKind::Meetup => sources::meetup::parse_group_page(&text, &response.url, label)?,
-        // A luma source's page, read for its own event list (the fallback of its feed).
-        SourceKind::Jsonld | SourceKind::Luma => {
-            sources::jsonld::parse_page(&text, &response.url, label)?
-        }
-    };
+    let mut parsed = kind.parse(&text, &response.url, label, window)?;
     if let Some(w) = decode_warning {
         parsed.warnings.insert(0, w);
     }
-    match (source.kind, &source.organizer) {
+    match (kind.is_feed(), &source.organizer) {
         // The community calendar: each entry's organizer comes from its links.
-        (SourceKind::Ical, None) => {}
+        (true, None) => {}
         // One organizer's feed: that organizer on every event.
-        (SourceKind::Ical, Some(page)) => {
+        (true, Some(page)) => {
             let name = source
                 .name
                 .clone()

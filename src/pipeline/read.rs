@@ -8,9 +8,10 @@ use super::pages::PageToFetch;
 use super::parse::{
     attribute, feed_organizer, fetch_url, ical_text, keyword_filter, mentions_any, parse_source,
 };
-use crate::config::{Source, SourceKind};
+use crate::config::Source;
 use crate::fetch::{Fetch, FetchError, Response};
 use crate::model::{Organizer, RawEvent, Window};
+use crate::sources::kind::{SuspectWhen, WaysIn};
 use crate::sources::{self, Parsed};
 use crate::verify::PageKind;
 use std::sync::Arc;
@@ -67,12 +68,12 @@ struct Fetched {
 }
 
 /// Fetches `url` and parses the answer with `parse` on the blocking pool, screened as a
-/// `kind` source would be. `Err` only when the fetch itself failed.
+/// `suspect_when` says. `Err` only when the fetch itself failed.
 async fn fetch_parse(
     fetcher: &dyn Fetch,
     url: &str,
     slots: &Arc<Semaphore>,
-    kind: SourceKind,
+    suspect_when: SuspectWhen,
     reader: &'static str,
     parse: impl FnOnce(&Response) -> Result<Parsed, sources::SourceError> + Send + 'static,
 ) -> Result<Fetched, FetchError> {
@@ -82,7 +83,7 @@ async fn fetch_parse(
         let parsed = parse(&response);
         // A suspect answer (an empty calendar, a page without event data) is screened here;
         // a panic in the reader stays a failure.
-        let (parsed, suspect) = crate::suspect::screen(kind, &response.body, parsed);
+        let (parsed, suspect) = crate::suspect::screen(suspect_when, &response.body, parsed);
         parsed.map(|p| (p, suspect)).map_err(|e| e.to_string())
     })
     .await;
@@ -110,7 +111,7 @@ pub(super) async fn read_source(
 ) -> SourceRead {
     let url = fetch_url(source);
     let mut read = SourceRead::new(source, &url);
-    if source.kind == SourceKind::Luma {
+    if source.kind.spec().ways_in() == WaysIn::FeedThroughPage {
         read_luma(source, fetcher, window, slots, &mut read).await;
     } else {
         let owned = source.clone();
@@ -118,7 +119,7 @@ pub(super) async fn read_source(
             fetcher,
             &url,
             slots,
-            source.kind,
+            source.kind.spec().suspect_when(),
             reader_name(source.kind),
             move |r| parse_source(&owned, r, &window),
         )
@@ -144,7 +145,7 @@ fn take_fetched(source: &Source, fetched: Fetched, read: &mut SourceRead) -> boo
     read.report.redirected_to = fetched.redirected_to;
     read.report.suspect = fetched.suspect;
     match fetched.parsed {
-        Ok(p) if source.kind == SourceKind::Ical => {
+        Ok(p) if source.kind.spec().is_feed() => {
             let organizer = source
                 .organizer
                 .as_ref()
@@ -166,7 +167,7 @@ fn take_fetched(source: &Source, fetched: Fetched, read: &mut SourceRead) -> boo
         Ok(p) => {
             read.report.warnings = p.warnings;
             read.pages = p.events;
-            source.kind == SourceKind::Meetup
+            source.kind.spec().ways_in() == WaysIn::PageElseFeed
                 && read.pages.is_empty()
                 && read.report.suspect.is_some()
         }
@@ -274,7 +275,7 @@ async fn meetup_feed_fallback(
         fetcher,
         &feed_url,
         slots,
-        SourceKind::Ical,
+        SuspectWhen::EmptyCalendar,
         "iCal reader",
         read_feed,
     )
@@ -444,7 +445,7 @@ async fn read_luma_feed(
         fetcher,
         &feed_url,
         slots,
-        SourceKind::Ical,
+        SuspectWhen::EmptyCalendar,
         "luma reader",
         read_feed,
     )

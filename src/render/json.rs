@@ -309,7 +309,9 @@ pub fn previous_events(doc: &Document) -> Vec<Event> {
     let feeds: Vec<&str> = doc
         .sources
         .iter()
-        .filter(|s| s.kind == crate::config::SourceKind::Ical.as_str())
+        .filter(|s| {
+            crate::sources::kind::named(&s.kind).is_some_and(crate::sources::kind::Kind::is_feed)
+        })
         .map(|s| s.label.as_str())
         .collect();
     doc.events

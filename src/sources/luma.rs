@@ -14,6 +14,7 @@
 use super::page_util::{PageScripts, at, parse_embedded_json, str_field};
 use super::{Parsed, SourceError, ical};
 use crate::model::{Attendance, RawEvent, Status, Window};
+pub use crate::site::luma::{calendar_id, feed_url, is_calendar_id};
 
 /// What a calendar page says about its calendar.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,9 +25,6 @@ pub struct CalendarPage {
     /// " · Luma").
     pub name: Option<String>,
 }
-
-/// Longest `cal-…` id accepted (real ones are `cal-` + 15 characters).
-const MAX_ID: usize = 40;
 
 /// Reads a calendar page: its `cal-…` id and its name.
 pub fn read_page(html: &str) -> CalendarPage {
@@ -56,52 +54,6 @@ pub fn read_page(html: &str) -> CalendarPage {
         .map(|n| crate::text::clean_field(&n, crate::text::MAX_NAME))
         .filter(|n| !n.is_empty());
     CalendarPage { id, name }
-}
-
-/// The calendar id in a page or URL: the one after `luma://calendar/` when there is one, else
-/// the first `cal-` followed by 10 to 40 letters and digits (and not preceded by a letter, a
-/// digit or `-`, so `local-…` or `xcal-…` do not count). A linear scan.
-pub fn calendar_id(text: &str) -> Option<String> {
-    if let Some(i) = text.find("luma://calendar/")
-        && let Some(id) = id_at(text, i + "luma://calendar/".len())
-    {
-        return Some(id);
-    }
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(rel) = text[from..].find("cal-") {
-        let i = from + rel;
-        let preceded = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'-');
-        if !preceded && let Some(id) = id_at(text, i) {
-            return Some(id);
-        }
-        from = i + 4;
-    }
-    None
-}
-
-/// The id starting at byte `i` of `text`, if a well-formed one starts there.
-fn id_at(text: &str, i: usize) -> Option<String> {
-    let rest = text.get(i..)?;
-    let body = rest.strip_prefix("cal-")?;
-    let len = body
-        .bytes()
-        .take(MAX_ID + 1)
-        .take_while(u8::is_ascii_alphanumeric)
-        .count();
-    (10..=MAX_ID - 4)
-        .contains(&len)
-        .then(|| format!("cal-{}", &body[..len]))
-}
-
-/// Whether `id` is a well-formed calendar id (`cal-` and 10 to 36 letters and digits).
-pub fn is_calendar_id(id: &str) -> bool {
-    id_at(id, 0).is_some_and(|found| found == id)
-}
-
-/// The public ICS feed of a calendar.
-pub fn feed_url(id: &str) -> String {
-    format!("https://api.lu.ma/ics/get?entity=calendar&id={id}")
 }
 
 /// `<meta property="og:title" content="…">` (or `name=`), entity-decoded. A linear scan of

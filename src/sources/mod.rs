@@ -7,6 +7,7 @@
 
 pub mod ical;
 pub mod jsonld;
+pub mod kind;
 pub mod luma;
 pub mod meetup;
 pub mod page_util;

@@ -1,6 +1,5 @@
-//! Helpers shared by integration tests (`mod common;`): an in-memory fetcher and a small
+//! Helpers shared by the integration tests (`crate::common`): an in-memory fetcher and a small
 //! deterministic random generator, byte replacement and iCalendar unfolding.
-#![allow(dead_code)] // each test file uses part of it
 
 use std::collections::HashMap;
 use twir_events::fetch::{Fetch, FetchError, FetchFuture, Response};

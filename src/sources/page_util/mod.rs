@@ -471,8 +471,7 @@ pub fn make_place(city: Option<&str>, state: Option<&str>, country: Option<&str>
     let state = match country.as_deref() {
         Some("GB") => None,
         Some(cc @ ("US" | "CA" | "AU")) => state.map(|s| {
-            crate::normalize::location::state_code(cc, s)
-                .map_or_else(|| s.trim().to_string(), str::to_string)
+            crate::place::state_code(cc, s).map_or_else(|| s.trim().to_string(), str::to_string)
         }),
         _ => state.map(str::to_string),
     };
@@ -483,7 +482,7 @@ pub fn make_place(city: Option<&str>, state: Option<&str>, country: Option<&str>
 /// An ISO 3166-1 alpha-2 code for a country written as a code or a name (any language the
 /// location module knows).
 pub fn country_code(s: &str) -> Option<String> {
-    crate::normalize::location::country_code(s).map(str::to_string)
+    crate::place::country_code(s).map(str::to_string)
 }
 
 /// Removes tracking parameters (`utm_*`, luma's `lm_source`/`lm_*`) from a URL and keeps every
@@ -519,34 +518,7 @@ pub fn decode_text(s: &str) -> String {
     collapse_ws(&html_escape::decode_html_entities(s))
 }
 
-/// The meetup event id in a meetup.com event URL (`/<urlname>/events/<id>/`), numeric or the
-/// older alphanumeric form.
-pub fn meetup_event_id(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url.trim()).ok()?;
-    let host = parsed.host_str()?.to_ascii_lowercase();
-    if !(host == "meetup.com" || host.ends_with(".meetup.com")) {
-        return None;
-    }
-    let segs: Vec<&str> = parsed.path_segments()?.filter(|s| !s.is_empty()).collect();
-    let i = segs.iter().position(|s| *s == "events")?;
-    let id = segs.get(i + 1)?;
-    (id.chars().all(|c| c.is_ascii_alphanumeric()) && *id != "ical").then(|| id.to_string())
-}
-
-/// The group urlname in a meetup.com URL (`/<urlname>/events/…`, also `/de-DE/<urlname>/…`).
-pub fn meetup_urlname(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url.trim()).ok()?;
-    let host = parsed.host_str()?.to_ascii_lowercase();
-    if !(host == "meetup.com" || host.ends_with(".meetup.com")) {
-        return None;
-    }
-    let mut segs = parsed.path_segments()?.filter(|s| !s.is_empty()).peekable();
-    let first = segs.next()?;
-    // A locale prefix: `de-DE`, `fr-FR`, `ja-JP`.
-    let is_locale = first.len() == 5 && first.as_bytes()[2] == b'-';
-    let name = if is_locale { segs.next()? } else { first };
-    Some(name.to_string())
-}
+pub use crate::site::meetup::{event_id as meetup_event_id, urlname as meetup_urlname};
 
 fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

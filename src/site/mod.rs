@@ -1,0 +1,29 @@
+//! What each event site's URLs mean, one module per site: the grammar of `meetup.com` and
+//! `luma.com` links (hosts and their aliases, locale segments, event ids, groups and
+//! calendars), one rule per question. Below every stage: [`crate::link`], the readers in
+//! [`crate::sources`], [`crate::verify`], [`crate::dedupe`], [`crate::health`] and
+//! [`crate::check`] all ask here. Pure functions of text and parsed URLs.
+
+pub mod luma;
+pub mod meetup;
+
+/// A URL's host, lower-cased, without `www.`.
+pub(crate) fn bare_host(u: &url::Url) -> Option<String> {
+    let host = u.host_str()?.to_ascii_lowercase();
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
+}
+
+/// The organizer page a feed URL implies, when the feed is one organizer's by nature: a meetup
+/// group's feed (`…/<group>/events/ical/` → the group page) or a luma calendar's
+/// (`api.lu.ma/ics/get?entity=calendar&id=cal-…` → `https://luma.com/calendar/cal-…`).
+pub fn feed_organizer_page(feed_url: &str) -> Option<String> {
+    let u = url::Url::parse(feed_url).ok()?;
+    let host = u
+        .host_str()?
+        .trim_start_matches("www.")
+        .to_ascii_lowercase();
+    if host == meetup::HOST {
+        return meetup::feed_group_page(&u);
+    }
+    luma::feed_calendar_page(&u, &host)
+}
