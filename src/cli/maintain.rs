@@ -25,6 +25,7 @@ pub(super) fn health(
     silent_weeks: u32,
     no_fetch: bool,
     format: HealthFormat,
+    fix: bool,
 ) -> Result<u8, Error> {
     let corpus = match corpus {
         Some(dir) if !dir.is_dir() => {
@@ -72,6 +73,14 @@ pub(super) fn health(
             "{}\n",
             serde_json::to_string_pretty(&h).map_err(|e| Error::Usage(e.to_string()))?
         ))?,
+    }
+    if fix {
+        super::add::fix(
+            common,
+            run,
+            &sources_path(common, setup.replay.as_ref()),
+            &h,
+        )?;
     }
     Ok(if h.needs_attention() {
         exit::SOURCE_FAILED
