@@ -271,21 +271,55 @@ pub fn by_content(url: &str, text: &str) -> Result<Candidate, Refusal> {
         }),
         other => {
             let scripts = PageScripts::read(text);
-            let found = match other {
+            let mut found = match other {
                 Ok(_) => "schema.org data but no event in it".to_string(),
-                Err(e) => format!("{} ({})", e.message, scripts.describe(text.len())),
+                Err(e) => e.message,
             };
+            let elsewhere = chat_or_ticket_links(text);
+            if !elsewhere.is_empty() {
+                found.push_str(&format!(
+                    "; it links a chat or ticket page: {}",
+                    elsewhere.join(", ")
+                ));
+            }
             let name = scripts
                 .title
                 .as_deref()
                 .map(|t| crate::text::clean_field(t, crate::text::MAX_NAME))
                 .filter(|t| !t.is_empty());
+            let link = elsewhere.first().map_or(url, String::as_str);
             Err(Refusal::NoEvents {
                 found,
-                entry: Some(organizer_entry(url, name.as_deref())),
+                entry: Some(organizer_entry(link, name.as_deref())),
             })
         }
     }
+}
+
+/// Most links of a page looked at for chat and ticket pages.
+const MAX_LINKS: usize = 500;
+
+/// The chat and ticket links of a page (`href="…"`, checked), first five, in order.
+fn chat_or_ticket_links(html: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for piece in html.split("href=").skip(1).take(MAX_LINKS) {
+        let Some(quote) = piece.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        let Some(link) = piece[1..].split(quote).next() else {
+            continue;
+        };
+        let Ok(link) = crate::link::check(link) else {
+            continue;
+        };
+        if without_events(&link).is_some() && !out.contains(&link) {
+            out.push(link);
+        }
+        if out.len() == 5 {
+            break;
+        }
+    }
+    out
 }
 
 /// A link with no events of its own (a chat, a ticket shop): refused before fetching, with
