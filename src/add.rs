@@ -134,7 +134,12 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
         }
     } else if p.host == luma::HOST {
         if p.segments.len() == 1 && luma::is_event_slug(&p.segments[0]) {
-            return Ok(Plan::LumaEvent(url));
+            // As the pipeline fetches event pages: luma.com (lu.ma redirects there).
+            return Ok(Plan::LumaEvent(format!(
+                "https://{}/{}",
+                luma::HOST,
+                u.path().trim_matches('/')
+            )));
         }
         if let Some(group) = luma::group(&p.segments) {
             let path = group.trim_start_matches(luma::HOST);
@@ -388,55 +393,66 @@ fn toml_string(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_string()
 }
 
-/// The entry's text, as `--dry-run` prints it.
+/// The entry's text, as `--dry-run` prints it and the file gets it: a `[[source]]` table
+/// written by `toml_edit`.
 pub fn entry_text(c: &Candidate) -> String {
-    let mut lines = vec![
-        "[[source]]".to_string(),
-        format!("kind = \"{}\"", c.kind.as_str()),
-        format!("url = {}", toml_string(&c.url)),
-    ];
-    if let Some(name) = &c.name {
-        lines.push(format!("name = {}", toml_string(name)));
-    }
-    lines.join("\n") + "\n"
-}
-
-/// `text` (the sources file, named `file`) with `c` appended as a `[[source]]` table: the
-/// rest of the document as it was, byte for byte; the result loaded by the strict loader.
-pub fn append(text: &str, file: &str, c: &Candidate) -> Result<(String, Config), ConfigError> {
-    let mut doc: toml_edit::DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| ConfigError {
-                file: file.to_string(),
-                line: 0,
-                message: format!("cannot be edited as TOML: {}", e.message()),
-                hint: "fix the file (`twir-events health --no-fetch` says where)".into(),
-            })?;
     let mut table = toml_edit::Table::new();
     table.insert("kind", toml_edit::value(c.kind.as_str()));
     table.insert("url", toml_edit::value(c.url.as_str()));
     if let Some(name) = &c.name {
         table.insert("name", toml_edit::value(name.as_str()));
     }
-    table.decor_mut().set_prefix("\n");
-    let array = doc
-        .entry("source")
-        .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
-    let Some(array) = array.as_array_of_tables_mut() else {
-        return Err(ConfigError {
-            file: file.to_string(),
-            line: 0,
-            message: "`source` is not a list of [[source]] tables".into(),
-            hint: "write each source as a [[source]] table".into(),
-        });
-    };
+    let mut array = toml_edit::ArrayOfTables::new();
     array.push(table);
-    let mut out = doc.to_string();
-    // A file without a final newline gets one before the new table.
-    if !text.is_empty() && !text.ends_with('\n') && out.starts_with(text) {
-        out.insert(text.len(), '\n');
+    let mut doc = toml_edit::DocumentMut::new();
+    doc.insert("source", toml_edit::Item::ArrayOfTables(array));
+    doc.to_string()
+}
+
+/// `text` (the sources file, named `file`) with `c` appended as a `[[source]]` table at its
+/// end: the rest of the document byte for byte (its comments, order and layout; a document
+/// re-serialized by `toml_edit` would move a table appended to an array of tables up to the
+/// array's last table, above an `[[organizer]]` or a closing comment). The table is written
+/// by `toml_edit` (each string escaped: no text can end it or add a line), and the result is
+/// loaded by the same strict loader, which must find it as the last source.
+pub fn append(text: &str, file: &str, c: &Candidate) -> Result<(String, Config), ConfigError> {
+    let refuse = |message: String| ConfigError {
+        file: file.to_string(),
+        line: 0,
+        message,
+        hint: "fix the file (`twir-events health --no-fetch` says where)".into(),
+    };
+    let before = if text.trim().is_empty() {
+        0
+    } else {
+        Config::parse(text, file)?.sources.len()
+    };
+    let mut out = text.to_string();
+    if !out.is_empty() {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push('\n');
     }
+    out.push_str(&entry_text(c));
+    // As TOML: the new document's `source` array holds one table more.
+    let doc: toml_edit::DocumentMut = out.parse().map_err(|e: toml_edit::TomlError| {
+        refuse(format!("cannot be edited as TOML: {}", e.message()))
+    })?;
+    let tables = doc
+        .get("source")
+        .and_then(toml_edit::Item::as_array_of_tables)
+        .map_or(0, toml_edit::ArrayOfTables::len);
     let config = Config::parse(&out, file)?;
+    let last = config.sources.last();
+    if tables != before + 1
+        || config.sources.len() != before + 1
+        || last.is_none_or(|s| s.url != c.url || s.kind != c.kind)
+    {
+        return Err(refuse(
+            "the new [[source]] would not be the file's last source (a table left open at the end of the file?)".into(),
+        ));
+    }
     Ok((out, config))
 }
 
@@ -472,7 +488,7 @@ mod tests {
         assert_eq!(c.groups, ["luma.com/calendar/cal-gir8kq2xw4lm7tz"]);
         assert_eq!(known("https://example.org/rust.ics").kind, SourceKind::Ical);
         assert_eq!(
-            plan("https://luma.com/k3v9q2xd"),
+            plan("https://lu.ma/k3v9q2xd/"),
             Ok(Plan::LumaEvent("https://luma.com/k3v9q2xd".into()))
         );
         assert!(matches!(
