@@ -282,10 +282,10 @@ pub fn by_content(url: &str, text: &str) -> Result<Candidate, Refusal> {
             };
             let elsewhere = chat_or_ticket_links(text);
             if !elsewhere.is_empty() {
-                found.push_str(&format!(
-                    "; it links a chat or ticket page: {}",
+                found = format!(
+                    "{found}; it links a chat or ticket page: {}",
                     elsewhere.join(", ")
-                ));
+                );
             }
             let name = scripts
                 .title
