@@ -8,11 +8,12 @@ use super::{Common, RunArgs, live_options, window};
 use crate::add::{self, Candidate, Plan, Refusal};
 use crate::config::Config;
 use crate::error::{Error, exit};
-use crate::fetch::Fetch;
+use crate::fetch::{Fetch, FetchError, FetchFuture, Response};
 use crate::fetch::live::{LiveFetcher, LiveOptions};
 use crate::fetch::record::write_atomically;
 use crate::fetch::replay::ReplayFetcher;
 use crate::model::Window;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What happened to the URLs of one `add` (or `health --fix`).
@@ -108,11 +109,16 @@ pub(super) fn add_urls(
             .map_err(|e| Error::Usage(e.to_string()))?,
         ),
     };
-    let fetcher: &dyn Fetch = match (&replay, &live) {
+    let inner: &dyn Fetch = match (&replay, &live) {
         (Some(r), _) => r,
         (None, Some(l)) => l,
         (None, None) => unreachable!("a fetcher is made above"),
     };
+    let once = Once {
+        inner,
+        seen: std::sync::Mutex::default(),
+    };
+    let fetcher: &dyn Fetch = &once;
     let rt = runtime()?;
     let mut out = Added::default();
     let mut entries = String::new();
@@ -154,6 +160,34 @@ pub(super) fn add_urls(
         note!("{file}: {} source(s) added", out.added.len());
     }
     Ok(out)
+}
+
+/// Each URL fetched once per `add`: the page read for its kind is the page the preview reads.
+struct Once<'a> {
+    inner: &'a dyn Fetch,
+    seen: std::sync::Mutex<HashMap<String, Result<Response, FetchError>>>,
+}
+
+impl Fetch for Once<'_> {
+    fn fetch<'a>(&'a self, url: &'a str) -> FetchFuture<'a> {
+        Box::pin(async move {
+            let known = self
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(url)
+                .cloned();
+            if let Some(answer) = known {
+                return answer;
+            }
+            let answer = self.inner.fetch(url).await;
+            self.seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(url.to_string(), answer.clone());
+            answer
+        })
+    }
 }
 
 /// One URL: its plan, what the pages it names say, the group not listed already, and a
