@@ -415,3 +415,48 @@ fn health_fix_adds_what_health_suggests_and_then_health_no_longer_suggests_it() 
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
 }
+
+/// Live, against a loopback server: the page read for its kind is the page the preview reads,
+/// fetched once (the server refuses a second request).
+#[tokio::test(flavor = "multi_thread")]
+async fn live_each_page_is_fetched_once() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rustconf/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_bytes(
+                    std::fs::read(root().join("tests/fixtures/pages/conference-rustconf.html"))
+                        .unwrap(),
+                )
+                .insert_header("content-type", "text/html; charset=utf-8"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sources.toml");
+    // A source on the server's host and port: the loopback address is the sources file's own.
+    let base = server.uri();
+    std::fs::write(
+        &file,
+        format!("[[source]]\nkind = \"ical\"\nurl = \"{base}/feed.ics\"\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(
+        &file,
+        &[
+            "--no-cache",
+            "add",
+            "--today",
+            "2026-09-02",
+            &format!("{base}/rustconf/"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("kind = \"jsonld\""), "{stderr}");
+    assert!(stderr.contains("RustConf 2026 — Montréal"), "{stderr}");
+    server.verify().await;
+}

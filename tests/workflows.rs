@@ -279,11 +279,20 @@ fn the_add_source_form_and_workflow_agree_and_keep_the_url_out_of_the_script() {
     assert!(flow.contains("contains(github.event.issue.labels.*.name, 'add-source')"));
     // The issue's text reaches the script only through an environment variable.
     let runs = run_lines(&flow);
-    assert!(runs.iter().any(|l| l.contains("twir-events add")), "{runs:#?}");
+    assert!(
+        runs.iter().any(|l| l.contains("twir-events add")),
+        "{runs:#?}"
+    );
     for line in &runs {
-        assert!(!line.contains("${{"), "an expression inside a script: {line}");
+        assert!(
+            !line.contains("${{"),
+            "an expression inside a script: {line}"
+        );
     }
-    for line in flow.lines().filter(|l| l.contains("github.event.issue.body")) {
+    for line in flow
+        .lines()
+        .filter(|l| l.contains("github.event.issue.body"))
+    {
         assert!(line.trim().starts_with("BODY: "), "{line}");
     }
     assert!(!flow.contains("github.event.issue.title"));
