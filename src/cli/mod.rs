@@ -223,7 +223,7 @@ pub enum Command {
     },
     /// Add sources from URLs (a meetup group or event, a luma calendar or event, an iCal
     /// feed, a page with schema.org events): each URL's kind worked out, read once (what it
-    /// reads in the window, on stderr) and appended to the sources file as a [[source]]
+    /// reads in the window, on stderr) and appended to the sources file as a `[[source]]`
     /// entry, comments and layout kept. Refused with the reason: a group already listed,
     /// a page without events, a URL that is not http(s). Exit 0: all added; 1: a URL
     /// refused; 2: a source could not be read
