@@ -460,3 +460,45 @@ async fn live_each_page_is_fetched_once() {
     assert!(stderr.contains("RustConf 2026 — Montréal"), "{stderr}");
     server.verify().await;
 }
+
+#[test]
+fn a_renamed_group_is_added_under_its_new_name_or_refused_when_listed_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sources.toml");
+    std::fs::write(&file, "# empty yet\n").unwrap();
+    // The old name redirects to the new one: the entry takes the new name.
+    let (code, stdout, stderr) = run(
+        &file,
+        &[
+            "add",
+            "--replay",
+            SNAPSHOT,
+            "--dry-run",
+            "https://www.meetup.com/join-srug/",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("renamed: its page is now https://www.meetup.com/seattle-rust-user-group/"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("url = \"https://www.meetup.com/seattle-rust-user-group/\""),
+        "{stdout}"
+    );
+    // Listed under the new name: the old one is the same group.
+    std::fs::write(
+        &file,
+        "[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/Seattle-Rust-User-Group/\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = add(
+        &file,
+        &["https://www.meetup.com/join-srug/events/316371190/"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("already listed: the [[source]] at line 1 (https://www.meetup.com/Seattle-Rust-User-Group/)"),
+        "{stderr}"
+    );
+}

@@ -245,7 +245,36 @@ async fn try_one(
     if let Some(r) = listed_luma_calendar(config, fetcher, &c).await {
         return Err(r);
     }
-    preview(config, fetcher, window, c).await
+    let (mut c, moved) = preview(config, fetcher, window, c).await?;
+    // A renamed meetup group (its old name redirects): listed under its new name, refused;
+    // else the entry takes the new name.
+    // (Only to another group's events page: a login or error page is no rename.)
+    let to_group = moved
+        .as_deref()
+        .filter(|to| {
+            c.kind == crate::config::SourceKind::Meetup
+                && to.trim_end_matches('/').ends_with("/events")
+        })
+        .and_then(crate::site::meetup::urlname);
+    if let Some(group) = to_group {
+        let group = group.to_lowercase();
+        let renamed = Candidate {
+            url: format!("https://www.meetup.com/{group}/"),
+            groups: vec![format!("meetup.com/{group}")],
+            ..c.clone()
+        };
+        if let Some(r) = listed(&renamed) {
+            return Err(r);
+        }
+        if renamed.url != c.url {
+            note!(
+                "  renamed: its page is now {}; the entry takes the new name",
+                renamed.url
+            );
+            c = renamed;
+        }
+    }
+    Ok(c)
 }
 
 /// A calendar known by its `cal-…` id (a feed, a calendar page without its slug) may be
@@ -291,13 +320,13 @@ async fn fetch_text(fetcher: &dyn Fetch, url: &str) -> Result<String, Refusal> {
 }
 
 /// Runs the pipeline on the entry alone; says what it read (stderr) and names it from its
-/// events when the page did not.
+/// events when the page did not. Returns the entry and where its page redirected, if it did.
 async fn preview(
     config: &Config,
     fetcher: &dyn Fetch,
     window: &Window,
     mut c: Candidate,
-) -> Result<Candidate, Refusal> {
+) -> Result<(Candidate, Option<String>), Refusal> {
     let alone = Config::parse(&add::entry_text(&c), "the new entry")
         .map_err(|e| Refusal::Unreadable(format!("the entry does not load: {e}")))?;
     let alone = Config {
@@ -364,7 +393,7 @@ async fn preview(
     for w in &report.warnings {
         note!("  warning: {w}");
     }
-    Ok(c)
+    Ok((c, report.redirected_to.clone()))
 }
 
 /// `health --fix`: the sources `health` suggests (not the `[[organizer]]` entries, which read
