@@ -33,6 +33,9 @@ pub struct Candidate {
     pub url: String,
     /// The name the entry prints, when known.
     pub name: Option<String>,
+    /// Where the organizer is based (`home`, a newsletter place), when known (`health --fix`:
+    /// where the editors placed it).
+    pub home: Option<String>,
     /// Every group form it is known under (`meetup.com/<urlname>`, `luma.com/<slug>`,
     /// `luma.com/calendar/cal-…`), for finding it listed already.
     pub groups: Vec<String>,
@@ -120,6 +123,7 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
             kind: SourceKind::Meetup,
             url: format!("https://www.{}/{name}/", meetup::HOST),
             name: None,
+            home: None,
             groups: vec![format!("{}/{}", meetup::HOST, group.to_lowercase())],
         }));
     }
@@ -129,6 +133,7 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
                 kind: SourceKind::Ical,
                 url,
                 name: None,
+                home: None,
                 groups: group_of(&page).into_iter().collect(),
             }));
         }
@@ -148,6 +153,7 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
                 kind: SourceKind::Luma,
                 url: format!("https://{}{path}", luma::HOST),
                 name: None,
+                home: None,
                 groups: vec![group],
             }));
         }
@@ -167,6 +173,7 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
             groups: kind::of(SourceKind::Ical).owns(&url).into_iter().collect(),
             url,
             name: None,
+            home: None,
         }));
     }
     Ok(Plan::Probe(url))
@@ -245,6 +252,7 @@ impl LumaCalendar {
             kind: SourceKind::Luma,
             url: url?,
             name: self.name.clone(),
+            home: None,
             groups,
         })
     }
@@ -264,6 +272,7 @@ pub fn by_content(url: &str, text: &str) -> Result<Candidate, Refusal> {
             kind: SourceKind::Ical,
             url: url.to_string(),
             name: None,
+            home: None,
             groups: groups(SourceKind::Ical),
         });
     }
@@ -272,6 +281,7 @@ pub fn by_content(url: &str, text: &str) -> Result<Candidate, Refusal> {
             kind: SourceKind::Jsonld,
             url: url.to_string(),
             name: None,
+            home: None,
             groups: groups(SourceKind::Jsonld),
         }),
         other => {
@@ -402,6 +412,9 @@ pub fn entry_text(c: &Candidate) -> String {
     if let Some(name) = &c.name {
         table.insert("name", toml_edit::value(name.as_str()));
     }
+    if let Some(home) = &c.home {
+        table.insert("home", toml_edit::value(home.as_str()));
+    }
     let mut array = toml_edit::ArrayOfTables::new();
     array.push(table);
     let mut doc = toml_edit::DocumentMut::new();
@@ -525,6 +538,7 @@ mod tests {
             kind: SourceKind::Luma,
             url: "https://luma.com/rust-girona".into(),
             name: Some("Rust \"Girona\"\n[[x]]".into()),
+            home: Some("Girona, ES".into()),
             groups: vec![],
         };
         let (out, config) = append(text, "sources.toml", &c).unwrap();

@@ -380,13 +380,31 @@ fn health_fix_adds_what_health_suggests_and_then_health_no_longer_suggests_it() 
     let added: Vec<_> = entries
         .sources
         .iter()
-        .map(|s| (s.kind, s.url.as_str()))
+        .map(|s| {
+            (
+                s.kind,
+                s.url.as_str(),
+                s.name.as_deref(),
+                s.home.as_ref().map(ToString::to_string),
+            )
+        })
         .collect();
+    // With the name and home the editors printed (health's suggestion).
     assert_eq!(
         added,
         [
-            (SourceKind::Luma, "https://luma.com/rust-valencia"),
-            (SourceKind::Meetup, "https://www.meetup.com/rust-calonly/"),
+            (
+                SourceKind::Luma,
+                "https://luma.com/rust-valencia",
+                Some("Rust Valencia"),
+                Some("Valencia, ES".to_string())
+            ),
+            (
+                SourceKind::Meetup,
+                "https://www.meetup.com/rust-calonly/",
+                Some("Rust Calonly"),
+                Some("Ghent, BE".to_string())
+            ),
         ]
     );
     // The next health suggests only the [[organizer]] entry, which reads nothing.

@@ -37,6 +37,15 @@ impl Added {
     }
 }
 
+/// A URL to add, with what is known of it already (`health --fix`: the name and home the
+/// editors printed), which wins over what its page says.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Request {
+    pub(super) url: String,
+    pub(super) name: Option<String>,
+    pub(super) home: Option<String>,
+}
+
 /// The sources file `add` edits: `--sources`, else `./sources.toml` (never a snapshot's own).
 fn target(common: &Common) -> PathBuf {
     common
@@ -62,7 +71,14 @@ pub(super) fn add(
             )));
         }
     };
-    let added = add_urls(common, run, &path, text, urls, dry_run)?;
+    let requests: Vec<Request> = urls
+        .iter()
+        .map(|url| Request {
+            url: url.clone(),
+            ..Request::default()
+        })
+        .collect();
+    let added = add_urls(common, run, &path, text, &requests, dry_run)?;
     Ok(added.exit_code())
 }
 
@@ -73,7 +89,7 @@ pub(super) fn add_urls(
     run: &RunArgs,
     path: &Path,
     mut text: String,
-    urls: &[String],
+    requests: &[Request],
     dry_run: bool,
 ) -> Result<Added, Error> {
     if run.replay.is_some() && (common.cache.is_some() || common.no_cache) {
@@ -122,8 +138,11 @@ pub(super) fn add_urls(
     let rt = runtime()?;
     let mut out = Added::default();
     let mut entries = String::new();
-    for url in urls {
-        let found = rt.block_on(try_one(&config, fetcher, &window, url));
+    for request in requests {
+        let url = &request.url;
+        let found = rt
+            .block_on(try_one(&config, fetcher, &window, url))
+            .map(|c| with_hints(c, request));
         match found.and_then(|c| {
             add::append(&text, &file, &c)
                 .map(|(t, cfg)| (c, t, cfg))
@@ -160,6 +179,20 @@ pub(super) fn add_urls(
         note!("{file}: {} source(s) added", out.added.len());
     }
     Ok(out)
+}
+
+/// The editors' name and home over what the page says (a home only when it reads as a
+/// newsletter place, as the loader requires).
+fn with_hints(mut c: Candidate, request: &Request) -> Candidate {
+    if let Some(name) = &request.name {
+        c.name = Some(name.clone());
+    }
+    c.home = request
+        .home
+        .clone()
+        .filter(|h| crate::place::parse_newsletter_place(h).is_some())
+        .or(c.home);
+    c
 }
 
 /// Each URL fetched once per `add`: the page read for its kind is the page the preview reads.
@@ -405,13 +438,17 @@ pub(super) fn fix(
     path: &Path,
     health: &crate::health::Health,
 ) -> Result<Added, Error> {
-    let urls: Vec<String> = health
+    let requests: Vec<Request> = health
         .uncovered
         .iter()
         .filter(|u| u.suggestion_kind != crate::health::SuggestionKind::Organizer)
-        .map(|u| u.link.clone())
+        .map(|u| Request {
+            url: u.link.clone(),
+            name: Some(u.name.clone()),
+            home: u.home.clone(),
+        })
         .collect();
-    if urls.is_empty() {
+    if requests.is_empty() {
         note!("health --fix: no source to add");
         return Ok(Added::default());
     }
@@ -419,7 +456,7 @@ pub(super) fn fix(
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
-    let added = add_urls(common, run, path, text, &urls, false)?;
+    let added = add_urls(common, run, path, text, &requests, false)?;
     note!(
         "health --fix: {} added, {} refused",
         added.added.len(),
