@@ -12,6 +12,7 @@
 //! [`sources::kind`]. The dependency direction is written in `ARCHITECTURE.md` ("Layers")
 //! and checked by `tests/layers.rs`.
 
+pub mod add;
 pub mod check;
 pub mod cli;
 pub mod config;

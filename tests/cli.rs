@@ -74,7 +74,13 @@ fn missing_snapshot_directory_is_reported() {
 fn readme_documents_every_option_and_command() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    for sub in [&[][..], &["render"][..], &["snapshot"][..]] {
+    for sub in [
+        &[][..],
+        &["render"][..],
+        &["snapshot"][..],
+        &["add"][..],
+        &["health"][..],
+    ] {
         let out = bin().args(sub).arg("--help").output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();
         for word in help.split_whitespace() {

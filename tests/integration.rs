@@ -11,6 +11,7 @@ mod common;
 #[path = "faults/server.rs"]
 mod server;
 
+mod add;
 mod cache;
 mod cli;
 mod config_files;

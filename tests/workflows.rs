@@ -66,15 +66,23 @@ fn words(line: &str) -> Vec<String> {
     words
 }
 
+/// The workflows of `examples/github-actions/` (not the issue forms beside them).
+fn workflows(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .filter(|p| !p.to_string_lossy().ends_with("-issue-form.yml"))
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
 fn every_command_the_workflows_run_exists() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/github-actions");
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "yml") {
-            continue;
-        }
+    for path in workflows(&dir) {
         let yaml = std::fs::read_to_string(&path).unwrap();
         let commands = command_lines(&yaml);
         assert!(
@@ -199,11 +207,7 @@ fn every_workflow_builds_twir_events_from_one_setting_that_names_this_project() 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join("examples/github-actions");
     let mut settings = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "yml") {
-            continue;
-        }
+    for path in workflows(&dir) {
         let yaml = std::fs::read_to_string(&path).unwrap();
         let (setting, problems) = install_problems(&yaml, root);
         assert!(problems.is_empty(), "{}: {problems:#?}", path.display());
@@ -218,9 +222,9 @@ fn every_workflow_builds_twir_events_from_one_setting_that_names_this_project() 
         }
         settings.push(setting.unwrap());
     }
-    assert_eq!(settings.len(), 3, "{settings:?}");
+    assert_eq!(settings.len(), 4, "{settings:?}");
     settings.dedup();
-    assert_eq!(settings, ["tools/twir-events"], "one value in all three");
+    assert_eq!(settings, ["tools/twir-events"], "one value in all four");
 }
 
 #[test]
@@ -235,4 +239,76 @@ fn the_install_checker_catches_an_address_nothing_defines() {
         problems,
         ["$TWIR_EVENTS_DIR/events/sources.toml does not exist in the project"]
     );
+}
+
+/// The lines of `yaml` inside a `run:` step (the line itself and its block).
+fn run_lines(yaml: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut block: Option<usize> = None;
+    for line in yaml.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if block.is_some_and(|i| indent <= i && !line.trim().is_empty()) {
+            block = None;
+        }
+        let text = line.trim().trim_start_matches("- ");
+        if let Some(rest) = text.strip_prefix("run:") {
+            out.push(line);
+            if rest.trim() == "|" {
+                block = Some(indent);
+            }
+        } else if block.is_some() {
+            out.push(line);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_add_source_form_and_workflow_agree_and_keep_the_url_out_of_the_script() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/github-actions");
+    let form = std::fs::read_to_string(dir.join("add-source-issue-form.yml")).unwrap();
+    let flow = std::fs::read_to_string(dir.join("add-source.yml")).unwrap();
+    // One field, whose label the workflow reads the URL under; the label it filters on.
+    assert_eq!(form.matches("- type: input").count(), 1);
+    let label = form
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("label: "))
+        .unwrap();
+    assert!(flow.contains(&format!("/^### {label}/")), "{label}");
+    assert!(form.contains("labels: [\"add-source\"]"));
+    assert!(flow.contains("contains(github.event.issue.labels.*.name, 'add-source')"));
+    // The issue's text reaches the script only through an environment variable.
+    let runs = run_lines(&flow);
+    assert!(
+        runs.iter().any(|l| l.contains("twir-events add")),
+        "{runs:#?}"
+    );
+    for line in &runs {
+        assert!(
+            !line.contains("${{"),
+            "an expression inside a script: {line}"
+        );
+    }
+    for line in flow
+        .lines()
+        .filter(|l| l.contains("github.event.issue.body"))
+    {
+        assert!(line.trim().starts_with("BODY: "), "{line}");
+    }
+    assert!(!flow.contains("github.event.issue.title"));
+    // The URL is given after `--` (an address starting with `-` is no option).
+    let add = command_lines(&flow)
+        .into_iter()
+        .find(|a| a[1] == "add")
+        .unwrap();
+    let dashes = add.iter().position(|w| w == "--").unwrap();
+    assert_eq!(&add[dashes + 1..], ["$url"]);
+}
+
+#[test]
+fn the_run_checker_sees_an_expression_in_a_script() {
+    let yaml = "      - name: x\n        env:\n          BODY: ${{ github.event.issue.body }}\n        run: |\n          echo \"${{ github.event.issue.body }}\"\n      - uses: y\n        with:\n          a: ${{ env.A }}\n";
+    let runs = run_lines(yaml);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert!(runs[1].contains("${{"));
 }

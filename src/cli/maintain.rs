@@ -17,15 +17,26 @@ use std::path::{Path, PathBuf};
 
 /// `health`: loads the sources, runs them (unless `no_fetch`), reads the published sections
 /// and prints the report; exit 2 when something needs attention.
-pub(super) fn health(
-    common: &Common,
-    run: &RunArgs,
-    corpus: Option<PathBuf>,
-    recent: usize,
-    silent_weeks: u32,
-    no_fetch: bool,
-    format: HealthFormat,
-) -> Result<u8, Error> {
+/// `health`'s own options.
+pub(super) struct HealthArgs {
+    pub(super) corpus: Option<PathBuf>,
+    pub(super) recent: usize,
+    pub(super) silent_weeks: u32,
+    pub(super) no_fetch: bool,
+    pub(super) format: HealthFormat,
+    /// Add the suggested sources (`add`'s path).
+    pub(super) fix: bool,
+}
+
+pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result<u8, Error> {
+    let HealthArgs {
+        corpus,
+        recent,
+        silent_weeks,
+        no_fetch,
+        format,
+        fix,
+    } = args;
     let corpus = match corpus {
         Some(dir) if !dir.is_dir() => {
             return Err(Error::Usage(format!(
@@ -72,6 +83,14 @@ pub(super) fn health(
             "{}\n",
             serde_json::to_string_pretty(&h).map_err(|e| Error::Usage(e.to_string()))?
         ))?,
+    }
+    if fix {
+        super::add::fix(
+            common,
+            run,
+            &sources_path(common, setup.replay.as_ref()),
+            &h,
+        )?;
     }
     Ok(if h.needs_attention() {
         exit::SOURCE_FAILED

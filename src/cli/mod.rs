@@ -22,6 +22,7 @@ macro_rules! note {
     }};
 }
 
+mod add;
 mod draft;
 mod maintain;
 mod outputs;
@@ -213,6 +214,26 @@ pub enum Command {
         /// table (for reading) or json (for automation)
         #[arg(long, value_enum, default_value_t = HealthFormat::Table)]
         format: HealthFormat,
+        /// Add the sources it suggests to the sources file, each checked as `add` checks it
+        /// (what was added and what was refused, on stderr)
+        #[arg(long)]
+        fix: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Add sources from URLs (a meetup group or event, a luma calendar or event, an iCal
+    /// feed, a page with schema.org events): each URL's kind worked out, read once (what it
+    /// reads in the window, on stderr) and appended to the sources file as a `[[source]]`
+    /// entry, comments and layout kept. Refused with the reason: a group already listed,
+    /// a page without events, a URL that is not http(s). Exit 0: all added; 1: a URL
+    /// refused; 2: a source could not be read
+    Add {
+        /// The URLs to add
+        #[arg(required = true, value_name = "URL")]
+        urls: Vec<String>,
+        /// Print the entries (stdout) instead of writing the sources file
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -338,16 +359,21 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             silent_weeks,
             no_fetch,
             format,
+            fix,
             run,
         } => maintain::health(
             &common,
             &run,
-            corpus,
-            recent,
-            silent_weeks,
-            no_fetch,
-            format,
+            maintain::HealthArgs {
+                corpus,
+                recent,
+                silent_weeks,
+                no_fetch,
+                format,
+                fix,
+            },
         ),
+        Command::Add { urls, dry_run, run } => add::add(&common, &run, &urls, dry_run),
         Command::Completions { shell } => maintain::completions(shell),
         Command::Man => maintain::man(),
         Command::Snapshot { out, today } => maintain::snapshot(&common, &out, today),

@@ -32,6 +32,7 @@ mod uncovered;
 pub use table::to_table;
 
 use sources::{duplicates, judge_sources, last_published};
+pub(crate) use uncovered::is_chat_or_video;
 use uncovered::{recent_sections, uncovered};
 
 /// The version of the JSON document (`--format json`).

@@ -283,8 +283,8 @@ pub(super) fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// Hosts of chat, video, social and form links: no events to read there.
-fn is_chat_or_video(host: &str) -> bool {
+/// Hosts of chat, video, social and form links: no events to read there (also `add`'s).
+pub(crate) fn is_chat_or_video(host: &str) -> bool {
     const HOSTS: [&str; 21] = [
         "discord.gg",
         "discord.com",

@@ -1,0 +1,475 @@
+//! `add URL…` (and `health --fix`): each URL's kind worked out, fetched once through the
+//! pipeline for a preview (what it reads in the window), checked against the sources already
+//! listed, and appended to the sources file as a `[[source]]` table (`--dry-run`: printed).
+
+use super::setup::runtime;
+use super::writable::{self, Output};
+use super::{Common, RunArgs, live_options, window};
+use crate::add::{self, Candidate, Plan, Refusal};
+use crate::config::Config;
+use crate::error::{Error, exit};
+use crate::fetch::live::{LiveFetcher, LiveOptions};
+use crate::fetch::record::write_atomically;
+use crate::fetch::replay::ReplayFetcher;
+use crate::fetch::{Fetch, FetchError, FetchFuture, Response};
+use crate::model::Window;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What happened to the URLs of one `add` (or `health --fix`).
+#[derive(Debug, Default)]
+pub(super) struct Added {
+    pub(super) added: Vec<String>,
+    pub(super) refused: Vec<(String, Refusal)>,
+}
+
+impl Added {
+    /// 0 all added; 1 a URL refused for itself (not http(s), listed, no events); else 2 a
+    /// source that could not be read.
+    pub(super) fn exit_code(&self) -> u8 {
+        if self.refused.iter().any(|(_, r)| !r.is_source_failure()) {
+            exit::USAGE
+        } else if self.refused.is_empty() {
+            exit::OK
+        } else {
+            exit::SOURCE_FAILED
+        }
+    }
+}
+
+/// A URL to add, with what is known of it already (`health --fix`: the name and home the
+/// editors printed), which wins over what its page says.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Request {
+    pub(super) url: String,
+    pub(super) name: Option<String>,
+    pub(super) home: Option<String>,
+}
+
+/// The sources file `add` edits: `--sources`, else `./sources.toml` (never a snapshot's own).
+fn target(common: &Common) -> PathBuf {
+    common
+        .sources
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("sources.toml"))
+}
+
+pub(super) fn add(
+    common: &Common,
+    run: &RunArgs,
+    urls: &[String],
+    dry_run: bool,
+) -> Result<u8, Error> {
+    let path = target(common);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && dry_run => String::new(),
+        Err(e) => {
+            return Err(Error::Usage(format!(
+                "cannot read {}: {e} (create it, or pass --sources FILE)",
+                path.display()
+            )));
+        }
+    };
+    let requests: Vec<Request> = urls
+        .iter()
+        .map(|url| Request {
+            url: url.clone(),
+            ..Request::default()
+        })
+        .collect();
+    let added = add_urls(common, run, &path, text, &requests, dry_run)?;
+    Ok(added.exit_code())
+}
+
+/// Adds `urls` to the sources file at `path` (its text `text`), each checked; writes the file
+/// once (unless `dry_run`: the entries go to stdout). Reports on stderr.
+pub(super) fn add_urls(
+    common: &Common,
+    run: &RunArgs,
+    path: &Path,
+    mut text: String,
+    requests: &[Request],
+    dry_run: bool,
+) -> Result<Added, Error> {
+    if run.replay.is_some() && (common.cache.is_some() || common.no_cache) {
+        return Err(Error::Usage(
+            "--cache and --no-cache are for live runs; --replay reads a snapshot: drop one".into(),
+        ));
+    }
+    if !dry_run {
+        writable::check("--sources", path, Output::File)?;
+    }
+    let file = path.display().to_string();
+    let mut config = if text.trim().is_empty() {
+        Config::default()
+    } else {
+        Config::parse(&text, &file)?
+    };
+    let replay = match &run.replay {
+        Some(dir) => Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?),
+        None => None,
+    };
+    let today = run
+        .today
+        .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let window = window(today, run.from, run.to, run.weeks)?;
+    let live = match &replay {
+        Some(_) => None,
+        None => Some(
+            LiveFetcher::new(LiveOptions {
+                trusted: Some(config.trusted()),
+                ..live_options(common)
+            })
+            .map_err(|e| Error::Usage(e.to_string()))?,
+        ),
+    };
+    let inner: &dyn Fetch = match (&replay, &live) {
+        (Some(r), _) => r,
+        (None, Some(l)) => l,
+        (None, None) => unreachable!("a fetcher is made above"),
+    };
+    let once = Once {
+        inner,
+        seen: std::sync::Mutex::default(),
+    };
+    let fetcher: &dyn Fetch = &once;
+    let rt = runtime()?;
+    let mut out = Added::default();
+    let mut entries = String::new();
+    for request in requests {
+        let url = &request.url;
+        let found = rt
+            .block_on(try_one(&config, fetcher, &window, url))
+            .map(|c| with_hints(c, request));
+        match found.and_then(|c| {
+            add::append(&text, &file, &c)
+                .map(|(t, cfg)| (c, t, cfg))
+                .map_err(|e| Refusal::Unreadable(format!("the entry does not load: {e}")))
+        }) {
+            Ok((c, new_text, new_config)) => {
+                if let Some(o) = add::organizer_listed(&config, &c) {
+                    note!(
+                        "  note: the [[organizer]] at line {} ({}) names the same group",
+                        o.line,
+                        o.url
+                    );
+                }
+                note!("add: {url}: added");
+                entries.push_str(&add::entry_text(&c));
+                entries.push('\n');
+                text = new_text;
+                config = new_config;
+                out.added.push(c.url);
+            }
+            Err(why) => {
+                note!("add: {url}: refused: {why}");
+                out.refused.push((url.clone(), why));
+            }
+        }
+    }
+    if dry_run {
+        super::stdout(&entries)?;
+    } else if !out.added.is_empty() {
+        write_atomically(path, text.as_bytes()).map_err(|e| Error::Write {
+            path: file.clone(),
+            message: e.to_string(),
+        })?;
+        note!("{file}: {} source(s) added", out.added.len());
+    }
+    Ok(out)
+}
+
+/// The editors' name and home over what the page says (a home only when it reads as a
+/// newsletter place, as the loader requires).
+fn with_hints(mut c: Candidate, request: &Request) -> Candidate {
+    if let Some(name) = &request.name {
+        c.name = Some(name.clone());
+    }
+    c.home = request
+        .home
+        .clone()
+        .filter(|h| crate::place::parse_newsletter_place(h).is_some())
+        .or(c.home);
+    c
+}
+
+/// Each URL fetched once per `add`: the page read for its kind is the page the preview reads.
+struct Once<'a> {
+    inner: &'a dyn Fetch,
+    seen: std::sync::Mutex<HashMap<String, Result<Response, FetchError>>>,
+}
+
+impl Fetch for Once<'_> {
+    fn fetch<'a>(&'a self, url: &'a str) -> FetchFuture<'a> {
+        Box::pin(async move {
+            let known = self
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(url)
+                .cloned();
+            if let Some(answer) = known {
+                return answer;
+            }
+            let answer = self.inner.fetch(url).await;
+            self.seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(url.to_string(), answer.clone());
+            answer
+        })
+    }
+}
+
+/// One URL: its plan, what the pages it names say, the group not listed already, and a
+/// preview run of the entry.
+async fn try_one(
+    config: &Config,
+    fetcher: &dyn Fetch,
+    window: &Window,
+    url: &str,
+) -> Result<Candidate, Refusal> {
+    let mut c = match add::plan(url)? {
+        Plan::Known(c) => c,
+        Plan::LumaEvent(page) => {
+            let html = fetch_text(fetcher, &page).await?;
+            add::luma_page(&html)
+                .candidate()
+                .ok_or_else(|| Refusal::NoEvents {
+                    found: format!("{page} names no luma calendar in its data"),
+                    entry: None,
+                })?
+        }
+        Plan::Probe(page) => {
+            if let Some(r) = add::without_events(&page) {
+                return Err(r);
+            }
+            let body = fetch_text(fetcher, &page).await?;
+            add::by_content(&page, &body)?
+        }
+    };
+    let listed = |c: &Candidate| {
+        add::listed(config, c).map(|s| Refusal::Listed {
+            line: s.line,
+            url: s.url.clone(),
+        })
+    };
+    if let Some(r) = listed(&c) {
+        return Err(r);
+    }
+    if c.kind == crate::config::SourceKind::Luma {
+        // The calendar page: its `cal-…` id (a calendar listed under it is the same) and name.
+        let html = fetch_text(fetcher, &c.url).await?;
+        let page = add::luma_page(&html);
+        if let Some(more) = page.candidate() {
+            for g in more.groups {
+                if !c.groups.contains(&g) {
+                    c.groups.push(g);
+                }
+            }
+        }
+        c.name = c.name.or(page.name);
+        if let Some(r) = listed(&c) {
+            return Err(r);
+        }
+    }
+    if let Some(r) = listed_luma_calendar(config, fetcher, &c).await {
+        return Err(r);
+    }
+    let (mut c, moved) = preview(config, fetcher, window, c).await?;
+    // A renamed meetup group (its old name redirects): listed under its new name, refused;
+    // else the entry takes the new name.
+    // (Only to another group's events page: a login or error page is no rename.)
+    let to_group = moved
+        .as_deref()
+        .filter(|to| {
+            c.kind == crate::config::SourceKind::Meetup
+                && to.trim_end_matches('/').ends_with("/events")
+        })
+        .and_then(crate::site::meetup::urlname);
+    if let Some(group) = to_group {
+        let group = group.to_lowercase();
+        let renamed = Candidate {
+            url: format!("https://www.meetup.com/{group}/"),
+            groups: vec![format!("meetup.com/{group}")],
+            ..c.clone()
+        };
+        if let Some(r) = listed(&renamed) {
+            return Err(r);
+        }
+        if renamed.url != c.url {
+            note!(
+                "  renamed: its page is now {}; the entry takes the new name",
+                renamed.url
+            );
+            c = renamed;
+        }
+    }
+    Ok(c)
+}
+
+/// A calendar known by its `cal-…` id (a feed, a calendar page without its slug) may be
+/// listed under its slug: the listed luma calendars' pages name their ids (one fetch each;
+/// a page that cannot be read is passed over).
+async fn listed_luma_calendar(
+    config: &Config,
+    fetcher: &dyn Fetch,
+    c: &Candidate,
+) -> Option<Refusal> {
+    let ids: Vec<&String> = c
+        .groups
+        .iter()
+        .filter(|g| g.starts_with("luma.com/calendar/"))
+        .collect();
+    if ids.is_empty() {
+        return None;
+    }
+    for s in &config.sources {
+        if s.kind != crate::config::SourceKind::Luma {
+            continue;
+        }
+        let Ok(html) = fetch_text(fetcher, &s.url).await else {
+            continue;
+        };
+        let theirs = add::luma_page(&html).candidate();
+        if theirs.is_some_and(|t| t.groups.iter().any(|g| ids.contains(&g))) {
+            return Some(Refusal::Listed {
+                line: s.line,
+                url: s.url.clone(),
+            });
+        }
+    }
+    None
+}
+
+async fn fetch_text(fetcher: &dyn Fetch, url: &str) -> Result<String, Refusal> {
+    fetcher
+        .fetch(url)
+        .await
+        .map(|r| r.text())
+        .map_err(|e| Refusal::Unreadable(e.to_string()))
+}
+
+/// Runs the pipeline on the entry alone; says what it read (stderr) and names it from its
+/// events when the page did not. Returns the entry and where its page redirected, if it did.
+async fn preview(
+    config: &Config,
+    fetcher: &dyn Fetch,
+    window: &Window,
+    mut c: Candidate,
+) -> Result<(Candidate, Option<String>), Refusal> {
+    let alone = Config::parse(&add::entry_text(&c), "the new entry")
+        .map_err(|e| Refusal::Unreadable(format!("the entry does not load: {e}")))?;
+    let alone = Config {
+        sources: alone.sources,
+        organizers: config.organizers.clone(),
+    };
+    let outcome =
+        crate::pipeline::run_with(&alone, fetcher, window, &crate::pipeline::Silent).await;
+    let Some(report) = outcome.reports.first() else {
+        return Err(Refusal::Unreadable("no report from the run".into()));
+    };
+    if let Some(e) = &report.error {
+        return Err(Refusal::Unreadable(e.clone()));
+    }
+    if let Some(why) = &report.suspect {
+        return Err(Refusal::NoEvents {
+            found: why.clone(),
+            entry: None,
+        });
+    }
+    if c.name.is_none() && !c.kind.spec().is_feed() {
+        let mut names = outcome.events.iter().map(|e| e.organizer.name.as_str());
+        if let Some(first) = names.next()
+            && names.all(|n| n == first)
+            && !first.is_empty()
+        {
+            c.name = Some(first.to_string());
+        }
+    }
+    note!(
+        "add: {} → kind = \"{}\", {}{}",
+        report.url,
+        c.kind.as_str(),
+        c.url,
+        c.name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default()
+    );
+    if let Some(f) = &report.fallback {
+        note!("  read through its fallback: {f}");
+    }
+    note!(
+        "  {} event(s) from {} to {}",
+        outcome.events.len(),
+        window.from,
+        window.to
+    );
+    for e in outcome.events.iter().take(10) {
+        let place = e
+            .place
+            .as_ref()
+            .map_or_else(|| format!("{:?}", e.attendance), ToString::to_string);
+        let regions: Vec<String> = e.regions.iter().map(|r| format!("{r:?}")).collect();
+        note!(
+            "    {} {} — {} [{}] {}",
+            e.start_date,
+            e.title,
+            place,
+            regions.join(", "),
+            e.url
+        );
+    }
+    for w in &report.warnings {
+        note!("  warning: {w}");
+    }
+    Ok((c, report.redirected_to.clone()))
+}
+
+/// `health --fix`: the sources `health` suggests (not the `[[organizer]]` entries, which read
+/// nothing), added through `add`, each checked the same way; what was added and what was
+/// refused on stderr.
+pub(super) fn fix(
+    common: &Common,
+    run: &RunArgs,
+    path: &Path,
+    health: &crate::health::Health,
+) -> Result<Added, Error> {
+    let requests: Vec<Request> = health
+        .uncovered
+        .iter()
+        .filter(|u| u.suggestion_kind != crate::health::SuggestionKind::Organizer)
+        .map(|u| Request {
+            url: u.link.clone(),
+            name: Some(u.name.clone()),
+            home: u.home.clone(),
+        })
+        .collect();
+    if requests.is_empty() {
+        note!("health --fix: no source to add");
+        return Ok(Added::default());
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let added = add_urls(common, run, path, text, &requests, false)?;
+    note!(
+        "health --fix: {} added, {} refused",
+        added.added.len(),
+        added.refused.len()
+    );
+    for url in &added.added {
+        note!("  added: {url}");
+    }
+    for (url, why) in &added.refused {
+        note!(
+            "  refused: {url}: {}",
+            why.to_string().lines().next().unwrap_or("")
+        );
+    }
+    Ok(added)
+}
