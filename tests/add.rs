@@ -520,3 +520,21 @@ fn a_renamed_group_is_added_under_its_new_name_or_refused_when_listed_so() {
         "{stderr}"
     );
 }
+
+#[test]
+fn health_fix_on_a_snapshot_edits_only_a_sources_file_named() {
+    // Without --sources, the run would read the snapshot's own sources.toml: --fix refuses
+    // before anything is read, and the recording stays as it was.
+    let own = root().join(HEALTH_SNAPSHOT).join("sources.toml");
+    let before = std::fs::read(&own).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_twir-events"))
+        .current_dir(root())
+        .args(["health", "--replay", HEALTH_SNAPSHOT, "--fix"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("pass --sources FILE"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&own).unwrap(), before);
+}

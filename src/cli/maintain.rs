@@ -37,6 +37,16 @@ pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result
         format,
         fix,
     } = args;
+    if fix {
+        // A snapshot's own sources file is a recording: `--fix` edits only a file named.
+        if run.replay.is_some() && common.sources.is_none() {
+            return Err(Error::Usage(
+                "health --fix with --replay: pass --sources FILE, the sources file to add to (the snapshot's own is a recording, not edited)".into(),
+            ));
+        }
+        // Checked before the run, as every output is.
+        writable::check("--sources", &sources_path(common, None), Output::File)?;
+    }
     let corpus = match corpus {
         Some(dir) if !dir.is_dir() => {
             return Err(Error::Usage(format!(
