@@ -30,6 +30,7 @@ pub mod pipeline;
 pub mod place;
 pub mod publish;
 pub mod render;
+pub mod run;
 pub mod site;
 pub mod sources;
 pub mod suspect;

@@ -26,8 +26,7 @@
 
 use crate::dedupe::identity::canonical;
 use crate::model::Window;
-use crate::pipeline::Outcome;
-use crate::render::json::Document;
+use crate::run::{Outcome, PreviousEvent, PreviousRun};
 use crate::sources::kind::SuspectWhen;
 use crate::sources::{Parsed, SourceError};
 use std::collections::HashSet;
@@ -125,7 +124,7 @@ pub fn collapsed(previous: usize, accounted: usize) -> bool {
 pub fn against_previous(
     outcome: &Outcome,
     window: &Window,
-    previous: &Document,
+    previous: &PreviousRun,
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (i, report) in outcome.reports.iter().enumerate() {
@@ -133,7 +132,7 @@ pub fn against_previous(
             continue;
         }
         let label = report.label.as_str();
-        let before: Vec<&crate::render::json::EventJson> = previous
+        let before: Vec<&PreviousEvent> = previous
             .events
             .iter()
             .filter(|e| e.sources.iter().any(|s| s == label))
@@ -192,7 +191,7 @@ pub fn against_previous(
 mod tests {
     use super::*;
     use crate::model::{Event, RawEvent, When};
-    use crate::pipeline::{LeftOut, SourceReport};
+    use crate::run::{LeftOut, SourceReport};
     use chrono::NaiveDate;
 
     const EMPTY: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nX-WR-CALNAME:Rust Community\r\nEND:VCALENDAR\r\n";
@@ -316,7 +315,11 @@ mod tests {
             reports: vec![report(cal), report("other")],
             ..Outcome::default()
         };
-        let prev = crate::render::json::document(&first, &window(), "t");
+        let prev = crate::render::json::previous_run(&crate::render::json::document(
+            &first,
+            &window(),
+            "t",
+        ));
         let mut now = Outcome {
             events: vec![ev(0, cal)],
             reports: vec![report(cal), report("other")],

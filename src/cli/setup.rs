@@ -94,7 +94,9 @@ pub(super) fn mark_collapsed(
     previous: Option<&render::json::Document>,
 ) {
     if let Some(prev) = previous {
-        for (i, why) in crate::suspect::against_previous(outcome, &window, prev) {
+        for (i, why) in
+            crate::suspect::against_previous(outcome, &window, &render::json::previous_run(prev))
+        {
             outcome.reports[i].suspect = Some(why);
         }
     }

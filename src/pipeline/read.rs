@@ -2,7 +2,6 @@
 //! fallback), a luma calendar's feed (its page the fallback), a feed, a page.
 
 use super::SourceReport;
-use super::build::instant_date;
 use super::guard::{parse_off_runtime, reader_name};
 use super::pages::PageToFetch;
 use super::parse::{
@@ -11,6 +10,7 @@ use super::parse::{
 use crate::config::Source;
 use crate::fetch::{Fetch, FetchError, Response};
 use crate::model::{Organizer, RawEvent, Window};
+use crate::run::instant_date;
 use crate::sources::kind::{SuspectWhen, WaysIn};
 use crate::sources::{self, Parsed};
 use crate::verify::PageKind;

@@ -1,6 +1,6 @@
 use super::pages::one_event;
 use super::*;
-use crate::config::Source;
+use crate::config::{Source, SourceKind};
 use crate::fetch::Response;
 
 #[test]

@@ -273,6 +273,22 @@ fn event(e: &Event) -> EventJson {
     }
 }
 
+/// A previous file as `suspect` judges a run against it ([`crate::run::PreviousRun`]).
+pub fn previous_run(doc: &Document) -> crate::run::PreviousRun {
+    crate::run::PreviousRun {
+        events: doc
+            .events
+            .iter()
+            .map(|e| crate::run::PreviousEvent {
+                url: e.url.clone(),
+                sources: e.sources.clone(),
+                start_date: e.start_date,
+                end_date: e.end_date,
+            })
+            .collect(),
+    }
+}
+
 /// A previous file as a run needs it ([`crate::pipeline::carry_over`]): its events and the
 /// event pages that called theirs off.
 pub fn previous(doc: &Document) -> crate::pipeline::Previous {
