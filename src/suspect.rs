@@ -298,7 +298,7 @@ mod tests {
 
     fn report(label: &str) -> SourceReport {
         SourceReport::new(
-            crate::config::SourceKind::Ical,
+            crate::config::SourceKind::from_name("ical").unwrap(),
             "https://calendar.example/c.ics",
             label,
         )

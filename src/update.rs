@@ -475,7 +475,11 @@ mod tests {
     fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
         crate::pipeline::SourceReport {
             error: error.map(Into::into),
-            ..crate::pipeline::SourceReport::new(crate::config::SourceKind::Meetup, url, label)
+            ..crate::pipeline::SourceReport::new(
+                crate::config::SourceKind::from_name("meetup").unwrap(),
+                url,
+                label,
+            )
         }
     }
 
@@ -524,7 +528,7 @@ mod tests {
             "https://calendar.google.com/calendar/ical/x/public/basic.ics",
             Some("HTTP status 503"),
         );
-        calendar.kind = crate::config::SourceKind::Ical;
+        calendar.kind = crate::config::SourceKind::from_name("ical").unwrap();
         let outcome = Outcome {
             reports: vec![calendar, outcome.reports[1].clone()],
             ..outcome
@@ -582,7 +586,7 @@ mod tests {
                 None,
             ),
         ];
-        reports[1].kind = crate::config::SourceKind::Ical;
+        reports[1].kind = crate::config::SourceKind::from_name("ical").unwrap();
         let mut outcome = Outcome {
             events: vec![calendar_copy],
             reports,

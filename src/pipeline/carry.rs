@@ -192,7 +192,6 @@ fn count_carried(outcome: &mut Outcome, all: &[Event], live: usize, entry_of: &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SourceKind;
     use crate::model::{Attendance, Organizer, Region};
     use crate::pipeline::SourceReport;
 
@@ -209,7 +208,11 @@ mod tests {
     fn report(label: &str, error: Option<&str>) -> SourceReport {
         SourceReport {
             error: error.map(str::to_string),
-            ..SourceReport::new(SourceKind::Meetup, "https://example.org/", label)
+            ..SourceReport::new(
+                crate::config::SourceKind::from_name("meetup").unwrap(),
+                "https://example.org/",
+                label,
+            )
         }
     }
 

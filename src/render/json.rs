@@ -491,7 +491,6 @@ pub fn to_text(doc: &Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SourceKind;
     use crate::pipeline::SourceReport;
 
     fn d(s: &str) -> NaiveDate {
@@ -510,7 +509,7 @@ mod tests {
             events: 1,
             error: error.map(str::to_string),
             ..SourceReport::new(
-                SourceKind::Meetup,
+                crate::config::SourceKind::from_name("meetup").unwrap(),
                 &format!("https://www.meetup.com/{label}/events/"),
                 label,
             )
@@ -588,7 +587,7 @@ mod tests {
             organizer: hybrid.organizer.clone(),
         }];
         let mut cal = report("cal", None);
-        cal.kind = SourceKind::Ical;
+        cal.kind = crate::config::SourceKind::from_name("ical").unwrap();
         let a = ev("A", "https://www.meetup.com/a/events/1/", "a");
         let doc = document(
             &outcome(
