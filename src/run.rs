@@ -5,6 +5,7 @@
 
 use crate::config::SourceKind;
 use crate::dedupe;
+use crate::fetch::FetchError;
 use crate::model::{Event, RawEvent};
 use crate::verify::Correction;
 use chrono::NaiveDate;
@@ -38,24 +39,17 @@ pub fn describe(raw: &RawEvent) -> String {
 }
 
 /// How one source fared.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceReport {
     pub kind: SourceKind,
     pub url: String,
     pub label: String,
     /// Events it yielded (before the window and deduplication).
     pub events: usize,
-    /// `None` when it worked; the reason otherwise.
-    pub error: Option<String>,
+    /// Used, failed (and why), or answered but not taken as the truth (and why).
+    pub state: SourceStatus,
     /// Entries it skipped or repaired.
     pub warnings: Vec<String>,
-    /// `Some(reason)` when it answered, but with no events where events are expected or far
-    /// fewer than its previous run ([`crate::suspect`]): not taken as the truth (exit 2; its
-    /// previous events are carried over like a failed source's).
-    pub suspect: Option<String>,
-    /// The HTTP status of a failed fetch of the source's own URL (404 and 410: the group or
-    /// calendar is gone), for `health`.
-    pub status: Option<u16>,
     /// Where the source's URL redirected to (a renamed meetup group), for `health`.
     pub redirected_to: Option<String>,
     /// The latest start date among everything the source listed (past events included, where
@@ -73,22 +67,48 @@ pub struct SourceReport {
 impl SourceReport {
     /// Neither failed nor suspect.
     pub fn trusted(&self) -> bool {
-        self.error.is_none() && self.suspect.is_none()
+        self.state == SourceStatus::Ok
     }
 
     /// `failed` (an error), `suspect` (an answer not taken as the truth) or `ok`: the word the
     /// JSON file, the page and the reports use.
     pub fn status(&self) -> &'static str {
-        match (&self.error, &self.suspect) {
-            (Some(_), _) => "failed",
-            (None, Some(_)) => "suspect",
-            (None, None) => "ok",
+        match self.state {
+            SourceStatus::Ok => "ok",
+            SourceStatus::Failed(_) => "failed",
+            SourceStatus::Suspect(_) => "suspect",
         }
     }
 
+    /// Why it failed, when it did.
+    pub fn failure(&self) -> Option<&Failure> {
+        match &self.state {
+            SourceStatus::Failed(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Why it is suspect, when it is.
+    pub fn suspect(&self) -> Option<&SuspectReason> {
+        match &self.state {
+            SourceStatus::Suspect(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of a failed fetch of the source's own URL (404 and 410: the group or
+    /// calendar is gone), for `health`.
+    pub fn http_status(&self) -> Option<u16> {
+        self.failure().and_then(Failure::http_status)
+    }
+
     /// Why the source was not used: its error, else why it is suspect; `None` when it was.
-    pub fn why_not_used(&self) -> Option<&str> {
-        self.error.as_deref().or(self.suspect.as_deref())
+    pub fn why_not_used(&self) -> Option<String> {
+        match &self.state {
+            SourceStatus::Ok => None,
+            SourceStatus::Failed(f) => Some(f.to_string()),
+            SourceStatus::Suspect(s) => Some(s.to_string()),
+        }
     }
 
     /// A source read at `url` with nothing to say yet (no events, no error, no warning): the
@@ -99,10 +119,8 @@ impl SourceReport {
             url: url.into(),
             label: label.into(),
             events: 0,
-            error: None,
+            state: SourceStatus::Ok,
             warnings: vec![],
-            suspect: None,
-            status: None,
             redirected_to: None,
             latest_event: None,
             fallback: None,
@@ -175,14 +193,17 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn failed_sources(&self) -> usize {
-        self.reports.iter().filter(|r| r.error.is_some()).count()
+        self.reports
+            .iter()
+            .filter(|r| r.failure().is_some())
+            .count()
     }
 
     /// Sources that answered, but suspiciously (see [`crate::suspect`]).
     pub fn suspect_sources(&self) -> usize {
         self.reports
             .iter()
-            .filter(|r| r.error.is_none() && r.suspect.is_some())
+            .filter(|r| r.suspect().is_some())
             .count()
     }
 
@@ -220,4 +241,135 @@ pub struct PreviousEvent {
     pub sources: Vec<String>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
+}
+
+/// How a source fared, as data: the words are said at the edges (the reports, the JSON file,
+/// the page, `check`, `health`) by `Display`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum SourceStatus {
+    /// Read and used (through a fallback or not: `SourceReport::fallback`).
+    #[default]
+    Ok,
+    /// Not read: its events are not this run's (exit 2; the previous ones carried over).
+    Failed(Failure),
+    /// It answered, but not with the truth ([`crate::suspect`]): counted like a failure.
+    Suspect(SuspectReason),
+}
+
+/// Why a source could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// Its own URL could not be had: an HTTP status, a timeout, a body too large, not in the
+    /// snapshot, … ([`FetchError`]).
+    Fetch(FetchError),
+    /// Its reader refused the answer, or a second way in failed too: the message.
+    Read(String),
+    /// A luma calendar whose feed and page could both not be read (`page_status`: the HTTP
+    /// status its page answered, when that is why).
+    FeedAndPage {
+        feed: String,
+        page: String,
+        page_status: Option<u16>,
+    },
+}
+
+impl Failure {
+    /// The HTTP status the source's own URL answered, when that is why.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Failure::Fetch(FetchError::Status { status, .. }) => Some(*status),
+            Failure::FeedAndPage { page_status, .. } => *page_status,
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Fetch(e) => write!(f, "{e}"),
+            Failure::Read(message) => f.write_str(message),
+            Failure::FeedAndPage { feed, page, .. } => {
+                write!(f, "{feed}; and its page could not be read: {page}")
+            }
+        }
+    }
+}
+
+/// Why an answer is not taken as the truth ([`crate::suspect`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SuspectReason {
+    /// A valid VCALENDAR without a single VEVENT.
+    EmptyCalendar,
+    /// A page its reader finds no event data in: the reader's message.
+    PageWithoutEventData(String),
+    /// Far fewer events than the previous run's file: `now` in the window, `explained` left
+    /// out or moved, `previous` in the previous file.
+    Collapse {
+        now: usize,
+        explained: usize,
+        previous: usize,
+    },
+    /// A meetup group page without data (`page`), whose iCal feed `feed_url` is suspect too.
+    FeedSuspect {
+        page: Box<SuspectReason>,
+        feed_url: String,
+        feed: Box<SuspectReason>,
+    },
+    /// A meetup group page without data (`page`), whose iCal feed could not be read either.
+    FeedFailed {
+        page: Box<SuspectReason>,
+        error: String,
+    },
+}
+
+impl std::fmt::Display for SuspectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SuspectReason::EmptyCalendar => f.write_str(
+                "the calendar answered with no events at all (a valid but empty VCALENDAR): \
+                 a calendar keeps its past events, so this is likely a broken or replaced \
+                 export; check the feed URL in a browser and the calendar's sharing settings",
+            ),
+            SuspectReason::PageWithoutEventData(message) => write!(
+                f,
+                "the page answered without any event data: {message}; open it in a browser to check \
+                 it still lists events (a login, consent or error page, or a new page format)"
+            ),
+            SuspectReason::Collapse {
+                now,
+                explained,
+                previous,
+            } => write!(
+                f,
+                "far fewer events than the previous run: {now} in the window now{}, {previous} in the previous file; check the source in a browser (a partial answer, a filter, a moved calendar)",
+                if *explained > 0 {
+                    format!(" (and {explained} left out or moved)")
+                } else {
+                    String::new()
+                },
+            ),
+            SuspectReason::FeedSuspect {
+                page,
+                feed_url,
+                feed,
+            } => write!(f, "{page}; its iCal feed {feed_url}: {feed}"),
+            SuspectReason::FeedFailed { page, error } => {
+                write!(f, "{page}; its iCal feed could not be read either: {error}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+impl SourceStatus {
+    /// For unit tests: failed with `error` (a reader's message), else suspect with `suspect`
+    /// (a page without event data), else ok.
+    pub(crate) fn of_test(error: Option<&str>, suspect: Option<&str>) -> SourceStatus {
+        match (error, suspect) {
+            (Some(e), _) => SourceStatus::Failed(Failure::Read(e.to_string())),
+            (None, Some(s)) => SourceStatus::Suspect(SuspectReason::PageWithoutEventData(s.into())),
+            (None, None) => SourceStatus::Ok,
+        }
+    }
 }

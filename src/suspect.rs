@@ -26,7 +26,7 @@
 
 use crate::dedupe::identity::canonical;
 use crate::model::Window;
-use crate::run::{Outcome, PreviousEvent, PreviousRun};
+use crate::run::{Outcome, PreviousEvent, PreviousRun, SuspectReason};
 use crate::sources::kind::SuspectWhen;
 use crate::sources::{Parsed, SourceError};
 use std::collections::HashSet;
@@ -42,29 +42,17 @@ pub fn screen(
     when: SuspectWhen,
     body: &[u8],
     result: Result<Parsed, SourceError>,
-) -> (Result<Parsed, SourceError>, Option<String>) {
+) -> (Result<Parsed, SourceError>, Option<SuspectReason>) {
     match (when, result) {
         // Events in the window prove there was a VEVENT: the body is scanned only otherwise.
         (SuspectWhen::EmptyCalendar, Ok(parsed))
             if parsed.events.is_empty() && !has_vevent(body) =>
         {
-            (
-                Ok(parsed),
-                Some(
-                    "the calendar answered with no events at all (a valid but empty VCALENDAR): \
-                 a calendar keeps its past events, so this is likely a broken or replaced \
-                 export; check the feed URL in a browser and the calendar's sharing settings"
-                        .to_string(),
-                ),
-            )
+            (Ok(parsed), Some(SuspectReason::EmptyCalendar))
         }
         (SuspectWhen::PageWithoutEventData, Err(e)) => (
             Ok(Parsed::default()),
-            Some(format!(
-                "the page answered without any event data: {}; open it in a browser to check \
-                 it still lists events (a login, consent or error page, or a new page format)",
-                e.message
-            )),
+            Some(SuspectReason::PageWithoutEventData(e.message)),
         ),
         (_, result) => (result, None),
     }
@@ -125,10 +113,10 @@ pub fn against_previous(
     outcome: &Outcome,
     window: &Window,
     previous: &PreviousRun,
-) -> Vec<(usize, String)> {
+) -> Vec<(usize, SuspectReason)> {
     let mut out = Vec::new();
     for (i, report) in outcome.reports.iter().enumerate() {
-        if report.error.is_some() || report.suspect.is_some() {
+        if !report.trusted() {
             continue;
         }
         let label = report.label.as_str();
@@ -172,15 +160,11 @@ pub fn against_previous(
         if collapsed(before.len(), now + explained) {
             out.push((
                 i,
-                format!(
-                    "far fewer events than the previous run: {now} in the window now{}, {} in the previous file; check the source in a browser (a partial answer, a filter, a moved calendar)",
-                    if explained > 0 {
-                        format!(" (and {explained} left out or moved)")
-                    } else {
-                        String::new()
-                    },
-                    before.len()
-                ),
+                SuspectReason::Collapse {
+                    now,
+                    explained,
+                    previous: before.len(),
+                },
             ));
         }
     }
@@ -204,7 +188,7 @@ mod tests {
             Ok(Parsed::default()),
         );
         assert!(r.is_ok());
-        assert!(why.unwrap().contains("empty VCALENDAR"));
+        assert!(why.unwrap().to_string().contains("empty VCALENDAR"));
         // Events outside the window: nothing parsed, but the calendar is not empty.
         let body = EMPTY.replace(
             "END:VCALENDAR",
@@ -255,7 +239,7 @@ mod tests {
         // A page its reader finds no event data in is suspect, with the reader's reason.
         let (r, why) = screen(SuspectWhen::PageWithoutEventData, b"<html>", Err(err));
         assert_eq!(r, Ok(Parsed::default()));
-        assert!(why.unwrap().contains("not a calendar"));
+        assert!(why.unwrap().to_string().contains("not a calendar"));
         // A page with zero events that read fine (a group with nothing upcoming) is normal.
         assert_eq!(
             screen(
@@ -328,8 +312,9 @@ mod tests {
         let found = against_previous(&now, &window(), &prev);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, 0);
-        assert!(found[0].1.contains("1 in the window now"), "{}", found[0].1);
-        assert!(found[0].1.contains("9 in the previous file"));
+        let why = found[0].1.to_string();
+        assert!(why.contains("1 in the window now"), "{why}");
+        assert!(why.contains("9 in the previous file"));
         // "other" lost its only event: too few to judge.
         // Cancellations explain part of the drop: 2 of 9 accounted for, still suspect; 3 of 9
         // (a third) is not.
@@ -352,7 +337,8 @@ mod tests {
         now.dropped.clear();
         assert!(against_previous(&now, &later, &prev).is_empty());
         // A failed source is not also suspect.
-        now.reports[0].error = Some("HTTP status 500".into());
+        now.reports[0].state =
+            crate::run::SourceStatus::Failed(crate::run::Failure::Read("HTTP status 500".into()));
         assert!(against_previous(&now, &window(), &prev).is_empty());
     }
 }

@@ -337,7 +337,7 @@ fn sort_out(hand: Vec<Event>, outcome: &Outcome, sources: &[Source], old_block: 
             out.kept_failed.push(KeptFailed {
                 entry: describe(&h),
                 source: r.label.clone(),
-                suspect: r.error.is_none(),
+                suspect: r.failure().is_none(),
             });
             out.kept_events.push(h);
             continue;
@@ -365,7 +365,7 @@ fn sort_out(hand: Vec<Event>, outcome: &Outcome, sources: &[Source], old_block: 
                 out.kept_failed.push(KeptFailed {
                     entry: describe(&h),
                     source: r.label.clone(),
-                    suspect: r.error.is_none(),
+                    suspect: r.failure().is_none(),
                 });
             }
             None => out.kept.push(describe(&h)),
@@ -474,7 +474,7 @@ mod tests {
 
     fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
         crate::pipeline::SourceReport {
-            error: error.map(Into::into),
+            state: crate::run::SourceStatus::of_test(error, None),
             ..crate::pipeline::SourceReport::new(
                 crate::config::SourceKind::from_name("meetup").unwrap(),
                 url,
@@ -603,7 +603,7 @@ mod tests {
         assert_eq!(u.kept_failed[0].source, "Rust Berlin");
         assert!(u.updated.is_empty() && u.added.is_empty());
         // The group answers again (its page agrees with the calendar now): the run's version.
-        outcome.reports[0].error = None;
+        outcome.reports[0].state = crate::run::SourceStatus::Ok;
         outcome.events[0].from_page = true;
         let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
         assert!(u.text.contains("* 2023-02-03 | Berlin, DE"), "{}", u.text);

@@ -310,8 +310,8 @@ fn sources_not_used(
             out.push(Finding::SourceNotUsed {
                 label: r.label.clone(),
                 url: r.url.clone(),
-                suspect: r.error.is_none(),
-                why: r.why_not_used().unwrap_or_default().to_string(),
+                suspect: r.failure().is_none(),
+                why: r.why_not_used().unwrap_or_default(),
             });
         }
     }
@@ -336,12 +336,7 @@ fn not_found(q: &Query, outcome: &Outcome, scopes: &[Scope]) -> Finding {
             .filter(|s| !narrowed || s.page.is_none())
             .map(|s| &outcome.reports[s.index])
             .filter(|r| !r.trusted())
-            .map(|r| {
-                (
-                    r.label.clone(),
-                    r.why_not_used().unwrap_or_default().to_string(),
-                )
-            })
+            .map(|r| (r.label.clone(), r.why_not_used().unwrap_or_default()))
             .collect(),
     }
 }

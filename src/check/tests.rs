@@ -90,8 +90,7 @@ fn says_why_an_event_is_missing() {
 
 fn report(label: &str, error: Option<&str>, suspect: Option<&str>) -> SourceReport {
     SourceReport {
-        error: error.map(Into::into),
-        suspect: suspect.map(Into::into),
+        state: crate::run::SourceStatus::of_test(error, suspect),
         ..SourceReport::new(
             crate::config::SourceKind::from_name("meetup").unwrap(),
             &format!("https://www.meetup.com/{label}/events/"),
@@ -114,11 +113,7 @@ fn says_when_the_source_was_not_used() {
     let outcome = Outcome {
         reports: vec![
             calendar(None),
-            report(
-                "rust-berlin",
-                None,
-                Some("the page answered without any event data"),
-            ),
+            report("rust-berlin", None, Some("no Apollo cache")),
             report("rust-munich", Some("HTTP status 503"), None),
             report("rust-oslo", None, None),
         ],
@@ -136,7 +131,8 @@ fn says_when_the_source_was_not_used() {
     assert_eq!(
         f[0].to_string(),
         "unknown: its source rust-berlin answered suspiciously this run (the page answered \
-         without any event data), so this run cannot tell whether it is listed. Run the check \
+         without any event data: no Apollo cache; open it in a browser to check it still lists \
+         events (a login, consent or error page, or a new page format)), so this run cannot tell whether it is listed. Run the check \
          again later; if it stays so, open <https://www.meetup.com/rust-berlin/events/> and \
          check that it still lists the events"
     );
@@ -168,7 +164,8 @@ fn says_when_the_source_was_not_used() {
         f[0].to_string(),
         "unknown: no source that answered lists anything matching \"RustLab\", but 2 sources \
          failed or answered suspiciously this run and may list it: rust-berlin (the page \
-         answered without any event data); rust-munich (HTTP status 503). Run the check again \
+         answered without any event data: no Apollo cache; open it in a browser to check it \
+         still lists events (a login, consent or error page, or a new page format)); rust-munich (HTTP status 503). Run the check again \
          later; add the event to the Rust Community Calendar only if it is still not found \
          when every source answers"
     );

@@ -97,7 +97,7 @@ pub(super) fn mark_collapsed(
         for (i, why) in
             crate::suspect::against_previous(outcome, &window, &render::json::previous_run(prev))
         {
-            outcome.reports[i].suspect = Some(why);
+            outcome.reports[i].state = crate::run::SourceStatus::Suspect(why);
         }
     }
 }

@@ -19,10 +19,8 @@ fn report(s: &Source) -> SourceReport {
         url: crate::pipeline::fetch_url(s),
         label: s.label().to_string(),
         events: 1,
-        error: None,
+        state: crate::run::SourceStatus::Ok,
         warnings: Vec::new(),
-        suspect: None,
-        status: None,
         redirected_to: None,
         latest_event: Some(d("2026-09-20")),
         fallback: None,
@@ -188,11 +186,15 @@ fn a_troubled_run() -> (Config, Outcome, Vec<(NaiveDate, Vec<CorpusEntry>)>) {
          [[source]]\nkind = \"luma\"\nurl = \"https://luma.com/rust-fb\"\n"
     ));
     let mut reports: Vec<SourceReport> = c.sources.iter().map(report).collect();
-    reports[1].error = Some("HTTP 404".into());
-    reports[1].status = Some(404);
+    reports[1].state = crate::run::SourceStatus::Failed(crate::run::Failure::Fetch(
+        crate::fetch::FetchError::Status {
+            url: reports[1].url.clone(),
+            status: 404,
+        },
+    ));
     reports[2].redirected_to = Some("https://www.meetup.com/rust-new/events/".into());
     reports[4].latest_event = Some(d("2025-12-01"));
-    reports[5].error = Some("timed out\u{1b}[31m".into());
+    reports[5].state = crate::run::SourceStatus::of_test(Some("timed out\u{1b}[31m"), None);
     reports[8].fallback = Some("the ICS feed answered 500; read the calendar page".into());
     let mut outcome = Outcome {
         reports,

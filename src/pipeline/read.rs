@@ -1,7 +1,6 @@
 //! Reading one source by its kind's ways in: a meetup group's page (its iCal feed the
 //! fallback), a luma calendar's feed (its page the fallback), a feed, a page.
 
-use super::SourceReport;
 use super::guard::{parse_off_runtime, reader_name};
 use super::pages::PageToFetch;
 use super::parse::{
@@ -11,6 +10,7 @@ use crate::config::Source;
 use crate::fetch::{Fetch, FetchError, Response};
 use crate::model::{Organizer, RawEvent, Window};
 use crate::run::instant_date;
+use crate::run::{Failure, SourceReport, SourceStatus, SuspectReason};
 use crate::sources::kind::{SuspectWhen, WaysIn};
 use crate::sources::{self, Parsed};
 use crate::verify::PageKind;
@@ -44,6 +44,9 @@ pub(super) struct SourceRead {
     pub(super) feed: Vec<FeedEntry>,
     /// Events the source's `keywords` left out.
     pub(super) filtered: Vec<RawEvent>,
+    /// The HTTP status a luma calendar's page answered, when it could not be had (404 and
+    /// 410: the calendar is gone).
+    page_status: Option<u16>,
 }
 
 impl SourceRead {
@@ -54,6 +57,7 @@ impl SourceRead {
             pages: Vec::new(),
             feed: Vec::new(),
             filtered: Vec::new(),
+            page_status: None,
         }
     }
 }
@@ -63,7 +67,7 @@ impl SourceRead {
 struct Fetched {
     parsed: Result<Parsed, String>,
     /// Not taken as the truth ([`crate::suspect::screen`]).
-    suspect: Option<String>,
+    suspect: Option<SuspectReason>,
     redirected_to: Option<String>,
 }
 
@@ -130,10 +134,7 @@ pub(super) async fn read_source(
                     meetup_feed_fallback(source, fetcher, window, slots, &mut read).await;
                 }
             }
-            Err(e) => {
-                note_status(&mut read.report, &e);
-                read.report.error = Some(e.to_string());
-            }
+            Err(e) => read.report.state = SourceStatus::Failed(Failure::Fetch(e)),
         }
     }
     finish(source, read)
@@ -143,7 +144,9 @@ pub(super) async fn read_source(
 /// events. True when a meetup group's page held no event data (its feed is the fallback).
 fn take_fetched(source: &Source, fetched: Fetched, read: &mut SourceRead) -> bool {
     read.report.redirected_to = fetched.redirected_to;
-    read.report.suspect = fetched.suspect;
+    if let Some(why) = fetched.suspect {
+        read.report.state = SourceStatus::Suspect(why);
+    }
     match fetched.parsed {
         Ok(p) if source.kind.spec().is_feed() => {
             let organizer = source
@@ -169,19 +172,12 @@ fn take_fetched(source: &Source, fetched: Fetched, read: &mut SourceRead) -> boo
             read.pages = p.events;
             source.kind.spec().ways_in() == WaysIn::PageElseFeed
                 && read.pages.is_empty()
-                && read.report.suspect.is_some()
+                && read.report.suspect().is_some()
         }
         Err(e) => {
-            read.report.error = Some(e);
+            read.report.state = SourceStatus::Failed(Failure::Read(e));
             false
         }
-    }
-}
-
-/// The HTTP status of a failed fetch of the source's own URL, in its report.
-fn note_status(report: &mut SourceReport, e: &FetchError) {
-    if let FetchError::Status { status, .. } = e {
-        report.status = Some(*status);
     }
 }
 
@@ -280,7 +276,11 @@ async fn meetup_feed_fallback(
         read_feed,
     )
     .await;
-    let why = read.report.suspect.clone().unwrap_or_default();
+    // Called only when the page is suspect (`take_fetched`).
+    let Some(why) = read.report.suspect().cloned() else {
+        return;
+    };
+    let page = Box::new(why.clone());
     match got {
         Ok(Fetched {
             parsed: Ok(p),
@@ -290,7 +290,7 @@ async fn meetup_feed_fallback(
             let message = format!(
                 "the group page could not be read ({why}); read its iCal feed {feed_url} instead: at most 10 upcoming events, places from their event pages"
             );
-            read.report.suspect = None;
+            read.report.state = SourceStatus::Ok;
             read.report.warnings.extend(p.warnings);
             read.report.fallback = Some(message);
             read.feed = p
@@ -310,17 +310,20 @@ async fn meetup_feed_fallback(
             suspect: Some(s),
             ..
         }) => {
-            read.report.suspect = Some(format!("{why}; its iCal feed {feed_url}: {s}"));
+            read.report.state = SourceStatus::Suspect(SuspectReason::FeedSuspect {
+                page,
+                feed_url,
+                feed: Box::new(s),
+            });
         }
         Ok(Fetched { parsed: Err(e), .. }) => {
-            read.report.suspect = Some(format!(
-                "{why}; its iCal feed could not be read either: {e}"
-            ));
+            read.report.state = SourceStatus::Suspect(SuspectReason::FeedFailed { page, error: e });
         }
         Err(e) => {
-            read.report.suspect = Some(format!(
-                "{why}; its iCal feed could not be read either: {e}"
-            ));
+            read.report.state = SourceStatus::Suspect(SuspectReason::FeedFailed {
+                page,
+                error: e.to_string(),
+            });
         }
     }
 }
@@ -380,9 +383,11 @@ async fn read_luma(
             read.pages = p.events;
         }
         (Err(feed_error), Err(page_error)) => {
-            read.report.error = Some(format!(
-                "{feed_error}; and its page could not be read: {page_error}"
-            ));
+            read.report.state = SourceStatus::Failed(Failure::FeedAndPage {
+                feed: feed_error,
+                page: page_error,
+                page_status: read.page_status,
+            });
         }
     }
 }
@@ -411,7 +416,9 @@ async fn read_luma_page(
             .await
         }
         Err(e) => {
-            note_status(&mut read.report, &e);
+            if let FetchError::Status { status, .. } = e {
+                read.page_status = Some(status);
+            }
             Err(e.to_string())
         }
     };
@@ -456,7 +463,9 @@ async fn read_luma_feed(
             suspect,
             ..
         }) => {
-            read.report.suspect = suspect;
+            if let Some(why) = suspect {
+                read.report.state = SourceStatus::Suspect(why);
+            }
             Ok(p)
         }
         Ok(Fetched { parsed: Err(e), .. }) => Err(e),

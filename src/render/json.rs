@@ -404,8 +404,8 @@ pub fn document(outcome: &Outcome, window: &Window, generated_at: &str) -> Docum
             ok: r.trusted(),
             status: r.status().to_string(),
             events: r.events,
-            error: r.error.clone(),
-            suspect: r.suspect.clone(),
+            error: r.failure().map(ToString::to_string),
+            suspect: r.suspect().map(ToString::to_string),
             warnings: r.warnings.clone(),
             carried_over: r.carried_over,
             fallback: r.fallback.clone(),
@@ -507,7 +507,7 @@ mod tests {
     fn report(label: &str, error: Option<&str>) -> SourceReport {
         SourceReport {
             events: 1,
-            error: error.map(str::to_string),
+            state: crate::run::SourceStatus::of_test(error, None),
             ..SourceReport::new(
                 crate::config::SourceKind::from_name("meetup").unwrap(),
                 &format!("https://www.meetup.com/{label}/events/"),
@@ -616,7 +616,7 @@ mod tests {
         let prev = first_run();
         assert_eq!(prev.sources[0].status, "ok");
         let mut b = report("b", None);
-        b.suspect = Some("the page answered without any event data".into());
+        b.state = crate::run::SourceStatus::of_test(None, Some("no data"));
         let second = Outcome {
             unverified: vec![crate::pipeline::Unverified {
                 entry: "\"A\" on 2026-11-26 (https://www.meetup.com/a/events/1/, from cal)".into(),
