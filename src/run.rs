@@ -264,12 +264,12 @@ pub enum Failure {
     Fetch(FetchError),
     /// Its reader refused the answer, or a second way in failed too: the message.
     Read(String),
-    /// A luma calendar whose feed and page could both not be read (`page_status`: the HTTP
-    /// status its page answered, when that is why).
+    /// A luma calendar page without a calendar id (`cal-…`), so its feed cannot be found.
+    NoCalendarId { url: String },
+    /// A luma calendar whose feed and page could both not be read.
     FeedAndPage {
-        feed: String,
-        page: String,
-        page_status: Option<u16>,
+        feed: Box<Failure>,
+        page: Box<Failure>,
     },
 }
 
@@ -278,7 +278,7 @@ impl Failure {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Failure::Fetch(FetchError::Status { status, .. }) => Some(*status),
-            Failure::FeedAndPage { page_status, .. } => *page_status,
+            Failure::FeedAndPage { page, .. } => page.http_status(),
             _ => None,
         }
     }
@@ -289,7 +289,11 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Fetch(e) => write!(f, "{e}"),
             Failure::Read(message) => f.write_str(message),
-            Failure::FeedAndPage { feed, page, .. } => {
+            Failure::NoCalendarId { url } => write!(
+                f,
+                "{url}: no calendar id (cal-…) on the page, so its feed cannot be found"
+            ),
+            Failure::FeedAndPage { feed, page } => {
                 write!(f, "{feed}; and its page could not be read: {page}")
             }
         }
@@ -319,7 +323,7 @@ pub enum SuspectReason {
     /// A meetup group page without data (`page`), whose iCal feed could not be read either.
     FeedFailed {
         page: Box<SuspectReason>,
-        error: String,
+        error: Box<Failure>,
     },
 }
 

@@ -44,9 +44,6 @@ pub(super) struct SourceRead {
     pub(super) feed: Vec<FeedEntry>,
     /// Events the source's `keywords` left out.
     pub(super) filtered: Vec<RawEvent>,
-    /// The HTTP status a luma calendar's page answered, when it could not be had (404 and
-    /// 410: the calendar is gone).
-    page_status: Option<u16>,
 }
 
 impl SourceRead {
@@ -57,7 +54,6 @@ impl SourceRead {
             pages: Vec::new(),
             feed: Vec::new(),
             filtered: Vec::new(),
-            page_status: None,
         }
     }
 }
@@ -65,7 +61,7 @@ impl SourceRead {
 /// A fetch and parse of one URL: the parse (or why it failed) and what the answer said
 /// beside it.
 struct Fetched {
-    parsed: Result<Parsed, String>,
+    parsed: Result<Parsed, Failure>,
     /// Not taken as the truth ([`crate::suspect::screen`]).
     suspect: Option<SuspectReason>,
     redirected_to: Option<String>,
@@ -98,7 +94,7 @@ async fn fetch_parse(
             redirected_to,
         },
         Err(e) => Fetched {
-            parsed: Err(e),
+            parsed: Err(Failure::Read(e)),
             suspect: None,
             redirected_to,
         },
@@ -175,7 +171,7 @@ fn take_fetched(source: &Source, fetched: Fetched, read: &mut SourceRead) -> boo
                 && read.report.suspect().is_some()
         }
         Err(e) => {
-            read.report.state = SourceStatus::Failed(Failure::Read(e));
+            read.report.state = SourceStatus::Failed(e);
             false
         }
     }
@@ -317,12 +313,15 @@ async fn meetup_feed_fallback(
             });
         }
         Ok(Fetched { parsed: Err(e), .. }) => {
-            read.report.state = SourceStatus::Suspect(SuspectReason::FeedFailed { page, error: e });
+            read.report.state = SourceStatus::Suspect(SuspectReason::FeedFailed {
+                page,
+                error: Box::new(e),
+            });
         }
         Err(e) => {
             read.report.state = SourceStatus::Suspect(SuspectReason::FeedFailed {
                 page,
-                error: e.to_string(),
+                error: Box::new(Failure::Fetch(e)),
             });
         }
     }
@@ -348,11 +347,10 @@ async fn read_luma(
         .or(calendar.name.clone())
         .unwrap_or_default();
     let organizer = feed_organizer(source, &source.url, name);
-    let feed_result: Result<Parsed, String> = match &id {
-        None => Err(format!(
-            "{}: no calendar id (cal-…) on the page, so its feed cannot be found",
-            source.url
-        )),
+    let feed_result: Result<Parsed, Failure> = match &id {
+        None => Err(Failure::NoCalendarId {
+            url: source.url.clone(),
+        }),
         Some(id) => read_luma_feed(source, fetcher, window, slots, id, organizer, read).await,
     };
     match (feed_result, page_events) {
@@ -384,9 +382,8 @@ async fn read_luma(
         }
         (Err(feed_error), Err(page_error)) => {
             read.report.state = SourceStatus::Failed(Failure::FeedAndPage {
-                feed: feed_error,
-                page: page_error,
-                page_status: read.page_status,
+                feed: Box::new(feed_error),
+                page: Box::new(page_error),
             });
         }
     }
@@ -400,7 +397,7 @@ async fn read_luma_page(
     window: Window,
     slots: &Arc<Semaphore>,
     read: &mut SourceRead,
-) -> (sources::luma::CalendarPage, Result<Parsed, String>) {
+) -> (sources::luma::CalendarPage, Result<Parsed, Failure>) {
     let page = match fetcher.fetch(&source.url).await {
         Ok(response) => {
             read.report
@@ -414,16 +411,12 @@ async fn read_luma_page(
                 Ok((calendar, events))
             })
             .await
+            .map_err(Failure::Read)
         }
-        Err(e) => {
-            if let FetchError::Status { status, .. } = e {
-                read.page_status = Some(status);
-            }
-            Err(e.to_string())
-        }
+        Err(e) => Err(Failure::Fetch(e)),
     };
     match page {
-        Ok((c, events)) => (c, events),
+        Ok((c, events)) => (c, events.map_err(Failure::Read)),
         Err(e) => (sources::luma::CalendarPage::default(), Err(e)),
     }
 }
@@ -438,7 +431,7 @@ async fn read_luma_feed(
     id: &str,
     organizer: Organizer,
     read: &mut SourceRead,
-) -> Result<Parsed, String> {
+) -> Result<Parsed, Failure> {
     let feed_url = sources::luma::feed_url(id);
     let read_feed = organizer_feed(
         sources::luma::parse_feed,
@@ -469,6 +462,6 @@ async fn read_luma_feed(
             Ok(p)
         }
         Ok(Fetched { parsed: Err(e), .. }) => Err(e),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(Failure::Fetch(e)),
     }
 }

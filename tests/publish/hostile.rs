@@ -62,9 +62,8 @@ fn hostile_reports(
             label: text.to_string(),
             events: 1,
             state: SourceStatus::Failed(Failure::FeedAndPage {
-                feed: text.to_string(),
-                page: text.to_string(),
-                page_status: Some(404),
+                feed: Box::new(Failure::Read(text.to_string())),
+                page: Box::new(Failure::Read(text.to_string())),
             }),
             warnings: vec![text.to_string()],
             redirected_to: Some(link.to_string()),
