@@ -224,23 +224,35 @@ impl Outcome {
     }
 }
 
-/// The previous run's file (`json --out`, `publish`'s `events.json`), as far as judging this
-/// run needs it: which events it listed, from which sources, on which dates. Read from the
-/// file by `render::json::previous_run`; `suspect` depends only on this.
+/// The previous run's file (`json --out`, `publish`'s `events.json`, `check --previous`), as
+/// far as judging this run and answering `check` need it: when it was written and which
+/// events it listed. Read from the file by `render::json::previous_run`; `suspect` and
+/// `check` depend only on this. The file's text is a stranger's: it is cleaned where printed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PreviousRun {
+    /// When the file was written, as it says.
+    pub generated_at: String,
     pub events: Vec<PreviousEvent>,
 }
 
 /// One event of the previous run's file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviousEvent {
+    pub title: String,
     /// The event's link.
     pub url: String,
-    /// The labels of the sources that listed it.
-    pub sources: Vec<String>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
+    /// Its place as the newsletter prints it.
+    pub location: String,
+    pub organizer_name: String,
+    pub organizer_url: Option<String>,
+    /// The links of the sessions mirroring it.
+    pub mirror_urls: Vec<String>,
+    /// The labels of the sources that listed it.
+    pub sources: Vec<String>,
+    /// Carried over from an earlier file because its source failed.
+    pub stale: bool,
 }
 
 /// How a source fared, as data: the words are said at the edges (the reports, the JSON file,

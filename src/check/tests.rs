@@ -1,6 +1,7 @@
 use super::*;
 use crate::model::{Attendance, Region, When};
 use crate::pipeline::{LeftOut, SourceReport};
+use crate::render::json::EventJson;
 use chrono::NaiveDate;
 
 fn d(s: &str) -> NaiveDate {
@@ -202,7 +203,7 @@ fn a_failed_calendar_may_list_anything_and_the_previous_file_tells_what_it_said(
         "{}",
         f[0]
     );
-    let previous = Document {
+    let previous = crate::render::json::previous_run(&crate::render::json::Document {
         version: 2,
         generated_at: "2026-08-18T09:00:00+00:00".into(),
         window: crate::render::json::WindowJson {
@@ -236,7 +237,7 @@ fn a_failed_calendar_may_list_anything_and_the_previous_file_tells_what_it_said(
         left_out: vec![],
         possible_duplicates: vec![],
         unverified: vec![],
-    };
+    });
     let f = check(
         &outcome,
         &window(),

@@ -273,17 +273,24 @@ fn event(e: &Event) -> EventJson {
     }
 }
 
-/// A previous file as `suspect` judges a run against it ([`crate::run::PreviousRun`]).
+/// A previous file as `suspect` and `check` read it ([`crate::run::PreviousRun`]).
 pub fn previous_run(doc: &Document) -> crate::run::PreviousRun {
     crate::run::PreviousRun {
+        generated_at: doc.generated_at.clone(),
         events: doc
             .events
             .iter()
             .map(|e| crate::run::PreviousEvent {
+                title: e.title.clone(),
                 url: e.url.clone(),
-                sources: e.sources.clone(),
                 start_date: e.start_date,
                 end_date: e.end_date,
+                location: e.location.clone(),
+                organizer_name: e.organizer.name.clone(),
+                organizer_url: e.organizer.url.clone(),
+                mirror_urls: e.mirrors.iter().map(|m| m.url.clone()).collect(),
+                sources: e.sources.clone(),
+                stale: e.stale,
             })
             .collect(),
     }
