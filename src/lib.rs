@@ -8,7 +8,7 @@
 //! [`check`], [`health`] and [`publish`] are the editors', organizers' and subscribers' uses of
 //! one run. Only `fetch` and `cli` do I/O; everything else takes values and returns values.
 //! Below the stages: [`model`], [`place`] (place vocabulary), [`site`] (each site's URL
-//! grammar), [`link`] and [`text`]; the kinds of source are one registry,
+//! grammar), [`link`], [`text`] and [`html`] (description HTML); the kinds of source are one registry,
 //! [`sources::kind`]. The dependency direction is written in `ARCHITECTURE.md` ("Layers")
 //! and checked by `tests/layers.rs`.
 
@@ -22,6 +22,7 @@ pub mod fetch;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod health;
+pub mod html;
 pub mod link;
 pub mod model;
 pub mod newsletter;
@@ -30,6 +31,7 @@ pub mod pipeline;
 pub mod place;
 pub mod publish;
 pub mod render;
+pub mod run;
 pub mod site;
 pub mod sources;
 pub mod suspect;

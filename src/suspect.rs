@@ -26,8 +26,7 @@
 
 use crate::dedupe::identity::canonical;
 use crate::model::Window;
-use crate::pipeline::Outcome;
-use crate::render::json::Document;
+use crate::run::{Outcome, PreviousEvent, PreviousRun, SuspectReason};
 use crate::sources::kind::SuspectWhen;
 use crate::sources::{Parsed, SourceError};
 use std::collections::HashSet;
@@ -43,29 +42,17 @@ pub fn screen(
     when: SuspectWhen,
     body: &[u8],
     result: Result<Parsed, SourceError>,
-) -> (Result<Parsed, SourceError>, Option<String>) {
+) -> (Result<Parsed, SourceError>, Option<SuspectReason>) {
     match (when, result) {
         // Events in the window prove there was a VEVENT: the body is scanned only otherwise.
         (SuspectWhen::EmptyCalendar, Ok(parsed))
             if parsed.events.is_empty() && !has_vevent(body) =>
         {
-            (
-                Ok(parsed),
-                Some(
-                    "the calendar answered with no events at all (a valid but empty VCALENDAR): \
-                 a calendar keeps its past events, so this is likely a broken or replaced \
-                 export; check the feed URL in a browser and the calendar's sharing settings"
-                        .to_string(),
-                ),
-            )
+            (Ok(parsed), Some(SuspectReason::EmptyCalendar))
         }
         (SuspectWhen::PageWithoutEventData, Err(e)) => (
             Ok(Parsed::default()),
-            Some(format!(
-                "the page answered without any event data: {}; open it in a browser to check \
-                 it still lists events (a login, consent or error page, or a new page format)",
-                e.message
-            )),
+            Some(SuspectReason::PageWithoutEventData(e.message)),
         ),
         (_, result) => (result, None),
     }
@@ -125,15 +112,15 @@ pub fn collapsed(previous: usize, accounted: usize) -> bool {
 pub fn against_previous(
     outcome: &Outcome,
     window: &Window,
-    previous: &Document,
-) -> Vec<(usize, String)> {
+    previous: &PreviousRun,
+) -> Vec<(usize, SuspectReason)> {
     let mut out = Vec::new();
     for (i, report) in outcome.reports.iter().enumerate() {
-        if report.error.is_some() || report.suspect.is_some() {
+        if !report.trusted() {
             continue;
         }
         let label = report.label.as_str();
-        let before: Vec<&crate::render::json::EventJson> = previous
+        let before: Vec<&PreviousEvent> = previous
             .events
             .iter()
             .filter(|e| e.sources.iter().any(|s| s == label))
@@ -173,15 +160,11 @@ pub fn against_previous(
         if collapsed(before.len(), now + explained) {
             out.push((
                 i,
-                format!(
-                    "far fewer events than the previous run: {now} in the window now{}, {} in the previous file; check the source in a browser (a partial answer, a filter, a moved calendar)",
-                    if explained > 0 {
-                        format!(" (and {explained} left out or moved)")
-                    } else {
-                        String::new()
-                    },
-                    before.len()
-                ),
+                SuspectReason::Collapse {
+                    now,
+                    explained,
+                    previous: before.len(),
+                },
             ));
         }
     }
@@ -192,7 +175,7 @@ pub fn against_previous(
 mod tests {
     use super::*;
     use crate::model::{Event, RawEvent, When};
-    use crate::pipeline::{LeftOut, SourceReport};
+    use crate::run::{LeftOut, SourceReport};
     use chrono::NaiveDate;
 
     const EMPTY: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nX-WR-CALNAME:Rust Community\r\nEND:VCALENDAR\r\n";
@@ -205,7 +188,7 @@ mod tests {
             Ok(Parsed::default()),
         );
         assert!(r.is_ok());
-        assert!(why.unwrap().contains("empty VCALENDAR"));
+        assert!(why.unwrap().to_string().contains("empty VCALENDAR"));
         // Events outside the window: nothing parsed, but the calendar is not empty.
         let body = EMPTY.replace(
             "END:VCALENDAR",
@@ -256,7 +239,7 @@ mod tests {
         // A page its reader finds no event data in is suspect, with the reader's reason.
         let (r, why) = screen(SuspectWhen::PageWithoutEventData, b"<html>", Err(err));
         assert_eq!(r, Ok(Parsed::default()));
-        assert!(why.unwrap().contains("not a calendar"));
+        assert!(why.unwrap().to_string().contains("not a calendar"));
         // A page with zero events that read fine (a group with nothing upcoming) is normal.
         assert_eq!(
             screen(
@@ -299,7 +282,7 @@ mod tests {
 
     fn report(label: &str) -> SourceReport {
         SourceReport::new(
-            crate::config::SourceKind::Ical,
+            crate::config::SourceKind::from_name("ical").unwrap(),
             "https://calendar.example/c.ics",
             label,
         )
@@ -316,7 +299,11 @@ mod tests {
             reports: vec![report(cal), report("other")],
             ..Outcome::default()
         };
-        let prev = crate::render::json::document(&first, &window(), "t");
+        let prev = crate::render::json::previous_run(&crate::render::json::document(
+            &first,
+            &window(),
+            "t",
+        ));
         let mut now = Outcome {
             events: vec![ev(0, cal)],
             reports: vec![report(cal), report("other")],
@@ -325,8 +312,9 @@ mod tests {
         let found = against_previous(&now, &window(), &prev);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, 0);
-        assert!(found[0].1.contains("1 in the window now"), "{}", found[0].1);
-        assert!(found[0].1.contains("9 in the previous file"));
+        let why = found[0].1.to_string();
+        assert!(why.contains("1 in the window now"), "{why}");
+        assert!(why.contains("9 in the previous file"));
         // "other" lost its only event: too few to judge.
         // Cancellations explain part of the drop: 2 of 9 accounted for, still suspect; 3 of 9
         // (a third) is not.
@@ -349,7 +337,8 @@ mod tests {
         now.dropped.clear();
         assert!(against_previous(&now, &later, &prev).is_empty());
         // A failed source is not also suspect.
-        now.reports[0].error = Some("HTTP status 500".into());
+        now.reports[0].state =
+            crate::run::SourceStatus::Failed(crate::run::Failure::Read("HTTP status 500".into()));
         assert!(against_previous(&now, &window(), &prev).is_empty());
     }
 }

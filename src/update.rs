@@ -337,7 +337,7 @@ fn sort_out(hand: Vec<Event>, outcome: &Outcome, sources: &[Source], old_block: 
             out.kept_failed.push(KeptFailed {
                 entry: describe(&h),
                 source: r.label.clone(),
-                suspect: r.error.is_none(),
+                suspect: r.failure().is_none(),
             });
             out.kept_events.push(h);
             continue;
@@ -365,7 +365,7 @@ fn sort_out(hand: Vec<Event>, outcome: &Outcome, sources: &[Source], old_block: 
                 out.kept_failed.push(KeptFailed {
                     entry: describe(&h),
                     source: r.label.clone(),
-                    suspect: r.error.is_none(),
+                    suspect: r.failure().is_none(),
                 });
             }
             None => out.kept.push(describe(&h)),
@@ -474,8 +474,12 @@ mod tests {
 
     fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
         crate::pipeline::SourceReport {
-            error: error.map(Into::into),
-            ..crate::pipeline::SourceReport::new(crate::config::SourceKind::Meetup, url, label)
+            state: crate::run::SourceStatus::of_test(error, None),
+            ..crate::pipeline::SourceReport::new(
+                crate::config::SourceKind::from_name("meetup").unwrap(),
+                url,
+                label,
+            )
         }
     }
 
@@ -524,7 +528,7 @@ mod tests {
             "https://calendar.google.com/calendar/ical/x/public/basic.ics",
             Some("HTTP status 503"),
         );
-        calendar.kind = crate::config::SourceKind::Ical;
+        calendar.kind = crate::config::SourceKind::from_name("ical").unwrap();
         let outcome = Outcome {
             reports: vec![calendar, outcome.reports[1].clone()],
             ..outcome
@@ -582,7 +586,7 @@ mod tests {
                 None,
             ),
         ];
-        reports[1].kind = crate::config::SourceKind::Ical;
+        reports[1].kind = crate::config::SourceKind::from_name("ical").unwrap();
         let mut outcome = Outcome {
             events: vec![calendar_copy],
             reports,
@@ -599,7 +603,7 @@ mod tests {
         assert_eq!(u.kept_failed[0].source, "Rust Berlin");
         assert!(u.updated.is_empty() && u.added.is_empty());
         // The group answers again (its page agrees with the calendar now): the run's version.
-        outcome.reports[0].error = None;
+        outcome.reports[0].state = crate::run::SourceStatus::Ok;
         outcome.events[0].from_page = true;
         let u = update_draft(DRAFT, &outcome, &window(), &[]).unwrap();
         assert!(u.text.contains("* 2023-02-03 | Berlin, DE"), "{}", u.text);

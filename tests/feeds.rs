@@ -212,7 +212,7 @@ fn a_luma_calendar_whose_feed_fails_is_read_from_its_page() {
     )]));
     let out = run(&girona_config(), &fetcher);
     let luma = out.reports.iter().find(|r| r.url == GIRONA).unwrap();
-    assert!(luma.error.is_none(), "{luma:?}");
+    assert!(luma.failure().is_none(), "{luma:?}");
     let why = luma.fallback.as_deref().expect("the fallback is reported");
     assert!(why.contains(GIRONA_FEED) && why.contains("404"), "{why}");
     assert!(
@@ -228,9 +228,9 @@ fn a_luma_calendar_whose_feed_fails_is_read_from_its_page() {
 fn a_luma_calendar_without_page_or_feed_is_a_failed_source() {
     let out = run(&girona_config(), &MapFetcher(HashMap::new()));
     let luma = out.reports.iter().find(|r| r.url == GIRONA).unwrap();
-    let e = luma.error.as_deref().unwrap();
+    let e = luma.failure().unwrap().to_string();
     assert!(e.contains("no calendar id") && e.contains("404"), "{e}");
-    assert_eq!(luma.status, Some(404));
+    assert_eq!(luma.http_status(), Some(404));
 }
 
 #[test]
@@ -414,7 +414,7 @@ fn a_meetup_group_page_without_data_is_read_through_its_ical_feed() {
         fixture("pages/meetup-login-wall.html"),
     )]));
     let out = run(&config, &fetcher);
-    let s = out.reports[0].suspect.as_deref().unwrap();
+    let s = out.reports[0].suspect().unwrap().to_string();
     assert!(
         s.contains("without any event data") && s.contains("404"),
         "{s}"

@@ -214,7 +214,7 @@ fn mutated_snapshot_never_panics_and_keeps_the_format() {
             let internal: Vec<String> = outcome
                 .reports
                 .iter()
-                .filter_map(|r| r.error.clone())
+                .filter_map(|r| r.failure().map(ToString::to_string))
                 .filter(|e| e.contains("internal error"))
                 .collect();
             (markdown::render(&outcome.events, &window), internal)

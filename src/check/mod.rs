@@ -25,7 +25,7 @@ use crate::error::exit;
 use crate::model::{Event, RawEvent, Window};
 use crate::newsletter::write::location_field;
 use crate::pipeline::{Outcome, describe};
-use crate::render::json::{Document, EventJson};
+use crate::run::{PreviousEvent, PreviousRun};
 
 /// At most this many failed sources are named in one "not found" answer, and at most this
 /// many entries of the previous file are quoted (a query like "rust" matches everything).
@@ -87,13 +87,13 @@ impl Query {
     }
 
     /// An entry of the previous file: as an event, or by a mirror's link.
-    fn previous(&self, e: &EventJson) -> bool {
+    fn previous(&self, e: &PreviousEvent) -> bool {
         self.entry(
             &e.url,
-            e.organizer.url.as_deref(),
+            e.organizer_url.as_deref(),
             &e.title,
-            &e.organizer.name,
-        ) || e.mirrors.iter().any(|m| self.url_matches(&m.url))
+            &e.organizer_name,
+        ) || e.mirror_urls.iter().any(|m| self.url_matches(m))
     }
 
     fn event(&self, e: &Event) -> bool {
@@ -178,7 +178,7 @@ pub fn check(
     window: &Window,
     query: &str,
     sources: &[Source],
-    previous: Option<&Document>,
+    previous: Option<&PreviousRun>,
 ) -> Vec<Finding> {
     let q = Query::new(query);
     let mut out = shown(&q, outcome);
@@ -188,7 +188,7 @@ pub fn check(
     out.extend(not_shown(&q, outcome, *window));
     let listed = out.iter().any(Finding::is_listed);
     // What the previous file listed for the query, and from which sources.
-    let before: Vec<&EventJson> = previous
+    let before: Vec<&PreviousEvent> = previous
         .map(|p| p.events.iter().filter(|e| q.previous(e)).collect())
         .unwrap_or_default();
     let scopes = scopes(outcome, sources);
@@ -286,7 +286,7 @@ fn sources_not_used(
     q: &Query,
     outcome: &Outcome,
     scopes: &[Scope],
-    before: &[&EventJson],
+    before: &[&PreviousEvent],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in scopes {
@@ -303,15 +303,15 @@ fn sources_not_used(
             e.sources.contains(&r.label)
                 || s.page.as_deref().is_some_and(|page| {
                     under(&e.url, page)
-                        || e.organizer.url.as_deref().is_some_and(|o| under(o, page))
+                        || e.organizer_url.as_deref().is_some_and(|o| under(o, page))
                 })
         });
         if q.url_matches(&r.url) || by_page || by_name || by_previous {
             out.push(Finding::SourceNotUsed {
                 label: r.label.clone(),
                 url: r.url.clone(),
-                suspect: r.error.is_none(),
-                why: r.why_not_used().unwrap_or_default().to_string(),
+                suspect: r.failure().is_none(),
+                why: r.why_not_used().unwrap_or_default(),
             });
         }
     }
@@ -336,19 +336,14 @@ fn not_found(q: &Query, outcome: &Outcome, scopes: &[Scope]) -> Finding {
             .filter(|s| !narrowed || s.page.is_none())
             .map(|s| &outcome.reports[s.index])
             .filter(|r| !r.trusted())
-            .map(|r| {
-                (
-                    r.label.clone(),
-                    r.why_not_used().unwrap_or_default().to_string(),
-                )
-            })
+            .map(|r| (r.label.clone(), r.why_not_used().unwrap_or_default()))
             .collect(),
     }
 }
 
 /// What the previous file listed for the query (`before`), or, when the answer is unknown
 /// this run, that it listed nothing either.
-fn previously(p: &Document, before: &[&EventJson], unknown: bool) -> Vec<Finding> {
+fn previously(p: &PreviousRun, before: &[&PreviousEvent], unknown: bool) -> Vec<Finding> {
     let generated_at = crate::text::clean(&p.generated_at, 40);
     let mut out: Vec<Finding> = before
         .iter()
@@ -371,13 +366,13 @@ fn previously(p: &Document, before: &[&EventJson], unknown: bool) -> Vec<Finding
 
 /// One entry of a previous file, as `check` prints it. The file may have been edited: its
 /// text is cleaned and a link that is not http(s) is not printed.
-fn previous_line(e: &EventJson) -> String {
+fn previous_line(e: &PreviousEvent) -> String {
     use crate::text::{MAX_NAME, MAX_PLACE, MAX_TITLE, clean};
     let dates = crate::newsletter::date_field(e.start_date, e.end_date);
     format!(
         "{dates} | {} | {} | {} <{}>",
         clean(&e.location, MAX_PLACE * 3),
-        clean(&e.organizer.name, MAX_NAME),
+        clean(&e.organizer_name, MAX_NAME),
         clean(&e.title, MAX_TITLE),
         crate::link::safe(&e.url).unwrap_or_else(|| "no valid link".to_string())
     )

@@ -1,6 +1,7 @@
 use super::*;
 use crate::model::{Attendance, Region, When};
 use crate::pipeline::{LeftOut, SourceReport};
+use crate::render::json::EventJson;
 use chrono::NaiveDate;
 
 fn d(s: &str) -> NaiveDate {
@@ -90,10 +91,9 @@ fn says_why_an_event_is_missing() {
 
 fn report(label: &str, error: Option<&str>, suspect: Option<&str>) -> SourceReport {
     SourceReport {
-        error: error.map(Into::into),
-        suspect: suspect.map(Into::into),
+        state: crate::run::SourceStatus::of_test(error, suspect),
         ..SourceReport::new(
-            crate::config::SourceKind::Meetup,
+            crate::config::SourceKind::from_name("meetup").unwrap(),
             &format!("https://www.meetup.com/{label}/events/"),
             label,
         )
@@ -102,7 +102,7 @@ fn report(label: &str, error: Option<&str>, suspect: Option<&str>) -> SourceRepo
 
 fn calendar(error: Option<&str>) -> SourceReport {
     SourceReport {
-        kind: crate::config::SourceKind::Ical,
+        kind: crate::config::SourceKind::from_name("ical").unwrap(),
         url: "https://calendar.google.com/calendar/ical/x/public/basic.ics".into(),
         label: "Rust Community Calendar".into(),
         ..report("x", error, None)
@@ -114,11 +114,7 @@ fn says_when_the_source_was_not_used() {
     let outcome = Outcome {
         reports: vec![
             calendar(None),
-            report(
-                "rust-berlin",
-                None,
-                Some("the page answered without any event data"),
-            ),
+            report("rust-berlin", None, Some("no Apollo cache")),
             report("rust-munich", Some("HTTP status 503"), None),
             report("rust-oslo", None, None),
         ],
@@ -136,7 +132,8 @@ fn says_when_the_source_was_not_used() {
     assert_eq!(
         f[0].to_string(),
         "unknown: its source rust-berlin answered suspiciously this run (the page answered \
-         without any event data), so this run cannot tell whether it is listed. Run the check \
+         without any event data: no Apollo cache; open it in a browser to check it still lists \
+         events (a login, consent or error page, or a new page format)), so this run cannot tell whether it is listed. Run the check \
          again later; if it stays so, open <https://www.meetup.com/rust-berlin/events/> and \
          check that it still lists the events"
     );
@@ -168,7 +165,8 @@ fn says_when_the_source_was_not_used() {
         f[0].to_string(),
         "unknown: no source that answered lists anything matching \"RustLab\", but 2 sources \
          failed or answered suspiciously this run and may list it: rust-berlin (the page \
-         answered without any event data); rust-munich (HTTP status 503). Run the check again \
+         answered without any event data: no Apollo cache; open it in a browser to check it \
+         still lists events (a login, consent or error page, or a new page format)); rust-munich (HTTP status 503). Run the check again \
          later; add the event to the Rust Community Calendar only if it is still not found \
          when every source answers"
     );
@@ -205,7 +203,7 @@ fn a_failed_calendar_may_list_anything_and_the_previous_file_tells_what_it_said(
         "{}",
         f[0]
     );
-    let previous = Document {
+    let previous = crate::render::json::previous_run(&crate::render::json::Document {
         version: 2,
         generated_at: "2026-08-18T09:00:00+00:00".into(),
         window: crate::render::json::WindowJson {
@@ -239,7 +237,7 @@ fn a_failed_calendar_may_list_anything_and_the_previous_file_tells_what_it_said(
         left_out: vec![],
         possible_duplicates: vec![],
         unverified: vec![],
-    };
+    });
     let f = check(
         &outcome,
         &window(),
@@ -288,7 +286,7 @@ fn scopes_come_from_the_sources_file_else_from_the_reports() {
     assert_eq!(s[0].page, None);
     // The sources file knows what a URL cannot tell: an organizer's own feed.
     let feed = Source {
-        kind: crate::config::SourceKind::Ical,
+        kind: crate::config::SourceKind::from_name("ical").unwrap(),
         url: "https://calendar.google.com/calendar/ical/x/public/basic.ics".into(),
         name: Some("Rust Community Calendar".into()),
         home: None,

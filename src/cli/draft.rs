@@ -115,14 +115,13 @@ pub(super) fn check(
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Error::Usage(format!("cannot read --previous {}: {e}", path.display()))
             })?;
-            Some(
-                serde_json::from_str::<render::json::Document>(&text).map_err(|e| {
-                    Error::Usage(format!(
-                        "--previous {} is not a file written by `json --out` ({e})",
-                        path.display()
-                    ))
-                })?,
-            )
+            let doc = serde_json::from_str::<render::json::Document>(&text).map_err(|e| {
+                Error::Usage(format!(
+                    "--previous {} is not a file written by `json --out` ({e})",
+                    path.display()
+                ))
+            })?;
+            Some(render::json::previous_run(&doc))
         }
         None => None,
     };

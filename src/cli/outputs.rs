@@ -187,7 +187,11 @@ fn review_before_writing(
     verbosity: Verbosity,
     path: &Path,
 ) -> Option<u8> {
-    mark_collapsed(outcome, window, previous);
+    mark_collapsed(
+        outcome,
+        window,
+        previous.map(render::json::previous_run).as_ref(),
+    );
     if let Some(prev) = previous {
         pipeline::carry_over(outcome, render::json::previous(prev), &window);
     }

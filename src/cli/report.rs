@@ -52,7 +52,7 @@ pub(super) fn report(outcome: &Outcome, verbosity: Verbosity) {
 /// only, one line each.
 fn report_source(r: &SourceReport, verbosity: Verbosity) {
     let worth_a_look = r.fallback.is_some() || r.redirected_to.is_some();
-    match (&r.error, &r.suspect) {
+    match (r.failure(), r.suspect()) {
         (None, Some(why)) => note!(
             "SUSPECT {:<5} {}: {} events; {why}",
             r.kind.as_str(),

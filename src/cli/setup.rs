@@ -9,7 +9,6 @@ use crate::fetch::live::{FetchSummary, LiveFetcher, LiveOptions};
 use crate::fetch::replay::ReplayFetcher;
 use crate::model::Window;
 use crate::pipeline::{self, Outcome};
-use crate::render;
 use chrono::NaiveDate;
 
 pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
@@ -91,11 +90,11 @@ pub(super) fn run_pipeline(
 pub(super) fn mark_collapsed(
     outcome: &mut Outcome,
     window: Window,
-    previous: Option<&render::json::Document>,
+    previous: Option<&crate::run::PreviousRun>,
 ) {
     if let Some(prev) = previous {
         for (i, why) in crate::suspect::against_previous(outcome, &window, prev) {
-            outcome.reports[i].suspect = Some(why);
+            outcome.reports[i].state = crate::run::SourceStatus::Suspect(why);
         }
     }
 }

@@ -135,17 +135,33 @@ impl Reach {
     }
 }
 
-/// What to add to the sources file for an uncovered organizer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// What to add to the sources file for an uncovered organizer: a `[[source]]` of a kind of
+/// the registry ([`crate::sources::kind`]), or an `[[organizer]]` entry. Serialized as the
+/// kind's name (`"meetup"`, `"luma"`, `"jsonld"`) or `"organizer"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SuggestionKind {
-    Meetup,
-    Luma,
-    /// Only if the page carries schema.org events (the lines say so).
-    Jsonld,
+    /// A source of this kind (a page source only if the page carries schema.org events: the
+    /// lines say so).
+    Source(SourceKind),
     /// A chat, video or social link, or a page known to carry no event data: an `[[organizer]]`
     /// entry names the organizer of its calendar entries.
     Organizer,
+}
+
+impl SuggestionKind {
+    /// The kind's name in `sources.toml`, or `"organizer"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SuggestionKind::Source(k) => k.as_str(),
+            SuggestionKind::Organizer => "organizer",
+        }
+    }
+}
+
+impl Serialize for SuggestionKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 /// An organizer the calendar or the recent sections show, which no source covers.

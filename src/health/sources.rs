@@ -25,12 +25,12 @@ pub(super) fn judge_sources(
 ) {
     for (s, r) in reports {
         let source = source_ref(s);
-        if let Some(error) = &r.error {
-            match r.status {
+        if let Some(error) = r.failure() {
+            match r.http_status() {
                 Some(status @ (404 | 410)) => health.gone.push(Gone { source, status }),
                 _ => health.failed.push(Failed {
                     source,
-                    error: text::clean(error, 500),
+                    error: text::clean(&error.to_string(), 500),
                 }),
             }
             continue;
@@ -49,10 +49,10 @@ pub(super) fn judge_sources(
                 why: text::clean(why, 500),
             });
         }
-        if let Some(reason) = &r.suspect {
+        if let Some(reason) = r.suspect() {
             health.suspect.push(Suspect {
                 source,
-                reason: text::clean(reason, 500),
+                reason: text::clean(&reason.to_string(), 500),
             });
             continue;
         }

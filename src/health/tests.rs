@@ -19,10 +19,8 @@ fn report(s: &Source) -> SourceReport {
         url: crate::pipeline::fetch_url(s),
         label: s.label().to_string(),
         events: 1,
-        error: None,
+        state: crate::run::SourceStatus::Ok,
         warnings: Vec::new(),
-        suspect: None,
-        status: None,
         redirected_to: None,
         latest_event: Some(d("2026-09-20")),
         fallback: None,
@@ -108,7 +106,7 @@ fn uncovered_organizers_come_with_the_lines_to_add() {
     assert_eq!(names.len(), 4, "{names:?}");
     let by = |n: &str| h.uncovered.iter().find(|u| u.name.starts_with(n)).unwrap();
     let paris = by("Rust \"Paris\"");
-    assert_eq!(paris.suggestion_kind, SuggestionKind::Meetup);
+    assert_eq!(paris.suggestion_kind.name(), "meetup");
     assert_eq!(paris.link, "https://www.meetup.com/rust-paris/");
     assert_eq!(paris.reach, Reach::PublishedOnly);
     assert_eq!(paris.sections, 1);
@@ -123,21 +121,21 @@ fn uncovered_organizers_come_with_the_lines_to_add() {
         "Paris, FR"
     );
     let valencia = by("Rust Valencia");
-    assert_eq!(valencia.suggestion_kind, SuggestionKind::Luma);
+    assert_eq!(valencia.suggestion_kind.name(), "luma");
     let back = Config::parse(&valencia.suggestion, "suggestion").unwrap();
-    assert_eq!(back.sources[0].kind, SourceKind::Luma);
+    assert_eq!(back.sources[0].kind.as_str(), "luma");
     assert_eq!(back.sources[0].url, "https://luma.com/rust-valencia");
     // Known only through an [[organizer]] entry: not covered, and said so.
     let gamedev = by("Rust GameDev");
     assert!(gamedev.organizer_entry);
-    assert_eq!(gamedev.suggestion_kind, SuggestionKind::Jsonld);
+    assert_eq!(gamedev.suggestion_kind.name(), "jsonld");
     assert!(
         gamedev
             .suggestion
             .starts_with("# only if the page carries schema.org")
     );
     let chat = by("Rust Chat");
-    assert_eq!(chat.suggestion_kind, SuggestionKind::Organizer);
+    assert_eq!(chat.suggestion_kind.name(), "organizer");
     assert!(
         Config::parse(&chat.suggestion, "s")
             .unwrap()
@@ -188,11 +186,15 @@ fn a_troubled_run() -> (Config, Outcome, Vec<(NaiveDate, Vec<CorpusEntry>)>) {
          [[source]]\nkind = \"luma\"\nurl = \"https://luma.com/rust-fb\"\n"
     ));
     let mut reports: Vec<SourceReport> = c.sources.iter().map(report).collect();
-    reports[1].error = Some("HTTP 404".into());
-    reports[1].status = Some(404);
+    reports[1].state = crate::run::SourceStatus::Failed(crate::run::Failure::Fetch(
+        crate::fetch::FetchError::Status {
+            url: reports[1].url.clone(),
+            status: 404,
+        },
+    ));
     reports[2].redirected_to = Some("https://www.meetup.com/rust-new/events/".into());
     reports[4].latest_event = Some(d("2025-12-01"));
-    reports[5].error = Some("timed out\u{1b}[31m".into());
+    reports[5].state = crate::run::SourceStatus::of_test(Some("timed out\u{1b}[31m"), None);
     reports[8].fallback = Some("the ICS feed answered 500; read the calendar page".into());
     let mut outcome = Outcome {
         reports,

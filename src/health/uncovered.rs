@@ -8,6 +8,7 @@ use crate::model::Place;
 use crate::newsletter::read::CorpusEntry;
 use crate::pipeline::{Outcome, SourceReport};
 use crate::place::parse_newsletter_place;
+use crate::sources::kind::{self, Kind};
 use crate::text;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -323,9 +324,15 @@ fn suggest(link: &str, name: &str, home: Option<&str>) -> (SuggestionKind, Strin
     let group = group_of(link).unwrap_or_default();
     let mut lines: Vec<String> = Vec::new();
     let (kind, url) = if host == "meetup.com" {
-        (SuggestionKind::Meetup, format!("https://www.{group}/"))
+        (
+            SuggestionKind::Source(kind::Meetup.kind()),
+            format!("https://www.{group}/"),
+        )
     } else if host == "luma.com" {
-        (SuggestionKind::Luma, format!("https://{group}"))
+        (
+            SuggestionKind::Source(kind::Luma.kind()),
+            format!("https://{group}"),
+        )
     } else if is_chat_or_video(&host) || host == "eventbrite.com" {
         lines.push(if host == "eventbrite.com" {
             "# eventbrite organizer pages carry no event data: this names the organizer of its calendar entries".to_string()
@@ -338,12 +345,13 @@ fn suggest(link: &str, name: &str, home: Option<&str>) -> (SuggestionKind, Strin
             "# only if the page carries schema.org Event JSON-LD (check it); else an [[organizer]] entry"
                 .to_string(),
         );
-        (SuggestionKind::Jsonld, link::without_tracking(link))
+        (
+            SuggestionKind::Source(kind::Jsonld.kind()),
+            link::without_tracking(link),
+        )
     };
     let kind_name = match kind {
-        SuggestionKind::Meetup => Some("meetup"),
-        SuggestionKind::Luma => Some("luma"),
-        SuggestionKind::Jsonld => Some("jsonld"),
+        SuggestionKind::Source(k) => Some(k.as_str()),
         SuggestionKind::Organizer => None,
     };
     match kind_name {

@@ -20,7 +20,7 @@
 //! - **Regions**: virtual → Virtual; in person → the place's continent; hybrid → both.
 
 mod directory;
-pub mod links;
+use crate::html as links;
 pub use crate::place as location;
 pub mod region;
 pub mod timezone;

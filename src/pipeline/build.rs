@@ -6,18 +6,8 @@ use crate::dedupe;
 use crate::dedupe::identity::canonical;
 use crate::model::{RawEvent, Status, Window};
 use crate::normalize::{self, Directory};
+use crate::run::instant_date;
 use std::collections::HashMap;
-
-/// The date a `When` falls on in its own terms (UTC for instants), for nearness only.
-pub fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
-    use crate::model::When;
-    match w {
-        When::Date(d) => *d,
-        When::Utc(u) => u.date_naive(),
-        When::Zoned(n, _) | When::Floating(n) => n.date(),
-        When::Offset(o) => o.date_naive(),
-    }
-}
 
 /// Normalizes, keeps the window and deduplicates. Pure.
 pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outcome {
@@ -117,20 +107,4 @@ fn called_off(collected: &[Collected]) -> HashMap<String, Status> {
 pub(crate) fn touches(raw: &RawEvent, window: Window) -> bool {
     let date = instant_date(&raw.start);
     date >= normalize::add_days(window.from, -2) && date <= normalize::add_days(window.to, 2)
-}
-
-/// `"Title" on DATE (link, from SOURCE)`, for reports.
-pub fn describe(raw: &RawEvent) -> String {
-    let link = raw
-        .url
-        .as_deref()
-        .or(raw.links.first().map(String::as_str))
-        .unwrap_or("no link");
-    format!(
-        "{:?} on {} ({}, from {})",
-        raw.title,
-        instant_date(&raw.start),
-        link,
-        raw.source
-    )
 }

@@ -192,7 +192,6 @@ fn count_carried(outcome: &mut Outcome, all: &[Event], live: usize, entry_of: &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SourceKind;
     use crate::model::{Attendance, Organizer, Region};
     use crate::pipeline::SourceReport;
 
@@ -208,8 +207,12 @@ mod tests {
 
     fn report(label: &str, error: Option<&str>) -> SourceReport {
         SourceReport {
-            error: error.map(str::to_string),
-            ..SourceReport::new(SourceKind::Meetup, "https://example.org/", label)
+            state: crate::run::SourceStatus::of_test(error, None),
+            ..SourceReport::new(
+                crate::config::SourceKind::from_name("meetup").unwrap(),
+                "https://example.org/",
+                label,
+            )
         }
     }
 
@@ -433,7 +436,11 @@ mod tests {
         let url = "https://www.meetup.com/opentechschool-berlin/events/290852327/";
         let previous = vec![calendar_copy("2023-02-14", url)];
         let mut cal = report(CAL, None);
-        cal.suspect = Some("far fewer events than the previous run".into());
+        cal.state = crate::run::SourceStatus::Suspect(crate::run::SuspectReason::Collapse {
+            now: 1,
+            explained: 0,
+            previous: 9,
+        });
         let mut o = outcome(vec![calendar_copy("2023-02-28", url)], vec![cal]);
         carry(&mut o, previous);
         let dates: Vec<String> = o.events.iter().map(|e| e.start_date.to_string()).collect();

@@ -18,188 +18,21 @@ mod pages;
 mod parse;
 mod read;
 
-pub use build::{build, describe, instant_date};
+pub use crate::run::{LeftOut, Outcome, SourceReport, Unverified, describe, instant_date};
+pub use build::build;
 pub use carry::{Previous, carry_over};
 pub use guard::guarded;
 pub use parse::{fetch_url, keyword_filter, mentions, parse_source};
 
-use crate::config::{Config, SourceKind};
-use crate::dedupe;
+use crate::config::Config;
 use crate::fetch::Fetch;
-use crate::model::{Event, RawEvent, Window};
+use crate::model::{RawEvent, Window};
 use crate::verify::Correction;
 use futures::stream::{FuturesUnordered, StreamExt};
 use guard::parse_slots;
 use pages::{PageToFetch, Schedule, read_event_page, verify_calendar};
 use read::{SourceRead, read_source};
-use serde::Serialize;
 use std::collections::HashMap;
-
-/// How one source fared.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SourceReport {
-    pub kind: SourceKind,
-    pub url: String,
-    pub label: String,
-    /// Events it yielded (before the window and deduplication).
-    pub events: usize,
-    /// `None` when it worked; the reason otherwise.
-    pub error: Option<String>,
-    /// Entries it skipped or repaired.
-    pub warnings: Vec<String>,
-    /// `Some(reason)` when it answered, but with no events where events are expected or far
-    /// fewer than its previous run ([`crate::suspect`]): not taken as the truth (exit 2; its
-    /// previous events are carried over like a failed source's).
-    pub suspect: Option<String>,
-    /// The HTTP status of a failed fetch of the source's own URL (404 and 410: the group or
-    /// calendar is gone), for `health`.
-    pub status: Option<u16>,
-    /// Where the source's URL redirected to (a renamed meetup group), for `health`.
-    pub redirected_to: Option<String>,
-    /// The latest start date among everything the source listed (past events included, where
-    /// the source shows them), for `health`: a group that lists nothing recent may be dead.
-    pub latest_event: Option<chrono::NaiveDate>,
-    /// The source's own way in could not be read and a second one carried it (a meetup group
-    /// page without data, read through the group's iCal feed; a luma calendar whose feed
-    /// failed, read from its page): why, for the report and `health`.
-    pub fallback: Option<String>,
-    /// Events of the previous run's file that name this source, kept in the listing because
-    /// it failed or is suspect ([`carry_over`]): alone, or merged with this run's copies.
-    pub carried_over: usize,
-}
-
-impl SourceReport {
-    /// Neither failed nor suspect.
-    pub fn trusted(&self) -> bool {
-        self.error.is_none() && self.suspect.is_none()
-    }
-
-    /// `failed` (an error), `suspect` (an answer not taken as the truth) or `ok`: the word the
-    /// JSON file, the page and the reports use.
-    pub fn status(&self) -> &'static str {
-        match (&self.error, &self.suspect) {
-            (Some(_), _) => "failed",
-            (None, Some(_)) => "suspect",
-            (None, None) => "ok",
-        }
-    }
-
-    /// Why the source was not used: its error, else why it is suspect; `None` when it was.
-    pub fn why_not_used(&self) -> Option<&str> {
-        self.error.as_deref().or(self.suspect.as_deref())
-    }
-
-    /// A source read at `url` with nothing to say yet (no events, no error, no warning): the
-    /// reading fills it in, and unit tests start from it and change only what they test.
-    pub fn new(kind: SourceKind, url: &str, label: &str) -> SourceReport {
-        SourceReport {
-            kind,
-            url: url.into(),
-            label: label.into(),
-            events: 0,
-            error: None,
-            warnings: vec![],
-            suspect: None,
-            status: None,
-            redirected_to: None,
-            latest_event: None,
-            fallback: None,
-            carried_over: 0,
-        }
-    }
-}
-
-/// A calendar entry whose event page could not be used: kept with the calendar's data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unverified {
-    /// The entry ([`describe`]).
-    pub entry: String,
-    /// Why its page could not be used.
-    pub reason: String,
-    /// The page (`normalize::match_key`) when it could not be read at all (no answer, an
-    /// error, no event data): what the last good run read from it is carried over
-    /// ([`carry_over`]). `None` when the page answered, about another instance.
-    pub page: Option<String>,
-}
-
-impl std::fmt::Display for Unverified {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.entry, self.reason)
-    }
-}
-
-/// An event normalization left out, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeftOut {
-    pub event: RawEvent,
-    pub reason: String,
-    /// The event's own page, when that page said it is cancelled or postponed (a verified
-    /// fact: [`carry_over`] keeps it while the page cannot be read).
-    pub called_off_on_page: Option<String>,
-}
-
-impl std::fmt::Display for LeftOut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", describe(&self.event), self.reason)
-    }
-}
-
-/// Everything a run produced.
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    /// Events in the window, deduplicated.
-    pub events: Vec<Event>,
-    /// The same events before deduplication: [`carry_over`] deduplicates them again together
-    /// with the previous run's events of the sources that failed.
-    pub undeduplicated: Vec<Event>,
-    pub reports: Vec<SourceReport>,
-    /// Events left out, with why (cancelled, no link, …), for the review report.
-    pub dropped: Vec<LeftOut>,
-    /// Guesses worth an editor's look.
-    pub notes: Vec<String>,
-    /// Duplicates merged, with the evidence.
-    pub merges: Vec<dedupe::Merge>,
-    /// Pairs that may be one event but were kept apart (weak evidence).
-    pub possible_duplicates: Vec<dedupe::PossibleDuplicate>,
-    /// Events the sources know that fall outside the window (for `check`).
-    pub outside_window: Vec<Event>,
-    /// Events a source's `keywords` left out (for `check`).
-    pub filtered: Vec<RawEvent>,
-    /// Calendar facts an event page overrode.
-    pub corrections: Vec<Correction>,
-    /// Calendar entries whose page could not be used.
-    pub unverified: Vec<Unverified>,
-}
-
-impl Outcome {
-    pub fn failed_sources(&self) -> usize {
-        self.reports.iter().filter(|r| r.error.is_some()).count()
-    }
-
-    /// Sources that answered, but suspiciously (see [`crate::suspect`]).
-    pub fn suspect_sources(&self) -> usize {
-        self.reports
-            .iter()
-            .filter(|r| r.error.is_none() && r.suspect.is_some())
-            .count()
-    }
-
-    /// Whether every source failed or is suspect (and there was at least one): nothing this run
-    /// says can replace what an earlier run wrote.
-    pub fn nothing_trusted(&self) -> bool {
-        !self.reports.is_empty() && self.reports.iter().all(|r| !r.trusted())
-    }
-
-    /// The process exit code for a run that produced its output: a failed or suspect source
-    /// is exit 2.
-    pub fn exit_code(&self) -> u8 {
-        if self.reports.iter().any(|r| !r.trusted()) {
-            crate::error::exit::SOURCE_FAILED
-        } else {
-            crate::error::exit::OK
-        }
-    }
-}
 
 /// A raw event and where its facts come from.
 #[derive(Debug, Clone, PartialEq)]

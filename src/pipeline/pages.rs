@@ -1,7 +1,7 @@
 //! Verification against event pages: which page a feed entry is checked against, when it
 //! may be fetched (no phase barrier), and the decision for every entry once all are read.
 
-use super::build::{instant_date, touches};
+use super::build::touches;
 use super::guard::parse_off_runtime;
 use super::read::{FeedEntry, SourceRead};
 use super::{Collected, Unverified, describe};
@@ -11,6 +11,7 @@ use crate::fetch::Fetch;
 use crate::link::Trusted;
 use crate::model::{RawEvent, Window};
 use crate::normalize::match_key;
+use crate::run::instant_date;
 use crate::sources::kind;
 use crate::verify::{self, Correction, PageKind};
 use std::collections::{HashMap, HashSet};

@@ -4,7 +4,6 @@
 use crate::config::Source;
 use crate::fetch::Response;
 use crate::model::{Organizer, RawEvent, Window};
-use crate::normalize;
 use crate::sources::{self, Parsed, SourceError};
 
 /// The URL fetched for a source: a meetup group's upcoming-events page, else the URL as given.
@@ -155,7 +154,7 @@ pub(super) fn mentions_any(source: &Source, e: &RawEvent) -> bool {
         e.title,
         e.description
             .as_deref()
-            .map(normalize::links::html_to_text)
+            .map(crate::html::html_to_text)
             .unwrap_or_default()
     );
     source.keywords.iter().any(|k| mentions(&text, k))

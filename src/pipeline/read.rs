@@ -1,8 +1,6 @@
 //! Reading one source by its kind's ways in: a meetup group's page (its iCal feed the
 //! fallback), a luma calendar's feed (its page the fallback), a feed, a page.
 
-use super::SourceReport;
-use super::build::instant_date;
 use super::guard::{parse_off_runtime, reader_name};
 use super::pages::PageToFetch;
 use super::parse::{
@@ -11,6 +9,8 @@ use super::parse::{
 use crate::config::Source;
 use crate::fetch::{Fetch, FetchError, Response};
 use crate::model::{Organizer, RawEvent, Window};
+use crate::run::instant_date;
+use crate::run::{Failure, SourceReport, SourceStatus, SuspectReason};
 use crate::sources::kind::{SuspectWhen, WaysIn};
 use crate::sources::{self, Parsed};
 use crate::verify::PageKind;
@@ -61,9 +61,9 @@ impl SourceRead {
 /// A fetch and parse of one URL: the parse (or why it failed) and what the answer said
 /// beside it.
 struct Fetched {
-    parsed: Result<Parsed, String>,
+    parsed: Result<Parsed, Failure>,
     /// Not taken as the truth ([`crate::suspect::screen`]).
-    suspect: Option<String>,
+    suspect: Option<SuspectReason>,
     redirected_to: Option<String>,
 }
 
@@ -94,7 +94,7 @@ async fn fetch_parse(
             redirected_to,
         },
         Err(e) => Fetched {
-            parsed: Err(e),
+            parsed: Err(Failure::Read(e)),
             suspect: None,
             redirected_to,
         },
@@ -130,10 +130,7 @@ pub(super) async fn read_source(
                     meetup_feed_fallback(source, fetcher, window, slots, &mut read).await;
                 }
             }
-            Err(e) => {
-                note_status(&mut read.report, &e);
-                read.report.error = Some(e.to_string());
-            }
+            Err(e) => read.report.state = SourceStatus::Failed(Failure::Fetch(e)),
         }
     }
     finish(source, read)
@@ -143,7 +140,9 @@ pub(super) async fn read_source(
 /// events. True when a meetup group's page held no event data (its feed is the fallback).
 fn take_fetched(source: &Source, fetched: Fetched, read: &mut SourceRead) -> bool {
     read.report.redirected_to = fetched.redirected_to;
-    read.report.suspect = fetched.suspect;
+    if let Some(why) = fetched.suspect {
+        read.report.state = SourceStatus::Suspect(why);
+    }
     match fetched.parsed {
         Ok(p) if source.kind.spec().is_feed() => {
             let organizer = source
@@ -169,19 +168,12 @@ fn take_fetched(source: &Source, fetched: Fetched, read: &mut SourceRead) -> boo
             read.pages = p.events;
             source.kind.spec().ways_in() == WaysIn::PageElseFeed
                 && read.pages.is_empty()
-                && read.report.suspect.is_some()
+                && read.report.suspect().is_some()
         }
         Err(e) => {
-            read.report.error = Some(e);
+            read.report.state = SourceStatus::Failed(e);
             false
         }
-    }
-}
-
-/// The HTTP status of a failed fetch of the source's own URL, in its report.
-fn note_status(report: &mut SourceReport, e: &FetchError) {
-    if let FetchError::Status { status, .. } = e {
-        report.status = Some(*status);
     }
 }
 
@@ -280,7 +272,11 @@ async fn meetup_feed_fallback(
         read_feed,
     )
     .await;
-    let why = read.report.suspect.clone().unwrap_or_default();
+    // Called only when the page is suspect (`take_fetched`).
+    let Some(why) = read.report.suspect().cloned() else {
+        return;
+    };
+    let page = Box::new(why.clone());
     match got {
         Ok(Fetched {
             parsed: Ok(p),
@@ -290,7 +286,7 @@ async fn meetup_feed_fallback(
             let message = format!(
                 "the group page could not be read ({why}); read its iCal feed {feed_url} instead: at most 10 upcoming events, places from their event pages"
             );
-            read.report.suspect = None;
+            read.report.state = SourceStatus::Ok;
             read.report.warnings.extend(p.warnings);
             read.report.fallback = Some(message);
             read.feed = p
@@ -310,17 +306,23 @@ async fn meetup_feed_fallback(
             suspect: Some(s),
             ..
         }) => {
-            read.report.suspect = Some(format!("{why}; its iCal feed {feed_url}: {s}"));
+            read.report.state = SourceStatus::Suspect(SuspectReason::FeedSuspect {
+                page,
+                feed_url,
+                feed: Box::new(s),
+            });
         }
         Ok(Fetched { parsed: Err(e), .. }) => {
-            read.report.suspect = Some(format!(
-                "{why}; its iCal feed could not be read either: {e}"
-            ));
+            read.report.state = SourceStatus::Suspect(SuspectReason::FeedFailed {
+                page,
+                error: Box::new(e),
+            });
         }
         Err(e) => {
-            read.report.suspect = Some(format!(
-                "{why}; its iCal feed could not be read either: {e}"
-            ));
+            read.report.state = SourceStatus::Suspect(SuspectReason::FeedFailed {
+                page,
+                error: Box::new(Failure::Fetch(e)),
+            });
         }
     }
 }
@@ -345,11 +347,10 @@ async fn read_luma(
         .or(calendar.name.clone())
         .unwrap_or_default();
     let organizer = feed_organizer(source, &source.url, name);
-    let feed_result: Result<Parsed, String> = match &id {
-        None => Err(format!(
-            "{}: no calendar id (cal-…) on the page, so its feed cannot be found",
-            source.url
-        )),
+    let feed_result: Result<Parsed, Failure> = match &id {
+        None => Err(Failure::NoCalendarId {
+            url: source.url.clone(),
+        }),
         Some(id) => read_luma_feed(source, fetcher, window, slots, id, organizer, read).await,
     };
     match (feed_result, page_events) {
@@ -380,9 +381,10 @@ async fn read_luma(
             read.pages = p.events;
         }
         (Err(feed_error), Err(page_error)) => {
-            read.report.error = Some(format!(
-                "{feed_error}; and its page could not be read: {page_error}"
-            ));
+            read.report.state = SourceStatus::Failed(Failure::FeedAndPage {
+                feed: Box::new(feed_error),
+                page: Box::new(page_error),
+            });
         }
     }
 }
@@ -395,7 +397,7 @@ async fn read_luma_page(
     window: Window,
     slots: &Arc<Semaphore>,
     read: &mut SourceRead,
-) -> (sources::luma::CalendarPage, Result<Parsed, String>) {
+) -> (sources::luma::CalendarPage, Result<Parsed, Failure>) {
     let page = match fetcher.fetch(&source.url).await {
         Ok(response) => {
             read.report
@@ -409,14 +411,12 @@ async fn read_luma_page(
                 Ok((calendar, events))
             })
             .await
+            .map_err(Failure::Read)
         }
-        Err(e) => {
-            note_status(&mut read.report, &e);
-            Err(e.to_string())
-        }
+        Err(e) => Err(Failure::Fetch(e)),
     };
     match page {
-        Ok((c, events)) => (c, events),
+        Ok((c, events)) => (c, events.map_err(Failure::Read)),
         Err(e) => (sources::luma::CalendarPage::default(), Err(e)),
     }
 }
@@ -431,7 +431,7 @@ async fn read_luma_feed(
     id: &str,
     organizer: Organizer,
     read: &mut SourceRead,
-) -> Result<Parsed, String> {
+) -> Result<Parsed, Failure> {
     let feed_url = sources::luma::feed_url(id);
     let read_feed = organizer_feed(
         sources::luma::parse_feed,
@@ -456,10 +456,12 @@ async fn read_luma_feed(
             suspect,
             ..
         }) => {
-            read.report.suspect = suspect;
+            if let Some(why) = suspect {
+                read.report.state = SourceStatus::Suspect(why);
+            }
             Ok(p)
         }
         Ok(Fetched { parsed: Err(e), .. }) => Err(e),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(Failure::Fetch(e)),
     }
 }

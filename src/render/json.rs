@@ -273,6 +273,29 @@ fn event(e: &Event) -> EventJson {
     }
 }
 
+/// A previous file as `suspect` and `check` read it ([`crate::run::PreviousRun`]).
+pub fn previous_run(doc: &Document) -> crate::run::PreviousRun {
+    crate::run::PreviousRun {
+        generated_at: doc.generated_at.clone(),
+        events: doc
+            .events
+            .iter()
+            .map(|e| crate::run::PreviousEvent {
+                title: e.title.clone(),
+                url: e.url.clone(),
+                start_date: e.start_date,
+                end_date: e.end_date,
+                location: e.location.clone(),
+                organizer_name: e.organizer.name.clone(),
+                organizer_url: e.organizer.url.clone(),
+                mirror_urls: e.mirrors.iter().map(|m| m.url.clone()).collect(),
+                sources: e.sources.clone(),
+                stale: e.stale,
+            })
+            .collect(),
+    }
+}
+
 /// A previous file as a run needs it ([`crate::pipeline::carry_over`]): its events and the
 /// event pages that called theirs off.
 pub fn previous(doc: &Document) -> crate::pipeline::Previous {
@@ -388,8 +411,8 @@ pub fn document(outcome: &Outcome, window: &Window, generated_at: &str) -> Docum
             ok: r.trusted(),
             status: r.status().to_string(),
             events: r.events,
-            error: r.error.clone(),
-            suspect: r.suspect.clone(),
+            error: r.failure().map(ToString::to_string),
+            suspect: r.suspect().map(ToString::to_string),
             warnings: r.warnings.clone(),
             carried_over: r.carried_over,
             fallback: r.fallback.clone(),
@@ -475,7 +498,6 @@ pub fn to_text(doc: &Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SourceKind;
     use crate::pipeline::SourceReport;
 
     fn d(s: &str) -> NaiveDate {
@@ -492,9 +514,9 @@ mod tests {
     fn report(label: &str, error: Option<&str>) -> SourceReport {
         SourceReport {
             events: 1,
-            error: error.map(str::to_string),
+            state: crate::run::SourceStatus::of_test(error, None),
             ..SourceReport::new(
-                SourceKind::Meetup,
+                crate::config::SourceKind::from_name("meetup").unwrap(),
                 &format!("https://www.meetup.com/{label}/events/"),
                 label,
             )
@@ -572,7 +594,7 @@ mod tests {
             organizer: hybrid.organizer.clone(),
         }];
         let mut cal = report("cal", None);
-        cal.kind = SourceKind::Ical;
+        cal.kind = crate::config::SourceKind::from_name("ical").unwrap();
         let a = ev("A", "https://www.meetup.com/a/events/1/", "a");
         let doc = document(
             &outcome(
@@ -601,7 +623,7 @@ mod tests {
         let prev = first_run();
         assert_eq!(prev.sources[0].status, "ok");
         let mut b = report("b", None);
-        b.suspect = Some("the page answered without any event data".into());
+        b.state = crate::run::SourceStatus::of_test(None, Some("no data"));
         let second = Outcome {
             unverified: vec![crate::pipeline::Unverified {
                 entry: "\"A\" on 2026-11-26 (https://www.meetup.com/a/events/1/, from cal)".into(),

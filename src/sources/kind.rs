@@ -35,6 +35,12 @@ impl SourceKind {
         self.spec().name()
     }
 
+    /// The kind named `name` (`"luma"`), as `sources.toml` and the JSON file write it: how
+    /// code outside `sources/` (and its unit tests) names a kind without naming a variant.
+    pub fn from_name(name: &str) -> Option<SourceKind> {
+        named(name).map(Kind::kind)
+    }
+
     /// Everything the kind knows: its type in the registry.
     pub fn spec(self) -> &'static dyn Kind {
         of(self)

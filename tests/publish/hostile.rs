@@ -54,16 +54,18 @@ fn hostile_reports(
 ) -> Vec<twir_events::pipeline::SourceReport> {
     use twir_events::config::SourceKind;
     use twir_events::pipeline::SourceReport;
+    use twir_events::run::{Failure, SourceStatus, SuspectReason};
     vec![
         SourceReport {
             kind: SourceKind::Meetup,
             url: link.to_string(),
             label: text.to_string(),
             events: 1,
-            error: Some(text.to_string()),
+            state: SourceStatus::Failed(Failure::FeedAndPage {
+                feed: Box::new(Failure::Read(text.to_string())),
+                page: Box::new(Failure::Read(text.to_string())),
+            }),
             warnings: vec![text.to_string()],
-            suspect: Some(text.to_string()),
-            status: Some(404),
             redirected_to: Some(link.to_string()),
             latest_event: Some(date),
             fallback: Some(text.to_string()),
@@ -74,10 +76,8 @@ fn hostile_reports(
             url: link.to_string(),
             label: text.to_string(),
             events: 1,
-            error: None,
+            state: SourceStatus::Suspect(SuspectReason::PageWithoutEventData(text.to_string())),
             warnings: vec![],
-            suspect: Some(text.to_string()),
-            status: None,
             redirected_to: None,
             latest_event: None,
             fallback: None,

@@ -128,12 +128,12 @@ fn failed(o: &Outcome) -> List {
             .iter()
             .filter(|r| !r.trusted())
             .map(|r| {
-                let why = r.why_not_used().unwrap_or("");
+                let why = r.why_not_used().unwrap_or_default();
                 format!(
                     "{} ({}): <span class=\"reason\">{}</span>{}",
                     link(Some(&r.url), &text(&r.label)),
                     r.status(),
-                    text(why),
+                    text(&why),
                     r.redirected_to
                         .as_deref()
                         .map(|to| format!(" — redirected to {}", text(to)))

@@ -81,11 +81,11 @@ fn table(h: &mut String, reports: &[&SourceReport]) {
 /// fallback, its redirect, its warnings.
 fn notes(r: &SourceReport) -> Vec<String> {
     let mut notes: Vec<String> = Vec::new();
-    if let Some(e) = &r.error {
-        notes.push(text(e).into_owned());
+    if let Some(e) = r.failure() {
+        notes.push(text(&e.to_string()).into_owned());
     }
-    if let Some(s) = &r.suspect {
-        notes.push(text(s).into_owned());
+    if let Some(s) = r.suspect() {
+        notes.push(text(&s.to_string()).into_owned());
     }
     if let Some(f) = &r.fallback {
         notes.push(format!("fallback: {}", text(f)));

@@ -1,4 +1,6 @@
-//! Links: extracting them from Google Calendar's HTML descriptions and cleaning them.
+//! Description HTML → text and cleaned links, below the stages (the iCal reader and
+//! `normalize` both use it): extracting links from Google Calendar's HTML descriptions and
+//! cleaning them.
 //!
 //! Google Calendar stores a description as raw HTML (`<a href="…" target="_blank">`, `<br>`,
 //! entities), often with links wrapped in `https://www.google.com/url?q=…&sa=D&source=calendar…`

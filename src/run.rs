@@ -1,0 +1,391 @@
+//! The result of a run, below the stages that make it and above those it is made of: what
+//! each source gave ([`SourceReport`]), what a run produced ([`Outcome`]), and the previous
+//! run's file as its consumers read it ([`PreviousRun`]). `pipeline` fills them in; `suspect`,
+//! `check`, `update`, `health`, `render` and the command line read them.
+
+use crate::config::SourceKind;
+use crate::dedupe;
+use crate::fetch::FetchError;
+use crate::model::{Event, RawEvent};
+use crate::verify::Correction;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The date a `When` falls on in its own terms (UTC for instants), for nearness only.
+pub fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
+    use crate::model::When;
+    match w {
+        When::Date(d) => *d,
+        When::Utc(u) => u.date_naive(),
+        When::Zoned(n, _) | When::Floating(n) => n.date(),
+        When::Offset(o) => o.date_naive(),
+    }
+}
+
+/// `"Title" on DATE (link, from SOURCE)`, for reports.
+pub fn describe(raw: &RawEvent) -> String {
+    let link = raw
+        .url
+        .as_deref()
+        .or(raw.links.first().map(String::as_str))
+        .unwrap_or("no link");
+    format!(
+        "{:?} on {} ({}, from {})",
+        raw.title,
+        instant_date(&raw.start),
+        link,
+        raw.source
+    )
+}
+
+/// How one source fared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceReport {
+    pub kind: SourceKind,
+    pub url: String,
+    pub label: String,
+    /// Events it yielded (before the window and deduplication).
+    pub events: usize,
+    /// Used, failed (and why), or answered but not taken as the truth (and why).
+    pub state: SourceStatus,
+    /// Entries it skipped or repaired.
+    pub warnings: Vec<String>,
+    /// Where the source's URL redirected to (a renamed meetup group), for `health`.
+    pub redirected_to: Option<String>,
+    /// The latest start date among everything the source listed (past events included, where
+    /// the source shows them), for `health`: a group that lists nothing recent may be dead.
+    pub latest_event: Option<chrono::NaiveDate>,
+    /// The source's own way in could not be read and a second one carried it (a meetup group
+    /// page without data, read through the group's iCal feed; a luma calendar whose feed
+    /// failed, read from its page): why, for the report and `health`.
+    pub fallback: Option<String>,
+    /// Events of the previous run's file that name this source, kept in the listing because
+    /// it failed or is suspect (`pipeline::carry_over`): alone, or merged with this run's copies.
+    pub carried_over: usize,
+}
+
+impl SourceReport {
+    /// Neither failed nor suspect.
+    pub fn trusted(&self) -> bool {
+        self.state == SourceStatus::Ok
+    }
+
+    /// `failed` (an error), `suspect` (an answer not taken as the truth) or `ok`: the word the
+    /// JSON file, the page and the reports use.
+    pub fn status(&self) -> &'static str {
+        match self.state {
+            SourceStatus::Ok => "ok",
+            SourceStatus::Failed(_) => "failed",
+            SourceStatus::Suspect(_) => "suspect",
+        }
+    }
+
+    /// Why it failed, when it did.
+    pub fn failure(&self) -> Option<&Failure> {
+        match &self.state {
+            SourceStatus::Failed(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Why it is suspect, when it is.
+    pub fn suspect(&self) -> Option<&SuspectReason> {
+        match &self.state {
+            SourceStatus::Suspect(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of a failed fetch of the source's own URL (404 and 410: the group or
+    /// calendar is gone), for `health`.
+    pub fn http_status(&self) -> Option<u16> {
+        self.failure().and_then(Failure::http_status)
+    }
+
+    /// Why the source was not used: its error, else why it is suspect; `None` when it was.
+    pub fn why_not_used(&self) -> Option<String> {
+        match &self.state {
+            SourceStatus::Ok => None,
+            SourceStatus::Failed(f) => Some(f.to_string()),
+            SourceStatus::Suspect(s) => Some(s.to_string()),
+        }
+    }
+
+    /// A source read at `url` with nothing to say yet (no events, no error, no warning): the
+    /// reading fills it in, and unit tests start from it and change only what they test.
+    pub fn new(kind: SourceKind, url: &str, label: &str) -> SourceReport {
+        SourceReport {
+            kind,
+            url: url.into(),
+            label: label.into(),
+            events: 0,
+            state: SourceStatus::Ok,
+            warnings: vec![],
+            redirected_to: None,
+            latest_event: None,
+            fallback: None,
+            carried_over: 0,
+        }
+    }
+}
+
+/// A calendar entry whose event page could not be used: kept with the calendar's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unverified {
+    /// The entry ([`describe`]).
+    pub entry: String,
+    /// Why its page could not be used.
+    pub reason: String,
+    /// The page (`normalize::match_key`) when it could not be read at all (no answer, an
+    /// error, no event data): what the last good run read from it is carried over
+    /// (`pipeline::carry_over`). `None` when the page answered, about another instance.
+    pub page: Option<String>,
+}
+
+impl std::fmt::Display for Unverified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.entry, self.reason)
+    }
+}
+
+/// An event normalization left out, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOut {
+    pub event: RawEvent,
+    pub reason: String,
+    /// The event's own page, when that page said it is cancelled or postponed (a verified
+    /// fact: `pipeline::carry_over` keeps it while the page cannot be read).
+    pub called_off_on_page: Option<String>,
+}
+
+impl std::fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", describe(&self.event), self.reason)
+    }
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Events in the window, deduplicated.
+    pub events: Vec<Event>,
+    /// The same events before deduplication: `pipeline::carry_over` deduplicates them again together
+    /// with the previous run's events of the sources that failed.
+    pub undeduplicated: Vec<Event>,
+    pub reports: Vec<SourceReport>,
+    /// Events left out, with why (cancelled, no link, …), for the review report.
+    pub dropped: Vec<LeftOut>,
+    /// Guesses worth an editor's look.
+    pub notes: Vec<String>,
+    /// Duplicates merged, with the evidence.
+    pub merges: Vec<dedupe::Merge>,
+    /// Pairs that may be one event but were kept apart (weak evidence).
+    pub possible_duplicates: Vec<dedupe::PossibleDuplicate>,
+    /// Events the sources know that fall outside the window (for `check`).
+    pub outside_window: Vec<Event>,
+    /// Events a source's `keywords` left out (for `check`).
+    pub filtered: Vec<RawEvent>,
+    /// Calendar facts an event page overrode.
+    pub corrections: Vec<Correction>,
+    /// Calendar entries whose page could not be used.
+    pub unverified: Vec<Unverified>,
+}
+
+impl Outcome {
+    pub fn failed_sources(&self) -> usize {
+        self.reports
+            .iter()
+            .filter(|r| r.failure().is_some())
+            .count()
+    }
+
+    /// Sources that answered, but suspiciously (see [`crate::suspect`]).
+    pub fn suspect_sources(&self) -> usize {
+        self.reports
+            .iter()
+            .filter(|r| r.suspect().is_some())
+            .count()
+    }
+
+    /// Whether every source failed or is suspect (and there was at least one): nothing this run
+    /// says can replace what an earlier run wrote.
+    pub fn nothing_trusted(&self) -> bool {
+        !self.reports.is_empty() && self.reports.iter().all(|r| !r.trusted())
+    }
+
+    /// The process exit code for a run that produced its output: a failed or suspect source
+    /// is exit 2.
+    pub fn exit_code(&self) -> u8 {
+        if self.reports.iter().any(|r| !r.trusted()) {
+            crate::error::exit::SOURCE_FAILED
+        } else {
+            crate::error::exit::OK
+        }
+    }
+}
+
+/// The previous run's file (`json --out`, `publish`'s `events.json`, `check --previous`), as
+/// far as judging this run and answering `check` need it: when it was written and which
+/// events it listed. Read from the file by `render::json::previous_run`; `suspect` and
+/// `check` depend only on this. The file's text is a stranger's: it is cleaned where printed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PreviousRun {
+    /// When the file was written, as it says.
+    pub generated_at: String,
+    pub events: Vec<PreviousEvent>,
+}
+
+/// One event of the previous run's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousEvent {
+    pub title: String,
+    /// The event's link.
+    pub url: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// Its place as the newsletter prints it.
+    pub location: String,
+    pub organizer_name: String,
+    pub organizer_url: Option<String>,
+    /// The links of the sessions mirroring it.
+    pub mirror_urls: Vec<String>,
+    /// The labels of the sources that listed it.
+    pub sources: Vec<String>,
+    /// Carried over from an earlier file because its source failed.
+    pub stale: bool,
+}
+
+/// How a source fared, as data: the words are said at the edges (the reports, the JSON file,
+/// the page, `check`, `health`) by `Display`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum SourceStatus {
+    /// Read and used (through a fallback or not: `SourceReport::fallback`).
+    #[default]
+    Ok,
+    /// Not read: its events are not this run's (exit 2; the previous ones carried over).
+    Failed(Failure),
+    /// It answered, but not with the truth ([`crate::suspect`]): counted like a failure.
+    Suspect(SuspectReason),
+}
+
+/// Why a source could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// Its own URL could not be had: an HTTP status, a timeout, a body too large, not in the
+    /// snapshot, … ([`FetchError`]).
+    Fetch(FetchError),
+    /// Its reader refused the answer, or a second way in failed too: the message.
+    Read(String),
+    /// A luma calendar page without a calendar id (`cal-…`), so its feed cannot be found.
+    NoCalendarId { url: String },
+    /// A luma calendar whose feed and page could both not be read.
+    FeedAndPage {
+        feed: Box<Failure>,
+        page: Box<Failure>,
+    },
+}
+
+impl Failure {
+    /// The HTTP status the source's own URL answered, when that is why.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Failure::Fetch(FetchError::Status { status, .. }) => Some(*status),
+            Failure::FeedAndPage { page, .. } => page.http_status(),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Fetch(e) => write!(f, "{e}"),
+            Failure::Read(message) => f.write_str(message),
+            Failure::NoCalendarId { url } => write!(
+                f,
+                "{url}: no calendar id (cal-…) on the page, so its feed cannot be found"
+            ),
+            Failure::FeedAndPage { feed, page } => {
+                write!(f, "{feed}; and its page could not be read: {page}")
+            }
+        }
+    }
+}
+
+/// Why an answer is not taken as the truth ([`crate::suspect`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SuspectReason {
+    /// A valid VCALENDAR without a single VEVENT.
+    EmptyCalendar,
+    /// A page its reader finds no event data in: the reader's message.
+    PageWithoutEventData(String),
+    /// Far fewer events than the previous run's file: `now` in the window, `explained` left
+    /// out or moved, `previous` in the previous file.
+    Collapse {
+        now: usize,
+        explained: usize,
+        previous: usize,
+    },
+    /// A meetup group page without data (`page`), whose iCal feed `feed_url` is suspect too.
+    FeedSuspect {
+        page: Box<SuspectReason>,
+        feed_url: String,
+        feed: Box<SuspectReason>,
+    },
+    /// A meetup group page without data (`page`), whose iCal feed could not be read either.
+    FeedFailed {
+        page: Box<SuspectReason>,
+        error: Box<Failure>,
+    },
+}
+
+impl std::fmt::Display for SuspectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SuspectReason::EmptyCalendar => f.write_str(
+                "the calendar answered with no events at all (a valid but empty VCALENDAR): \
+                 a calendar keeps its past events, so this is likely a broken or replaced \
+                 export; check the feed URL in a browser and the calendar's sharing settings",
+            ),
+            SuspectReason::PageWithoutEventData(message) => write!(
+                f,
+                "the page answered without any event data: {message}; open it in a browser to check \
+                 it still lists events (a login, consent or error page, or a new page format)"
+            ),
+            SuspectReason::Collapse {
+                now,
+                explained,
+                previous,
+            } => write!(
+                f,
+                "far fewer events than the previous run: {now} in the window now{}, {previous} in the previous file; check the source in a browser (a partial answer, a filter, a moved calendar)",
+                if *explained > 0 {
+                    format!(" (and {explained} left out or moved)")
+                } else {
+                    String::new()
+                },
+            ),
+            SuspectReason::FeedSuspect {
+                page,
+                feed_url,
+                feed,
+            } => write!(f, "{page}; its iCal feed {feed_url}: {feed}"),
+            SuspectReason::FeedFailed { page, error } => {
+                write!(f, "{page}; its iCal feed could not be read either: {error}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+impl SourceStatus {
+    /// For unit tests: failed with `error` (a reader's message), else suspect with `suspect`
+    /// (a page without event data), else ok.
+    pub(crate) fn of_test(error: Option<&str>, suspect: Option<&str>) -> SourceStatus {
+        match (error, suspect) {
+            (Some(e), _) => SourceStatus::Failed(Failure::Read(e.to_string())),
+            (None, Some(s)) => SourceStatus::Suspect(SuspectReason::PageWithoutEventData(s.into())),
+            (None, None) => SourceStatus::Ok,
+        }
+    }
+}
