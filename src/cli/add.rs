@@ -371,12 +371,12 @@ async fn preview(
     let Some(report) = outcome.reports.first() else {
         return Err(Refusal::Unreadable("no report from the run".into()));
     };
-    if let Some(e) = &report.error {
-        return Err(Refusal::Unreadable(e.clone()));
+    if let Some(e) = report.failure() {
+        return Err(Refusal::Unreadable(e.to_string()));
     }
-    if let Some(why) = &report.suspect {
+    if let Some(why) = report.suspect() {
         return Err(Refusal::NoEvents {
-            found: why.clone(),
+            found: why.to_string(),
             entry: None,
         });
     }
