@@ -555,4 +555,26 @@ mod tests {
             Some(("jsonld", "rustweek.org/events".to_string()))
         );
     }
+
+    #[test]
+    fn kinds_claim_their_urls_and_bodies_in_order() {
+        let by = |u: &str| claim_url(u).map(|(k, c)| (k.name(), c));
+        assert!(matches!(
+            by("https://www.meetup.com/Rust-Berlin/events/ical/x.ics"),
+            Some(("meetup", Claim::Source { .. }))
+        ));
+        assert!(matches!(
+            by("https://luma.com/"),
+            Some(("luma", Claim::Refused(_)))
+        ));
+        assert!(matches!(
+            by("https://luma.com/k3v9q2xd"),
+            Some(("luma", Claim::EventPage(_)))
+        ));
+        assert!(by("https://rustweek.org/events/").is_none());
+        let body = |b: &str| claim_body("https://example.org/a", b).map(|(k, _)| k.name());
+        assert_eq!(body("\u{feff} begin:vcalendar\r\n"), Ok("ical"));
+        assert!(matches!(body("<html></html>"), Err(Some(_))));
+        assert_eq!(calendar_page_kind().map(Kind::name), Some("luma"));
+    }
 }
