@@ -1,16 +1,16 @@
 //! `add`: a URL someone gives (a meetup group or event, a luma calendar or event, an iCal
 //! feed, a page with schema.org events, an organizer's site) → the `[[source]]` entry that
 //! reads it, or the reason why none does. Pure: the command line fetches, runs the pipeline
-//! on the candidate for a preview and writes the file; this module decides the kind from the
-//! URL (the registry's `owns` and the sites' grammar) and from what was fetched, finds the
+//! on the candidate for a preview and writes the file; this module asks the kinds of the
+//! registry what the URL is and what was fetched is (`claim_url`, `claim_body`), finds the
 //! group already listed under another URL, and appends the entry to the sources file's text
 //! with `toml_edit` (comments, order and layout kept; the result loaded by the same strict
 //! loader before anything is written).
 
 use crate::config::{Config, ConfigError, Source};
 use crate::health::group_of;
-use crate::site::{luma, meetup};
-use crate::sources::kind::{self, SourceKind};
+use crate::site::luma;
+use crate::sources::kind::{self, Claim, SourceKind};
 use crate::sources::page_util::{PageScripts, at, parse_embedded_json, str_field};
 
 /// What a URL tells before anything is fetched.
@@ -107,59 +107,17 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
         )));
     }
     let url = crate::link::check(raw).map_err(|e| Refusal::NotHttp(e.to_string()))?;
-    let Some(p) = crate::link::parts(&url) else {
+    if crate::link::parts(&url).is_none() {
         return Err(Refusal::NotHttp(format!("{url:?} names no host")));
-    };
-    if p.host == meetup::HOST {
-        // A group's page or any of its pages (an event, its feed): the group is in the URL.
-        let Some(group) = p.meetup_group() else {
-            return Err(Refusal::NotHttp(format!(
-                "{url:?} names no meetup group: give the group's page, https://www.meetup.com/<group>/"
-            )));
-        };
-        // urlnames are case-insensitive: the plain form, as `health` suggests it.
-        let name = group.to_lowercase();
-        return Ok(Plan::Known(Candidate {
-            kind: SourceKind::Meetup,
-            url: format!("https://www.{}/{name}/", meetup::HOST),
-            name: None,
-            home: None,
-            groups: vec![format!("{}/{}", meetup::HOST, group.to_lowercase())],
-        }));
     }
-    if luma::is_api_host(&p.host) {
-        if let Some(page) = crate::site::feed_organizer_page(&url) {
-            return Ok(Plan::Known(Candidate {
-                kind: SourceKind::Ical,
-                url,
-                name: None,
-                home: None,
-                groups: group_of(&page).into_iter().collect(),
-            }));
+    // The kinds say what their URLs are (a site's kinds first, then a feed's address).
+    match kind::claim_url(&url) {
+        Some((k, Claim::Source { url, groups })) => {
+            return Ok(Plan::Known(Candidate::of(k, url, groups)));
         }
-    } else if p.host == luma::HOST {
-        if p.segments.len() == 1 && luma::is_event_slug(&p.segments[0]) {
-            // As the pipeline fetches event pages: luma.com (lu.ma redirects there).
-            return Ok(Plan::LumaEvent(format!(
-                "https://{}/{}",
-                luma::HOST,
-                u.path().trim_matches('/')
-            )));
-        }
-        if let Some(group) = luma::group(&p.segments) {
-            let path = group.trim_start_matches(luma::HOST);
-            let path = original_case_path(&u, path);
-            return Ok(Plan::Known(Candidate {
-                kind: SourceKind::Luma,
-                url: format!("https://{}{path}", luma::HOST),
-                name: None,
-                home: None,
-                groups: vec![group],
-            }));
-        }
-        return Err(Refusal::NotHttp(format!(
-            "{url:?} names no luma calendar: give the calendar's page, https://luma.com/<calendar>"
-        )));
+        Some((_, Claim::EventPage(page))) => return Ok(Plan::LumaEvent(page)),
+        Some((_, Claim::Refused(why))) => return Err(Refusal::NotHttp(why)),
+        None => {}
     }
     if crate::link::is_platform_root(&url) {
         return Err(Refusal::NoEvents {
@@ -167,25 +125,19 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
             entry: None,
         });
     }
-    if u.path().to_ascii_lowercase().ends_with(".ics") {
-        return Ok(Plan::Known(Candidate {
-            kind: SourceKind::Ical,
-            groups: kind::of(SourceKind::Ical).owns(&url).into_iter().collect(),
-            url,
-            name: None,
-            home: None,
-        }));
-    }
     Ok(Plan::Probe(url))
 }
 
-/// `path` (`/calendar/cal-abc`, folded) as `u` writes it (a `cal-…` id is case-sensitive).
-fn original_case_path(u: &url::Url, folded: &str) -> String {
-    let typed = u.path().trim_end_matches('/');
-    if typed.eq_ignore_ascii_case(folded) {
-        typed.to_string()
-    } else {
-        folded.to_string()
+impl Candidate {
+    /// A source of kind `k` as a kind claims it: no name or home yet.
+    fn of(k: &dyn kind::Kind, url: String, groups: Vec<String>) -> Candidate {
+        Candidate {
+            kind: k.kind(),
+            url,
+            name: None,
+            home: None,
+            groups,
+        }
     }
 }
 
@@ -249,7 +201,7 @@ impl LumaCalendar {
             url.get_or_insert_with(|| format!("https://{}/calendar/{id}", luma::HOST));
         }
         Some(Candidate {
-            kind: SourceKind::Luma,
+            kind: kind::calendar_page_kind()?.kind(),
             url: url?,
             name: self.name.clone(),
             home: None,
@@ -262,53 +214,29 @@ impl LumaCalendar {
 /// events, else a refusal saying what was found and which `[[organizer]]` entry would name
 /// the organizer of its calendar entries.
 pub fn by_content(url: &str, text: &str) -> Result<Candidate, Refusal> {
-    let head = text.trim_start_matches('\u{feff}').trim_start();
-    let groups = |k: SourceKind| kind::of(k).owns(url).into_iter().collect();
-    if head
-        .get(..15)
-        .is_some_and(|h| h.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
-    {
-        return Ok(Candidate {
-            kind: SourceKind::Ical,
-            url: url.to_string(),
-            name: None,
-            home: None,
-            groups: groups(SourceKind::Ical),
-        });
+    let mut found = match kind::claim_body(url, text) {
+        Ok((k, Claim::Source { url, groups })) => return Ok(Candidate::of(k, url, groups)),
+        Ok(_) | Err(None) => "no kind reads it".to_string(),
+        Err(Some(why)) => why,
+    };
+    let scripts = PageScripts::read(text);
+    let elsewhere = chat_or_ticket_links(text);
+    if !elsewhere.is_empty() {
+        found = format!(
+            "{found}; it links a chat or ticket page: {}",
+            elsewhere.join(", ")
+        );
     }
-    match crate::sources::jsonld::parse_page(text, url, "page") {
-        Ok(parsed) if !parsed.events.is_empty() => Ok(Candidate {
-            kind: SourceKind::Jsonld,
-            url: url.to_string(),
-            name: None,
-            home: None,
-            groups: groups(SourceKind::Jsonld),
-        }),
-        other => {
-            let scripts = PageScripts::read(text);
-            let mut found = match other {
-                Ok(_) => "schema.org data but no event in it".to_string(),
-                Err(e) => e.message,
-            };
-            let elsewhere = chat_or_ticket_links(text);
-            if !elsewhere.is_empty() {
-                found = format!(
-                    "{found}; it links a chat or ticket page: {}",
-                    elsewhere.join(", ")
-                );
-            }
-            let name = scripts
-                .title
-                .as_deref()
-                .map(|t| crate::text::clean_field(t, crate::text::MAX_NAME))
-                .filter(|t| !t.is_empty());
-            let link = elsewhere.first().map_or(url, String::as_str);
-            Err(Refusal::NoEvents {
-                found,
-                entry: Some(organizer_entry(link, name.as_deref())),
-            })
-        }
-    }
+    let name = scripts
+        .title
+        .as_deref()
+        .map(|t| crate::text::clean_field(t, crate::text::MAX_NAME))
+        .filter(|t| !t.is_empty());
+    let link = elsewhere.first().map_or(url, String::as_str);
+    Err(Refusal::NoEvents {
+        found,
+        entry: Some(organizer_entry(link, name.as_deref())),
+    })
 }
 
 /// Most links of a page looked at for chat and ticket pages.
@@ -473,6 +401,10 @@ pub fn append(text: &str, file: &str, c: &Candidate) -> Result<(String, Config),
 mod tests {
     use super::*;
 
+    fn kind(name: &str) -> SourceKind {
+        SourceKind::from_name(name).unwrap()
+    }
+
     fn known(url: &str) -> Candidate {
         match plan(url) {
             Ok(Plan::Known(c)) => c,
@@ -485,21 +417,21 @@ mod tests {
         let c = known("https://www.meetup.com/de-DE/Rust-Berlin/events/316151073/?eventId=1");
         assert_eq!(
             (c.kind, c.url.as_str()),
-            (SourceKind::Meetup, "https://www.meetup.com/rust-berlin/")
+            (kind("meetup"), "https://www.meetup.com/rust-berlin/")
         );
         assert_eq!(c.groups, ["meetup.com/rust-berlin"]);
         let c = known("https://lu.ma/rust-girona");
         assert_eq!(
             (c.kind, c.url.as_str()),
-            (SourceKind::Luma, "https://luma.com/rust-girona")
+            (kind("luma"), "https://luma.com/rust-girona")
         );
         let c = known("https://luma.com/calendar/cal-GiR8kq2Xw4Lm7Tz");
         assert_eq!(c.url, "https://luma.com/calendar/cal-GiR8kq2Xw4Lm7Tz");
         assert_eq!(c.groups, ["luma.com/calendar/cal-gir8kq2xw4lm7tz"]);
         let c = known("https://api.lu.ma/ics/get?entity=calendar&id=cal-GiR8kq2Xw4Lm7Tz");
-        assert_eq!(c.kind, SourceKind::Ical);
+        assert_eq!(c.kind, kind("ical"));
         assert_eq!(c.groups, ["luma.com/calendar/cal-gir8kq2xw4lm7tz"]);
-        assert_eq!(known("https://example.org/rust.ics").kind, SourceKind::Ical);
+        assert_eq!(known("https://example.org/rust.ics").kind, kind("ical"));
         assert_eq!(
             plan("https://lu.ma/k3v9q2xd/"),
             Ok(Plan::LumaEvent("https://luma.com/k3v9q2xd".into()))
@@ -535,7 +467,7 @@ mod tests {
     fn appending_keeps_the_file_and_adds_one_table() {
         let text = "# head\n[[source]]\nkind = \"ical\" # inline\nurl = \"https://example.org/a.ics\"\n\n[[organizer]]\nurl = \"https://example.org/\"\nname = \"X\"\n# tail";
         let c = Candidate {
-            kind: SourceKind::Luma,
+            kind: kind("luma"),
             url: "https://luma.com/rust-girona".into(),
             name: Some("Rust \"Girona\"\n[[x]]".into()),
             home: Some("Girona, ES".into()),

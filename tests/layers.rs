@@ -128,3 +128,47 @@ fn no_module_uses_one_above_it() {
     assert!(new.is_empty(), "modules using one above them: {new:?}");
     assert!(gone.is_empty(), "cut, strike them off KNOWN: {gone:?}");
 }
+
+/// Every `.rs` file under `dir`, tests included.
+fn all_rs_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            all_rs_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Issue 18's rule: no file of `src/` outside `sources/` names a `SourceKind` variant but the
+/// registry and the config (unit tests and comments included, as `grep` reads them): code
+/// elsewhere asks the kinds (`spec()`, a capability) or names one by `SourceKind::from_name`.
+#[test]
+fn no_file_outside_the_registry_names_a_kind_variant() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    all_rs_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let rel = file.strip_prefix(&src).unwrap();
+        if rel.starts_with("sources") || rel == Path::new("config.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let mut rest = line;
+            while let Some(i) = rest.find("SourceKind::") {
+                rest = &rest[i + "SourceKind::".len()..];
+                if rest.starts_with(|c: char| c.is_ascii_uppercase() || c == '*' || c == '{') {
+                    found.push(format!("src/{}:{}: {}", rel.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "kind variants named outside the registry and the config:\n{}",
+        found.join("\n")
+    );
+}

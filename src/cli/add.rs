@@ -259,7 +259,7 @@ async fn try_one(
     if let Some(r) = listed(&c) {
         return Err(r);
     }
-    if c.kind == crate::config::SourceKind::Luma {
+    if c.kind.spec().calendar_on_page() {
         // The calendar page: its `cal-…` id (a calendar listed under it is the same) and name.
         let html = fetch_text(fetcher, &c.url).await?;
         let page = add::luma_page(&html);
@@ -285,8 +285,7 @@ async fn try_one(
     let to_group = moved
         .as_deref()
         .filter(|to| {
-            c.kind == crate::config::SourceKind::Meetup
-                && to.trim_end_matches('/').ends_with("/events")
+            c.kind.spec().group_site().is_some() && to.trim_end_matches('/').ends_with("/events")
         })
         .and_then(crate::site::meetup::urlname);
     if let Some(group) = to_group {
@@ -327,7 +326,7 @@ async fn listed_luma_calendar(
         return None;
     }
     for s in &config.sources {
-        if s.kind != crate::config::SourceKind::Luma {
+        if !s.kind.spec().calendar_on_page() {
             continue;
         }
         let Ok(html) = fetch_text(fetcher, &s.url).await else {

@@ -1,7 +1,8 @@
 //! What each kind of source is, in one place: its name, how it is read (one fetch or several,
 //! fallbacks), which reader parses it, which event pages it could list (for verification
 //! without a phase barrier), what a suspicious answer of it looks like, which organizer page
-//! its URL stands for, and which URLs are its own. One unit type per kind implements [`Kind`];
+//! its URL stands for, which URLs are its own, and what a URL or a fetched body someone gives
+//! `add` is as a source of it ([`Claim`]). One unit type per kind implements [`Kind`];
 //! [`ALL`] lists them once and [`of`] maps the configuration's [`SourceKind`] to its type
 //! (the compiler checks it is total). Help text, hints and the fuzz targets' names derive from
 //! the list (as ripgrep's flags are listed once and its man page and completions derived).
@@ -89,6 +90,18 @@ pub enum ReportPage {
     MeetupGroupOfFeed,
 }
 
+/// What a kind says of a URL someone gives (`add`): the source that reads it, or why none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// A source of the kind: the entry's `url` (a group's or calendar's page in its plain
+    /// form, or the feed or page) and every group form it is known under.
+    Source { url: String, groups: Vec<String> },
+    /// An event page of the kind's site: its calendar is named in its data (fetch this URL).
+    EventPage(String),
+    /// A URL of the kind's site that names no source of it: why, and what to give instead.
+    Refused(String),
+}
+
 /// Everything one kind of source knows.
 pub trait Kind: Sync {
     /// The kind in the configuration.
@@ -149,6 +162,23 @@ pub trait Kind: Sync {
     /// (`meetup.com/<urlname>`, `luma.com/<name>`, `luma.com/calendar/cal-…`): for adding
     /// sources from URLs and for `health` and `check`.
     fn owns(&self, url: &str) -> Option<String>;
+    /// What this kind says of a checked URL someone gives, before anything is fetched: `None`
+    /// when it is not this kind's to say (asked in [`CLAIM_ORDER`]).
+    fn claim_url(&self, url: &str) -> Option<Claim> {
+        let _ = url;
+        None
+    }
+    /// Whether this kind reads the fetched `body` of `url`: `Ok` the source, `Err` why not
+    /// (`None` when the kind does not read fetched bodies of unknown URLs).
+    fn claim_body(&self, url: &str, body: &str) -> Result<Claim, Option<String>> {
+        let _ = (url, body);
+        Err(None)
+    }
+    /// Whether a source of this kind is a calendar's page that names the calendar's id (and
+    /// name), read from the page: the same calendar may be listed under its id or its slug.
+    fn calendar_on_page(&self) -> bool {
+        self.ways_in() == WaysIn::FeedThroughPage
+    }
 }
 
 /// An iCalendar feed.
@@ -162,6 +192,46 @@ pub struct Luma;
 
 /// Every kind, once, in the order help text names them.
 pub const ALL: [&dyn Kind; 4] = [&Ical, &Meetup, &Luma, &Jsonld];
+
+/// The order the kinds are asked what a URL is ([`claim_url`]): the kinds of a site first
+/// (their host is theirs whatever the path), then a feed by its address, a page last.
+pub const CLAIM_ORDER: [&dyn Kind; 4] = [&Meetup, &Luma, &Ical, &Jsonld];
+
+/// The first kind, in [`CLAIM_ORDER`], that says what `url` (checked) is, and what it says.
+pub fn claim_url(url: &str) -> Option<(&'static dyn Kind, Claim)> {
+    CLAIM_ORDER
+        .into_iter()
+        .find_map(|k| k.claim_url(url).map(|c| (k, c)))
+}
+
+/// The first kind, in [`ALL`]'s order, that reads the fetched `body` of `url`; else why the
+/// last kind that looked does not (`None` when none looked).
+pub fn claim_body(url: &str, body: &str) -> Result<(&'static dyn Kind, Claim), Option<String>> {
+    let mut why = None;
+    for k in ALL {
+        match k.claim_body(url, body) {
+            Ok(c) => return Ok((k, c)),
+            Err(Some(w)) => why = Some(w),
+            Err(None) => {}
+        }
+    }
+    Err(why)
+}
+
+/// The kind whose source is a calendar's page naming its calendar ([`Kind::calendar_on_page`]).
+pub fn calendar_page_kind() -> Option<&'static dyn Kind> {
+    ALL.into_iter().find(|k| k.calendar_on_page())
+}
+
+/// `path` (`/calendar/cal-abc`, folded) as `u` writes it (a `cal-…` id is case-sensitive).
+fn original_case_path(u: &url::Url, folded: &str) -> String {
+    let typed = u.path().trim_end_matches('/');
+    if typed.eq_ignore_ascii_case(folded) {
+        typed.to_string()
+    } else {
+        folded.to_string()
+    }
+}
 
 /// The type of a configured kind.
 pub fn of(kind: SourceKind) -> &'static dyn Kind {
@@ -252,6 +322,35 @@ impl Kind for Ical {
                 .flatten()
         })
     }
+    /// A luma calendar's feed (its calendar named in the URL), or a `.ics` URL that is no
+    /// platform's home page.
+    fn claim_url(&self, url: &str) -> Option<Claim> {
+        let u = url::Url::parse(url).ok()?;
+        let p = crate::link::parts(url)?;
+        let source = || Claim::Source {
+            url: url.to_string(),
+            groups: self.owns(url).into_iter().collect(),
+        };
+        if luma::is_api_host(&p.host) && crate::site::feed_organizer_page(url).is_some() {
+            return Some(source());
+        }
+        (!crate::link::is_platform_root(url) && u.path().to_ascii_lowercase().ends_with(".ics"))
+            .then(source)
+    }
+    /// A body that is an iCalendar.
+    fn claim_body(&self, url: &str, body: &str) -> Result<Claim, Option<String>> {
+        let head = body.trim_start_matches('\u{feff}').trim_start();
+        if head
+            .get(..15)
+            .is_some_and(|h| h.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
+        {
+            return Ok(Claim::Source {
+                url: url.to_string(),
+                groups: self.owns(url).into_iter().collect(),
+            });
+        }
+        Err(None)
+    }
 }
 
 impl Kind for Meetup {
@@ -299,6 +398,24 @@ impl Kind for Meetup {
         let group = p.meetup_group()?;
         Some(format!("{}/{group}", meetup::HOST))
     }
+    /// Any page of meetup.com naming a group (its page, an event, its feed): the group's page
+    /// in its plain form (urlnames are case-insensitive, as `health` suggests them).
+    fn claim_url(&self, url: &str) -> Option<Claim> {
+        let p = crate::link::parts(url)?;
+        if p.host != meetup::HOST {
+            return None;
+        }
+        let Some(group) = p.meetup_group() else {
+            return Some(Claim::Refused(format!(
+                "{url:?} names no meetup group: give the group's page, https://www.meetup.com/<group>/"
+            )));
+        };
+        let name = group.to_lowercase();
+        Some(Claim::Source {
+            url: format!("https://www.{}/{name}/", meetup::HOST),
+            groups: vec![format!("{}/{name}", meetup::HOST)],
+        })
+    }
 }
 
 impl Kind for Jsonld {
@@ -326,6 +443,17 @@ impl Kind for Jsonld {
                 .collect::<Vec<_>>()
                 .join("/"),
         )
+    }
+    /// A page whose schema.org data holds events; else what was found.
+    fn claim_body(&self, url: &str, body: &str) -> Result<Claim, Option<String>> {
+        match super::jsonld::parse_page(body, url, "page") {
+            Ok(parsed) if !parsed.events.is_empty() => Ok(Claim::Source {
+                url: url.to_string(),
+                groups: self.owns(url).into_iter().collect(),
+            }),
+            Ok(_) => Err(Some("schema.org data but no event in it".to_string())),
+            Err(e) => Err(Some(e.message)),
+        }
     }
 }
 
@@ -365,6 +493,33 @@ impl Kind for Luma {
         }
         luma::group(&p.segments)
     }
+    /// Any page of luma.com: an event's (its calendar is in its data), a calendar's (as the
+    /// URL writes its path: a `cal-…` id is case-sensitive), else refused.
+    fn claim_url(&self, url: &str) -> Option<Claim> {
+        let u = url::Url::parse(url).ok()?;
+        let p = crate::link::parts(url)?;
+        if p.host != luma::HOST {
+            return None;
+        }
+        if p.segments.len() == 1 && luma::is_event_slug(&p.segments[0]) {
+            // As the pipeline fetches event pages: luma.com (lu.ma redirects there).
+            return Some(Claim::EventPage(format!(
+                "https://{}/{}",
+                luma::HOST,
+                u.path().trim_matches('/')
+            )));
+        }
+        if let Some(group) = luma::group(&p.segments) {
+            let path = original_case_path(&u, group.trim_start_matches(luma::HOST));
+            return Some(Claim::Source {
+                url: format!("https://{}{path}", luma::HOST),
+                groups: vec![group],
+            });
+        }
+        Some(Claim::Refused(format!(
+            "{url:?} names no luma calendar: give the calendar's page, https://luma.com/<calendar>"
+        )))
+    }
 }
 
 #[cfg(test)]
@@ -399,5 +554,27 @@ mod tests {
             owner("https://rustweek.org/events/"),
             Some(("jsonld", "rustweek.org/events".to_string()))
         );
+    }
+
+    #[test]
+    fn kinds_claim_their_urls_and_bodies_in_order() {
+        let by = |u: &str| claim_url(u).map(|(k, c)| (k.name(), c));
+        assert!(matches!(
+            by("https://www.meetup.com/Rust-Berlin/events/ical/x.ics"),
+            Some(("meetup", Claim::Source { .. }))
+        ));
+        assert!(matches!(
+            by("https://luma.com/"),
+            Some(("luma", Claim::Refused(_)))
+        ));
+        assert!(matches!(
+            by("https://luma.com/k3v9q2xd"),
+            Some(("luma", Claim::EventPage(_)))
+        ));
+        assert!(by("https://rustweek.org/events/").is_none());
+        let body = |b: &str| claim_body("https://example.org/a", b).map(|(k, _)| k.name());
+        assert_eq!(body("\u{feff} begin:vcalendar\r\n"), Ok("ical"));
+        assert!(matches!(body("<html></html>"), Err(Some(_))));
+        assert_eq!(calendar_page_kind().map(Kind::name), Some("luma"));
     }
 }
