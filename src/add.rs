@@ -11,7 +11,7 @@ use crate::config::{Config, ConfigError, Source};
 use crate::health::group_of;
 use crate::site::luma;
 use crate::sources::kind::{self, Claim, SourceKind};
-use crate::sources::page_util::{PageScripts, at, parse_embedded_json, str_field};
+use crate::sources::page_util::PageScripts;
 
 /// What a URL tells before anything is fetched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,40 +149,14 @@ pub struct LumaCalendar {
     pub name: Option<String>,
 }
 
-/// A luma page's calendar: an event page names it in `initialData.data.calendar` (or under
-/// its event); a calendar page too, else its `cal-…` id and name as the luma reader reads them.
+/// A luma page's calendar, as the luma reader reads it ([`crate::sources::luma::read_page`]):
+/// a calendar page names it in its data, an event page under its event.
 pub fn luma_page(html: &str) -> LumaCalendar {
-    let scripts = PageScripts::read(html);
-    let data = scripts
-        .next_data
-        .as_deref()
-        .and_then(|t| parse_embedded_json(t).ok())
-        .map(|(v, _)| v);
-    let base = ["props", "pageProps", "initialData", "data"];
-    let calendar = data.as_ref().and_then(|v| {
-        at(v, &[base.as_slice(), &["calendar"]].concat())
-            .or_else(|| at(v, &[base.as_slice(), &["event", "calendar"]].concat()))
-    });
-    let clean = |s: &str| crate::text::clean_field(s, crate::text::MAX_NAME);
-    let slug = calendar
-        .and_then(|c| str_field(c, "slug"))
-        .filter(|s| {
-            !s.is_empty()
-                && s.len() <= 64
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
-        .map(str::to_string);
-    let id = calendar
-        .and_then(|c| str_field(c, "api_id"))
-        .filter(|id| luma::is_calendar_id(id))
-        .map(str::to_string);
-    let name = calendar.and_then(|c| str_field(c, "name")).map(clean);
     let page = crate::sources::luma::read_page(html);
     LumaCalendar {
-        id: id.or(page.id),
-        slug,
-        name: name.filter(|n| !n.is_empty()).or(page.name),
+        id: page.id,
+        slug: page.slug,
+        name: page.name,
     }
 }
 

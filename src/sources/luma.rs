@@ -21,12 +21,15 @@ pub use crate::site::luma::{calendar_id, feed_url, is_calendar_id};
 pub struct CalendarPage {
     /// The internal id (`cal-…`) the feed URL needs.
     pub id: Option<String>,
+    /// Its public slug (`luma.com/<slug>`), when the page's data gives a well-formed one.
+    pub slug: Option<String>,
     /// The calendar's name (its Next.js data, else `og:title`, else `<title>` without
     /// " · Luma").
     pub name: Option<String>,
 }
 
-/// Reads a calendar page: its `cal-…` id and its name.
+/// Reads a luma page (a calendar's, or an event's, which names its calendar): the calendar's
+/// `cal-…` id, slug and name.
 pub fn read_page(html: &str) -> CalendarPage {
     let scripts = PageScripts::read(html);
     let data = scripts
@@ -34,12 +37,21 @@ pub fn read_page(html: &str) -> CalendarPage {
         .as_deref()
         .and_then(|t| parse_embedded_json(t).ok())
         .map(|(v, _)| v);
+    // A calendar page names its calendar under `data`, an event page under `data.event`.
+    let base = ["props", "pageProps", "initialData", "data"];
     let calendar = data.as_ref().and_then(|v| {
-        at(
-            v,
-            &["props", "pageProps", "initialData", "data", "calendar"],
-        )
+        at(v, &[base.as_slice(), &["calendar"]].concat())
+            .or_else(|| at(v, &[base.as_slice(), &["event", "calendar"]].concat()))
     });
+    let slug = calendar
+        .and_then(|c| str_field(c, "slug"))
+        .filter(|s| {
+            !s.is_empty()
+                && s.len() <= 64
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map(str::to_string);
     let id = calendar
         .and_then(|c| str_field(c, "api_id"))
         .filter(|id| is_calendar_id(id))
@@ -53,7 +65,7 @@ pub fn read_page(html: &str) -> CalendarPage {
         .map(|n| strip_site_suffix(&n))
         .map(|n| crate::text::clean_field(&n, crate::text::MAX_NAME))
         .filter(|n| !n.is_empty());
-    CalendarPage { id, name }
+    CalendarPage { id, slug, name }
 }
 
 /// `<meta property="og:title" content="…">` (or `name=`), entity-decoded. A linear scan of
