@@ -431,7 +431,8 @@ fn read_yearly(rule: &str) -> Option<(u32, Day, Option<DateTime<Utc>>)> {
     let month = month?;
     let day = match (byday, monthdays.as_slice()) {
         (Some(byday), []) => {
-            let (n, wd) = byday.split_at(byday.len().checked_sub(2)?);
+            // `split_at_checked`: a BYDAY from a stranger may end in a multi-byte character.
+            let (n, wd) = byday.split_at_checked(byday.len().checked_sub(2)?)?;
             let n: i8 = if n.is_empty() {
                 1
             } else {
