@@ -173,8 +173,30 @@ fn closeness(block: &str, target: &str) -> Closeness {
         c.location += usize::from(o.location == t.1.location);
         c.organizer += usize::from(o.organizers == t.1.organizers);
         c.title += usize::from(o.title.0 == t.1.title.0);
+        show_difference(o, &t.1);
     }
     c
+}
+
+/// With `TWIR_SHOW=location` (or `organizer`, `title`, `dates`), prints each difference of
+/// that field: what to look at when a figure moves.
+fn show_difference(ours: &Printed, theirs: &Printed) {
+    let Ok(field) = std::env::var("TWIR_SHOW") else {
+        return;
+    };
+    let (a, b) = match field.as_str() {
+        "location" => (ours.location.clone(), theirs.location.clone()),
+        "organizer" => (
+            format!("{:?}", ours.organizers),
+            format!("{:?}", theirs.organizers),
+        ),
+        "title" => (ours.title.0.clone(), theirs.title.0.clone()),
+        "dates" => (format!("{:?}", ours.dates), format!("{:?}", theirs.dates)),
+        _ => return,
+    };
+    if a != b {
+        println!("  {field}: ours {a} | published {b}");
+    }
 }
 
 /// The lines of a draft's block that are not entries (comments, rough lines, free text),
