@@ -29,7 +29,7 @@ use crate::link::Trusted;
 use crate::model::{Attendance, Event, Organizer, Place, RawEvent, Region, Status, When};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
-pub use directory::Directory;
+pub use directory::{Directory, Known, name_key, parse_tsv_line, without_edition};
 use location::{ParsedLocation, parse_location};
 
 /// Why an event was left out during normalization.
@@ -98,7 +98,9 @@ fn is_auxiliary_link(url: &str) -> bool {
         || key.contains(".zoom.us")
 }
 
-/// An organizer guessed from an event link when nothing else knows it.
+/// An organizer guessed from an event link when nothing else knows it: a meetup group's
+/// page, else the site's root (a luma event: its page), whose link
+/// [`crate::link::organizer_page`] then judges.
 fn organizer_from_url(url: &str, title: &str) -> Organizer {
     if let Ok(u) = url::Url::parse(url) {
         let host = u
@@ -125,11 +127,11 @@ fn organizer_from_url(url: &str, title: &str) -> Organizer {
             }
         }
         if !host.is_empty() && host != "luma.com" && host != "lu.ma" {
-            // A site's root is its organizer's page, unless the site is a platform's.
+            // A site's root, its organizer's page if `link::organizer_page` says so.
             let root = format!("{}://{}/", u.scheme(), u.host_str().unwrap_or(""));
             return Organizer {
                 name: title.to_string(),
-                url: (!crate::link::is_platform_root(&root)).then_some(root),
+                url: Some(root),
                 home: None,
             };
         }
@@ -224,8 +226,8 @@ pub fn normalize_within(
         .map(parse_location)
         .unwrap_or_default();
     let place = source_place(raw, &parsed);
-    let organizer = find_organizer(raw, directory, &links, &title)?;
-    let (organizer, title) = name_organizer_and_title(organizer, title, trusted, &mut notes);
+    let found = find_organizer(raw, directory, &links, &title, &mut notes)?;
+    let (organizer, title) = name_organizer_and_title(found.organizer, title, trusted, &mut notes);
     let url = title_link(&links, &organizer)?;
     let attendance = attendance(
         raw,
@@ -236,9 +238,10 @@ pub fn normalize_within(
         &organizer,
         &mut notes,
     );
-    let place = venue(attendance, place, &organizer);
+    let place = venue(attendance, place, &organizer, &title, &mut notes);
     let dates = local_dates(raw, place.as_ref(), &organizer, &title, &mut notes)?;
     let regions = regions(raw, attendance, place.as_ref(), &organizer, dates.zone)?;
+    let (organizer, place) = virtual_form(attendance, organizer, place, found.virtual_home);
     Ok(Normalized {
         event: Event {
             title,
@@ -324,43 +327,142 @@ fn source_place(raw: &RawEvent, parsed: &ParsedLocation) -> Option<Place> {
     .filter(|p| !p.is_empty())
 }
 
+/// The organizer found for an entry, and whether its virtual events print its home.
+struct Found {
+    organizer: Organizer,
+    virtual_home: bool,
+}
+
+impl Found {
+    fn of(known: &directory::Known) -> Found {
+        Found {
+            organizer: known.organizer.clone(),
+            virtual_home: known.prints_virtual_home(),
+        }
+    }
+}
+
 /// The organizer: the source's (completed from the directory), else the directory's for one
-/// of the entry's links, else one made from its event link; no link at all drops the entry.
+/// of the entry's links, else the directory's for the name the entry gives (its
+/// description's first line, its title's `Organizer: …` prefix: noted), else one made from its
+/// event link (its link only when [`crate::link::organizer_page`] takes it: noted otherwise);
+/// no link at all drops the entry.
 fn find_organizer(
     raw: &RawEvent,
     directory: &Directory,
     links: &Links,
     title: &str,
-) -> Result<Organizer, Dropped> {
-    let known = directory.lookup_any(links.iter());
-    match (&raw.organizer, known) {
-        (Some(o), k) => {
-            let mut o = o.clone();
-            // A feed of one organizer that did not say its name (a meetup group's iCal feed):
-            // the name the directory knows for its page, else one made from the page's link.
-            let known = o.url.as_deref().and_then(|u| directory.lookup(u)).or(k);
-            if o.name.trim().is_empty() {
-                match (known, &o.url) {
-                    (Some(known), _) => o.name.clone_from(&known.name),
-                    (None, Some(u)) => o.name = organizer_from_url(u, "").name,
-                    (None, None) => {}
-                }
-            }
-            if o.home.is_none() {
-                o.home = known.and_then(|known| known.home.clone());
-            }
-            Ok(o)
-        }
-        (None, Some(k)) => Ok(k.clone()),
-        // The name the entry's description starts with, else its title.
-        (None, None) => match links.first_event_link() {
-            Some(u) => {
-                let named = raw.description.as_deref().and_then(links::leading_name);
-                Ok(organizer_from_url(u, named.as_deref().unwrap_or(title)))
-            }
-            None => Err(Dropped::NoLink),
-        },
+    notes: &mut Vec<String>,
+) -> Result<Found, Dropped> {
+    let by_link = directory.lookup_any(links.iter());
+    if let Some(o) = &raw.organizer {
+        return Ok(own_organizer(o, directory, by_link));
     }
+    if let Some(known) = by_link {
+        return Ok(Found::of(known));
+    }
+    let Some(event_link) = links.first_event_link() else {
+        return Err(Dropped::NoLink);
+    };
+    let named = raw.description.as_deref().and_then(links::leading_name);
+    if let Some((known, said)) = by_name(directory, named.as_deref(), title) {
+        notes.push(format!(
+            "{title:?}: organizer {:?} found by its name only ({said}); link its page in the entry, or add an [[organizer]] entry to sources.toml",
+            known.organizer.name
+        ));
+        return Ok(Found::of(known));
+    }
+    let name = named.as_deref().unwrap_or(title);
+    Ok(Found {
+        organizer: guessed_organizer(event_link, name, links, title, notes),
+        virtual_home: true,
+    })
+}
+
+/// A source's own organizer, completed from the directory: a feed of one organizer that did
+/// not say its name (a meetup group's iCal feed) gets the name the directory knows for its
+/// page, else one made from the page's link; its home, and how its virtual events print.
+fn own_organizer(
+    o: &Organizer,
+    directory: &Directory,
+    by_link: Option<&directory::Known>,
+) -> Found {
+    let mut o = o.clone();
+    let known = o
+        .url
+        .as_deref()
+        .and_then(|u| directory.known(u))
+        .or(by_link);
+    if o.name.trim().is_empty() {
+        match (known, &o.url) {
+            (Some(known), _) => o.name.clone_from(&known.organizer.name),
+            (None, Some(u)) => o.name = organizer_from_url(u, "").name,
+            (None, None) => {}
+        }
+    }
+    if o.home.is_none() {
+        o.home = known.and_then(|known| known.organizer.home.clone());
+    }
+    Found {
+        organizer: o,
+        virtual_home: known.is_none_or(directory::Known::prints_virtual_home),
+    }
+}
+
+/// The directory's organizer for the name an entry gives: its description's first line, else
+/// its title's prefix (`Rust Dresden: …`, `Rust Dresden - …`); with which it was.
+fn by_name<'d>(
+    directory: &'d Directory,
+    leading: Option<&str>,
+    title: &str,
+) -> Option<(&'d directory::Known, &'static str)> {
+    leading
+        .and_then(|n| directory.lookup_name(n))
+        .map(|k| (k, "the description's first line"))
+        .or_else(|| {
+            title_prefix(title)
+                .and_then(|n| directory.lookup_name(n))
+                .map(|k| (k, "the title's prefix"))
+        })
+}
+
+/// The organizer a title starts with: the text before `: `, ` - `, ` – ` or ` | `.
+fn title_prefix(title: &str) -> Option<&str> {
+    [": ", " - ", " – ", " — ", " | "]
+        .iter()
+        .filter_map(|sep| title.find(sep))
+        .min()
+        .map(|i| title[..i].trim())
+        .filter(|p| !p.is_empty())
+}
+
+/// An organizer made from an event link, named `name`; its link only when it is the
+/// organizer's page by [`crate::link::organizer_page`] (a meetup group, the organizer's own
+/// site), else printed without a link and noted, so the editor adds an `[[organizer]]` entry
+/// once.
+fn guessed_organizer(
+    event_link: &str,
+    name: &str,
+    links: &Links,
+    title: &str,
+    notes: &mut Vec<String>,
+) -> Organizer {
+    let mut o = organizer_from_url(event_link, name);
+    let events: Vec<&str> = links.iter().collect();
+    let refused = match o.url.as_deref() {
+        Some(u) => crate::link::organizer_page(u, &o.name, &events)
+            .err()
+            .map(|why| format!("{u} is {why}")),
+        None => Some(format!("{event_link} names none")),
+    };
+    if let Some(why) = refused {
+        o.url = None;
+        notes.push(format!(
+            "{title:?}: organizer {:?} printed without a link: no page of its is known ({why}); add an [[organizer]] entry (url, name, home) to sources.toml",
+            o.name
+        ));
+    }
+    o
 }
 
 /// The organizer's fields made printable (name cleaned, link checked, home cleaned), and the
@@ -466,13 +568,57 @@ fn attendance(
 }
 
 /// The place printed: the source's, or for an event held somewhere without one, its
-/// organizer's home.
-fn venue(attendance: Attendance, place: Option<Place>, organizer: &Organizer) -> Option<Place> {
-    match (attendance, place) {
-        (Attendance::InPerson | Attendance::Hybrid, None) => organizer.home.clone(),
-        (_, p) => p,
+/// organizer's home; a place of only a country, the organizer's home when it is in that
+/// country (`CH` → `Geneva, CH`, as the editors print it: noted).
+fn venue(
+    attendance: Attendance,
+    place: Option<Place>,
+    organizer: &Organizer,
+    title: &str,
+    notes: &mut Vec<String>,
+) -> Option<Place> {
+    let held = matches!(attendance, Attendance::InPerson | Attendance::Hybrid);
+    match (place, &organizer.home) {
+        (None, home) if held => home.clone(),
+        (Some(p), Some(home)) if held && country_only(&p) && home.city.is_some() && same_country(&p, home) => {
+            notes.push(format!(
+                "{title:?}: its place gives only the country {}; printed its organizer's home {home}",
+                p.country.as_deref().unwrap_or_default()
+            ));
+            Some(home.clone())
+        }
+        (p, _) => p,
     }
     .map(|p| clean_place(&p))
+}
+
+/// A place of a country and nothing else.
+fn country_only(p: &Place) -> bool {
+    p.city.is_none() && p.state.is_none() && p.country.is_some()
+}
+
+/// Whether two places are in the same country (by code, case aside).
+fn same_country(a: &Place, b: &Place) -> bool {
+    match (&a.country, &b.country) {
+        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+        _ => false,
+    }
+}
+
+/// A virtual event of an organizer whose virtual events the editors print as bare `Virtual`
+/// (the directory's `virtual_home`): no home nor place printed. After the dates and regions,
+/// which the home still gave.
+fn virtual_form(
+    attendance: Attendance,
+    mut organizer: Organizer,
+    place: Option<Place>,
+    virtual_home: bool,
+) -> (Organizer, Option<Place>) {
+    if attendance == Attendance::Virtual && !virtual_home {
+        organizer.home = None;
+        return (organizer, None);
+    }
+    (organizer, place)
 }
 
 /// An event's local dates, start and end, and the zone they were read in.
