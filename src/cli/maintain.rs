@@ -46,20 +46,17 @@ pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result
         // Checked before the run, as every output is.
         writable::check("--sources", &sources_path(common, None), Output::File)?;
     }
-    let corpus = match corpus {
-        Some(dir) => Some(dir),
-        None => {
-            let default = PathBuf::from("../shared/twir-corpus");
-            if default.is_dir() {
-                Some(default)
-            } else {
-                note!(
-                    "note: no published sections read (../shared/twir-corpus not found; pass --corpus DIR)"
-                );
-                None
-            }
+    let corpus = corpus.or_else(|| {
+        let default = PathBuf::from("../shared/twir-corpus");
+        if default.is_dir() {
+            Some(default)
+        } else {
+            note!(
+                "note: no published sections read (../shared/twir-corpus not found; pass --corpus DIR)"
+            );
+            None
         }
-    };
+    });
     let sections = match &corpus {
         Some(dir) => super::published::read_sections(dir, "--corpus")?,
         None => Vec::new(),

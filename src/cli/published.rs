@@ -34,7 +34,11 @@ pub(super) fn read_sections(
         let Some(date) = path
             .file_name()
             .and_then(|n| n.to_str())
-            .filter(|n| n.ends_with(".md"))
+            .filter(|n| {
+                Path::new(n)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+            })
             .and_then(|n| n.get(..10))
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         else {

@@ -185,7 +185,10 @@ fn is_form(host: &str, segments: &[String]) -> bool {
 /// (`lpc` for "Linux Plumbers Conference", `cph` for "Copenhagen Rust Group"), or is made of
 /// its words (`rust-meetup` for "Rust Iran Meetup").
 pub fn is_own_site(host: &str, name: &str) -> bool {
-    let words: Vec<String> = crate::text::fold(name)
+    // Host labels are ASCII: the name is spelled in ASCII too (`Perú` → `peru`), by
+    // `deunicode` (as `text::fold` does for Latin letters; `text` is a layer above).
+    let words: Vec<String> = deunicode::deunicode(name)
+        .to_ascii_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !is_year(w))
         .map(str::to_string)
@@ -240,7 +243,7 @@ fn abbreviates(label: &str, joined: &str) -> bool {
     label.chars().all(|c| rest.any(|j| j == c))
 }
 
-/// A four-digit year of 19xx or 20xx (an edition: "RustConf 2026").
+/// A four-digit year of 19xx or 20xx (an edition: `RustConf 2026`).
 pub fn is_year(word: &str) -> bool {
     word.len() == 4
         && (word.starts_with("19") || word.starts_with("20"))

@@ -282,8 +282,8 @@ pub fn name_key(name: &str) -> String {
 }
 
 /// An organizer's name without the edition year one issue printed it with: a leading or
-/// trailing 19xx/20xx word goes ("RustConf 2026" → "RustConf", "2024 Rust Summit" → "Rust
-/// Summit"); a name that is only a year stays.
+/// trailing 19xx/20xx word goes (`RustConf 2026` → `RustConf`, `2024 Rust Summit` →
+/// `Rust Summit`); a name that is only a year stays.
 pub fn without_edition(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let year = |w: &&str| crate::link::is_year(w.trim_matches(|c: char| !c.is_alphanumeric()));

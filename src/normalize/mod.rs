@@ -3,11 +3,16 @@
 //!
 //! The rules, in the order they apply:
 //! - **Place**: a structured place from the source wins; else the free-text LOCATION is read.
-//! - **Organizer**: the source's (pages know their group); else the organizer directory built
-//!   from `sources.toml` (a meetup group, a `[[organizer]]` entry) matched on the event's
-//!   links; else one derived from the event link (a meetup group's urlname, a site's root but
-//!   a platform's), named by the description's first line when that is a name, else by the
-//!   title.
+//! - **Organizer**: the source's (pages know their group); else the organizer directory
+//!   (`sources.toml`, the published sections' latest forms, pages, the compiled corpus)
+//!   matched on the event's links, else on the name the entry gives (the description's first
+//!   line, the title's `Name: …` prefix; noted); else one derived from the event link (a
+//!   meetup group's urlname, a site's root when `link::organizer_page` says it is the
+//!   organizer's own, else no link and a note asking for an `[[organizer]]` entry), named by
+//!   the description's first line when that is a name, else by the title.
+//! - **Place of only a country**: the organizer's home when it is in that country (noted).
+//! - **Virtual form**: an organizer whose virtual events the editors last printed as bare
+//!   `Virtual` prints no home for them.
 //! - **Attendance**: the source's when stated; else online hints (LOCATION says Online or is a
 //!   video-call link, a Google Meet conference, "online"/"virtual" in the title, the event's
 //!   link is a call or chat room) combined with whether a physical place is known: both →
@@ -20,6 +25,7 @@
 //! - **Regions**: virtual → Virtual; in person → the place's continent; hybrid → both.
 
 mod directory;
+mod organizer;
 use crate::html as links;
 pub use crate::place as location;
 pub mod region;
@@ -31,6 +37,9 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, 
 use chrono_tz::Tz;
 pub use directory::{Directory, Known, name_key, parse_tsv_line, without_edition};
 use location::{ParsedLocation, parse_location};
+#[cfg(test)]
+use organizer::organizer_from_url;
+use organizer::{find_organizer, name_organizer_and_title};
 
 /// Why an event was left out during normalization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,67 +105,6 @@ fn is_auxiliary_link(url: &str) -> bool {
     AUX.iter()
         .any(|a| key == *a || key.starts_with(&format!("{a}/")))
         || key.contains(".zoom.us")
-}
-
-/// An organizer guessed from an event link when nothing else knows it: a meetup group's
-/// page, else the site's root (a luma event: its page), whose link
-/// [`crate::link::organizer_page`] then judges.
-fn organizer_from_url(url: &str, title: &str) -> Organizer {
-    if let Ok(u) = url::Url::parse(url) {
-        let host = u
-            .host_str()
-            .unwrap_or("")
-            .trim_start_matches("www.")
-            .to_lowercase();
-        let segments: Vec<&str> = u
-            .path_segments()
-            .map(|s| s.filter(|p| !p.is_empty()).collect())
-            .unwrap_or_default();
-        if host == "meetup.com" {
-            let segs: Vec<&str> = segments
-                .iter()
-                .copied()
-                .skip_while(|s| is_locale(&s.to_lowercase()))
-                .collect();
-            if let Some(urlname) = segs.first() {
-                return Organizer {
-                    name: prettify_urlname(urlname),
-                    url: Some(format!("https://www.meetup.com/{urlname}/")),
-                    home: None,
-                };
-            }
-        }
-        if !host.is_empty() && host != "luma.com" && host != "lu.ma" {
-            // A site's root, its organizer's page if `link::organizer_page` says so.
-            let root = format!("{}://{}/", u.scheme(), u.host_str().unwrap_or(""));
-            return Organizer {
-                name: title.to_string(),
-                url: Some(root),
-                home: None,
-            };
-        }
-    }
-    Organizer {
-        name: title.to_string(),
-        url: Some(url.to_string()),
-        home: None,
-    }
-}
-
-/// `rust-berlin` → `Rust Berlin`.
-fn prettify_urlname(urlname: &str) -> String {
-    urlname
-        .split(['-', '_'])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn contains_word(haystack: &str, words: &[&str]) -> bool {
@@ -325,179 +273,6 @@ fn source_place(raw: &RawEvent, parsed: &ParsedLocation) -> Option<Place> {
         (p, q) => p.or(q),
     }
     .filter(|p| !p.is_empty())
-}
-
-/// The organizer found for an entry, and whether its virtual events print its home.
-struct Found {
-    organizer: Organizer,
-    virtual_home: bool,
-}
-
-impl Found {
-    fn of(known: &directory::Known) -> Found {
-        Found {
-            organizer: known.organizer.clone(),
-            virtual_home: known.prints_virtual_home(),
-        }
-    }
-}
-
-/// The organizer: the source's (completed from the directory), else the directory's for one
-/// of the entry's links, else the directory's for the name the entry gives (its
-/// description's first line, its title's `Organizer: …` prefix: noted), else one made from its
-/// event link (its link only when [`crate::link::organizer_page`] takes it: noted otherwise);
-/// no link at all drops the entry.
-fn find_organizer(
-    raw: &RawEvent,
-    directory: &Directory,
-    links: &Links,
-    title: &str,
-    notes: &mut Vec<String>,
-) -> Result<Found, Dropped> {
-    let by_link = directory.lookup_any(links.iter());
-    if let Some(o) = &raw.organizer {
-        return Ok(own_organizer(o, directory, by_link));
-    }
-    if let Some(known) = by_link {
-        return Ok(Found::of(known));
-    }
-    let Some(event_link) = links.first_event_link() else {
-        return Err(Dropped::NoLink);
-    };
-    let named = raw.description.as_deref().and_then(links::leading_name);
-    if let Some((known, said)) = by_name(directory, named.as_deref(), title) {
-        notes.push(format!(
-            "{title:?}: organizer {:?} found by its name only ({said}); link its page in the entry, or add an [[organizer]] entry to sources.toml",
-            known.organizer.name
-        ));
-        return Ok(Found::of(known));
-    }
-    let name = named.as_deref().unwrap_or(title);
-    Ok(Found {
-        organizer: guessed_organizer(event_link, name, links, title, notes),
-        virtual_home: true,
-    })
-}
-
-/// A source's own organizer, completed from the directory: a feed of one organizer that did
-/// not say its name (a meetup group's iCal feed) gets the name the directory knows for its
-/// page, else one made from the page's link; its home, and how its virtual events print.
-fn own_organizer(
-    o: &Organizer,
-    directory: &Directory,
-    by_link: Option<&directory::Known>,
-) -> Found {
-    let mut o = o.clone();
-    let known = o
-        .url
-        .as_deref()
-        .and_then(|u| directory.known(u))
-        .or(by_link);
-    if o.name.trim().is_empty() {
-        match (known, &o.url) {
-            (Some(known), _) => o.name.clone_from(&known.organizer.name),
-            (None, Some(u)) => o.name = organizer_from_url(u, "").name,
-            (None, None) => {}
-        }
-    }
-    if o.home.is_none() {
-        o.home = known.and_then(|known| known.organizer.home.clone());
-    }
-    Found {
-        organizer: o,
-        virtual_home: known.is_none_or(directory::Known::prints_virtual_home),
-    }
-}
-
-/// The directory's organizer for the name an entry gives: its description's first line, else
-/// its title's prefix (`Rust Dresden: …`, `Rust Dresden - …`); with which it was.
-fn by_name<'d>(
-    directory: &'d Directory,
-    leading: Option<&str>,
-    title: &str,
-) -> Option<(&'d directory::Known, &'static str)> {
-    leading
-        .and_then(|n| directory.lookup_name(n))
-        .map(|k| (k, "the description's first line"))
-        .or_else(|| {
-            title_prefix(title)
-                .and_then(|n| directory.lookup_name(n))
-                .map(|k| (k, "the title's prefix"))
-        })
-}
-
-/// The organizer a title starts with: the text before `: `, ` - `, ` – ` or ` | `.
-fn title_prefix(title: &str) -> Option<&str> {
-    [": ", " - ", " – ", " — ", " | "]
-        .iter()
-        .filter_map(|sep| title.find(sep))
-        .min()
-        .map(|i| title[..i].trim())
-        .filter(|p| !p.is_empty())
-}
-
-/// An organizer made from an event link, named `name`; its link only when it is the
-/// organizer's page by [`crate::link::organizer_page`] (a meetup group, the organizer's own
-/// site), else printed without a link and noted, so the editor adds an `[[organizer]]` entry
-/// once.
-fn guessed_organizer(
-    event_link: &str,
-    name: &str,
-    links: &Links,
-    title: &str,
-    notes: &mut Vec<String>,
-) -> Organizer {
-    let mut o = organizer_from_url(event_link, name);
-    let events: Vec<&str> = links.iter().collect();
-    let refused = match o.url.as_deref() {
-        Some(u) => crate::link::organizer_page(u, &o.name, &events)
-            .err()
-            .map(|why| format!("{u} is {why}")),
-        None => Some(format!("{event_link} names none")),
-    };
-    if let Some(why) = refused {
-        o.url = None;
-        notes.push(format!(
-            "{title:?}: organizer {:?} printed without a link: no page of its is known ({why}); add an [[organizer]] entry (url, name, home) to sources.toml",
-            o.name
-        ));
-    }
-    o
-}
-
-/// The organizer's fields made printable (name cleaned, link checked, home cleaned), and the
-/// title: an entry without one takes its organizer's name, an organizer without a name the
-/// title.
-fn name_organizer_and_title(
-    mut organizer: Organizer,
-    title: String,
-    trusted: &Trusted,
-    notes: &mut Vec<String>,
-) -> (Organizer, String) {
-    organizer.name = crate::text::clean_field(&organizer.name, crate::text::MAX_NAME);
-    if let Some(u) = organizer.url.take() {
-        match crate::link::check_within(&u, trusted) {
-            Ok(u) if crate::link::is_platform_root(&u) => notes.push(format!(
-                "{title:?}: the organizer's link {u:?} dropped: a platform's home page is no organizer's page"
-            )),
-            Ok(u) => organizer.url = Some(u),
-            Err(refused) => notes.push(format!("{title:?}: the organizer's {refused}")),
-        }
-    }
-    organizer.home = organizer.home.map(|p| clean_place(&p));
-    let title = if title.is_empty() {
-        notes.push(format!(
-            "an entry of {} has no title; used its organizer's name",
-            organizer.name
-        ));
-        organizer.name.clone()
-    } else {
-        title
-    };
-    if organizer.name.is_empty() {
-        organizer.name.clone_from(&title);
-    }
-    (organizer, title)
 }
 
 /// The title's link: the source's own URL; else an event page (meetup, luma); else a link
