@@ -17,6 +17,10 @@ pub struct Directory {
     /// Event pages whose organizer an own source told ([`Directory::learn_events`]), by
     /// exact `match_key`: a hash lookup, as there is one per event.
     events: std::collections::HashMap<String, Known>,
+    /// The `match_key`s of the organizer pages whose home `sources.toml` writes (a source's
+    /// `home`, named or not, a feed's organizer's): their virtual events print it, whatever
+    /// the editors last printed.
+    stated_homes: Vec<String>,
 }
 
 /// One organizer the directory knows.
@@ -66,6 +70,23 @@ impl Directory {
             let virtual_home = o.home.as_ref().map(|_| true);
             d.add(org, virtual_home, Origin::Config);
         }
+        d.stated_homes = config
+            .sources
+            .iter()
+            .filter(|s| s.home.is_some())
+            .filter_map(|s| {
+                s.organizer_page()
+                    .or_else(|| Some(organizer_url_of_source(&s.url)))
+            })
+            .chain(
+                config
+                    .organizers
+                    .iter()
+                    .filter(|o| o.home.is_some())
+                    .map(|o| o.url.clone()),
+            )
+            .map(|u| match_key(&u))
+            .collect();
         for s in &config.sources {
             let Some(name) = &s.name else { continue };
             if s.kind.spec().is_feed() {
@@ -186,6 +207,13 @@ impl Directory {
     /// The entry for an organizer's own link, when the directory has one.
     fn known_by_link(&self, organizer: &Organizer) -> Option<&Known> {
         organizer.url.as_deref().and_then(|u| self.entry(u))
+    }
+
+    /// Whether `sources.toml` writes the home of the organizer whose page `url` is (then
+    /// printed for its virtual events).
+    pub fn home_stated(&self, url: &str) -> bool {
+        let key = match_key(url);
+        self.stated_homes.contains(&key)
     }
 
     /// The organizer whose URL is a prefix of `url`, if any.

@@ -60,7 +60,8 @@ pub(super) fn find_organizer(
 
 /// A source's own organizer, completed from the directory: a feed of one organizer that did
 /// not say its name (a meetup group's iCal feed) gets the name the directory knows for its
-/// page, else one made from the page's link; its home, and how its virtual events print.
+/// page, else one made from the page's link; its home, and how its virtual events print (its
+/// home when `sources.toml` writes it, else as the directory says).
 fn own_organizer(
     o: &Organizer,
     directory: &Directory,
@@ -82,9 +83,11 @@ fn own_organizer(
     if o.home.is_none() {
         o.home = known.and_then(|known| known.organizer.home.clone());
     }
+    // A home the sources file writes is printed; else as the editors last printed it.
+    let stated = o.url.as_deref().is_some_and(|u| directory.home_stated(u));
     Found {
+        virtual_home: stated || known.is_none_or(directory::Known::prints_virtual_home),
         organizer: o,
-        virtual_home: known.is_none_or(directory::Known::prints_virtual_home),
     }
 }
 

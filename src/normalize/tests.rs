@@ -232,6 +232,40 @@ fn a_country_only_place_is_the_organizer_s_home_in_that_country() {
 }
 
 #[test]
+fn a_home_the_sources_file_writes_is_printed_for_virtual_events() {
+    let mut config = Config::parse(
+        "[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-foo/\"\nhome = \"Lyon, FR\"\n",
+        "t.toml",
+    )
+    .unwrap();
+    config.printed = vec![printed(
+        "Rust Foo",
+        "https://www.meetup.com/rust-foo/",
+        "Paris, FR",
+        Some(false),
+    )];
+    let mut raw = calendar_entry(
+        "Catch up",
+        "https://www.meetup.com/rust-foo/events/1/",
+        None,
+    );
+    raw.organizer = Some(Organizer {
+        name: "Rust Foo".into(),
+        url: Some("https://www.meetup.com/rust-foo/".into()),
+        home: location::parse_newsletter_place("Lyon, FR"),
+    });
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(
+        n.event.shown_place().map(ToString::to_string).as_deref(),
+        Some("Lyon, FR")
+    );
+    // Without the home in the sources file, the editors' bare `Virtual`.
+    config.sources[0].home = None;
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(n.event.shown_place(), None);
+}
+
+#[test]
 fn virtual_events_print_the_home_as_the_editors_last_did() {
     let raw = calendar_entry(
         "Catch up",
