@@ -73,16 +73,43 @@ pub struct OrganizerInfo {
     pub line: usize,
 }
 
+/// An organizer as the editors last printed it in the published sections: learned from the
+/// folder `published` names (or `--published DIR`) by `newsletter::learn`, or from the
+/// compiled directory (`data/organizers.tsv`). Below `[[organizer]]` entries in authority.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintedOrganizer {
+    /// The name printed last, without an edition year.
+    pub name: String,
+    /// The organizer link printed last; `None` for an organizer printed without one.
+    pub url: Option<String>,
+    /// Where it is based: the place of its latest `Virtual (…)` entry, else of its latest
+    /// entry with a city.
+    pub home: Option<Place>,
+    /// How its latest virtual entry was printed: `Some(true)` `Virtual (City, CC)`,
+    /// `Some(false)` bare `Virtual`; `None`: never virtual.
+    pub virtual_home: Option<bool>,
+    /// How many entries it was printed in.
+    pub entries: usize,
+}
+
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     pub sources: Vec<Source>,
     pub organizers: Vec<OrganizerInfo>,
+    /// The `published` key: the folder of published sections (`YYYY-MM-DD.md` files, or the
+    /// newsletter's posts) to learn organizers from, as written (relative to the sources
+    /// file's folder; the command line resolves and reads it).
+    pub published: Option<String>,
+    /// The organizers learned from the published sections, filled by the command line after
+    /// loading (never from the file itself).
+    pub printed: Vec<PrintedOrganizer>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    published: Option<Spanned<String>>,
     #[serde(default)]
     source: Vec<Spanned<RawSource>>,
     #[serde(default)]
@@ -191,7 +218,7 @@ impl Config {
             let offset = e.span().map_or(0, |s| s.start);
             let message = e.message().trim().to_string();
             let hint = if message.contains("unknown field") && message.contains("source") {
-                "the file holds [[source]] and [[organizer]] tables only".to_string()
+                "the file holds a published key at the top, and [[source]] and [[organizer]] tables only".to_string()
             } else if message.contains("unknown variant") {
                 format!(
                     "kind is one of {}",
@@ -204,6 +231,16 @@ impl Config {
         })?;
 
         let mut config = Config::default();
+        if let Some(p) = raw.published {
+            if p.get_ref().trim().is_empty() {
+                return Err(err(
+                    p.span().start,
+                    "published is empty".into(),
+                    "write published = \"DIR\", the folder of published sections (YYYY-MM-DD.md files), or remove the key",
+                ));
+            }
+            config.published = Some(p.get_ref().trim().to_string());
+        }
         for entry in raw.source {
             let line = line_of(entry.span().start);
             config

@@ -29,6 +29,19 @@ fn example_sources_file_loads() {
     );
     assert_eq!(c.sources[3].keywords, vec!["rust".to_string()]);
     assert_eq!(c.organizers.len(), 1);
+    assert_eq!(c.published, None);
+    // Its `published` key, uncommented, loads too; written after a table it is that table's
+    // unknown field, refused with the hint.
+    let text = std::fs::read_to_string(root().join("sources.example.toml")).unwrap();
+    let on = text.replacen("# published = ", "published = ", 1);
+    assert_ne!(on, text, "the example documents published");
+    let c = Config::parse(&on, "sources.example.toml").expect("with published");
+    assert_eq!(c.published.as_deref(), Some("../this-week-in-rust/content"));
+    let late = format!("{text}\npublished = \"sections\"\n");
+    let e = Config::parse(&late, "s.toml").unwrap_err();
+    assert!(e.message.contains("published"), "{e}");
+    let e = Config::parse("published = 3\n", "s.toml").unwrap_err();
+    assert!(e.line == 1, "{e}");
 }
 
 #[test]

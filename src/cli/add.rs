@@ -364,6 +364,8 @@ async fn preview(
     let alone = Config {
         sources: alone.sources,
         organizers: config.organizers.clone(),
+        printed: config.printed.clone(),
+        ..Config::default()
     };
     let outcome =
         crate::pipeline::run_with(&alone, fetcher, window, &crate::pipeline::Silent).await;

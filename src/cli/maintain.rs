@@ -10,7 +10,6 @@ use crate::config::Config;
 use crate::error::{Error, exit};
 use crate::fetch::live::{LiveFetcher, LiveOptions};
 use crate::fetch::record::Recorder;
-use crate::newsletter;
 use crate::pipeline;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -47,28 +46,19 @@ pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result
         // Checked before the run, as every output is.
         writable::check("--sources", &sources_path(common, None), Output::File)?;
     }
-    let corpus = match corpus {
-        Some(dir) if !dir.is_dir() => {
-            return Err(Error::Usage(format!(
-                "--corpus {}: not a directory of published sections",
-                dir.display()
-            )));
+    let corpus = corpus.or_else(|| {
+        let default = PathBuf::from("../shared/twir-corpus");
+        if default.is_dir() {
+            Some(default)
+        } else {
+            note!(
+                "note: no published sections read (../shared/twir-corpus not found; pass --corpus DIR)"
+            );
+            None
         }
-        Some(dir) => Some(dir),
-        None => {
-            let default = PathBuf::from("../shared/twir-corpus");
-            if default.is_dir() {
-                Some(default)
-            } else {
-                note!(
-                    "note: no published sections read (../shared/twir-corpus not found; pass --corpus DIR)"
-                );
-                None
-            }
-        }
-    };
+    });
     let sections = match &corpus {
-        Some(dir) => read_corpus(dir)?,
+        Some(dir) => super::published::read_sections(dir, "--corpus")?,
         None => Vec::new(),
     };
     let (setup, outcome) = if no_fetch {
@@ -107,42 +97,6 @@ pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result
     } else {
         exit::OK
     })
-}
-
-/// The published sections in `dir`: every `YYYY-MM-DD.md` file, with its date. A section
-/// larger than 4 MiB is not one (the largest published is about 30 KB) and is skipped.
-fn read_corpus(dir: &Path) -> Result<Vec<(NaiveDate, Vec<newsletter::read::CorpusEntry>)>, Error> {
-    const MAX_SECTION: u64 = 4 * 1024 * 1024;
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| Error::Usage(format!("cannot read --corpus {}: {e}", dir.display())))?;
-    let mut sections = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Some(date) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(".md"))
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        else {
-            continue;
-        };
-        if entry.metadata().map_or(true, |m| m.len() > MAX_SECTION) {
-            note!(
-                "warning: {} skipped (not a readable section)",
-                path.display()
-            );
-            continue;
-        }
-        match std::fs::read(&path) {
-            Ok(bytes) => sections.push((
-                date,
-                newsletter::read::parse_section(&String::from_utf8_lossy(&bytes)),
-            )),
-            Err(e) => note!("warning: {} skipped: {e}", path.display()),
-        }
-    }
-    sections.sort_by_key(|(d, _)| *d);
-    Ok(sections)
 }
 
 /// `snapshot --out DIR`: a live run recorded into DIR (every answer, and the sources file) for

@@ -27,6 +27,7 @@ mod draft;
 mod maintain;
 mod outputs;
 mod progress;
+mod published;
 mod report;
 mod setup;
 mod writable;
@@ -100,6 +101,12 @@ pub struct RunArgs {
     /// Length of the window in weeks, when --to is not given
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: u32,
+    /// The published sections to learn organizers from (a directory of YYYY-MM-DD.md
+    /// sections or of the newsletter's posts): the name, link, home and virtual form the
+    /// editors printed last for each [default: the sources file's published key, else the
+    /// directory compiled in]
+    #[arg(long, value_name = "DIR")]
+    pub published: Option<PathBuf>,
 }
 
 /// A date option: `YYYY-MM-DD`, a real calendar day.

@@ -38,7 +38,8 @@ pub(super) fn setup(common: &Common, run: &RunArgs) -> Result<Setup, Error> {
         Some(dir) => Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?),
         None => None,
     };
-    let config = Config::load(&sources_path(common, replay.as_ref()))?;
+    let mut config = Config::load(&sources_path(common, replay.as_ref()))?;
+    super::published::learn_printed(common, run, &mut config, replay.as_ref())?;
     let today = run
         .today
         .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))

@@ -33,17 +33,6 @@ pub(super) struct Facts {
 
 /// The facts of one entry.
 pub(super) fn facts(e: &Event) -> Facts {
-    // Platforms: a title link and organizer link on one of them share no site.
-    const PLATFORMS: [&str; 8] = [
-        "meetup.com",
-        "luma.com",
-        "eventbrite.com",
-        "hasgeek.com",
-        "pretix.eu",
-        "ti.to",
-        "github.com",
-        "google.com",
-    ];
     let key = identity::event_key(&e.url, e.organizer.url.as_deref());
     let host = identity::host(&e.url).unwrap_or_else(|| identity::canonical(&e.url));
     let from_url = identity::group_key(&e.url).filter(|g| g.starts_with("meetup.com/"));
@@ -57,7 +46,8 @@ pub(super) fn facts(e: &Event) -> Facts {
         })
         .unwrap_or_else(|| format!("organizer:{}", similar::normalize_text(&e.organizer.name)));
     // A site (not a platform) both the title link and the organizer link live on.
-    let site = (!PLATFORMS.contains(&host.as_str())).then(|| host.clone());
+    // On a platform (`site::platform`), a title link and an organizer link share no site.
+    let site = (!crate::site::platform::is_platform_host(&host)).then(|| host.clone());
     let mut keys: Vec<String> = key.iter().cloned().collect();
     for m in &e.mirrors {
         if m.organizer.name == e.organizer.name {

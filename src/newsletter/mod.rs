@@ -34,6 +34,7 @@
 //!   that would end a link destination percent-encoded ([`escape_url`]).
 //! - **The footer**: [`FOOTER`], the calendar's invitation every issue ends the section with.
 
+pub mod learn;
 pub mod read;
 pub mod write;
 

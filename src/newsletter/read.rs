@@ -239,6 +239,34 @@ fn bullet(line: &str) -> Option<(usize, &str)> {
     Some((indent, rest.trim_end()))
 }
 
+/// The "Upcoming Events" section of a whole newsletter post (from its `## Upcoming Events`
+/// heading to the next `#`/`##` heading), or the whole text when it has no such heading (a
+/// section published alone).
+pub fn events_section(text: &str) -> &str {
+    let is_title = |line: &str| {
+        let t = line.trim_start();
+        t.starts_with('#')
+            && !t.starts_with(HEADING_MARK)
+            && t.trim_start_matches('#')
+                .trim()
+                .eq_ignore_ascii_case(super::SECTION_TITLE)
+    };
+    let mut offset = 0;
+    let mut start = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        match start {
+            None if is_title(line) => start = Some(offset),
+            Some(from) if (t.starts_with("# ") || t.starts_with("## ")) && offset > from => {
+                return &text[from..offset];
+            }
+            _ => {}
+        }
+        offset += line.len();
+    }
+    start.map_or(text, |from| &text[from..])
+}
+
 /// Reads a published events section. Lines that are not entries (the intro, the footer,
 /// the old 2021 one-line format) are skipped.
 pub fn parse_section(markdown: &str) -> Vec<CorpusEntry> {
@@ -392,6 +420,17 @@ pub fn to_event(entry: &CorpusEntry) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_s_events_section_is_cut_out() {
+        let post = "# This Week in Rust 602\n\n## Updates\n* 2025-06-04 | Virtual | [X](https://x.example/)\n\n## Upcoming Events\n\n### Virtual\n* 2025-06-05 | Virtual | [Y](https://y.example/)\n    * [**T**](https://y.example/t)\n\n## Jobs\n* 2025-06-06 | Virtual | [Z](https://z.example/)\n";
+        let section = events_section(post);
+        assert!(section.starts_with("## Upcoming Events"), "{section}");
+        let entries = parse_section(section);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].organizers[0].text, "Y");
+        assert_eq!(events_section("### Virtual\n"), "### Virtual\n");
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

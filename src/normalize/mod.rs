@@ -3,11 +3,16 @@
 //!
 //! The rules, in the order they apply:
 //! - **Place**: a structured place from the source wins; else the free-text LOCATION is read.
-//! - **Organizer**: the source's (pages know their group); else the organizer directory built
-//!   from `sources.toml` (a meetup group, a `[[organizer]]` entry) matched on the event's
-//!   links; else one derived from the event link (a meetup group's urlname, a site's root but
-//!   a platform's), named by the description's first line when that is a name, else by the
-//!   title.
+//! - **Organizer**: the source's (pages know their group); else the organizer directory
+//!   (`sources.toml`, the published sections' latest forms, pages, the compiled corpus)
+//!   matched on the event's links, else on the name the entry gives (the description's first
+//!   line, the title's `Name: …` prefix; noted); else one derived from the event link (a
+//!   meetup group's urlname, a site's root when `link::organizer_page` says it is the
+//!   organizer's own, else no link and a note asking for an `[[organizer]]` entry), named by
+//!   the description's first line when that is a name, else by the title.
+//! - **Place of only a country**: the organizer's home when it is in that country (noted).
+//! - **Virtual form**: an organizer whose virtual events the editors last printed as bare
+//!   `Virtual` prints no home for them.
 //! - **Attendance**: the source's when stated; else online hints (LOCATION says Online or is a
 //!   video-call link, a Google Meet conference, "online"/"virtual" in the title, the event's
 //!   link is a call or chat room) combined with whether a physical place is known: both →
@@ -20,6 +25,7 @@
 //! - **Regions**: virtual → Virtual; in person → the place's continent; hybrid → both.
 
 mod directory;
+mod organizer;
 use crate::html as links;
 pub use crate::place as location;
 pub mod region;
@@ -29,8 +35,11 @@ use crate::link::Trusted;
 use crate::model::{Attendance, Event, Organizer, Place, RawEvent, Region, Status, When};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
-pub use directory::Directory;
+pub use directory::{Directory, Known, name_key, parse_tsv_line, without_edition};
 use location::{ParsedLocation, parse_location};
+#[cfg(test)]
+use organizer::organizer_from_url;
+use organizer::{find_organizer, name_organizer_and_title};
 
 /// Why an event was left out during normalization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,65 +105,6 @@ fn is_auxiliary_link(url: &str) -> bool {
     AUX.iter()
         .any(|a| key == *a || key.starts_with(&format!("{a}/")))
         || key.contains(".zoom.us")
-}
-
-/// An organizer guessed from an event link when nothing else knows it.
-fn organizer_from_url(url: &str, title: &str) -> Organizer {
-    if let Ok(u) = url::Url::parse(url) {
-        let host = u
-            .host_str()
-            .unwrap_or("")
-            .trim_start_matches("www.")
-            .to_lowercase();
-        let segments: Vec<&str> = u
-            .path_segments()
-            .map(|s| s.filter(|p| !p.is_empty()).collect())
-            .unwrap_or_default();
-        if host == "meetup.com" {
-            let segs: Vec<&str> = segments
-                .iter()
-                .copied()
-                .skip_while(|s| is_locale(&s.to_lowercase()))
-                .collect();
-            if let Some(urlname) = segs.first() {
-                return Organizer {
-                    name: prettify_urlname(urlname),
-                    url: Some(format!("https://www.meetup.com/{urlname}/")),
-                    home: None,
-                };
-            }
-        }
-        if !host.is_empty() && host != "luma.com" && host != "lu.ma" {
-            // A site's root is its organizer's page, unless the site is a platform's.
-            let root = format!("{}://{}/", u.scheme(), u.host_str().unwrap_or(""));
-            return Organizer {
-                name: title.to_string(),
-                url: (!crate::link::is_platform_root(&root)).then_some(root),
-                home: None,
-            };
-        }
-    }
-    Organizer {
-        name: title.to_string(),
-        url: Some(url.to_string()),
-        home: None,
-    }
-}
-
-/// `rust-berlin` → `Rust Berlin`.
-fn prettify_urlname(urlname: &str) -> String {
-    urlname
-        .split(['-', '_'])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn contains_word(haystack: &str, words: &[&str]) -> bool {
@@ -224,8 +174,8 @@ pub fn normalize_within(
         .map(parse_location)
         .unwrap_or_default();
     let place = source_place(raw, &parsed);
-    let organizer = find_organizer(raw, directory, &links, &title)?;
-    let (organizer, title) = name_organizer_and_title(organizer, title, trusted, &mut notes);
+    let found = find_organizer(raw, directory, &links, &title, &mut notes)?;
+    let (organizer, title) = name_organizer_and_title(found.organizer, title, trusted, &mut notes);
     let url = title_link(&links, &organizer)?;
     let attendance = attendance(
         raw,
@@ -236,9 +186,10 @@ pub fn normalize_within(
         &organizer,
         &mut notes,
     );
-    let place = venue(attendance, place, &organizer);
+    let place = venue(attendance, place, &organizer, &title, &mut notes);
     let dates = local_dates(raw, place.as_ref(), &organizer, &title, &mut notes)?;
     let regions = regions(raw, attendance, place.as_ref(), &organizer, dates.zone)?;
+    let (organizer, place) = virtual_form(attendance, organizer, place, found.virtual_home);
     Ok(Normalized {
         event: Event {
             title,
@@ -324,80 +275,6 @@ fn source_place(raw: &RawEvent, parsed: &ParsedLocation) -> Option<Place> {
     .filter(|p| !p.is_empty())
 }
 
-/// The organizer: the source's (completed from the directory), else the directory's for one
-/// of the entry's links, else one made from its event link; no link at all drops the entry.
-fn find_organizer(
-    raw: &RawEvent,
-    directory: &Directory,
-    links: &Links,
-    title: &str,
-) -> Result<Organizer, Dropped> {
-    let known = directory.lookup_any(links.iter());
-    match (&raw.organizer, known) {
-        (Some(o), k) => {
-            let mut o = o.clone();
-            // A feed of one organizer that did not say its name (a meetup group's iCal feed):
-            // the name the directory knows for its page, else one made from the page's link.
-            let known = o.url.as_deref().and_then(|u| directory.lookup(u)).or(k);
-            if o.name.trim().is_empty() {
-                match (known, &o.url) {
-                    (Some(known), _) => o.name.clone_from(&known.name),
-                    (None, Some(u)) => o.name = organizer_from_url(u, "").name,
-                    (None, None) => {}
-                }
-            }
-            if o.home.is_none() {
-                o.home = known.and_then(|known| known.home.clone());
-            }
-            Ok(o)
-        }
-        (None, Some(k)) => Ok(k.clone()),
-        // The name the entry's description starts with, else its title.
-        (None, None) => match links.first_event_link() {
-            Some(u) => {
-                let named = raw.description.as_deref().and_then(links::leading_name);
-                Ok(organizer_from_url(u, named.as_deref().unwrap_or(title)))
-            }
-            None => Err(Dropped::NoLink),
-        },
-    }
-}
-
-/// The organizer's fields made printable (name cleaned, link checked, home cleaned), and the
-/// title: an entry without one takes its organizer's name, an organizer without a name the
-/// title.
-fn name_organizer_and_title(
-    mut organizer: Organizer,
-    title: String,
-    trusted: &Trusted,
-    notes: &mut Vec<String>,
-) -> (Organizer, String) {
-    organizer.name = crate::text::clean_field(&organizer.name, crate::text::MAX_NAME);
-    if let Some(u) = organizer.url.take() {
-        match crate::link::check_within(&u, trusted) {
-            Ok(u) if crate::link::is_platform_root(&u) => notes.push(format!(
-                "{title:?}: the organizer's link {u:?} dropped: a platform's home page is no organizer's page"
-            )),
-            Ok(u) => organizer.url = Some(u),
-            Err(refused) => notes.push(format!("{title:?}: the organizer's {refused}")),
-        }
-    }
-    organizer.home = organizer.home.map(|p| clean_place(&p));
-    let title = if title.is_empty() {
-        notes.push(format!(
-            "an entry of {} has no title; used its organizer's name",
-            organizer.name
-        ));
-        organizer.name.clone()
-    } else {
-        title
-    };
-    if organizer.name.is_empty() {
-        organizer.name.clone_from(&title);
-    }
-    (organizer, title)
-}
-
 /// The title's link: the source's own URL; else an event page (meetup, luma); else a link
 /// that is not the organizer's home page; else any link; else the organizer's page.
 fn title_link(links: &Links, organizer: &Organizer) -> Result<String, Dropped> {
@@ -466,13 +343,57 @@ fn attendance(
 }
 
 /// The place printed: the source's, or for an event held somewhere without one, its
-/// organizer's home.
-fn venue(attendance: Attendance, place: Option<Place>, organizer: &Organizer) -> Option<Place> {
-    match (attendance, place) {
-        (Attendance::InPerson | Attendance::Hybrid, None) => organizer.home.clone(),
-        (_, p) => p,
+/// organizer's home; a place of only a country, the organizer's home when it is in that
+/// country (`CH` → `Geneva, CH`, as the editors print it: noted).
+fn venue(
+    attendance: Attendance,
+    place: Option<Place>,
+    organizer: &Organizer,
+    title: &str,
+    notes: &mut Vec<String>,
+) -> Option<Place> {
+    let held = matches!(attendance, Attendance::InPerson | Attendance::Hybrid);
+    match (place, &organizer.home) {
+        (None, home) if held => home.clone(),
+        (Some(p), Some(home)) if held && country_only(&p) && home.city.is_some() && same_country(&p, home) => {
+            notes.push(format!(
+                "{title:?}: its place gives only the country {}; printed its organizer's home {home}",
+                p.country.as_deref().unwrap_or_default()
+            ));
+            Some(home.clone())
+        }
+        (p, _) => p,
     }
     .map(|p| clean_place(&p))
+}
+
+/// A place of a country and nothing else.
+fn country_only(p: &Place) -> bool {
+    p.city.is_none() && p.state.is_none() && p.country.is_some()
+}
+
+/// Whether two places are in the same country (by code, case aside).
+fn same_country(a: &Place, b: &Place) -> bool {
+    match (&a.country, &b.country) {
+        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+        _ => false,
+    }
+}
+
+/// A virtual event of an organizer whose virtual events the editors print as bare `Virtual`
+/// (the directory's `virtual_home`): no home nor place printed. After the dates and regions,
+/// which the home still gave.
+fn virtual_form(
+    attendance: Attendance,
+    mut organizer: Organizer,
+    place: Option<Place>,
+    virtual_home: bool,
+) -> (Organizer, Option<Place>) {
+    if attendance == Attendance::Virtual && !virtual_home {
+        organizer.home = None;
+        return (organizer, None);
+    }
+    (organizer, place)
 }
 
 /// An event's local dates, start and end, and the zone they were read in.

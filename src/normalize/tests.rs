@@ -42,9 +42,263 @@ fn organizer_from_meetup_link() {
     let o = organizer_from_url("https://rustconf.com/schedule", "RustConf 2026");
     assert_eq!(o.name, "RustConf 2026");
     assert_eq!(o.url.as_deref(), Some("https://rustconf.com/"));
-    // A ticket page's site is a platform: its root is nobody's page.
-    let o = organizer_from_url("https://www.eventbrite.co.uk/e/rust-x-tickets-1", "Rust X");
-    assert_eq!(o.url, None);
+}
+
+/// A calendar entry linking only `link`, titled `title`, its description `description`.
+fn calendar_entry(title: &str, link: &str, description: Option<&str>) -> RawEvent {
+    let d = NaiveDate::from_ymd_opt(2027, 9, 5).unwrap();
+    let mut raw = RawEvent::new("calendar", title, When::Date(d));
+    raw.url = Some(link.into());
+    raw.description = description.map(Into::into);
+    raw.location = Some("Online".into());
+    raw
+}
+
+#[test]
+fn a_guessed_organizer_is_linked_only_to_its_own_page() {
+    // The organizer's own site: its root.
+    let raw = calendar_entry(
+        "Rust Nation UK 2027",
+        "https://www.rustnationuk.com/tickets",
+        None,
+    );
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(
+        n.event.organizer.url.as_deref(),
+        Some("https://www.rustnationuk.com/")
+    );
+    // A luma event page, a ticket page, a form, a site of many: no link, and a note.
+    for link in [
+        "https://lu.ma/ab12cd34",
+        "https://www.eventbrite.com/e/rust-foo-tickets-1",
+        "https://forms.gle/zWXcMDAnnibiL4ni9",
+        "https://events.newplatform.example/rust-foo-meetup",
+        "https://partiful.com/e/abc",
+    ] {
+        let raw = calendar_entry("Rust Foo meetup", link, Some("Rust Foo<br>Come along"));
+        let n = normalize(&raw, &Directory::default()).unwrap();
+        assert_eq!(n.event.organizer.name, "Rust Foo", "{link}");
+        assert_eq!(n.event.organizer.url, None, "{link}");
+        assert!(
+            n.notes
+                .iter()
+                .any(|m| m.contains("[[organizer]]") && m.contains("Rust Foo")),
+            "{link}: {:?}",
+            n.notes
+        );
+    }
+}
+
+#[test]
+fn the_directory_matches_a_name_the_entry_gives() {
+    let d = Directory::from_config(&Config::default());
+    // The description's first line names Rust Dresden; the entry links a form.
+    let raw = calendar_entry(
+        "Rust Meetup #12",
+        "https://forms.gle/abcdefgh",
+        Some("Rust Dresden<br>Talks and pizza"),
+    );
+    let n = normalize(&raw, &d).unwrap();
+    assert_eq!(n.event.organizer.name, "Rust Dresden");
+    assert_eq!(
+        n.event.organizer.url.as_deref(),
+        Some("https://github.com/rust-dresden")
+    );
+    assert_eq!(
+        n.event.organizer.home.as_ref().unwrap().to_string(),
+        "Dresden, DE"
+    );
+    assert!(
+        n.notes.iter().any(|m| m.contains("by its name only")),
+        "{:?}",
+        n.notes
+    );
+    // The title's prefix, folded.
+    let raw = calendar_entry("rust dresden: Meetup #13", "https://lu.ma/ab12cd34", None);
+    let n = normalize(&raw, &d).unwrap();
+    assert_eq!(
+        n.event.organizer.url.as_deref(),
+        Some("https://github.com/rust-dresden")
+    );
+    // The sources file outranks the published sections, which outrank the compiled ones.
+    let mut config = Config::parse(
+        "[[organizer]]\nurl = \"https://rust-dresden.example/\"\nname = \"Rust Dresden\"\n",
+        "t.toml",
+    )
+    .unwrap();
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(
+        n.event.organizer.url.as_deref(),
+        Some("https://rust-dresden.example/")
+    );
+    config.organizers.clear();
+    config.printed = vec![printed(
+        "Rust Dresden",
+        "https://luma.com/rust-dresden",
+        "Dresden, DE",
+        None,
+    )];
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(
+        n.event.organizer.url.as_deref(),
+        Some("https://luma.com/rust-dresden")
+    );
+}
+
+/// An organizer as the published sections printed it.
+fn printed(
+    name: &str,
+    url: &str,
+    home: &str,
+    virtual_home: Option<bool>,
+) -> crate::config::PrintedOrganizer {
+    crate::config::PrintedOrganizer {
+        name: name.into(),
+        url: Some(url.into()),
+        home: location::parse_newsletter_place(home),
+        virtual_home,
+        entries: 2,
+    }
+}
+
+#[test]
+fn an_ambiguous_name_matches_nothing() {
+    let config = Config {
+        printed: vec![
+            printed(
+                "Rust Foo",
+                "https://www.meetup.com/rust-foo/",
+                "Lyon, FR",
+                None,
+            ),
+            printed(
+                "Rust Foo",
+                "https://www.meetup.com/rust-foo-2/",
+                "Lille, FR",
+                None,
+            ),
+        ],
+        ..Config::default()
+    };
+    let raw = calendar_entry("Rust Foo: talks", "https://lu.ma/ab12cd34", None);
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(n.event.organizer.url, None);
+}
+
+#[test]
+fn an_organizer_s_name_carries_no_edition_year() {
+    assert_eq!(directory::without_edition("RustConf 2026"), "RustConf");
+    assert_eq!(
+        directory::without_edition("2024 Rust Summit"),
+        "Rust Summit"
+    );
+    assert_eq!(directory::without_edition("RustWeek"), "RustWeek");
+    assert_eq!(directory::without_edition("2026"), "2026");
+    let config = Config {
+        printed: vec![printed(
+            "RustConf 2026",
+            "https://rustconf.com/",
+            "Seattle, WA, US",
+            None,
+        )],
+        ..Config::default()
+    };
+    let mut raw = calendar_entry("RustConf 2027", "https://rustconf.com/2027", None);
+    raw.location = Some("Seattle, WA, USA".into());
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(n.event.organizer.name, "RustConf");
+}
+
+#[test]
+fn a_country_only_place_is_the_organizer_s_home_in_that_country() {
+    let config = Config::parse(
+        "[[organizer]]\nurl = \"https://www.posttenebraslab.ch/\"\nname = \"Rust Geneva\"\nhome = \"Geneva, CH\"\n",
+        "t.toml",
+    )
+    .unwrap();
+    let mut raw = calendar_entry("Rust Meetup", "https://www.posttenebraslab.ch/wiki/x", None);
+    raw.location = Some("Switzerland".into());
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(n.event.place.as_ref().unwrap().to_string(), "Geneva, CH");
+    assert!(
+        n.notes.iter().any(|m| m.contains("only the country")),
+        "{:?}",
+        n.notes
+    );
+    // Another country: left as it is.
+    raw.location = Some("France".into());
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(n.event.place.as_ref().unwrap().to_string(), "FR");
+}
+
+#[test]
+fn a_home_the_sources_file_writes_is_printed_for_virtual_events() {
+    let mut config = Config::parse(
+        "[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/rust-foo/\"\nhome = \"Lyon, FR\"\n",
+        "t.toml",
+    )
+    .unwrap();
+    config.printed = vec![printed(
+        "Rust Foo",
+        "https://www.meetup.com/rust-foo/",
+        "Paris, FR",
+        Some(false),
+    )];
+    let mut raw = calendar_entry(
+        "Catch up",
+        "https://www.meetup.com/rust-foo/events/1/",
+        None,
+    );
+    raw.organizer = Some(Organizer {
+        name: "Rust Foo".into(),
+        url: Some("https://www.meetup.com/rust-foo/".into()),
+        home: location::parse_newsletter_place("Lyon, FR"),
+    });
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(
+        n.event.shown_place().map(ToString::to_string).as_deref(),
+        Some("Lyon, FR")
+    );
+    // Without the home in the sources file, the editors' bare `Virtual`.
+    config.sources[0].home = None;
+    let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+    assert_eq!(n.event.shown_place(), None);
+}
+
+#[test]
+fn virtual_events_print_the_home_as_the_editors_last_did() {
+    let raw = calendar_entry(
+        "Catch up",
+        "https://www.meetup.com/rust-foo/events/1/",
+        None,
+    );
+    for (virtual_home, shown) in [
+        (Some(true), Some("Lyon, FR")),
+        (Some(false), None),
+        (None, Some("Lyon, FR")),
+    ] {
+        let config = Config {
+            printed: vec![printed(
+                "Rust Foo",
+                "https://www.meetup.com/rust-foo/",
+                "Lyon, FR",
+                virtual_home,
+            )],
+            ..Config::default()
+        };
+        let n = normalize(&raw, &Directory::from_config(&config)).unwrap();
+        assert_eq!(n.event.attendance, Attendance::Virtual);
+        assert_eq!(
+            n.event.shown_place().map(ToString::to_string).as_deref(),
+            shown,
+            "{virtual_home:?}"
+        );
+        // The home still gave the date's zone and the organizer its link.
+        assert_eq!(
+            n.event.organizer.url.as_deref(),
+            Some("https://www.meetup.com/rust-foo/")
+        );
+    }
 }
 
 /// A calendar entry of a group without a meetup page: the description names the organizer on

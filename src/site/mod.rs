@@ -6,6 +6,7 @@
 
 pub mod luma;
 pub mod meetup;
+pub mod platform;
 
 /// A URL's host, lower-cased, without `www.`.
 pub(crate) fn bare_host(u: &url::Url) -> Option<String> {

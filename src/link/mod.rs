@@ -15,7 +15,10 @@
 //! same rule decides what the fetcher may ask for, before a request, after each redirect and
 //! on each name's DNS answer (`fetch::live`).
 
-use crate::site::{luma, meetup};
+use crate::site::{luma, meetup, platform};
+
+mod organizer;
+pub use organizer::{NotOrganizerPage, is_event_page, is_own_site, is_year, organizer_page};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -363,35 +366,13 @@ pub fn page_kind(url: &str) -> Option<PageKind> {
     }
 }
 
-/// Sites where many organizers have pages (and events): their home page is nobody's.
-const PLATFORMS: &[&str] = &[
-    "meetup.com",
-    "luma.com",
-    "eventbrite.com",
-    "hasgeek.com",
-    "pretix.eu",
-    "ti.to",
-    "tito.io",
-    "konfhub.com",
-    "humanitix.com",
-    "tickettailor.com",
-    "sessionize.com",
-    "gdg.community.dev",
-    "connpass.com",
-    "github.com",
-    "google.com",
-    "calendar.google.com",
-    "youtube.com",
-    "zoom.us",
-    "linkedin.com",
-    "facebook.com",
-];
-
-/// Whether `url` is the bare root of a ticketing or event platform (`https://www.eventbrite.com/`,
-/// `https://lu.ma`, an eventbrite country site): never an organizer's page.
+/// Whether `url` is the bare root of a platform (`https://www.eventbrite.com/`, `https://lu.ma`,
+/// an eventbrite country site, `https://calendar.google.com/`): never an organizer's page.
+/// The platforms are [`crate::site::platform`]'s; for a root no list knows, whether it is an
+/// organizer's own site is [`organizer_page`]'s rule (it needs the organizer's name).
 pub fn is_platform_root(url: &str) -> bool {
     parts(url).is_some_and(|p| {
-        p.segments.is_empty() && p.query.is_empty() && PLATFORMS.contains(&p.host.as_str())
+        p.segments.is_empty() && p.query.is_empty() && platform::is_platform_host(&p.host)
     })
 }
 
