@@ -260,12 +260,35 @@ impl Directory {
         if let Some(k) = self.events.get(&key) {
             return Some(k);
         }
-        self.entries.iter().find(|k| {
-            k.key.as_deref().is_some_and(|prefix| {
-                key == prefix
-                    || (key.starts_with(prefix) && key.as_bytes().get(prefix.len()) == Some(&b'/'))
+        self.entries
+            .iter()
+            .find(|k| {
+                k.key.as_deref().is_some_and(|prefix| {
+                    key == prefix
+                        || (key.starts_with(prefix)
+                            && key.as_bytes().get(prefix.len()) == Some(&b'/'))
+                })
             })
-        })
+            .or_else(|| self.parent_site(&key))
+    }
+
+    /// The organizer whose own site is a parent domain of `key`'s host: an edition's or a
+    /// project's subdomain (`2023.rustnl.org`, `rust.bettercode.eu`) belongs to the site's
+    /// owner (`rustnl.org`, `bettercode.eu`). Only an entry keyed by a bare host, and never a
+    /// platform's (whose subdomains are other people's: `lambda-brussels.glitch.me`).
+    fn parent_site(&self, key: &str) -> Option<&Known> {
+        let host = key.split('/').next().unwrap_or(key);
+        let mut parent = host;
+        while let Some((_, rest)) = parent.split_once('.') {
+            if !rest.contains('.') || crate::site::platform::is_platform_host(rest) {
+                return None;
+            }
+            if let Some(k) = self.entries.iter().find(|k| k.key.as_deref() == Some(rest)) {
+                return Some(k);
+            }
+            parent = rest;
+        }
+        None
     }
 }
 

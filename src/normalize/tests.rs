@@ -31,6 +31,24 @@ fn directory_matches_on_path_prefix_only() {
     );
 }
 
+/// An edition's or a project's subdomain belongs to the site's owner; a platform's
+/// subdomains are other people's.
+#[test]
+fn directory_matches_a_site_s_subdomains_but_not_a_platform_s() {
+    let d = directory_of(
+        "[[organizer]]\nurl = \"https://rustnl.org/\"\nname = \"RustNL\"\nhome = \"Delft, NL\"\n\n[[organizer]]\nurl = \"https://zoom.us/\"\nname = \"Zoom\"\n",
+    );
+    let name = |u: &str| d.lookup(u).map(|o| o.name.clone());
+    assert_eq!(name("https://2023.rustnl.org/").as_deref(), Some("RustNL"));
+    assert_eq!(
+        name("https://www.2024.rustnl.org/schedule/").as_deref(),
+        Some("RustNL")
+    );
+    assert_eq!(name("https://us02web.zoom.us/j/123"), None);
+    assert_eq!(name("https://notrustnl.org/"), None);
+    assert_eq!(name("https://rustnl.org.evil.example/"), None);
+}
+
 #[test]
 fn organizer_from_meetup_link() {
     let o = organizer_from_url("https://www.meetup.com/de-DE/rust-zurich/events/1/", "x");
