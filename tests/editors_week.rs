@@ -363,6 +363,13 @@ fn is_bare_root(u: &str) -> bool {
 fn no_organizer_is_linked_to_a_platform_root_or_the_events_own_page() {
     let Some(sections) = sections() else { return };
     let shared = shared_hosts(&sections);
+    // Every page the editors printed as an organizer's.
+    let organizer_pages: HashSet<String> = sections
+        .iter()
+        .flat_map(|(_, text)| parse_section(text))
+        .flat_map(|e| e.organizers)
+        .map(|o| canonical(&o.url))
+        .collect();
     let runtime = runtime();
     let (mut events, mut roots, mut own_page, mut unlinked) = (0, Vec::new(), Vec::new(), 0);
     for (date, text) in &sections {
@@ -387,9 +394,16 @@ fn no_organizer_is_linked_to_a_platform_root_or_the_events_own_page() {
             if is_bare_root(org) && host(org).is_some_and(|h| shared.contains(&h)) {
                 roots.push(format!("{date}: {:?} → {org}", e.title));
             }
+            // The editors printed another page for it, one that is an organizer's (a link,
+            // not an event page), and never printed this event page as anyone's.
             let editors = printed.get(&canonical(&e.url));
             if canonical(org) == canonical(&e.url)
-                && editors.is_some_and(|p| canonical(p) != canonical(&e.url))
+                && !organizer_pages.contains(&canonical(org))
+                && editors.is_some_and(|p| {
+                    canonical(p) != canonical(&e.url)
+                        && twir_events::link::check(p).is_ok()
+                        && twir_events::link::page_kind(p).is_none()
+                })
             {
                 own_page.push(format!(
                     "{date}: {:?} → its own page {org} (the editors: {})",
