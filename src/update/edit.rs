@@ -108,11 +108,7 @@ impl Edit<'_> {
     /// The new block's text.
     pub(super) fn apply(&self) -> String {
         let (mut sections, tail, queued) = self.sections();
-        let blank_after_heading = sections
-            .iter()
-            .skip(1)
-            .find(|s| !s.items.is_empty())
-            .is_none_or(|s| s.items.first().is_some_and(Item::is_blank));
+        let blank_after_heading = self.blank_after_heading();
         for (target, key, lines) in queued {
             let index = match target {
                 Target::Own(i) => i,
@@ -126,6 +122,20 @@ impl Edit<'_> {
             !(s.had_entries && s.region.is_some() && s.items.iter().all(Item::is_blank))
         });
         self.print(&sections, &tail)
+    }
+
+    /// The draft's heading style: a blank line after its first region heading (as `render`
+    /// prints it, and when it has none), or not (as the published sections are written).
+    fn blank_after_heading(&self) -> bool {
+        let first = self
+            .pieces
+            .iter()
+            .position(|p| matches!(p, Piece::Line { kind: Kind::Heading(_), .. }));
+        first.is_none_or(|h| {
+            self.pieces
+                .get(h + 1)
+                .is_none_or(|p| matches!(p, Piece::Line { kind: Kind::Blank, .. }))
+        })
     }
 
     /// The draft's sections with the entries kept in place, the tail, and the entries to
