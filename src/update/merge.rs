@@ -216,7 +216,11 @@ fn merge_title(
             their_title.text.clone(),
         ));
     }
-    let another_event = canonical(&my_title.url) != canonical(&their_title.url)
+    // The draft's link is another event's only when it is none of the session's links (a
+    // draft may list a mirrored session under another group's link than the run's).
+    let session = std::iter::once(&their_title.url).chain(theirs.mirrors.iter().map(|l| &l.url));
+    let mine = canonical(&my_title.url);
+    let another_event = !session.clone().any(|u| canonical(u) == mine)
         && event_key(&their_title.url, source.organizer.url.as_deref()).is_some();
     let unusable = crate::link::safe(&my_title.url).is_none();
     if (unusable || another_event) && crate::link::safe(&their_title.url).is_some() {
@@ -286,16 +290,34 @@ fn words(title: &str) -> std::collections::BTreeSet<String> {
 }
 
 /// Whether the source contradicts the draft's location: another attendance (a draft's
-/// `Virtual (Dallas, TX, US)` and a bare `Virtual` are the same one), or places that do not
-/// agree ([`places_agree`]). A side without a place contradicts nothing.
+/// `Virtual (Dallas, TX, US)` and a bare `Virtual` are the same one), or a draft's place that
+/// agrees with none of the source's ([`places_agree`]). A side without a place contradicts
+/// nothing.
 fn location_contradicted(draft: &CorpusEntry, source: &Event) -> bool {
     if draft.attendance != source.attendance {
         return true;
     }
-    match (draft.places.first(), source.shown_place()) {
-        (Some(d), Some(s)) => !places_agree(d, s),
+    let theirs = source_places(source);
+    match draft.places.first() {
+        Some(d) if !theirs.is_empty() => !theirs.iter().any(|s| places_agree(d, s)),
         _ => false,
     }
+}
+
+/// The places of a source's location field: the event's shown place, and the homes of its
+/// mirrors' organizers (a mirrored session is at each of them, in any order).
+fn source_places(source: &Event) -> Vec<&Place> {
+    source
+        .shown_place()
+        .into_iter()
+        .chain(
+            source
+                .mirrors
+                .iter()
+                .filter_map(|m| m.organizer.home.as_ref()),
+        )
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Two places agree when their countries do (or one has none) and so do their cities (or one

@@ -59,15 +59,20 @@ fn draft_event(d: &DraftEntry) -> Event {
 }
 
 /// The event links of an entry: its own and its mirrors' (one session streamed by several
-/// groups), as event identities.
-fn session_keys(e: &Event) -> Vec<String> {
+/// groups), as event identities. A link that is its entry's own organizer link names no
+/// event by itself, unless `other` (the entry it is compared with) has another organizer
+/// link: an editor who linked an event page as its organizer too (`[Rust Lyon](…/events/…)`)
+/// still names that event.
+fn session_keys(e: &Event, other: &Event) -> Vec<String> {
     std::iter::once((&e.url, e.organizer.url.as_deref()))
         .chain(
             e.mirrors
                 .iter()
                 .map(|m| (&m.url, m.organizer.url.as_deref())),
         )
-        .filter_map(|(url, org)| event_key(url, org))
+        .filter_map(|(url, org)| {
+            event_key(url, org).or_else(|| event_key(url, other.organizer.url.as_deref()))
+        })
         .collect()
 }
 
@@ -75,8 +80,8 @@ fn session_keys(e: &Event) -> Vec<String> {
 /// names one event in common (its own or a mirror's, whoever the organizer: an eventbrite
 /// ticket page listed under another organizer link is the same event).
 fn is_its(run: &Event, draft: &Event) -> bool {
-    let keys = session_keys(run);
-    session_keys(draft).iter().any(|k| keys.contains(k)) || dedupe::same_event(run, draft)
+    let keys = session_keys(run, draft);
+    session_keys(draft, run).iter().any(|k| keys.contains(k)) || dedupe::same_event(run, draft)
 }
 
 /// A small union-find over the draft's entries.
