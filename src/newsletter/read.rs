@@ -278,8 +278,8 @@ pub(super) fn title_links(content: &str) -> Option<(Link, Vec<Link>)> {
 }
 
 /// Whether a bullet's content (after the bullet, not indented) is an entry's first line
-/// written so that `update` can edit it: a date field of dates only (digits and the
-/// separators `-`, `,`, `&`) that reads as one, and at least one more field. What
+/// written so that `update` can edit it: a date field that reads as dates and holds no words
+/// (`2025-09-02 * 2025-09-05`, a typo, is one), and at least one more field. What
 /// [`parse_section`] reads more leniently (`* 2026-09-13 Bergen meetup (link to follow)`, a
 /// date and words) is a line `update` keeps as written.
 pub(super) fn is_entry_content(content: &str) -> bool {
@@ -287,11 +287,7 @@ pub(super) fn is_entry_content(content: &str) -> bool {
     let Some(date) = fs.first() else {
         return false;
     };
-    fs.len() >= 2
-        && date
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ',' | '&' | ' '))
-        && parse_dates(date).is_some()
+    fs.len() >= 2 && !date.chars().any(char::is_alphabetic) && parse_dates(date).is_some()
 }
 
 /// An entry's fields in plain text, as [`super::write::write_fields`] prints them back: the

@@ -16,8 +16,8 @@
 
 use super::read::Link;
 use super::{
-    ENTRY_BULLET, EntryFields, FIELD_SEPARATOR, FOOTER, HYBRID, ORGANIZER_JOINER, PLACE_SEPARATOR, TITLE_BULLET,
-    UNKNOWN_LOCATION, VIRTUAL, date_field, escape_text, escape_url, heading, intro,
+    ENTRY_BULLET, EntryFields, FIELD_SEPARATOR, FOOTER, HYBRID, ORGANIZER_JOINER, PLACE_SEPARATOR,
+    TITLE_BULLET, UNKNOWN_LOCATION, VIRTUAL, date_field, escape_text, escape_url, heading, intro,
 };
 use crate::model::{Attendance, Event, Region, Window};
 use std::fmt::Write;

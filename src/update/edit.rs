@@ -127,14 +127,25 @@ impl Edit<'_> {
     /// The draft's heading style: a blank line after its first region heading (as `render`
     /// prints it, and when it has none), or not (as the published sections are written).
     fn blank_after_heading(&self) -> bool {
-        let first = self
-            .pieces
-            .iter()
-            .position(|p| matches!(p, Piece::Line { kind: Kind::Heading(_), .. }));
+        let first = self.pieces.iter().position(|p| {
+            matches!(
+                p,
+                Piece::Line {
+                    kind: Kind::Heading(_),
+                    ..
+                }
+            )
+        });
         first.is_none_or(|h| {
-            self.pieces
-                .get(h + 1)
-                .is_none_or(|p| matches!(p, Piece::Line { kind: Kind::Blank, .. }))
+            self.pieces.get(h + 1).is_none_or(|p| {
+                matches!(
+                    p,
+                    Piece::Line {
+                        kind: Kind::Blank,
+                        ..
+                    }
+                )
+            })
         })
     }
 
@@ -144,7 +155,16 @@ impl Edit<'_> {
         let last_structure = self
             .pieces
             .iter()
-            .rposition(|p| matches!(p, Piece::Entry(_) | Piece::Line { kind: Kind::Heading(_), .. }))
+            .rposition(|p| {
+                matches!(
+                    p,
+                    Piece::Entry(_)
+                        | Piece::Line {
+                            kind: Kind::Heading(_),
+                            ..
+                        }
+                )
+            })
             .unwrap_or(0);
         let mut sections = vec![Section {
             head: Out {
@@ -277,7 +297,9 @@ impl Edit<'_> {
             push(&mut outs, &mut need_blank, &s.head);
             for item in &s.items {
                 match item {
-                    Item::Entry { lines, .. } => lines.iter().for_each(|l| push(&mut outs, &mut need_blank, l)),
+                    Item::Entry { lines, .. } => lines
+                        .iter()
+                        .for_each(|l| push(&mut outs, &mut need_blank, l)),
                     Item::Other(o) => push(&mut outs, &mut need_blank, o),
                 }
             }
@@ -338,7 +360,9 @@ fn insert_sorted(items: &mut Vec<Item>, key: Key, lines: Vec<Out>, blank_after_h
         .iter()
         .position(|it| matches!(it, Item::Entry { key: k, .. } if *k > key))
         .or_else(|| items.iter().rposition(|it| !it.is_blank()).map(|i| i + 1))
-        .unwrap_or_else(|| usize::from(blank_after_heading && items.first().is_some_and(Item::is_blank)));
+        .unwrap_or_else(|| {
+            usize::from(blank_after_heading && items.first().is_some_and(Item::is_blank))
+        });
     items.insert(
         at.min(items.len()),
         Item::Entry {

@@ -45,8 +45,6 @@ pub struct Merged {
     pub replaced: Vec<FieldChange>,
     /// The fields where the editors' form was kept against a source's different one.
     pub kept: Vec<FieldChange>,
-    /// The source contradicts the location (attendance or place): its sections are the run's.
-    pub moved_place: bool,
 }
 
 const NONE: &str = "(none)";
@@ -64,7 +62,6 @@ pub fn merge(draft: &CorpusEntry, source: &Event) -> Merged {
         fields: ours.clone(),
         replaced: Vec::new(),
         kept: Vec::new(),
-        moved_place: false,
     };
     let change = |field: &'static str, before: String, after: String| FieldChange {
         field,
@@ -83,12 +80,17 @@ pub fn merge(draft: &CorpusEntry, source: &Event) -> Merged {
     }
     if location_contradicted(draft, source) {
         m.fields.location.clone_from(&theirs.location);
-        m.moved_place = true;
-        m.replaced
-            .push(change("location", ours.location.clone(), theirs.location.clone()));
+        m.replaced.push(change(
+            "location",
+            ours.location.clone(),
+            theirs.location.clone(),
+        ));
     } else if ours.location != theirs.location {
-        m.kept
-            .push(change("location", ours.location.clone(), theirs.location.clone()));
+        m.kept.push(change(
+            "location",
+            ours.location.clone(),
+            theirs.location.clone(),
+        ));
     }
     merge_organizers(&mut m, &ours, &theirs, &change);
     merge_title(&mut m, &ours, &theirs, source, &change);

@@ -14,7 +14,8 @@ use crate::model::{Event, Region, Window};
 use crate::newsletter::block::DraftEntry;
 use crate::newsletter::{EntryFields, read, write};
 use crate::pipeline::Outcome;
-use std::collections::BTreeSet;
+use chrono::NaiveDate;
+use std::collections::{BTreeSet, HashMap};
 
 /// What becomes of one draft entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +85,70 @@ fn is_its(run: &Event, draft: &Event) -> bool {
     session_keys(draft, run).iter().any(|k| keys.contains(k)) || dedupe::same_event(run, draft)
 }
 
+/// The run's events by first day and by event link, so that a draft entry is compared only
+/// with those that could be it (dedupe's rules need one of the two).
+struct Candidates {
+    by_day: HashMap<NaiveDate, Vec<usize>>,
+    by_link: HashMap<String, Vec<usize>>,
+}
+
+impl Candidates {
+    fn of(run: &[Event]) -> Candidates {
+        let mut c = Candidates {
+            by_day: HashMap::new(),
+            by_link: HashMap::new(),
+        };
+        for (j, e) in run.iter().enumerate() {
+            c.by_day.entry(e.start_date).or_default().push(j);
+            for k in links(e) {
+                c.by_link.entry(k).or_default().push(j);
+            }
+        }
+        c
+    }
+
+    /// The run event that is the draft entry `h`, the best of several: the same link on the
+    /// same day, then the same link, then a shared event link, then dedupe's other rules;
+    /// the nearest day among equals. Each run event the pipeline kept apart is another event:
+    /// a draft entry stands for one of them, the others stay to be added.
+    fn best(&self, run: &[Event], h: &Event) -> Option<usize> {
+        let mut js: Vec<usize> = self.by_day.get(&h.start_date).cloned().unwrap_or_default();
+        for k in links(h) {
+            js.extend(self.by_link.get(&k).into_iter().flatten());
+        }
+        js.sort_unstable();
+        js.dedup();
+        let url = canonical(&h.url);
+        js.into_iter()
+            .filter(|&j| is_its(&run[j], h))
+            .min_by_key(|&j| {
+                let e = &run[j];
+                let same_url = canonical(&e.url) == url;
+                let rank = match (same_url, e.start_date == h.start_date) {
+                    (true, true) => 0,
+                    (true, false) => 1,
+                    _ if session_keys(e, h)
+                        .iter()
+                        .any(|k| session_keys(h, e).contains(k)) =>
+                    {
+                        2
+                    }
+                    _ => 3,
+                };
+                (rank, (e.start_date - h.start_date).num_days().abs(), j)
+            })
+    }
+}
+
+/// An entry's links (its own and its mirrors') that name one event whoever the organizer:
+/// the keys [`Candidates`] finds it by.
+fn links(e: &Event) -> Vec<String> {
+    std::iter::once(&e.url)
+        .chain(e.mirrors.iter().map(|m| &m.url))
+        .filter_map(|u| event_key(u, None))
+        .collect()
+}
+
 /// A small union-find over the draft's entries.
 fn root(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
@@ -118,7 +183,7 @@ fn groups(events: &[Event], live: &[usize], matches: &[Vec<usize>]) -> Vec<Vec<u
             }
         }
     }
-    let mut by_run: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut by_run: HashMap<usize, usize> = HashMap::new();
     for &i in live {
         for &j in &matches[i] {
             match by_run.get(&j) {
@@ -130,7 +195,7 @@ fn groups(events: &[Event], live: &[usize], matches: &[Vec<usize>]) -> Vec<Vec<u
         }
     }
     let mut out: Vec<Vec<usize>> = Vec::new();
-    let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
     for &i in live {
         let r = root(&mut parent, i);
         let s = *slot.entry(r).or_insert_with(|| {
@@ -139,6 +204,19 @@ fn groups(events: &[Event], live: &[usize], matches: &[Vec<usize>]) -> Vec<Vec<u
         });
         out[s].push(i);
     }
+    out
+}
+
+/// The sections a merged entry is listed in: the run's (a hybrid event under Virtual and its
+/// continent, an event whose place moved in its new one, a European city listed under North
+/// America by mistake under Europe), and the draft's sections that name no region (the lines
+/// before the first heading, an unknown heading), where it stays.
+fn targets(own: &[Option<Region>], run: &Event) -> Vec<Option<Region>> {
+    if run.regions.is_empty() {
+        return own.to_vec();
+    }
+    let mut out: Vec<Option<Region>> = run.regions.iter().copied().map(Some).collect();
+    out.extend(own.iter().filter(|s| s.is_none()));
     out
 }
 
@@ -177,6 +255,7 @@ pub(super) fn plan(
             live.push(i);
         }
     }
+    let candidates = Candidates::of(&outcome.events);
     let matches: Vec<Vec<usize>> = events
         .iter()
         .enumerate()
@@ -184,9 +263,7 @@ pub(super) fn plan(
             if p.verdicts[i].is_some() {
                 return Vec::new();
             }
-            (0..outcome.events.len())
-                .filter(|&j| is_its(&outcome.events[j], h))
-                .collect()
+            candidates.best(&outcome.events, h).into_iter().collect()
         })
         .collect();
     let scopes = scopes(outcome, sources);
@@ -365,12 +442,7 @@ impl Ctx<'_> {
             .iter()
             .map(|&i| self.entries[i].entry.region)
             .collect();
-        let targets: Vec<Option<Region>> =
-            if merged.iter().any(|(_, m)| m.moved_place) && !run.regions.is_empty() {
-                run.regions.iter().copied().map(Some).collect()
-            } else {
-                own.clone()
-            };
+        let targets = targets(&own, run);
         let mut free: Vec<Option<Region>> = targets
             .iter()
             .copied()
@@ -429,7 +501,8 @@ impl Ctx<'_> {
                 p.unchanged.push(report);
                 continue;
             }
-            let changed = |fields: &[&str]| report.replaced.iter().any(|c| fields.contains(&c.field));
+            let changed =
+                |fields: &[&str]| report.replaced.iter().any(|c| fields.contains(&c.field));
             p.verdicts[i] = Some(Verdict::Rewrite {
                 fields: m.fields,
                 section,

@@ -66,7 +66,11 @@ fn updates_keeps_hand_entries_and_leaves_the_rest_alone() {
     assert_eq!(again.text, u.text);
     assert!(!again.changed(&u.text));
     assert_eq!(
-        (again.updated.len(), again.unchanged.len(), again.added.len()),
+        (
+            again.updated.len(),
+            again.unchanged.len(),
+            again.added.len()
+        ),
         (0, 2, 0)
     );
 }
@@ -133,8 +137,9 @@ fn tells_a_failed_sources_entries_from_hand_added_ones() {
     assert_eq!(
         u.kept_failed,
         [KeptFailed {
-            entry: "2023-02-02 \"Old title\" <https://www.meetup.com/rust-berlin/events/291000002/>"
-                .into(),
+            entry:
+                "2023-02-02 \"Old title\" <https://www.meetup.com/rust-berlin/events/291000002/>"
+                    .into(),
             source: "Rust Berlin".into(),
             suspect: false,
         }]
@@ -305,7 +310,10 @@ fn the_editors_forms_survive_and_are_reported_as_kept() {
         "2026-09-08",
         "Dallas Rust User Meetup: Second Tuesday",
         "https://www.meetup.com/dallasrust/events/310254774/",
-        ("Dallas Rust User Meetup", "https://www.meetup.com/dallasrust/"),
+        (
+            "Dallas Rust User Meetup",
+            "https://www.meetup.com/dallasrust/",
+        ),
         None,
     );
     dallas.organizer.home = Some(Place::new(Some("Dallas"), Some("TX"), Some("US")));
@@ -327,7 +335,10 @@ fn the_editors_forms_survive_and_are_reported_as_kept() {
         "2026-09-15",
         "Rust London Talks",
         "https://www.eventbrite.co.uk/e/rust-london-talks-555",
-        ("Rust London", "https://www.eventbrite.co.uk/e/rust-london-talks-555"),
+        (
+            "Rust London",
+            "https://www.eventbrite.co.uk/e/rust-london-talks-555",
+        ),
         Some(Place::new(Some("London"), None, Some("GB"))),
     );
     let outcome = run(vec![dallas, girona, geneva, london]);
@@ -353,7 +364,10 @@ fn the_editors_forms_survive_and_are_reported_as_kept() {
         "organizer link: https://github.com/rust-geneva / https://www.meetup.com/rust-geneva/",
         "organizer link: https://www.eventbrite.co.uk/o/rust-london-123 / https://www.eventbrite.co.uk/e/rust-london-talks-555",
     ] {
-        assert!(kept.iter().any(|k| k == needle), "{needle} not in {kept:#?}");
+        assert!(
+            kept.iter().any(|k| k == needle),
+            "{needle} not in {kept:#?}"
+        );
     }
     assert!(u.adds_up());
 }
@@ -499,7 +513,9 @@ fn an_eventbrite_ticket_page_under_another_organizer_is_printed_once() {
     let u = update_draft(&draft, &run(vec![london]), &sept(), &[]).unwrap();
     assert_eq!(
         entries_of(&u.text),
-        ["* 2026-09-15 | London, UK | [Rust London User Group](https://www.eventbrite.co.uk/o/rust-london-123)"],
+        [
+            "* 2026-09-15 | London, UK | [Rust London User Group](https://www.eventbrite.co.uk/o/rust-london-123)"
+        ],
         "{}",
         u.text
     );
@@ -546,7 +562,10 @@ Free text the editors wrote.\n\
     assert_eq!(
         u.as_written,
         [
-            (13, "* 2026-09-13 Bergen meetup (link to follow)".to_string()),
+            (
+                13,
+                "* 2026-09-13 Bergen meetup (link to follow)".to_string()
+            ),
             (14, "Free text the editors wrote.".to_string())
         ]
     );
@@ -569,7 +588,10 @@ fn line_ends_a_bom_and_the_final_newline_are_kept() {
         "2026-09-08",
         "Second Tuesday",
         "https://www.meetup.com/dallasrust/events/310254774/",
-        ("Dallas Rust User Meetup", "https://www.meetup.com/dallasrust/"),
+        (
+            "Dallas Rust User Meetup",
+            "https://www.meetup.com/dallasrust/",
+        ),
         None,
     );
     dallas.organizer.home = Some(Place::new(Some("Dallas"), Some("TX"), Some("US")));
@@ -578,17 +600,34 @@ fn line_ends_a_bom_and_the_final_newline_are_kept() {
     let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
     let u = update_draft(&crlf, &outcome, &sept(), &[]).unwrap();
     assert!(u.text.starts_with('\u{feff}'));
-    assert_eq!(u.text.matches('\n').count(), u.text.matches("\r\n").count(), "{:?}", u.text);
-    assert!(u.text.contains("### Virtual\r\n* 2026-09-08 | Virtual (Dallas"), "{:?}", u.text);
+    assert_eq!(
+        u.text.matches('\n').count(),
+        u.text.matches("\r\n").count(),
+        "{:?}",
+        u.text
+    );
+    assert!(
+        u.text
+            .contains("### Virtual\r\n* 2026-09-08 | Virtual (Dallas"),
+        "{:?}",
+        u.text
+    );
     let lf_update = update_draft(&lf, &outcome, &sept(), &[]).unwrap();
-    assert_eq!(u.text, format!("\u{feff}{}", lf_update.text.replace('\n', "\r\n")));
+    assert_eq!(
+        u.text,
+        format!("\u{feff}{}", lf_update.text.replace('\n', "\r\n"))
+    );
 
     // A draft that ends with the block's last line and no line end keeps none.
     let cut = lf.find("\n\n## Jobs").unwrap();
     let no_final = &lf[..cut];
     assert!(no_final.ends_with("community-team@rust-lang.org"));
     let u = update_draft(no_final, &outcome, &sept(), &[]).unwrap();
-    assert!(u.text.ends_with("community-team@rust-lang.org"), "{:?}", u.text);
+    assert!(
+        u.text.ends_with("community-team@rust-lang.org"),
+        "{:?}",
+        u.text
+    );
     let u = update_draft(&format!("{no_final}\n"), &outcome, &sept(), &[]).unwrap();
     assert!(u.text.ends_with("community-team@rust-lang.org\n"));
 }
@@ -654,19 +693,32 @@ fn a_new_section_follows_the_drafts_heading_style() {
         let draft = corpus_draft(&format!("### Europe\n{sep}{europe}"));
         let u = update_draft(&draft, &outcome, &sept(), &[]).unwrap();
         assert!(
-            u.text.contains(&format!("🦀\n\n### Asia\n{sep}{delhi}\n### Europe\n{sep}{europe}\nIf")),
+            u.text.contains(&format!(
+                "🦀\n\n### Asia\n{sep}{delhi}\n### Europe\n{sep}{europe}\nIf"
+            )),
             "{sep:?}: {}",
             u.text
         );
-        assert_eq!(update_draft(&u.text, &outcome, &sept(), &[]).unwrap().text, u.text);
+        assert_eq!(
+            update_draft(&u.text, &outcome, &sept(), &[]).unwrap().text,
+            u.text
+        );
     }
 }
 
 #[test]
 fn same_wording_tells_an_edited_title_from_another_one() {
     use super::merge::same_wording;
-    assert!(same_wording("Community Catch Up", "👋 Community Catch Up", &[]));
-    assert!(same_wording("Hack and Learn", "Rust Berlin: Hack and Learn", &["Rust Berlin"]));
+    assert!(same_wording(
+        "Community Catch Up",
+        "👋 Community Catch Up",
+        &[]
+    ));
+    assert!(same_wording(
+        "Hack and Learn",
+        "Rust Berlin: Hack and Learn",
+        &["Rust Berlin"]
+    ));
     assert!(same_wording("Rust Nation '23", "Rust Nation UK 2023", &[]));
     assert!(!same_wording("TBD", "Async in practice", &[]));
     assert!(!same_wording("Rust meetup #87", "Rust meetup #88", &[]));
@@ -676,11 +728,26 @@ fn same_wording_tells_an_edited_title_from_another_one() {
 fn places_agree_by_meaning() {
     use super::merge::places_agree;
     let p = |c: Option<&str>, cc: Option<&str>| Place::new(c, None, cc);
-    assert!(places_agree(&p(Some("Geneva"), Some("CH")), &p(None, Some("CH"))));
-    assert!(places_agree(&p(Some("Zürich"), Some("CH")), &p(Some("Zurich"), Some("CH"))));
-    assert!(places_agree(&p(Some("London"), Some("GB")), &p(Some("London"), None)));
-    assert!(!places_agree(&p(Some("Hamburg"), Some("DE")), &p(Some("Lübeck"), Some("DE"))));
-    assert!(!places_agree(&p(Some("Cambridge"), Some("GB")), &p(Some("Cambridge"), Some("US"))));
+    assert!(places_agree(
+        &p(Some("Geneva"), Some("CH")),
+        &p(None, Some("CH"))
+    ));
+    assert!(places_agree(
+        &p(Some("Zürich"), Some("CH")),
+        &p(Some("Zurich"), Some("CH"))
+    ));
+    assert!(places_agree(
+        &p(Some("London"), Some("GB")),
+        &p(Some("London"), None)
+    ));
+    assert!(!places_agree(
+        &p(Some("Hamburg"), Some("DE")),
+        &p(Some("Lübeck"), Some("DE"))
+    ));
+    assert!(!places_agree(
+        &p(Some("Cambridge"), Some("GB")),
+        &p(Some("Cambridge"), Some("US"))
+    ));
 }
 
 #[test]
