@@ -91,6 +91,9 @@ enum Target {
     Region(Region),
 }
 
+/// An entry to place: where, its order, its lines.
+type Queued = (Target, Key, Vec<Out>);
+
 /// What the editor needs from the update.
 pub(super) struct Edit<'a> {
     pub lines: &'a [Line<'a>],
@@ -151,7 +154,7 @@ impl Edit<'_> {
 
     /// The draft's sections with the entries kept in place, the tail, and the entries to
     /// place (moved, then new ones).
-    fn sections(&self) -> (Vec<Section>, Vec<Out>, Vec<(Target, Key, Vec<Out>)>) {
+    fn sections(&self) -> (Vec<Section>, Vec<Out>, Vec<Queued>) {
         let last_structure = self
             .pieces
             .iter()

@@ -204,7 +204,7 @@ pub fn update_draft(
     let (a, b) = match locate(body)? {
         Place::Block(a, b) => (a, b),
         Place::InsertAt(at) if !every_source_failed => {
-            return Ok(insert_block(bom, body, at, outcome, window));
+            return Ok(insert_block(bom, body, at, outcome, *window));
         }
         Place::InsertAt(_) => (0, 0),
     };
@@ -274,14 +274,14 @@ pub fn update_draft(
 
 /// A draft with a heading and no block yet: the run's block, as `render` prints it, inserted
 /// at `at` (with the draft's line ends).
-fn insert_block(bom: &str, body: &str, at: usize, outcome: &Outcome, window: &Window) -> Update {
+fn insert_block(bom: &str, body: &str, at: usize, outcome: &Outcome, window: Window) -> Update {
     let events: Vec<Event> = outcome
         .events
         .iter()
         .filter(|e| !e.regions.is_empty())
         .cloned()
         .collect();
-    let mut rendered = write::render(&events, window);
+    let mut rendered = write::render(&events, &window);
     rendered.push('\n');
     let nl = block::line_end(body);
     if nl != "\n" {

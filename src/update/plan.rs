@@ -209,15 +209,13 @@ fn groups(events: &[Event], live: &[usize], matches: &[Vec<usize>]) -> Vec<Vec<u
 
 /// The sections a merged entry is listed in: the run's (a hybrid event under Virtual and its
 /// continent, an event whose place moved in its new one, a European city listed under North
-/// America by mistake under Europe), and the draft's sections that name no region (the lines
-/// before the first heading, an unknown heading), where it stays.
+/// America by mistake under Europe); but an entry the draft lists in a section that names no
+/// region (before the first heading, under a heading of the editors' own) stays where it is.
 fn targets(own: &[Option<Region>], run: &Event) -> Vec<Option<Region>> {
-    if run.regions.is_empty() {
+    if run.regions.is_empty() || own.iter().any(Option::is_none) {
         return own.to_vec();
     }
-    let mut out: Vec<Option<Region>> = run.regions.iter().copied().map(Some).collect();
-    out.extend(own.iter().filter(|s| s.is_none()));
-    out
+    run.regions.iter().copied().map(Some).collect()
 }
 
 /// The section's name, for reports.
