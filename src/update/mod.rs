@@ -287,10 +287,16 @@ fn insert_block(bom: &str, body: &str, at: usize, outcome: &Outcome, window: Win
     if nl != "\n" {
         rendered = rendered.replace('\n', nl);
     }
+    let before = body.get(..at).unwrap_or_default();
+    // A heading that ends the draft without a line end: the block goes below it.
+    let gap = if before.is_empty() || before.ends_with('\n') {
+        String::new()
+    } else {
+        format!("{nl}{nl}")
+    };
     Update {
         text: format!(
-            "{bom}{}{rendered}{}",
-            body.get(..at).unwrap_or_default(),
+            "{bom}{before}{gap}{rendered}{}",
             body.get(at..).unwrap_or_default()
         ),
         added: events.iter().map(describe).collect(),

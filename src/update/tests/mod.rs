@@ -103,6 +103,14 @@ fn inserts_under_the_heading_or_says_what_is_missing() {
         u.text
     );
     assert!(update_draft("# Nothing here\n", &outcome, &window(), &[]).is_err());
+    // A heading that ends the draft, without a line end: the block goes below it.
+    let u = update_draft("## Upcoming Events", &outcome, &window(), &[]).unwrap();
+    assert!(
+        u.text
+            .starts_with("## Upcoming Events\n\nRusty Events between 2023-02-01"),
+        "{}",
+        u.text
+    );
 }
 
 fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
