@@ -123,6 +123,13 @@ pub fn draft(data: &[u8]) {
     let [window, ..] = windows();
     if let Ok(update) = crate::update::update_draft(&text, &Outcome::default(), &window, &[]) {
         assert!(update.updated.is_empty() && update.added.is_empty());
+        assert!(update.adds_up(), "{update:?}");
+        let again = crate::update::update_draft(&update.text, &Outcome::default(), &window, &[]);
+        assert_eq!(
+            again.map(|u| u.text).as_ref(),
+            Ok(&update.text),
+            "not idempotent"
+        );
     }
 }
 

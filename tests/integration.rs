@@ -40,5 +40,6 @@ mod publish;
 mod robustness;
 mod snapshots;
 mod speed;
+mod update;
 mod verify;
 mod workflows;

@@ -57,23 +57,17 @@ pub(super) fn update(
 }
 
 /// What `update` changed, as loud as `verbosity` says: the entries an editor should look at
-/// (kept because their source failed, kept as added by hand) listed, the others (updated,
-/// added, removed) counted, listed when verbose; then the counts. Quiet: nothing (the
-/// failed sources were said).
+/// (kept because their source failed, kept as added by hand) listed, then the counts, which
+/// add up to the draft's entries. Verbose: also every entry updated with each field replaced
+/// (before → after, and the source), the fields where the editors' form was kept against a
+/// source's, the entries added and removed with why, and the lines kept as written. Quiet:
+/// nothing (the failed sources were said).
 fn tell_changes(update: &crate::update::Update, verbosity: Verbosity) {
     if verbosity == Verbosity::Quiet {
         return;
     }
     if verbosity == Verbosity::Verbose {
-        for u in &update.updated {
-            note!("updated: {u}");
-        }
-        for a in &update.added {
-            note!("added: {a}");
-        }
-        for r in &update.removed {
-            note!("removed from the draft: {r}");
-        }
+        tell_entries(update);
     }
     for k in &update.kept_failed {
         note!(
@@ -90,15 +84,74 @@ fn tell_changes(update: &crate::update::Update, verbosity: Verbosity) {
     for k in &update.kept {
         note!("kept (added by hand): {k}");
     }
-    note!(
-        "draft: {} entries updated, {} unchanged, {} added, {} kept because their source failed, {} kept (added by hand), {} removed",
+    note!("{}", summary(update));
+}
+
+/// The verbose part of [`tell_changes`]: each entry updated, added, removed, and each entry
+/// left unchanged where the editors' form was kept against a source's; the lines kept as
+/// written.
+fn tell_entries(update: &crate::update::Update) {
+    for u in &update.updated {
+        note!("updated: {} (line {})", u.entry, u.line);
+        for c in &u.replaced {
+            note!(
+                "  {}: \"{}\" → \"{}\" (source: {})",
+                c.field,
+                c.before,
+                c.after,
+                c.source
+            );
+        }
+        tell_kept_fields(u);
+    }
+    for u in update.unchanged.iter().filter(|u| !u.kept.is_empty()) {
+        note!("unchanged: {} (line {})", u.entry, u.line);
+        tell_kept_fields(u);
+    }
+    for a in &update.added {
+        note!("added: {a}");
+    }
+    for r in &update.removed {
+        note!("removed from the draft: {r}");
+    }
+    for (line, text) in &update.as_written {
+        note!("kept as written: line {line}: {text}");
+    }
+}
+
+/// The fields where the editors' form was kept against a source's.
+fn tell_kept_fields(u: &crate::update::EntryReport) {
+    for c in &u.kept {
+        note!(
+            "  kept the editors' {} \"{}\" (source {}: \"{}\")",
+            c.field,
+            c.before,
+            c.source,
+            c.after
+        );
+    }
+}
+
+/// `n` and the noun, singular or plural.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The counts line: `draft: 46 entries = 16 updated + 28 unchanged + 1 kept because its
+/// source failed + 1 kept (added by hand) + 0 removed; 0 events added`.
+fn summary(update: &crate::update::Update) -> String {
+    let failed = update.kept_failed.len();
+    format!(
+        "draft: {} = {} updated + {} unchanged + {} kept because {} source failed + {} kept (added by hand) + {} removed; {} added",
+        count(update.entries, "entry", "entries"),
         update.updated.len(),
-        update.unchanged,
-        update.added.len(),
-        update.kept_failed.len(),
+        update.unchanged.len(),
+        failed,
+        if failed == 1 { "its" } else { "their" },
         update.kept.len(),
         update.removed.len(),
-    );
+        count(update.added.len(), "event", "events"),
+    )
 }
 
 /// `check QUERY`: what the run says about the events and sources the query names, on stdout

@@ -34,12 +34,32 @@
 //!   that would end a link destination percent-encoded ([`escape_url`]).
 //! - **The footer**: [`FOOTER`], the calendar's invitation every issue ends the section with.
 
+pub mod block;
 pub mod learn;
 pub mod read;
 pub mod write;
 
 use crate::model::{Region, Window};
 use chrono::NaiveDate;
+use read::Link;
+
+/// An entry's fields as the newsletter prints them, in plain text (no Markdown escapes): what
+/// [`read::entry_fields`] gives for a draft's entry and [`write::fields_of`] for an event, so that
+/// `update` compares and merges the two field by field and [`write::write_fields`] prints the
+/// result, one printer for both.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryFields {
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// The location field (`Virtual (Dallas, TX, US)`, `Berlin, DE`).
+    pub location: String,
+    /// The organizers of the first line, in order (`url` empty for a plain name).
+    pub organizers: Vec<Link>,
+    /// The title link; `None`: the entry has no title line (a hand line written without one).
+    pub title: Option<Link>,
+    /// The further links of the title line (`[**New York Mirror**](…)`).
+    pub mirrors: Vec<Link>,
+}
 
 /// The start of the section's first line: `Rusty Events between FROM - TO 🦀`.
 pub const INTRO: &str = "Rusty Events between";

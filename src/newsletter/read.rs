@@ -230,7 +230,7 @@ fn parse_location_fallback(field: &str) -> (Attendance, Vec<Place>) {
 }
 
 /// A bullet line: `* x`, ` * x`, `- x`; returns its indentation and content.
-fn bullet(line: &str) -> Option<(usize, &str)> {
+pub(super) fn bullet(line: &str) -> Option<(usize, &str)> {
     let trimmed = line.trim_start();
     let indent = line.len() - trimmed.len();
     let rest = trimmed
@@ -286,12 +286,49 @@ pub fn parse_section(markdown: &str) -> Vec<CorpusEntry> {
             let Some(entry) = out.last_mut().filter(|e| e.title.is_none()) else {
                 continue;
             };
-            let mut ls = links(content).into_iter();
-            entry.title = ls.next().or_else(|| unlinked_title(content));
-            entry.mirrors = ls.collect();
+            if let Some((title, mirrors)) = title_links(content) {
+                entry.title = Some(title);
+                entry.mirrors = mirrors;
+            }
         }
     }
     out
+}
+
+/// A title line's content (after its bullet): the title link and the mirrors' links, or the
+/// title written without a link; `None` when it has neither (an editor's other sub-bullet).
+pub(super) fn title_links(content: &str) -> Option<(Link, Vec<Link>)> {
+    let mut ls = links(content).into_iter();
+    match ls.next() {
+        Some(title) => Some((title, ls.collect())),
+        None => unlinked_title(content).map(|t| (t, Vec::new())),
+    }
+}
+
+/// Whether a bullet's content (after the bullet, not indented) is an entry's first line
+/// written so that `update` can edit it: a date field that reads as dates and holds no words
+/// (`2025-09-02 * 2025-09-05`, a typo, is one), and at least one more field. What
+/// [`parse_section`] reads more leniently (`* 2026-09-13 Bergen meetup (link to follow)`, a
+/// date and words) is a line `update` keeps as written.
+pub(super) fn is_entry_content(content: &str) -> bool {
+    let fs = fields(content);
+    let Some(date) = fs.first() else {
+        return false;
+    };
+    fs.len() >= 2 && !date.chars().any(char::is_alphabetic) && parse_dates(date).is_some()
+}
+
+/// An entry's fields in plain text, as [`super::write::write_fields`] prints them back: the
+/// location field without its Markdown escapes.
+pub fn entry_fields(entry: &CorpusEntry) -> super::EntryFields {
+    super::EntryFields {
+        start_date: entry.start_date,
+        end_date: entry.end_date,
+        location: unescape(&entry.location),
+        organizers: entry.organizers.clone(),
+        title: entry.title.clone(),
+        mirrors: entry.mirrors.clone(),
+    }
 }
 
 /// A title line without a link, `**Title**`: what the writer prints when the event's link is

@@ -14,9 +14,10 @@
 //! escaped only where they would break the link or the bold (editors write `` `nom` `` and
 //! `_New_` on purpose); URLs get the characters that would end a link destination encoded.
 
+use super::read::Link;
 use super::{
-    ENTRY_BULLET, FIELD_SEPARATOR, FOOTER, HYBRID, ORGANIZER_JOINER, PLACE_SEPARATOR, TITLE_BULLET,
-    UNKNOWN_LOCATION, VIRTUAL, date_field, escape_text, escape_url, heading, intro,
+    ENTRY_BULLET, EntryFields, FIELD_SEPARATOR, FOOTER, HYBRID, ORGANIZER_JOINER, PLACE_SEPARATOR,
+    TITLE_BULLET, UNKNOWN_LOCATION, VIRTUAL, date_field, escape_text, escape_url, heading, intro,
 };
 use crate::model::{Attendance, Event, Region, Window};
 use std::fmt::Write;
@@ -83,26 +84,76 @@ pub fn order_key(
 /// An entry's two lines (as in every section it is listed in), `location` being its
 /// [`location_field`].
 pub fn write_entry(out: &mut String, e: &Event, location: &str) {
-    let dates = date_field(e.start_date, e.end_date);
-    let mut organizers = vec![organizer_link(
-        &e.organizer.name,
-        e.organizer.url.as_deref(),
-    )];
-    for m in &e.mirrors {
-        let link = organizer_link(&m.organizer.name, m.organizer.url.as_deref());
-        if !organizers.contains(&link) {
-            organizers.push(link);
+    write_fields(
+        out,
+        &EntryFields {
+            location: location.to_string(),
+            ..fields_of(e)
+        },
+    );
+}
+
+/// An event's fields as [`write_entry`] prints them: its [`location_field`], its organizer and
+/// its mirrors' (each printed link once), its title link and its mirrors' links.
+pub fn fields_of(e: &Event) -> EntryFields {
+    let mut organizers: Vec<Link> = Vec::new();
+    let mut printed: Vec<String> = Vec::new();
+    let owners = std::iter::once(&e.organizer).chain(e.mirrors.iter().map(|m| &m.organizer));
+    for o in owners {
+        let link = organizer_link(&o.name, o.url.as_deref());
+        if !printed.contains(&link) {
+            printed.push(link);
+            organizers.push(Link {
+                text: o.name.clone(),
+                url: o.url.clone().unwrap_or_default(),
+            });
         }
     }
-    let _ = writeln!(
-        out,
-        "{ENTRY_BULLET}{dates}{FIELD_SEPARATOR}{}{FIELD_SEPARATOR}{}",
-        escape_text(location),
-        organizers.join(ORGANIZER_JOINER)
-    );
-    let mut line = format!("{TITLE_BULLET}{}", bold_link(&e.title, &e.url));
-    for m in &e.mirrors {
-        let _ = write!(line, "{FIELD_SEPARATOR}{}", bold_link(&m.label, &m.url));
+    EntryFields {
+        start_date: e.start_date,
+        end_date: e.end_date,
+        location: location_field(e),
+        organizers,
+        title: Some(Link {
+            text: e.title.clone(),
+            url: e.url.clone(),
+        }),
+        mirrors: e
+            .mirrors
+            .iter()
+            .map(|m| Link {
+                text: m.label.clone(),
+                url: m.url.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// An entry's lines from its fields: the entry line, then the title line when it has a title
+/// (a hand line written without one stays without). The one printer of entries.
+pub fn write_fields(out: &mut String, f: &EntryFields) {
+    let dates = date_field(f.start_date, f.end_date);
+    let organizers: Vec<String> = f
+        .organizers
+        .iter()
+        .map(|o| organizer_link(&o.text, Some(o.url.as_str()).filter(|u| !u.is_empty())))
+        .collect();
+    let location = escape_text(&f.location);
+    if organizers.is_empty() {
+        let _ = writeln!(out, "{ENTRY_BULLET}{dates}{FIELD_SEPARATOR}{location}");
+    } else {
+        let _ = writeln!(
+            out,
+            "{ENTRY_BULLET}{dates}{FIELD_SEPARATOR}{location}{FIELD_SEPARATOR}{}",
+            organizers.join(ORGANIZER_JOINER)
+        );
+    }
+    let Some(title) = &f.title else {
+        return;
+    };
+    let mut line = format!("{TITLE_BULLET}{}", bold_link(&title.text, &title.url));
+    for m in &f.mirrors {
+        let _ = write!(line, "{FIELD_SEPARATOR}{}", bold_link(&m.text, &m.url));
     }
     let _ = writeln!(out, "{line}");
 }
