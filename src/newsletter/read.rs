@@ -107,6 +107,30 @@ fn clean_text(t: &str) -> String {
     unescape(t.trim().trim_matches('*').trim())
 }
 
+/// The byte offsets of the `|` that separate `s`'s fields (outside brackets and parentheses,
+/// not escaped), as [`fields`] splits them: `update` keeps the editors' text of a field.
+pub fn field_bounds(s: &str) -> Vec<usize> {
+    let (mut sq, mut par) = (0i32, 0i32);
+    let mut escaped = false;
+    let mut out = Vec::new();
+    for (i, c) in s.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' => sq += 1,
+            ']' => sq -= 1,
+            '(' => par += 1,
+            ')' => par -= 1,
+            '|' if sq <= 0 && par <= 0 => out.push(i),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Splits on `|` outside brackets and parentheses.
 fn fields(s: &str) -> Vec<String> {
     let mut out = vec![String::new()];

@@ -263,9 +263,15 @@ impl Edit<'_> {
         let first = new.next().map(Out::new);
         let title = new.next().map(Out::new);
         let kept = |j: usize| self.lines.get(j).map(Out::kept);
-        let mut out: Vec<Out> = if anew.0 { first } else { kept(d.first) }
-            .into_iter()
-            .collect();
+        let first = if anew.0 {
+            first.map(|f| match self.lines.get(d.first) {
+                Some(old) => Out::new(&spliced(old.text, &d.entry, &f.text)),
+                None => f,
+            })
+        } else {
+            kept(d.first)
+        };
+        let mut out: Vec<Out> = first.into_iter().collect();
         if d.title_line.is_none() {
             out.extend(title.clone());
         }
@@ -374,4 +380,58 @@ fn insert_sorted(items: &mut Vec<Item>, key: Key, lines: Vec<Out>, blank_after_h
             new: true,
         },
     );
+}
+
+/// An entry's first line with only the fields that changed printed anew: `old` is the line as
+/// the editors wrote it, `entry` it as read, `new` the line printed from the merged fields. A
+/// field (the date, the location, the organizers) whose printed form is the same from the
+/// draft's reading and from the merge did not change, and keeps the editors' text (their
+/// `, ` or ` + ` between organizers, their spacing); the others take the new text.
+fn spliced(old: &str, entry: &read::CorpusEntry, new: &str) -> String {
+    let mut printed = String::new();
+    write::write_fields(&mut printed, &read::entry_fields(entry));
+    let was = printed.lines().next().unwrap_or("");
+    let (Some((_, old_fields)), Some((bullet, now)), Some((_, was))) = (
+        split_entry_line(old),
+        split_entry_line(new),
+        split_entry_line(was),
+    ) else {
+        return new.to_string();
+    };
+    let parts: Vec<&str> = (0..3)
+        .map(|i| {
+            if was.get(i) == now.get(i) {
+                old_fields.get(i).copied().unwrap_or("")
+            } else {
+                now.get(i).copied().unwrap_or("")
+            }
+        })
+        .collect();
+    let mut line = format!("{bullet}{}", parts[0]);
+    for p in &parts[1..] {
+        if !p.is_empty() {
+            line.push_str(crate::newsletter::FIELD_SEPARATOR);
+            line.push_str(p);
+        }
+    }
+    line
+}
+
+/// An entry line's bullet (with its indentation) and its three fields as written: the date,
+/// the location, and the organizers (the rest of the line, however many `|` it holds).
+fn split_entry_line(line: &str) -> Option<(&str, Vec<&str>)> {
+    let content = line.trim_start();
+    let content = content
+        .strip_prefix("* ")
+        .or_else(|| content.strip_prefix("- "))?;
+    let bullet = &line[..line.len() - content.len()];
+    let cuts = read::field_bounds(content);
+    let mut fields: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for &cut in cuts.iter().take(2) {
+        fields.push(content[start..cut].trim());
+        start = cut + 1;
+    }
+    fields.push(content[start.min(content.len())..].trim());
+    Some((bullet, fields))
 }

@@ -4,7 +4,8 @@
 //! - **dates**: the source's when they differ (the event moved);
 //! - **location**: the editors' form (`Virtual` for `Virtual (Dallas, TX, US)`, `Geneva, CH`
 //!   for `CH`, `London, UK` for `London, GB`) unless the attendance changed (virtual, in
-//!   person, hybrid) or the place did ([`places_agree`]);
+//!   person, hybrid) or the place did ([`places_agree`]); a virtual event's parentheses are
+//!   always the editors' (it takes place nowhere);
 //! - **organizers**: the editors' names and links (a group's own site, a luma profile, an
 //!   eventbrite organizer page); the source's link only where theirs is not an http(s) link;
 //! - **title**: the editors' wording unless the source's is clearly another title
@@ -298,6 +299,11 @@ fn words(title: &str) -> std::collections::BTreeSet<String> {
 fn location_contradicted(draft: &CorpusEntry, source: &Event) -> bool {
     if draft.attendance != source.attendance {
         return true;
+    }
+    // A virtual event takes place nowhere: what the editors put in its parentheses (the
+    // organizer's home, `Joint Meetup, Europe + Israel`, nothing) is their choice.
+    if draft.attendance == crate::model::Attendance::Virtual {
+        return false;
     }
     let theirs = source_places(source);
     match draft.places.first() {

@@ -197,3 +197,43 @@ fn draft_text_that_is_not_markdown_does_not_panic() {
         assert!(u.adds_up(), "{draft:?}");
     }
 }
+
+/// A field the merge replaced is printed anew; the others keep the editors' text: their
+/// `, ` between organizers, their spacing. A virtual event's parentheses are the editors'
+/// whatever home the source gives (the event takes place nowhere).
+#[test]
+fn only_the_fields_that_changed_are_printed_anew() {
+    let block = "### Virtual\n\
+* 2025-05-15 | Virtual (Joint Meetup, Europe + Israel) | [Rust Berlin](https://www.meetup.com/rust-berlin/events/), [Rust Paris](https://www.meetup.com/de-DE/rust-paris/)\n    * [**🦀 Celebrating 10 years of Rust 1.0 🦀**](https://www.meetup.com/rust-berlin/events/307293317)\n\
+### Europe\n\
+* 2026-09-10 | Oslo , NO | [Rust Oslo](https://www.meetup.com/rust-oslo/) + [Oslo.rs](https://oslo.rs/)\n    * [**Meetup**](https://www.meetup.com/rust-oslo/events/5/)\n";
+    let draft = corpus_draft(block);
+    let mut berlin = run_event(
+        "2026-09-17",
+        "🦀 Celebrating 10 years of Rust 1.0 🦀",
+        "https://www.meetup.com/rust-berlin/events/307293317",
+        ("Rust Berlin", "https://www.meetup.com/rust-berlin/"),
+        None,
+    );
+    berlin.organizer.home = Some(Place::new(Some("Berlin"), None, Some("DE")));
+    // Moved by a day: the date is new, the location and the organizers as written.
+    let oslo = run_event(
+        "2026-09-11",
+        "Meetup",
+        "https://www.meetup.com/rust-oslo/events/5/",
+        ("Rust Oslo", "https://www.meetup.com/rust-oslo/"),
+        Some(Place::new(Some("Oslo"), None, Some("NO"))),
+    );
+    let u = update_draft(&draft, &run(vec![berlin, oslo]), &sept(), &[]).unwrap();
+    assert!(
+        u.text.contains("* 2026-09-17 | Virtual (Joint Meetup, Europe + Israel) | [Rust Berlin](https://www.meetup.com/rust-berlin/events/), [Rust Paris](https://www.meetup.com/de-DE/rust-paris/)\n"),
+        "{}",
+        u.text
+    );
+    assert!(
+        u.text.contains("* 2026-09-11 | Oslo , NO | [Rust Oslo](https://www.meetup.com/rust-oslo/) + [Oslo.rs](https://oslo.rs/)\n"),
+        "{}",
+        u.text
+    );
+    assert!(u.adds_up());
+}
