@@ -10,6 +10,7 @@
 //! Tolerated editor variations: `-` bullets, a leading space before `*`, no space around `|`,
 //! `, ` / ` & ` / `-DD` between dates, single-digit days, trailing spaces, `Virtual( X)`,
 //! `### Online` and `### Oceania:` headers, organizers joined by ` and `, ` + ` or ` | `,
+//! an organizer link with a space before its parenthesis (`[Oxidize] (https://…)`),
 //! extra asterisks in link texts (`[***São Paulo Mirror**]`). Hand-written: the format is
 //! line-based and not CommonMark-regular (a Markdown parser would lose the `|` fields).
 
@@ -375,7 +376,15 @@ fn entry_line(line: usize, region: Option<Region>, content: &str) -> Option<Corp
     let (attendance, places) = parse_location(&location);
     let mut organizers = Vec::new();
     for f in fs.iter().skip(2) {
-        let ls = links(f);
+        let mut ls = links(f);
+        if ls.is_empty() {
+            // `[Oxidize Conference] (https://oxidizeconf.com/)`: a link with a space, which
+            // Markdown prints as text, meant as the organizer's link.
+            ls = links(&f.replacen("] (", "](", 1))
+                .into_iter()
+                .filter(|l| crate::link::check(&l.url).is_ok())
+                .collect();
+        }
         if ls.is_empty() {
             if !f.is_empty() {
                 organizers.push(Link {

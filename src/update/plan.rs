@@ -82,7 +82,19 @@ fn session_keys(e: &Event, other: &Event) -> Vec<String> {
 /// ticket page listed under another organizer link is the same event).
 fn is_its(run: &Event, draft: &Event) -> bool {
     let keys = session_keys(run, draft);
-    session_keys(draft, run).iter().any(|k| keys.contains(k)) || dedupe::same_event(run, draft)
+    session_keys(draft, run).iter().any(|k| keys.contains(k))
+        || same_link_same_days(run, draft)
+        || dedupe::same_event(run, draft)
+}
+
+/// The same link on overlapping days: a link that names no single event by itself (a
+/// conference's home page, `https://oxidizeconf.com/`) still names the one on those days,
+/// whatever the two say of its organizer or its length.
+fn same_link_same_days(a: &Event, b: &Event) -> bool {
+    !a.url.is_empty()
+        && canonical(&a.url) == canonical(&b.url)
+        && a.start_date <= b.end_date
+        && b.start_date <= a.end_date
 }
 
 /// The run's events by first day and by event link, so that a draft entry is compared only
@@ -90,6 +102,8 @@ fn is_its(run: &Event, draft: &Event) -> bool {
 struct Candidates {
     by_day: HashMap<NaiveDate, Vec<usize>>,
     by_link: HashMap<String, Vec<usize>>,
+    /// By the canonical form of the title link, whatever it names ([`same_link_same_days`]).
+    by_url: HashMap<String, Vec<usize>>,
 }
 
 impl Candidates {
@@ -97,9 +111,11 @@ impl Candidates {
         let mut c = Candidates {
             by_day: HashMap::new(),
             by_link: HashMap::new(),
+            by_url: HashMap::new(),
         };
         for (j, e) in run.iter().enumerate() {
             c.by_day.entry(e.start_date).or_default().push(j);
+            c.by_url.entry(canonical(&e.url)).or_default().push(j);
             for k in links(e) {
                 c.by_link.entry(k).or_default().push(j);
             }
@@ -116,6 +132,7 @@ impl Candidates {
         for k in links(h) {
             js.extend(self.by_link.get(&k).into_iter().flatten());
         }
+        js.extend(self.by_url.get(&canonical(&h.url)).into_iter().flatten());
         js.sort_unstable();
         js.dedup();
         let url = canonical(&h.url);

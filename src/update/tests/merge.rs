@@ -218,6 +218,42 @@ fn an_eventbrite_ticket_page_under_another_organizer_is_printed_once() {
     assert!(u.adds_up());
 }
 
+/// A conference's home page names no single event, but the one on those days: the draft's
+/// one-day entry under a mistyped organizer link and the run's three-day event are one.
+#[test]
+fn a_home_page_link_on_overlapping_days_is_one_event() {
+    let block = "### Europe\n\
+* 2026-09-16 | Berlin, DE | [Oxidize Conference] (https://oxidizeconf.com/)  \n    * [**Oxidize Conference**](https://oxidizeconf.com/)  \n";
+    let draft = corpus_draft(block);
+    let mut oxidize = run_event(
+        "2026-09-15",
+        "Oxidize Conference",
+        "https://oxidizeconf.com/",
+        ("Oxidize", "https://oxidizeconf.com/"),
+        Some(Place::new(Some("Berlin"), None, Some("DE"))),
+    );
+    oxidize.end_date = d("2026-09-18");
+    // Next year's edition, on other days, is another event.
+    let next_year = run_event(
+        "2026-09-29",
+        "Oxidize Conference",
+        "https://oxidizeconf.com/",
+        ("Oxidize", "https://oxidizeconf.com/"),
+        Some(Place::new(Some("Berlin"), None, Some("DE"))),
+    );
+    let u = update_draft(&draft, &run(vec![oxidize, next_year]), &sept(), &[]).unwrap();
+    let entries = entries_of(&u.text);
+    assert_eq!(entries.len(), 2, "{}", u.text);
+    assert!(
+        entries[0].starts_with("* 2026-09-15 - 2026-09-18 | Berlin, DE | [Oxidize Conference] (https://oxidizeconf.com/)"),
+        "{}",
+        u.text
+    );
+    assert_eq!(u.updated.len(), 1);
+    assert_eq!(u.added.len(), 1);
+    assert!(u.adds_up());
+}
+
 #[test]
 fn same_wording_tells_an_edited_title_from_another_one() {
     use crate::update::merge::same_wording;
