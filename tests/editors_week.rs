@@ -203,7 +203,25 @@ fn show_difference(ours: &Printed, theirs: &Printed) {
 /// without blank lines, the intro, the headings and the footer the tool rewrites.
 fn other_lines(block: &str) -> Vec<String> {
     let entries = parse_section(block);
-    let entry_lines: HashSet<usize> = entries.iter().flat_map(|e| [e.line, e.line + 1]).collect();
+    // An entry's lines: its first, and the indented lines after it (its title line, a second
+    // event's title line, the editors' notes), which go with it.
+    let lines: Vec<&str> = block.lines().collect();
+    let mut entry_lines: HashSet<usize> = HashSet::new();
+    for e in &entries {
+        entry_lines.insert(e.line);
+        let mut n = e.line + 1;
+        // The reader takes an unindented `* [**…**](…)` after an entry line as its title too.
+        while lines.get(n - 1).is_some_and(|l| {
+            (l.starts_with("  ") && !l.trim().is_empty())
+                || (n == e.line + 1
+                    && l.trim_start()[..]
+                        .get(2..)
+                        .is_some_and(|r| r.starts_with("[**")))
+        }) {
+            entry_lines.insert(n);
+            n += 1;
+        }
+    }
     block
         .lines()
         .enumerate()
@@ -272,6 +290,13 @@ fn the_editors_week_update_is_at_least_as_close_to_the_next_issue_as_render() {
             .unwrap_or_else(|e| panic!("{date}: update refused the published draft: {e}"));
         let updated = block_of(&u.text);
         let (a, b) = (closeness(&rendered, next), closeness(updated, next));
+        if std::env::var("TWIR_WEEK").is_ok_and(|w| w == *date) {
+            println!(
+                "=== draft\n{}\n=== updated\n{updated}\n=== rendered\n{rendered}\n=== published\n{}",
+                block_of(draft),
+                block_of(next)
+            );
+        }
         if b.score() < a.score() {
             worse_weeks.push(format!(
                 "{date}: update {} < render {}",
