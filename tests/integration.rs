@@ -17,6 +17,7 @@ mod cli;
 mod config_files;
 mod conventions;
 mod dedupe;
+mod editors_week;
 mod faults;
 mod feeds;
 mod fetch;
