@@ -100,24 +100,24 @@ fn same_link_same_days(a: &Event, b: &Event) -> bool {
 /// The run's events by first day and by event link, so that a draft entry is compared only
 /// with those that could be it (dedupe's rules need one of the two).
 struct Candidates {
-    by_day: HashMap<NaiveDate, Vec<usize>>,
-    by_link: HashMap<String, Vec<usize>>,
+    day: HashMap<NaiveDate, Vec<usize>>,
+    link: HashMap<String, Vec<usize>>,
     /// By the canonical form of the title link, whatever it names ([`same_link_same_days`]).
-    by_url: HashMap<String, Vec<usize>>,
+    url: HashMap<String, Vec<usize>>,
 }
 
 impl Candidates {
     fn of(run: &[Event]) -> Candidates {
         let mut c = Candidates {
-            by_day: HashMap::new(),
-            by_link: HashMap::new(),
-            by_url: HashMap::new(),
+            day: HashMap::new(),
+            link: HashMap::new(),
+            url: HashMap::new(),
         };
         for (j, e) in run.iter().enumerate() {
-            c.by_day.entry(e.start_date).or_default().push(j);
-            c.by_url.entry(canonical(&e.url)).or_default().push(j);
+            c.day.entry(e.start_date).or_default().push(j);
+            c.url.entry(canonical(&e.url)).or_default().push(j);
             for k in links(e) {
-                c.by_link.entry(k).or_default().push(j);
+                c.link.entry(k).or_default().push(j);
             }
         }
         c
@@ -128,11 +128,11 @@ impl Candidates {
     /// the nearest day among equals. Each run event the pipeline kept apart is another event:
     /// a draft entry stands for one of them, the others stay to be added.
     fn best(&self, run: &[Event], h: &Event) -> Option<usize> {
-        let mut js: Vec<usize> = self.by_day.get(&h.start_date).cloned().unwrap_or_default();
+        let mut js: Vec<usize> = self.day.get(&h.start_date).cloned().unwrap_or_default();
         for k in links(h) {
-            js.extend(self.by_link.get(&k).into_iter().flatten());
+            js.extend(self.link.get(&k).into_iter().flatten());
         }
-        js.extend(self.by_url.get(&canonical(&h.url)).into_iter().flatten());
+        js.extend(self.url.get(&canonical(&h.url)).into_iter().flatten());
         js.sort_unstable();
         js.dedup();
         let url = canonical(&h.url);
