@@ -89,6 +89,13 @@ fn check_pair(name: &str, draft: &str, next: &str) -> Vec<String> {
     }
     let again = update_draft(&u.text, &outcome, &window, &[]).expect("a block");
     if again.text != u.text {
+        if std::env::var("TWIR_DEBUG").is_ok() {
+            let (a, b): (Vec<&str>, Vec<&str>) =
+                (u.text.lines().collect(), again.text.lines().collect());
+            for (x, y) in a.iter().zip(&b).filter(|(x, y)| x != y).take(3) {
+                eprintln!("{name}\n  once:  {x}\n  twice: {y}");
+            }
+        }
         problems.push(format!("{name}: a second update changes the text"));
     }
     let printed: Vec<Event> = parse_section(&u.text).iter().map(to_event).collect();

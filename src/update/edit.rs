@@ -408,8 +408,9 @@ fn spliced(old: &str, entry: &read::CorpusEntry, new: &str) -> String {
         })
         .collect();
     let mut line = format!("{bullet}{}", parts[0]);
-    for p in &parts[1..] {
-        if !p.is_empty() {
+    for (i, p) in parts.iter().enumerate().skip(1) {
+        // An empty field the editors wrote (`| Unknown location | `) stays.
+        if !p.is_empty() || i < old_fields.len() {
             line.push_str(crate::newsletter::FIELD_SEPARATOR);
             line.push_str(p);
         }
