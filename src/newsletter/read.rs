@@ -109,7 +109,7 @@ fn clean_text(t: &str) -> String {
 }
 
 /// The byte offsets of the `|` that separate `s`'s fields (outside brackets and parentheses,
-/// not escaped), as [`fields`] splits them: `update` keeps the editors' text of a field.
+/// not escaped), as the reader splits them: `update` keeps the editors' text of a field.
 pub fn field_bounds(s: &str) -> Vec<usize> {
     let (mut sq, mut par) = (0i32, 0i32);
     let mut escaped = false;

@@ -3,15 +3,15 @@
 //! The draft starts with last week's block as the editors published it, their hand
 //! corrections included. The block (from the `Rusty Events between …` line to the
 //! `[community]: …` footer line, or without a footer to the next heading) is read as its
-//! lines ([`newsletter::block`]) and edited in place ([`edit`]), never printed anew: what is
+//! lines ([`newsletter::block`]) and edited in place (`edit.rs`), never printed anew: what is
 //! not an entry (blank lines, HTML comments, rough lines, free text, the footer) stays where
 //! it is, byte for byte; line ends, a BOM and the final newline are kept, and so is
 //! everything outside the block.
 //!
-//! Each draft entry is matched to the run's events ([`plan`]: by event link identity
+//! Each draft entry is matched to the run's events (`plan.rs`: by event link identity
 //! whatever the organizer, by the dedupe rules, or by a shared session) and is exactly one of:
 //! - **updated**: matched, and a source contradicts a field: merged field by field
-//!   ([`merge`]: the editors' form of the location, their organizer names and links, mirrors
+//!   (`merge.rs`: the editors' form of the location, their organizer names and links, mirrors
 //!   and title wording are kept unless a source says otherwise; the date, a changed place or
 //!   attendance, a renamed title win), each field replaced named with the source;
 //! - **unchanged**: matched, and its text stays as it is;
