@@ -57,6 +57,10 @@ pub fn write_dir_atomically<T>(
     dir: &Path,
     fill: impl FnOnce(&Path) -> io::Result<T>,
 ) -> io::Result<T> {
+    // Through a symbolic link, as for a file: the folder swapped is the link's target.
+    let target = resolve_links(dir)?;
+    let dir = target.as_path();
+    let replaced = fs::metadata(dir).ok().filter(fs::Metadata::is_dir);
     let (parent, name) = parent_and_name(dir, "directory")?;
     // Only the folder asked for is made: a mistyped parent is an error, not a new tree.
     if !parent.is_dir() {
@@ -79,7 +83,11 @@ pub fn write_dir_atomically<T>(
         fs::create_dir(&tmp)?;
         live.push(tmp.clone());
     }
-    let value = match fill(&tmp).inspect(|_| sync_dir(&tmp)) {
+    let filled = fill(&tmp).and_then(|v| match &replaced {
+        Some(m) => keep_dir_mode_and_owner(&tmp, m).map(|()| v),
+        None => Ok(v),
+    });
+    let value = match filled.inspect(|_| sync_dir(&tmp)) {
         Ok(v) => v,
         Err(e) => {
             let mut live = live_temps();
@@ -150,6 +158,12 @@ pub fn create_dirs_below(base: &Path, rel: &Path) -> io::Result<()> {
 /// [`super::clean_up_on_signals`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
+    // Through a symbolic link: the file the user keeps is the link's target, and the link
+    // stays a link.
+    let target = resolve_links(path)?;
+    let path = target.as_path();
+    // The file replaced: its mode and owner go to the new one.
+    let replaced = fs::metadata(path).ok().filter(fs::Metadata::is_file);
     let (parent, name) = parent_and_name(path, "file")?;
     remove_stale_files(parent, &name);
     let prefix = format!(
@@ -173,6 +187,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     };
     let written = file
         .write_all(bytes)
+        .and_then(|()| match &replaced {
+            Some(m) => keep_mode_and_owner(file.as_file(), m),
+            None => Ok(()),
+        })
         .and_then(|()| file.as_file().sync_all());
     let result = {
         let mut live = live_temps();
@@ -193,9 +211,131 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// The path a write to `path` lands on: `path` itself, or, when it is a symbolic link (to a
+/// link …), the file it finally names, a relative target read from the link's folder. At
+/// most 40 links are followed (as the kernel does); a loop is an error naming the path.
+pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&at)?;
+                at = match at.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+/// Gives `file` (a replacement being written) the permissions of the file it replaces, and
+/// on Unix its owner and group where this process may (root may; a user may keep a group
+/// they are in; otherwise the new file is theirs, as any editor's save would make it).
+fn keep_mode_and_owner(file: &fs::File, replaced: &fs::Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if std::os::unix::fs::fchown(file, Some(replaced.uid()), Some(replaced.gid())).is_err() {
+            let _ = std::os::unix::fs::fchown(file, None, Some(replaced.gid()));
+        }
+    }
+    // After the owner: changing it may clear the set-id bits.
+    file.set_permissions(replaced.permissions())
+}
+
+/// [`keep_mode_and_owner`] for a folder swapped in place of another.
+fn keep_dir_mode_and_owner(dir: &Path, replaced: &fs::Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if std::os::unix::fs::chown(dir, Some(replaced.uid()), Some(replaced.gid())).is_err() {
+            let _ = std::os::unix::fs::chown(dir, None, Some(replaced.gid()));
+        }
+    }
+    fs::set_permissions(dir, replaced.permissions())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    fn mode(p: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(p).unwrap().permissions().mode() & 0o7777
+    }
+
+    /// A rewrite keeps the replaced file's mode (a private draft, a group-writable file, an
+    /// events file readable by the web server's group); a new file gets the umask's.
+    #[cfg(unix)]
+    #[test]
+    fn a_rewrite_keeps_the_files_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        for m in [0o600, 0o640, 0o664, 0o444] {
+            let file = root.path().join(format!("out-{m:o}.md"));
+            fs::write(&file, b"old").unwrap();
+            fs::set_permissions(&file, fs::Permissions::from_mode(m)).unwrap();
+            write_atomically(&file, b"new").unwrap();
+            assert_eq!(mode(&file), m, "{}", file.display());
+            assert_eq!(fs::read(&file).unwrap(), b"new");
+        }
+        let dir = root.path().join("site");
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o750)).unwrap();
+        write_dir_atomically(&dir, |tmp| fs::write(tmp.join("index.html"), b"x")).unwrap();
+        assert_eq!(mode(&dir), 0o750);
+    }
+
+    /// A write to a symbolic link lands on its target, beside it, and the link stays a link
+    /// (relative and chained links included); a folder behind a link likewise.
+    #[cfg(unix)]
+    #[test]
+    fn a_write_goes_through_a_symbolic_link() {
+        let root = tempfile::tempdir().unwrap();
+        let real = root.path().join("drafts");
+        let work = root.path().join("work");
+        fs::create_dir(&real).unwrap();
+        fs::create_dir(&work).unwrap();
+        fs::write(real.join("480.md"), b"old").unwrap();
+        std::os::unix::fs::symlink("../drafts/480.md", work.join("middle.md")).unwrap();
+        std::os::unix::fs::symlink("middle.md", work.join("draft.md")).unwrap();
+        write_atomically(&work.join("draft.md"), b"new").unwrap();
+        assert_eq!(fs::read(real.join("480.md")).unwrap(), b"new");
+        for link in ["draft.md", "middle.md"] {
+            assert!(
+                fs::symlink_metadata(work.join(link))
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+        }
+        // Nothing left beside the link or the target.
+        assert_eq!(fs::read_dir(&work).unwrap().count(), 2);
+        assert_eq!(fs::read_dir(&real).unwrap().count(), 1);
+
+        let site = root.path().join("www");
+        fs::create_dir(&site).unwrap();
+        std::os::unix::fs::symlink(&site, work.join("site")).unwrap();
+        write_dir_atomically(&work.join("site"), |tmp| fs::write(tmp.join("a"), b"1")).unwrap();
+        assert!(
+            fs::symlink_metadata(work.join("site"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(site.join("a")).unwrap(), b"1");
+
+        std::os::unix::fs::symlink("loop", work.join("loop")).unwrap();
+        let e = write_atomically(&work.join("loop"), b"x").unwrap_err();
+        assert!(e.to_string().contains("too many levels"), "{e}");
+    }
 
     #[test]
     fn failed_fill_leaves_old_directory_and_no_temp() {
