@@ -21,6 +21,10 @@ pub(super) enum Output {
 /// check that answers what the atomic writer will meet (permissions, a read-only mount, ACLs).
 pub(super) fn check(option: &str, path: &Path, output: Output) -> Result<(), Error> {
     let shown = path.display();
+    // What the atomic writer will replace: a symbolic link's target, beside it.
+    let target = crate::fetch::record::resolve_links(path)
+        .map_err(|e| Error::Usage(format!("{option} {shown}: {e}")))?;
+    let path = target.as_path();
     let refuse = |why: String| Err(Error::Usage(format!("{option} {shown}: {why}")));
     // The way out: another path, or (for the draft `update` rewrites in place) `--out`.
     let elsewhere = if option.starts_with("--") {
@@ -38,6 +42,11 @@ pub(super) fn check(option: &str, path: &Path, output: Output) -> Result<(), Err
             return refuse(format!("is a file, not a folder: {elsewhere}"));
         }
         _ => {}
+    }
+    if let Some(why) = read_only(path) {
+        return refuse(format!(
+            "{why}: it is kept as it is; make it writable (chmod u+w), or {elsewhere}"
+        ));
     }
     if path.file_name().is_none() {
         return refuse(format!("names no file or folder: {elsewhere}"));
@@ -67,6 +76,23 @@ pub(super) fn check(option: &str, path: &Path, output: Output) -> Result<(), Err
             e.kind()
         )),
     }
+}
+
+/// Why `path`, when it exists, must not be replaced: its mode grants no write (a file or
+/// folder the user made read-only, which a rename in a writable folder would replace anyway,
+/// and root would too), or it cannot be opened for writing.
+fn read_only(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.permissions().readonly() {
+        let what = if meta.is_dir() { "folder" } else { "file" };
+        return Some(format!("the {what} is read-only"));
+    }
+    if meta.is_file()
+        && let Err(e) = std::fs::OpenOptions::new().append(true).open(path)
+    {
+        return Some(format!("the file cannot be written ({})", e.kind()));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -113,5 +139,37 @@ mod tests {
             .to_string();
         assert!(e.contains("is a file"), "{e}");
         assert!(check("--out", &file, Output::File).is_ok());
+    }
+
+    /// A read-only file or folder is the user's word: refused before anything is fetched,
+    /// even where the folder would let a rename replace it (and for root).
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_target_is_refused_and_a_link_is_checked_at_its_target() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("events.json");
+        std::fs::write(&file, "{}").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let e = check("--out", &file, Output::File).unwrap_err().to_string();
+        assert!(
+            e.contains("the file is read-only: it is kept as it is; make it writable (chmod u+w), or choose another --out"),
+            "{e}"
+        );
+        let site = dir.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        std::fs::set_permissions(&site, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let e = check("--out", &site, Output::Folder)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the folder is read-only"), "{e}");
+        std::fs::set_permissions(&site, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // A link into a missing folder is refused as that folder.
+        let link = dir.path().join("draft.md");
+        std::os::unix::fs::symlink(dir.path().join("gone/480.md"), &link).unwrap();
+        let e = check("the draft", &link, Output::File)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("gone") && e.contains("does not exist"), "{e}");
     }
 }
