@@ -342,14 +342,16 @@ pub fn append(text: &str, file: &str, c: &Candidate) -> Result<(String, Config),
     } else {
         Config::parse(text, file)?.sources.len()
     };
+    // The file's own line end: a CRLF file stays CRLF throughout.
+    let eol = crate::newsletter::block::line_end(text);
     let mut out = text.to_string();
     if !out.is_empty() {
         if !out.ends_with('\n') {
-            out.push('\n');
+            out.push_str(eol);
         }
-        out.push('\n');
+        out.push_str(eol);
     }
-    out.push_str(&entry_text(c));
+    out.push_str(&entry_text(c).replace('\n', eol));
     // As TOML: the new document's `source` array holds one table more.
     let doc: toml_edit::DocumentMut = out.parse().map_err(|e: toml_edit::TomlError| {
         refuse(format!("cannot be edited as TOML: {}", e.message()))
@@ -457,5 +459,15 @@ mod tests {
         assert_eq!(config.organizers.len(), 1);
         let (again, _) = append("", "s.toml", &c).unwrap();
         assert_eq!(Config::parse(&again, "s").unwrap().sources.len(), 1);
+        // A CRLF file stays CRLF: no bare LF in what is appended.
+        let crlf = text.replace('\n', "\r\n");
+        let (out, config) = append(&crlf, "sources.toml", &c).unwrap();
+        assert!(out.starts_with(&crlf));
+        assert_eq!(
+            out.matches('\n').count(),
+            out.matches("\r\n").count(),
+            "{out:?}"
+        );
+        assert_eq!(config.sources.len(), 2);
     }
 }
