@@ -101,14 +101,20 @@ pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result
 
 /// `snapshot --out DIR`: a live run recorded into DIR (every answer, and the sources file) for
 /// later replays.
-pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) -> Result<u8, Error> {
+pub(super) fn snapshot(
+    common: &Common,
+    out: &Path,
+    today: Option<NaiveDate>,
+    replace: bool,
+) -> Result<u8, Error> {
     let sources_path = sources_path(common, None);
     let config = Config::load(&sources_path)?;
     let sources_text = std::fs::read_to_string(&sources_path).ok();
     let now = chrono::Local::now().fixed_offset();
     // The window a replay of this snapshot uses by default (from its recording date).
     let window = window(today.unwrap_or(now.date_naive()), None, None, 4)?;
-    writable::check("--out", out, Output::Folder)?;
+    check_snapshot_folder(out)?;
+    let previous = previous_recording(out);
     let opts = LiveOptions {
         trusted: Some(config.trusted()),
         ..live_options(common)
@@ -121,6 +127,16 @@ pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) ->
     bar.finish();
     add_fetch_notes(&mut outcome, &recorder.inner().summary());
     report(&outcome, common.verbosity());
+    if let Some(code) = keep_previous(
+        out,
+        &outcome,
+        previous.as_ref(),
+        &recorder,
+        &config,
+        replace,
+    ) {
+        return Ok(code);
+    }
     let summary = recorder
         .write_snapshot(out, now, sources_text.as_deref())
         .map_err(|e| Error::Write {
@@ -134,6 +150,109 @@ pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) ->
         note!("not recorded: {e}");
     }
     Ok(outcome.exit_code())
+}
+
+/// What a snapshot folder holds: the only names `snapshot --out` writes.
+const SNAPSHOT_FILES: [&str; 3] = [
+    crate::fetch::replay::MANIFEST,
+    crate::fetch::replay::SOURCES,
+    "responses",
+];
+
+/// `snapshot --out DIR`: DIR can be written, and is new or holds only what a snapshot holds
+/// (it is replaced as a whole: a user's file in it would be lost), checked before fetching.
+fn check_snapshot_folder(out: &Path) -> Result<(), Error> {
+    writable::check("--out", out, Output::Folder)?;
+    let dir = crate::fetch::record::resolve_links(out).unwrap_or_else(|_| out.to_path_buf());
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut foreign: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !SNAPSHOT_FILES.contains(&name.as_str()))
+            .collect();
+        foreign.sort();
+        if !foreign.is_empty() {
+            return Err(Error::Usage(format!(
+                "--out {}: the folder holds files snapshot did not write ({}); it would be replaced as a whole: move them out, or choose a new or empty folder",
+                out.display(),
+                foreign.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The recording already in `out`, if it holds one.
+fn previous_recording(out: &Path) -> Option<crate::fetch::replay::Manifest> {
+    let dir = crate::fetch::record::resolve_links(out).ok()?;
+    let text = std::fs::read(dir.join(crate::fetch::replay::MANIFEST)).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Whether the recording in `out` stays as it was, and the exit code then: a recording cannot
+/// be fetched again. When every source failed or answered suspiciously, nothing is written
+/// (the previous recording, if any, kept); when this run could not record a source the
+/// previous recording holds with its body, the previous one is kept and what would be lost
+/// is named, unless `replace`.
+fn keep_previous<F: crate::fetch::Fetch>(
+    out: &Path,
+    outcome: &crate::run::Outcome,
+    previous: Option<&crate::fetch::replay::Manifest>,
+    recorder: &Recorder<F>,
+    config: &Config,
+    replace: bool,
+) -> Option<u8> {
+    let held = |p: &crate::fetch::replay::Manifest| {
+        format!(
+            "{} responses recorded {}",
+            p.responses.iter().filter(|r| r.file.is_some()).count(),
+            p.recorded_at.format("%Y-%m-%d %H:%M")
+        )
+    };
+    if outcome.nothing_trusted() {
+        match previous {
+            Some(p) => note!(
+                "every source failed or answered suspiciously: {} left as it was ({})",
+                out.display(),
+                held(p)
+            ),
+            None => note!(
+                "every source failed or answered suspiciously: nothing recorded, {} not written",
+                out.display()
+            ),
+        }
+        return Some(crate::error::exit::SOURCE_FAILED);
+    }
+    let previous = previous.filter(|_| !replace)?;
+    let answered = recorder.answered();
+    let lost: Vec<String> = config
+        .sources
+        .iter()
+        .filter(|s| {
+            previous
+                .responses
+                .iter()
+                .any(|r| r.url == s.url && r.file.is_some())
+        })
+        .filter_map(|s| match answered.get(&s.url) {
+            Some(Ok(())) => None,
+            Some(Err(e)) => Some(format!("{}: {e}", s.label())),
+            None => Some(format!("{}: not asked for this run", s.label())),
+        })
+        .collect();
+    if lost.is_empty() {
+        return None;
+    }
+    note!(
+        "{} kept as it was ({}): this run could not record {} of the sources it holds; pass --replace to replace it anyway",
+        out.display(),
+        held(previous),
+        lost.len()
+    );
+    for l in &lost {
+        note!("  would lose {l}");
+    }
+    Some(crate::error::exit::SOURCE_FAILED)
 }
 
 /// "snapshot written to DIR: 48 responses (2.3 MB), 2 recorded failures, 1 not recorded".

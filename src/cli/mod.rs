@@ -255,6 +255,10 @@ pub enum Command {
         /// record ahead) [default: the system date]
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<NaiveDate>,
+        /// Replace the recording in DIR even when this run could not record some of the
+        /// sources it holds (by default it is kept, and what would be lost is named)
+        #[arg(long)]
+        replace: bool,
     },
     /// Print a shell completion script (e.g. `twir-events completions bash >
     /// ~/.local/share/bash-completion/completions/twir-events`)
@@ -383,7 +387,11 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Command::Add { urls, dry_run, run } => add::add(&common, &run, &urls, dry_run),
         Command::Completions { shell } => maintain::completions(shell),
         Command::Man => maintain::man(),
-        Command::Snapshot { out, today } => maintain::snapshot(&common, &out, today),
+        Command::Snapshot {
+            out,
+            today,
+            replace,
+        } => maintain::snapshot(&common, &out, today, replace),
     }
 }
 

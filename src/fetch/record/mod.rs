@@ -124,6 +124,15 @@ impl<F: Fetch> Recorder<F> {
             .collect()
     }
 
+    /// What each URL asked for ended with, as a snapshot records it: `Ok` for an answer with
+    /// a body, else the failure (a status, a network error). Unfinished requests are absent.
+    pub fn answered(&self) -> HashMap<String, Result<(), FetchError>> {
+        self.outcomes()
+            .into_iter()
+            .map(|(url, r)| (url, r.map(drop)))
+            .collect()
+    }
+
     /// Writes the snapshot to `dir` atomically (see the module documentation), replacing any
     /// snapshot already there.
     pub fn write_snapshot(
