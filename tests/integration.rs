@@ -42,4 +42,6 @@ mod snapshots;
 mod speed;
 mod update;
 mod verify;
+
 mod workflows;
+mod writes;

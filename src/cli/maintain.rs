@@ -210,16 +210,17 @@ fn keep_previous<F: crate::fetch::Fetch>(
         )
     };
     if outcome.nothing_trusted() {
-        match previous {
-            Some(p) => note!(
+        if let Some(p) = previous {
+            note!(
                 "every source failed or answered suspiciously: {} left as it was ({})",
                 out.display(),
                 held(p)
-            ),
-            None => note!(
+            );
+        } else {
+            note!(
                 "every source failed or answered suspiciously: nothing recorded, {} not written",
                 out.display()
-            ),
+            );
         }
         return Some(crate::error::exit::SOURCE_FAILED);
     }
