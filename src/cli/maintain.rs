@@ -130,9 +130,7 @@ pub(super) fn snapshot(common: &Common, out: &Path, today: Option<NaiveDate>) ->
     if common.verbosity() > Verbosity::Quiet {
         note!("{}", snapshot_summary(&summary));
     }
-    for e in &summary.not_recorded {
-        note!("not recorded: {e}");
-    }
+    super::report::report_not_recorded(&summary, common.verbosity());
     Ok(outcome.exit_code())
 }
 
