@@ -8,8 +8,10 @@
 use crate::fetch::Unreachable;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A cause is said once from this many failures on (sources and pages together); fewer are
-/// listed one by one, as any other failure.
+/// A cause is said once from this many failures (sources and pages together) on this many
+/// hosts on: then it is the network's or the machine's (no DNS, a firewall, a proxy), not one
+/// host's. Fewer, or many on one or two hosts (a hanging meetup.com), are listed one by one,
+/// as any other failure: which sources a host's trouble cost is worth a line each.
 pub(super) const MIN_SHARED: usize = 3;
 
 /// How many hosts a line names before counting the rest.
@@ -50,8 +52,8 @@ pub(super) struct Group {
 
 impl Shared {
     /// Groups `failures`: with `nothing_answered` (every request of the run failed without an
-    /// answer), all of them in one group; else one group per cause shared by at least
-    /// [`MIN_SHARED`] failures.
+    /// answer), all of them in one group; else one group per cause; a group is kept when it
+    /// has at least [`MIN_SHARED`] failures on as many hosts.
     pub(super) fn of<'a>(
         failures: impl IntoIterator<Item = Failed<'a>>,
         nothing_answered: bool,
@@ -63,23 +65,22 @@ impl Shared {
                 by_cause.entry(cause).or_default().add(cause, f);
             }
         }
-        let unreachable: usize = by_cause.values().map(Group::len).sum();
-        if nothing_answered && unreachable == failures.len() && unreachable >= MIN_SHARED {
+        let unreachable = failures.iter().filter(|f| f.cause.is_some()).count();
+        if nothing_answered && unreachable == failures.len() {
             let mut all = Group::default();
             for (cause, f) in failures.iter().filter_map(|f| Some((f.cause?, f))) {
                 all.add(cause, f);
             }
-            return Shared {
-                nothing_answered: true,
-                groups: vec![all],
-            };
+            if all.shared() {
+                return Shared {
+                    nothing_answered: true,
+                    groups: vec![all],
+                };
+            }
         }
         Shared {
             nothing_answered: false,
-            groups: by_cause
-                .into_values()
-                .filter(|g| g.len() >= MIN_SHARED)
-                .collect(),
+            groups: by_cause.into_values().filter(Group::shared).collect(),
         }
     }
 
@@ -127,8 +128,9 @@ impl Group {
         }
     }
 
-    fn len(&self) -> usize {
-        self.sources + self.pages
+    /// Enough failures on enough hosts to be said once ([`MIN_SHARED`]).
+    fn shared(&self) -> bool {
+        self.sources + self.pages >= MIN_SHARED && self.hosts.len() >= MIN_SHARED
     }
 
     /// `DNS lookup failed`, or with several causes `DNS lookup failed for 39, no answer in
@@ -162,13 +164,21 @@ impl Group {
     }
 }
 
-/// The host of a URL, or of a page's match key (`meetup.com/rust-x/events/1`, no scheme).
+/// The host of a URL, or of a page's match key (`meetup.com/rust-x/events/1`, no scheme),
+/// with its port when the URL names one: `host:port` is one server, as the fetcher's
+/// per-host limit counts them.
 fn host(url: &str) -> String {
     url::Url::parse(url)
         .ok()
-        .filter(|u| u.has_host())
+        .filter(url::Url::has_host)
         .or_else(|| url::Url::parse(&format!("http://{url}")).ok())
-        .and_then(|u| u.host_str().map(str::to_owned))
+        .and_then(|u| {
+            let host = u.host_str()?;
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            })
+        })
         .unwrap_or_else(|| url.to_owned())
 }
 
