@@ -5,6 +5,7 @@
 //! A failure a server answered (a 404) keeps its own line.
 
 use assert_cmd::Command;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -16,13 +17,13 @@ const SOURCES: usize = 6;
 
 /// A sources file of `urls`, each an iCal feed.
 fn sources(dir: &Path, urls: &[String]) -> PathBuf {
-    let text: String = urls
-        .iter()
-        .enumerate()
-        .map(|(i, url)| {
-            format!("[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Feed {i}\"\n\n")
-        })
-        .collect();
+    let mut text = String::new();
+    for (i, url) in urls.iter().enumerate() {
+        let _ = write!(
+            text,
+            "[[source]]\nkind = \"ical\"\nurl = \"{url}\"\nname = \"Feed {i}\"\n\n"
+        );
+    }
     let file = dir.join("sources.toml");
     std::fs::write(&file, text).unwrap();
     file
