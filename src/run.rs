@@ -5,7 +5,7 @@
 
 use crate::config::SourceKind;
 use crate::dedupe;
-use crate::fetch::FetchError;
+use crate::fetch::{FetchError, Unreachable};
 use crate::model::{Event, RawEvent};
 use crate::verify::Correction;
 use chrono::NaiveDate;
@@ -140,6 +140,10 @@ pub struct Unverified {
     /// error, no event data): what the last good run read from it is carried over
     /// (`pipeline::carry_over`). `None` when the page answered, about another instance.
     pub page: Option<String>,
+    /// Why no server answered for the page, when that is why
+    /// ([`FetchError::unreachable`]): the report says a cause many pages share once.
+    #[serde(skip)]
+    pub unreachable: Option<Unreachable>,
 }
 
 impl std::fmt::Display for Unverified {
@@ -292,6 +296,25 @@ impl Failure {
             Failure::Fetch(FetchError::Status { status, .. }) => Some(*status),
             Failure::FeedAndPage { page, .. } => page.http_status(),
             _ => None,
+        }
+    }
+}
+
+impl Failure {
+    /// Why no server answered, when that is why the source failed
+    /// ([`FetchError::unreachable`]): a cause the report says once for every source that
+    /// shares it. A luma calendar whose page could not be reached and whose feed failed for
+    /// the same cause, or could not be found because the page gives its id, shares the page's.
+    pub fn unreachable(&self) -> Option<Unreachable> {
+        match self {
+            Failure::Fetch(e) => e.unreachable(),
+            Failure::FeedAndPage { feed, page } => {
+                let cause = page.unreachable()?;
+                (matches!(**feed, Failure::NoCalendarId { .. })
+                    || feed.unreachable() == Some(cause))
+                .then_some(cause)
+            }
+            Failure::Read(_) | Failure::NoCalendarId { .. } => None,
         }
     }
 }

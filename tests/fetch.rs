@@ -20,7 +20,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use twir_events::fetch::live::{LiveFetcher, LiveOptions};
 use twir_events::fetch::record::Recorder;
 use twir_events::fetch::replay::{ReplayFetcher, SnapshotError};
-use twir_events::fetch::{Fetch, FetchError};
+use twir_events::fetch::{Fetch, FetchError, Unreachable};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -448,10 +448,17 @@ async fn private_addresses_are_not_fetched_even_through_a_redirect() {
     for (i, location) in to.iter().take(3).enumerate() {
         let url = format!("{}/rust-x/events/{i}00000/", sources_host.uri());
         let err = f.fetch(&url).await.unwrap_err();
-        let FetchError::Network { url: u, message } = &err else {
+        let FetchError::Network {
+            url: u,
+            message,
+            unreachable,
+        } = &err
+        else {
             panic!("expected a network error, got {err:?}");
         };
         assert_eq!(*u, url);
+        // This URL's own refusal, not the network's.
+        assert_eq!(*unreachable, None, "{message}");
         assert!(message.contains("not fetched"), "{location}: {message}");
         assert!(message.contains("redirect to"), "{location}: {message}");
     }
@@ -484,9 +491,14 @@ async fn a_redirect_loop_is_a_network_error() {
     let url = format!("{}/loop", server.uri());
     let err = fetcher(opts()).fetch(&url).await.unwrap_err();
     match err {
-        FetchError::Network { url: u, message } => {
+        FetchError::Network {
+            url: u,
+            message,
+            unreachable,
+        } => {
             assert_eq!(u, url);
             assert!(message.contains("redirect"), "{message}");
+            assert_eq!(unreachable, None, "a server answered");
         }
         other => panic!("expected a network error, got {other:?}"),
     }
@@ -523,8 +535,13 @@ async fn connection_refused_is_a_network_error_with_the_cause() {
     .await
     .unwrap_err();
     match err {
-        FetchError::Network { url: u, message } => {
+        FetchError::Network {
+            url: u,
+            message,
+            unreachable,
+        } => {
             assert_eq!(u, url);
+            assert_eq!(unreachable, Some(Unreachable::Refused), "{message}");
             assert!(
                 message.to_lowercase().contains("connect"),
                 "the cause chain is flattened into the message: {message}"
@@ -536,6 +553,38 @@ async fn connection_refused_is_a_network_error_with_the_cause() {
         }
         other => panic!("expected a network error, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_name_that_does_not_resolve_is_a_dns_failure() {
+    // `.invalid` never resolves (RFC 2606), with or without a network.
+    let url = "http://no-such-host.invalid/feed.ics";
+    for trusted in [None, Some(twir_events::link::Trusted::of([url]))] {
+        let err = fetcher(LiveOptions {
+            retries: 0,
+            trusted,
+            ..opts()
+        })
+        .fetch(url)
+        .await
+        .unwrap_err();
+        assert_eq!(err.unreachable(), Some(Unreachable::Dns), "{err:?}");
+        assert_eq!(err.url(), url);
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_speak_tls_is_a_tls_failure() {
+    let server = MockServer::start().await;
+    let url = server.uri().replace("http://", "https://") + "/feed.ics";
+    let err = fetcher(LiveOptions {
+        retries: 0,
+        ..opts()
+    })
+    .fetch(&url)
+    .await
+    .unwrap_err();
+    assert_eq!(err.unreachable(), Some(Unreachable::Tls), "{err:?}");
 }
 
 #[tokio::test]

@@ -32,6 +32,7 @@ mod layers;
 mod live;
 mod mutations;
 mod newsletter_format;
+mod offline;
 mod organizers;
 mod outputs;
 mod pages;

@@ -146,9 +146,7 @@ pub(super) fn snapshot(
     if common.verbosity() > Verbosity::Quiet {
         note!("{}", snapshot_summary(&summary));
     }
-    for e in &summary.not_recorded {
-        note!("not recorded: {e}");
-    }
+    super::report::report_not_recorded(&summary, common.verbosity());
     Ok(outcome.exit_code())
 }
 

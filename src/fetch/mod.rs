@@ -144,8 +144,15 @@ pub enum FetchError {
     TooLarge { url: String, limit_mb: u64 },
     #[error("{url}: run deadline reached ({seconds} s after the start; raise --deadline)")]
     Deadline { url: String, seconds: u64 },
+    /// No answer, for a reason other than time: `unreachable` says which when the request
+    /// never reached a server (no DNS, refused, TLS), `None` for others (a body cut off, a
+    /// redirect loop, a private address refused, a bad URL).
     #[error("{url}: {message}")]
-    Network { url: String, message: String },
+    Network {
+        url: String,
+        message: String,
+        unreachable: Option<Unreachable>,
+    },
     #[error(
         "{url}: the server answered 304 Not Modified, but there is no cached copy to use (a request without validators must get the whole page)"
     )]
@@ -158,6 +165,66 @@ pub enum FetchError {
         file: String,
         message: String,
     },
+}
+
+impl FetchError {
+    /// The URL that could not be had.
+    pub fn url(&self) -> &str {
+        match self {
+            FetchError::Status { url, .. }
+            | FetchError::Timeout { url, .. }
+            | FetchError::TooSlow { url, .. }
+            | FetchError::Stalled { url, .. }
+            | FetchError::TooLarge { url, .. }
+            | FetchError::Deadline { url, .. }
+            | FetchError::Network { url, .. }
+            | FetchError::NotModified { url }
+            | FetchError::NotRecorded { url, .. }
+            | FetchError::SnapshotFile { url, .. } => url,
+        }
+    }
+
+    /// Why no server answered, when that is why: a cause many requests of one run can share
+    /// (no network, a firewall, an intercepting proxy), which the report says once for all of
+    /// them. `None` when a server answered (a status, a body too large or too slow) or the
+    /// failure is this URL's own (a bad URL, a private address, not in the snapshot).
+    pub fn unreachable(&self) -> Option<Unreachable> {
+        match self {
+            FetchError::Network { unreachable, .. } => *unreachable,
+            FetchError::Timeout { .. } => Some(Unreachable::TimedOut),
+            FetchError::Deadline { .. } => Some(Unreachable::Deadline),
+            _ => None,
+        }
+    }
+}
+
+/// Why a request reached no server: causes that, when many requests share them, are the
+/// network's rather than each host's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Unreachable {
+    /// The host name could not be resolved (no network, no DNS server).
+    Dns,
+    /// The connection was refused (nothing listens, or a firewall says no).
+    Refused,
+    /// The TLS handshake failed (an intercepting proxy, a bad certificate).
+    Tls,
+    /// No answer before the connect or idle timeout.
+    TimedOut,
+    /// The run deadline came before the request was done.
+    Deadline,
+}
+
+impl std::fmt::Display for Unreachable {
+    /// The cause in a few words: `DNS lookup failed`, `connection refused`, …
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unreachable::Dns => "DNS lookup failed",
+            Unreachable::Refused => "connection refused",
+            Unreachable::Tls => "TLS handshake failed",
+            Unreachable::TimedOut => "no answer in time",
+            Unreachable::Deadline => "run deadline reached",
+        })
+    }
 }
 
 pub type FetchFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, FetchError>> + Send + 'a>>;

@@ -346,6 +346,7 @@ mod tests {
             entry: "the calendar's entry".into(),
             reason: "HTTP status 500; kept the calendar's data".into(),
             page: page.map(Into::into),
+            unreachable: None,
         };
         let mut o = outcome(
             vec![calendar_copy("2023-02-23", url)],
@@ -398,6 +399,7 @@ mod tests {
             entry: "the calendar's entry".into(),
             reason: "HTTP status 500; kept the calendar's data".into(),
             page: Some("meetup.com/rust-munich/events/291120384".into()),
+            unreachable: None,
         }];
         carry_over(&mut o, previous("2023-02-22"), &window());
         assert!(o.events.is_empty(), "{:#?}", o.events);

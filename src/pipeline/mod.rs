@@ -27,6 +27,7 @@ pub use parse::{fetch_url, keyword_filter, mentions, parse_source};
 use crate::config::Config;
 use crate::fetch::Fetch;
 use crate::model::{RawEvent, Window};
+use crate::run::Failure;
 use crate::verify::Correction;
 use futures::stream::{FuturesUnordered, StreamExt};
 use guard::parse_slots;
@@ -120,7 +121,7 @@ pub async fn collect_with(
 
     let mut reads: Vec<Option<SourceRead>> = config.sources.iter().map(|_| None).collect();
     let mut left = config.sources.len();
-    let mut pages: HashMap<String, Result<RawEvent, String>> = HashMap::new();
+    let mut pages: HashMap<String, Result<RawEvent, Failure>> = HashMap::new();
     let mut announced = false;
     while let Some(done) = work.next().await {
         match done {
@@ -159,7 +160,7 @@ type Job<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Done> + Send +
 /// What a [`Job`] gave.
 enum Done {
     Source(usize, SourceRead),
-    Page(String, Result<RawEvent, String>),
+    Page(String, Result<RawEvent, Failure>),
 }
 
 /// The collection from every source read (in the configuration's order) and every event page
@@ -167,7 +168,7 @@ enum Done {
 fn assemble(
     reads: Vec<Option<SourceRead>>,
     schedule: &Schedule,
-    pages: &HashMap<String, Result<RawEvent, String>>,
+    pages: &HashMap<String, Result<RawEvent, Failure>>,
 ) -> Collection {
     let mut collection = Collection::default();
     let mut feed = Vec::new();

@@ -11,7 +11,7 @@ use crate::fetch::Fetch;
 use crate::link::Trusted;
 use crate::model::{RawEvent, Window};
 use crate::normalize::match_key;
-use crate::run::instant_date;
+use crate::run::{Failure, instant_date};
 use crate::sources::kind;
 use crate::verify::{self, Correction, PageKind};
 use std::collections::{HashMap, HashSet};
@@ -200,13 +200,14 @@ fn entry_page(f: &FeedEntry, window: Window, trusted: &Trusted) -> Option<(Strin
     }
 }
 
-/// Fetches and reads one event page: the one event it describes, or why it cannot be used.
+/// Fetches and reads one event page: the one event it describes, or why it cannot be used
+/// (the fetch's error, kept typed for the report, or the reader's message).
 pub(super) async fn read_event_page(
     fetcher: &dyn Fetch,
     url: &str,
     page_kind: PageKind,
     slots: &Arc<Semaphore>,
-) -> Result<RawEvent, String> {
+) -> Result<RawEvent, Failure> {
     match fetcher.fetch(url).await {
         Ok(response) => {
             let owned_url = url.to_string();
@@ -221,8 +222,9 @@ pub(super) async fn read_event_page(
                 }
             })
             .await
+            .map_err(Failure::Read)
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(Failure::Fetch(e)),
     }
 }
 
@@ -244,7 +246,7 @@ pub(super) struct Verified {
 pub(super) fn verify_calendar(
     feed: &[FeedEntry],
     known: &HashSet<String>,
-    pages: &HashMap<String, Result<RawEvent, String>>,
+    pages: &HashMap<String, Result<RawEvent, Failure>>,
 ) -> Verified {
     // Which page each entry should be checked against (worked out when its source was read),
     // unless a page source already gave that event.
@@ -319,6 +321,7 @@ pub(super) fn verify_calendar(
                     entry: describe(raw),
                     reason: "its page describes another instance of the series; kept the calendar's data and linked the organizer instead".to_string(),
                     page: None,
+                    unreachable: None,
                 });
                 out.events.push(Collected {
                     raw: unlink_page(raw, key),
@@ -331,6 +334,7 @@ pub(super) fn verify_calendar(
                     entry: describe(raw),
                     reason: format!("{e}; kept the calendar's data"),
                     page: Some(key.clone()),
+                    unreachable: e.unreachable(),
                 });
                 out.events.push(Collected {
                     raw: raw.clone(),

@@ -629,6 +629,7 @@ mod tests {
                 entry: "\"A\" on 2026-11-26 (https://www.meetup.com/a/events/1/, from cal)".into(),
                 reason: "HTTP status 404; kept the calendar's data".into(),
                 page: Some("meetup.com/a/events/1".into()),
+                unreachable: None,
             }],
             ..outcome(
                 vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],

@@ -171,6 +171,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
             entry: text.to_string(),
             reason: text.to_string(),
             page: Some(text.to_string()),
+            unreachable: None,
         }],
     }
 }

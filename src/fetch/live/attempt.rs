@@ -218,7 +218,12 @@ impl LiveFetcher {
             "the answer was cut off after {bytes} bytes: {}",
             error_chain(&e.without_url())
         );
-        Failure::new(FetchError::Network { url, message }, Retry::Backoff)
+        let error = FetchError::Network {
+            url,
+            message,
+            unreachable: None,
+        };
+        Failure::new(error, Retry::Backoff)
     }
 
     /// A request that got no answer: a timeout (reqwest's own: connecting, or the idle timeout
@@ -244,10 +249,12 @@ impl LiveFetcher {
             && !e.is_redirect()
             && !e.is_builder()
             && !super::reach::was_refused(&e);
+        let unreachable = super::reach::unreachable(&e);
         Failure::new(
             FetchError::Network {
                 url: url.to_owned(),
                 message: error_chain(&e.without_url()),
+                unreachable,
             },
             if transient { Retry::Backoff } else { Retry::No },
         )

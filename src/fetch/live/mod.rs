@@ -112,18 +112,18 @@ impl LiveFetcher {
             .connect_timeout(opts.connect_timeout)
             .read_timeout(opts.idle_timeout)
             .gzip(true);
-        let builder = match &opts.trusted {
+        let trusted = opts.trusted.clone().map(Arc::new);
+        let builder = match &trusted {
             Some(trusted) => {
-                let trusted = Arc::new(trusted.clone());
-                builder
-                    .redirect(reach::redirect_policy(Arc::clone(&trusted), MAX_REDIRECTS))
-                    .dns_resolver(Arc::new(reach::PublicResolver { trusted }))
+                builder.redirect(reach::redirect_policy(Arc::clone(trusted), MAX_REDIRECTS))
             }
             None => builder.redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS)),
-        };
+        }
+        .dns_resolver(Arc::new(reach::Resolver { trusted }));
         let client = builder.build().map_err(|e| FetchError::Network {
             url: String::new(),
             message: format!("could not build the HTTP client: {}", error_chain(&e)),
+            unreachable: None,
         })?;
         let global = Semaphore::new(opts.concurrency.max(1));
         let deadline = Instant::now() + opts.run_deadline;
@@ -259,6 +259,7 @@ impl LiveFetcher {
             return Err(FetchError::Network {
                 url: url.to_owned(),
                 message,
+                unreachable: None,
             });
         }
         let host = self.host(&key);
@@ -358,6 +359,7 @@ fn host_key(url: &str) -> Result<String, FetchError> {
     let bad = |message: String| FetchError::Network {
         url: url.to_owned(),
         message,
+        unreachable: None,
     };
     let parsed = url::Url::parse(url).map_err(|e| bad(format!("not a valid URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {

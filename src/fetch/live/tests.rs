@@ -141,15 +141,17 @@ fn dns_answers_keep_only_public_addresses_but_for_trusted_names() {
 #[tokio::test]
 async fn the_resolver_refuses_a_name_of_this_machine() {
     use reqwest::dns::Resolve;
-    let resolver = reach::PublicResolver {
-        trusted: Arc::new(crate::link::Trusted::default()),
+    let resolver = reach::Resolver {
+        trusted: Some(Arc::new(crate::link::Trusted::default())),
     };
     let Err(e) = resolver.resolve("localhost".parse().unwrap()).await else {
         panic!("localhost resolved to a public address");
     };
     assert!(reach::was_refused(e.as_ref()), "{e}");
-    let resolver = reach::PublicResolver {
-        trusted: Arc::new(crate::link::Trusted::of(["http://localhost:8080/"])),
+    let resolver = reach::Resolver {
+        trusted: Some(Arc::new(crate::link::Trusted::of([
+            "http://localhost:8080/",
+        ]))),
     };
     let addrs: Vec<_> = resolver
         .resolve("localhost".parse().unwrap())

@@ -1,8 +1,16 @@
-//! The per-source report and the review report on stderr, as loud as [`Verbosity`] says.
+//! The per-source report and the review report on stderr, as loud as [`Verbosity`] says, and
+//! the URLs a snapshot could not record. Failures that share a cause no server answered for
+//! (no network: every DNS lookup failing) are said once (`shared`), not once per source.
 
 use super::Common;
 use crate::dedupe::Evidence;
+use crate::fetch::record::SnapshotSummary;
 use crate::pipeline::{Outcome, SourceReport};
+use shared::{Failed, Shared, count};
+
+mod shared;
+#[cfg(test)]
+mod tests;
 
 /// How much goes to stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,37 +40,102 @@ impl Common {
 /// corrections made by event pages, calendar entries whose page could not be used, entries
 /// left out, possible duplicates, guesses), then what went well as counts (sources ok, merges,
 /// mirrors, warnings); verbose lists those too. Quiet: failed and suspect sources only.
+/// Failures sharing a cause no server answered for are said once ([`shared_failures`]).
 pub(super) fn report(outcome: &Outcome, verbosity: Verbosity) {
-    for r in &outcome.reports {
-        report_source(r, verbosity);
+    let shared = shared_failures(outcome);
+    for line in source_lines(outcome, &shared, verbosity) {
+        note!("{line}");
     }
     if verbosity == Verbosity::Quiet {
         return;
     }
     let verbose = verbosity == Verbosity::Verbose;
     review_counts(outcome);
-    review_groups(outcome);
+    review_groups(outcome, &shared, verbose);
     merges_and_notes(outcome, verbose);
     summary(outcome, verbose);
+}
+
+/// The run's failures that share a cause no server answered for: the failed sources and the
+/// event pages not checked, grouped by cause (a group from [`shared::MIN_SHARED`] on); all
+/// of them in one group when no source answered at all (no network).
+fn shared_failures(outcome: &Outcome) -> Shared {
+    let sources = outcome.reports.iter().filter_map(|r| {
+        Some(Failed {
+            cause: r.failure()?.unreachable(),
+            url: &r.url,
+            page: false,
+        })
+    });
+    let pages = outcome.unverified.iter().filter_map(|u| {
+        Some(Failed {
+            cause: u.unreachable,
+            url: u.page.as_deref()?,
+            page: true,
+        })
+    });
+    let nothing_answered = !outcome.reports.is_empty()
+        && outcome
+            .reports
+            .iter()
+            .all(|r| r.failure().is_some_and(|f| f.unreachable().is_some()));
+    Shared::of(sources.chain(pages), nothing_answered)
+}
+
+/// The sources' part of the report: a line for each shared cause (quiet: those that cost a
+/// source, the error; event pages alone are a review matter), then each source's lines
+/// ([`source_lines_of`]), but for the failures a shared cause said, which only verbose lists.
+fn source_lines(outcome: &Outcome, shared: &Shared, verbosity: Verbosity) -> Vec<String> {
+    let verbose = verbosity == Verbosity::Verbose;
+    let what = |g: &shared::Group| {
+        let mut parts = Vec::new();
+        if g.sources > 0 {
+            parts.push(format!(
+                "{} could not be reached",
+                count(g.sources, "source", "sources")
+            ));
+        }
+        if g.pages > 0 {
+            parts.push(format!(
+                "{} not checked",
+                count(g.pages, "event page", "event pages")
+            ));
+        }
+        parts.join(" and ")
+    };
+    let mut lines: Vec<String> = shared
+        .lines(what, verbose)
+        .into_iter()
+        .zip(&shared.groups)
+        .filter(|(_, g)| verbosity > Verbosity::Quiet || g.sources > 0)
+        .map(|(line, _)| line)
+        .collect();
+    for r in &outcome.reports {
+        let said = r.failure().is_some_and(|f| shared.covers(f.unreachable()));
+        if !said || verbose {
+            lines.extend(source_lines_of(r, verbosity));
+        }
+    }
+    lines
 }
 
 /// One source's line (`ok`, `FAILED`, `SUSPECT`), then its fallback, redirect and (verbose)
 /// warnings. An `ok` source is listed only when verbose or when it was read through a
 /// fallback or redirected (the source list needs a look); quiet: failed and suspect sources
 /// only, one line each.
-fn report_source(r: &SourceReport, verbosity: Verbosity) {
+fn source_lines_of(r: &SourceReport, verbosity: Verbosity) -> Vec<String> {
     let worth_a_look = r.fallback.is_some() || r.redirected_to.is_some();
-    match (r.failure(), r.suspect()) {
-        (None, Some(why)) => note!(
+    let first = match (r.failure(), r.suspect()) {
+        (None, Some(why)) => format!(
             "SUSPECT {:<5} {}: {} events; {why}",
             r.kind.as_str(),
             r.label,
             r.events
         ),
-        (Some(e), _) => note!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
-        (None, None) if verbosity == Verbosity::Quiet => return,
-        (None, None) if verbosity == Verbosity::Normal && !worth_a_look => return,
-        (None, None) => note!(
+        (Some(e), _) => format!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
+        (None, None) if verbosity == Verbosity::Quiet => return Vec::new(),
+        (None, None) if verbosity == Verbosity::Normal && !worth_a_look => return Vec::new(),
+        (None, None) => format!(
             "ok     {:<6} {}: {} events{}",
             r.kind.as_str(),
             r.label,
@@ -73,21 +146,60 @@ fn report_source(r: &SourceReport, verbosity: Verbosity) {
                 format!(", {} warnings", r.warnings.len())
             }
         ),
-    }
+    };
+    let mut lines = vec![first];
     if verbosity == Verbosity::Quiet {
-        return;
+        return lines;
     }
     if let Some(why) = &r.fallback {
-        note!("       fallback: {why}");
+        lines.push(format!("       fallback: {why}"));
     }
     if let Some(to) = &r.redirected_to {
-        note!("       redirected to {to} (a renamed group or calendar? update sources.toml)");
+        lines.push(format!(
+            "       redirected to {to} (a renamed group or calendar? update sources.toml)"
+        ));
     }
     if verbosity == Verbosity::Verbose {
         for w in &r.warnings {
-            note!("       warning: {w}");
+            lines.push(format!("       warning: {w}"));
         }
     }
+    lines
+}
+
+/// The URLs `snapshot` could not record (no answer: a replay reports them as not in the
+/// snapshot), on stderr at every verbosity (they are errors): a line for each cause they
+/// share (`no network` when nothing answered at all), then each of the others; verbose lists
+/// every URL.
+pub(super) fn report_not_recorded(summary: &SnapshotSummary, verbosity: Verbosity) {
+    for line in not_recorded_lines(summary, verbosity) {
+        note!("{line}");
+    }
+}
+
+/// The lines of [`report_not_recorded`].
+fn not_recorded_lines(summary: &SnapshotSummary, verbosity: Verbosity) -> Vec<String> {
+    let verbose = verbosity == Verbosity::Verbose;
+    let failed = summary.not_recorded.iter().map(|e| Failed {
+        cause: e.unreachable(),
+        url: e.url(),
+        page: false,
+    });
+    let nothing_answered = summary.responses == 0 && summary.statuses == 0;
+    let shared = Shared::of(failed, nothing_answered);
+    let what =
+        |g: &shared::Group| format!("{} could not be reached", count(g.sources, "URL", "URLs"));
+    let mut lines: Vec<String> = shared
+        .lines(what, verbose)
+        .into_iter()
+        .map(|line| format!("not recorded: {line}"))
+        .collect();
+    for e in &summary.not_recorded {
+        if verbose || !shared.covers(e.unreachable()) {
+            lines.push(format!("not recorded: {e}"));
+        }
+    }
+    lines
 }
 
 /// `review: 1 failed or suspect sources, 2 corrections by event pages, …`.
@@ -119,9 +231,10 @@ fn section(title: &str, n: usize) {
     }
 }
 
-/// The groups to review, each under its heading: corrections, unverified entries, entries
-/// left out, possible duplicates.
-fn review_groups(outcome: &Outcome) {
+/// The groups to review, each under its heading: corrections, unverified entries (but those
+/// whose page a shared cause kept from being checked, which only verbose lists: the cause was
+/// said once above), entries left out, possible duplicates.
+fn review_groups(outcome: &Outcome, shared: &Shared, verbose: bool) {
     section("corrections by event pages", outcome.corrections.len());
     for c in &outcome.corrections {
         note!(
@@ -133,8 +246,8 @@ fn review_groups(outcome: &Outcome) {
         );
     }
     section("unverified calendar entries", outcome.unverified.len());
-    for u in &outcome.unverified {
-        note!("unverified: {u}");
+    for line in unverified_lines(outcome, shared, verbose) {
+        note!("{line}");
     }
     section("left out", outcome.dropped.len());
     for left in &outcome.dropped {
@@ -144,6 +257,26 @@ fn review_groups(outcome: &Outcome) {
     for p in &outcome.possible_duplicates {
         note!("possible duplicate: {p}");
     }
+}
+
+/// Each unverified entry, `unverified: ENTRY: WHY`; unless verbose, those whose page could not
+/// be reached for a shared cause are counted in one line instead.
+fn unverified_lines(outcome: &Outcome, shared: &Shared, verbose: bool) -> Vec<String> {
+    let said = |u: &&crate::run::Unverified| u.page.is_some() && shared.covers(u.unreachable);
+    let mut lines: Vec<String> = outcome
+        .unverified
+        .iter()
+        .filter(|u| verbose || !said(u))
+        .map(|u| format!("unverified: {u}"))
+        .collect();
+    let not_listed = outcome.unverified.iter().filter(said).count();
+    if !verbose && not_listed > 0 {
+        lines.push(format!(
+            "unverified: {} whose event page could not be reached, kept with the calendar's data (the cause is said above); --verbose lists them",
+            count(not_listed, "entry", "entries")
+        ));
+    }
+    lines
 }
 
 /// The notes (guesses an editor should check, what the fetcher says), then the merges and
