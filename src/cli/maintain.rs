@@ -269,7 +269,7 @@ fn snapshot_summary(s: &crate::fetch::record::SnapshotSummary) -> String {
     }
     if !s.not_recorded.is_empty() {
         parts.push(format!(
-            "{} URLs not recorded (timeouts, network errors: listed below; a replay reports them as not in the snapshot)",
+            "{} URLs not recorded (timeouts, network errors: said below; a replay reports them as not in the snapshot)",
             s.not_recorded.len()
         ));
     }
