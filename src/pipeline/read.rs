@@ -347,6 +347,13 @@ async fn read_luma(
         .or(calendar.name.clone())
         .unwrap_or_default();
     let organizer = feed_organizer(source, &source.url, name);
+    // A page never received says nothing about a calendar id: its fetch error is the failure.
+    if id.is_none()
+        && let Err(Failure::Fetch(e)) = &page_events
+    {
+        read.report.state = SourceStatus::Failed(Failure::PageNotFetched(e.clone()));
+        return;
+    }
     let feed_result: Result<Parsed, Failure> = match &id {
         None => Err(Failure::NoCalendarId {
             url: source.url.clone(),
