@@ -52,6 +52,10 @@ pub struct SourceReport {
     pub warnings: Vec<String>,
     /// Where the source's URL redirected to (a renamed meetup group), for `health`.
     pub redirected_to: Option<String>,
+    /// The other addresses of the source's own page its answer gave (a luma calendar's
+    /// `luma.com/calendar/cal-…` and `luma.com/<slug>`, as its page names them), for `check`:
+    /// an organizer may ask with any of them.
+    pub also_at: Vec<String>,
     /// The latest start date among everything the source listed (past events included, where
     /// the source shows them), for `health`: a group that lists nothing recent may be dead.
     pub latest_event: Option<chrono::NaiveDate>,
@@ -122,6 +126,7 @@ impl SourceReport {
             state: SourceStatus::Ok,
             warnings: vec![],
             redirected_to: None,
+            also_at: Vec::new(),
             latest_event: None,
             fallback: None,
             carried_over: 0,

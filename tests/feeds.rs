@@ -224,16 +224,16 @@ fn a_luma_calendar_whose_feed_fails_is_read_from_its_page() {
     );
 }
 
-/// Answers `status` for `failing`, else as the map does.
+/// Answers `status` for `url`, else as the map does.
 struct Failing {
-    failing: &'static str,
+    url: &'static str,
     status: u16,
     map: MapFetcher,
 }
 
 impl twir_events::fetch::Fetch for Failing {
     fn fetch<'a>(&'a self, url: &'a str) -> twir_events::fetch::FetchFuture<'a> {
-        if url == self.failing {
+        if url == self.url {
             let status = self.status;
             return Box::pin(async move {
                 Err(twir_events::fetch::FetchError::Status {
@@ -252,7 +252,7 @@ fn a_luma_calendar_whose_page_cannot_be_fetched_says_so_not_that_it_has_no_id() 
     // a calendar id it would hold; the page's error is the failure.
     for status in [500, 404] {
         let fetcher = Failing {
-            failing: GIRONA,
+            url: GIRONA,
             status,
             map: MapFetcher(HashMap::new()),
         };
