@@ -52,6 +52,10 @@ pub struct SourceReport {
     pub warnings: Vec<String>,
     /// Where the source's URL redirected to (a renamed meetup group), for `health`.
     pub redirected_to: Option<String>,
+    /// The other addresses of the source's own page its answer gave (a luma calendar's
+    /// `luma.com/calendar/cal-…` and `luma.com/<slug>`, as its page names them), for `check`:
+    /// an organizer may ask with any of them.
+    pub also_at: Vec<String>,
     /// The latest start date among everything the source listed (past events included, where
     /// the source shows them), for `health`: a group that lists nothing recent may be dead.
     pub latest_event: Option<chrono::NaiveDate>,
@@ -122,6 +126,7 @@ impl SourceReport {
             state: SourceStatus::Ok,
             warnings: vec![],
             redirected_to: None,
+            also_at: Vec::new(),
             latest_event: None,
             fallback: None,
             carried_over: 0,
@@ -280,8 +285,13 @@ pub enum Failure {
     Fetch(FetchError),
     /// Its reader refused the answer, or a second way in failed too: the message.
     Read(String),
-    /// A luma calendar page without a calendar id (`cal-…`), so its feed cannot be found.
+    /// A luma calendar page that was received and holds no calendar id (`cal-…`), so its
+    /// feed cannot be found.
     NoCalendarId { url: String },
+    /// A luma calendar whose page could not be fetched (its error): the page is where its
+    /// calendar id, hence its feed, would be read. Not [`Failure::NoCalendarId`]: the page was
+    /// never received, so nothing is known of what it holds.
+    PageNotFetched(FetchError),
     /// A luma calendar whose feed and page could both not be read.
     FeedAndPage {
         feed: Box<Failure>,
@@ -293,7 +303,8 @@ impl Failure {
     /// The HTTP status the source's own URL answered, when that is why.
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Failure::Fetch(FetchError::Status { status, .. }) => Some(*status),
+            Failure::Fetch(FetchError::Status { status, .. })
+            | Failure::PageNotFetched(FetchError::Status { status, .. }) => Some(*status),
             Failure::FeedAndPage { page, .. } => page.http_status(),
             _ => None,
         }
@@ -303,16 +314,14 @@ impl Failure {
 impl Failure {
     /// Why no server answered, when that is why the source failed
     /// ([`FetchError::unreachable`]): a cause the report says once for every source that
-    /// shares it. A luma calendar whose page could not be reached and whose feed failed for
-    /// the same cause, or could not be found because the page gives its id, shares the page's.
+    /// shares it. A luma calendar whose page could not be reached (its feed unknown), or whose
+    /// page and feed both could not be reached for the same cause, shares the page's.
     pub fn unreachable(&self) -> Option<Unreachable> {
         match self {
-            Failure::Fetch(e) => e.unreachable(),
+            Failure::Fetch(e) | Failure::PageNotFetched(e) => e.unreachable(),
             Failure::FeedAndPage { feed, page } => {
                 let cause = page.unreachable()?;
-                (matches!(**feed, Failure::NoCalendarId { .. })
-                    || feed.unreachable() == Some(cause))
-                .then_some(cause)
+                (feed.unreachable() == Some(cause)).then_some(cause)
             }
             Failure::Read(_) | Failure::NoCalendarId { .. } => None,
         }
@@ -327,6 +336,11 @@ impl std::fmt::Display for Failure {
             Failure::NoCalendarId { url } => write!(
                 f,
                 "{url}: no calendar id (cal-…) on the page, so its feed cannot be found"
+            ),
+            Failure::PageNotFetched(e) => write!(
+                f,
+                "the calendar's page could not be fetched: {e} (its feed is found through \
+                 the page's calendar id, cal-…, so nothing could be read)"
             ),
             Failure::FeedAndPage { feed, page } => {
                 write!(f, "{feed}; and its page could not be read: {page}")
@@ -410,5 +424,31 @@ impl SourceStatus {
             (None, Some(s)) => SourceStatus::Suspect(SuspectReason::PageWithoutEventData(s.into())),
             (None, None) => SourceStatus::Ok,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_luma_failure_says_what_failed() {
+        let page = "https://luma.com/rust-x";
+        let not_fetched = Failure::PageNotFetched(FetchError::Status {
+            url: page.into(),
+            status: 500,
+        });
+        assert_eq!(
+            not_fetched.to_string(),
+            "the calendar's page could not be fetched: https://luma.com/rust-x: HTTP status 500 \
+             (its feed is found through the page's calendar id, cal-…, so nothing could be read)"
+        );
+        assert_eq!(not_fetched.http_status(), Some(500));
+        let no_id = Failure::NoCalendarId { url: page.into() };
+        assert_eq!(
+            no_id.to_string(),
+            "https://luma.com/rust-x: no calendar id (cal-…) on the page, so its feed cannot be found"
+        );
+        assert_eq!(no_id.http_status(), None);
     }
 }

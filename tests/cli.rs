@@ -129,6 +129,114 @@ fn check_says_why_an_event_is_missing() {
         ));
 }
 
+/// A copy of the folder `from` at `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The stdout lines of `check QUERY --replay SNAP` and its exit code.
+fn check_lines(query: &str, snap: &Path) -> (Vec<String>, Option<i32>) {
+    let out = bin()
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args(["check", query, "--replay"])
+        .arg(snap)
+        .output()
+        .unwrap();
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    (lines, out.status.code())
+}
+
+#[test]
+fn check_finds_an_organizer_s_events_by_its_own_page_in_any_form() {
+    let snap = Path::new("snapshots/2026-09-16");
+    let girona = [
+        "listed on 2026-09-18 under Virtual: 2026-09-18 | Virtual (Girona, ES) | Rust Girona | Sessió setmanal de codificació / Weekly coding session <https://luma.com/k3v9q2xd>",
+        "listed on 2026-10-01 under Europe: 2026-10-01 | Girona, ES | Rust Girona | Rust Girona Hack & Learn 10 2026 <https://luma.com/p7wq4m2n>",
+    ];
+    for q in [
+        "Rust Girona",
+        "https://luma.com/rust-girona",
+        "https://lu.ma/Rust-Girona/",
+        "https://luma.com/calendar/cal-GiR8kq2Xw4Lm7Tz",
+        "https://api.lu.ma/ics/get?entity=calendar&id=cal-GiR8kq2Xw4Lm7Tz",
+    ] {
+        assert_eq!(
+            check_lines(q, snap),
+            (girona.map(String::from).to_vec(), Some(0)),
+            "{q}"
+        );
+    }
+    // Rust Berlin's three listed events, then those outside the window, in every form.
+    let (berlin, code) = check_lines("https://www.meetup.com/rust-berlin/", snap);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        berlin
+            .iter()
+            .filter(|l| l.starts_with("listed on "))
+            .count(),
+        3
+    );
+    for q in [
+        "https://www.meetup.com/rust-berlin",
+        "https://www.meetup.com/de-DE/Rust-Berlin/events/",
+        "https://m.meetup.com/rust-berlin",
+        "https://www.meetup.com/rust-berlin/?utm_source=share",
+        "https://www.meetup.com/rust-berlin/events/ical/",
+    ] {
+        assert_eq!(check_lines(q, snap), (berlin.clone(), Some(0)), "{q}");
+    }
+    // A renamed group, asked by the name the sources file still has.
+    let (lines, code) = check_lines("https://www.meetup.com/join-srug/", snap);
+    assert_eq!(code, Some(0));
+    assert!(
+        lines[0].starts_with("listed on 2026-09-17 under North America"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_luma_calendar_s_page_that_could_not_be_fetched_is_said_so() {
+    // The 2026 snapshot with Rust Girona's calendar page answering 500.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/2026-09-16");
+    copy_dir(&from, &snap);
+    let manifest = snap.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let girona = "\"url\": \"https://luma.com/rust-girona\",\n      \"status\": 200";
+    assert!(text.contains(girona));
+    std::fs::write(
+        &manifest,
+        text.replace(girona, &girona.replace("200", "500")),
+    )
+    .unwrap();
+    let out = bin()
+        .args(["render", "--replay"])
+        .arg(&snap)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.lines().any(|l| l
+            == "FAILED luma   Rust Girona: the calendar's page could not be fetched: https://luma.com/rust-girona: HTTP status 500 (its feed is found through the page's calendar id, cal-…, so nothing could be read)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no calendar id"), "{stderr}");
+}
+
 #[test]
 fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

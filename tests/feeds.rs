@@ -224,13 +224,70 @@ fn a_luma_calendar_whose_feed_fails_is_read_from_its_page() {
     );
 }
 
+/// Answers `status` for `url`, else as the map does.
+struct Failing {
+    url: &'static str,
+    status: u16,
+    map: MapFetcher,
+}
+
+impl twir_events::fetch::Fetch for Failing {
+    fn fetch<'a>(&'a self, url: &'a str) -> twir_events::fetch::FetchFuture<'a> {
+        if url == self.url {
+            let status = self.status;
+            return Box::pin(async move {
+                Err(twir_events::fetch::FetchError::Status {
+                    url: url.to_string(),
+                    status,
+                })
+            });
+        }
+        self.map.fetch(url)
+    }
+}
+
 #[test]
-fn a_luma_calendar_without_page_or_feed_is_a_failed_source() {
-    let out = run(&girona_config(), &MapFetcher(HashMap::new()));
+fn a_luma_calendar_whose_page_cannot_be_fetched_says_so_not_that_it_has_no_id() {
+    // The page answers 500 (or 404: nothing recorded): never received, so nothing is said of
+    // a calendar id it would hold; the page's error is the failure.
+    for status in [500, 404] {
+        let fetcher = Failing {
+            url: GIRONA,
+            status,
+            map: MapFetcher(HashMap::new()),
+        };
+        let out = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(pipeline::run(&girona_config(), &fetcher, &window()));
+        let luma = out.reports.iter().find(|r| r.url == GIRONA).unwrap();
+        let e = luma.failure().unwrap().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "the calendar's page could not be fetched: {GIRONA}: HTTP status {status} (its \
+                 feed is found through the page's calendar id, cal-…, so nothing could be read)"
+            )
+        );
+        assert!(!e.contains("no calendar id"), "{e}");
+        assert_eq!(luma.http_status(), Some(status));
+    }
+}
+
+#[test]
+fn a_luma_page_received_without_a_calendar_id_says_so() {
+    let page = b"<html><head><title>Rust Girona</title></head><body>Not found</body></html>";
+    let fetcher = MapFetcher(HashMap::from([(GIRONA.to_string(), page.to_vec())]));
+    let out = run(&girona_config(), &fetcher);
     let luma = out.reports.iter().find(|r| r.url == GIRONA).unwrap();
     let e = luma.failure().unwrap().to_string();
-    assert!(e.contains("no calendar id") && e.contains("404"), "{e}");
-    assert_eq!(luma.http_status(), Some(404));
+    assert!(
+        e.starts_with(&format!(
+            "{GIRONA}: no calendar id (cal-…) on the page, so its feed cannot be found"
+        )),
+        "{e}"
+    );
+    assert!(!e.contains("could not be fetched"), "{e}");
 }
 
 #[test]

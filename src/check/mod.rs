@@ -12,6 +12,7 @@
 //! known this run).
 
 mod finding;
+mod own;
 mod scope;
 #[cfg(test)]
 mod tests;
@@ -19,13 +20,14 @@ mod tests;
 pub use finding::Finding;
 pub use scope::{Scope, failed_source_of, scopes, under};
 
-use crate::config::Source;
+use crate::config::Config;
 use crate::dedupe::identity::canonical;
 use crate::error::exit;
 use crate::model::{Event, RawEvent, Window};
 use crate::newsletter::write::location_field;
 use crate::pipeline::{Outcome, describe};
 use crate::run::{PreviousEvent, PreviousRun};
+use own::Own;
 
 /// At most this many failed sources are named in one "not found" answer, and at most this
 /// many entries of the previous file are quoted (a query like "rust" matches everything).
@@ -41,6 +43,9 @@ struct Query {
     text: String,
     /// Canonical, when the query is an http(s) URL.
     url: Option<String>,
+    /// The organizer the URL is the own page of, with its other pages, its sources and names
+    /// (`None` for words and for one event's link).
+    own: Option<Own>,
 }
 
 impl Query {
@@ -55,7 +60,35 @@ impl Query {
             raw: raw.to_string(),
             text: raw.to_lowercase(),
             url,
+            own: None,
         }
+    }
+
+    /// The query, and when it is an organizer's own page, that organizer as the run and the
+    /// sources file know it ([`Own`]).
+    fn resolved(q: &str, outcome: &Outcome, config: &Config) -> Query {
+        let mut query = Query::new(q);
+        if query.url.is_some() {
+            query.own = Own::of(&query.raw, outcome, config);
+        }
+        query
+    }
+
+    /// Whether an entry with this organizer, from these sources, is the asked organizer's.
+    fn own_entry<'a>(
+        &self,
+        organizer_url: Option<&str>,
+        organizer_name: &str,
+        sources: impl IntoIterator<Item = &'a String>,
+    ) -> bool {
+        self.own
+            .as_ref()
+            .is_some_and(|o| o.entry(organizer_url, organizer_name, sources))
+    }
+
+    /// Whether the source labelled `label` is the asked organizer's own.
+    fn own_source(&self, label: &str) -> bool {
+        self.own.as_ref().is_some_and(|o| o.has_source(label))
     }
 
     fn url_matches(&self, url: &str) -> bool {
@@ -78,12 +111,21 @@ impl Query {
             && (label.contains(&self.text) || self.text.contains(&label))
     }
 
-    /// An entry matches by its link, its organizer's link, its title or its organizer's name.
-    fn entry(&self, url: &str, organizer_url: Option<&str>, title: &str, organizer: &str) -> bool {
+    /// An entry matches by its link, its organizer's link, its title or its organizer's name,
+    /// or, for an organizer's page, as that organizer's ([`Own::entry`]).
+    fn entry(
+        &self,
+        url: &str,
+        organizer_url: Option<&str>,
+        title: &str,
+        organizer: &str,
+        sources: &[String],
+    ) -> bool {
         self.url_matches(url)
             || organizer_url.is_some_and(|u| self.url_matches(u))
             || self.text_matches(title)
             || self.text_matches(organizer)
+            || self.own_entry(organizer_url, organizer, sources)
     }
 
     /// An entry of the previous file: as an event, or by a mirror's link.
@@ -93,6 +135,7 @@ impl Query {
             e.organizer_url.as_deref(),
             &e.title,
             &e.organizer_name,
+            &e.sources,
         ) || e.mirror_urls.iter().any(|m| self.url_matches(m))
     }
 
@@ -102,6 +145,7 @@ impl Query {
             e.organizer.url.as_deref(),
             &e.title,
             &e.organizer.name,
+            &e.sources,
         )
     }
 
@@ -118,6 +162,11 @@ impl Query {
             || e.organizer
                 .as_ref()
                 .is_some_and(|o| self.text_matches(&o.name))
+            || self.own_entry(
+                e.organizer.as_ref().and_then(|o| o.url.as_deref()),
+                e.organizer.as_ref().map_or("", |o| o.name.as_str()),
+                [&e.source],
+            )
     }
 }
 
@@ -170,17 +219,18 @@ pub fn validate_query(query: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Everything the run knows about `query`, most relevant first. `sources`: the run's sources
-/// file (see [`scopes`]; may be empty); `previous`: the previous `json --out` file, quoted
+/// Everything the run knows about `query`, most relevant first. `config`: the run's sources
+/// file (its sources tell [`scopes`], its sources and `[[organizer]]` entries which
+/// organizer's page a URL is; may be empty); `previous`: the previous `json --out` file, quoted
 /// when the event is not listed now.
 pub fn check(
     outcome: &Outcome,
     window: &Window,
     query: &str,
-    sources: &[Source],
+    config: &Config,
     previous: Option<&PreviousRun>,
 ) -> Vec<Finding> {
-    let q = Query::new(query);
+    let q = Query::resolved(query, outcome, config);
     let mut out = shown(&q, outcome);
     if out.is_empty() {
         out.extend(merged(&q, outcome));
@@ -191,7 +241,7 @@ pub fn check(
     let before: Vec<&PreviousEvent> = previous
         .map(|p| p.events.iter().filter(|e| q.previous(e)).collect())
         .unwrap_or_default();
-    let scopes = scopes(outcome, sources);
+    let scopes = scopes(outcome, &config.sources);
     if !listed {
         out.extend(sources_not_used(&q, outcome, &scopes, &before));
     }
@@ -221,7 +271,8 @@ fn shown(q: &Query, outcome: &Outcome) -> Vec<Finding> {
         for m in &e.mirrors {
             let mirror_matches = q.url_matches(&m.url)
                 || m.organizer.url.as_deref().is_some_and(|u| q.url_matches(u))
-                || q.text_matches(&m.organizer.name);
+                || q.text_matches(&m.organizer.name)
+                || q.own_entry(m.organizer.url.as_deref(), &m.organizer.name, []);
             if mirror_matches && !q.event(e) {
                 out.push(Finding::Mirrored {
                     label: m.label.clone(),
@@ -240,7 +291,10 @@ fn merged(q: &Query, outcome: &Outcome) -> Vec<Finding> {
         .iter()
         .filter(|m| {
             let a = &m.absorbed;
-            q.url_matches(&a.url) || q.text_matches(&a.title) || q.text_matches(&a.organizer)
+            q.url_matches(&a.url)
+                || q.text_matches(&a.title)
+                || q.text_matches(&a.organizer)
+                || q.own_entry(None, &a.organizer, &a.sources)
         })
         .map(|m| Finding::Merged {
             into: format!(
@@ -306,7 +360,7 @@ fn sources_not_used(
                         || e.organizer_url.as_deref().is_some_and(|o| under(o, page))
                 })
         });
-        if q.url_matches(&r.url) || by_page || by_name || by_previous {
+        if q.url_matches(&r.url) || by_page || by_name || by_previous || q.own_source(&r.label) {
             out.push(Finding::SourceNotUsed {
                 label: r.label.clone(),
                 url: r.url.clone(),
@@ -325,9 +379,10 @@ fn not_found(q: &Query, outcome: &Outcome, scopes: &[Scope]) -> Finding {
     let narrowed = scopes.iter().any(|s| {
         let r = &outcome.reports[s.index];
         r.trusted()
-            && s.page
-                .as_deref()
-                .is_some_and(|page| (q.url.is_some() && under(&q.raw, page)) || q.names(&r.label))
+            && (q.own_source(&r.label)
+                || s.page.as_deref().is_some_and(|page| {
+                    (q.url.is_some() && under(&q.raw, page)) || q.names(&r.label)
+                }))
     });
     Finding::NotFound {
         query: q.given.clone(),

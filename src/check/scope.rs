@@ -28,21 +28,27 @@ pub fn scopes(outcome: &Outcome, sources: &[Source]) -> Vec<Scope> {
         .iter()
         .enumerate()
         .map(|(index, r)| {
-            let source = sources
-                .get(index)
-                .filter(|s| fetch_url(s) == r.url && s.label() == r.label)
-                .or_else(|| {
-                    sources
-                        .iter()
-                        .find(|s| fetch_url(s) == r.url && s.label() == r.label)
-                });
-            let page = match source {
+            let page = match source_of(index, r, sources) {
                 Some(s) => s.organizer_page(),
                 None => page_of_report(r),
             };
             Scope { index, page }
         })
         .collect()
+}
+
+/// The source of the sources file that report `index` of a run is about (the reports are in
+/// the file's order; a report that does not fit its place is looked for by URL and label).
+pub(super) fn source_of<'a>(
+    index: usize,
+    r: &SourceReport,
+    sources: &'a [Source],
+) -> Option<&'a Source> {
+    let fits = |s: &&Source| fetch_url(s) == r.url && s.label() == r.label;
+    sources
+        .get(index)
+        .filter(fits)
+        .or_else(|| sources.iter().find(fits))
 }
 
 fn page_of_report(r: &SourceReport) -> Option<String> {

@@ -184,8 +184,7 @@ pub(super) fn check(
     if common.verbose {
         report(&outcome, Verbosity::Verbose);
     }
-    let sources = setup.config.sources;
-    let findings = crate::check::check(&outcome, &window, query, &sources, previous.as_ref());
+    let findings = crate::check::check(&outcome, &window, query, &setup.config, previous.as_ref());
     for f in &findings {
         stdout(&format!("{f}\n"))?;
     }

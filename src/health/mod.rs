@@ -17,11 +17,8 @@
 //! query or trailing slash; a page below a source's page is that source's.
 
 use crate::config::{Config, Source, SourceKind};
-use crate::link;
 use crate::newsletter::read::CorpusEntry;
-use crate::normalize::match_key;
 use crate::pipeline::{Outcome, SourceReport};
-use crate::site::{luma, meetup};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
@@ -29,6 +26,7 @@ mod sources;
 mod table;
 mod uncovered;
 
+pub use crate::link::group_of;
 pub use table::to_table;
 
 use sources::{duplicates, judge_sources, last_published};
@@ -271,22 +269,6 @@ impl Health {
             && self.silent.is_empty()
             && self.fallback.is_empty()
             && self.duplicates.is_empty())
-    }
-}
-
-/// The group a link belongs to, for comparing organizers and sources: `meetup.com/<urlname>`
-/// (locale dropped, case folded), `luma.com/<slug>` (or `luma.com/calendar/cal-…`,
-/// `luma.com/user/<name>`; lu.ma is luma.com), else the page as [`match_key`] has it. `None`
-/// for a link that names no group (not a URL, a platform's root).
-pub fn group_of(url: &str) -> Option<String> {
-    let p = link::parts(url)?;
-    match p.host.as_str() {
-        meetup::HOST => {
-            let g = p.meetup_group()?;
-            Some(format!("{}/{}", meetup::HOST, g.to_lowercase()))
-        }
-        luma::HOST => luma::group(&p.segments),
-        _ => Some(match_key(url)),
     }
 }
 

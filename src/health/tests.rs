@@ -22,6 +22,7 @@ fn report(s: &Source) -> SourceReport {
         state: crate::run::SourceStatus::Ok,
         warnings: Vec::new(),
         redirected_to: None,
+        also_at: vec![],
         latest_event: Some(d("2026-09-20")),
         fallback: None,
         carried_over: 0,

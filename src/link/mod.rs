@@ -272,7 +272,7 @@ impl Parts {
 
 /// A link taken apart for comparing and looking up (the one place that decides which links
 /// are "the same"): Google redirect wrappers unwrapped, the host folded (`www.`, `lu.ma` =
-/// `luma.com`, eventbrite's country sites), meetup locale segments (`/de-DE/`) dropped, path
+/// `luma.com`, `m.meetup.com` = `meetup.com`, eventbrite's country sites), meetup locale segments (`/de-DE/`) dropped, path
 /// case folded on case-insensitive sites, tracking parameters dropped, the query sorted.
 pub fn parts(url: &str) -> Option<Parts> {
     let mut u = url::Url::parse(url.trim()).ok()?;
@@ -287,6 +287,7 @@ pub fn parts(url: &str) -> Option<Parts> {
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     let host = match host.as_str() {
         "lu.ma" => luma::HOST.to_string(),
+        "m.meetup.com" => meetup::HOST.to_string(),
         h if h.ends_with(".eventbrite.com") || h.starts_with("eventbrite.") => {
             "eventbrite.com".to_string()
         }
@@ -344,6 +345,23 @@ pub fn match_key(url: &str) -> String {
         key.push_str(&s.to_lowercase());
     }
     key
+}
+
+/// The group a link belongs to, for comparing organizers and sources: `meetup.com/<urlname>`
+/// (any host form, locale dropped, case folded), `luma.com/<slug>` (or
+/// `luma.com/calendar/cal-…`, `luma.com/user/<name>`; lu.ma is luma.com), else the page as
+/// [`match_key`] has it. `None` for a link that names no group (not a URL, meetup's or luma's
+/// root). The one rule `health`, `add` and `check` compare organizers' pages by.
+pub fn group_of(url: &str) -> Option<String> {
+    let p = parts(url)?;
+    match p.host.as_str() {
+        meetup::HOST => {
+            let g = p.meetup_group()?;
+            Some(format!("{}/{}", meetup::HOST, g.to_lowercase()))
+        }
+        luma::HOST => luma::group(&p.segments),
+        _ => Some(match_key(url)),
+    }
 }
 
 /// Which kind of page an event link is.

@@ -216,6 +216,11 @@ impl Directory {
         self.stated_homes.contains(&key)
     }
 
+    /// Every organizer it knows, most specific link first.
+    pub fn organizers(&self) -> impl Iterator<Item = &Known> {
+        self.entries.iter()
+    }
+
     /// The organizer whose URL is a prefix of `url`, if any.
     pub fn lookup(&self, url: &str) -> Option<&Organizer> {
         self.entry(url).map(|k| &k.organizer)

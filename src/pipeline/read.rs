@@ -347,6 +347,20 @@ async fn read_luma(
         .or(calendar.name.clone())
         .unwrap_or_default();
     let organizer = feed_organizer(source, &source.url, name);
+    read.report.also_at = (calendar.id.iter())
+        .map(|id| format!("https://{}/calendar/{id}", crate::site::luma::HOST))
+        .chain(
+            (calendar.slug.iter())
+                .map(|slug| format!("https://{}/{slug}", crate::site::luma::HOST)),
+        )
+        .collect();
+    // A page never received says nothing about a calendar id: its fetch error is the failure.
+    if id.is_none()
+        && let Err(Failure::Fetch(e)) = &page_events
+    {
+        read.report.state = SourceStatus::Failed(Failure::PageNotFetched(e.clone()));
+        return;
+    }
     let feed_result: Result<Parsed, Failure> = match &id {
         None => Err(Failure::NoCalendarId {
             url: source.url.clone(),

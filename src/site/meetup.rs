@@ -5,7 +5,8 @@
 /// The site's host, as [`crate::link::parts`] folds it.
 pub const HOST: &str = "meetup.com";
 
-/// Whether a (lower-case) host is meetup's: `meetup.com` or one of its subdomains.
+/// Whether a (lower-case) host is meetup's: `meetup.com` or one of its subdomains (its
+/// mobile site `m.meetup.com` is the site itself: [`crate::link::parts`] folds it).
 pub fn is_host(host: &str) -> bool {
     host == HOST || host.ends_with(".meetup.com")
 }

@@ -170,10 +170,7 @@ fn when_nothing_answered_every_cause_is_in_the_one_line() {
     // A luma calendar whose page could not be reached, so no calendar id for its feed.
     let page = "https://luma.com/rust-x";
     let mut luma = failed_at(page, dns(page));
-    luma.state = SourceStatus::Failed(Failure::FeedAndPage {
-        feed: Box::new(Failure::NoCalendarId { url: page.into() }),
-        page: Box::new(Failure::Fetch(dns(page))),
-    });
+    luma.state = SourceStatus::Failed(Failure::PageNotFetched(dns(page)));
     reports.push(luma);
     assert_eq!(
         report_lines(&outcome(reports), Verbosity::Quiet),
