@@ -22,13 +22,6 @@ pub fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
     }
 }
 
-/// `"Title" on DATE (link, from SOURCE)`, for reports, with the day the start falls on in
-/// its own terms (UTC for an instant): for an entry no local date was worked out for.
-/// [`describe_on`] says the local date the section prints.
-pub fn describe(raw: &RawEvent) -> String {
-    describe_on(raw, instant_date(&raw.start))
-}
-
 /// `"Title" on DATE (link, from SOURCE)`, for reports: `date` is the entry's first local day
 /// (`normalize::local_date`), the date the section prints for it.
 pub fn describe_on(raw: &RawEvent, date: NaiveDate) -> String {
@@ -142,7 +135,8 @@ impl SourceReport {
 pub struct Unverified {
     /// The entry, as the feed gave it.
     pub event: RawEvent,
-    /// Its first local day, the date the section prints for it (`normalize::local_date`).
+    /// Its first local day, the date the section prints for it (`normalize::local_date`, by
+    /// `pipeline::build`; until then, the day of its start in its own terms).
     pub date: NaiveDate,
     /// Why its page could not be used.
     pub reason: String,

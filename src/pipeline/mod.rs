@@ -19,8 +19,7 @@ mod parse;
 mod read;
 
 pub use crate::run::{
-    Filtered, LeftOut, Outcome, PageProblem, SourceReport, Unverified, describe, describe_on,
-    instant_date,
+    Filtered, LeftOut, Outcome, PageProblem, SourceReport, Unverified, describe_on, instant_date,
 };
 pub use build::build;
 pub use carry::{Previous, carry_over};
