@@ -259,6 +259,10 @@ pub struct Event {
     /// duplicates, a live entry's facts win over it at equal authority (`from_page`), and its
     /// page facts win over a live calendar entry's unverified ones.
     pub carried: bool,
+    /// When a carried event's facts were last read from its sources (RFC 3339, as the
+    /// previous file says: its event's `last_seen`, else the file's `generated_at`), so the
+    /// outputs can say it was not confirmed this time. `None` for this run's events.
+    pub last_seen: Option<String>,
     /// The source's identifier, for reports.
     pub uid: Option<String>,
 }
@@ -301,6 +305,7 @@ impl Event {
             from_page: true,
             in_calendar: false,
             carried: false,
+            last_seen: None,
             uid: None,
         }
     }

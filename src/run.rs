@@ -22,20 +22,21 @@ pub fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
     }
 }
 
-/// `"Title" on DATE (link, from SOURCE)`, for reports.
-pub fn describe(raw: &RawEvent) -> String {
-    let link = raw
-        .url
-        .as_deref()
-        .or(raw.links.first().map(String::as_str))
-        .unwrap_or("no link");
+/// `"Title" on DATE (link, from SOURCE)`, for reports: `date` is the entry's first local day
+/// (`normalize::local_date`), the date the section prints for it.
+pub fn describe_on(raw: &RawEvent, date: NaiveDate) -> String {
     format!(
         "{:?} on {} ({}, from {})",
         raw.title,
-        instant_date(&raw.start),
-        link,
+        date,
+        link_of(raw).unwrap_or("no link"),
         raw.source
     )
+}
+
+/// The link a report gives for an entry: its own, else its first other link.
+pub fn link_of(raw: &RawEvent) -> Option<&str> {
+    raw.url.as_deref().or(raw.links.first().map(String::as_str))
 }
 
 /// How one source fared.
@@ -135,25 +136,90 @@ impl SourceReport {
 }
 
 /// A calendar entry whose event page could not be used: kept with the calendar's data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Unverified {
-    /// The entry ([`describe`]).
-    pub entry: String,
+    /// The entry, as the feed gave it.
+    pub event: RawEvent,
+    /// Its first local day, the date the section prints for it (`normalize::local_date`, by
+    /// `pipeline::build`; until then, the day of its start in its own terms).
+    pub date: NaiveDate,
     /// Why its page could not be used.
     pub reason: String,
+    /// The same, as a code for programs.
+    pub code: PageProblem,
     /// The page (`normalize::match_key`) when it could not be read at all (no answer, an
     /// error, no event data): what the last good run read from it is carried over
     /// (`pipeline::carry_over`). `None` when the page answered, about another instance.
     pub page: Option<String>,
     /// Why no server answered for the page, when that is why
     /// ([`FetchError::unreachable`]): the report says a cause many pages share once.
-    #[serde(skip)]
     pub unreachable: Option<Unreachable>,
+}
+
+impl Unverified {
+    /// `"Title" on DATE (link, from SOURCE)`, with the local date.
+    pub fn entry(&self) -> String {
+        describe_on(&self.event, self.date)
+    }
 }
 
 impl std::fmt::Display for Unverified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.entry, self.reason)
+        write!(f, "{}: {}", self.entry(), self.reason)
+    }
+}
+
+/// Why a calendar entry's event page could not be used, as the JSON file's `code` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageProblem {
+    /// The page answered with an HTTP error status (`page-status`).
+    Status,
+    /// No answer: a timeout, the run's deadline, a network error, no server reached
+    /// (`page-no-answer`).
+    NoAnswer,
+    /// It answered, but not with anything usable: no event data, a body too large
+    /// (`page-unreadable`).
+    Unreadable,
+    /// A replayed run's snapshot does not hold it (`page-not-recorded`).
+    NotRecorded,
+    /// It describes another instance of the entry's series (`other-instance`).
+    OtherInstance,
+}
+
+impl PageProblem {
+    /// The code: `page-status`, `page-no-answer`, `page-unreadable`, `page-not-recorded`,
+    /// `other-instance`.
+    pub fn code(self) -> &'static str {
+        match self {
+            PageProblem::Status => "page-status",
+            PageProblem::NoAnswer => "page-no-answer",
+            PageProblem::Unreadable => "page-unreadable",
+            PageProblem::NotRecorded => "page-not-recorded",
+            PageProblem::OtherInstance => "other-instance",
+        }
+    }
+
+    /// Why a page read failed, as a code.
+    pub fn of(failure: &Failure) -> PageProblem {
+        match failure {
+            Failure::Fetch(e) => match e {
+                FetchError::Status { .. } => PageProblem::Status,
+                FetchError::TooLarge { .. } | FetchError::NotModified { .. } => {
+                    PageProblem::Unreadable
+                }
+                FetchError::NotRecorded { .. } | FetchError::SnapshotFile { .. } => {
+                    PageProblem::NotRecorded
+                }
+                FetchError::Timeout { .. }
+                | FetchError::TooSlow { .. }
+                | FetchError::Stalled { .. }
+                | FetchError::Deadline { .. }
+                | FetchError::Network { .. } => PageProblem::NoAnswer,
+            },
+            Failure::FeedAndPage { page, .. } => PageProblem::of(page),
+            Failure::Read(_) | Failure::NoCalendarId { .. } => PageProblem::Unreadable,
+        }
     }
 }
 
@@ -161,6 +227,9 @@ impl std::fmt::Display for Unverified {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeftOut {
     pub event: RawEvent,
+    /// Its first local day, the date the section would print for it
+    /// (`normalize::local_date`).
+    pub date: NaiveDate,
     pub reason: String,
     /// The event's own page, when that page said it is cancelled or postponed (a verified
     /// fact: `pipeline::carry_over` keeps it while the page cannot be read).
@@ -169,7 +238,27 @@ pub struct LeftOut {
 
 impl std::fmt::Display for LeftOut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", describe(&self.event), self.reason)
+        write!(
+            f,
+            "{}: {}",
+            describe_on(&self.event, self.date),
+            self.reason
+        )
+    }
+}
+
+/// An entry a source's `keywords` left out (`pipeline::keyword_filter`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filtered {
+    pub event: RawEvent,
+    /// Its first local day, the date the section would print for it
+    /// (`normalize::local_date`).
+    pub date: NaiveDate,
+}
+
+impl std::fmt::Display for Filtered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&describe_on(&self.event, self.date))
     }
 }
 
@@ -192,8 +281,8 @@ pub struct Outcome {
     pub possible_duplicates: Vec<dedupe::PossibleDuplicate>,
     /// Events the sources know that fall outside the window (for `check`).
     pub outside_window: Vec<Event>,
-    /// Events a source's `keywords` left out (for `check`).
-    pub filtered: Vec<RawEvent>,
+    /// Events a source's `keywords` left out (for `check` and the page).
+    pub filtered: Vec<Filtered>,
     /// Calendar facts an event page overrode.
     pub corrections: Vec<Correction>,
     /// Calendar entries whose page could not be used.
@@ -410,6 +499,28 @@ impl std::fmt::Display for SuspectReason {
             SuspectReason::FeedFailed { page, error } => {
                 write!(f, "{page}; its iCal feed could not be read either: {error}")
             }
+        }
+    }
+}
+
+#[cfg(test)]
+impl Unverified {
+    /// For unit tests: the calendar entry `title` on `date` (a day) from `cal`, its page
+    /// `page` (a match key) not read for `reason` (an HTTP error), or, without one, answering
+    /// about another instance.
+    pub(crate) fn of_test(title: &str, date: &str, reason: &str, page: Option<&str>) -> Unverified {
+        let date: NaiveDate = date.parse().expect("YYYY-MM-DD");
+        Unverified {
+            event: RawEvent::new("cal", title, crate::model::When::Date(date)),
+            date,
+            reason: reason.into(),
+            code: if page.is_some() {
+                PageProblem::Status
+            } else {
+                PageProblem::OtherInstance
+            },
+            page: page.map(Into::into),
+            unreachable: None,
         }
     }
 }

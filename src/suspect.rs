@@ -141,7 +141,7 @@ pub fn against_previous(
                 .dropped
                 .iter()
                 .map(|l| &l.event)
-                .chain(&outcome.filtered)
+                .chain(outcome.filtered.iter().map(|f| &f.event))
                 .filter(|r| r.source == label)
                 .filter_map(|r| r.url.as_deref())
                 .map(canonical),
@@ -322,6 +322,7 @@ mod tests {
         raw.url = Some("https://www.meetup.com/de-DE/g/events/1".into());
         now.dropped.push(LeftOut {
             event: raw,
+            date: window().from,
             reason: "cancelled".into(),
             called_off_on_page: None,
         });

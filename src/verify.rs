@@ -14,8 +14,12 @@ use serde::Serialize;
 /// One fact the page changed, for the review report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Correction {
-    /// The calendar entry (title and link).
+    /// The calendar entry (title and link), in words: `"Title" (link)`.
     pub event: String,
+    /// The calendar entry's title.
+    pub title: String,
+    /// The calendar entry's link (its own, else its first), when it has one.
+    pub url: Option<String>,
     pub field: &'static str,
     pub calendar: String,
     pub page: String,
@@ -47,6 +51,26 @@ fn when_text(w: &When) -> String {
     }
 }
 
+/// The calendar's start as a correction says it beside the page's: a UTC instant in the
+/// page's zone (or offset) first, then in UTC, so that an American evening stored on the next
+/// day in UTC does not read as a moved date.
+fn when_beside(calendar: &When, page: &When) -> String {
+    match (calendar, page) {
+        (When::Utc(u), When::Zoned(_, tz)) => format!(
+            "{} {} ({})",
+            u.with_timezone(tz).format("%Y-%m-%d %H:%M"),
+            tz.name(),
+            when_text(calendar)
+        ),
+        (When::Utc(u), When::Offset(o)) => format!(
+            "{} ({})",
+            u.with_timezone(o.offset()).format("%Y-%m-%d %H:%M %:z"),
+            when_text(calendar)
+        ),
+        _ => when_text(calendar),
+    }
+}
+
 /// The instant of a `When`, where it has one, to compare calendar and page.
 fn instant(w: &When) -> Option<chrono::DateTime<chrono::Utc>> {
     use chrono::TimeZone;
@@ -64,18 +88,16 @@ fn instant(w: &When) -> Option<chrono::DateTime<chrono::Utc>> {
 pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>) {
     let mut out = calendar.clone();
     let mut corrections = Vec::new();
-    let who = format!(
-        "{:?} ({})",
-        calendar.title,
-        calendar
-            .url
-            .as_deref()
-            .or(calendar.links.first().map(String::as_str))
-            .unwrap_or("")
-    );
+    let link = calendar
+        .url
+        .as_deref()
+        .or(calendar.links.first().map(String::as_str));
+    let who = format!("{:?} ({})", calendar.title, link.unwrap_or(""));
     let mut note = |field: &'static str, before: String, after: String| {
         corrections.push(Correction {
             event: who.clone(),
+            title: calendar.title.clone(),
+            url: link.map(str::to_string),
             field,
             calendar: before,
             page: after,
@@ -87,7 +109,11 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
         _ => calendar.start == page.start,
     };
     if !same_time {
-        note("start", when_text(&calendar.start), when_text(&page.start));
+        note(
+            "start",
+            when_beside(&calendar.start, &page.start),
+            when_text(&page.start),
+        );
     }
     out.start = page.start.clone();
     // The end travels with its start: the page's, or the calendar's when the page has none
@@ -138,6 +164,28 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
 mod tests {
     use super::*;
     use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn a_corrected_utc_start_is_said_in_the_page_s_zone_too() {
+        // The calendar: 00:30 UTC on the 17th (19:30 CDT); the page: 20:30 in Chicago on the 16th.
+        let utc = Utc.with_ymd_and_hms(2026, 9, 17, 0, 30, 0).unwrap();
+        let calendar = RawEvent::new("cal", "Chicago Rust", When::Utc(utc));
+        let local = NaiveDate::from_ymd_opt(2026, 9, 16)
+            .unwrap()
+            .and_hms_opt(20, 30, 0)
+            .unwrap();
+        let mut page = calendar.clone();
+        page.start = When::Zoned(local, chrono_tz::America::Chicago);
+        let (_, corrections) = apply(&calendar, &page);
+        assert_eq!(corrections[0].field, "start");
+        assert_eq!(
+            corrections[0].calendar,
+            "2026-09-16 19:30 America/Chicago (2026-09-17 00:30 UTC)"
+        );
+        assert_eq!(corrections[0].page, "2026-09-16 20:30 America/Chicago");
+        assert_eq!(corrections[0].title, "Chicago Rust");
+        assert_eq!(corrections[0].url, None);
+    }
 
     #[test]
     fn recognises_event_pages() {

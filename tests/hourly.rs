@@ -398,6 +398,7 @@ fn check_hour(
         );
     }
     assert_eq!(list.len(), events(good).len(), "{}", here("entries".into()));
+    check_last_seen(&here, list, previous);
     // The status of each source, and the failed sources' events kept.
     for s in doc["sources"].as_array().unwrap() {
         let label = s["label"].as_str().unwrap();
@@ -421,6 +422,30 @@ fn check_hour(
                 here(format!("{label} had no events"))
             );
         }
+    }
+}
+
+/// When each carried entry was last seen: the last file that had it from a source that
+/// answered (the previous one, or the time it already carried); this run's entries say
+/// nothing.
+fn check_last_seen(here: &dyn Fn(String) -> String, list: &[Value], previous: &Value) {
+    for e in list {
+        let url = e["url"].as_str().unwrap();
+        if e["stale"] == false {
+            assert!(e.get("last_seen").is_none(), "{}", here(format!("{e}")));
+            continue;
+        }
+        let before = events(previous)
+            .iter()
+            .find(|p| link_key(p["url"].as_str().unwrap()) == link_key(url))
+            .unwrap_or_else(|| panic!("{}", here(format!("{url} carried from nowhere"))));
+        let expected = if before["stale"] == true {
+            &before["last_seen"]
+        } else {
+            &previous["generated_at"]
+        };
+        assert!(expected.is_string(), "{}", here(format!("{before}")));
+        assert_eq!(&e["last_seen"], expected, "{}", here(url.to_string()));
     }
 }
 

@@ -174,6 +174,14 @@ fn an_empty_calendar_is_suspect_and_its_previous_events_are_carried_over() {
     assert_eq!(lisbon.len(), 1);
     assert_eq!(lisbon[0]["stale"], false);
     assert_eq!(source(&after, "Lisbon Calendar")["status"], "ok");
+    // When they were last seen: the previous file's time; this run's events say nothing.
+    assert!(
+        carried
+            .iter()
+            .all(|e| e["last_seen"] == before["generated_at"]),
+        "{after}"
+    );
+    assert!(lisbon[0].get("last_seen").is_none(), "{}", lisbon[0]);
 }
 
 #[test]
@@ -270,6 +278,49 @@ fn unverified_pages_are_in_the_json_with_the_entry_and_why() {
     let lisbon = events_from(&doc, "Lisbon Calendar");
     assert_eq!(lisbon.len(), 1);
     assert_eq!(lisbon[0]["verified"], false);
+    // The same as data, beside the sentences (added to version 2: the old keys unchanged).
+    let u = &unverified[0];
+    assert_eq!(u["title"], "Rust Lisbon: February Meetup");
+    assert_eq!(
+        u["url"],
+        "https://www.meetup.com/rust-lisbon/events/290000001/"
+    );
+    assert_eq!(u["date"], "2023-02-15");
+    assert_eq!(u["source"], "Lisbon Calendar");
+    assert_eq!(u["code"], "page-not-recorded", "{u}");
+}
+
+/// 18:30 in Chicago on the 15th, stored as 00:30 UTC on the 16th, linking a meetup page the
+/// snapshot does not hold.
+const CHICAGO_ICS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nDTSTART:20230216T003000Z\r\nDTEND:20230216T023000Z\r\nDTSTAMP:20230201T090000Z\r\nUID:chicago-1@test\r\nSUMMARY:Chicago Rust Meetup\r\nLOCATION:Chicago\\, IL\\, USA\r\nDESCRIPTION:https://www.meetup.com/chicago-rust-meetup/events/290000002/\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+#[test]
+fn an_unverified_entry_is_said_on_the_local_date_the_section_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = snapshot(&dir.path().join("snap"), &minimal_ics());
+    std::fs::write(snap.join("responses/lisbon.ics"), CHICAGO_ICS).unwrap();
+    let run = json(&snap, None);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let listed = events_from(&doc, "Lisbon Calendar");
+    assert_eq!(listed.len(), 1, "{doc}");
+    assert_eq!(listed[0]["start_date"], "2023-02-15");
+    assert!(
+        run.stderr
+            .contains("unverified: \"Chicago Rust Meetup\" on 2023-02-15 ("),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("2023-02-16"), "{}", run.stderr);
+    let u = &doc["unverified"][0];
+    assert_eq!(u["date"], "2023-02-15");
+    assert!(
+        u["entry"]
+            .as_str()
+            .unwrap()
+            .starts_with("\"Chicago Rust Meetup\" on 2023-02-15 ("),
+        "{u}"
+    );
 }
 
 #[test]

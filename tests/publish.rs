@@ -709,3 +709,93 @@ fn the_page_collapses_long_lists_links_left_out_events_and_shows_warnings() {
             .is_none()
     );
 }
+
+/// A group down the next time (its URL not in the snapshot): its event is listed as its page
+/// gave it last time, and says so: when it was last seen and that its source did not answer,
+/// on the page and in the feeds; its source's row counts the events carried over; events.json
+/// has `last_seen`.
+#[test]
+fn a_carried_over_event_says_when_it_was_last_seen() {
+    let (tmp, site) = publish();
+    let first: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
+    let sources = tmp.path().join("down.toml");
+    std::fs::write(
+        &sources,
+        read(&snapshot().join("sources.toml")).replace(
+            "https://www.meetup.com/rust-trondheim/",
+            "https://www.meetup.com/rust-trondheim-not-recorded/",
+        ),
+    )
+    .unwrap();
+    Command::cargo_bin("twir-events")
+        .unwrap()
+        .args(["-q", "publish", "--today", WINDOW.0, "--replay"])
+        .arg(snapshot())
+        .arg("--sources")
+        .arg(&sources)
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .code(2);
+    let doc: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
+    let carried: Vec<&serde_json::Value> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["url"]
+                .as_str()
+                .unwrap()
+                .contains("/rust-trondheim/events/")
+        })
+        .collect();
+    assert_eq!(carried.len(), 1, "{carried:#?}");
+    let carried = carried[0];
+    assert_eq!(carried["stale"], true);
+    assert_eq!(carried["start_date"], "2023-02-15");
+    assert_eq!(carried["last_seen"], first["generated_at"]);
+    let at = DateTime::parse_from_rfc3339(first["generated_at"].as_str().unwrap()).unwrap();
+    let when = at.to_utc().format("%Y-%m-%d %H:%M UTC").to_string();
+
+    // The page: the entry says it, and the source's row counts it.
+    let doc = scraper::Html::parse_document(&read(&site.join("index.html")));
+    let entry: String = select(&doc, "li.event")
+        .into_iter()
+        .map(|li| li.text().collect::<String>())
+        .find(|t| t.contains("Rust Trondheim"))
+        .unwrap();
+    assert!(
+        entry.contains(&format!("(not confirmed this time: last seen {when})")),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("its source gave no usable answer"),
+        "{entry}"
+    );
+    assert!(
+        !entry.contains("checked on the event's own page"),
+        "{entry}"
+    );
+    let row: String = select(&doc, "#sources tr")
+        .into_iter()
+        .map(|tr| tr.text().collect::<String>())
+        .find(|t| t.starts_with("Rust Trondheim"))
+        .unwrap();
+    assert!(
+        row.contains("1 event carried over from the previous run"),
+        "{row}"
+    );
+
+    // The feed: its description.
+    let ics = read(&site.join("events.ics")).replace("\r\n ", "");
+    let vevent = ics
+        .split("BEGIN:VEVENT")
+        .find(|v| v.contains("/rust-trondheim/events/"))
+        .unwrap();
+    assert!(vevent.contains(&format!("last seen {when}")), "{vevent}");
+    assert!(vevent.contains("no usable answer"), "{vevent}");
+    assert!(
+        !vevent.contains("checked on the event's own page"),
+        "{vevent}"
+    );
+}

@@ -148,6 +148,6 @@ fn series_linking_one_page_verifies_only_the_nearest_instance() {
     assert!(
         out.unverified
             .iter()
-            .any(|u| u.entry.contains("on 2026-09-03"))
+            .any(|u| u.entry().contains("on 2026-09-03"))
     );
 }

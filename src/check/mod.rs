@@ -25,7 +25,7 @@ use crate::dedupe::identity::canonical;
 use crate::error::exit;
 use crate::model::{Event, RawEvent, Window};
 use crate::newsletter::write::location_field;
-use crate::pipeline::{Outcome, describe};
+use crate::pipeline::{Outcome, describe_on};
 use crate::run::{PreviousEvent, PreviousRun};
 use own::Own;
 
@@ -314,7 +314,7 @@ fn not_shown(q: &Query, outcome: &Outcome, window: Window) -> Vec<Finding> {
         .iter()
         .filter(|left| q.raw(&left.event))
         .map(|left| Finding::LeftOut {
-            what: describe(&left.event),
+            what: describe_on(&left.event, left.date),
             reason: left.reason.clone(),
         });
     let outside = outcome
@@ -328,8 +328,10 @@ fn not_shown(q: &Query, outcome: &Outcome, window: Window) -> Vec<Finding> {
     let filtered = outcome
         .filtered
         .iter()
-        .filter(|e| q.raw(e))
-        .map(|e| Finding::Filtered { what: describe(e) });
+        .filter(|f| q.raw(&f.event))
+        .map(|f| Finding::Filtered {
+            what: f.to_string(),
+        });
     left_out.chain(outside).chain(filtered).collect()
 }
 

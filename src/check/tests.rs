@@ -53,6 +53,7 @@ fn says_why_an_event_is_missing() {
     let outcome = Outcome {
         dropped: vec![LeftOut {
             event: cancelled,
+            date: d("2026-08-26"),
             reason: "cancelled".into(),
             called_off_on_page: None,
         }],
@@ -61,11 +62,14 @@ fn says_why_an_event_is_missing() {
             "https://www.meetup.com/rust-berlin/events/2/",
             "2026-10-01",
         )],
-        filtered: vec![RawEvent::new(
-            "Bellingham Codes",
-            "Intro to Go",
-            When::Date(d("2026-08-30")),
-        )],
+        filtered: vec![crate::run::Filtered {
+            event: RawEvent::new(
+                "Bellingham Codes",
+                "Intro to Go",
+                When::Date(d("2026-08-30")),
+            ),
+            date: d("2026-08-30"),
+        }],
         ..Outcome::default()
     };
     let f = check(
@@ -245,11 +249,13 @@ fn a_failed_calendar_may_list_anything_and_the_previous_file_tells_what_it_said(
             sources: vec!["Rust Community Calendar".into()],
             verified: true,
             stale: false,
+            last_seen: None,
         }],
         corrections: vec![],
         left_out: vec![],
         possible_duplicates: vec![],
         unverified: vec![],
+        possible_duplicate_pairs: vec![],
     });
     let f = check(
         &outcome,

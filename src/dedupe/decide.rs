@@ -8,7 +8,8 @@ use crate::model::{Attendance, Event};
 /// What the pairwise comparison concluded.
 pub(super) enum Decision {
     Same(Evidence),
-    Possible(String),
+    /// Maybe: the code ([`PossibleDuplicate::code`](super::PossibleDuplicate::code)) and why.
+    Possible(&'static str, String),
     Different,
 }
 
@@ -91,22 +92,25 @@ pub(super) fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
         return Decision::Different; // folded by the mirror pass
     }
     let related = ts >= 0.5 || (os >= 0.8 && ts > 0.0);
-    let weak = |why: &str| {
+    let weak = |code: &'static str, why: &str| {
         if related {
-            Decision::Possible(why.to_string())
+            Decision::Possible(code, why.to_string())
         } else {
             Decision::Different
         }
     };
     if a.end_date != b.end_date {
-        return weak("same first day, different last day");
+        return weak("different-last-day", "same first day, different last day");
     }
     if !starts_agree(a, b) {
-        return weak("same day, different start times");
+        return weak("different-start-times", "same day, different start times");
     }
     if !places_compatible(a, b) {
         return if ts >= 0.8 && os >= 0.5 {
-            Decision::Possible("same title and organizer, different places".into())
+            Decision::Possible(
+                "different-places",
+                "same title and organizer, different places".into(),
+            )
         } else {
             Decision::Different
         };
@@ -145,7 +149,10 @@ pub(super) fn decide(a: &Event, fa: &Facts, b: &Event, fb: &Facts) -> Decision {
             });
         }
     }
-    weak("same day and place, similar title or organizer")
+    weak(
+        "similar-title-or-organizer",
+        "same day and place, similar title or organizer",
+    )
 }
 
 /// Two entries sharing an event link: one event on the same day, or when a page moved it by
@@ -165,7 +172,10 @@ fn same_link(a: &Event, b: &Event, key: &str) -> Decision {
             other_date: other.start_date,
         });
     }
-    Decision::Possible(format!("same event link {key} on different days"))
+    Decision::Possible(
+        "same-link-different-days",
+        format!("same event link {key} on different days"),
+    )
 }
 
 /// Two event pages of one group with one title on one day (listed alike): one event when they
@@ -192,6 +202,7 @@ fn same_group_same_title(
         }));
     }
     Some(Decision::Possible(
+        "different-event-links",
         "same group, day and title, different event links (two sessions, or one listed twice?)"
             .into(),
     ))

@@ -218,7 +218,13 @@ impl fmt::Display for Merge {
 pub struct PossibleDuplicate {
     pub a: EntryRef,
     pub b: EntryRef,
+    /// Why, in words.
     pub reason: String,
+    /// Why, as a code for programs: `similar-title-or-organizer` (same day and place),
+    /// `different-last-day`, `different-start-times` (same day), `different-places` (same
+    /// title and organizer), `same-link-different-days`, `different-event-links` (same group,
+    /// day and title).
+    pub code: &'static str,
     pub title_similarity: f64,
     pub organizer_similarity: f64,
 }
@@ -300,7 +306,7 @@ fn dedupe_with(events: &[Event], which: Pairs) -> Deduped {
         .possible
         .into_iter()
         .filter(|(i, j, _)| apart(*i, *j))
-        .map(|(i, j, reason)| possible_duplicate(&events[i], &events[j], reason))
+        .map(|(i, j, (code, reason))| possible_duplicate(&events[i], &events[j], code, reason))
         .collect();
     Deduped {
         events: folded.events,
@@ -318,7 +324,7 @@ struct Found {
     /// Each merge, `(i, j, why)`, in the order found.
     edges: Vec<(usize, usize, Evidence)>,
     /// Each pair that may be one event, `(i, j, why)`.
-    possible: Vec<(usize, usize, String)>,
+    possible: Vec<(usize, usize, (&'static str, String))>,
 }
 
 /// Decides every candidate pair, joining the entries judged one event.
@@ -341,7 +347,7 @@ fn compare(events: &[Event], fs: &[Facts], pairs: Vec<(usize, usize)>) -> Found 
                     edges.push((i, j, ev));
                 }
             }
-            Decision::Possible(why) => possible.push((i, j, why)),
+            Decision::Possible(code, why) => possible.push((i, j, (code, why))),
             Decision::Different => {}
         }
     }
@@ -463,11 +469,17 @@ fn fold_mirrors(merged: &[Event], which: Pairs, notes: &mut Vec<String>) -> Fold
 }
 
 /// Two entries kept apart that may be one event, with their similarities.
-fn possible_duplicate(a: &Event, b: &Event, reason: String) -> PossibleDuplicate {
+fn possible_duplicate(
+    a: &Event,
+    b: &Event,
+    code: &'static str,
+    reason: String,
+) -> PossibleDuplicate {
     PossibleDuplicate {
         a: EntryRef::of(a),
         b: EntryRef::of(b),
         reason,
+        code,
         title_similarity: title_similarity(&a.title, &b.title),
         organizer_similarity: organizer_similarity(&a.organizer.name, &b.organizer.name),
     }

@@ -50,6 +50,7 @@ fn calendar_event(org_name: &str, org_url: &str, date: &str) -> Event {
         from_page: false,
         in_calendar: true,
         carried: false,
+        last_seen: None,
         uid: None,
     }
 }

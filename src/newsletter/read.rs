@@ -483,6 +483,7 @@ pub fn to_event(entry: &CorpusEntry) -> Event {
         from_page: false,
         in_calendar: false,
         carried: false,
+        last_seen: None,
         uid: None,
     }
 }

@@ -238,6 +238,7 @@ mod tests {
             from_page: false,
             in_calendar: false,
             carried: false,
+            last_seen: None,
             uid: None,
         }
     }

@@ -207,10 +207,49 @@ pub fn normalize_within(
             from_page: false,
             in_calendar: false,
             carried: false,
+            last_seen: None,
             uid: raw.uid.clone(),
         },
         notes,
     })
+}
+
+/// The first local day the section prints for `raw`, or would print were it listed, for the
+/// reports that name an entry (left out, unverified, filtered by keywords): normalization's
+/// day (that of the entry as if confirmed, for one called off); where normalization leaves it
+/// out for another reason, its day in the zone of its place, its organizer's home or its
+/// calendar, else in its own terms (UTC for an instant). A UTC instant's date alone would
+/// put a Chicago evening on the next day.
+pub fn local_date(raw: &RawEvent, directory: &Directory, trusted: &Trusted) -> NaiveDate {
+    let confirmed;
+    let raw = if matches!(raw.status, Status::Cancelled | Status::Postponed) {
+        confirmed = RawEvent {
+            status: Status::Confirmed,
+            ..raw.clone()
+        };
+        &confirmed
+    } else {
+        raw
+    };
+    if let Ok(n) = normalize_within(raw, directory, trusted) {
+        return n.event.start_date;
+    }
+    let parsed = raw
+        .location
+        .as_deref()
+        .map(parse_location)
+        .unwrap_or_default();
+    let zone = source_place(raw, &parsed)
+        .as_ref()
+        .and_then(timezone::zone_for_place)
+        .or_else(|| {
+            raw.organizer
+                .as_ref()
+                .and_then(|o| o.home.as_ref())
+                .and_then(timezone::zone_for_place)
+        })
+        .or(raw.default_tz);
+    local_time(&raw.start, zone).0.date()
 }
 
 /// An entry's links that may leave the tool: its own URL first, then its other links.

@@ -620,3 +620,33 @@ fn links_to_private_addresses_go_but_the_sources_file_s() {
         .count();
     assert_eq!(private_notes, 2, "{:?}", n.notes);
 }
+
+#[test]
+fn an_entry_the_reports_name_gets_the_local_date_the_section_prints() {
+    // 19:30 in Chicago (CDT) on the 16th is 00:30 UTC on the 17th.
+    let start = chrono::Utc.with_ymd_and_hms(2026, 9, 17, 0, 30, 0).unwrap();
+    let mut raw = RawEvent::new("cal", "Chicago Rust Meetup", When::Utc(start));
+    raw.location = Some("Chicago, IL, USA".into());
+    raw.url = Some("https://www.meetup.com/chicago-rust-meetup/events/1/".into());
+    let directory = Directory::default();
+    let trusted = Trusted::default();
+    let listed = normalize(&raw, &directory).unwrap().event.start_date;
+    assert_eq!(listed.to_string(), "2026-09-16");
+    assert_eq!(local_date(&raw, &directory, &trusted), listed);
+    // Cancelled: the day it would have been listed on.
+    raw.status = Status::Cancelled;
+    assert_eq!(local_date(&raw, &directory, &trusted), listed);
+    // Left out for another reason (no link): its place's zone still gives the day.
+    raw.status = Status::Confirmed;
+    raw.url = None;
+    assert!(normalize(&raw, &directory).is_err());
+    assert_eq!(local_date(&raw, &directory, &trusted), listed);
+    // Nothing tells a zone but the calendar's.
+    raw.location = None;
+    assert_eq!(
+        local_date(&raw, &directory, &trusted).to_string(),
+        "2026-09-17"
+    );
+    raw.default_tz = Some(chrono_tz::America::Chicago);
+    assert_eq!(local_date(&raw, &directory, &trusted), listed);
+}

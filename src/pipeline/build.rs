@@ -1,18 +1,23 @@
 //! The pure half of a run: normalize, keep the window, drop what pages call off, deduplicate.
 
-use super::{Collected, LeftOut, Outcome};
+use super::{Collected, Collection, LeftOut, Outcome, Unverified};
 use crate::config::Config;
 use crate::dedupe;
 use crate::dedupe::identity::canonical;
 use crate::model::{RawEvent, Status, Window};
 use crate::normalize::{self, Directory};
+use crate::run::Filtered;
 use crate::run::instant_date;
 use std::collections::HashMap;
 
-/// Normalizes, keeps the window and deduplicates. Pure.
-pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outcome {
+/// Normalizes, keeps the window and deduplicates; every entry the reports name (left out,
+/// unverified, filtered by keywords) gets the first local day the section prints for it
+/// (`normalize::local_date`). Pure.
+pub fn build(collection: Collection, config: &Config, window: &Window) -> Outcome {
+    let collected = &collection.events;
     let directory = directory(collected, config);
     let trusted = config.trusted();
+    let local = |raw: &RawEvent| normalize::local_date(raw, &directory, &trusted);
     let called_off = called_off(collected);
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
@@ -30,6 +35,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
             if touches(&c.raw, *window) {
                 outcome.dropped.push(LeftOut {
                     event: c.raw.clone(),
+                    date: local(&c.raw),
                     reason: format!(
                         "{} on its event page",
                         normalize::Dropped::Cancelled(*status)
@@ -58,6 +64,7 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
                     .clone()
                     .filter(|_| c.from_page && matches!(why, normalize::Dropped::Cancelled(_))),
                 event: c.raw.clone(),
+                date: local(&c.raw),
                 reason: why.to_string(),
             }),
         }
@@ -68,6 +75,24 @@ pub fn build(collected: &[Collected], config: &Config, window: &Window) -> Outco
     outcome.notes.extend(deduped.notes);
     outcome.events = deduped.events;
     outcome.undeduplicated = events;
+    outcome.reports = collection.reports;
+    outcome.corrections = collection.corrections;
+    outcome.unverified = collection
+        .unverified
+        .into_iter()
+        .map(|u| Unverified {
+            date: local(&u.event),
+            ..u
+        })
+        .collect();
+    outcome.filtered = collection
+        .filtered
+        .into_iter()
+        .map(|event| Filtered {
+            date: local(&event),
+            event,
+        })
+        .collect();
     outcome
 }
 

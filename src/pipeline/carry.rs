@@ -342,11 +342,13 @@ mod tests {
             in_calendar: true,
             ..page_event("2023-02-22", &[])
         }];
-        let unverified = |page: Option<&str>| crate::pipeline::Unverified {
-            entry: "the calendar's entry".into(),
-            reason: "HTTP status 500; kept the calendar's data".into(),
-            page: page.map(Into::into),
-            unreachable: None,
+        let unverified = |page: Option<&str>| {
+            crate::pipeline::Unverified::of_test(
+                "the calendar's entry",
+                "2023-02-23",
+                "HTTP status 500; kept the calendar's data",
+                page,
+            )
         };
         let mut o = outcome(
             vec![calendar_copy("2023-02-23", url)],
@@ -382,6 +384,7 @@ mod tests {
             raw.url = Some(page.into());
             LeftOut {
                 event: raw,
+                date: date.parse().unwrap(),
                 reason: "cancelled".into(),
                 called_off_on_page: Some(page.into()),
             }
@@ -395,12 +398,12 @@ mod tests {
             vec![calendar_copy("2023-02-22", url)],
             vec![report(CAL, None)],
         );
-        o.unverified = vec![crate::pipeline::Unverified {
-            entry: "the calendar's entry".into(),
-            reason: "HTTP status 500; kept the calendar's data".into(),
-            page: Some("meetup.com/rust-munich/events/291120384".into()),
-            unreachable: None,
-        }];
+        o.unverified = vec![crate::pipeline::Unverified::of_test(
+            "the calendar's entry",
+            "2023-02-22",
+            "HTTP status 500; kept the calendar's data",
+            Some("meetup.com/rust-munich/events/291120384"),
+        )];
         carry_over(&mut o, previous("2023-02-22"), &window());
         assert!(o.events.is_empty(), "{:#?}", o.events);
         assert_eq!(o.dropped.len(), 1);

@@ -18,7 +18,9 @@ mod pages;
 mod parse;
 mod read;
 
-pub use crate::run::{LeftOut, Outcome, SourceReport, Unverified, describe, instant_date};
+pub use crate::run::{
+    Filtered, LeftOut, Outcome, PageProblem, SourceReport, Unverified, describe_on, instant_date,
+};
 pub use build::build;
 pub use carry::{Previous, carry_over};
 pub use guard::guarded;
@@ -206,12 +208,7 @@ pub async fn run_with(
     progress: &dyn Progress,
 ) -> Outcome {
     let collection = collect_with(config, fetcher, window, progress).await;
-    let mut outcome = build(&collection.events, config, window);
-    outcome.reports = collection.reports;
-    outcome.corrections = collection.corrections;
-    outcome.unverified = collection.unverified;
-    outcome.filtered = collection.filtered;
-    outcome
+    build(collection, config, window)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::build::touches;
 use super::guard::parse_off_runtime;
 use super::read::{FeedEntry, SourceRead};
-use super::{Collected, Unverified, describe};
+use super::{Collected, PageProblem, Unverified};
 use crate::config::Source;
 use crate::dedupe::identity::canonical;
 use crate::fetch::Fetch;
@@ -318,8 +318,10 @@ pub(super) fn verify_calendar(
             }
             Some(Ok(_)) => {
                 out.unverified.push(Unverified {
-                    entry: describe(raw),
+                    event: raw.clone(),
+                    date: instant_date(&raw.start),
                     reason: "its page describes another instance of the series; kept the calendar's data and linked the organizer instead".to_string(),
+                    code: PageProblem::OtherInstance,
                     page: None,
                     unreachable: None,
                 });
@@ -331,8 +333,10 @@ pub(super) fn verify_calendar(
             }
             Some(Err(e)) => {
                 out.unverified.push(Unverified {
-                    entry: describe(raw),
+                    event: raw.clone(),
+                    date: instant_date(&raw.start),
                     reason: format!("{e}; kept the calendar's data"),
+                    code: PageProblem::of(e),
                     page: Some(key.clone()),
                     unreachable: e.unreachable(),
                 });

@@ -16,7 +16,10 @@
 //! - An event without a time of day, or lasting several days, has `VALUE=DATE` start and an
 //!   exclusive `DTEND` (the day after its last day), as the Markdown prints dates only.
 //! - `LOCATION` is the place as printed, `CATEGORIES` the sections, `DESCRIPTION` names the
-//!   organizer, the mirrors and the sources. No `ORGANIZER` property: its value is a
+//!   organizer, the mirrors and the sources, and where the facts come from: the event's page,
+//!   a calendar entry, or, for an event carried over from the previous file, when it was last
+//!   seen and that its source gave no usable answer this time
+//!   ([`carried_note`](crate::render::carried_note)). No `ORGANIZER` property: its value is a
 //!   calendar address (an e-mail), which we do not have, and clients show one as a meeting
 //!   invitation to answer.
 
@@ -260,16 +263,14 @@ fn description_of(e: &Event) -> String {
     }
     let sections: Vec<&str> = e.regions.iter().map(|r| r.title()).collect();
     let _ = writeln!(d, "Sections: {}", sections.join(", "));
-    let _ = writeln!(
-        d,
-        "{} (sources: {})",
+    let origin = crate::render::carried_note(e).unwrap_or_else(|| {
         if e.from_page {
-            "Date, time and place checked on the event's own page"
+            "Date, time and place checked on the event's own page".to_string()
         } else {
-            "From a calendar entry (its event page was not read)"
-        },
-        e.sources.join(", ")
-    );
+            "From a calendar entry (its event page was not read)".to_string()
+        }
+    });
+    let _ = writeln!(d, "{origin} (sources: {})", e.sources.join(", "));
     d.push_str("Listed in the Upcoming Events of This Week in Rust (twir-events).");
     d
 }

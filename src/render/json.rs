@@ -14,12 +14,22 @@
 //!               "end_source": "source", "attendance": "in-person",
 //!               "location": "Berlin, DE", "place": {"city": "Berlin", "state": null, "country": "DE"},
 //!               "organizer": {"name": "…", "url": "…", "home": null}, "sections": ["Europe"],
-//!               "mirrors": [], "sources": ["…"], "verified": true, "stale": false}],
-//!   "corrections": [{"event": "…", "field": "start", "calendar": "…", "page": "…"}],
+//!               "mirrors": [], "sources": ["…"], "verified": true, "stale": true,
+//!               "last_seen": "2026-11-21T08:00:00+00:00"}],
+//!   "corrections": [{"event": "…", "field": "start", "calendar": "…", "page": "…",
+//!                    "title": "…", "url": "…", "date": "2026-11-26"}],
 //!   "left_out": [{"event": "…", "reason": "cancelled",
+//!                 "title": "…", "url": "…", "date": "2026-11-26", "source": "…",
 //!                 "called_off": {"page": "…", "title": "…", "date": "…", "source": "…"}}],
 //!   "possible_duplicates": ["…"],
-//!   "unverified": [{"entry": "…", "reason": "…"}]
+//!   "unverified": [{"entry": "…", "reason": "…", "title": "…", "url": "…",
+//!                   "date": "2026-11-26", "source": "…", "code": "page-status"}],
+//!   "possible_duplicate_pairs": [{"a": {"title": "…", "url": "…", "date": "2026-11-26",
+//!                                       "organizer": "…", "sections": ["Europe"],
+//!                                       "sources": ["…"]},
+//!                                 "b": {…}, "code": "different-event-links", "reason": "…",
+//!                                 "title_similarity": 1.0, "organizer_similarity": 1.0,
+//!                                 "text": "…"}]
 //! }
 //! ```
 //!
@@ -30,7 +40,11 @@
 //!
 //! `stale: true` marks an event whose facts are carried over from the previous file because a
 //! source that reported it failed or was suspect this time: a bad run never silently drops
-//! good data, nor undoes what the last good run verified. A carried event is deduplicated
+//! good data, nor undoes what the last good run verified. Its `last_seen` says since when:
+//! the `generated_at` of the last file that had it from a source that answered (the previous
+//! file's, or the `last_seen` it already had there); absent on this run's events, so an hour
+//! with nothing new does not change the file. The page and the feeds say it too ("not
+//! confirmed this time: last seen …"). A carried event is deduplicated
 //! with this run's entries ([`crate::pipeline::carry_over`]): the calendar's copy of it is
 //! merged into it (one entry, both sources; the page's date and link kept while the page's
 //! source is down), and a source that answers again replaces it. A source's `carried_over`
@@ -41,6 +55,20 @@
 //! `unverified` lists the calendar entries whose event page could not be used (unreachable,
 //! unreadable, describing another instance): they are listed with the calendar's data, or
 //! with the page's facts of the previous file when the page did not answer (`stale`).
+//!
+//! The review lists are sentences for people (`corrections[].event`, `left_out[].event`,
+//! `unverified[].entry` and `reason`, `possible_duplicates`) and, beside them, data for
+//! programs: an entry's `title`, `url` (its own link, else its first; null without one),
+//! `date` (its first local day, the date the section prints: a 19:30 Chicago meetup stored
+//! at 00:30 UTC is on the earlier day, in the sentences too) and `source`; an unverified
+//! entry's `code` (`page-status`: an HTTP error; `page-no-answer`: a timeout, the deadline, a
+//! network error; `page-unreadable`: no event data, too large; `page-not-recorded`: a replay
+//! without it; `other-instance`: the page describes another instance of its series); a
+//! correction's `date` (the day of the listed entry it corrected, null when not listed);
+//! `possible_duplicate_pairs`, one per `possible_duplicates` string in the same order, each
+//! entry with its local `date`, `sections` and `sources`, and a `code`
+//! (`similar-title-or-organizer`, `different-last-day`, `different-start-times`,
+//! `different-places`, `same-link-different-days`, `different-event-links`).
 //!
 //! A `left_out` entry's `called_off` (since version 2, issue 16) names the event page that
 //! said the event is cancelled or postponed: while that page is not read again, later runs
@@ -59,7 +87,12 @@
 //! source although its `error` is null (in version 1, `ok` was false exactly when `error` was
 //! set). Files of version 1 are still read as a previous file (the new fields default to
 //! empty). `end` and `end_source` were added to version 2 later (backward compatible: an
-//! event carried over from a file written before has `end` and `end_source` null).
+//! event carried over from a file written before has `end` and `end_source` null), and so
+//! were `last_seen` and the review lists' data (`title`, `url`, `date`, `source`, `code`,
+//! `possible_duplicate_pairs`, issue 24): additive, every key of before keeps its meaning and
+//! type, and a file written before is read with them empty or null (a stale event of it is
+//! last seen at its `generated_at`). The sentences' date is the local one since then (it was
+//! the UTC date of a UTC start).
 
 use crate::model::{Attendance, Event, Mirror, Place, Region, Window};
 use crate::newsletter::write::{location_field, order_key};
@@ -79,18 +112,68 @@ pub struct Document {
     pub events: Vec<EventJson>,
     pub corrections: Vec<CorrectionJson>,
     pub left_out: Vec<LeftOutJson>,
+    /// Each pair in words (`possible_duplicate_pairs` has them as data).
     pub possible_duplicates: Vec<String>,
     /// Calendar entries whose event page could not be used (since version 2).
     #[serde(default)]
     pub unverified: Vec<UnverifiedJson>,
+    /// `possible_duplicates` as data, in the same order (added to version 2 later).
+    #[serde(default)]
+    pub possible_duplicate_pairs: Vec<PossibleDuplicateJson>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnverifiedJson {
-    /// The calendar entry: title, date, link, source.
+    /// The calendar entry in words: title, local date, link, source.
     pub entry: String,
-    /// Why its page could not be used.
+    /// Why its page could not be used, in words.
     pub reason: String,
+    /// The entry's title (this and the fields below were added to version 2 later: empty or
+    /// null in a file written before).
+    #[serde(default)]
+    pub title: String,
+    /// The entry's link (its own, else its first), when it has one.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Its first local day, as the section prints it.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// The source (feed) that listed it.
+    #[serde(default)]
+    pub source: String,
+    /// Why, as a code: `page-status`, `page-no-answer`, `page-unreadable`,
+    /// `page-not-recorded`, `other-instance`.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// Two entries that may be one event, both listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PossibleDuplicateJson {
+    pub a: EntryRefJson,
+    pub b: EntryRefJson,
+    /// Why, as a code: `similar-title-or-organizer`, `different-last-day`,
+    /// `different-start-times`, `different-places`, `same-link-different-days`,
+    /// `different-event-links`.
+    pub code: String,
+    /// Why, in words.
+    pub reason: String,
+    pub title_similarity: f64,
+    pub organizer_similarity: f64,
+    /// The pair in words: the matching `possible_duplicates` string.
+    pub text: String,
+}
+
+/// A listed entry, as a possible duplicate names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryRefJson {
+    pub title: String,
+    pub url: String,
+    /// Its first local day, as the section prints it.
+    pub date: NaiveDate,
+    pub organizer: String,
+    pub sections: Vec<String>,
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,20 +262,52 @@ pub struct EventJson {
     /// Its facts are carried over from the previous file: a source of it failed or was
     /// suspect this time (merged with this run's less precise copies, if any).
     pub stale: bool,
+    /// When a `stale` event's facts were last read from its sources (RFC 3339): the
+    /// `generated_at` of the last run whose sources gave it. Absent on this run's events
+    /// (added to version 2 later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CorrectionJson {
+    /// The calendar entry in words: `"Title" (link)`.
     pub event: String,
+    /// `start`, `status` or `attendance`.
     pub field: String,
     pub calendar: String,
     pub page: String,
+    /// The calendar entry's title (this and the fields below were added to version 2 later:
+    /// empty or null in a file written before).
+    #[serde(default)]
+    pub title: String,
+    /// The calendar entry's link (its own, else its first), when it has one.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The first local day of the listed entry it corrected (the page's day); null when the
+    /// entry is not listed (the page called it off, or it left the window).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeftOutJson {
+    /// The entry in words: title, local date, link, source.
     pub event: String,
     pub reason: String,
+    /// The entry's title (this and the fields below were added to version 2 later: empty or
+    /// null in a file written before).
+    #[serde(default)]
+    pub title: String,
+    /// The entry's link (its own, else its first), when it has one.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Its first local day, as the section would print it.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// The source that listed it.
+    #[serde(default)]
+    pub source: String,
     /// When the event's own page said it is cancelled or postponed: that page and the event,
     /// so that a later run keeps it out while the page is not read again. Absent when not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -270,6 +385,7 @@ fn event(e: &Event) -> EventJson {
         sources: e.sources.clone(),
         verified: e.from_page,
         stale: e.carried,
+        last_seen: e.last_seen.clone().filter(|_| e.carried),
     }
 }
 
@@ -315,6 +431,8 @@ pub fn previous(doc: &Document) -> crate::pipeline::Previous {
                 event.url = Some(page.clone());
                 Some(crate::pipeline::LeftOut {
                     event,
+                    // The local day the file gave, else the one the source said.
+                    date: l.date.unwrap_or(off.date),
                     reason: l.reason.clone(),
                     called_off_on_page: Some(page),
                 })
@@ -339,11 +457,13 @@ pub fn previous_events(doc: &Document) -> Vec<Event> {
         .collect();
     doc.events
         .iter()
-        .filter_map(|e| from_json(e, &feeds))
+        .filter_map(|e| from_json(e, &feeds, &doc.generated_at))
         .collect()
 }
 
-fn from_json(e: &EventJson, feeds: &[&str]) -> Option<Event> {
+/// One event of a previous file, `carried`: last seen when the file says (its `last_seen`,
+/// else the file's `generated_at`: a live event then, or a file written before the field).
+fn from_json(e: &EventJson, feeds: &[&str], generated_at: &str) -> Option<Event> {
     let place =
         |p: &PlaceJson| Place::new(p.city.as_deref(), p.state.as_deref(), p.country.as_deref());
     let organizer = |o: &OrganizerJson| crate::model::Organizer {
@@ -394,6 +514,12 @@ fn from_json(e: &EventJson, feeds: &[&str]) -> Option<Event> {
         from_page: e.verified,
         in_calendar: e.sources.iter().any(|s| feeds.contains(&s.as_str())),
         carried: true,
+        last_seen: Some(
+            e.last_seen
+                .clone()
+                .filter(|_| e.stale)
+                .unwrap_or_else(|| generated_at.to_string()),
+        ),
         uid: None,
     })
 }
@@ -441,29 +567,9 @@ pub fn document(outcome: &Outcome, window: &Window, generated_at: &str) -> Docum
         corrections: outcome
             .corrections
             .iter()
-            .map(|c| CorrectionJson {
-                event: c.event.clone(),
-                field: c.field.to_string(),
-                calendar: c.calendar.clone(),
-                page: c.page.clone(),
-            })
+            .map(|c| correction(c, &outcome.events))
             .collect(),
-        left_out: outcome
-            .dropped
-            .iter()
-            .map(|l| LeftOutJson {
-                event: crate::pipeline::describe(&l.event),
-                reason: l.reason.clone(),
-                called_off: l.called_off_on_page.as_deref().and_then(|page| {
-                    Some(CalledOffJson {
-                        page: crate::link::check(page).ok()?,
-                        title: l.event.title.clone(),
-                        date: crate::pipeline::instant_date(&l.event.start),
-                        source: l.event.source.clone(),
-                    })
-                }),
-            })
-            .collect(),
+        left_out: outcome.dropped.iter().map(left_out).collect(),
         possible_duplicates: outcome
             .possible_duplicates
             .iter()
@@ -473,10 +579,83 @@ pub fn document(outcome: &Outcome, window: &Window, generated_at: &str) -> Docum
             .unverified
             .iter()
             .map(|u| UnverifiedJson {
-                entry: u.entry.clone(),
+                entry: u.entry(),
                 reason: u.reason.clone(),
+                title: u.event.title.clone(),
+                url: crate::run::link_of(&u.event).map(str::to_string),
+                date: Some(u.date),
+                source: u.event.source.clone(),
+                code: Some(u.code.code().to_string()),
             })
             .collect(),
+        possible_duplicate_pairs: outcome
+            .possible_duplicates
+            .iter()
+            .map(|p| PossibleDuplicateJson {
+                a: entry_ref(&p.a),
+                b: entry_ref(&p.b),
+                code: p.code.to_string(),
+                reason: p.reason.clone(),
+                title_similarity: p.title_similarity,
+                organizer_similarity: p.organizer_similarity,
+                text: p.to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// A correction, with the first day of the listed entry it corrected: the event whose link,
+/// or a mirror's, is the calendar entry's (by canonical form).
+fn correction(c: &crate::verify::Correction, events: &[Event]) -> CorrectionJson {
+    let key = c.url.as_deref().map(crate::dedupe::identity::canonical);
+    let date = key.and_then(|key| {
+        events
+            .iter()
+            .find(|e| {
+                std::iter::once(&e.url)
+                    .chain(e.mirrors.iter().map(|m| &m.url))
+                    .any(|u| crate::dedupe::identity::canonical(u) == key)
+            })
+            .map(|e| e.start_date)
+    });
+    CorrectionJson {
+        event: c.event.clone(),
+        field: c.field.to_string(),
+        calendar: c.calendar.clone(),
+        page: c.page.clone(),
+        title: c.title.clone(),
+        url: c.url.clone(),
+        date,
+    }
+}
+
+fn left_out(l: &crate::run::LeftOut) -> LeftOutJson {
+    LeftOutJson {
+        event: crate::pipeline::describe_on(&l.event, l.date),
+        reason: l.reason.clone(),
+        title: l.event.title.clone(),
+        url: crate::run::link_of(&l.event).map(str::to_string),
+        date: Some(l.date),
+        source: l.event.source.clone(),
+        called_off: l.called_off_on_page.as_deref().and_then(|page| {
+            Some(CalledOffJson {
+                page: crate::link::check(page).ok()?,
+                title: l.event.title.clone(),
+                date: crate::pipeline::instant_date(&l.event.start),
+                source: l.event.source.clone(),
+            })
+        }),
+    }
+}
+
+fn entry_ref(r: &crate::dedupe::EntryRef) -> EntryRefJson {
+    EntryRefJson {
+        title: r.title.clone(),
+        url: r.url.clone(),
+        date: r.start_date,
+        organizer: r.organizer.clone(),
+        sections: r.regions.iter().map(|r| r.title().to_string()).collect(),
+        sources: r.sources.clone(),
     }
 }
 
@@ -608,6 +787,8 @@ mod tests {
         let carried = |e: Event, in_calendar| Event {
             carried: true,
             in_calendar,
+            // Live in that file: last seen when it was written.
+            last_seen: Some("t1".into()),
             ..e
         };
         assert_eq!(back, [carried(a, false), carried(hybrid, true)]);
@@ -624,13 +805,15 @@ mod tests {
         assert_eq!(prev.sources[0].status, "ok");
         let mut b = report("b", None);
         b.state = crate::run::SourceStatus::of_test(None, Some("no data"));
+        let mut unverified = crate::pipeline::Unverified::of_test(
+            "A",
+            "2026-11-26",
+            "HTTP status 404; kept the calendar's data",
+            Some("meetup.com/a/events/1"),
+        );
+        unverified.event.url = Some("https://www.meetup.com/a/events/1/".into());
         let second = Outcome {
-            unverified: vec![crate::pipeline::Unverified {
-                entry: "\"A\" on 2026-11-26 (https://www.meetup.com/a/events/1/, from cal)".into(),
-                reason: "HTTP status 404; kept the calendar's data".into(),
-                page: Some("meetup.com/a/events/1".into()),
-                unreachable: None,
-            }],
+            unverified: vec![unverified],
             ..outcome(
                 vec![ev("A", "https://www.meetup.com/a/events/1/", "a")],
                 vec![report("a", None), b, report("c", Some("timed out"))],
@@ -712,5 +895,136 @@ mod tests {
         let next = refresh(second, &old, "t2");
         // Carried without an end, it is timed: the feeds assume their default again.
         assert_eq!(by(&next, "Known"), (None, s("default")));
+    }
+}
+
+#[cfg(test)]
+mod data_tests {
+    use super::*;
+    use crate::model::{RawEvent, When};
+
+    fn window() -> Window {
+        Window {
+            from: "2026-09-16".parse().unwrap(),
+            to: "2026-10-14".parse().unwrap(),
+        }
+    }
+
+    /// A run with a correction, a possible duplicate and an unverified entry.
+    fn outcome() -> Outcome {
+        let url = "https://www.meetup.com/chicago-rust/events/1/";
+        let listed = Event {
+            sources: vec!["cal".into()],
+            ..Event::example("Chicago Rust", url, "2026-09-16")
+        };
+        let twin = Event {
+            url: "https://www.meetup.com/chicago-rust/events/2/".into(),
+            ..listed.clone()
+        };
+        // 19:30 in Chicago (CDT) on the 16th.
+        let start = chrono::DateTime::parse_from_rfc3339("2026-09-17T00:30:00Z")
+            .unwrap()
+            .to_utc();
+        let mut calendar = RawEvent::new("cal", "Chicago Rust", When::Utc(start));
+        calendar.url = Some(url.into());
+        let mut page = calendar.clone();
+        page.start = When::Utc(start + chrono::Duration::hours(1));
+        let (_, corrections) = crate::verify::apply(&calendar, &page);
+        let deduped = crate::dedupe::dedupe(&[listed.clone(), twin.clone()]);
+        Outcome {
+            events: vec![listed, twin],
+            corrections,
+            possible_duplicates: deduped.possible_duplicates,
+            unverified: vec![crate::run::Unverified {
+                event: calendar,
+                date: "2026-09-16".parse().unwrap(),
+                reason: "HTTP status 404; kept the calendar's data".into(),
+                code: crate::run::PageProblem::Status,
+                page: Some("meetup.com/chicago-rust/events/1".into()),
+                unreachable: None,
+            }],
+            ..Outcome::default()
+        }
+    }
+
+    #[test]
+    fn the_review_lists_are_data_beside_their_sentences() {
+        let doc = document(&outcome(), &window(), "t1");
+        // Unverified: the sentence with the local date, and its parts.
+        let u = &doc.unverified[0];
+        assert_eq!(
+            u.entry,
+            "\"Chicago Rust\" on 2026-09-16 (https://www.meetup.com/chicago-rust/events/1/, from cal)"
+        );
+        assert_eq!(u.title, "Chicago Rust");
+        assert_eq!(
+            u.url.as_deref(),
+            Some("https://www.meetup.com/chicago-rust/events/1/")
+        );
+        assert_eq!(u.date, "2026-09-16".parse().ok());
+        assert_eq!(u.source, "cal");
+        assert_eq!(u.code.as_deref(), Some("page-status"));
+        // A correction: its entry's title and link, the day of the entry it corrected.
+        let c = &doc.corrections[0];
+        assert_eq!(c.field, "start");
+        assert_eq!(c.title, "Chicago Rust");
+        assert_eq!(
+            c.url.as_deref(),
+            Some("https://www.meetup.com/chicago-rust/events/1/")
+        );
+        assert_eq!(c.date, "2026-09-16".parse().ok());
+        assert!(
+            c.event.starts_with("\"Chicago Rust\" (https://"),
+            "{}",
+            c.event
+        );
+        // Possible duplicates: the same pairs, as data, with a code.
+        assert_eq!(
+            doc.possible_duplicates.len(),
+            1,
+            "{:?}",
+            doc.possible_duplicates
+        );
+        let p = &doc.possible_duplicate_pairs[0];
+        assert_eq!(p.text, doc.possible_duplicates[0]);
+        assert_eq!(p.code, "different-event-links");
+        assert_eq!(p.a.date, "2026-09-16".parse::<NaiveDate>().unwrap());
+        assert_eq!(p.a.sections, ["Europe"]);
+        assert_ne!(p.a.url, p.b.url);
+
+        // The keys as a program reads them: the old ones keep their type.
+        let v: serde_json::Value = serde_json::from_str(&to_text(&doc)).unwrap();
+        assert!(v["possible_duplicates"][0].is_string());
+        assert!(v["unverified"][0]["entry"].is_string());
+        assert!(
+            v["unverified"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("404")
+        );
+        assert_eq!(v["unverified"][0]["code"], "page-status");
+        assert!(v["corrections"][0]["event"].is_string());
+        assert_eq!(
+            v["possible_duplicate_pairs"][0]["code"],
+            "different-event-links"
+        );
+        let back: Document = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(back, doc);
+
+        // A version 2 file written before the new keys is still read.
+        let mut old = v;
+        old.as_object_mut()
+            .unwrap()
+            .remove("possible_duplicate_pairs");
+        for key in ["title", "url", "date", "source", "code"] {
+            old["unverified"][0].as_object_mut().unwrap().remove(key);
+        }
+        for key in ["title", "url", "date"] {
+            old["corrections"][0].as_object_mut().unwrap().remove(key);
+        }
+        let old: Document = serde_json::from_value(old).unwrap();
+        assert!(old.possible_duplicate_pairs.is_empty());
+        assert_eq!(old.unverified[0].date, None);
+        assert_eq!(old.corrections[0].title, "");
     }
 }

@@ -92,7 +92,7 @@ fn hostile_reports(
 fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
     use twir_events::dedupe::{EntryRef, Evidence, Merge, PossibleDuplicate};
     use twir_events::model::{Attendance, Event, Mirror, Organizer, Place, RawEvent, When};
-    use twir_events::pipeline::{LeftOut, Outcome, Unverified};
+    use twir_events::pipeline::{Filtered, LeftOut, Outcome, PageProblem, Unverified};
     use twir_events::verify::Correction;
     let date = day("2026-09-02");
     let organizer = Organizer {
@@ -119,7 +119,9 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         sources: vec![text.to_string()],
         from_page: false,
         in_calendar: true,
-        carried: false,
+        // Carried over: its last-seen time (the previous file's text) is said too.
+        carried: true,
+        last_seen: Some(text.to_string()),
         uid: Some(text.to_string()),
     };
     let mut later = event.clone();
@@ -142,6 +144,7 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
         reports: hostile_reports(text, link, date),
         dropped: vec![LeftOut {
             event: raw.clone(),
+            date,
             reason: text.to_string(),
             called_off_on_page: None,
         }],
@@ -158,19 +161,27 @@ fn hostile_outcome(text: &str, link: &str) -> twir_events::pipeline::Outcome {
             a: entry.clone(),
             b: entry,
             reason: text.to_string(),
+            code: "different-places",
             title_similarity: 0.5,
             organizer_similarity: 0.5,
         }],
         outside_window: vec![later],
-        filtered: vec![raw],
+        filtered: vec![Filtered {
+            event: raw.clone(),
+            date,
+        }],
         corrections: vec![Correction {
             event: format!("{text:?} ({link})"),
+            title: text.to_string(),
+            url: Some(link.to_string()),
             field: "start",
             calendar: text.to_string(),
             page: text.to_string(),
         }],
         unverified: vec![Unverified {
-            entry: text.to_string(),
+            event: raw,
+            date,
+            code: PageProblem::Unreadable,
             reason: text.to_string(),
             page: Some(text.to_string()),
             unreachable: None,

@@ -119,8 +119,8 @@ fn source_lines(outcome: &Outcome, shared: &Shared, verbosity: Verbosity) -> Vec
     lines
 }
 
-/// One source's line (`ok`, `FAILED`, `SUSPECT`), then its fallback, redirect and (verbose)
-/// warnings. An `ok` source is listed only when verbose or when it was read through a
+/// One source's line (`ok`, `FAILED`, `SUSPECT`), then how many of its previous events were
+/// kept (carried over), its fallback, redirect and (verbose) warnings. An `ok` source is listed only when verbose or when it was read through a
 /// fallback or redirected (the source list needs a look); quiet: failed and suspect sources
 /// only, one line each.
 fn source_lines_of(r: &SourceReport, verbosity: Verbosity) -> Vec<String> {
@@ -150,6 +150,12 @@ fn source_lines_of(r: &SourceReport, verbosity: Verbosity) -> Vec<String> {
     let mut lines = vec![first];
     if verbosity == Verbosity::Quiet {
         return lines;
+    }
+    if r.carried_over > 0 {
+        lines.push(format!(
+            "       {} from the previous file kept, as last seen (stale)",
+            count(r.carried_over, "event", "events")
+        ));
     }
     if let Some(why) = &r.fallback {
         lines.push(format!("       fallback: {why}"));

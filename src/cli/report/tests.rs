@@ -188,17 +188,21 @@ fn event_pages_not_checked_for_the_same_cause_are_counted_in_the_line() {
     let page_hosts = ["lu.ma", "meetup.com", "luma.com"];
     o.unverified = (0..5)
         .map(|i| Unverified {
-            entry: format!("\"Meetup {i}\" on 2026-10-0{i}"),
-            reason: format!("{}; kept the calendar's data", dns("https://lu.ma/x")),
-            page: Some(format!("{}/event-{i}", page_hosts[i % 3])),
+            code: crate::run::PageProblem::NoAnswer,
             unreachable: Some(Unreachable::Dns),
+            ..Unverified::of_test(
+                &format!("Meetup {i}"),
+                &format!("2026-10-0{}", i + 1),
+                &format!("{}; kept the calendar's data", dns("https://lu.ma/x")),
+                Some(&format!("{}/event-{i}", page_hosts[i % 3])),
+            )
         })
-        .chain([Unverified {
-            entry: "\"Other\" on 2026-10-09".into(),
-            reason: "HTTP status 404; kept the calendar's data".into(),
-            page: Some("meetup.com/rust-x/events/1".into()),
-            unreachable: None,
-        }])
+        .chain([Unverified::of_test(
+            "Other",
+            "2026-10-09",
+            "HTTP status 404; kept the calendar's data",
+            Some("meetup.com/rust-x/events/1"),
+        )])
         .collect();
     let shared = shared_failures(&o);
     assert_eq!(
@@ -273,4 +277,17 @@ fn urls_not_recorded_for_one_cause_are_said_once() {
         not_recorded_lines(&snapshot(one_host, 12), Verbosity::Normal).len(),
         4
     );
+}
+
+#[test]
+fn a_failed_source_s_line_says_how_many_of_its_events_were_kept() {
+    let mut r = failed(1, status("https://www.meetup.com/rust-1/", 503));
+    r.carried_over = 2;
+    let lines = source_lines_of(&r, Verbosity::Normal);
+    assert_eq!(
+        lines[1],
+        "       2 events from the previous file kept, as last seen (stale)"
+    );
+    // Quiet: the failure only.
+    assert_eq!(source_lines_of(&r, Verbosity::Quiet).len(), 1);
 }

@@ -73,7 +73,7 @@ details.reasons>summary{color:inherit}
 details.reasons>summary h3{display:inline}
 details.warnings{margin:0}
 details ul{margin:.25rem 0;padding-left:1.25rem}
-.corrected{color:var(--warn)}
+.corrected,.stale{color:var(--warn)}
 ul.not-listed li{padding:.4rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
 .reason{font-weight:600}
 .todo{background:var(--soft);border-left:3px solid var(--accent);padding:.4rem .6rem;margin:.25rem 0 .5rem}
@@ -239,11 +239,15 @@ fn write_header(
     let _ = write!(
         h,
         "<header>\n<h1>{} 🦀</h1>\n<p class=\"meta\">Generated <time datetime=\"{}\">{}</time> by twir-events: \
-         {} events, {entries} entries in {} sections, from {} sources ({} failed or suspect).</p>\n",
+         {} events{}, {entries} entries in {} sections, from {} sources ({} failed or suspect).</p>\n",
         text(title),
         attr(p.generated_at),
         text(p.generated_at),
         o.events.len(),
+        match o.events.iter().filter(|e| e.carried).count() {
+            0 => String::new(),
+            n => format!(" ({n} not confirmed this time, listed as last seen)"),
+        },
         regions.len(),
         o.reports.len(),
         o.reports.iter().filter(|r| !r.trusted()).count(),
@@ -357,6 +361,13 @@ fn write_event(h: &mut String, e: &Event, location: &str, corrections: &[Correct
             )
         );
     }
+    if let Some(when) = crate::render::last_seen(e) {
+        let _ = write!(
+            h,
+            " <span class=\"stale\">(not confirmed this time: last seen {})</span>",
+            text(&when)
+        );
+    }
     h.push_str("</div>\n<details><summary>Where this comes from</summary><ul>");
     if let Some(start) = e.start {
         let _ = write!(
@@ -366,15 +377,22 @@ fn write_event(h: &mut String, e: &Event, location: &str, corrections: &[Correct
             text(&start.format("%:z").to_string())
         );
     }
-    let _ = write!(
-        h,
-        "<li>{}</li>",
-        if e.from_page {
-            "Date, time and place checked on the event's own page."
-        } else {
-            "From a calendar entry only: its event page was not read (not a meetup or luma event page, or it could not be used)."
+    match crate::render::carried_note(e) {
+        Some(note) => {
+            let _ = write!(h, "<li class=\"stale\">{}.</li>", text(&note));
         }
-    );
+        None => {
+            let _ = write!(
+                h,
+                "<li>{}</li>",
+                if e.from_page {
+                    "Date, time and place checked on the event's own page."
+                } else {
+                    "From a calendar entry only: its event page was not read (not a meetup or luma event page, or it could not be used)."
+                }
+            );
+        }
+    }
     if !e.sources.is_empty() {
         let sources: Vec<String> = e.sources.iter().map(|s| text(s).into_owned()).collect();
         let _ = write!(h, "<li>Reported by: {}</li>", sources.join(", "));
@@ -382,7 +400,7 @@ fn write_event(h: &mut String, e: &Event, location: &str, corrections: &[Correct
     let key = canonical(&e.url);
     for c in corrections
         .iter()
-        .filter(|c| correction_url(&c.event).is_some_and(|u| canonical(u) == key))
+        .filter(|c| c.url.as_deref().is_some_and(|u| canonical(u) == key))
     {
         let _ = write!(
             h,
@@ -393,13 +411,6 @@ fn write_event(h: &mut String, e: &Event, location: &str, corrections: &[Correct
         );
     }
     h.push_str("</ul></details>\n</li>\n");
-}
-
-/// The link inside a correction's entry text, `"Title" (https://…)`.
-fn correction_url(entry: &str) -> Option<&str> {
-    let inner = entry.strip_suffix(')')?;
-    let at = inner.rfind(" (")?;
-    Some(&inner[at + 2..])
 }
 
 #[cfg(test)]
@@ -417,15 +428,6 @@ mod tests {
         assert_eq!(enters(&w, d("2023-03-02")), Some(d("2023-02-08")));
         assert_eq!(enters(&w, d("2023-03-08")), Some(d("2023-02-08")));
         assert_eq!(enters(&w, d("2023-03-09")), Some(d("2023-02-15")));
-    }
-
-    #[test]
-    fn correction_links_are_found() {
-        assert_eq!(
-            correction_url("\"A (b)\" (https://x.example/e/1)"),
-            Some("https://x.example/e/1")
-        );
-        assert_eq!(correction_url("\"A\" ()"), Some(""));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::{MAX_LISTED, OPEN_UP_TO, Page, attr, link, text};
 use crate::dedupe::{EntryRef, Merge};
-use crate::model::{Event, RawEvent, When, Window};
+use crate::model::{Event, RawEvent, Window};
 use crate::pipeline::Outcome;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -109,7 +109,7 @@ fn left_out(o: &Outcome) -> List {
             .map(|l| {
                 format!(
                     "{}: <span class=\"reason\">{}</span>",
-                    raw_item(&l.event),
+                    raw_item(&l.event, l.date),
                     text(&l.reason)
                 )
             })
@@ -121,7 +121,7 @@ fn failed(o: &Outcome) -> List {
     List {
         id: "source-failed",
         heading: "Sources that failed or are not taken as the truth",
-        todo: "Their events may be missing from this page. Check that the group or calendar still exists at that address (a renamed meetup group \
+        todo: "Their events may be missing from this page, or listed as they were last seen (the count says how many). Check that the group or calendar still exists at that address (a renamed meetup group \
          changes it) and is public; tell the editors if it moved.",
         items: o
             .reports
@@ -130,14 +130,19 @@ fn failed(o: &Outcome) -> List {
             .map(|r| {
                 let why = r.why_not_used().unwrap_or_default();
                 format!(
-                    "{} ({}): <span class=\"reason\">{}</span>{}",
+                    "{} ({}): <span class=\"reason\">{}</span>{}{}",
                     link(Some(&r.url), &text(&r.label)),
                     r.status(),
                     text(&why),
                     r.redirected_to
                         .as_deref()
                         .map(|to| format!(" — redirected to {}", text(to)))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    if r.carried_over > 0 {
+                        format!(" — {}", super::sources::carried(r.carried_over))
+                    } else {
+                        String::new()
+                    }
                 )
             })
             .collect(),
@@ -183,7 +188,7 @@ fn filtered(o: &Outcome) -> List {
             .map(|r| {
                 format!(
                     "{}: <span class=\"reason\">filtered by the source's keywords</span>",
-                    raw_item(r)
+                    raw_item(&r.event, r.date)
                 )
             })
             .collect(),
@@ -231,7 +236,7 @@ fn unverified(o: &Outcome) -> List {
             .map(|u| {
                 format!(
                     "{}: <span class=\"reason\">{}</span>",
-                    text(&u.entry),
+                    raw_item(&u.event, u.date),
                     text(&u.reason)
                 )
             })
@@ -250,8 +255,9 @@ fn corrected(o: &Outcome) -> List {
             .iter()
             .map(|c| {
                 format!(
-                    "{}: <span class=\"reason\">{} was “{}” in the calendar, “{}” on the event's page</span>",
-                    text(&c.event),
+                    "“{}” ({}): <span class=\"reason\">{} was “{}” in the calendar, “{}” on the event's page</span>",
+                    text(&c.title),
+                    c.url.as_deref().map_or_else(|| "no link".to_string(), |u| link(Some(u), &text(u))),
                     text(c.field),
                     text(&c.calendar),
                     text(&c.page)
@@ -261,12 +267,12 @@ fn corrected(o: &Outcome) -> List {
     }
 }
 
-/// An event a source gave, as the reports describe it (`"Title" on DATE (link, from SOURCE)`,
-/// [`crate::pipeline::describe`]), its link a link when it passes [`crate::link::check`];
-/// else the link as text, and why it is not one.
-fn raw_item(raw: &RawEvent) -> String {
-    let url = raw.url.as_deref().or(raw.links.first().map(String::as_str));
-    let shown = match url.map(crate::link::check) {
+/// An entry a source gave, as the reports describe it (`"Title" on DATE (link, from SOURCE)`,
+/// [`crate::pipeline::describe_on`]), `date` its first local day (the date the section prints),
+/// its link a link when it passes [`crate::link::check`]; else the link as text, and why it
+/// is not one.
+fn raw_item(raw: &RawEvent, date: NaiveDate) -> String {
+    let shown = match crate::run::link_of(raw).map(crate::link::check) {
         None => "no link".to_string(),
         Some(Ok(u)) => link(Some(&u), &text(&u)),
         Some(Err(refused)) => format!(
@@ -276,22 +282,10 @@ fn raw_item(raw: &RawEvent) -> String {
         ),
     };
     format!(
-        "“{}” on {} ({shown}, from {})",
+        "“{}” on {date} ({shown}, from {})",
         text(&raw.title),
-        day(&raw.start),
         text(&raw.source)
     )
-}
-
-/// The day a source's start falls on in its own terms (UTC for instants), as
-/// [`crate::pipeline::describe`] gives it.
-fn day(w: &When) -> NaiveDate {
-    match w {
-        When::Date(d) => *d,
-        When::Utc(u) => u.date_naive(),
-        When::Zoned(n, _) | When::Floating(n) => n.date(),
-        When::Offset(o) => o.date_naive(),
-    }
 }
 
 /// An entry of a merge or a possible duplicate: date, title (linked), organizer.
@@ -316,6 +310,7 @@ fn merge_item(m: &Merge) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::When;
 
     #[test]
     fn a_raw_event_s_link_is_a_link_only_when_it_passes_the_check() {
@@ -323,18 +318,18 @@ mod tests {
         let mut raw = RawEvent::new("Rust <Ghent>", "Meetup & more", When::Date(day));
         raw.url = Some("https://www.meetup.com/rust-ghent/events/123/?a=1&b=2".into());
         assert_eq!(
-            raw_item(&raw),
+            raw_item(&raw, day),
             "“Meetup &amp; more” on 2026-09-02 (<a href=\"https://www.meetup.com/rust-ghent/events/123/?a=1&amp;b=2\" \
              rel=\"nofollow noopener noreferrer\">https://www.meetup.com/rust-ghent/events/123/?a=1&amp;b=2</a>, from Rust &lt;Ghent&gt;)"
         );
         raw.url = Some("javascript:alert(1)".into());
-        let item = raw_item(&raw);
+        let item = raw_item(&raw, day);
         assert!(!item.contains("<a "), "{item}");
         assert!(
             item.contains("javascript:alert(1) (not a usable link: "),
             "{item}"
         );
         raw.url = None;
-        assert!(raw_item(&raw).contains("(no link, from"));
+        assert!(raw_item(&raw, day).contains("(no link, from"));
     }
 }

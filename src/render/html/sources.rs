@@ -77,10 +77,14 @@ fn table(h: &mut String, reports: &[&SourceReport]) {
     h.push_str("</tbody></table></div>\n");
 }
 
-/// What the report says of a source besides its counts: its error, why it is suspect, its
-/// fallback, its redirect, its warnings.
+/// What the report says of a source besides its counts: the events carried over from the
+/// previous run for it, its error, why it is suspect, its fallback, its redirect, its
+/// warnings.
 fn notes(r: &SourceReport) -> Vec<String> {
     let mut notes: Vec<String> = Vec::new();
+    if r.carried_over > 0 {
+        notes.push(carried(r.carried_over));
+    }
     if let Some(e) = r.failure() {
         notes.push(text(&e.to_string()).into_owned());
     }
@@ -97,6 +101,15 @@ fn notes(r: &SourceReport) -> Vec<String> {
         notes.push(warnings(&r.warnings));
     }
     notes
+}
+
+/// `2 events carried over from the previous run`: the events of a failed or suspect source
+/// still listed, as last seen (its row's count is of this run's events).
+pub(super) fn carried(n: usize) -> String {
+    format!(
+        "{n} event{} carried over from the previous run (listed as last seen)",
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// The most warnings shown for one source; the rest are counted.
