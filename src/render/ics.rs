@@ -578,6 +578,24 @@ mod tests {
     }
 
     #[test]
+    fn an_evening_ending_after_midnight_is_timed() {
+        // 23:00 to 02:00, one day (as `normalize` dates it): timed, not two all-day days.
+        let mut late = Event::example("Late", "https://example.org/e/late", "2026-09-19");
+        late.start = Some("2026-09-19T23:00:00+02:00".parse().unwrap());
+        late.end = Some("2026-09-20T02:00:00+02:00".parse().unwrap());
+        let text = feed_of(&[late]);
+        assert!(
+            text.contains("DTSTART;TZID=Europe/Berlin:20260919T230000\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("DTEND;TZID=Europe/Berlin:20260920T020000\r\n"),
+            "{text}"
+        );
+        assert!(!text.contains("VALUE=DATE"), "{text}");
+    }
+
+    #[test]
     fn zone_agrees_with_the_offset() {
         let mut e = Event::example("A", "https://example.org/e/1", "2023-07-02");
         e.start = Some("2023-07-02T19:00:00+02:00".parse().unwrap());
