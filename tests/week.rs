@@ -1,6 +1,7 @@
 //! `publish` on every day of one week (issue 24): the binary run over the same recorded
-//! sources (`snapshots/2023-02-01`) with `--today` each day from Wednesday 2023-02-01 to the
-//! next Wednesday, each `events.ics` read back by Python's `icalendar` +
+//! sources (`snapshots/2023-02-01`, its calendar with two entries planted: [`PLANTED`]) with
+//! `--today` each day from Wednesday 2023-02-01 to the next Wednesday, each `events.ics` read
+//! back by Python's `icalendar` +
 //! `recurring-ical-events` (`tests/fixtures/publish/read_ics.py`). Subscribers and the hourly
 //! job run on any day: every event of the Wednesday run still ahead on a day is in that day's
 //! feed (from Thursday on, the current week is not dropped), an event keeps its UID all week
@@ -18,6 +19,54 @@ use crate::common::binary;
 
 const SNAPSHOT: &str = "snapshots/2023-02-01";
 const WEDNESDAY: &str = "2023-02-01";
+
+/// Two entries added to the snapshot's calendar, what it lacks: a weekly "Hack Night" whose
+/// every instance links one page (a UID by position would pass to the next date each week),
+/// and an evening from 23:00 to 02:00 (timed, one day; not two all-day days).
+const PLANTED: [&str; 2] = [
+    "BEGIN:VEVENT\r\nDTSTART;TZID=Europe/Berlin:20230131T190000\r\n\
+     DTEND;TZID=Europe/Berlin:20230131T213000\r\nRRULE:FREQ=WEEKLY;BYDAY=TU\r\n\
+     DTSTAMP:20230201T090000Z\r\nUID:7hacknight0series0weekly0x@google.com\r\n\
+     DESCRIPTION:<a href=\"https://hacknight.example.org/rust-hack-night\">Every Tuesday</a>\r\n\
+     LOCATION:Berlin\\, Germany\r\nSTATUS:CONFIRMED\r\nSUMMARY:Rust Hack Night\r\n\
+     END:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nDTSTART;TZID=Europe/Berlin:20230209T230000\r\n\
+     DTEND;TZID=Europe/Berlin:20230210T020000\r\nDTSTAMP:20230201T090000Z\r\n\
+     UID:7afterdark0evening0late0x@google.com\r\n\
+     DESCRIPTION:<a href=\"https://afterdark.example.org/2023-02\">Talks until late</a>\r\n\
+     LOCATION:Berlin\\, Germany\r\nSTATUS:CONFIRMED\r\nSUMMARY:Rust After Dark\r\n\
+     END:VEVENT\r\n",
+];
+
+/// A copy of the snapshot in `dir` with [`PLANTED`] in its calendar.
+fn planted_snapshot(dir: &Path) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let snapshot = dir.join("snapshot");
+    copy(&root().join(SNAPSHOT), &snapshot);
+    let calendars = snapshot.join("responses/calendar.google.com");
+    let feed = std::fs::read_dir(&calendars)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&feed).unwrap();
+    let end = text.rfind("END:VCALENDAR").unwrap();
+    let planted = format!("{}{}{}", &text[..end], PLANTED.concat(), &text[end..]);
+    std::fs::write(&feed, planted).unwrap();
+    snapshot
+}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -75,12 +124,13 @@ impl Read {
     }
 }
 
-/// `publish --replay SNAPSHOT --today day` into `dir/<day>`; its `events.ics` as Python reads it.
-fn publish_on(day: NaiveDate, dir: &Path) -> Vec<Read> {
+/// `publish --replay snapshot --today day` into `dir/<day>`; its `events.ics` as Python
+/// reads it.
+fn publish_on(snapshot: &Path, day: NaiveDate, dir: &Path) -> Vec<Read> {
     let site = dir.join(day.to_string());
     let out = Command::new(binary())
         .args(["-q", "publish", "--today", &day.to_string(), "--replay"])
-        .arg(root().join(SNAPSHOT))
+        .arg(snapshot)
         .arg("--out")
         .arg(&site)
         .output()
@@ -105,6 +155,21 @@ fn publish_on(day: NaiveDate, dir: &Path) -> Vec<Read> {
     read.iter().map(Read::from_python).collect()
 }
 
+/// The time of a description's `Starts …` or `Ends …` line (an event written as days says
+/// its times there): `Starts 2023-02-04 09:00 (UTC+01:00)`.
+fn described(description: &str, what: &str) -> Option<DateTime<FixedOffset>> {
+    let line = description
+        .lines()
+        .find_map(|l| l.strip_prefix(what)?.strip_prefix(' '))?;
+    let (at, offset) = line.split_once(" (UTC")?;
+    let text = format!(
+        "{}:00{}",
+        at.replace(' ', "T"),
+        offset.trim_end_matches(')')
+    );
+    text.parse().ok()
+}
+
 #[test]
 fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() {
     if let Err(why) = crate::publish::python() {
@@ -113,12 +178,14 @@ fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() 
         );
         return;
     }
+    assert!(described("Starts 2023-02-04 09:00 (UTC+01:00)\n", "Starts").is_some());
     let tmp = tempfile::tempdir().unwrap();
+    let snapshot = planted_snapshot(tmp.path());
     let wednesday: NaiveDate = WEDNESDAY.parse().unwrap();
     let days: Vec<NaiveDate> = (0..8).map(|n| wednesday + Duration::days(n)).collect();
     let runs: Vec<(NaiveDate, Vec<Read>)> = days
         .iter()
-        .map(|&day| (day, publish_on(day, tmp.path())))
+        .map(|&day| (day, publish_on(&snapshot, day, tmp.path())))
         .collect();
     let first = &runs[0].1;
     assert!(first.len() >= 40, "{} events on {WEDNESDAY}", first.len());
@@ -166,12 +233,18 @@ fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() 
             );
         }
         // Timed events stay timed: a feed writes days only for an event without a time
-        // (no "Starts" line in its description) or one lasting several days.
+        // (no "Starts" line in its description) or one lasting several days (its times, in
+        // the description, a day or more apart).
         for r in feed.iter().filter(|r| r.start.is_none()) {
-            assert!(
-                !r.description.contains("Starts ") || r.last > r.first,
-                "{day}: {r:?} has a time but is written as one day"
-            );
+            if let Some(start) = described(&r.description, "Starts") {
+                assert!(r.last > r.first, "{day}: {r:?} has a time but is one day");
+                if let Some(end) = described(&r.description, "Ends") {
+                    assert!(
+                        end - start >= Duration::hours(24),
+                        "{day}: {r:?} is written as days but lasts less than one"
+                    );
+                }
+            }
         }
         for r in feed.iter().filter(|r| r.start.is_some()) {
             let (start, end) = (r.start.unwrap(), r.end.unwrap());
@@ -184,6 +257,24 @@ fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() 
             feed.iter().filter(|r| r.start.is_some()).count()
         ));
     }
+    // The planted entries: each Hack Night with its own UID, the evening timed.
+    let nights: Vec<&Read> = first
+        .iter()
+        .filter(|r| r.summary.contains("Rust Hack Night"))
+        .collect();
+    assert!(nights.len() >= 4, "{nights:?}");
+    let night_uids: std::collections::BTreeSet<&str> =
+        nights.iter().map(|r| r.uid.as_str()).collect();
+    assert_eq!(night_uids.len(), nights.len(), "{nights:?}");
+    let evening = first
+        .iter()
+        .find(|r| r.summary.contains("Rust After Dark"))
+        .expect("the evening is listed");
+    assert_eq!(
+        evening.start.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2023-02-09T23:00:00+01:00"),
+        "{evening:?}"
+    );
     // An event timed on one day is timed on every day it is listed.
     let timed_on: BTreeMap<&str, bool> = runs
         .iter()
