@@ -20,10 +20,12 @@ use crate::common::binary;
 const SNAPSHOT: &str = "snapshots/2023-02-01";
 const WEDNESDAY: &str = "2023-02-01";
 
-/// Two entries added to the snapshot's calendar, what it lacks: a weekly "Hack Night" whose
+/// Three entries added to the snapshot's calendar, what it lacks: a weekly "Hack Night" whose
 /// every instance links one page (a UID by position would pass to the next date each week),
-/// and an evening from 23:00 to 02:00 (timed, one day; not two all-day days).
-const PLANTED: [&str; 2] = [
+/// an evening from 23:00 to 02:00 (timed, one day; not two all-day days), and a conference
+/// from Friday 09:00 to Sunday 17:00 (several days; listed on Saturday and Sunday, in
+/// progress).
+const PLANTED: [&str; 3] = [
     "BEGIN:VEVENT\r\nDTSTART;TZID=Europe/Berlin:20230131T190000\r\n\
      DTEND;TZID=Europe/Berlin:20230131T213000\r\nRRULE:FREQ=WEEKLY;BYDAY=TU\r\n\
      DTSTAMP:20230201T090000Z\r\nUID:7hacknight0series0weekly0x@google.com\r\n\
@@ -35,6 +37,12 @@ const PLANTED: [&str; 2] = [
      UID:7afterdark0evening0late0x@google.com\r\n\
      DESCRIPTION:<a href=\"https://afterdark.example.org/2023-02\">Talks until late</a>\r\n\
      LOCATION:Berlin\\, Germany\r\nSTATUS:CONFIRMED\r\nSUMMARY:Rust After Dark\r\n\
+     END:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nDTSTART;TZID=Europe/Berlin:20230203T090000\r\n\
+     DTEND;TZID=Europe/Berlin:20230205T170000\r\nDTSTAMP:20230201T090000Z\r\n\
+     UID:7weekend0conference0three0@google.com\r\n\
+     DESCRIPTION:<a href=\"https://rustweekend.example.org/2023/\">Three days</a>\r\n\
+     LOCATION:Berlin\\, Germany\r\nSTATUS:CONFIRMED\r\nSUMMARY:Rust Weekend Conference\r\n\
      END:VEVENT\r\n",
 ];
 
@@ -275,6 +283,21 @@ fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() 
         Some("2023-02-09T23:00:00+01:00"),
         "{evening:?}"
     );
+    // The conference: days, 2023-02-03 to 2023-02-05, still listed on its last day.
+    let conference = |feed: &[Read]| {
+        feed.iter()
+            .find(|r| r.summary.contains("Rust Weekend Conference"))
+            .map(|r| (r.start.is_some(), r.first.to_string(), r.last.to_string()))
+    };
+    let days = (false, "2023-02-03".to_string(), "2023-02-05".to_string());
+    assert_eq!(conference(first), Some(days.clone()));
+    assert_eq!(
+        conference(&runs[4].1),
+        Some(days),
+        "in progress on {}",
+        runs[4].0
+    );
+    assert_eq!(conference(&runs[5].1), None, "over on {}", runs[5].0);
     // An event timed on one day is timed on every day it is listed.
     let timed_on: BTreeMap<&str, bool> = runs
         .iter()
