@@ -99,18 +99,16 @@ struct Read {
 impl Read {
     fn from_python(p: &Value) -> Read {
         let text = |k: &str| p[k].as_str().unwrap_or_default().to_string();
-        let (start, end, first, last) = match text("start").parse::<DateTime<FixedOffset>>() {
-            Ok(start) => {
+        let (start, end, first, last) =
+            if let Ok(start) = text("start").parse::<DateTime<FixedOffset>>() {
                 let end: DateTime<FixedOffset> = text("end").parse().expect("a timed DTEND");
                 let last = (end - Duration::seconds(1)).date_naive();
                 (Some(start), Some(end), start.date_naive(), last)
-            }
-            Err(_) => {
+            } else {
                 let first: NaiveDate = text("start").parse().expect("a DATE DTSTART");
                 let end: NaiveDate = text("end").parse().expect("a DATE DTEND");
                 (None, None, first, end.pred_opt().unwrap())
-            }
-        };
+            };
         Read {
             uid: text("uid"),
             summary: text("summary"),
@@ -178,50 +176,41 @@ fn described(description: &str, what: &str) -> Option<DateTime<FixedOffset>> {
     text.parse().ok()
 }
 
-#[test]
-fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() {
-    if let Err(why) = crate::publish::python() {
-        eprintln!(
-            "SKIPPED publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times: {why}"
-        );
-        return;
+/// The events of Wednesday's run still ahead on `day` (their last day on or after it) are in
+/// its feed with the UIDs they had; nothing in it ended before the day. Returns how many.
+fn still_ahead(day: NaiveDate, feed: &[Read], wednesday: &[Read]) -> usize {
+    for r in feed {
+        assert!(r.last >= day, "{day}: {r:?} ended before the day");
     }
-    assert!(described("Starts 2023-02-04 09:00 (UTC+01:00)\n", "Starts").is_some());
-    let tmp = tempfile::tempdir().unwrap();
-    let snapshot = planted_snapshot(tmp.path());
-    let wednesday: NaiveDate = WEDNESDAY.parse().unwrap();
-    let days: Vec<NaiveDate> = (0..8).map(|n| wednesday + Duration::days(n)).collect();
-    let runs: Vec<(NaiveDate, Vec<Read>)> = days
-        .iter()
-        .map(|&day| (day, publish_on(&snapshot, day, tmp.path())))
-        .collect();
-    let first = &runs[0].1;
-    assert!(first.len() >= 40, "{} events on {WEDNESDAY}", first.len());
+    let ahead: Vec<&Read> = wednesday.iter().filter(|r| r.last >= day).collect();
+    for w in &ahead {
+        let found = feed.iter().find(|r| r.key() == w.key());
+        let found = found.unwrap_or_else(|| {
+            panic!(
+                "{day}: {:?} ({}, {} to {}) is still ahead but not in the feed",
+                w.summary, w.url, w.first, w.last
+            )
+        });
+        assert_eq!(found.uid, w.uid, "{day}: {:?} changed its UID", w.summary);
+    }
+    ahead.len()
+}
 
-    let mut uid_of: BTreeMap<(String, String), (String, NaiveDate)> = BTreeMap::new();
-    let mut event_of: BTreeMap<String, ((String, String), NaiveDate)> = BTreeMap::new();
-    let mut counts = Vec::new();
-    for (day, feed) in &runs {
-        // Nothing that ended before the day; everything of Wednesday's run still ahead.
+/// One UID per event and one event per UID over the week: what each UID named and each
+/// event was named, and since which day.
+#[derive(Default)]
+struct Names {
+    uid_of: BTreeMap<(String, String), (String, NaiveDate)>,
+    event_of: BTreeMap<String, ((String, String), NaiveDate)>,
+}
+
+impl Names {
+    fn check(&mut self, day: NaiveDate, feed: &[Read]) {
         for r in feed {
-            assert!(r.last >= *day, "{day}: {r:?} ended before the day");
-        }
-        let ahead: Vec<&Read> = first.iter().filter(|r| r.last >= *day).collect();
-        for w in &ahead {
-            let found = feed.iter().find(|r| r.key() == w.key());
-            let found = found.unwrap_or_else(|| {
-                panic!(
-                    "{day}: {:?} ({}, {} to {}) is still ahead but not in the feed",
-                    w.summary, w.url, w.first, w.last
-                )
-            });
-            assert_eq!(found.uid, w.uid, "{day}: {:?} changed its UID", w.summary);
-        }
-        // One UID per event, one event per UID, over the week.
-        for r in feed {
-            let (uid, since) = uid_of
+            let (uid, since) = self
+                .uid_of
                 .entry(r.key())
-                .or_insert_with(|| (r.uid.clone(), *day));
+                .or_insert_with(|| (r.uid.clone(), day));
             assert_eq!(
                 *uid,
                 r.uid,
@@ -229,9 +218,10 @@ fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() 
                 r.summary,
                 r.key()
             );
-            let (key, since) = event_of
+            let (key, since) = self
+                .event_of
                 .entry(r.uid.clone())
-                .or_insert_with(|| (r.key(), *day));
+                .or_insert_with(|| (r.key(), day));
             assert_eq!(
                 *key,
                 r.key(),
@@ -240,32 +230,35 @@ fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() 
                 r.summary
             );
         }
-        // Timed events stay timed: a feed writes days only for an event without a time
-        // (no "Starts" line in its description) or one lasting several days (its times, in
-        // the description, a day or more apart).
-        for r in feed.iter().filter(|r| r.start.is_none()) {
-            if let Some(start) = described(&r.description, "Starts") {
-                assert!(r.last > r.first, "{day}: {r:?} has a time but is one day");
-                if let Some(end) = described(&r.description, "Ends") {
-                    assert!(
-                        end - start >= Duration::hours(24),
-                        "{day}: {r:?} is written as days but lasts less than one"
-                    );
-                }
-            }
-        }
-        for r in feed.iter().filter(|r| r.start.is_some()) {
-            let (start, end) = (r.start.unwrap(), r.end.unwrap());
-            assert!(end > start && end - start < Duration::hours(24), "{r:?}");
-        }
-        counts.push(format!(
-            "{day}: {} events ({} of Wednesday's ahead, {} timed)",
-            feed.len(),
-            ahead.len(),
-            feed.iter().filter(|r| r.start.is_some()).count()
-        ));
     }
-    // The planted entries: each Hack Night with its own UID, the evening timed.
+}
+
+/// Timed events stay timed: a feed writes days only for an event without a time (no
+/// "Starts" line in its description) or one lasting several days (its times, in the
+/// description, a day or more apart); a timed one lasts less than a day.
+fn timed_stay_timed(day: NaiveDate, feed: &[Read]) {
+    for r in feed {
+        if let (Some(start), Some(end)) = (r.start, r.end) {
+            assert!(end > start && end - start < Duration::hours(24), "{r:?}");
+            continue;
+        }
+        let Some(start) = described(&r.description, "Starts") else {
+            continue;
+        };
+        assert!(r.last > r.first, "{day}: {r:?} has a time but is one day");
+        if let Some(end) = described(&r.description, "Ends") {
+            assert!(
+                end - start >= Duration::hours(24),
+                "{day}: {r:?} is written as days but lasts less than one"
+            );
+        }
+    }
+}
+
+/// The planted entries: each Hack Night with its own UID, the evening timed, the conference
+/// as days and listed until its last day (`runs[4]` is Sunday, `runs[5]` Monday).
+fn planted_entries(runs: &[(NaiveDate, Vec<Read>)]) {
+    let first = &runs[0].1;
     let nights: Vec<&Read> = first
         .iter()
         .filter(|r| r.summary.contains("Rust Hack Night"))
@@ -283,7 +276,6 @@ fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() 
         Some("2023-02-09T23:00:00+01:00"),
         "{evening:?}"
     );
-    // The conference: days, 2023-02-03 to 2023-02-05, still listed on its last day.
     let conference = |feed: &[Read]| {
         feed.iter()
             .find(|r| r.summary.contains("Rust Weekend Conference"))
@@ -291,26 +283,58 @@ fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() 
     };
     let days = (false, "2023-02-03".to_string(), "2023-02-05".to_string());
     assert_eq!(conference(first), Some(days.clone()));
+    let (sunday, monday) = (&runs[4], &runs[5]);
     assert_eq!(
-        conference(&runs[4].1),
+        conference(&sunday.1),
         Some(days),
         "in progress on {}",
-        runs[4].0
+        sunday.0
     );
-    assert_eq!(conference(&runs[5].1), None, "over on {}", runs[5].0);
+    assert_eq!(conference(&monday.1), None, "over on {}", monday.0);
+}
+
+#[test]
+fn publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times() {
+    if let Err(why) = crate::publish::python() {
+        eprintln!(
+            "SKIPPED publish_on_every_day_of_a_week_keeps_the_events_their_uids_and_their_times: {why}"
+        );
+        return;
+    }
+    assert!(described("Starts 2023-02-04 09:00 (UTC+01:00)\n", "Starts").is_some());
+    let tmp = tempfile::tempdir().unwrap();
+    let snapshot = planted_snapshot(tmp.path());
+    let wednesday: NaiveDate = WEDNESDAY.parse().unwrap();
+    let runs: Vec<(NaiveDate, Vec<Read>)> = (0..8)
+        .map(|n| wednesday + Duration::days(n))
+        .map(|day| (day, publish_on(&snapshot, day, tmp.path())))
+        .collect();
+    let first = &runs[0].1;
+    assert!(first.len() >= 40, "{} events on {WEDNESDAY}", first.len());
+    let mut names = Names::default();
+    let mut counts = Vec::new();
+    for (day, feed) in &runs {
+        let ahead = still_ahead(*day, feed, first);
+        names.check(*day, feed);
+        timed_stay_timed(*day, feed);
+        counts.push(format!(
+            "{day}: {} events ({ahead} of Wednesday's ahead, {} timed)",
+            feed.len(),
+            feed.iter().filter(|r| r.start.is_some()).count()
+        ));
+    }
+    planted_entries(&runs);
     // An event timed on one day is timed on every day it is listed.
     let timed_on: BTreeMap<&str, bool> = runs
         .iter()
         .flat_map(|(_, feed)| feed.iter().map(|r| (r.uid.as_str(), r.start.is_some())))
         .collect();
-    for (_, feed) in &runs {
-        for r in feed {
-            assert_eq!(timed_on[r.uid.as_str()], r.start.is_some(), "{r:?}");
-        }
+    for r in runs.iter().flat_map(|(_, feed)| feed) {
+        assert_eq!(timed_on[r.uid.as_str()], r.start.is_some(), "{r:?}");
     }
     eprintln!(
         "week: {} events over the 8 runs, each with one UID\n{}",
-        uid_of.len(),
+        names.uid_of.len(),
         counts.join("\n")
     );
 }
