@@ -230,7 +230,8 @@ pub struct Event {
     pub url: String,
     /// First local day.
     pub start_date: NaiveDate,
-    /// Last local day, inclusive (equal to `start_date` for a one-day event).
+    /// Last local day, inclusive (equal to `start_date` for a one-day event, and for a timed
+    /// event shorter than a day that ends after midnight: `normalize::spans_days`).
     pub end_date: NaiveDate,
     /// Local start with its offset, when the event has a time of day.
     pub start: Option<DateTime<FixedOffset>>,

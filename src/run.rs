@@ -203,7 +203,7 @@ impl PageProblem {
     /// Why a page read failed, as a code.
     pub fn of(failure: &Failure) -> PageProblem {
         match failure {
-            Failure::Fetch(e) => match e {
+            Failure::Fetch(e) | Failure::PageNotFetched(e) => match e {
                 FetchError::Status { .. } => PageProblem::Status,
                 FetchError::TooLarge { .. } | FetchError::NotModified { .. } => {
                     PageProblem::Unreadable

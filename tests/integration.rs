@@ -43,6 +43,7 @@ mod snapshots;
 mod speed;
 mod update;
 mod verify;
+mod week;
 
 mod workflows;
 mod writes;

@@ -396,8 +396,8 @@ fn uids_are_identical_across_runs_and_the_horizon_is_configurable() {
     }
 }
 
-/// Python's reader, or why it cannot run.
-fn python() -> Result<(), String> {
+/// Python's reader, or why it cannot run (`week` asks it too).
+pub(crate) fn python() -> Result<(), String> {
     let out = std::process::Command::new("python3")
         .args(["-c", "import icalendar, recurring_ical_events"])
         .output()

@@ -4,7 +4,7 @@
 
 use super::setup::runtime;
 use super::writable::{self, Output};
-use super::{Common, RunArgs, live_options, window};
+use super::{Common, RunArgs, WindowStart, live_options, window};
 use crate::add::{self, Candidate, Plan, Refusal};
 use crate::config::Config;
 use crate::error::{Error, exit};
@@ -114,7 +114,7 @@ pub(super) fn add_urls(
         .today
         .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let window = window(today, run.from, run.to, run.weeks)?;
+    let window = window(today, run.from, run.to, run.weeks, WindowStart::NextIssue)?;
     let live = match &replay {
         Some(_) => None,
         None => Some(

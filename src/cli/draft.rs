@@ -3,7 +3,7 @@
 use super::report::{Verbosity, report};
 use super::setup::{mark_collapsed, run_pipeline};
 use super::writable::{self, Output};
-use super::{Common, RunArgs, emit, stdout};
+use super::{Common, RunArgs, WindowStart, emit, stdout};
 use crate::error::{Error, exit};
 use crate::render;
 use std::path::Path;
@@ -22,7 +22,7 @@ pub(super) fn update(
         Some(path) => writable::check("--out", path, Output::File)?,
         None => writable::check("the draft", draft, Output::File)?,
     }
-    let (outcome, window, setup) = run_pipeline(common, run)?;
+    let (outcome, window, setup) = run_pipeline(common, run, WindowStart::NextIssue)?;
     report(&outcome, common.verbosity());
     let sources = setup.config.sources;
     let update = crate::update::update_draft(&text, &outcome, &window, &sources)
@@ -178,7 +178,7 @@ pub(super) fn check(
         }
         None => None,
     };
-    let (mut outcome, window, setup) = run_pipeline(common, run)?;
+    let (mut outcome, window, setup) = run_pipeline(common, run, WindowStart::NextIssue)?;
     // A source that collapsed against the previous file is suspect, as in `json --out`.
     mark_collapsed(&mut outcome, window, previous.as_ref());
     if common.verbose {

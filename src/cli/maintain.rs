@@ -5,7 +5,9 @@ use super::progress::ProgressBar;
 use super::report::{Verbosity, report};
 use super::setup::{add_fetch_notes, run_pipeline, runtime, setup};
 use super::writable::{self, Output};
-use super::{Cli, Common, HealthFormat, RunArgs, live_options, sources_path, stdout, window};
+use super::{
+    Cli, Common, HealthFormat, RunArgs, WindowStart, live_options, sources_path, stdout, window,
+};
 use crate::config::Config;
 use crate::error::{Error, exit};
 use crate::fetch::live::{LiveFetcher, LiveOptions};
@@ -62,9 +64,9 @@ pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result
         None => Vec::new(),
     };
     let (setup, outcome) = if no_fetch {
-        (setup(common, run)?, None)
+        (setup(common, run, WindowStart::NextIssue)?, None)
     } else {
-        let (outcome, _window, setup) = run_pipeline(common, run)?;
+        let (outcome, _window, setup) = run_pipeline(common, run, WindowStart::NextIssue)?;
         report(&outcome, common.verbosity());
         (setup, Some(outcome))
     };
@@ -111,8 +113,15 @@ pub(super) fn snapshot(
     let config = Config::load(&sources_path)?;
     let sources_text = std::fs::read_to_string(&sources_path).ok();
     let now = chrono::Local::now().fixed_offset();
-    // The window a replay of this snapshot uses by default (from its recording date).
-    let window = window(today.unwrap_or(now.date_naive()), None, None, 4)?;
+    // The windows a replay of this snapshot uses by default (from its recording date): from
+    // that day (`json`, `publish`) to the next issue's end (`render`), the pages of both.
+    let window = window(
+        today.unwrap_or(now.date_naive()),
+        None,
+        None,
+        4,
+        WindowStart::Today,
+    )?;
     check_snapshot_folder(out)?;
     let previous = previous_recording(out);
     let opts = LiveOptions {

@@ -92,10 +92,12 @@ pub struct RunArgs {
     /// --replay, else the system date]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
-    /// First day of the window [default: the first Wednesday on or after today]
+    /// First day of the window [default: the first Wednesday on or after today, the next
+    /// issue's; for json and publish, today: an event in progress is listed until it ends]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub from: Option<NaiveDate>,
-    /// Last day of the window, inclusive [default: from + 7 × weeks days]
+    /// Last day of the window, inclusive [default: from + 7 × weeks days; for json and
+    /// publish without --from, the next issue's last day]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub to: Option<NaiveDate>,
     /// Length of the window in weeks, when --to is not given
@@ -278,20 +280,39 @@ pub enum HealthFormat {
     Json,
 }
 
-/// The window: `from` (else the first Wednesday on or after `today`) to `to` (else
-/// `from + 7 × weeks` days), both inclusive.
+/// Where a command's default window starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowStart {
+    /// The newsletter's issue: the first Wednesday on or after today (`render`, `update`,
+    /// `check`, `health`, `add`), the week the next issue covers.
+    NextIssue,
+    /// Today (`json`, `publish`, and what `snapshot` records): subscribers and the hourly job
+    /// run on any day of the week, and the days before the next Wednesday are still ahead of
+    /// them. An event in progress (started before today, ending today or later) overlaps it.
+    Today,
+}
+
+/// The window, both ends inclusive: `from`, else the default start (`start`: the first
+/// Wednesday on or after `today`, or `today` itself), to `to`, else `from + 7 × weeks` days
+/// with `--from`, else the newsletter's end (the first Wednesday on or after `today`, plus
+/// `7 × weeks` days) whatever the start: a window from today ends where the next issue's
+/// does, so it holds every event the issue will list and those of the days before it.
 pub fn window(
     today: NaiveDate,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     weeks: u32,
+    start: WindowStart,
 ) -> Result<Window, Error> {
-    let from = from.unwrap_or_else(|| {
-        let ahead =
-            (Weekday::Wed.num_days_from_monday() + 7 - today.weekday().num_days_from_monday()) % 7;
-        today + Duration::days(i64::from(ahead))
+    let ahead =
+        (Weekday::Wed.num_days_from_monday() + 7 - today.weekday().num_days_from_monday()) % 7;
+    let issue = today + Duration::days(i64::from(ahead));
+    let length = Duration::days(7 * i64::from(weeks));
+    let to = to.unwrap_or(from.unwrap_or(issue) + length);
+    let from = from.unwrap_or(match start {
+        WindowStart::NextIssue => issue,
+        WindowStart::Today => today,
     });
-    let to = to.unwrap_or(from + Duration::days(7 * i64::from(weeks)));
     if to < from {
         return Err(Error::Usage(format!(
             "the window ends ({to}) before it starts ({from}): check --from/--to"

@@ -3,7 +3,7 @@
 use super::report::{Verbosity, report};
 use super::setup::{mark_collapsed, run_pipeline};
 use super::writable::{self, Output};
-use super::{Common, RunArgs, emit, stdout};
+use super::{Common, RunArgs, WindowStart, emit, stdout};
 use crate::error::{Error, exit};
 use crate::model::Window;
 use crate::pipeline::{self, Outcome};
@@ -17,7 +17,7 @@ pub(super) fn render(common: &Common, run: &RunArgs, out: Option<&Path>) -> Resu
     if let Some(path) = out {
         writable::check("--out", path, Output::File)?;
     }
-    let (outcome, window, _) = run_pipeline(common, run)?;
+    let (outcome, window, _) = run_pipeline(common, run, WindowStart::NextIssue)?;
     report(&outcome, common.verbosity());
     if outcome.nothing_trusted() {
         if let Some(path) = out {
@@ -44,7 +44,7 @@ pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Resu
     if let Some(path) = &out {
         writable::check("--out", path, Output::File)?;
     }
-    let (mut outcome, window, _) = run_pipeline(common, run)?;
+    let (mut outcome, window, _) = run_pipeline(common, run, WindowStart::Today)?;
     let now = chrono::Local::now()
         .fixed_offset()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
@@ -114,7 +114,7 @@ pub(super) fn publish(
     horizon_weeks: u32,
 ) -> Result<u8, Error> {
     check_publish_folder(out)?;
-    let (mut outcome, window, _) = run_pipeline(common, run)?;
+    let (mut outcome, window, _) = run_pipeline(common, run, WindowStart::Today)?;
     let now = chrono::Local::now().fixed_offset();
     // The previous events.json, as `json --out` uses it: a source that collapsed
     // against it is suspect, and a failed source's events are carried over (in every file).

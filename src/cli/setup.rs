@@ -2,7 +2,7 @@
 //! day and the window; then the pipeline run over them.
 
 use super::progress::ProgressBar;
-use super::{Common, RunArgs, live_options, sources_path, window};
+use super::{Common, RunArgs, WindowStart, live_options, sources_path, window};
 use crate::config::Config;
 use crate::error::Error;
 use crate::fetch::live::{FetchSummary, LiveFetcher, LiveOptions};
@@ -27,7 +27,7 @@ pub(super) struct Setup {
     pub(super) window: Window,
 }
 
-pub(super) fn setup(common: &Common, run: &RunArgs) -> Result<Setup, Error> {
+pub(super) fn setup(common: &Common, run: &RunArgs, start: WindowStart) -> Result<Setup, Error> {
     // (Checked here: --replay belongs to the run commands, the cache options to every one.)
     if run.replay.is_some() && (common.cache.is_some() || common.no_cache) {
         return Err(Error::Usage(
@@ -44,7 +44,7 @@ pub(super) fn setup(common: &Common, run: &RunArgs) -> Result<Setup, Error> {
         .today
         .or_else(|| replay.as_ref().map(|r| r.recorded_at().date_naive()))
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let window = window(today, run.from, run.to, run.weeks)?;
+    let window = window(today, run.from, run.to, run.weeks, start)?;
     Ok(Setup {
         replay,
         config,
@@ -53,13 +53,14 @@ pub(super) fn setup(common: &Common, run: &RunArgs) -> Result<Setup, Error> {
     })
 }
 
-/// Loads the sources, picks live or replayed fetching and runs the pipeline over the window;
-/// returns the outcome, the window and the setup it ran with.
+/// Loads the sources, picks live or replayed fetching and runs the pipeline over the window
+/// (starting as `start` says); returns the outcome, the window and the setup it ran with.
 pub(super) fn run_pipeline(
     common: &Common,
     run: &RunArgs,
+    start: WindowStart,
 ) -> Result<(Outcome, Window, Setup), Error> {
-    let setup = setup(common, run)?;
+    let setup = setup(common, run, start)?;
     let Setup {
         replay,
         config,

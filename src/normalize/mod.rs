@@ -447,7 +447,8 @@ struct LocalDates {
 /// The local dates: a UTC instant gets the zone of its place, else its organizer's home, else
 /// the calendar's; an event longer than [`MAX_EVENT_DAYS`] is dropped. A timed end is kept
 /// (in the start's zone) only after the start: an end before it is noted and ignored, an end
-/// equal to it says no more than no end.
+/// equal to it says no more than no end. A timed event's last day is its end's only when it
+/// lasts a day or more ([`spans_days`]).
 fn local_dates(
     raw: &RawEvent,
     place: Option<&Place>,
@@ -487,8 +488,9 @@ fn local_dates(
             end_local.date()
         }
     };
-    let end_date = match (&raw.end, end) {
-        (_, Some(end)) => last_day(end.naive_local()),
+    let end_date = match (&raw.end, start.zip(end)) {
+        (_, Some((start, end))) if !spans_days(start, end) => start_date,
+        (_, Some((_, end))) => last_day(end.naive_local()),
         (Some(When::Date(d)), None) => d.pred_opt().unwrap_or(*d),
         // A timed end the start's time refused (before it, or equal) says nothing more.
         (Some(_), None) if start.is_some() => start_date,
@@ -507,6 +509,18 @@ fn local_dates(
         end,
         zone,
     })
+}
+
+/// How long a timed event lasts before it counts as several days: a day.
+pub const MULTI_DAY_HOURS: i64 = 24;
+
+/// Whether a timed event (start and end with their times) spans several days in every output
+/// (the section's dates, all-day dates in the feeds, the page, the JSON): only when it lasts
+/// [`MULTI_DAY_HOURS`] hours or more, a conference or a hackathon. A shorter one is listed on
+/// the day it starts, even when it ends after midnight (a meetup from 23:00 to 02:00 is one
+/// evening, a timed event in the feeds, not two all-day ones); its end time is kept.
+pub fn spans_days(start: DateTime<FixedOffset>, end: DateTime<FixedOffset>) -> bool {
+    end - start >= Duration::hours(MULTI_DAY_HOURS)
 }
 
 /// The source's end as an instant in the start's zone: the zone of a zoned start, the zone a

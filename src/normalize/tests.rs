@@ -650,3 +650,56 @@ fn an_entry_the_reports_name_gets_the_local_date_the_section_prints() {
     raw.default_tz = Some(chrono_tz::America::Chicago);
     assert_eq!(local_date(&raw, &directory, &trusted), listed);
 }
+
+#[test]
+fn an_evening_ending_after_midnight_stays_one_timed_day() {
+    let berlin = chrono_tz::Europe::Berlin;
+    let wall = |s: &str| s.parse::<NaiveDateTime>().unwrap();
+    let mut raw = RawEvent::new(
+        "cal",
+        "Late Rust",
+        When::Zoned(wall("2026-09-19T23:00:00"), berlin),
+    );
+    raw.end = Some(When::Zoned(wall("2026-09-20T02:00:00"), berlin));
+    raw.links = vec!["https://example.org/late-rust".into()];
+    raw.attendance = Some(Attendance::InPerson);
+    raw.place = Some(Place::new(Some("Berlin"), None, Some("DE")));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    // One day, the end time kept: the feeds write it timed, the section prints one date.
+    assert_eq!(
+        (n.event.start_date, n.event.end_date),
+        (d("2026-09-19"), d("2026-09-19"))
+    );
+    assert_eq!(
+        n.event.end.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-09-20T02:00:00+02:00")
+    );
+    let window = crate::model::Window {
+        from: d("2026-09-16"),
+        to: d("2026-10-14"),
+    };
+    let md = crate::newsletter::write::render(std::slice::from_ref(&n.event), &window);
+    assert!(md.contains("2026-09-19 |"), "{md}");
+    assert!(!md.contains("2026-09-20"), "{md}");
+    // A day or more is several days: a 24-hour hackathon, a conference from 09:00 to 17:00
+    // the next day (its last day the end's).
+    raw.end = Some(When::Zoned(wall("2026-09-20T23:00:00"), berlin));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.end_date, d("2026-09-20"));
+    raw.start = When::Zoned(wall("2026-09-19T09:00:00"), berlin);
+    raw.end = Some(When::Zoned(wall("2026-09-20T17:00:00"), berlin));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.end_date, d("2026-09-20"));
+    // Just under a day (09:00 to 08:59 the next morning): one day.
+    raw.end = Some(When::Zoned(wall("2026-09-20T08:59:00"), berlin));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(n.event.end_date, d("2026-09-19"));
+    // A UTC entry read in the place's zone, as Google exports one: the same rule.
+    raw.start = When::Utc("2026-09-19T21:00:00Z".parse().unwrap());
+    raw.end = Some(When::Utc("2026-09-20T00:00:00Z".parse().unwrap()));
+    let n = normalize(&raw, &Directory::default()).unwrap();
+    assert_eq!(
+        (n.event.start_date, n.event.end_date),
+        (d("2026-09-19"), d("2026-09-19"))
+    );
+}

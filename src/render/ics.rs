@@ -1,11 +1,13 @@
 //! The events as iCalendar feeds for subscribers (`publish`): `events.ics` and one feed per
 //! section, written with the `icalendar` crate (RFC 5545 escaping and line folding are its).
 //!
-//! - UIDs are stable across runs: a name-based UUID (v5) of the event's identity, the
-//!   canonical form of its link ([`identity::event_key`](crate::dedupe::identity::event_key)) — a calendar client updates the
-//!   event when its date or place changes instead of adding a second one. A link shared by
-//!   several entries (a group page, a conference homepage) is no identity by itself: its
-//!   start date is part of the name then.
+//! - UIDs are stable across runs and follow the event, never its place in a list (see
+//!   [`Uids`]): a name-based UUID (v5) of the event's identity, the canonical form of its
+//!   link ([`identity::event_key`](crate::dedupe::identity::event_key)) — a calendar client
+//!   updates the event when its date or place changes instead of adding a second one. A link
+//!   that names no one event (a group page, a site root) is no identity by itself: its start
+//!   date is part of the name then; and a link the feeds' events share (a weekly "Hack Night"
+//!   whose every instance links one page) names each instance with its local start.
 //! - A timed one-day event has `DTSTART;TZID=<zone>` with a `VTIMEZONE` for that zone, the
 //!   zone being the one of the printed place or the organizer's home whose offset agrees with
 //!   the start; when no known zone agrees, the start is written in UTC (`…Z`), the same
@@ -30,7 +32,7 @@ use crate::normalize::timezone::zone_for_place;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use icalendar::{Calendar, CalendarDateTime, Component, EventLike, Property};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// The namespace of the UIDs' v5 UUIDs (a v4 UUID drawn once for this tool: it must never
@@ -54,7 +56,8 @@ pub fn section_slug(region: Region) -> String {
     region.title().to_ascii_lowercase().replace(' ', "-")
 }
 
-/// The stable identity an event's UID is made from.
+/// The stable identity an event's UID is made from, when no other event of the feeds has it:
+/// the one event its link names, else its link and start date.
 pub fn identity(e: &Event) -> String {
     match event_key(&e.url, e.organizer.url.as_deref()) {
         Some(key) => key,
@@ -62,12 +65,69 @@ pub fn identity(e: &Event) -> String {
     }
 }
 
-/// The event's UID: `<uuid-v5 of its identity>@twir-events`.
-pub fn uid(e: &Event) -> String {
+/// The identity of one event among several of the feeds with the same [`identity`]: its
+/// local start (the wall-clock time and offset where it has one, else its first day) added.
+/// The local start, not the source's UID: a carried-over event (its source down this run) has
+/// no source UID, and a verified page's UID replaces the calendar's; a start is the same in
+/// every run that lists the event.
+fn instance_identity(e: &Event) -> String {
+    let start = e.start.map_or_else(
+        || e.start_date.to_string(),
+        |t| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+    );
+    format!("{}|{start}", identity(e))
+}
+
+/// The UID of a name: `<uuid-v5 of it>@twir-events`.
+fn uid_of(name: &str) -> String {
     format!(
         "{}@twir-events",
-        uuid::Uuid::new_v5(&UID_NAMESPACE, identity(e).as_bytes())
+        uuid::Uuid::new_v5(&UID_NAMESPACE, name.as_bytes())
     )
+}
+
+/// The event's UID when no other event of the feeds has its [`identity`]:
+/// `<uuid-v5 of its identity>@twir-events`.
+pub fn uid(e: &Event) -> String {
+    uid_of(&identity(e))
+}
+
+/// The UIDs of one publish run, made from every event of its feeds (the window's and the
+/// horizon's) so that an event has one UID in every file. An event's UID depends on the event
+/// alone, except that an [`identity`] several of them share (a series whose every instance
+/// links one page) is no identity: each of those is named by its local start too. So when the
+/// first instance of such a series leaves the feeds, the next keeps its UID (a name by
+/// position, `-2`, `-3`, would pass each UID to the next date, and a subscribed calendar would
+/// move events instead of keeping them). An identity starts being shared only when a second
+/// event with the same link appears (a series' second date within the feeds' weeks).
+#[derive(Debug, Default)]
+pub struct Uids {
+    /// The identities more than one event has.
+    shared: HashSet<String>,
+}
+
+impl Uids {
+    /// The UIDs of the feeds of `events`.
+    pub fn of<'a>(events: impl IntoIterator<Item = &'a Event>) -> Uids {
+        let mut seen = HashSet::new();
+        let mut shared = HashSet::new();
+        for e in events {
+            let id = identity(e);
+            if !seen.insert(id.clone()) {
+                shared.insert(id);
+            }
+        }
+        Uids { shared }
+    }
+
+    /// The UID of `e`, one of the events these UIDs were made from.
+    pub fn uid(&self, e: &Event) -> String {
+        if self.shared.contains(&identity(e)) {
+            uid_of(&instance_identity(e))
+        } else {
+            uid(e)
+        }
+    }
 }
 
 /// The IANA zone an event's start is written in: the first of the printed place's, the
@@ -114,11 +174,13 @@ fn zoned_end(end: DateTime<FixedOffset>, tz: Tz) -> CalendarDateTime {
     }
 }
 
-/// One feed: `name` is the calendar's display name. `events` are printed in the newsletter's
-/// order; each appears once (the first of equal UIDs keeps the plain UID, later ones get
-/// `-2`, `-3`, … so that a file never holds two events with one UID).
+/// One feed: `name` is the calendar's display name, `uids` those of every feed of the run.
+/// `events` are printed in the newsletter's order; each appears once (should two events
+/// still have one UID — one link, one start: a duplicate deduplication kept apart —, the
+/// later ones get `-2`, `-3`, … so that a file never holds two events with one UID).
 pub fn calendar(
     events: &[&Event],
+    uids: &Uids,
     name: &str,
     description: &str,
     generated_at: DateTime<Utc>,
@@ -139,7 +201,7 @@ pub fn calendar(
     let mut zones: BTreeMap<&'static str, (Tz, i32, i32)> = BTreeMap::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (e, location) in &sorted {
-        let mut uid = uid(e);
+        let mut uid = uids.uid(e);
         let n = seen.entry(uid.clone()).or_insert(0);
         *n += 1;
         if *n > 1 {
@@ -374,13 +436,20 @@ pub fn feeds(
     generated_at: DateTime<Utc>,
 ) -> Vec<(String, String)> {
     let all: Vec<&Event> = events.iter().collect();
+    let uids = Uids::of(events);
     let span = format!(
         "Rust community events from {} to {}, verified and deduplicated: the Upcoming Events of This Week in Rust.",
         window.from, horizon_to
     );
     let mut out = vec![(
         "events.ics".to_string(),
-        calendar(&all, "Rust events (This Week in Rust)", &span, generated_at),
+        calendar(
+            &all,
+            &uids,
+            "Rust events (This Week in Rust)",
+            &span,
+            generated_at,
+        ),
     )];
     for region in Region::ALL {
         let of: Vec<&Event> = events
@@ -391,6 +460,7 @@ pub fn feeds(
             section_file(region),
             calendar(
                 &of,
+                &uids,
                 &format!("Rust events: {} (This Week in Rust)", region.title()),
                 &span,
                 generated_at,
@@ -435,6 +505,74 @@ mod tests {
         let mut d = c.clone();
         d.start_date = "2023-02-09".parse().unwrap();
         assert_ne!(uid(&c), uid(&d));
+    }
+
+    #[test]
+    fn a_series_sharing_one_link_keeps_its_uids_when_the_first_instance_drops_out() {
+        // A weekly "Hack Night" whose every instance links the group's page (a link that
+        // passes for one event's: not a site root, not the organizer's link).
+        let night = |n: i64| {
+            let day = NaiveDate::from_ymd_opt(2026, 9, 15).unwrap() + Duration::days(7 * n);
+            let mut e = Event::example(
+                "Hack Night",
+                "https://hacknight.example.org/rust-hack-night",
+                &day.to_string(),
+            );
+            e.start = Some(
+                format!("{day}T19:00:00+02:00")
+                    .parse::<DateTime<FixedOffset>>()
+                    .unwrap(),
+            );
+            e
+        };
+        let at = "2026-09-15T09:00:00Z".parse().unwrap();
+        let window = Window {
+            from: "2026-09-15".parse().unwrap(),
+            to: "2026-11-10".parse().unwrap(),
+        };
+        // UID of each start, as events.ics writes them.
+        let uids_of = |events: &[Event]| -> BTreeMap<String, String> {
+            let text = feeds(events, &window, window.to, at)[0]
+                .1
+                .replace("\r\n ", "");
+            let mut out = BTreeMap::new();
+            for block in text.split("BEGIN:VEVENT").skip(1) {
+                let field = |name: &str| {
+                    let at = block.find(&format!("\r\n{name}")).unwrap() + 2;
+                    block[at..].split("\r\n").next().unwrap().to_string()
+                };
+                out.insert(field("DTSTART"), field("UID:"));
+            }
+            out
+        };
+        let this_week: Vec<Event> = (0..8).map(night).collect();
+        let next_week: Vec<Event> = (1..9).map(night).collect();
+        let (a, b) = (uids_of(&this_week), uids_of(&next_week));
+        assert_eq!(a.len(), 8);
+        assert_eq!(a.values().collect::<HashSet<_>>().len(), 8, "{a:?}");
+        // The seven instances of both runs keep their UIDs; none is suffixed by position.
+        let common: Vec<&String> = a.keys().filter(|k| b.contains_key(*k)).collect();
+        assert_eq!(common.len(), 7);
+        for start in common {
+            assert_eq!(a[start], b[start], "{start}");
+        }
+        assert!(
+            a.values()
+                .chain(b.values())
+                .all(|u| u.ends_with("@twir-events"))
+        );
+        // Made from every event of the run: a section's feed gives an instance the UID
+        // events.ics does.
+        let uids = Uids::of(&this_week);
+        assert_eq!(uids.uid(&this_week[3]), uids.uid(&this_week[3].clone()));
+        assert_ne!(uids.uid(&this_week[3]), uid(&this_week[3]));
+        // An event alone with its link keeps the link's UID, whatever its date.
+        let alone = Uids::of(std::slice::from_ref(&this_week[0]));
+        assert_eq!(alone.uid(&this_week[0]), uid(&this_week[0]));
+        let mut moved = this_week[0].clone();
+        moved.start_date = "2026-09-16".parse().unwrap();
+        moved.start = Some("2026-09-16T19:00:00+02:00".parse().unwrap());
+        assert_eq!(Uids::of([&moved]).uid(&moved), alone.uid(&this_week[0]));
     }
 
     #[test]
@@ -494,7 +632,7 @@ mod tests {
     fn feed_of(events: &[Event]) -> String {
         let at = "2026-08-26T09:00:00Z".parse().unwrap();
         let refs: Vec<&Event> = events.iter().collect();
-        calendar(&refs, "t", "t", at).replace("\r\n ", "")
+        calendar(&refs, &Uids::of(events), "t", "t", at).replace("\r\n ", "")
     }
 
     #[test]
@@ -576,6 +714,24 @@ mod tests {
         late.end = Some("2023-10-29T02:30:00+01:00".parse().unwrap());
         let text = feed_of(&[late]);
         assert!(text.contains("DTEND:20231029T013000Z\r\n"), "{text}");
+    }
+
+    #[test]
+    fn an_evening_ending_after_midnight_is_timed() {
+        // 23:00 to 02:00, one day (as `normalize` dates it): timed, not two all-day days.
+        let mut late = Event::example("Late", "https://example.org/e/late", "2026-09-19");
+        late.start = Some("2026-09-19T23:00:00+02:00".parse().unwrap());
+        late.end = Some("2026-09-20T02:00:00+02:00".parse().unwrap());
+        let text = feed_of(&[late]);
+        assert!(
+            text.contains("DTSTART;TZID=Europe/Berlin:20260919T230000\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("DTEND;TZID=Europe/Berlin:20260920T020000\r\n"),
+            "{text}"
+        );
+        assert!(!text.contains("VALUE=DATE"), "{text}");
     }
 
     #[test]

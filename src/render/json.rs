@@ -471,21 +471,28 @@ fn from_json(e: &EventJson, feeds: &[&str], generated_at: &str) -> Option<Event>
         url: o.url.as_deref().and_then(|u| crate::link::check(u).ok()),
         home: o.home.as_ref().map(place),
     };
+    let start = match &e.start {
+        Some(s) => Some(chrono::DateTime::parse_from_rfc3339(s).ok()?),
+        None => None,
+    };
+    // The source's end as the last good run read it (a file written before `end` existed,
+    // or an unreadable one, gives none: the feeds then assume their default again).
+    let end = e
+        .end
+        .as_deref()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
+    // A file written before the rule gave an evening ending after midnight two days: one.
+    let end_date = match start.zip(end) {
+        Some((start, end)) if !crate::normalize::spans_days(start, end) => e.start_date,
+        _ => e.end_date,
+    };
     Some(Event {
         title: e.title.clone(),
         url: crate::link::check(&e.url).ok()?,
         start_date: e.start_date,
-        end_date: e.end_date,
-        start: match &e.start {
-            Some(s) => Some(chrono::DateTime::parse_from_rfc3339(s).ok()?),
-            None => None,
-        },
-        // The source's end as the last good run read it (a file written before `end` existed,
-        // or an unreadable one, gives none: the feeds then assume their default again).
-        end: e
-            .end
-            .as_deref()
-            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()),
+        end_date,
+        start,
+        end,
         attendance: match e.attendance.as_str() {
             "in-person" => Attendance::InPerson,
             "virtual" => Attendance::Virtual,

@@ -82,7 +82,7 @@ mod tests {
         assert_eq!(carried_note(&live), None);
 
         // The feeds' description: last seen, not "checked on the event's own page".
-        let ics = ics::calendar(&[&e], "x", "y", chrono::Utc::now());
+        let ics = ics::calendar(&[&e], &ics::Uids::of([&e]), "x", "y", chrono::Utc::now());
         let unfolded = ics.replace("\r\n ", "");
         assert!(
             unfolded.contains("last seen 2026-11-21 09:00 UTC"),
@@ -93,7 +93,14 @@ mod tests {
             !unfolded.contains("checked on the event's own page"),
             "{unfolded}"
         );
-        let fresh = ics::calendar(&[&live], "x", "y", chrono::Utc::now()).replace("\r\n ", "");
+        let fresh = ics::calendar(
+            &[&live],
+            &ics::Uids::of([&live]),
+            "x",
+            "y",
+            chrono::Utc::now(),
+        )
+        .replace("\r\n ", "");
         assert!(fresh.contains("checked on the event's own page"), "{fresh}");
         assert!(!fresh.contains("last seen"), "{fresh}");
     }

@@ -344,7 +344,8 @@ fn hostile_content_stays_inside_its_ics_values() {
     for (t, l) in &cases {
         let outcome = hostile_outcome(t, l);
         let events: Vec<&twir_events::model::Event> = outcome.events.iter().collect();
-        let text = calendar(&events, "Rust events", "test", generated);
+        let uids = twir_events::render::ics::Uids::of(events.iter().copied());
+        let text = calendar(&events, &uids, "Rust events", "test", generated);
         let mut problems = Vec::new();
         if text.contains('\r') && text.split("\r\n").any(|line| line.contains('\r')) {
             problems.push("a bare CR".to_string());

@@ -424,10 +424,31 @@ mod tests {
             from: d("2023-02-01"),
             to: d("2023-03-01"),
         };
+        let issue = |from: &str, to: &str| Some((d(from), d(to)));
         assert_eq!(enters(&w, d("2023-03-01")), None);
-        assert_eq!(enters(&w, d("2023-03-02")), Some(d("2023-02-08")));
-        assert_eq!(enters(&w, d("2023-03-08")), Some(d("2023-02-08")));
-        assert_eq!(enters(&w, d("2023-03-09")), Some(d("2023-02-15")));
+        assert_eq!(
+            enters(&w, d("2023-03-02")),
+            issue("2023-02-08", "2023-03-08")
+        );
+        assert_eq!(
+            enters(&w, d("2023-03-08")),
+            issue("2023-02-08", "2023-03-08")
+        );
+        assert_eq!(
+            enters(&w, d("2023-03-09")),
+            issue("2023-02-15", "2023-03-15")
+        );
+        // `publish` on Thursday: the window from today ends on the next issue's last day;
+        // later issues still start on Wednesdays.
+        let thursday = Window {
+            from: d("2023-02-02"),
+            to: d("2023-03-08"),
+        };
+        assert_eq!(enters(&thursday, d("2023-03-08")), None);
+        assert_eq!(
+            enters(&thursday, d("2023-03-10")),
+            issue("2023-02-15", "2023-03-15")
+        );
     }
 
     #[test]

@@ -8,17 +8,20 @@ use crate::pipeline::Outcome;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
-/// The first Wednesday-based issue whose window holds `date`: windows start on the same
-/// weekday as this one and are as long.
-pub fn enters(window: &Window, date: NaiveDate) -> Option<NaiveDate> {
+/// The window (first and last day) of the first later issue that holds `date`, `None` when
+/// `window` does. Issues' windows end a week apart on the weekday `window` ends on and last
+/// its whole weeks: `render`'s window (from the next Wednesday) is one of them, and `json`'s
+/// and `publish`'s, from today, end where the next issue's does.
+pub fn enters(window: &Window, date: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
     if date <= window.to {
         return None;
     }
     let late = (date - window.to).num_days();
-    let weeks = (late + 6) / 7;
-    window
-        .from
-        .checked_add_signed(chrono::Duration::days(7 * weeks))
+    let length = chrono::Duration::days((window.to - window.from).num_days() / 7 * 7);
+    let to = window
+        .to
+        .checked_add_signed(chrono::Duration::days(7 * ((late + 6) / 7)))?;
+    Some((to.checked_sub_signed(length)?, to))
 }
 
 /// One "not listed" list: its anchor, heading, what the organizer can do (HTML), and its
@@ -165,9 +168,8 @@ fn later(later: &[Event], w: Window) -> List {
                     link(Some(&e.url), &format!("“{}”", text(&e.title))),
                     text(&e.organizer.name),
                     enters(&w, e.start_date)
-                        .map(|d| format!(
-                            ", enters the listing of the issue of {d} (window {d} - {})",
-                            w.to + (d - w.from)
+                        .map(|(d, to)| format!(
+                            ", enters the listing of the issue of {d} (window {d} - {to})"
                         ))
                         .unwrap_or_default()
                 )
