@@ -104,6 +104,32 @@ fn json_out_killed_at_any_moment_leaves_old_or_new_and_the_next_run_cleans_up() 
     assert_eq!(temps(dir.path()), Vec::<String>::new());
 }
 
+/// A dead run's temporary file is removed by the next run even when that run has nothing to
+/// write (the file unchanged): the order in which the kills above land decides whether the
+/// final run rewrites the file, and the promise must not depend on it.
+#[test]
+fn a_dead_runs_temporary_file_goes_even_when_nothing_is_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("events.json");
+    assert!(json_run(&out, 0).status().unwrap().success());
+    // The pid of a process that has exited: a run killed while writing.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let left = dir.path().join(format!(".events.json.tmp-{pid}-0"));
+    std::fs::write(&left, "{\"half\":").unwrap();
+    let before = std::fs::read(&out).unwrap();
+    let run = json_run(&out, 0).stderr(Stdio::piped()).output().unwrap();
+    assert!(run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("unchanged"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    assert_eq!(temps(dir.path()), Vec::<String>::new());
+}
+
 /// Sends `signal` to the child as soon as its temporary file for `target` appears, then waits.
 /// `None` when the run finished before a temporary file was seen.
 fn interrupt_while_writing(

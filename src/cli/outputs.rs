@@ -82,6 +82,7 @@ pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Resu
         .as_ref()
         .is_some_and(|p| render::json::same_content(p, &doc))
     {
+        crate::fetch::record::remove_dead_writers_temps(&path);
         if common.verbosity() > Verbosity::Quiet {
             note!("unchanged: {} not rewritten", path.display());
         }

@@ -211,6 +211,18 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Removes what writers of `path` that died (`kill -9`, a power cut) left beside it: what the
+/// next write would remove, for a run that finds nothing to write (an unchanged file is not
+/// rewritten, and must not keep a dead run's temporary file). Best effort.
+pub fn remove_dead_writers_temps(path: &Path) {
+    let Ok(target) = resolve_links(path) else {
+        return;
+    };
+    if let Ok((parent, name)) = parent_and_name(&target, "file") {
+        remove_stale_files(parent, &name);
+    }
+}
+
 /// The path a write to `path` lands on: `path` itself, or, when it is a symbolic link (to a
 /// link …), the file it finally names, a relative target read from the link's folder. At
 /// most 40 links are followed (as the kernel does); a loop is an error naming the path.

@@ -36,7 +36,10 @@ use chrono::{DateTime, FixedOffset};
 use super::replay::{MANIFEST, Manifest, ManifestEntry, SOURCES};
 use super::{Fetch, FetchError, FetchFuture, Response};
 use atomic::write_synced;
-pub use atomic::{create_dirs_below, resolve_links, write_atomically, write_dir_atomically};
+pub use atomic::{
+    create_dirs_below, remove_dead_writers_temps, resolve_links, write_atomically,
+    write_dir_atomically,
+};
 use names::unique_name;
 pub use temps::clean_up_on_signals;
 
