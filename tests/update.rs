@@ -188,3 +188,34 @@ fn every_pair_of_published_sections_loses_and_doubles_no_entry() {
         problems.len()
     );
 }
+
+/// `-v` lists a removed hybrid entry once, with its copies counted, not once per section.
+#[test]
+fn a_removed_hybrid_entry_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("draft.md");
+    std::fs::write(&draft, fixture("2026-08-19.md")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_twir-events"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["-v", "update"])
+        .arg(&draft)
+        .args(["--replay", "snapshots/2026-09-16"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let removed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("removed from the draft: "))
+        .collect();
+    assert!(
+        removed
+            .iter()
+            .any(|l| l.contains("\"Dealing with Dependencies\"")
+                && l.ends_with("(its 2 copies, one per section)")),
+        "{stderr}"
+    );
+    let mut unique = removed.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), removed.len(), "{stderr}");
+}

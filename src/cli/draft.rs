@@ -112,8 +112,20 @@ fn tell_entries(update: &crate::update::Update) {
     for a in &update.added {
         note!("added: {a}");
     }
+    // A hybrid entry is listed under Virtual and its continent: one line, its copies counted.
+    let mut removed: Vec<(&String, usize)> = Vec::new();
     for r in &update.removed {
-        note!("removed from the draft: {r}");
+        match removed.iter_mut().find(|(seen, _)| *seen == r) {
+            Some((_, n)) => *n += 1,
+            None => removed.push((r, 1)),
+        }
+    }
+    for (r, n) in removed {
+        if n > 1 {
+            note!("removed from the draft: {r} (its {n} copies, one per section)");
+        } else {
+            note!("removed from the draft: {r}");
+        }
     }
     for (line, text) in &update.as_written {
         note!("kept as written: line {line}: {text}");

@@ -52,7 +52,8 @@ pub struct Common {
     #[arg(long, global = true, value_name = "FILE")]
     pub sources: Option<PathBuf>,
     /// List on stderr what the report counts by default: every source, merge, mirror and
-    /// warning, and update's changed entries
+    /// warning, each failure a shared cause sums up, and update's entries with every field
+    /// replaced or kept
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
     /// Print errors only on stderr (failed and suspect sources, fatal errors): no progress,
