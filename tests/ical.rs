@@ -253,7 +253,7 @@ fn producer_calendars_agree_with_recurring_ical_events() {
         .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
         .collect();
     files.sort();
-    assert!(files.len() >= 8, "recorded calendars: {files:?}");
+    assert!(files.len() >= 13, "recorded calendars: {files:?}");
     let mut disagree = Vec::new();
     for file in files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
@@ -327,4 +327,110 @@ fn malformed_lines_are_repaired_with_warnings() {
         3
     );
     assert!(p.warnings[3].contains("\"SUMMARY=Workshop with a broken line\" is not a property"));
+}
+
+/// The uid of each event and the warnings, for a producer calendar read for a window.
+fn uids_and_warnings(name: &str, from: &str, to: &str) -> (Vec<String>, Vec<String>) {
+    let p = read(&producer_calendar(name), name, "x", from, to);
+    let uids = p
+        .events
+        .iter()
+        .map(|e| e.uid.clone().unwrap_or_default())
+        .collect();
+    (uids, p.warnings)
+}
+
+/// Apple iCal and Exchange name the moved instance of an all-day series by a zoned
+/// date-time at local midnight: it replaces the instance of the day it names (not the day
+/// before in UTC), keeps that instance's identity, and the original day is not listed.
+#[test]
+fn an_all_day_instance_named_by_a_zoned_midnight_is_moved() {
+    let (uids, warnings) = uids_and_warnings("apple_ical_allday_moved", "2003-06-01", "2003-06-30");
+    assert_eq!(warnings, Vec::<String>::new());
+    let series = "2A8A4A2E-95F6-11D7-8C7E-000393B1E8F6@";
+    let days: Vec<&str> = uids.iter().filter_map(|u| u.strip_prefix(series)).collect();
+    // 2003-06-10 is the instance moved to the 12th (under its own identity).
+    assert_eq!(
+        days,
+        [
+            "2003-06-03",
+            "2003-06-10",
+            "2003-06-17",
+            "2003-06-24",
+            "2003-07-01"
+        ]
+    );
+    let (uids, warnings) = uids_and_warnings("exchange_allday_moved", "2024-10-01", "2024-10-29");
+    assert_eq!(warnings, Vec::<String>::new());
+    assert_eq!(uids.len(), 5, "{uids:?}");
+    assert!(uids.iter().any(|u| u.ends_with("@2024-10-15")), "{uids:?}");
+}
+
+/// iOS's `X-TITLE=Hauptstraße 1-5\; 4041 Linz` (a backslash escapes nothing in a parameter,
+/// so the line does not parse): that line is left out with a warning, its event read.
+#[test]
+fn a_malformed_parameter_costs_its_line_only() {
+    let text = producer_calendar("ios_structured_location");
+    let p = read(&text, "ios", "x", "2025-10-01", "2025-10-31");
+    assert_eq!(p.events.len(), 2);
+    let meetup = &p.events[0];
+    assert_eq!(meetup.title, "Rust Linz Meetup");
+    assert_eq!(
+        meetup.location.as_deref(),
+        Some("Hauptstraße 1-5\n4041 Linz, Österreich")
+    );
+    assert_eq!(meetup.url.as_deref(), Some("https://rust-linz.at/"));
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert!(
+        p.warnings[0].contains("Rust Linz Meetup")
+            && p.warnings[0].contains("\"X-APPLE-STRUCTURED-LOCATION;VALUE=URI;")
+            && p.warnings[0].contains("does not parse as a property, skipped"),
+        "{:?}",
+        p.warnings
+    );
+}
+
+/// Zimbra's two RRULEs (Mondays, and the first Sunday of the month) are one recurrence set,
+/// their union (RFC 5545 §3.8.5.3), without a warning.
+#[test]
+fn two_rrules_are_their_union() {
+    let (uids, warnings) = uids_and_warnings("zimbra_two_rrules", "2024-10-01", "2024-11-30");
+    assert_eq!(warnings, Vec::<String>::new());
+    let id = |at: &str| format!("5e3a9c1d-2b4f-4e6a-8c0d-1f2e3d4c5b6a@{at}");
+    assert!(uids.contains(&id("2024-11-03T18:00:00Z")), "{uids:?}");
+    assert!(uids.contains(&id("2024-11-04T18:00:00Z")), "{uids:?}");
+    assert_eq!(uids.len(), 11);
+}
+
+/// What is no rule part in an RRULE is left out with a warning; a rule with no part left,
+/// or one `rrule` refuses, is left out and the event keeps its DTSTART.
+#[test]
+fn junk_in_a_rule_costs_the_junk_only() {
+    let (uids, warnings) = uids_and_warnings("rrule_junk", "2024-09-01", "2024-09-29");
+    assert_eq!(uids.len(), 5, "{uids:?}");
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].contains("\"AnythingRandom\" is not a rule part, ignored"));
+    assert!(warnings[1].contains("RRULE \"NOT-A-RULE\" has no rule part, ignored (DTSTART kept)"));
+    // A spaced BYDAY (the peer fails the calendar on it) is read, junk beside it or not;
+    // a bad FREQ leaves the rule out, not the event.
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\
+        BEGIN:VEVENT\r\nUID:spaced\r\nSUMMARY:Spaced\r\nDTSTART:20240902T160000Z\r\n\
+        RRULE:FREQ=WEEKLY;X-JUNK;BYDAY=MO, TU;COUNT=4\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:fortnightly\r\nSUMMARY:Fortnightly\r\nDTSTART:20240903T160000Z\r\n\
+        RRULE:FREQ=FORTNIGHTLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let p = read(text, "inline", "x", "2024-09-01", "2024-09-29");
+    let lines: Vec<String> = p.events.iter().map(tsv_line).collect();
+    assert_eq!(
+        lines,
+        [
+            "spaced\t2024-09-02T16:00:00Z\tSpaced",
+            "fortnightly\t2024-09-03T16:00:00Z\tFortnightly",
+            "spaced\t2024-09-03T16:00:00Z\tSpaced",
+            "spaced\t2024-09-09T16:00:00Z\tSpaced",
+            "spaced\t2024-09-10T16:00:00Z\tSpaced",
+        ]
+    );
+    assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+    assert!(p.warnings[0].contains("\"X-JUNK\" is not a rule part"));
+    assert!(p.warnings[1].contains("FORTNIGHTLY") && p.warnings[1].contains("DTSTART kept"));
 }

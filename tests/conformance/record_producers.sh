@@ -18,4 +18,9 @@ apple_icloud 2024-09-01 2024-12-31
 nextcloud_thisandfuture 2024-09-25 2024-12-31
 malformed_lines 2011-08-01 2011-08-15
 dst_gap 2024-03-27 2024-04-03
+apple_ical_allday_moved 2003-06-01 2003-06-30
+exchange_allday_moved 2024-10-01 2024-10-29
+ios_structured_location 2025-10-01 2025-10-31
+zimbra_two_rrules 2024-10-01 2024-11-30
+rrule_junk 2024-09-01 2024-09-29
 WINDOWS

@@ -4,9 +4,10 @@
 
 use super::document::components;
 use super::document::{describe, describe_block, link_text};
+use super::rules::rule_parts;
 use super::values::{DateVal, date_values, name_is, param, parse_duration, prop};
 use super::zones::TzResolver;
-use super::{MAX_EVENT_DAYS, MAX_LINK_TEXT};
+use super::{MAX_EVENT_DAYS, MAX_EVENT_RULES, MAX_LINK_TEXT};
 use crate::html::{clean_url, extract_links, is_web_link};
 use crate::model::Status;
 use crate::sources::page_util::html_too_complex;
@@ -29,15 +30,17 @@ pub(super) fn read_events(
         let components = if let Ok(c) = components(block) {
             c
         } else {
-            // A line that is not a property (no colon: `SUMMARY=…`) fails the crate's
-            // parse of the whole block; skipped alone, with a warning, the event is read
-            // (as Python's icalendar does).
+            // A line that is not a property (no colon: `SUMMARY=…`), or whose parameters do
+            // not parse (iOS's `X-TITLE=Hauptstraße 1-5\; 4041 Linz`: a backslash escapes
+            // nothing in a parameter, RFC 5545 §3.2), fails the crate's parse of the whole
+            // block; skipped alone, with a warning, the event is read (as Python's icalendar
+            // does): a bad line costs that line.
             let (kept, dropped) = without_bad_lines(block);
             match read_components(repaired.insert(kept)) {
                 Ok(c) if !dropped.is_empty() => {
-                    for line in dropped {
+                    for (line, why) in dropped {
                         warnings.push(format!(
-                            "{}: line {line:?} is not a property, skipped",
+                            "{}: line {line:?} {why}, skipped",
                             describe_block(block)
                         ));
                     }
@@ -73,19 +76,76 @@ pub(super) fn read_events(
     events
 }
 
-/// The block without its lines that are no property (no colon, and not BEGIN/END), and those
-/// lines (the first few, cut to 80 bytes).
-fn without_bad_lines(block: &str) -> (String, Vec<String>) {
+/// The block without its lines that are no property (no colon), or that the crate does not
+/// read as one on their own (a malformed parameter), and those lines (the first few, cut to
+/// 80 characters, each with what is wrong with it). BEGIN and END lines are kept.
+fn without_bad_lines(block: &str) -> (String, Vec<(String, &'static str)>) {
     let mut kept = String::with_capacity(block.len());
     let mut dropped = Vec::new();
     for line in block.split_inclusive('\n') {
-        if line.trim().is_empty() || line.contains(':') {
+        let text = line.trim_end_matches(['\r', '\n']);
+        if text.trim().is_empty() || is_begin_or_end(text) || is_property(text) {
             kept.push_str(line);
         } else if dropped.len() < 8 {
-            dropped.push(line.trim().chars().take(80).collect());
+            let why = if text.contains(':') {
+                "does not parse as a property"
+            } else {
+                "is not a property"
+            };
+            dropped.push((line.trim().chars().take(80).collect(), why));
         }
     }
     (kept, dropped)
+}
+
+fn is_begin_or_end(line: &str) -> bool {
+    ["BEGIN:", "END:"].iter().any(|k| {
+        line.as_bytes()
+            .get(..k.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(k.as_bytes()))
+    })
+}
+
+/// Whether the crate reads this one line as a property (in a component of its own).
+fn is_property(line: &str) -> bool {
+    line.contains(':')
+        && read_components(&format!("BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n")).is_ok()
+}
+
+/// The RRULEs of an event (at most [`MAX_EVENT_RULES`]), each without the parts that are no
+/// rule parts, and without those that have no rule part left; each repair is a note.
+fn read_rules(c: &Component<'_>, notes: &mut Vec<String>) -> Vec<String> {
+    let mut rules = Vec::new();
+    for p in c
+        .properties
+        .iter()
+        .filter(|p| name_is(p.name.as_str(), "RRULE"))
+    {
+        let written = p.val.as_str().trim();
+        if written.is_empty() {
+            continue;
+        }
+        if rules.len() == MAX_EVENT_RULES {
+            notes.push(format!(
+                "more than {MAX_EVENT_RULES} RRULEs: RRULE {written:?} and those after it left out"
+            ));
+            break;
+        }
+        let (rule, junk) = rule_parts(written);
+        if rule.is_empty() {
+            notes.push(format!(
+                "RRULE {written:?} has no rule part, ignored (DTSTART kept)"
+            ));
+            continue;
+        }
+        for part in junk {
+            notes.push(format!(
+                "RRULE {written:?}: {part:?} is not a rule part, ignored"
+            ));
+        }
+        rules.push(rule);
+    }
+    rules
 }
 
 /// One VEVENT, read.
@@ -103,7 +163,11 @@ pub(super) struct VEvent {
     pub(super) start: DateVal,
     pub(super) end: Option<DateVal>,
     pub(super) duration: Option<Duration>,
-    pub(super) rrule: Option<String>,
+    /// The RRULEs, their parts that are no rule parts left out (`rules::rule_parts`). Two
+    /// or more (Zimbra writes them) are a union: RFC 5545 §3.6.1 says RRULE "SHOULD NOT
+    /// occur more than once", and §3.8.5.3 makes the recurrence set what DTSTART, the RRULEs
+    /// and RDATEs give together (RFC 2445 allowed several rules outright).
+    pub(super) rrules: Vec<String>,
     pub(super) rdates: Vec<DateVal>,
     pub(super) exdates: Vec<DateVal>,
     pub(super) recurrence_id: Option<DateVal>,
@@ -194,7 +258,7 @@ impl VEvent {
             start,
             end,
             duration,
-            rrule: text("RRULE"),
+            rrules: read_rules(c, notes),
             rdates: all_dates("RDATE", tzids, notes)?,
             exdates: all_dates("EXDATE", tzids, notes)?,
             recurrence_id: one_date("RECURRENCE-ID", tzids, notes)?,

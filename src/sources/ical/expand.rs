@@ -224,11 +224,13 @@ impl<'e> Series<'e> {
             .copied()
             .reduce(newer);
         let tz = master.and_then(VEvent::ctx_tz);
+        let all_day = master.is_some_and(|m| matches!(m.start, DateVal::Date(_)));
         let mut overrides: HashMap<Key, (&VEvent, DateVal)> = HashMap::new();
         for ev in group.iter().copied() {
             let Some(rid) = ev.recurrence_id else {
                 continue;
             };
+            let rid = if all_day { named_day(rid) } else { rid };
             let key = rid.instant(tz).timestamp();
             let best = match overrides.get(&key) {
                 Some((prev, _)) => newer(prev, ev),
@@ -270,13 +272,7 @@ impl<'e> Series<'e> {
         warnings: &mut Vec<String>,
         out: &mut Vec<RawEvent>,
     ) -> bool {
-        let (starts, recurring) = match instances(m, ctx, &mut budget.steps, warnings) {
-            Ok(found) => found,
-            Err(e) => {
-                warnings.push(format!("{}: {e}, skipped", m.name()));
-                return true;
-            }
-        };
+        let (starts, recurring) = instances(m, ctx, &mut budget.steps, warnings);
         for start in starts {
             let key = start.instant(self.tz).timestamp();
             if self.excluded.contains(&key)
@@ -365,6 +361,16 @@ impl<'e> Series<'e> {
     }
 }
 
+/// The instance of an all-day series a RECURRENCE-ID names: the local date it is written in.
+/// Apple iCal and Exchange name an instance of an all-day series by a date-time at local
+/// midnight (`RECURRENCE-ID;TZID=Asia/Hong_Kong:20030610T000000`), whose instant is the day
+/// before in UTC: matched by instant, the moved instance would never replace the date
+/// instance, and the original day would be listed beside the moved one. RFC 5545 §3.8.4.4
+/// makes RECURRENCE-ID's value type that of DTSTART; the peer matches by the date as well.
+fn named_day(rid: DateVal) -> DateVal {
+    DateVal::Date(rid.naive().date())
+}
+
 /// The uid of one instance of a series: `UID@` and the instance's original start; none for an
 /// event without UID.
 fn instance_uid(uid: &str, at: &DateVal, series_tz: Option<Tz>) -> String {
@@ -378,21 +384,35 @@ fn instance_uid(uid: &str, at: &DateVal, series_tz: Option<Tz>) -> String {
 /// Start of every occurrence of a master that may touch the window (before EXDATEs and
 /// overrides), in the master's form, and whether the event recurs at all. At most
 /// [`MAX_SERIES_OCCURRENCES`] (the first ones; a warning says so). `steps_left`: what is left
-/// of the feed's budget of rule steps.
+/// of the feed's budget of rule steps. A rule that is bad, or would cost more than the
+/// bounds allow, is left out with a warning: the other rules, DTSTART and RDATEs stand.
 fn instances(
     m: &VEvent,
     ctx: &Ctx<'_>,
     steps_left: &mut u64,
     warnings: &mut Vec<String>,
-) -> Result<(Vec<DateVal>, bool), String> {
-    if m.rrule.is_none() && m.rdates.is_empty() {
-        return Ok((vec![m.start], false));
+) -> (Vec<DateVal>, bool) {
+    if m.rrules.is_empty() && m.rdates.is_empty() {
+        return (vec![m.start], false);
     }
     let mut starts = Starts::new(m, ctx);
-    let include_dtstart = match &m.rrule {
-        Some(rule) => rules::expand_rule(rule, m, ctx.jump, steps_left, &mut starts)?,
-        None => true,
-    };
+    // Several RRULEs are one recurrence set, their union (RFC 5545 §3.8.5.3).
+    let mut include_dtstart = m.rrules.is_empty();
+    for rule in &m.rrules {
+        let mark = starts.mark();
+        match rules::expand_rule(rule, m, ctx.jump, steps_left, &mut starts) {
+            Ok(with_dtstart) => include_dtstart |= with_dtstart,
+            Err(e) => {
+                // A rule that cannot be read or walked costs its own occurrences only.
+                starts.roll_back(mark);
+                include_dtstart = true;
+                warnings.push(format!(
+                    "{}: {e}; the rule is left out, DTSTART kept",
+                    m.name()
+                ));
+            }
+        }
+    }
     // RFC 5545 §3.8.5.3: DTSTART is the first occurrence even when the rule does not match it.
     if include_dtstart {
         starts.push(m.start);
@@ -410,7 +430,7 @@ fn instances(
     }
     let mut starts = starts.found;
     starts.sort_by_key(|v| v.instant(None));
-    Ok((starts, true))
+    (starts, true)
 }
 
 /// The starts of one series' occurrences, collected in the range where they can touch the
@@ -453,6 +473,20 @@ impl<'a> Starts<'a> {
             touching: 0,
             capped: false,
         }
+    }
+
+    /// Where the occurrences found so far end, for [`Starts::roll_back`].
+    fn mark(&self) -> (usize, usize, bool) {
+        (self.found.len(), self.touching, self.capped)
+    }
+
+    /// Forgets the occurrences found since `mark` (those of a rule that failed part way).
+    fn roll_back(&mut self, (found, touching, capped): (usize, usize, bool)) {
+        for v in self.found.drain(found..) {
+            self.seen.remove(&v.naive());
+        }
+        self.touching = touching;
+        self.capped = capped;
     }
 
     /// Keeps an occurrence in range; false once [`MAX_SERIES_OCCURRENCES`] of them touch the

@@ -29,8 +29,9 @@
 //!    `X-WR-TIMEZONE`;
 //! 3. `event.rs` — each VEVENT read on its own (`values.rs`: dates, durations);
 //! 4. `expand.rs` — each UID's series expanded within the window (overrides, EXDATE, RDATE,
-//!    the feed's work budget), with `rules.rs` walking an RRULE through the `rrule` crate,
-//!    started near the window where that is exact;
+//!    the feed's work budget), with `rules.rs` walking each RRULE through the `rrule` crate,
+//!    started near the window where that is exact (two RRULEs, as Zimbra writes, are their
+//!    union; a rule that cannot be read is left out, its DTSTART kept);
 //! 5. the occurrences sorted by start.
 //!
 //! Decided against the letter of the RFC, with the Python peer: an instance a rule puts in a
@@ -84,6 +85,9 @@ pub const MAX_FEED_STEPS: u64 = 1_000_000;
 /// window has about 700; `FREQ=MINUTELY` has 40,000): the first ones are kept, the rest
 /// dropped with a warning.
 pub const MAX_SERIES_OCCURRENCES: usize = 2_000;
+/// Most RRULEs read of one event (Zimbra writes two; each is a walk of its own): the rest
+/// are left out with a warning.
+pub const MAX_EVENT_RULES: usize = 8;
 /// Most events one feed yields, all series together: the rest are dropped with a warning.
 pub const MAX_FEED_OCCURRENCES: usize = 20_000;
 /// Most bytes of text (title, description, location, links) the events of one feed may

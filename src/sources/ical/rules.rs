@@ -48,6 +48,62 @@ pub(super) fn expand_rule(
     Ok(true)
 }
 
+/// The rule parts of RFC 5545 §3.3.10 (`recur-rule-part`).
+const RULE_PARTS: [&str; 14] = [
+    "FREQ",
+    "UNTIL",
+    "COUNT",
+    "INTERVAL",
+    "BYSECOND",
+    "BYMINUTE",
+    "BYHOUR",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYYEARDAY",
+    "BYWEEKNO",
+    "BYMONTH",
+    "BYSETPOS",
+    "WKST",
+];
+
+/// An RRULE value without what is no rule part (`NAME=VALUE` with a name of
+/// [`RULE_PARTS`]), and the parts left out. A value written with the property name again
+/// (`RRULE:RRULE:AnythingRandom;FREQ=WEEKLY;BYDAY=MO`) loses the repeated name first. The
+/// value is returned as written when nothing is left out (empty parts, `FREQ=DAILY;`, are
+/// left out silently), so `rrule` reads it as before; the rule may still be one `rrule`
+/// refuses (a bad value of a rule part): then the event keeps its DTSTART
+/// (`expand::instances`).
+pub(super) fn rule_parts(value: &str) -> (String, Vec<&str>) {
+    let mut rest = value.trim();
+    while let Some(after) = rest
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case("RRULE:"))
+        .and_then(|_| rest.get(6..))
+    {
+        rest = after.trim_start();
+    }
+    let mut kept = Vec::new();
+    let mut junk = Vec::new();
+    let mut changed = rest.len() != value.trim().len();
+    for part in rest.split(';') {
+        let name = part.split_once('=').map(|(n, _)| n.trim());
+        if name.is_some_and(|n| RULE_PARTS.iter().any(|p| p.eq_ignore_ascii_case(n))) {
+            kept.push(part);
+        } else {
+            if !part.trim().is_empty() {
+                junk.push(part);
+            }
+            changed = true;
+        }
+    }
+    let rule = if changed {
+        kept.join(";")
+    } else {
+        rest.to_string()
+    };
+    (rule, junk)
+}
+
 /// A rule read for walking.
 struct RuleStart {
     /// The rule, with UNTIL as an instant (the rule's own UNTIL is not handed to `rrule`).
