@@ -126,11 +126,7 @@ fn parse_with(
     let unfolded = document::unfold(text);
     let mut warnings = Vec::new();
     let doc = document::split_document(&unfolded, &mut warnings);
-    let span = zones::Span {
-        from: window.from,
-        to: window.to,
-    };
-    let mut tzids = zones::TzResolver::from_timezones(&doc.timezones, span, &mut warnings);
+    let mut tzids = zones::TzResolver::from_timezones(&doc.timezones, &mut warnings);
     let default_tz = tzids.calendar_zone(&doc.properties);
     let events = event::read_events(&doc.events, &mut tzids, &mut warnings);
     tzids.warn_unknown(&mut warnings);
