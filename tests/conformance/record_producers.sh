@@ -18,4 +18,10 @@ apple_icloud 2024-09-01 2024-12-31
 nextcloud_thisandfuture 2024-09-25 2024-12-31
 malformed_lines 2011-08-01 2011-08-15
 dst_gap 2024-03-27 2024-04-03
+lotus_notes_zones 2024-10-20 2024-11-17
+exchange_customized_zone 2020-06-01 2020-06-30
+exchange_customized_zone 2005-01-01 2020-12-31
+truncated_berlin 2016-06-01 2016-06-29
+truncated_berlin 2018-10-15 2018-11-12
+outlook_display_names 2024-10-20 2024-11-17
 WINDOWS

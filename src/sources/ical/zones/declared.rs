@@ -30,9 +30,9 @@ pub const MAX_ZONE_ONSETS: usize = 4_096;
 pub const MAX_DECLARED_ZONES: usize = 1_024;
 /// Longest VTIMEZONE text kept as a declared zone (real ones are under 2 KiB).
 pub const MAX_DECLARED_TEXT: usize = 16 << 10;
-/// A yearly observance rule is expanded from this year on (an Exchange rule starts in 1601;
-/// no civil DST rule is older): the onsets of its DTSTART and this year's are kept.
-const FIRST_RULE_YEAR: i32 = 1970;
+/// A yearly observance rule older than this year is expanded from it (an Exchange rule starts in 1601;
+/// no civil DST rule is older); before this year the zone of the name answers.
+const FIRST_RULE_YEAR: i32 = 1969;
 /// … and up to this year; later instants keep the offset of the last onset.
 const LAST_RULE_YEAR: i32 = 2100;
 
@@ -180,7 +180,19 @@ fn observance(
             ));
         }
     };
-    push(start);
+    let rule = prop(o, "RRULE").map(|p| p.val.as_str());
+    let (rule_onsets, shifted) = match rule {
+        Some(rule) => rule_onsets(rule, start, from)?,
+        None => (Vec::new(), false),
+    };
+    // A yearly rule from before the years expanded says nothing sure about those years (its
+    // DTSTART alone is no onset then): the zone of the name answers before them.
+    if !shifted {
+        push(start);
+    }
+    for local in rule_onsets {
+        push(local);
+    }
     for p in o
         .properties
         .iter()
@@ -198,17 +210,17 @@ fn observance(
             }
         }
     }
-    if let Some(rule) = prop(o, "RRULE") {
-        for local in rule_onsets(rule.val.as_str(), start, from)? {
-            push(local);
-        }
-    }
     Ok((start, from))
 }
 
 /// The local onsets an observance's RRULE gives after its DTSTART, within the years expanded,
-/// walked by the `rrule` crate on the wall clock (UNTIL, a UTC instant, applied here).
-fn rule_onsets(rule: &str, start: NaiveDateTime, from: i32) -> Result<Vec<NaiveDateTime>, String> {
+/// walked by the `rrule` crate on the wall clock (UNTIL, a UTC instant, applied here); and
+/// whether a yearly rule was walked from a later year than its DTSTART's.
+fn rule_onsets(
+    rule: &str,
+    start: NaiveDateTime,
+    from: i32,
+) -> Result<(Vec<NaiveDateTime>, bool), String> {
     if !rule.is_ascii() {
         return Err(format!("bad RRULE {rule:?}: not ASCII"));
     }
@@ -225,6 +237,7 @@ fn rule_onsets(rule: &str, start: NaiveDateTime, from: i32) -> Result<Vec<NaiveD
                 whole_years = false;
                 parts.push(part);
             }
+            "INTERVAL" if v.trim() == "1" => parts.push(part),
             "COUNT" | "INTERVAL" | "BYSETPOS" | "BYWEEKNO" | "BYYEARDAY" => {
                 whole_years = false;
                 parts.push(part);
@@ -248,13 +261,14 @@ fn rule_onsets(rule: &str, start: NaiveDateTime, from: i32) -> Result<Vec<NaiveD
         .validate(dtstart)
         .map_err(|e| format!("bad RRULE {rule:?}: {e}"))?;
     let set = RRuleSet::new(dtstart).rrule(parsed).limit();
-    Ok((&set)
+    let onsets = (&set)
         .into_iter()
         .take(MAX_ZONE_ONSETS)
         .map(|t| t.naive_local())
         .take_while(|t| t.year() <= LAST_RULE_YEAR && until.is_none_or(|u| *t <= u))
         .filter(|t| *t > start)
-        .collect())
+        .collect();
+    Ok((onsets, walk_from != start))
 }
 
 /// An observance's UNTIL (UTC, or a local time or date from careless producers) on the
