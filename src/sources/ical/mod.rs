@@ -126,6 +126,8 @@ fn parse_with(
     let unfolded = document::unfold(text);
     let mut warnings = Vec::new();
     let doc = document::split_document(&unfolded, &mut warnings);
+    // The feed's declared zones, for the time of this parse (dropped last).
+    let _zones = zones::Scope::new();
     let mut tzids = zones::TzResolver::from_timezones(&doc.timezones, &mut warnings);
     let default_tz = tzids.calendar_zone(&doc.properties);
     let events = event::read_events(&doc.events, &mut tzids, &mut warnings);

@@ -8,39 +8,92 @@
 //! VTIMEZONE into a zone; an observance's RRULE is walked by the `rrule` crate, as events'
 //! rules are (any legal shape: Lotus Notes' `BYHOUR`/`BYMINUTE`, monthly rules …).
 //!
-//! A declared zone is interned process-wide by its text ([`MAX_DECLARED_ZONES`] of them at
-//! most, each at most [`MAX_DECLARED_TEXT`] bytes), so that a value keeps a `Copy` handle to
-//! it (`&'static`) and a feed read again reuses its onsets; past the bound a VTIMEZONE is
-//! read by its name (a warning).
+//! The declared zones of the feed being read live in a table of the reading thread, set up
+//! by [`Scope`] for the time of one `parse`, so that a value keeps a `Copy` handle to its
+//! zone ([`ZoneId`]) and nothing outlives the feed; the model gets the instants and offsets
+//! (`Zone::when`), never the handle.
 
 use super::super::values::{name_is, param, parse_date, parse_naive, prop};
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::parser::Component;
 use rrule::{RRule, RRuleSet, Unvalidated};
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 /// Most STANDARD/DAYLIGHT observances (and RDATEs of each) of one VTIMEZONE read.
 pub const MAX_OBSERVANCES: usize = 64;
-/// Most onsets one VTIMEZONE's observances expand to, all together (two a year over the
-/// years expanded are about 260).
+/// Most onsets one VTIMEZONE's explicit observances (DTSTART, RDATE, and rules that are not
+/// yearly, walked from their DTSTART) give, all together.
 pub const MAX_ZONE_ONSETS: usize = 4_096;
-/// Most distinct declared zones kept by a process (a calendar declares one per zone it uses).
-pub const MAX_DECLARED_ZONES: usize = 1_024;
-/// Longest VTIMEZONE text kept as a declared zone (real ones are under 2 KiB).
-pub const MAX_DECLARED_TEXT: usize = 16 << 10;
-/// A yearly observance rule older than this year is expanded from it (an Exchange rule starts in 1601;
-/// no civil DST rule is older); before this year the zone of the name answers.
-const FIRST_RULE_YEAR: i32 = 1969;
-/// … and up to this year; later instants keep the offset of the last onset.
+/// Most observance RRULEs read for one feed (a calendar's zones have two each).
+pub const MAX_FEED_ZONE_RULES: usize = 128;
+/// Most (rule, year) onset lists one declared zone remembers (a feed asks about a few years).
+const MAX_CACHED_YEARS: usize = 4_096;
+/// Rules that are not yearly are walked up to this year; later instants keep the offset of
+/// their last onset.
 const LAST_RULE_YEAR: i32 = 2100;
 
+/// A yearly or monthly observance rule (no COUNT, INTERVAL, BYSETPOS, BYWEEKNO or
+/// BYYEARDAY): the same dates whichever year it is walked from, so each year's onsets are
+/// walked when an instant of that year is asked about.
+#[derive(Debug)]
+struct Yearly {
+    rule: RRule<Unvalidated>,
+    /// DTSTART, local (in `from`).
+    start: NaiveDateTime,
+    from: i32,
+    to: i32,
+    /// UNTIL on the observance's wall clock.
+    until: Option<NaiveDateTime>,
+}
+
+impl Yearly {
+    /// The onsets (UTC seconds) of `year`, walked from the year before (same month, day and
+    /// time as DTSTART: the rule's defaults), after DTSTART and up to UNTIL.
+    fn onsets_in(&self, year: i32) -> Vec<i64> {
+        if year < self.start.year() || self.until.is_some_and(|u| year > u.year()) {
+            return Vec::new();
+        }
+        let walk_from = if self.start.year() < year - 1 {
+            self.start
+                .with_year(year - 1)
+                .or_else(|| self.start.with_day(28)?.with_year(year - 1))
+        } else {
+            Some(self.start)
+        };
+        let Some(walk_from) = walk_from else {
+            return Vec::new();
+        };
+        let dtstart = rrule::Tz::UTC.from_utc_datetime(&walk_from);
+        let Ok(rule) = self.rule.clone().validate(dtstart) else {
+            return Vec::new();
+        };
+        let set = RRuleSet::new(dtstart).rrule(rule).limit();
+        (&set)
+            .into_iter()
+            .take(64)
+            .map(|t| t.naive_local())
+            .take_while(|t| t.year() <= year && self.until.is_none_or(|u| *t <= u))
+            .filter(|t| t.year() == year && *t > self.start)
+            .filter_map(|t| {
+                t.checked_sub_signed(Duration::seconds(self.from.into()))
+                    .map(|u| u.and_utc().timestamp())
+            })
+            .collect()
+    }
+}
+
 /// A VTIMEZONE's onsets, and the zone of its name for the instants before them.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct Declared {
-    /// Onsets as UTC seconds, with the offset (seconds east of UTC) from each, in order.
+    /// Explicit onsets as UTC seconds, with the offset (seconds east of UTC) from each, in
+    /// order: DTSTARTs, RDATEs, the onsets of rules that are not yearly.
     onsets: Vec<(i64, i32)>,
+    /// Yearly rules, walked a year at a time.
+    yearly: Vec<Yearly>,
+    /// The onsets of (yearly rule, year) walked so far.
+    years: RefCell<HashMap<(usize, i32), Vec<i64>>>,
     /// The first onset's TZOFFSETFROM: the offset before it when no zone has the name.
     before: i32,
     /// The IANA zone of the name (the TZID, X-LIC-LOCATION, a Windows or path name).
@@ -48,11 +101,45 @@ pub(crate) struct Declared {
 }
 
 impl Declared {
-    /// The offset (seconds east of UTC) at `at`.
+    /// The latest onset of yearly rule `i` at or before `t` (UTC seconds) in `year`.
+    fn latest_in(&self, i: usize, year: i32, t: i64) -> Option<i64> {
+        let cached = self.years.borrow().get(&(i, year)).cloned();
+        let onsets = cached.unwrap_or_else(|| {
+            let onsets = self.yearly[i].onsets_in(year);
+            let mut years = self.years.borrow_mut();
+            if years.len() < MAX_CACHED_YEARS {
+                years.insert((i, year), onsets.clone());
+            }
+            onsets
+        });
+        onsets.into_iter().filter(|o| *o <= t).max()
+    }
+
+    /// The offset (seconds east of UTC) at `at`: that of the latest onset at or before it.
     pub(crate) fn offset_at(&self, at: DateTime<Utc>) -> i32 {
         let t = at.timestamp();
-        match self.onsets.partition_point(|(o, _)| *o <= t).checked_sub(1) {
-            Some(i) => self.onsets[i].1,
+        let mut latest = self
+            .onsets
+            .partition_point(|(o, _)| *o <= t)
+            .checked_sub(1)
+            .map(|i| self.onsets[i]);
+        // A yearly rule's latest onset is in the instant's (local) year or the one before,
+        // or in its UNTIL's year or the one before.
+        for (i, rule) in self.yearly.iter().enumerate() {
+            let top = rule
+                .until
+                .map_or(at.year() + 1, |u| u.year().min(at.year() + 1));
+            let found = [top, top - 1, top - 2]
+                .into_iter()
+                .find_map(|y| self.latest_in(i, y, t));
+            if let Some(o) = found
+                && latest.is_none_or(|(l, _)| o >= l)
+            {
+                latest = Some((o, rule.to));
+            }
+        }
+        match latest {
+            Some((_, offset)) => offset,
             None => self.named.map_or(self.before, |tz| {
                 tz.offset_from_utc_datetime(&at.naive_utc())
                     .fix()
@@ -83,39 +170,56 @@ impl Declared {
     }
 }
 
-/// The declared zones kept: (VTIMEZONE text, zone of its name) → zone.
-type Kept = HashMap<(String, Option<Tz>), &'static Declared>;
+thread_local! {
+    /// The declared zones of the feed this thread reads (see [`Scope`]).
+    static ZONES: RefCell<Vec<Declared>> = const { RefCell::new(Vec::new()) };
+}
 
-/// The declared zone of a VTIMEZONE (`text` its lines, for interning), `None` when none of
-/// its observances can be read (a warning when there were some) or too many zones are kept.
+/// A declared zone of the feed being read: its place in the reading thread's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ZoneId(usize);
+
+/// The reading thread's table of declared zones for the time of one `parse`: emptied when
+/// made, and given back as it was when dropped (a `parse` inside a `parse` keeps its own).
+pub(crate) struct Scope {
+    outer: Vec<Declared>,
+}
+
+impl Scope {
+    pub(crate) fn new() -> Scope {
+        Scope {
+            outer: ZONES.with(|z| std::mem::take(&mut *z.borrow_mut())),
+        }
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        let outer = std::mem::take(&mut self.outer);
+        ZONES.with(|z| *z.borrow_mut() = outer);
+    }
+}
+
+/// `f` of a declared zone of the feed being read (`None` outside its `parse`).
+pub(crate) fn with<R>(id: ZoneId, f: impl FnOnce(&Declared) -> R) -> Option<R> {
+    ZONES.with(|z| z.borrow().get(id.0).map(f))
+}
+
+/// The declared zone of a VTIMEZONE, put in the reading thread's table; `None` when none of
+/// its observances can be read (a warning when there were some).
 pub(super) fn declared(
     c: &Component<'_>,
-    text: &str,
     tzid: &str,
     named: Option<Tz>,
+    rules_left: &mut usize,
     warnings: &mut Vec<String>,
-) -> Option<&'static Declared> {
-    static KEPT: OnceLock<Mutex<Kept>> = OnceLock::new();
-    let kept = KEPT.get_or_init(Mutex::default);
-    let key = (text.to_string(), named);
-    if text.len() <= MAX_DECLARED_TEXT
-        && let Some(d) = kept.lock().ok()?.get(&key)
-    {
-        return Some(*d);
-    }
-    let zone = read(c, tzid, named, warnings)?;
-    let Ok(mut kept) = kept.lock() else {
-        return None;
-    };
-    if text.len() > MAX_DECLARED_TEXT || kept.len() >= MAX_DECLARED_ZONES {
-        warnings.push(format!(
-            "VTIMEZONE TZID={tzid}: too large, or too many declared zones: read by its name"
-        ));
-        return None;
-    }
-    let zone: &'static Declared = Box::leak(Box::new(zone));
-    kept.insert(key, zone);
-    Some(zone)
+) -> Option<ZoneId> {
+    let zone = read(c, tzid, named, rules_left, warnings)?;
+    Some(ZONES.with(|z| {
+        let mut z = z.borrow_mut();
+        z.push(zone);
+        ZoneId(z.len() - 1)
+    }))
 }
 
 /// The onsets of every readable observance; an unreadable one is left out with a warning.
@@ -123,9 +227,11 @@ fn read(
     c: &Component<'_>,
     tzid: &str,
     named: Option<Tz>,
+    rules_left: &mut usize,
     warnings: &mut Vec<String>,
 ) -> Option<Declared> {
     let mut onsets = Vec::new();
+    let mut yearly = Vec::new();
     let mut first: Option<(NaiveDateTime, i32)> = None;
     let observances = c
         .components
@@ -133,7 +239,7 @@ fn read(
         .filter(|o| name_is(o.name.as_str(), "STANDARD") || name_is(o.name.as_str(), "DAYLIGHT"))
         .take(MAX_OBSERVANCES);
     for o in observances {
-        match observance(o, &mut onsets) {
+        match observance(o, &mut onsets, &mut yearly, rules_left) {
             Ok((start, from)) => {
                 if first.is_none_or(|(s, _)| start < s) {
                     first = Some((start, from));
@@ -147,6 +253,8 @@ fn read(
     onsets.dedup_by_key(|(t, _)| *t);
     Some(Declared {
         onsets,
+        yearly,
+        years: RefCell::default(),
         before,
         named,
     })
@@ -157,6 +265,8 @@ fn read(
 fn observance(
     o: &Component<'_>,
     onsets: &mut Vec<(i64, i32)>,
+    yearly: &mut Vec<Yearly>,
+    rules_left: &mut usize,
 ) -> Result<(NaiveDateTime, i32), String> {
     let dtstart = prop(o, "DTSTART").ok_or("an observance without DTSTART")?;
     let raw = dtstart.val.as_str().trim();
@@ -180,18 +290,21 @@ fn observance(
             ));
         }
     };
-    let rule = prop(o, "RRULE").map(|p| p.val.as_str());
-    let (rule_onsets, shifted) = match rule {
-        Some(rule) => rule_onsets(rule, start, from)?,
-        None => (Vec::new(), false),
-    };
-    // A yearly rule from before the years expanded says nothing sure about those years (its
-    // DTSTART alone is no onset then): the zone of the name answers before them.
-    if !shifted {
-        push(start);
-    }
-    for local in rule_onsets {
-        push(local);
+    push(start);
+    if let Some(rule) = prop(o, "RRULE").map(|p| p.val.as_str()) {
+        *rules_left = rules_left.checked_sub(1).ok_or(format!(
+            "more than {MAX_FEED_ZONE_RULES} observance rules in the feed"
+        ))?;
+        match read_rule(rule, start, from)? {
+            Rule::Yearly(rule, until) => yearly.push(Yearly {
+                rule: *rule,
+                start,
+                from,
+                to,
+                until,
+            }),
+            Rule::Walked(locals) => locals.into_iter().for_each(&mut push),
+        }
     }
     for p in o
         .properties
@@ -213,14 +326,17 @@ fn observance(
     Ok((start, from))
 }
 
-/// The local onsets an observance's RRULE gives after its DTSTART, within the years expanded,
-/// walked by the `rrule` crate on the wall clock (UNTIL, a UTC instant, applied here); and
-/// whether a yearly rule was walked from a later year than its DTSTART's.
-fn rule_onsets(
-    rule: &str,
-    start: NaiveDateTime,
-    from: i32,
-) -> Result<(Vec<NaiveDateTime>, bool), String> {
+/// An observance's RRULE read.
+enum Rule {
+    /// A yearly or monthly rule, with its UNTIL on the wall clock: walked a year at a time.
+    Yearly(Box<RRule<Unvalidated>>, Option<NaiveDateTime>),
+    /// Another rule's local onsets after DTSTART, walked from it by the `rrule` crate on the
+    /// wall clock up to [`LAST_RULE_YEAR`] (UNTIL, a UTC instant, applied here).
+    Walked(Vec<NaiveDateTime>),
+}
+
+/// An observance's RRULE, checked by the `rrule` crate (any shape of FREQ=YEARLY or MONTHLY).
+fn read_rule(rule: &str, start: NaiveDateTime, from: i32) -> Result<Rule, String> {
     if !rule.is_ascii() {
         return Err(format!("bad RRULE {rule:?}: not ASCII"));
     }
@@ -233,9 +349,16 @@ fn rule_onsets(
             "UNTIL" => {
                 until = Some(until_local(v.trim(), from).ok_or(format!("bad UNTIL in {rule:?}"))?);
             }
-            "FREQ" if !v.trim().eq_ignore_ascii_case("YEARLY") => {
-                whole_years = false;
-                parts.push(part);
+            // Zone onsets come once or twice a year: a finer rule would cost up to the
+            // `rrule` crate's search limit (100,000 periods) for nothing a zone does.
+            "FREQ"
+                if !["YEARLY", "MONTHLY"]
+                    .iter()
+                    .any(|f| v.trim().eq_ignore_ascii_case(f)) =>
+            {
+                return Err(format!(
+                    "an observance RRULE {rule:?} finer than monthly (zone onsets are yearly)"
+                ));
             }
             "INTERVAL" if v.trim() == "1" => parts.push(part),
             "COUNT" | "INTERVAL" | "BYSETPOS" | "BYWEEKNO" | "BYYEARDAY" => {
@@ -249,26 +372,30 @@ fn rule_onsets(
         .join(";")
         .parse()
         .map_err(|e| format!("bad RRULE {rule:?}: {e}"))?;
-    // A yearly rule gives the same dates whichever year it starts in: an old DTSTART is moved
-    // to the first year expanded (keeping its month, day and time: the rule's defaults).
-    let walk_from = if whole_years && start.year() < FIRST_RULE_YEAR {
-        start.with_year(FIRST_RULE_YEAR).unwrap_or(start)
-    } else {
-        start
-    };
-    let dtstart = rrule::Tz::UTC.from_utc_datetime(&walk_from);
-    let parsed = parsed
+    let dtstart = rrule::Tz::UTC.from_utc_datetime(&start);
+    let checked = parsed
+        .clone()
         .validate(dtstart)
         .map_err(|e| format!("bad RRULE {rule:?}: {e}"))?;
-    let set = RRuleSet::new(dtstart).rrule(parsed).limit();
-    let onsets = (&set)
-        .into_iter()
-        .take(MAX_ZONE_ONSETS)
-        .map(|t| t.naive_local())
-        .take_while(|t| t.year() <= LAST_RULE_YEAR && until.is_none_or(|u| *t <= u))
-        .filter(|t| *t > start)
-        .collect();
-    Ok((onsets, walk_from != start))
+    let set = RRuleSet::new(dtstart).rrule(checked).limit();
+    // A rule that matches once repeats within 400 years (the calendar's cycle), so walking
+    // any year of it is short; one that never matches would search to the year 9999 for every
+    // year asked: it has no onsets.
+    if whole_years {
+        if (&set).into_iter().next().is_none() {
+            return Ok(Rule::Walked(Vec::new()));
+        }
+        return Ok(Rule::Yearly(Box::new(parsed), until));
+    }
+    Ok(Rule::Walked(
+        (&set)
+            .into_iter()
+            .take(MAX_ZONE_ONSETS)
+            .map(|t| t.naive_local())
+            .take_while(|t| t.year() <= LAST_RULE_YEAR && until.is_none_or(|u| *t <= u))
+            .filter(|t| *t > start)
+            .collect(),
+    ))
 }
 
 /// An observance's UNTIL (UTC, or a local time or date from careless producers) on the

@@ -19,7 +19,8 @@ use super::values::{name_is, prop};
 use crate::model::When;
 use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
-use declared::Declared;
+pub(super) use declared::Scope;
+use declared::ZoneId;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -132,21 +133,11 @@ pub(super) fn windows_display_zone(name: &str) -> Option<Tz> {
 }
 
 /// The zone of a zoned value: an IANA zone, or a calendar's declared VTIMEZONE.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Zone {
     Iana(Tz),
-    /// A VTIMEZONE read into its onsets (interned: see `declared.rs`).
-    Declared(&'static Declared),
-}
-
-impl PartialEq for Zone {
-    fn eq(&self, other: &Zone) -> bool {
-        match (self, other) {
-            (Zone::Iana(a), Zone::Iana(b)) => a == b,
-            (Zone::Declared(a), Zone::Declared(b)) => std::ptr::eq(*a, *b),
-            _ => false,
-        }
-    }
+    /// A VTIMEZONE of the feed read into its onsets (see `declared.rs`).
+    Declared(ZoneId),
 }
 
 impl Zone {
@@ -163,10 +154,10 @@ impl Zone {
     pub(crate) fn local_to_utc(self, n: NaiveDateTime) -> LocalResult<DateTime<Utc>> {
         match self {
             Zone::Iana(tz) => tz.from_local_datetime(&n).map(|t| t.with_timezone(&Utc)),
-            Zone::Declared(d) => match d.instants(n).as_slice() {
-                [] => LocalResult::None,
-                [t] => LocalResult::Single(*t),
-                [t, .., u] => LocalResult::Ambiguous(*t, *u),
+            Zone::Declared(d) => match declared::with(d, |d| d.instants(n)).as_deref() {
+                Some([t]) => LocalResult::Single(*t),
+                Some([t, .., u]) => LocalResult::Ambiguous(*t, *u),
+                _ => LocalResult::None,
             },
         }
     }
@@ -191,7 +182,7 @@ impl Zone {
                 .offset_from_utc_datetime(&at.naive_utc())
                 .fix()
                 .local_minus_utc(),
-            Zone::Declared(d) => d.offset_at(at),
+            Zone::Declared(d) => declared::with(d, |d| d.offset_at(at)).unwrap_or(0),
         }
     }
 
@@ -210,8 +201,8 @@ impl Zone {
             Zone::Iana(tz) => When::Zoned(n, tz),
             Zone::Declared(d) => {
                 let at = self.to_utc(n);
-                let offset = d.offset_at(at);
-                match d.named {
+                let offset = self.offset_at(at);
+                match declared::with(d, |d| d.named).flatten() {
                     Some(tz) if Zone::Iana(tz).to_utc(n) == at => When::Zoned(n, tz),
                     _ => FixedOffset::east_opt(offset)
                         .map_or(When::Utc(at), |o| When::Offset(at.with_timezone(&o))),
@@ -238,6 +229,7 @@ impl TzResolver {
     pub(super) fn from_timezones(blocks: &[&str], warnings: &mut Vec<String>) -> TzResolver {
         let mut tzids = TzResolver::default();
         let mut read = 0;
+        let mut rules_left = declared::MAX_FEED_ZONE_RULES;
         for block in blocks {
             let Ok(components) = components(block) else {
                 continue;
@@ -262,7 +254,7 @@ impl TzResolver {
                 let named = lookup_tz(&tzid)
                     .or_else(|| prop(c, "X-LIC-LOCATION").and_then(|p| lookup_tz(p.val.as_str())))
                     .or_else(|| by_name(&tzid));
-                let zone = declared::declared(c, block, &tzid, named, warnings)
+                let zone = declared::declared(c, &tzid, named, &mut rules_left, warnings)
                     .map(Zone::Declared)
                     .or(named.map(Zone::Iana));
                 tzids.declared.insert(tzid, zone);
@@ -280,7 +272,7 @@ impl TzResolver {
             .find(|(k, _)| k.eq_ignore_ascii_case("X-WR-TIMEZONE"))
             .and_then(|(_, v)| match self.resolve(v.trim())? {
                 Zone::Iana(tz) => Some(tz),
-                Zone::Declared(d) => d.named,
+                Zone::Declared(d) => declared::with(d, |d| d.named).flatten(),
             })
     }
 
