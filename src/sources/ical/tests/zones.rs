@@ -275,3 +275,35 @@ fn this_and_future_moves_the_rest_of_the_series() {
     // Each instance keeps its own identity (its original start).
     assert_eq!(p.events[3].uid.as_deref(), Some("s@2024-09-07T12:00:00Z"));
 }
+
+#[test]
+fn a_declared_zone_reads_gaps_and_repeated_hours_as_iana_zones_do() {
+    // EU rules under a name no zone has: the spring gap moves an hour on (RFC 5545 §3.3.5),
+    // the repeated autumn hour takes its first instant; before the first onset (2016), the
+    // first TZOFFSETFROM.
+    let tz = "BEGIN:STANDARD\r\nDTSTART:20181028T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n\
+              RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n\
+              BEGIN:DAYLIGHT\r\nDTSTART:20180325T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n\
+              RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n";
+    for (start, utc) in [
+        ("20240331T023000", "2024-03-31T01:30:00+00:00"),
+        ("20241027T023000", "2024-10-27T00:30:00+00:00"),
+        ("20241027T033000", "2024-10-27T02:30:00+00:00"),
+        ("20160608T190000", "2016-06-08T18:00:00+00:00"),
+    ] {
+        let year = &start[..4];
+        let p = run(
+            &zoned("Custom", tz, start),
+            &format!("{year}-01-01"),
+            &format!("{year}-12-31"),
+        );
+        assert_eq!(instant(&p), utc, "{start}");
+    }
+    // The same rules under an IANA name: that zone before 2018 (+02 in June 2016).
+    let p = run(
+        &zoned("Europe/Berlin", tz, "20160608T190000"),
+        "2016-06-01",
+        "2016-06-30",
+    );
+    assert_eq!(instant(&p), "2016-06-08T17:00:00+00:00");
+}

@@ -6,7 +6,12 @@
 //!
 //! Done here: chrono-tz knows only its compiled-in IANA zones and no crate reads a
 //! VTIMEZONE into a zone; an observance's RRULE is walked by the `rrule` crate, as events'
-//! rules are (any legal shape: Lotus Notes' `BYHOUR`/`BYMINUTE`, monthly rules …).
+//! rules are (any shape of FREQ=YEARLY or MONTHLY: Lotus Notes' `BYHOUR`/`BYMINUTE`, UNTIL,
+//! BYSETPOS …; a finer FREQ, which no zone needs and whose walk could be long, is left out
+//! with a warning). Yearly and monthly rules without COUNT or INTERVAL give the same dates
+//! whichever year they are walked from, so they are walked a year at a time, for the years
+//! instants are asked about (the years needed, whatever the window); others from their DTSTART,
+//! bounded.
 //!
 //! The declared zones of the feed being read live in a table of the reading thread, set up
 //! by [`Scope`] for the time of one `parse`, so that a value keeps a `Copy` handle to its
