@@ -19,12 +19,14 @@
 //! (`Zone::when`), never the handle.
 
 use super::super::values::{name_is, param, parse_date, parse_naive, prop};
-use chrono::{DateTime, Datelike, Duration, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
+use fnv::FnvHashMap;
 use icalendar::parser::Component;
 use rrule::{RRule, RRuleSet, Unvalidated};
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
 
 /// Most STANDARD/DAYLIGHT observances (and RDATEs of each) of one VTIMEZONE read.
 pub const MAX_OBSERVANCES: usize = 64;
@@ -33,8 +35,11 @@ pub const MAX_OBSERVANCES: usize = 64;
 pub const MAX_ZONE_ONSETS: usize = 4_096;
 /// Most observance RRULEs read for one feed (a calendar's zones have two each).
 pub const MAX_FEED_ZONE_RULES: usize = 128;
-/// Most (rule, year) onset lists one declared zone remembers (a feed asks about a few years).
+/// Most years whose onsets one declared zone remembers (a feed asks about a few dozen).
 const MAX_CACHED_YEARS: usize = 4_096;
+/// The mean Gregorian year in seconds: instants are grouped by spans of it, each within a
+/// day of a calendar year.
+const YEAR_SECONDS: i64 = 31_556_952;
 /// Rules that are not yearly are walked up to this year; later instants keep the offset of
 /// their last onset.
 const LAST_RULE_YEAR: i32 = 2100;
@@ -54,16 +59,19 @@ struct Yearly {
 }
 
 impl Yearly {
-    /// The onsets (UTC seconds) of `year`, walked from the year before (same month, day and
-    /// time as DTSTART: the rule's defaults), after DTSTART and up to UNTIL.
-    fn onsets_in(&self, year: i32) -> Vec<i64> {
-        if year < self.start.year() || self.until.is_some_and(|u| year > u.year()) {
+    /// The onsets (their local year, UTC seconds) of the years `lo..=hi`, walked from the
+    /// year before (same month, day and time as DTSTART: the rule's defaults), after DTSTART
+    /// and up to UNTIL.
+    fn onsets_between(&self, lo: i32, hi: i32) -> Vec<(i32, i64)> {
+        let lo = lo.max(self.start.year());
+        let hi = self.until.map_or(hi, |u| hi.min(u.year()));
+        if lo > hi {
             return Vec::new();
         }
-        let walk_from = if self.start.year() < year - 1 {
+        let walk_from = if self.start.year() < lo - 1 {
             self.start
-                .with_year(year - 1)
-                .or_else(|| self.start.with_day(28)?.with_year(year - 1))
+                .with_year(lo - 1)
+                .or_else(|| self.start.with_day(28)?.with_year(lo - 1))
         } else {
             Some(self.start)
         };
@@ -77,13 +85,13 @@ impl Yearly {
         let set = RRuleSet::new(dtstart).rrule(rule).limit();
         (&set)
             .into_iter()
-            .take(64)
+            .take(usize::try_from(hi - lo + 2).unwrap_or(0).saturating_mul(32))
             .map(|t| t.naive_local())
-            .take_while(|t| t.year() <= year && self.until.is_none_or(|u| *t <= u))
-            .filter(|t| t.year() == year && *t > self.start)
+            .take_while(|t| t.year() <= hi && self.until.is_none_or(|u| *t <= u))
+            .filter(|t| t.year() >= lo && *t > self.start)
             .filter_map(|t| {
-                t.checked_sub_signed(Duration::seconds(self.from.into()))
-                    .map(|u| u.and_utc().timestamp())
+                let utc = t.checked_sub_signed(Duration::seconds(self.from.into()))?;
+                Some((t.year(), utc.and_utc().timestamp()))
             })
             .collect()
     }
@@ -97,8 +105,14 @@ pub(crate) struct Declared {
     onsets: Vec<(i64, i32)>,
     /// Yearly rules, walked a year at a time.
     yearly: Vec<Yearly>,
-    /// The onsets of (yearly rule, year) walked so far.
-    years: RefCell<HashMap<(usize, i32), Vec<i64>>>,
+    /// For each span of [`YEAR_SECONDS`] asked about so far (numbered from 1970): the yearly
+    /// rules' onsets that can be the latest before an instant of it, with the offset from
+    /// each, in order.
+    years: RefCell<FnvHashMap<i64, Vec<(i64, i32)>>>,
+    /// The onsets (UTC seconds) of (yearly rule, year) walked so far.
+    rule_years: RefCell<FnvHashMap<(usize, i32), Vec<i64>>>,
+    /// The last wall-clock time read, and its instants.
+    last: Cell<Option<(NaiveDateTime, LocalResult<DateTime<Utc>>)>>,
     /// The first onset's TZOFFSETFROM: the offset before it when no zone has the name.
     before: i32,
     /// The IANA zone of the name (the TZID, X-LIC-LOCATION, a Windows or path name).
@@ -106,41 +120,69 @@ pub(crate) struct Declared {
 }
 
 impl Declared {
-    /// The latest onset of yearly rule `i` at or before `t` (UTC seconds) in `year`.
-    fn latest_in(&self, i: usize, year: i32, t: i64) -> Option<i64> {
-        let cached = self.years.borrow().get(&(i, year)).cloned();
-        let onsets = cached.unwrap_or_else(|| {
-            let onsets = self.yearly[i].onsets_in(year);
-            let mut years = self.years.borrow_mut();
-            if years.len() < MAX_CACHED_YEARS {
-                years.insert((i, year), onsets.clone());
+    /// The yearly rules' onsets an instant of `year` (within a day: spans of
+    /// [`YEAR_SECONDS`] stand for years) can follow: for each rule those of the year after, the
+    /// year and the two before, or of its UNTIL's year and the three before.
+    fn rule_onsets(&self, year: i32) -> Vec<(i64, i32)> {
+        let mut out = Vec::new();
+        for (i, rule) in self.yearly.iter().enumerate() {
+            let top = rule.until.map_or(year + 1, |u| u.year().min(year + 1));
+            for y in (top - 3..=top).rev() {
+                out.extend(self.rule_year(i, y, top).into_iter().map(|o| (o, rule.to)));
             }
-            onsets
-        });
-        onsets.into_iter().filter(|o| *o <= t).max()
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The onsets of yearly rule `i` in `year`; when not walked yet, the years from three
+    /// before `top` to `top` are walked at once (one walk of the `rrule` crate per span asked).
+    fn rule_year(&self, i: usize, year: i32, top: i32) -> Vec<i64> {
+        if let Some(onsets) = self.rule_years.borrow().get(&(i, year)) {
+            return onsets.clone();
+        }
+        let walked = self.yearly[i].onsets_between(top - 3, top);
+        let mut cache = self.rule_years.borrow_mut();
+        for y in top - 3..=top {
+            if cache.len() < MAX_CACHED_YEARS {
+                let of_y = walked.iter().filter(|(wy, _)| *wy == y).map(|(_, o)| *o);
+                cache.insert((i, y), of_y.collect());
+            }
+        }
+        walked
+            .into_iter()
+            .filter(|(y, _)| *y == year)
+            .map(|(_, o)| o)
+            .collect()
     }
 
     /// The offset (seconds east of UTC) at `at`: that of the latest onset at or before it.
     pub(crate) fn offset_at(&self, at: DateTime<Utc>) -> i32 {
         let t = at.timestamp();
-        let mut latest = self
-            .onsets
-            .partition_point(|(o, _)| *o <= t)
-            .checked_sub(1)
-            .map(|i| self.onsets[i]);
-        // A yearly rule's latest onset is in the instant's (local) year or the one before,
-        // or in its UNTIL's year or the one before.
-        for (i, rule) in self.yearly.iter().enumerate() {
-            let top = rule
-                .until
-                .map_or(at.year() + 1, |u| u.year().min(at.year() + 1));
-            let found = [top, top - 1, top - 2]
-                .into_iter()
-                .find_map(|y| self.latest_in(i, y, t));
-            if let Some(o) = found
+        let latest_in = |onsets: &[(i64, i32)]| {
+            onsets
+                .partition_point(|(o, _)| *o <= t)
+                .checked_sub(1)
+                .map(|i| onsets[i])
+        };
+        let mut latest = latest_in(&self.onsets);
+        if !self.yearly.is_empty() {
+            let span = t.div_euclid(YEAR_SECONDS);
+            let cached = self.years.borrow().get(&span).map(|o| latest_in(o));
+            let found = cached.unwrap_or_else(|| {
+                let year = i32::try_from(span).map_or(i32::MAX, |s| s.saturating_add(1970));
+                let onsets = self.rule_onsets(year);
+                let found = latest_in(&onsets);
+                let mut years = self.years.borrow_mut();
+                if years.len() < MAX_CACHED_YEARS {
+                    years.insert(span, onsets);
+                }
+                found
+            });
+            if let Some((o, offset)) = found
                 && latest.is_none_or(|(l, _)| o >= l)
             {
-                latest = Some((o, rule.to));
+                latest = Some((o, offset));
             }
         }
         match latest {
@@ -153,25 +195,40 @@ impl Declared {
         }
     }
 
-    /// The instants a wall-clock time names, earliest first (none in a gap, two in the
-    /// repeated hour): each offset in force within a day of it that gives itself back.
-    pub(crate) fn instants(&self, n: NaiveDateTime) -> Vec<DateTime<Utc>> {
-        let as_utc = n.and_utc();
-        let mut out = Vec::new();
-        for near in [Duration::days(-1), Duration::zero(), Duration::days(1)] {
-            let Some(guess) = as_utc.checked_add_signed(near) else {
-                continue;
-            };
-            let offset = self.offset_at(guess);
-            let Some(t) = as_utc.checked_sub_signed(Duration::seconds(offset.into())) else {
-                continue;
-            };
-            if self.offset_at(t) == offset && !out.contains(&t) {
-                out.push(t);
-            }
+    /// The instants a wall-clock time names (none in a gap, two in the repeated hour): each
+    /// offset in force a day before or after it that gives itself back. The last answer is
+    /// kept: a value's instant is asked for several times.
+    pub(crate) fn instants(&self, n: NaiveDateTime) -> LocalResult<DateTime<Utc>> {
+        if let Some((m, answer)) = self.last.get()
+            && m == n
+        {
+            return answer;
         }
-        out.sort();
-        out
+        let as_utc = n.and_utc();
+        let day = Duration::days(1);
+        let offsets = [
+            as_utc.checked_sub_signed(day),
+            as_utc.checked_add_signed(day),
+        ]
+        .map(|guess| guess.map(|g| self.offset_at(g)));
+        let valid = |offset: Option<i32>| {
+            let offset = offset?;
+            let t = as_utc.checked_sub_signed(Duration::seconds(offset.into()))?;
+            (self.offset_at(t) == offset).then_some(t)
+        };
+        let first = valid(offsets[0]);
+        let second = if offsets[1] == offsets[0] {
+            None
+        } else {
+            valid(offsets[1])
+        };
+        let answer = match (first, second) {
+            (Some(a), Some(b)) if a != b => LocalResult::Ambiguous(a.min(b), a.max(b)),
+            (Some(a), _) | (None, Some(a)) => LocalResult::Single(a),
+            (None, None) => LocalResult::None,
+        };
+        self.last.set(Some((n, answer)));
+        answer
     }
 }
 
@@ -260,6 +317,8 @@ fn read(
         onsets,
         yearly,
         years: RefCell::default(),
+        rule_years: RefCell::default(),
+        last: Cell::default(),
         before,
         named,
     })

@@ -154,11 +154,7 @@ impl Zone {
     pub(crate) fn local_to_utc(self, n: NaiveDateTime) -> LocalResult<DateTime<Utc>> {
         match self {
             Zone::Iana(tz) => tz.from_local_datetime(&n).map(|t| t.with_timezone(&Utc)),
-            Zone::Declared(d) => match declared::with(d, |d| d.instants(n)).as_deref() {
-                Some([t]) => LocalResult::Single(*t),
-                Some([t, .., u]) => LocalResult::Ambiguous(*t, *u),
-                _ => LocalResult::None,
-            },
+            Zone::Declared(d) => declared::with(d, |d| d.instants(n)).unwrap_or(LocalResult::None),
         }
     }
 
