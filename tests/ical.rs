@@ -214,6 +214,40 @@ const PRODUCER_DIFFERENCES: &[(&str, &str, &str)] = &[
         "festival-002@example.org\t2011-08-05T18:00:00Z\tNight programme",
         "as festival-001",
     ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-10-22T18:00:00\tRust Toronto study group",
+        "TZID=\"(UTC-05:00) Eastern Time (US and Canada)\", a Windows display name without \
+         VTIMEZONE: RFC 5545 §3.2.19, the TZID names \"the time zone definition\" of the value, \
+         and §3.3.5 keeps floating time for values \"not bound to any time zone\"; the peer \
+         reads floating time (and so misses the EXDATE written in Berlin time, \
+         2024-11-05T23:00Z), we the zone the name maps to (America/New_York)",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-10-29T18:00:00\tRust Toronto study group",
+        "as the first Toronto instance",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-11-05T18:00:00\tRust Toronto study group",
+        "as the first Toronto instance",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-11-12T18:00:00\tRust Toronto study group",
+        "as the first Toronto instance",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-11-19T18:00:00\tRust Toronto study group",
+        "as the first Toronto instance",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000D4E5F6A7B8C9DA01000000000000000010000000D5E6F708192A3B4C5D6E7F8091A2B3C4\t2024-10-30T19:00:00\tRust Paris",
+        "as the Toronto instances (Romance Standard Time: Europe/Paris)",
+    ),
 ];
 
 /// Our lines where the peer has the ones [`PRODUCER_DIFFERENCES`] lists.
@@ -230,6 +264,26 @@ const PRODUCER_OURS: &[(&str, &str)] = &[
         "malformed_lines_2011-08-01_2011-08-15.tsv",
         "festival-002@example.org\t2011-08-05\tNight programme",
     ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-10-22T22:00:00Z\tRust Toronto study group",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-10-29T22:00:00Z\tRust Toronto study group",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-11-12T23:00:00Z\tRust Toronto study group",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000C3D4E5F6A7B8DA01000000000000000010000000C4D5E6F708192A3B4C5D6E7F8091A2B3\t2024-11-19T23:00:00Z\tRust Toronto study group",
+    ),
+    (
+        "outlook_display_names_2024-10-20_2024-11-17.tsv",
+        "040000008200E00074C5B7101A82E00800000000D4E5F6A7B8C9DA01000000000000000010000000D5E6F708192A3B4C5D6E7F8091A2B3C4\t2024-10-30T18:00:00Z\tRust Paris",
+    ),
 ];
 
 fn producer_calendar(name: &str) -> String {
@@ -241,7 +295,9 @@ fn producer_calendar(name: &str) -> String {
 
 /// Every calendar of `tests/fixtures/ical-producers/` (Outlook/Exchange with Windows zones
 /// and VTIMEZONE-only names, a Google export whose VTIMEZONE contradicts the IANA zone of
-/// its name, Apple, Nextcloud's THISANDFUTURE, malformed lines, a DST gap) agrees with what
+/// its name, Apple, Nextcloud's THISANDFUTURE, malformed lines, a DST gap; issue 25's Lotus
+/// Notes rules and names, Exchange's `Customized Time Zone`, a VTIMEZONE declared from 2018
+/// only, Windows display names) agrees with what
 /// the peer printed (`tests/conformance/record_producers.sh`), but for the lines listed in
 /// [`PRODUCER_DIFFERENCES`], where ours are [`PRODUCER_OURS`].
 #[test]
@@ -433,4 +489,48 @@ fn junk_in_a_rule_costs_the_junk_only() {
     assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
     assert!(p.warnings[0].contains("\"X-JUNK\" is not a rule part"));
     assert!(p.warnings[1].contains("FORTNIGHTLY") && p.warnings[1].contains("DTSTART kept"));
+}
+
+/// A declared zone does not depend on the query (issue 25): the instants of the events a
+/// narrow window holds are the same read through a window of sixteen years (the Exchange
+/// `Customized Time Zone` of US rules since 2007, a window reaching back before 2007; a
+/// `Europe/Berlin` VTIMEZONE declared from 2018 only, read in 2016 and 2018), and no warning.
+#[test]
+fn a_declared_zone_gives_the_same_instants_for_a_narrow_and_a_wide_query() {
+    for (calendar, narrow, wide) in [
+        (
+            "exchange_customized_zone",
+            ("2020-06-01", "2020-06-30"),
+            ("2005-01-01", "2020-12-31"),
+        ),
+        (
+            "truncated_berlin",
+            ("2016-06-01", "2016-06-29"),
+            ("2015-01-01", "2019-12-31"),
+        ),
+        (
+            "truncated_berlin",
+            ("2018-10-15", "2018-11-12"),
+            ("2015-01-01", "2019-12-31"),
+        ),
+        (
+            "lotus_notes_zones",
+            ("2024-10-20", "2024-11-17"),
+            ("2000-01-01", "2024-12-31"),
+        ),
+    ] {
+        let text = producer_calendar(calendar);
+        let small = read(&text, calendar, "x", narrow.0, narrow.1);
+        let large = read(&text, calendar, "x", wide.0, wide.1);
+        assert_eq!(small.warnings, Vec::<String>::new(), "{calendar}");
+        assert_eq!(large.warnings, Vec::<String>::new(), "{calendar}");
+        let lines = |p: &Parsed| -> HashSet<String> { p.events.iter().map(tsv_line).collect() };
+        let (small, large) = (lines(&small), lines(&large));
+        assert!(!small.is_empty(), "{calendar} {narrow:?}");
+        assert!(
+            small.is_subset(&large),
+            "{calendar} {narrow:?}: {:?} not in the wide query's answer",
+            small.difference(&large).collect::<Vec<_>>()
+        );
+    }
 }

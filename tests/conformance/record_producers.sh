@@ -23,4 +23,10 @@ exchange_allday_moved 2024-10-01 2024-10-29
 ios_structured_location 2025-10-01 2025-10-31
 zimbra_two_rrules 2024-10-01 2024-11-30
 rrule_junk 2024-09-01 2024-09-29
+lotus_notes_zones 2024-10-20 2024-11-17
+exchange_customized_zone 2020-06-01 2020-06-30
+exchange_customized_zone 2005-01-01 2020-12-31
+truncated_berlin 2016-06-01 2016-06-29
+truncated_berlin 2018-10-15 2018-11-12
+outlook_display_names 2024-10-20 2024-11-17
 WINDOWS

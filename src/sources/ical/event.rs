@@ -6,13 +6,12 @@ use super::document::components;
 use super::document::{describe, describe_block, link_text};
 use super::rules::rule_parts;
 use super::values::{DateVal, date_values, name_is, param, parse_duration, prop};
-use super::zones::TzResolver;
+use super::zones::{TzResolver, Zone};
 use super::{MAX_EVENT_DAYS, MAX_EVENT_RULES, MAX_LINK_TEXT};
 use crate::html::{clean_url, extract_links, is_web_link};
 use crate::model::Status;
 use crate::sources::page_util::html_too_complex;
 use chrono::Duration;
-use chrono_tz::Tz;
 use icalendar::parser::{Component, read_components};
 use std::cell::{Cell, OnceCell};
 use std::collections::HashSet;
@@ -342,7 +341,7 @@ impl VEvent {
     }
 
     /// The zone floating and all-day values of this series are read in.
-    pub(super) fn ctx_tz(&self) -> Option<Tz> {
+    pub(super) fn ctx_tz(&self) -> Option<Zone> {
         match self.start {
             DateVal::Zoned(_, tz) => Some(tz),
             _ => None,

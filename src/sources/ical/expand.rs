@@ -7,6 +7,7 @@
 use super::event::VEvent;
 use super::rules;
 use super::values::DateVal;
+use super::zones::Zone;
 use super::{
     MARGIN_DAYS, MAX_FEED_OCCURRENCES, MAX_FEED_STEPS, MAX_FEED_TEXT_BYTES, MAX_SERIES_OCCURRENCES,
 };
@@ -206,7 +207,7 @@ struct Series<'e> {
     master: Option<&'e VEvent>,
     /// The zone of the master's DTSTART: floating and all-day values of the series are read
     /// in it.
-    tz: Option<Tz>,
+    tz: Option<Zone>,
     /// The newest override of each instance, by the instant of the instance it replaces.
     overrides: HashMap<Key, (&'e VEvent, DateVal)>,
     /// The overrides with `RANGE=THISANDFUTURE`, in order of the instance they replace.
@@ -355,7 +356,7 @@ impl<'e> Series<'e> {
     fn local_day(&self, v: &DateVal) -> NaiveDate {
         match (v, self.tz) {
             (DateVal::Zoned(n, _) | DateVal::Floating(n), _) | (DateVal::Utc(n), None) => n.date(),
-            (DateVal::Utc(n), Some(tz)) => n.and_utc().with_timezone(&tz).date_naive(),
+            (DateVal::Utc(n), Some(tz)) => tz.local(n.and_utc()).date(),
             (DateVal::Date(d), _) => *d,
         }
     }
@@ -373,7 +374,7 @@ fn named_day(rid: DateVal) -> DateVal {
 
 /// The uid of one instance of a series: `UID@` and the instance's original start; none for an
 /// event without UID.
-fn instance_uid(uid: &str, at: &DateVal, series_tz: Option<Tz>) -> String {
+fn instance_uid(uid: &str, at: &DateVal, series_tz: Option<Zone>) -> String {
     if uid.is_empty() {
         String::new()
     } else {

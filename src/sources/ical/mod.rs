@@ -23,10 +23,10 @@
 //! The steps of [`parse`], each in its own file:
 //! 1. `document.rs` — is it a calendar at all, unfold, cut into VCALENDAR properties,
 //!    VTIMEZONE and VEVENT blocks (bounded: nesting depth, a truncated download);
-//! 2. `zones.rs` — TZID → chrono-tz zone: a declared VTIMEZONE's rules (the IANA zone that
-//!    follows them over the window: RFC 5545 §3.2.19), else the name: IANA in any case, a
-//!    Windows name (CLDR's table), `/mozilla.org/…/Europe/Berlin` paths, the calendar's
-//!    `X-WR-TIMEZONE`;
+//! 2. `zones/` — TZID → zone: a declared VTIMEZONE is a zone of its own, its offsets read
+//!    from its observances (RFC 5545 §3.6.5), the IANA zone of its name before them; else
+//!    the name: IANA in any case, a Windows name or display name, `/mozilla.org/…/Europe/Berlin`
+//!    paths, the calendar's `X-WR-TIMEZONE`;
 //! 3. `event.rs` — each VEVENT read on its own (`values.rs`: dates, durations);
 //! 4. `expand.rs` — each UID's series expanded within the window (overrides, EXDATE, RDATE,
 //!    the feed's work budget), with `rules.rs` walking each RRULE through the `rrule` crate,
@@ -130,11 +130,9 @@ fn parse_with(
     let unfolded = document::unfold(text);
     let mut warnings = Vec::new();
     let doc = document::split_document(&unfolded, &mut warnings);
-    let span = zones::Span {
-        from: window.from,
-        to: window.to,
-    };
-    let mut tzids = zones::TzResolver::from_timezones(&doc.timezones, span, &mut warnings);
+    // The feed's declared zones, for the time of this parse (dropped last).
+    let _zones = zones::Scope::new();
+    let mut tzids = zones::TzResolver::from_timezones(&doc.timezones, &mut warnings);
     let default_tz = tzids.calendar_zone(&doc.properties);
     let events = event::read_events(&doc.events, &mut tzids, &mut warnings);
     tzids.warn_unknown(&mut warnings);

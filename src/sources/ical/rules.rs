@@ -122,13 +122,12 @@ fn read_rule(rule: &str, start: &DateVal) -> Result<Option<RuleStart>, String> {
         return Err(format!("bad RRULE {rule:?}: not ASCII"));
     }
     let (rule_text, until) = split_until(rule);
-    let rtz: rrule::Tz = match start {
-        DateVal::Zoned(_, tz) => (*tz).into(),
-        _ => rrule::Tz::UTC,
-    };
-    let dtstart = match *start {
-        DateVal::Zoned(n, tz) => zoned_to_utc(n, tz).with_timezone(&rtz),
-        other => rtz.from_utc_datetime(&other.naive()),
+    // A declared zone (no IANA zone) is walked on the wall clock, as floating time is.
+    let iana = start.iana_zone();
+    let rtz: rrule::Tz = iana.map_or(rrule::Tz::UTC, Into::into);
+    let dtstart = match (*start, iana) {
+        (DateVal::Zoned(n, _), Some(tz)) => zoned_to_utc(n, tz).with_timezone(&rtz),
+        (other, _) => rtz.from_utc_datetime(&other.naive()),
     };
     let mut rrule: RRule<Unvalidated> = rule_text
         .parse()
@@ -162,12 +161,12 @@ fn expansion_start(
 ) -> Option<DateTime<rrule::Tz>> {
     let rtz = dtstart.timezone();
     let n = jump_start(rrule, dtstart.naive_local(), from.naive_utc())?;
-    match start {
-        DateVal::Zoned(_, tz) => match tz.from_local_datetime(&n) {
+    match start.iana_zone() {
+        Some(tz) => match tz.from_local_datetime(&n) {
             LocalResult::Single(t) => Some(t.with_timezone(&rtz)),
             _ => None,
         },
-        _ => Some(rtz.from_utc_datetime(&n)),
+        None => Some(rtz.from_utc_datetime(&n)),
     }
 }
 
@@ -218,9 +217,11 @@ fn walk(
         if at >= starts.to {
             break;
         }
-        let v = match *form {
-            DateVal::Zoned(_, tz) => DateVal::Zoned(at.with_timezone(&tz).naive_local(), tz),
-            other => other.with_naive(dt.naive_local()),
+        let v = match (*form, form.iana_zone()) {
+            (DateVal::Zoned(_, zone), Some(tz)) => {
+                DateVal::Zoned(at.with_timezone(&tz).naive_local(), zone)
+            }
+            (other, _) => other.with_naive(dt.naive_local()),
         };
         if !starts.push(v) {
             break;
@@ -436,11 +437,11 @@ fn split_until(rule: &str) -> (String, Option<&str>) {
 /// all-day and floating ones). A DATE UNTIL on a DATE-TIME series (invalid, but written by
 /// some producers) includes the whole of that local day.
 fn until_instant(until: &str, start: &DateVal) -> Option<DateTime<Utc>> {
-    let tz = match start {
-        DateVal::Zoned(_, tz) => Some(*tz),
+    let declared = match start {
+        DateVal::Zoned(_, zone) if zone.iana().is_none() => Some(*zone),
         _ => None,
     };
-    let on_series_clock = |n: NaiveDateTime| match tz {
+    let on_series_clock = |n: NaiveDateTime| match start.iana_zone() {
         Some(tz) => zoned_to_utc(n, tz),
         None => n.and_utc(),
     };
@@ -456,7 +457,8 @@ fn until_instant(until: &str, start: &DateVal) -> Option<DateTime<Utc>> {
         return Some(match start {
             // All-day and floating series compare the wall-clock value.
             DateVal::Date(_) => n.date().and_time(NaiveTime::MIN).and_utc(),
-            _ => n.and_utc(),
+            // A series in a declared zone is walked on its wall clock.
+            _ => declared.map_or_else(|| n.and_utc(), |zone| zone.local(n.and_utc()).and_utc()),
         });
     }
     let n = parse_naive(until)?;

@@ -7,12 +7,9 @@
 //! through `iso8601` into an unsigned `std::time::Duration`, so `-PT15M` is lost. Ours check
 //! digits and every step for overflow (`P99999999999W`).
 
-use super::zones::TzResolver;
+use super::zones::{TzResolver, Zone};
 use crate::model::When;
-use chrono::{
-    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone,
-    Utc,
-};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use icalendar::parser::{Component, Property};
 
@@ -37,7 +34,7 @@ pub(super) fn param<'p>(p: &'p Property<'_>, key: &str) -> Option<&'p str> {
 pub(super) enum DateVal {
     Date(NaiveDate),
     Utc(NaiveDateTime),
-    Zoned(NaiveDateTime, Tz),
+    Zoned(NaiveDateTime, Zone),
     Floating(NaiveDateTime),
 }
 
@@ -50,14 +47,23 @@ impl DateVal {
     }
 
     /// The instant, reading floating and all-day values in `ctx` (the series' zone), else UTC.
-    pub(super) fn instant(&self, ctx: Option<Tz>) -> DateTime<Utc> {
+    pub(super) fn instant(&self, ctx: Option<Zone>) -> DateTime<Utc> {
         match *self {
             DateVal::Utc(n) => n.and_utc(),
-            DateVal::Zoned(n, tz) => zoned_to_utc(n, tz),
+            DateVal::Zoned(n, tz) => tz.to_utc(n),
             DateVal::Floating(_) | DateVal::Date(_) => match ctx {
-                Some(tz) => zoned_to_utc(self.naive(), tz),
+                Some(tz) => tz.to_utc(self.naive()),
                 None => self.naive().and_utc(),
             },
+        }
+    }
+
+    /// The IANA zone of a zoned value: the clock its rule is walked on (a declared zone's
+    /// rule is walked on the wall clock).
+    pub(super) fn iana_zone(&self) -> Option<Tz> {
+        match self {
+            DateVal::Zoned(_, zone) => zone.iana(),
+            _ => None,
         }
     }
 
@@ -77,9 +83,7 @@ impl DateVal {
             DateVal::Date(_) => DateVal::Date(self.naive().date()),
             DateVal::Floating(_) => DateVal::Floating(self.naive()),
             DateVal::Utc(_) => DateVal::Utc(self.instant(None).naive_utc()),
-            DateVal::Zoned(_, tz) => {
-                DateVal::Zoned(self.instant(Some(tz)).with_timezone(&tz).naive_local(), tz)
-            }
+            DateVal::Zoned(_, tz) => DateVal::Zoned(tz.local(self.instant(Some(tz))), tz),
         }
     }
 
@@ -87,14 +91,14 @@ impl DateVal {
         match self {
             DateVal::Date(d) => When::Date(d),
             DateVal::Utc(n) => When::Utc(n.and_utc()),
-            DateVal::Zoned(n, tz) => When::Zoned(n, tz),
+            DateVal::Zoned(n, tz) => tz.when(n),
             DateVal::Floating(n) => When::Floating(n),
         }
     }
 
     /// The instance suffix of a recurrence instance's uid: UTC RFC 3339 for instants, the
     /// date for all-day values, the wall-clock time for floating ones.
-    pub(super) fn instance_id(&self, ctx: Option<Tz>) -> String {
+    pub(super) fn instance_id(&self, ctx: Option<Zone>) -> String {
         match self {
             DateVal::Date(d) => d.format("%Y-%m-%d").to_string(),
             DateVal::Floating(n) if ctx.is_none() => n.format("%Y-%m-%dT%H:%M:%S").to_string(),
@@ -107,13 +111,7 @@ impl DateVal {
 /// take the first; times in the spring gap are moved forward by an hour (RFC 5545 §3.3.5: use
 /// the offset from before the gap).
 pub(super) fn zoned_to_utc(n: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
-    match tz.from_local_datetime(&n) {
-        LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.with_timezone(&Utc),
-        LocalResult::None => n
-            .checked_add_signed(Duration::hours(1))
-            .and_then(|later| tz.from_local_datetime(&later).earliest())
-            .map_or_else(|| n.and_utc(), |dt| dt.with_timezone(&Utc)),
-    }
+    Zone::Iana(tz).to_utc(n)
 }
 
 /// Sorting key for output: an approximate instant (floating and dates read as UTC).

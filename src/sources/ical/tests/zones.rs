@@ -1,8 +1,7 @@
 //! Zones: a VTIMEZONE's rules against the IANA zone of its name, Windows names, the bounds.
 
-use super::super::zones::{MAX_ZONE_SEARCHES, windows_zone};
+use super::super::zones::{windows_display_zone, windows_zone};
 use super::*;
-use std::fmt::Write as _;
 
 /// A calendar with one VTIMEZONE (`tz`, its lines) and one event at `start` in it.
 fn zoned(tzid: &str, tz: &str, start: &str) -> String {
@@ -28,6 +27,7 @@ fn rules(std_rule: &str, std: i32, dst_rule: &str, dst: i32) -> String {
 fn instant(p: &Parsed) -> String {
     match &p.events[0].start {
         When::Zoned(n, tz) => super::super::values::zoned_to_utc(*n, *tz).to_rfc3339(),
+        When::Offset(t) => t.to_utc().to_rfc3339(),
         other => format!("{other:?}"),
     }
 }
@@ -132,76 +132,99 @@ fn windows_names_without_vtimezone_use_the_cldr_table() {
 }
 
 #[test]
-fn rules_no_zone_follows_are_said_and_the_name_kept() {
-    // +01/+02 switching in June and December: no zone does that.
+fn declared_rules_no_zone_follows_are_the_zone() {
+    // +01/+02 switching in June and December: no IANA zone does that; the declaration is the
+    // zone (RFC 5545 §3.6.5), whatever its name.
     let tz = rules(
         "FREQ=YEARLY;BYMONTH=12;BYDAY=1SU",
         1,
         "FREQ=YEARLY;BYMONTH=6;BYDAY=1SU",
         2,
     );
-    let p = run(
-        &zoned("Europe/Paris", &tz, "20240710T120000"),
-        "2024-07-01",
-        "2024-07-31",
-    );
-    assert_eq!(
-        p.events[0].start,
-        When::Zoned(dt("2024-07-10 12:00"), chrono_tz::Europe::Paris)
-    );
-    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
-    assert!(p.warnings[0].contains("no known zone follows its rules; read as Europe/Paris"));
-    // Without a name to fall back on: floating, and said.
-    let p = run(
-        &zoned("Custom zone", &tz, "20240710T120000"),
-        "2024-07-01",
-        "2024-07-31",
-    );
-    assert_eq!(p.events[0].start, When::Floating(dt("2024-07-10 12:00")));
-    assert!(
-        p.warnings
-            .iter()
-            .any(|w| w.contains("unknown time zone TZID=Custom zone"))
-    );
-    // A rule of a shape not read here: the name decides, with a warning.
+    for tzid in ["Europe/Paris", "Custom zone"] {
+        let p = run(
+            &zoned(tzid, &tz, "20240710T120000"),
+            "2024-07-01",
+            "2024-07-31",
+        );
+        assert_eq!(instant(&p), "2024-07-10T10:00:00+00:00", "{tzid}");
+        assert_eq!(p.warnings, Vec::<String>::new());
+    }
+    // A monthly observance rule is read too (the `rrule` engine): +01 from each month's
+    // first Sunday (7 July 2024), +02 from the last Sunday of March.
     let tz = rules("FREQ=MONTHLY;BYDAY=1SU", 1, EU.1, 2);
     let p = run(
         &zoned("Europe/Paris", &tz, "20240710T120000"),
         "2024-07-01",
         "2024-07-31",
     );
-    assert_eq!(
-        p.events[0].start,
-        When::Zoned(dt("2024-07-10 12:00"), chrono_tz::Europe::Paris)
-    );
-    assert!(
-        p.warnings[0].contains("not of a shape read here"),
-        "{:?}",
-        p.warnings
-    );
+    assert_eq!(instant(&p), "2024-07-10T11:00:00+00:00");
+    assert_eq!(p.warnings, Vec::<String>::new());
 }
 
 #[test]
-fn searches_for_a_zone_are_bounded() {
-    // Many VTIMEZONEs no zone follows: after MAX_ZONE_SEARCHES, read by name, said once each.
-    let tz = rules(
-        "FREQ=YEARLY;BYMONTH=12;BYDAY=1SU",
-        1,
-        "FREQ=YEARLY;BYMONTH=6;BYDAY=1SU",
-        2,
+fn observance_expansion_is_bounded() {
+    // A daily observance rule: left out, said (zone onsets are yearly; walking it could cost
+    // the `rrule` crate's whole search); the other observance is the zone.
+    let tz = rules(EU.0, 1, "FREQ=DAILY;BYHOUR=2", 2);
+    let p = run(
+        &zoned("Europe/Paris", &tz, "20240710T120000"),
+        "2024-07-01",
+        "2024-07-31",
     );
-    let mut ics = String::from("BEGIN:VCALENDAR\r\n");
-    for i in 0..MAX_ZONE_SEARCHES + 5 {
-        write!(ics, "BEGIN:VTIMEZONE\r\nTZID:Z{i}\r\n{tz}END:VTIMEZONE\r\n").expect("a String");
+    assert_eq!(instant(&p), "2024-07-10T11:00:00+00:00");
+    assert!(
+        p.warnings[0].contains("finer than monthly"),
+        "{:?}",
+        p.warnings
+    );
+    // An observance that cannot be read is left out, said; the others are the zone.
+    let tz = format!(
+        "{}BEGIN:DAYLIGHT\r\nDTSTART:nonsense\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\n",
+        rules(EU.0, 1, EU.1, 2)
+    );
+    let p = run(
+        &zoned("Europe/Paris", &tz, "20240710T120000"),
+        "2024-07-01",
+        "2024-07-31",
+    );
+    assert_eq!(instant(&p), "2024-07-10T10:00:00+00:00");
+    assert!(p.warnings[0].contains("left out"), "{:?}", p.warnings);
+}
+
+#[test]
+fn windows_display_names_are_read() {
+    for (name, iana) in [
+        ("(UTC-05:00) Eastern Time (US & Canada)", "America/New_York"),
+        (
+            "(UTC-05:00) Eastern Time (US and Canada)",
+            "America/New_York",
+        ),
+        ("(GMT-05:00) eastern time (us & canada)", "America/New_York"),
+        (
+            "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
+            "Europe/Berlin",
+        ),
+        (
+            "(UTC+10:00) Canberra, Melbourne, Sydney",
+            "Australia/Sydney",
+        ),
+    ] {
+        assert_eq!(
+            windows_display_zone(name).map(chrono_tz::Tz::name),
+            Some(iana),
+            "{name}"
+        );
     }
-    ics.push_str("END:VCALENDAR\r\n");
-    let p = run(&ics, "2024-07-01", "2024-07-31");
-    let bounded = p
-        .warnings
-        .iter()
-        .filter(|w| w.contains(&format!("more than {MAX_ZONE_SEARCHES} zones")))
-        .count();
-    assert_eq!(bounded, 5, "{:#?}", p.warnings);
+    for name in [
+        "Eastern Time (US & Canada)",
+        "(UTC) Nowhere",
+        "(",
+        ")(",
+        "(UTC-05:00",
+    ] {
+        assert_eq!(windows_display_zone(name), None, "{name}");
+    }
 }
 
 #[test]
@@ -251,4 +274,36 @@ fn this_and_future_moves_the_rest_of_the_series() {
     );
     // Each instance keeps its own identity (its original start).
     assert_eq!(p.events[3].uid.as_deref(), Some("s@2024-09-07T12:00:00Z"));
+}
+
+#[test]
+fn a_declared_zone_reads_gaps_and_repeated_hours_as_iana_zones_do() {
+    // EU rules under a name no zone has: the spring gap moves an hour on (RFC 5545 §3.3.5),
+    // the repeated autumn hour takes its first instant; before the first onset (2016), the
+    // first TZOFFSETFROM.
+    let tz = "BEGIN:STANDARD\r\nDTSTART:20181028T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n\
+              RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n\
+              BEGIN:DAYLIGHT\r\nDTSTART:20180325T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n\
+              RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n";
+    for (start, utc) in [
+        ("20240331T023000", "2024-03-31T01:30:00+00:00"),
+        ("20241027T023000", "2024-10-27T00:30:00+00:00"),
+        ("20241027T033000", "2024-10-27T02:30:00+00:00"),
+        ("20160608T190000", "2016-06-08T18:00:00+00:00"),
+    ] {
+        let year = &start[..4];
+        let p = run(
+            &zoned("Custom", tz, start),
+            &format!("{year}-01-01"),
+            &format!("{year}-12-31"),
+        );
+        assert_eq!(instant(&p), utc, "{start}");
+    }
+    // The same rules under an IANA name: that zone before 2018 (+02 in June 2016).
+    let p = run(
+        &zoned("Europe/Berlin", tz, "20160608T190000"),
+        "2016-06-01",
+        "2016-06-30",
+    );
+    assert_eq!(instant(&p), "2016-06-08T17:00:00+00:00");
 }
