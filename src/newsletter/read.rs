@@ -132,32 +132,16 @@ pub fn field_bounds(s: &str) -> Vec<usize> {
     out
 }
 
-/// Splits on `|` outside brackets and parentheses.
+/// Splits on `|` outside brackets and parentheses ([`field_bounds`]), each field trimmed.
 fn fields(s: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let (mut sq, mut par) = (0i32, 0i32);
-    let mut escaped = false;
-    for c in s.chars() {
-        if escaped {
-            escaped = false;
-            out.last_mut().unwrap().push(c);
-            continue;
-        }
-        match c {
-            '\\' => escaped = true,
-            '[' => sq += 1,
-            ']' => sq -= 1,
-            '(' => par += 1,
-            ')' => par -= 1,
-            '|' if sq <= 0 && par <= 0 => {
-                out.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        out.last_mut().unwrap().push(c);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for cut in field_bounds(s) {
+        out.push(s[start..cut].trim().to_string());
+        start = cut + 1;
     }
-    out.into_iter().map(|f| f.trim().to_string()).collect()
+    out.push(s[start..].trim().to_string());
+    out
 }
 
 /// `2026-09-08`, `2026-09-08 - 2026-09-11`, `2023-02-16, 2023-02-17`, `2022-05-19 & 05-20`,
