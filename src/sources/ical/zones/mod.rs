@@ -123,10 +123,10 @@ pub(super) fn windows_display_zone(name: &str) -> Option<Tz> {
     }
     let rest = name.strip_prefix('(')?;
     let (prefix, rest) = rest.split_once(')')?;
-    let prefix = prefix.trim();
-    if !(prefix.len() >= 3
-        && (prefix[..3].eq_ignore_ascii_case("UTC") || prefix[..3].eq_ignore_ascii_case("GMT")))
-    {
+    // `get`, not `[..3]`: the prefix is a stranger's text, its third byte maybe inside a
+    // character (found by tools/fuzz.sh).
+    let head = prefix.trim().get(..3)?;
+    if !(head.eq_ignore_ascii_case("UTC") || head.eq_ignore_ascii_case("GMT")) {
         return None;
     }
     display_table().get(&display_key(rest)).copied()
