@@ -8,23 +8,24 @@
 //! [`check`], [`health`] and [`publish`] are the editors', organizers' and subscribers' uses of
 //! one run. Only `fetch` and `cli` do I/O; everything else takes values and returns values.
 //! Below the stages: [`model`], [`place`] (place vocabulary), [`site`] (each site's URL
-//! grammar), [`link`], [`text`] and [`html`] (description HTML); the kinds of source are one registry,
+//! grammar), [`link`], [`text`] and [`description`] (description HTML); the kinds of source are one registry,
 //! [`sources::kind`]. The dependency direction is written in `ARCHITECTURE.md` ("Layers")
 //! and checked by `tests/layers.rs`.
 
-pub mod add;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod dedupe;
+pub mod description;
 pub mod error;
 pub mod fetch;
+pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod health;
-pub mod html;
 pub mod link;
 pub mod model;
+pub mod new_source;
 pub mod newsletter;
 pub mod normalize;
 pub mod pipeline;

@@ -1,6 +1,6 @@
 //! `publish --out DIR`: the run as a small static site, for subscribers and organizers. Pure:
 //! an [`Outcome`] in, the files' names and contents out; `cli` writes them as one directory
-//! swapped in atomically (`fetch::record::write_dir_atomically`).
+//! swapped in atomically (`files::write_dir_atomically`).
 //!
 //! - `events.ics` and one feed per section (`virtual.ics`, `europe.ics`, …): the window's
 //!   events and those of the horizon after it (see [`horizon_events`]), [`render::ics`].

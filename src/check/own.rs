@@ -45,7 +45,7 @@ impl Own {
     /// existing answers for event links stand) or no page (meetup's or luma's root, a
     /// platform's home page).
     pub(super) fn of(url: &str, outcome: &Outcome, config: &Config) -> Option<Own> {
-        if crate::site::meetup::event_id(url).is_some() || is_platform_root(url) {
+        if crate::site::meetup_com::event_id(url).is_some() || is_platform_root(url) {
             return None;
         }
         // A feed stands for the page it implies (a meetup group's, a luma calendar's).

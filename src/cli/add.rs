@@ -5,14 +5,14 @@
 use super::setup::runtime;
 use super::writable::{self, Output};
 use super::{Common, RunArgs, WindowStart, live_options, window};
-use crate::add::{self, Candidate, Plan, Refusal};
 use crate::config::Config;
 use crate::error::{Error, exit};
 use crate::fetch::live::{LiveFetcher, LiveOptions};
-use crate::fetch::record::write_atomically;
 use crate::fetch::replay::ReplayFetcher;
 use crate::fetch::{Fetch, FetchError, FetchFuture, Response};
+use crate::files::write_atomically;
 use crate::model::Window;
+use crate::new_source::{self as add, Candidate, Plan, Refusal};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -287,7 +287,7 @@ async fn try_one(
         .filter(|to| {
             c.kind.spec().group_site().is_some() && to.trim_end_matches('/').ends_with("/events")
         })
-        .and_then(crate::site::meetup::urlname);
+        .and_then(crate::site::meetup_com::urlname);
     if let Some(group) = to_group {
         let group = group.to_lowercase();
         let renamed = Candidate {

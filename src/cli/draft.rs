@@ -44,7 +44,7 @@ pub(super) fn update(
     let loud = common.verbosity() > Verbosity::Quiet;
     // A draft already up to date is not rewritten (its bytes and mtime stay).
     if std::fs::read_to_string(target).is_ok_and(|t| t == update.text) {
-        crate::fetch::record::remove_dead_writers_temps(target);
+        crate::files::remove_dead_writers_temps(target);
         if loud {
             note!("no changes: {} not rewritten", target.display());
         }

@@ -170,7 +170,7 @@ const SNAPSHOT_FILES: [&str; 3] = [
 /// (it is replaced as a whole: a user's file in it would be lost), checked before fetching.
 fn check_snapshot_folder(out: &Path) -> Result<(), Error> {
     writable::check("--out", out, Output::Folder)?;
-    let dir = crate::fetch::record::resolve_links(out).unwrap_or_else(|_| out.to_path_buf());
+    let dir = crate::files::resolve_links(out).unwrap_or_else(|_| out.to_path_buf());
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let mut foreign: Vec<String> = entries
             .filter_map(Result::ok)
@@ -191,7 +191,7 @@ fn check_snapshot_folder(out: &Path) -> Result<(), Error> {
 
 /// The recording already in `out`, if it holds one.
 fn previous_recording(out: &Path) -> Option<crate::fetch::replay::Manifest> {
-    let dir = crate::fetch::record::resolve_links(out).ok()?;
+    let dir = crate::files::resolve_links(out).ok()?;
     let text = std::fs::read(dir.join(crate::fetch::replay::MANIFEST)).ok()?;
     serde_json::from_slice(&text).ok()
 }

@@ -4,8 +4,8 @@
 
 use crate::error::{Error, exit};
 use crate::fetch::live::LiveOptions;
-use crate::fetch::record::write_atomically;
 use crate::fetch::replay::ReplayFetcher;
+use crate::files::write_atomically;
 use crate::model::Window;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use clap::{Args, Parser, Subcommand};
@@ -339,7 +339,7 @@ pub fn main() -> ExitCode {
         }
     };
     // SIGINT/SIGTERM remove our temporary files before exiting (130/143).
-    if let Err(e) = crate::fetch::record::clean_up_on_signals() {
+    if let Err(e) = crate::files::clean_up_on_signals() {
         note!(
             "warning: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave a temporary file, removed by the next run"
         );

@@ -82,7 +82,7 @@ pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Resu
         .as_ref()
         .is_some_and(|p| render::json::same_content(p, &doc))
     {
-        crate::fetch::record::remove_dead_writers_temps(&path);
+        crate::files::remove_dead_writers_temps(&path);
         if common.verbosity() > Verbosity::Quiet {
             note!("unchanged: {} not rewritten", path.display());
         }
@@ -133,7 +133,7 @@ pub(super) fn publish(
     }
     let code = outcome.exit_code();
     let files = crate::publish::files(&outcome, &window, now, horizon_weeks);
-    crate::fetch::record::write_dir_atomically(out, |dir| {
+    crate::files::write_dir_atomically(out, |dir| {
         for (name, contents) in &files {
             std::fs::write(dir.join(name), contents)?;
         }

@@ -22,7 +22,7 @@ pub(super) enum Output {
 pub(super) fn check(option: &str, path: &Path, output: Output) -> Result<(), Error> {
     let shown = path.display();
     // What the atomic writer will replace: a symbolic link's target, beside it.
-    let target = crate::fetch::record::resolve_links(path)
+    let target = crate::files::resolve_links(path)
         .map_err(|e| Error::Usage(format!("{option} {shown}: {e}")))?;
     let path = target.as_path();
     let refuse = |why: String| Err(Error::Usage(format!("{option} {shown}: {why}")));

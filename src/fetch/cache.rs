@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Response;
-use super::record::write_atomically;
+use crate::files::write_atomically;
 
 /// The first line of every entry; a different version is a damaged entry (and is replaced).
 const MAGIC: &[u8] = b"twir-events-cache 1\n";

@@ -22,14 +22,14 @@ use crate::pipeline::{Outcome, SourceReport};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-mod sources;
+mod per_source;
 mod table;
 mod uncovered;
 
 pub use crate::link::group_of;
 pub use table::to_table;
 
-use sources::{duplicates, judge_sources, last_published};
+use per_source::{duplicates, judge_sources, last_published};
 pub(crate) use uncovered::is_chat_or_video;
 use uncovered::{recent_sections, uncovered};
 

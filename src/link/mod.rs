@@ -15,10 +15,10 @@
 //! same rule decides what the fetcher may ask for, before a request, after each redirect and
 //! on each name's DNS answer (`fetch::live`).
 
-use crate::site::{luma, meetup, platform};
+use crate::site::{luma_com, meetup_com, platform};
 
-mod organizer;
-pub use organizer::{NotOrganizerPage, is_event_page, is_own_site, is_year, organizer_page};
+mod organizer_page;
+pub use organizer_page::{NotOrganizerPage, is_event_page, is_own_site, is_year, organizer_page};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -263,10 +263,10 @@ impl Parts {
     /// A meetup link's group, `meetup.com/<urlname>/…`: its first path segment, unless the
     /// link is meetup's own `/events/…`. `None` on other sites.
     pub fn meetup_group(&self) -> Option<&str> {
-        if self.host != meetup::HOST {
+        if self.host != meetup_com::HOST {
             return None;
         }
-        meetup::group(&self.segments)
+        meetup_com::group(&self.segments)
     }
 }
 
@@ -286,8 +286,8 @@ pub fn parts(url: &str) -> Option<Parts> {
     let host = u.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     let host = match host.as_str() {
-        "lu.ma" => luma::HOST.to_string(),
-        "m.meetup.com" => meetup::HOST.to_string(),
+        "lu.ma" => luma_com::HOST.to_string(),
+        "m.meetup.com" => meetup_com::HOST.to_string(),
         h if h.ends_with(".eventbrite.com") || h.starts_with("eventbrite.") => {
             "eventbrite.com".to_string()
         }
@@ -312,8 +312,8 @@ pub fn parts(url: &str) -> Option<Parts> {
     if host == "meetup.com" && segments.first().is_some_and(|s| is_locale(s)) {
         segments.remove(0);
     }
-    let meetup_event = if host == meetup::HOST {
-        meetup::event_id_in(&u, &segments)
+    let meetup_event = if host == meetup_com::HOST {
+        meetup_com::event_id_in(&u, &segments)
     } else {
         None
     };
@@ -355,11 +355,11 @@ pub fn match_key(url: &str) -> String {
 pub fn group_of(url: &str) -> Option<String> {
     let p = parts(url)?;
     match p.host.as_str() {
-        meetup::HOST => {
+        meetup_com::HOST => {
             let g = p.meetup_group()?;
-            Some(format!("{}/{}", meetup::HOST, g.to_lowercase()))
+            Some(format!("{}/{}", meetup_com::HOST, g.to_lowercase()))
         }
-        luma::HOST => luma::group(&p.segments),
+        luma_com::HOST => luma_com::group(&p.segments),
         _ => Some(match_key(url)),
     }
 }
@@ -378,8 +378,10 @@ pub fn page_kind(url: &str) -> Option<PageKind> {
     let key = match_key(url);
     let parts: Vec<&str> = key.split('/').collect();
     match parts.as_slice() {
-        [meetup::HOST, rest @ ..] if meetup::is_event_page(rest) => Some(PageKind::MeetupEvent),
-        [luma::HOST, slug] if luma::is_event_slug(slug) => Some(PageKind::LumaEvent),
+        [meetup_com::HOST, rest @ ..] if meetup_com::is_event_page(rest) => {
+            Some(PageKind::MeetupEvent)
+        }
+        [luma_com::HOST, slug] if luma_com::is_event_slug(slug) => Some(PageKind::LumaEvent),
         _ => None,
     }
 }
@@ -394,7 +396,7 @@ pub fn is_platform_root(url: &str) -> bool {
     })
 }
 
-pub use crate::site::meetup::is_locale;
+pub use crate::site::meetup_com::is_locale;
 
 /// `url` without its tracking parameters ([`is_tracking_param`]), working on the text so that
 /// nothing else in the URL is re-encoded or normalized: the form a link is printed in.

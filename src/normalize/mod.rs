@@ -26,7 +26,7 @@
 
 mod directory;
 mod organizer;
-use crate::html as links;
+use crate::description as links;
 pub use crate::place as location;
 pub mod region;
 pub mod timezone;

@@ -16,7 +16,7 @@ mod carry;
 mod guard;
 mod pages;
 mod parse;
-mod read;
+mod ways_in;
 
 pub use crate::run::{
     Filtered, LeftOut, Outcome, PageProblem, SourceReport, Unverified, describe_on, instant_date,
@@ -34,8 +34,8 @@ use crate::verify::Correction;
 use futures::stream::{FuturesUnordered, StreamExt};
 use guard::parse_slots;
 use pages::{PageToFetch, Schedule, read_event_page, verify_calendar};
-use read::{SourceRead, read_source};
 use std::collections::HashMap;
+use ways_in::{SourceRead, read_source};
 
 /// A raw event and where its facts come from.
 #[derive(Debug, Clone, PartialEq)]

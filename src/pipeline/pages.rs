@@ -3,7 +3,7 @@
 
 use super::build::touches;
 use super::guard::parse_off_runtime;
-use super::read::{FeedEntry, SourceRead};
+use super::ways_in::{FeedEntry, SourceRead};
 use super::{Collected, PageProblem, Unverified};
 use crate::config::Source;
 use crate::dedupe::identity::canonical;

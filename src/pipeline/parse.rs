@@ -154,7 +154,7 @@ pub(super) fn mentions_any(source: &Source, e: &RawEvent) -> bool {
         e.title,
         e.description
             .as_deref()
-            .map(crate::html::html_to_text)
+            .map(crate::description::html_to_text)
             .unwrap_or_default()
     );
     source.keywords.iter().any(|k| mentions(&text, k))

@@ -4,8 +4,8 @@
 //! [`crate::sources`], [`crate::verify`], [`crate::dedupe`], [`crate::health`] and
 //! [`crate::check`] all ask here. Pure functions of text and parsed URLs.
 
-pub mod luma;
-pub mod meetup;
+pub mod luma_com;
+pub mod meetup_com;
 pub mod platform;
 
 /// A URL's host, lower-cased, without `www.`.
@@ -23,8 +23,8 @@ pub fn feed_organizer_page(feed_url: &str) -> Option<String> {
         .host_str()?
         .trim_start_matches("www.")
         .to_ascii_lowercase();
-    if host == meetup::HOST {
-        return meetup::feed_group_page(&u);
+    if host == meetup_com::HOST {
+        return meetup_com::feed_group_page(&u);
     }
-    luma::feed_calendar_page(&u, &host)
+    luma_com::feed_calendar_page(&u, &host)
 }

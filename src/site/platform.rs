@@ -8,8 +8,8 @@
 /// `events.humanitix.com`). Hosts are as [`crate::link::parts`] folds them (`lu.ma` is
 /// `luma.com`, eventbrite's country sites are `eventbrite.com`).
 pub const HOSTS: &[&str] = &[
-    super::meetup::HOST,
-    super::luma::HOST,
+    super::meetup_com::HOST,
+    super::luma_com::HOST,
     "eventbrite.com",
     "hasgeek.com",
     "pretix.eu",

@@ -13,7 +13,7 @@
 use super::{Parsed, SourceError};
 use crate::link::PageKind;
 use crate::model::Window;
-use crate::site::{luma, meetup};
+use crate::site::{luma_com, meetup_com};
 
 /// The kinds of source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
@@ -331,7 +331,7 @@ impl Kind for Ical {
             url: url.to_string(),
             groups: self.owns(url).into_iter().collect(),
         };
-        if luma::is_api_host(&p.host) && crate::site::feed_organizer_page(url).is_some() {
+        if luma_com::is_api_host(&p.host) && crate::site::feed_organizer_page(url).is_some() {
             return Some(source());
         }
         (!crate::link::is_platform_root(url) && u.path().to_ascii_lowercase().ends_with(".ics"))
@@ -388,21 +388,21 @@ impl Kind for Meetup {
         Some(format!("{group}/"))
     }
     fn group_site(&self) -> Option<&'static str> {
-        Some(meetup::HOST)
+        Some(meetup_com::HOST)
     }
     fn owns(&self, url: &str) -> Option<String> {
         let p = crate::link::parts(url)?;
-        if p.host != meetup::HOST || meetup::event_id(url).is_some() {
+        if p.host != meetup_com::HOST || meetup_com::event_id(url).is_some() {
             return None;
         }
         let group = p.meetup_group()?;
-        Some(format!("{}/{group}", meetup::HOST))
+        Some(format!("{}/{group}", meetup_com::HOST))
     }
     /// Any page of meetup.com naming a group (its page, an event, its feed): the group's page
     /// in its plain form (urlnames are case-insensitive, as `health` suggests them).
     fn claim_url(&self, url: &str) -> Option<Claim> {
         let p = crate::link::parts(url)?;
-        if p.host != meetup::HOST {
+        if p.host != meetup_com::HOST {
             return None;
         }
         let Some(group) = p.meetup_group() else {
@@ -412,8 +412,8 @@ impl Kind for Meetup {
         };
         let name = group.to_lowercase();
         Some(Claim::Source {
-            url: format!("https://www.{}/{name}/", meetup::HOST),
-            groups: vec![format!("{}/{name}", meetup::HOST)],
+            url: format!("https://www.{}/{name}/", meetup_com::HOST),
+            groups: vec![format!("{}/{name}", meetup_com::HOST)],
         })
     }
 }
@@ -471,7 +471,7 @@ impl Kind for Luma {
         WaysIn::FeedThroughPage
     }
     fn check_url(&self, url: &str) -> Result<(), (String, &'static str)> {
-        if luma::is_page_url(url) {
+        if luma_com::is_page_url(url) {
             return Ok(());
         }
         Err((
@@ -488,31 +488,33 @@ impl Kind for Luma {
     }
     fn owns(&self, url: &str) -> Option<String> {
         let p = crate::link::parts(url)?;
-        if p.host != luma::HOST || p.segments.len() == 1 && luma::is_event_slug(&p.segments[0]) {
+        if p.host != luma_com::HOST
+            || p.segments.len() == 1 && luma_com::is_event_slug(&p.segments[0])
+        {
             return None;
         }
-        luma::group(&p.segments)
+        luma_com::group(&p.segments)
     }
     /// Any page of luma.com: an event's (its calendar is in its data), a calendar's (as the
     /// URL writes its path: a `cal-…` id is case-sensitive), else refused.
     fn claim_url(&self, url: &str) -> Option<Claim> {
         let u = url::Url::parse(url).ok()?;
         let p = crate::link::parts(url)?;
-        if p.host != luma::HOST {
+        if p.host != luma_com::HOST {
             return None;
         }
-        if p.segments.len() == 1 && luma::is_event_slug(&p.segments[0]) {
+        if p.segments.len() == 1 && luma_com::is_event_slug(&p.segments[0]) {
             // As the pipeline fetches event pages: luma.com (lu.ma redirects there).
             return Some(Claim::EventPage(format!(
                 "https://{}/{}",
-                luma::HOST,
+                luma_com::HOST,
                 u.path().trim_matches('/')
             )));
         }
-        if let Some(group) = luma::group(&p.segments) {
-            let path = original_case_path(&u, group.trim_start_matches(luma::HOST));
+        if let Some(group) = luma_com::group(&p.segments) {
+            let path = original_case_path(&u, group.trim_start_matches(luma_com::HOST));
             return Some(Claim::Source {
-                url: format!("https://{}{path}", luma::HOST),
+                url: format!("https://{}{path}", luma_com::HOST),
                 groups: vec![group],
             });
         }

@@ -14,7 +14,7 @@
 use super::page_util::{PageScripts, at, parse_embedded_json, str_field};
 use super::{Parsed, SourceError, ical};
 use crate::model::{Attendance, RawEvent, Status, Window};
-pub use crate::site::luma::{calendar_id, feed_url, is_calendar_id};
+pub use crate::site::luma_com::{calendar_id, feed_url, is_calendar_id};
 
 /// What a calendar page says about its calendar.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -34,12 +34,12 @@
 //! is compared with what the sources say now, not with what the tool said before.
 
 mod edit;
-mod merge;
+mod fields;
 mod plan;
 #[cfg(test)]
 mod tests;
 
-pub use merge::FieldChange;
+pub use fields::FieldChange;
 
 use crate::config::Source;
 use crate::model::{Event, Window};

@@ -2,7 +2,7 @@
 //! (by event link identity whatever the organizer, the dedupe rules, or a shared session),
 //! grouped when they are one event, and each given exactly one verdict.
 
-use super::merge::{FieldChange, Merged, merge};
+use super::fields::{FieldChange, Merged, merge};
 use super::{EntryReport, KeptFailed, describe};
 use crate::check::{Scope, failed_source_of, scopes};
 use crate::config::Source;

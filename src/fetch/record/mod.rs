@@ -10,11 +10,11 @@
 //!
 //! Writing is atomic: everything goes into a sibling `DIR.tmp-<pid>`, which replaces `DIR` only
 //! once complete (old renamed away, new renamed in, old removed). A failure leaves the old
-//! snapshot as it was and no temporary directory behind. [`write_atomically`] does the same for
+//! snapshot as it was and no temporary directory behind. [`crate::files::write_atomically`] does the same for
 //! one file (`.NAME.tmp-<pid>-<n>`).
 //!
 //! No temporary file is left behind: the ones alive are registered, and removed on SIGINT and
-//! SIGTERM by [`clean_up_on_signals`] (exit 130/143); the ones a killed process (`kill -9`,
+//! SIGTERM by [`crate::files::clean_up_on_signals`] (exit 130/143); the ones a killed process (`kill -9`,
 //! power loss) left are removed by the next write to the same target, when their process no
 //! longer runs (`kill(pid, 0)`). Only names of our exact pattern for that target are touched.
 //!
@@ -22,9 +22,7 @@
 //! file and folder writers. `temps`: the registry of temporary files, the signal handler and the
 //! clean-up after killed writers.
 
-mod atomic;
-mod names;
-mod temps;
+mod file_names;
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -35,13 +33,8 @@ use chrono::{DateTime, FixedOffset};
 
 use super::replay::{MANIFEST, Manifest, ManifestEntry, SOURCES};
 use super::{Fetch, FetchError, FetchFuture, Response};
-use atomic::write_synced;
-pub use atomic::{
-    create_dirs_below, remove_dead_writers_temps, resolve_links, write_atomically,
-    write_dir_atomically,
-};
-use names::unique_name;
-pub use temps::clean_up_on_signals;
+use crate::files::{create_dirs_below, write_dir_atomically, write_synced};
+use file_names::unique_name;
 
 /// What one request ended with.
 #[derive(Debug, Clone)]

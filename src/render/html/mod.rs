@@ -20,8 +20,8 @@
 //! markup mistake could not run or load anything. Without JavaScript everything is shown; the
 //! search box appears only when the script runs.
 
+mod health_table;
 mod not_listed;
-mod sources;
 
 pub use not_listed::enters;
 
@@ -34,9 +34,9 @@ use crate::render::ics::{section_file, section_slug};
 use crate::verify::Correction;
 use base64::Engine as _;
 use chrono::NaiveDate;
+use health_table::write_sources;
 use html_escape::encode_double_quoted_attribute as attr;
 use not_listed::write_not_listed;
-use sources::write_sources;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 

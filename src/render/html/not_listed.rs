@@ -142,7 +142,7 @@ fn failed(o: &Outcome) -> List {
                         .map(|to| format!(" — redirected to {}", text(to)))
                         .unwrap_or_default(),
                     if r.carried_over > 0 {
-                        format!(" — {}", super::sources::carried(r.carried_over))
+                        format!(" — {}", super::health_table::carried(r.carried_over))
                     } else {
                         String::new()
                     }

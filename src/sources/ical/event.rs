@@ -8,7 +8,7 @@ use super::rules::rule_parts;
 use super::values::{DateVal, date_values, name_is, param, parse_duration, prop};
 use super::zones::{TzResolver, Zone};
 use super::{MAX_EVENT_DAYS, MAX_EVENT_RULES, MAX_LINK_TEXT};
-use crate::html::{clean_url, extract_links, is_web_link};
+use crate::description::{clean_url, extract_links, is_web_link};
 use crate::model::Status;
 use crate::sources::page_util::html_too_complex;
 use chrono::Duration;

@@ -518,7 +518,7 @@ pub fn decode_text(s: &str) -> String {
     collapse_ws(&html_escape::decode_html_entities(s))
 }
 
-pub use crate::site::meetup::{event_id as meetup_event_id, urlname as meetup_urlname};
+pub use crate::site::meetup_com::{event_id as meetup_event_id, urlname as meetup_urlname};
 
 fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -3,7 +3,7 @@
 //! and the helpers they share.
 
 mod edit;
-mod merge;
+mod fields;
 
 use super::*;
 use crate::model::{Attendance, Organizer, Place, Region};

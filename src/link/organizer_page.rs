@@ -21,7 +21,7 @@
 //! published sections.
 
 use super::{match_key, page_kind, parts};
-use crate::site::{luma, platform};
+use crate::site::{luma_com, platform};
 use std::fmt;
 
 /// Why a link is not an organizer's page (for the review report's notes).
@@ -147,8 +147,9 @@ fn names_a_group(p: &super::Parts) -> bool {
     let first = p.segments.first().map(|s| s.to_ascii_lowercase());
     let meetup_group = p.meetup_group().is_some()
         && (p.segments.len() == 1 || (p.segments.len() == 2 && p.segments[1] == "events"));
-    let luma_calendar =
-        p.host == luma::HOST && p.segments.len() == 1 && !luma::is_event_slug(&p.segments[0]);
+    let luma_calendar = p.host == luma_com::HOST
+        && p.segments.len() == 1
+        && !luma_com::is_event_slug(&p.segments[0]);
     let under_organizer = p.segments.len() >= 2
         && first.as_deref().is_some_and(|f| {
             matches!(

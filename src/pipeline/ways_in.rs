@@ -348,10 +348,10 @@ async fn read_luma(
         .unwrap_or_default();
     let organizer = feed_organizer(source, &source.url, name);
     read.report.also_at = (calendar.id.iter())
-        .map(|id| format!("https://{}/calendar/{id}", crate::site::luma::HOST))
+        .map(|id| format!("https://{}/calendar/{id}", crate::site::luma_com::HOST))
         .chain(
             (calendar.slug.iter())
-                .map(|slug| format!("https://{}/{slug}", crate::site::luma::HOST)),
+                .map(|slug| format!("https://{}/{slug}", crate::site::luma_com::HOST)),
         )
         .collect();
     // A page never received says nothing about a calendar id: its fetch error is the failure.

@@ -9,7 +9,7 @@
 
 use crate::config::{Config, ConfigError, Source};
 use crate::health::group_of;
-use crate::site::luma;
+use crate::site::luma_com;
 use crate::sources::kind::{self, Claim, SourceKind};
 use crate::sources::page_util::PageScripts;
 
@@ -167,12 +167,12 @@ impl LumaCalendar {
         let mut groups = Vec::new();
         let mut url = None;
         if let Some(slug) = &self.slug {
-            groups.push(format!("{}/{}", luma::HOST, slug.to_lowercase()));
-            url = Some(format!("https://{}/{slug}", luma::HOST));
+            groups.push(format!("{}/{}", luma_com::HOST, slug.to_lowercase()));
+            url = Some(format!("https://{}/{slug}", luma_com::HOST));
         }
         if let Some(id) = &self.id {
-            groups.push(format!("{}/calendar/{}", luma::HOST, id.to_lowercase()));
-            url.get_or_insert_with(|| format!("https://{}/calendar/{id}", luma::HOST));
+            groups.push(format!("{}/calendar/{}", luma_com::HOST, id.to_lowercase()));
+            url.get_or_insert_with(|| format!("https://{}/calendar/{id}", luma_com::HOST));
         }
         Some(Candidate {
             kind: kind::calendar_page_kind()?.kind(),

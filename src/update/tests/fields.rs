@@ -256,7 +256,7 @@ fn a_home_page_link_on_overlapping_days_is_one_event() {
 
 #[test]
 fn same_wording_tells_an_edited_title_from_another_one() {
-    use crate::update::merge::same_wording;
+    use crate::update::fields::same_wording;
     assert!(same_wording(
         "Community Catch Up",
         "👋 Community Catch Up",
@@ -274,7 +274,7 @@ fn same_wording_tells_an_edited_title_from_another_one() {
 
 #[test]
 fn places_agree_by_meaning() {
-    use crate::update::merge::places_agree;
+    use crate::update::fields::places_agree;
     let p = |c: Option<&str>, cc: Option<&str>| Place::new(c, None, cc);
     assert!(places_agree(
         &p(Some("Geneva"), Some("CH")),
