@@ -1,103 +1,81 @@
-//! The entry points the fuzzers drive (`fuzz/fuzz_targets/*.rs`) and the bounded CI pass
-//! (`tests/fuzz_smoke.rs`) replays: each takes arbitrary bytes and runs one reader the way a
-//! run does. None may panic, hang or allocate without bound on any input; each checks the
-//! few invariants its reader promises.
+//! The fuzz targets: what the fuzzer (`fuzz/`, driven by `tools/fuzz.sh`) and the bounded CI
+//! pass (`tests/fuzz_smoke.rs`) run, listed once in [`targets`]: one per kind of source, made
+//! from the registry (its [`Kind::fuzz`] and [`Kind::fuzz_seeds`]), and the other readers of
+//! untrusted input (a snapshot's manifest, `sources.toml`, a draft). Each takes arbitrary bytes
+//! and runs one reader the way a run does; none may panic, hang or allocate without bound on
+//! any input; each checks the few invariants its reader promises.
+//!
+//! A target's committed regression inputs (and the long pass's extra corpus) are
+//! `tests/fixtures/fuzz/<target>/`; the CI pass requires at least one.
 
 use crate::config::Config;
-use crate::model::{When, Window};
 use crate::pipeline::Outcome;
-use crate::sources::{Parsed, ical, jsonld, luma, meetup};
+use crate::sources::kind::{ALL, Kind};
 
-/// The windows the iCal target expands in: a recent one, one at the start of the corpus,
-/// and one at the far edge of what calendars hold.
-fn windows() -> [Window; 3] {
-    let d = |s: &str| s.parse().expect("a fixed date");
-    [
-        Window {
-            from: d("2026-08-19"),
-            to: d("2026-09-16"),
-        },
-        Window {
-            from: d("2023-02-01"),
-            to: d("2023-03-01"),
-        },
-        Window {
-            from: d("1999-12-20"),
-            to: d("2000-01-17"),
-        },
-    ]
+/// A fuzz target.
+#[derive(Clone, Copy)]
+pub struct Target {
+    /// Its name: a kind's, or the reader's (`manifest`).
+    pub name: &'static str,
+    /// Runs it on one input.
+    pub run: Run,
+    /// Its seeds, from the repository: `(folder, part of the path)`, every file below the
+    /// folder whose path contains the part (`""`: every file).
+    pub seeds: &'static [(&'static str, &'static str)],
 }
 
-/// What every reader promises about its events: an all-day event ends on or after its start
-/// (a page's `endDate` before its `startDate` is dropped with a warning).
-fn check_parsed(p: &Parsed, what: &str) {
-    for e in &p.events {
-        if let (When::Date(s), Some(When::Date(end))) = (&e.start, &e.end) {
-            assert!(
-                end >= s,
-                "{what}: an all-day event ends before it starts: {e:?}"
-            );
+/// How a target runs an input.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// A kind of source's reader ([`Kind::fuzz`]).
+    Kind(&'static dyn Kind),
+    /// Another reader.
+    Reader(fn(&[u8])),
+}
+
+impl Target {
+    /// Runs the target on one input.
+    pub fn run(&self, data: &[u8]) {
+        match self.run {
+            Run::Kind(k) => k.fuzz(data),
+            Run::Reader(f) => f(data),
         }
     }
 }
 
-/// The iCal reader: byte-level unfolding and decoding, then parsing and expansion.
-pub fn ical(data: &[u8]) {
-    let text = ical::decode(data);
-    // One of the windows per input (by its length), so that each run costs one expansion.
-    let w = windows()[data.len() % 3];
-    if let Ok(p) = ical::parse(&text, "https://fuzz.example/basic.ics", "fuzz", &w) {
-        check_parsed(&p, "ical");
-    }
+/// Every target: the kinds' (in the registry's order), then the other readers.
+pub fn targets() -> Vec<Target> {
+    let kinds = ALL.iter().map(|&k| Target {
+        name: k.name(),
+        run: Run::Kind(k),
+        seeds: k.fuzz_seeds(),
+    });
+    kinds.chain(OTHERS).collect()
 }
 
-/// The meetup group and event page readers.
-pub fn meetup(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    if let Ok(p) = meetup::parse_group_page(&text, "https://www.meetup.com/fuzz/events/", "fuzz") {
-        check_parsed(&p, "meetup group page");
-    }
-    if let Ok(p) = meetup::parse_event_page(
-        &text,
-        "https://www.meetup.com/fuzz/events/315000001/",
-        "fuzz",
-    ) {
-        check_parsed(&p, "meetup event page");
-    }
+/// The target named `name`.
+pub fn target(name: &str) -> Option<Target> {
+    targets().into_iter().find(|t| t.name == name)
 }
 
-/// The schema.org JSON-LD / luma page reader.
-pub fn jsonld(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    if let Ok(p) = jsonld::parse_page(&text, "https://luma.com/fuzz", "fuzz") {
-        check_parsed(&p, "JSON-LD page");
-    }
-}
-
-/// The luma calendar reader: the page's id and name, and the feed read with luma's
-/// conventions (the same bytes read both ways: a page and a feed are strangers' text alike).
-pub fn luma(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    let page = luma::read_page(&text);
-    if let Some(id) = &page.id {
-        assert!(id.starts_with("cal-") && id.len() <= 40, "{id:?}");
-        assert!(id[4..].chars().all(|c| c.is_ascii_alphanumeric()), "{id:?}");
-    }
-    if let Some(name) = &page.name {
-        assert!(!name.contains('\n') && name.chars().count() <= crate::text::MAX_NAME + 1);
-    }
-    let w = windows()[data.len() % 3];
-    let feed = ical::decode(data);
-    if let Ok(p) = luma::parse_feed(&feed, "https://api.lu.ma/ics/get", "fuzz", &w) {
-        check_parsed(&p, "luma feed");
-        for e in &p.events {
-            assert!(
-                e.status != crate::model::Status::Tentative,
-                "TENTATIVE is scheduled"
-            );
-        }
-    }
-}
+/// The readers of untrusted input that are no kind of source.
+const OTHERS: [Target; 3] = [
+    Target {
+        name: "manifest",
+        run: Run::Reader(manifest),
+        seeds: &[("snapshots", "manifest.json")],
+    },
+    Target {
+        name: "sources_toml",
+        run: Run::Reader(sources_toml),
+        seeds: &[("snapshots", "sources.toml"), ("sources.example.toml", "")],
+    },
+    Target {
+        name: "draft",
+        run: Run::Reader(draft),
+        seeds: &[("tests/fixtures/seeds", ".md")],
+    },
+];
 
 /// A snapshot's `manifest.json`.
 pub fn manifest(data: &[u8]) {
@@ -120,7 +98,7 @@ pub fn draft(data: &[u8]) {
     for e in &entries {
         let _ = crate::newsletter::read::to_event(e);
     }
-    let [window, ..] = windows();
+    let [window, ..] = crate::sources::fuzz::windows();
     if let Ok(update) = crate::update::update_draft(&text, &Outcome::default(), &window, &[]) {
         assert!(update.updated.is_empty() && update.added.is_empty());
         assert!(update.adds_up(), "{update:?}");
@@ -132,17 +110,3 @@ pub fn draft(data: &[u8]) {
         );
     }
 }
-
-/// A target: its name and its entry point.
-pub type Target = (&'static str, fn(&[u8]));
-
-/// The targets by name, for the CI pass.
-pub const TARGETS: [Target; 7] = [
-    ("ical", ical),
-    ("meetup", meetup),
-    ("jsonld", jsonld),
-    ("luma", luma),
-    ("manifest", manifest),
-    ("sources_toml", sources_toml),
-    ("draft", draft),
-];

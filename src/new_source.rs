@@ -377,10 +377,6 @@ pub fn append(text: &str, file: &str, c: &Candidate) -> Result<(String, Config),
 mod tests {
     use super::*;
 
-    fn kind(name: &str) -> SourceKind {
-        SourceKind::from_name(name).unwrap()
-    }
-
     fn known(url: &str) -> Candidate {
         match plan(url) {
             Ok(Plan::Known(c)) => c,
@@ -393,21 +389,21 @@ mod tests {
         let c = known("https://www.meetup.com/de-DE/Rust-Berlin/events/316151073/?eventId=1");
         assert_eq!(
             (c.kind, c.url.as_str()),
-            (kind("meetup"), "https://www.meetup.com/rust-berlin/")
+            (SourceKind::Meetup, "https://www.meetup.com/rust-berlin/")
         );
         assert_eq!(c.groups, ["meetup.com/rust-berlin"]);
         let c = known("https://lu.ma/rust-girona");
         assert_eq!(
             (c.kind, c.url.as_str()),
-            (kind("luma"), "https://luma.com/rust-girona")
+            (SourceKind::Luma, "https://luma.com/rust-girona")
         );
         let c = known("https://luma.com/calendar/cal-GiR8kq2Xw4Lm7Tz");
         assert_eq!(c.url, "https://luma.com/calendar/cal-GiR8kq2Xw4Lm7Tz");
         assert_eq!(c.groups, ["luma.com/calendar/cal-gir8kq2xw4lm7tz"]);
         let c = known("https://api.lu.ma/ics/get?entity=calendar&id=cal-GiR8kq2Xw4Lm7Tz");
-        assert_eq!(c.kind, kind("ical"));
+        assert_eq!(c.kind, SourceKind::Ical);
         assert_eq!(c.groups, ["luma.com/calendar/cal-gir8kq2xw4lm7tz"]);
-        assert_eq!(known("https://example.org/rust.ics").kind, kind("ical"));
+        assert_eq!(known("https://example.org/rust.ics").kind, SourceKind::Ical);
         assert_eq!(
             plan("https://lu.ma/k3v9q2xd/"),
             Ok(Plan::LumaEvent("https://luma.com/k3v9q2xd".into()))
@@ -443,7 +439,7 @@ mod tests {
     fn appending_keeps_the_file_and_adds_one_table() {
         let text = "# head\n[[source]]\nkind = \"ical\" # inline\nurl = \"https://example.org/a.ics\"\n\n[[organizer]]\nurl = \"https://example.org/\"\nname = \"X\"\n# tail";
         let c = Candidate {
-            kind: kind("luma"),
+            kind: SourceKind::Luma,
             url: "https://luma.com/rust-girona".into(),
             name: Some("Rust \"Girona\"\n[[x]]".into()),
             home: Some("Girona, ES".into()),

@@ -282,7 +282,7 @@ mod tests {
 
     fn report(label: &str) -> SourceReport {
         SourceReport::new(
-            crate::config::SourceKind::from_name("ical").unwrap(),
+            crate::config::SourceKind::Ical,
             "https://calendar.example/c.ics",
             label,
         )

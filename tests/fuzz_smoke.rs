@@ -9,67 +9,49 @@ use crate::common;
 use common::Rng;
 
 use std::path::{Path, PathBuf};
-use twir_events::fuzzing::TARGETS;
+use twir_events::fuzzing::{Target, targets};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn files(pattern_dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+/// The files below `path` (or `path` itself, a file) whose path contains `part`.
+fn files(path: &Path, part: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut stack = vec![pattern_dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if keep(&p) {
-                out.push(p);
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            if let Ok(rd) = std::fs::read_dir(&p) {
+                stack.extend(rd.flatten().map(|e| e.path()));
             }
+        } else if p.is_file() && p.to_string_lossy().contains(part) {
+            out.push(p);
         }
     }
     out.sort();
     out
 }
 
-/// The seeds of a target, from the repository only (CI has no ../shared).
-fn seeds(target: &str) -> Vec<PathBuf> {
-    let r = root();
-    let ext = |p: &Path, e: &str| p.extension().is_some_and(|x| x == e);
-    let mut out = match target {
-        "ical" => files(&r.join("snapshots"), |p| ext(p, "ics")),
-        "meetup" => files(&r.join("tests/fixtures/pages"), |p| {
-            p.to_string_lossy().contains("meetup")
-        }),
-        "jsonld" => files(&r.join("tests/fixtures/pages"), |p| {
-            !p.to_string_lossy().contains("meetup")
-        }),
-        "luma" => {
-            let mut v = files(&r.join("tests/fixtures/pages"), |p| {
-                p.to_string_lossy().contains("luma")
-            });
-            v.extend(files(&r.join("tests/fixtures/luma"), |_| true));
-            v
-        }
-        "manifest" => files(&r.join("snapshots"), |p| p.ends_with("manifest.json")),
-        "sources_toml" => {
-            let mut v = files(&r.join("snapshots"), |p| p.ends_with("sources.toml"));
-            v.push(r.join("sources.example.toml"));
-            v
-        }
-        "draft" => files(&r.join("tests/fixtures/seeds"), |p| ext(p, "md")),
-        _ => unreachable!(),
-    };
-    assert!(!out.is_empty(), "no seeds for {target}");
-    out.extend(regressions(target));
+/// The seeds of a target, from the repository only (CI has no ../shared), and its
+/// regression inputs.
+fn seeds(target: &Target) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = target
+        .seeds
+        .iter()
+        .flat_map(|(dir, part)| files(&root().join(dir), part))
+        .collect();
+    assert!(
+        !out.is_empty(),
+        "no seeds for the fuzz target {}: its seeds {:?} name no file (a kind gives its fixtures in `Kind::fuzz_seeds`)",
+        target.name,
+        target.seeds
+    );
+    out.extend(regressions(target.name));
     out
 }
 
 fn regressions(target: &str) -> Vec<PathBuf> {
-    files(&root().join("tests/fixtures/fuzz").join(target), |_| true)
+    files(&root().join("tests/fixtures/fuzz").join(target), "")
 }
 
 const TOKENS: &[&[u8]] = &[
@@ -130,14 +112,15 @@ fn mutate(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
     b
 }
 
-fn run(target: &str, f: fn(&[u8]), input: &[u8], what: &str, failures: &mut Vec<String>) {
-    if let Err(panic) = std::panic::catch_unwind(|| f(input)) {
+fn run(target: &Target, input: &[u8], what: &str, failures: &mut Vec<String>) {
+    if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| target.run(input)))
+    {
         let msg = panic
             .downcast_ref::<String>()
             .cloned()
             .or_else(|| panic.downcast_ref::<&str>().map(ToString::to_string))
             .unwrap_or_default();
-        failures.push(format!("{target}: {what}: {msg}"));
+        failures.push(format!("{}: {what}: {msg}", target.name));
     }
 }
 
@@ -148,7 +131,7 @@ fn every_target_survives_its_seeds_regressions_and_mutations() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     let mut failures = Vec::new();
-    for (target, f) in TARGETS {
+    for target in &targets() {
         let inputs: Vec<(PathBuf, Vec<u8>)> = seeds(target)
             .into_iter()
             .map(|p| {
@@ -157,9 +140,9 @@ fn every_target_survives_its_seeds_regressions_and_mutations() {
             })
             .collect();
         for (p, b) in &inputs {
-            run(target, f, b, &p.display().to_string(), &mut failures);
+            run(target, b, &p.display().to_string(), &mut failures);
         }
-        let mut rng = Rng(0x5eed ^ target.len() as u64);
+        let mut rng = Rng(0x5eed ^ target.name.len() as u64);
         for i in 0..mutations {
             let (p, seed) = &inputs[rng.below(inputs.len())];
             // Large seeds are cut so that the pass stays short in a debug build.
@@ -167,46 +150,51 @@ fn every_target_survives_its_seeds_regressions_and_mutations() {
             let input = mutate(seed, &mut rng);
             run(
                 target,
-                f,
                 &input,
                 &format!("mutation {i} of {}", p.display()),
                 &mut failures,
             );
         }
         eprintln!(
-            "{target}: {} seeds and regressions, {mutations} mutations",
+            "{}: {} seeds and regressions, {mutations} mutations",
+            target.name,
             inputs.len()
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Every target has committed regression inputs, and they are the long pass's corpus too.
+/// Every target (a kind's among them: the registry makes them) has committed regression
+/// inputs, which are the long pass's corpus too; and the names are the targets' own (one
+/// fuzz binary runs each by its name).
 #[test]
 fn every_target_has_regression_inputs() {
-    for (target, _) in TARGETS {
+    let all = targets();
+    for t in &all {
         assert!(
-            !regressions(target).is_empty(),
-            "tests/fixtures/fuzz/{target}/ is empty"
+            !regressions(t.name).is_empty(),
+            "tests/fixtures/fuzz/{0}/ is empty or missing: add at least one input of the {0} \
+             fuzz target there (a small fixture; every crash the long pass finds goes there too)",
+            t.name
         );
-        assert!(
-            root()
-                .join("fuzz/fuzz_targets")
-                .join(format!("{target}.rs"))
-                .is_file(),
-            "no fuzz target {target}"
+        assert_eq!(
+            all.iter().filter(|o| o.name == t.name).count(),
+            1,
+            "{}",
+            t.name
         );
     }
-}
-
-/// Every kind of source in the registry has a fuzz target of its name.
-#[test]
-fn every_kind_has_a_fuzz_target() {
-    for kind in twir_events::sources::kind::ALL {
+    let dirs = files(&root().join("tests/fixtures/fuzz"), "");
+    for d in dirs {
+        let name = d
+            .parent()
+            .and_then(|p| p.file_name())
+            .unwrap()
+            .to_string_lossy();
         assert!(
-            TARGETS.iter().any(|(name, _)| *name == kind.name()),
-            "no fuzz target for kind {}: add it to fuzzing::TARGETS",
-            kind.name()
+            all.iter().any(|t| t.name == name),
+            "{}: no fuzz target {name} (src/fuzzing.rs)",
+            d.display()
         );
     }
 }

@@ -38,13 +38,31 @@ fn layers() -> HashMap<String, usize> {
     out
 }
 
-/// Production code of a file: comment lines dropped, and everything from `#[cfg(test)]` on.
+/// Production code of a file, line for line (so a line number is the file's): comment lines
+/// blanked, and the items under `#[cfg(test)]` (a `mod tests;` line, or a test module written
+/// inline, conventionally the file's last item).
 fn code(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let t = lines[i].trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            let mut j = i + 1;
+            while j < lines.len() && lines[j].trim_start().starts_with("#[") {
+                j += 1;
+            }
+            if j < lines.len() && lines[j].trim_end().ends_with(';') {
+                out.extend(std::iter::repeat_n("", j + 1 - i));
+                i = j + 1;
+                continue;
+            }
+            break;
+        }
+        out.push(if t.starts_with("//") { "" } else { lines[i] });
+        i += 1;
+    }
+    out.join("\n")
 }
 
 fn rs_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -129,46 +147,162 @@ fn no_module_uses_one_above_it() {
     assert!(gone.is_empty(), "cut, strike them off KNOWN: {gone:?}");
 }
 
-/// Every `.rs` file under `dir`, tests included.
-fn all_rs_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            all_rs_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
+/// The kinds' type names, as `src/sources/mod.rs` registers them (`ical::Ical,` in `kinds!`).
+fn registered_kinds() -> Vec<String> {
+    let reg =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sources/mod.rs"))
+            .unwrap();
+    let block = reg
+        .split("\nkinds! {")
+        .nth(1)
+        .expect("src/sources/mod.rs registers the kinds in `kinds! { … }`");
+    let block = block.split("\n}").next().unwrap_or_default();
+    block
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//"))
+        .filter_map(|l| l.strip_suffix(',')?.split_once("::"))
+        .map(|(_, ty)| ty.trim().to_string())
+        .collect()
 }
 
-/// Issue 18's rule: no file of `src/` outside `sources/` names a `SourceKind` variant but the
-/// registry and the config (unit tests and comments included, as `grep` reads them): code
-/// elsewhere asks the kinds (`spec()`, a capability) or names one by `SourceKind::from_name`.
+/// Code with its string and character literals blanked (`"…"`, `r#"…"#`, `'"'`): what a kind's
+/// name in a message says is not code naming the kind.
+fn without_literals(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut chars = code.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        if c == '\'' && chars.peek() == Some(&'"') {
+            chars.next();
+            out.push_str("' ");
+            prev = ' ';
+            continue;
+        }
+        let raw = c == 'r'
+            && !(prev.is_alphanumeric() || prev == '_')
+            && matches!(chars.peek(), Some('"' | '#'));
+        if c == '"' || raw {
+            let mut hashes = 0;
+            if raw {
+                while chars.peek() == Some(&'#') {
+                    chars.next();
+                    hashes += 1;
+                }
+                if chars.next() != Some('"') {
+                    out.push('r');
+                    continue;
+                }
+            }
+            'lit: while let Some(d) = chars.next() {
+                match d {
+                    '\\' if !raw => {
+                        chars.next();
+                    }
+                    '"' => {
+                        let mut n = 0;
+                        while n < hashes && chars.peek() == Some(&'#') {
+                            chars.next();
+                            n += 1;
+                        }
+                        if n == hashes {
+                            break 'lit;
+                        }
+                    }
+                    '\n' => out.push('\n'),
+                    _ => {}
+                }
+            }
+            out.push_str("\"\"");
+            prev = '"';
+            continue;
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
+}
+
+/// No production code outside `sources/` (and the configuration, which reads `kind = …`)
+/// names a kind: not its `SourceKind` variant, not its type (`kind::Meetup.kind()`), not in
+/// a `use`. Code elsewhere asks the registry (`spec()`, a capability of `Kind`, `claim_url`),
+/// so a new kind is its reader file and one line in `kinds!`. Tests may name kinds: an example
+/// is concrete.
 #[test]
-fn no_file_outside_the_registry_names_a_kind_variant() {
+fn no_production_code_outside_the_registry_names_a_kind() {
+    let kinds = registered_kinds();
+    assert!(
+        kinds.len() >= 4,
+        "the kinds read from src/sources/mod.rs: {kinds:?}"
+    );
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    all_rs_files(&src, &mut files);
+    rs_files(&src, &mut files);
     let mut found = Vec::new();
     for file in files {
         let rel = file.strip_prefix(&src).unwrap();
         if rel.starts_with("sources") || rel == Path::new("config.rs") {
             continue;
         }
-        let text = std::fs::read_to_string(&file).unwrap();
+        let text = without_literals(&code(&std::fs::read_to_string(&file).unwrap()));
         for (n, line) in text.lines().enumerate() {
-            let mut rest = line;
-            while let Some(i) = rest.find("SourceKind::") {
-                rest = &rest[i + "SourceKind::".len()..];
-                if rest.starts_with(|c: char| c.is_ascii_uppercase() || c == '*' || c == '{') {
-                    found.push(format!("src/{}:{}: {}", rel.display(), n + 1, line.trim()));
-                }
+            let words = line.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+            for w in words.filter(|w| kinds.iter().any(|k| k == w)) {
+                found.push(format!("src/{}: line {}: {w}", rel.display(), n + 1));
             }
         }
     }
     assert!(
         found.is_empty(),
-        "kind variants named outside the registry and the config:\n{}",
+        "kinds named outside src/sources/ (ask the registry instead: a capability of `Kind` in \
+         src/sources/kind.rs, `SourceKind::spec()`, `kind::claim_url`):\n{}",
         found.join("\n")
     );
+}
+
+/// Every type that implements `Kind` is registered: a reader file with its `impl Kind for T`
+/// and no line in `kinds!` would be a kind no configuration, help text or fuzz pass knows.
+#[test]
+fn every_kind_is_registered() {
+    let kinds = registered_kinds();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rs_files(&root.join("src/sources"), &mut files);
+    let mut missing = Vec::new();
+    for file in files {
+        let text = code(&std::fs::read_to_string(&file).unwrap());
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("impl Kind for ") else {
+                continue;
+            };
+            let ty: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !kinds.contains(&ty) {
+                let rel = file.strip_prefix(root.join("src/sources")).unwrap();
+                let module = rel
+                    .iter()
+                    .next()
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace(".rs", "");
+                missing.push(format!(
+                    "src/sources/{} implements Kind for {ty}, but `kinds!` in src/sources/mod.rs does not list it: add the line `{module}::{ty},`",
+                    rel.display()
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// The string blanking `no_production_code_outside_the_registry_names_a_kind` relies on.
+#[test]
+fn literals_are_blanked() {
+    assert_eq!(
+        without_literals("a(\"Meetup \\\" x\", r#\"Luma \"q\"\"#, '\"', b) Ical"),
+        r#"a("", "", ' ', b) Ical"#
+    );
+    assert_eq!(registered_kinds().first().map(String::as_str), Some("Ical"));
 }

@@ -17,7 +17,8 @@ max_time=${FUZZ_MAX_TIME:-0}
 jobs=${FUZZ_PARALLEL:-1}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ical meetup jsonld luma manifest sources_toml draft)
+# Every target of src/fuzzing.rs has its regression folder (tests/fuzz_smoke.rs checks it).
+[ ${#targets[@]} -eq 0 ] && mapfile -t targets < <(ls tests/fixtures/fuzz)
 export RUSTC_BOOTSTRAP=1
 
 python3 tools/fuzz_seeds.py fuzz/corpus
@@ -25,19 +26,21 @@ python3 tools/fuzz_seeds.py fuzz/corpus
 run_one() {
   local t=$1 max_len
   case $t in
-    ical | meetup | jsonld | luma) max_len=4096 ;;
-    *) max_len=2048 ;;
+    manifest | sources_toml | draft) max_len=2048 ;;
+    *) max_len=4096 ;; # the readers of the kinds of source
   esac
   mkdir -p "fuzz/artifacts/$t"
   echo "== $t: $runs runs, max_len $max_len" >&2
   # No sanitizer: the code is safe Rust; what is looked for is panics, hangs and memory blow-ups.
-  nice -n 10 cargo fuzz run --sanitizer none --release "$t" "fuzz/corpus/$t" "tests/fixtures/fuzz/$t" -- \
+  # One fuzz binary, `target`, runs the target TWIR_FUZZ_TARGET names (fuzz/fuzz_targets/target.rs).
+  TWIR_FUZZ_TARGET=$t nice -n 10 cargo fuzz run --sanitizer none --release target "fuzz/corpus/$t" "tests/fixtures/fuzz/$t" -- \
     -runs="$runs" -max_total_time="$max_time" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 >"fuzz/artifacts/$t.log" 2>&1 || true
   grep -E "^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)|ERROR|SUMMARY|panicked" \
     "fuzz/artifacts/$t.log" | sed "s/^/$t: /"
 }
 
+mkdir -p "${targets[@]/#/fuzz/corpus/}"
 # Build once, then run the targets, $jobs at a time.
 RUSTC_BOOTSTRAP=1 cargo fuzz build --sanitizer none --release >&2
 running=0

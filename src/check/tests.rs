@@ -104,7 +104,7 @@ fn report(label: &str, error: Option<&str>, suspect: Option<&str>) -> SourceRepo
     SourceReport {
         state: crate::run::SourceStatus::of_test(error, suspect),
         ..SourceReport::new(
-            crate::config::SourceKind::from_name("meetup").unwrap(),
+            crate::config::SourceKind::Meetup,
             &format!("https://www.meetup.com/{label}/events/"),
             label,
         )
@@ -113,7 +113,7 @@ fn report(label: &str, error: Option<&str>, suspect: Option<&str>) -> SourceRepo
 
 fn calendar(error: Option<&str>) -> SourceReport {
     SourceReport {
-        kind: crate::config::SourceKind::from_name("ical").unwrap(),
+        kind: crate::config::SourceKind::Ical,
         url: "https://calendar.google.com/calendar/ical/x/public/basic.ics".into(),
         label: "Rust Community Calendar".into(),
         ..report("x", error, None)
@@ -311,7 +311,7 @@ fn scopes_come_from_the_sources_file_else_from_the_reports() {
     assert_eq!(s[0].page, None);
     // The sources file knows what a URL cannot tell: an organizer's own feed.
     let feed = Source {
-        kind: crate::config::SourceKind::from_name("ical").unwrap(),
+        kind: crate::config::SourceKind::Ical,
         url: "https://calendar.google.com/calendar/ical/x/public/basic.ics".into(),
         name: Some("Rust Community Calendar".into()),
         home: None,

@@ -13,6 +13,7 @@ use crate::fetch::{Fetch, FetchError, FetchFuture, Response};
 use crate::files::write_atomically;
 use crate::model::Window;
 use crate::new_source::{self as add, Candidate, Plan, Refusal};
+use crate::sources::kind::Redirect;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -279,20 +280,13 @@ async fn try_one(
         return Err(r);
     }
     let (mut c, moved) = preview(config, fetcher, window, c).await?;
-    // A renamed meetup group (its old name redirects): listed under its new name, refused;
-    // else the entry takes the new name.
-    // (Only to another group's events page: a login or error page is no rename.)
-    let to_group = moved
-        .as_deref()
-        .filter(|to| {
-            c.kind.spec().group_site().is_some() && to.trim_end_matches('/').ends_with("/events")
-        })
-        .and_then(crate::site::meetup_com::urlname);
-    if let Some(group) = to_group {
-        let group = group.to_lowercase();
+    // A renamed group (its old name redirects; the kind tells a rename from a login or error
+    // page): listed under its new name, refused; else the entry takes the new name.
+    let renamed = moved.as_deref().map(|to| c.kind.spec().redirect(to));
+    if let Some(Redirect::Renamed { url, groups }) = renamed {
         let renamed = Candidate {
-            url: format!("https://www.meetup.com/{group}/"),
-            groups: vec![format!("meetup.com/{group}")],
+            url,
+            groups,
             ..c.clone()
         };
         if let Some(r) = listed(&renamed) {

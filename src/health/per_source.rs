@@ -10,6 +10,7 @@ use crate::config::{Config, Source};
 use crate::link;
 use crate::newsletter::read::CorpusEntry;
 use crate::pipeline::SourceReport;
+use crate::sources::kind::Redirect;
 use crate::text;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -103,14 +104,11 @@ fn renamed_to(s: &Source, r: &SourceReport) -> Option<String> {
     if new_group == old || under(&new_group, &old) {
         return None;
     }
-    let p = link::parts(&to)?;
-    if let Some(site) = s.kind.spec().group_site() {
-        if p.host != site {
-            return None; // a login or error page elsewhere is not a rename
-        }
-        return Some(format!("https://www.{new_group}/"));
+    match s.kind.spec().redirect(&to) {
+        Redirect::Renamed { url, .. } => Some(url),
+        Redirect::NotARename => None,
+        Redirect::NewAddress => Some(link::without_tracking(&to)),
     }
-    Some(link::without_tracking(&to))
 }
 
 /// Sources that stand for the same group: the same group under two URL forms, a page and

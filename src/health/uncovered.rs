@@ -8,7 +8,7 @@ use crate::model::Place;
 use crate::newsletter::read::CorpusEntry;
 use crate::pipeline::{Outcome, SourceReport};
 use crate::place::parse_newsletter_place;
-use crate::sources::kind::{self, Kind};
+use crate::sources::kind;
 use crate::text;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -321,18 +321,14 @@ pub(crate) fn is_chat_or_video(host: &str) -> bool {
 /// plain form) and the lines.
 fn suggest(link: &str, name: &str, home: Option<&str>) -> (SuggestionKind, String, String) {
     let host = link::parts(link).map(|p| p.host).unwrap_or_default();
-    let group = group_of(link).unwrap_or_default();
     let mut lines: Vec<String> = Vec::new();
-    let (kind, url) = if host == "meetup.com" {
-        (
-            SuggestionKind::Source(kind::Meetup.kind()),
-            format!("https://www.{group}/"),
-        )
-    } else if host == "luma.com" {
-        (
-            SuggestionKind::Source(kind::Luma.kind()),
-            format!("https://{group}"),
-        )
+    // As `add` (and `health --fix`) will take the URL: the kind that claims it, else a page.
+    let claimed = match kind::claim_url(link) {
+        Some((k, kind::Claim::Source { url, .. })) => Some((k, url)),
+        _ => None,
+    };
+    let (kind, url) = if let Some((k, url)) = claimed {
+        (SuggestionKind::Source(k.kind()), url)
     } else if is_chat_or_video(&host) || host == "eventbrite.com" {
         lines.push(if host == "eventbrite.com" {
             "# eventbrite organizer pages carry no event data: this names the organizer of its calendar entries".to_string()
@@ -346,7 +342,7 @@ fn suggest(link: &str, name: &str, home: Option<&str>) -> (SuggestionKind, Strin
                 .to_string(),
         );
         (
-            SuggestionKind::Source(kind::Jsonld.kind()),
+            SuggestionKind::Source(kind::page_kind().kind()),
             link::without_tracking(link),
         )
     };

@@ -209,7 +209,7 @@ mod tests {
         SourceReport {
             state: crate::run::SourceStatus::of_test(error, None),
             ..SourceReport::new(
-                crate::config::SourceKind::from_name("meetup").unwrap(),
+                crate::config::SourceKind::Meetup,
                 "https://example.org/",
                 label,
             )

@@ -34,7 +34,7 @@ fn a_panic_in_a_reader_is_that_reader_s_error() {
 
 fn ical_source() -> Source {
     Source {
-        kind: crate::config::SourceKind::from_name("ical").unwrap(),
+        kind: crate::config::SourceKind::Ical,
         url: "https://example.org/cal.ics".into(),
         name: Some("Cal".into()),
         home: None,

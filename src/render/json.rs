@@ -702,7 +702,7 @@ mod tests {
             events: 1,
             state: crate::run::SourceStatus::of_test(error, None),
             ..SourceReport::new(
-                crate::config::SourceKind::from_name("meetup").unwrap(),
+                crate::config::SourceKind::Meetup,
                 &format!("https://www.meetup.com/{label}/events/"),
                 label,
             )
@@ -780,7 +780,7 @@ mod tests {
             organizer: hybrid.organizer.clone(),
         }];
         let mut cal = report("cal", None);
-        cal.kind = crate::config::SourceKind::from_name("ical").unwrap();
+        cal.kind = crate::config::SourceKind::Ical;
         let a = ev("A", "https://www.meetup.com/a/events/1/", "a");
         let doc = document(
             &outcome(

@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn the_page_says_a_carried_event_is_not_confirmed_and_its_source_row_counts_them() {
         let mut report = SourceReport::new(
-            crate::config::SourceKind::from_name("meetup").unwrap(),
+            crate::config::SourceKind::Meetup,
             "https://www.meetup.com/rust-berlin/",
             "Rust Berlin",
         );

@@ -12,9 +12,11 @@
 //! the feed cannot be had. Pure functions; the pipeline fetches.
 
 use super::page_util::{PageScripts, at, parse_embedded_json, str_field};
-use super::{Parsed, SourceError, ical};
+use super::{Parsed, SourceError, fuzz, ical};
 use crate::model::{Attendance, RawEvent, Status, Window};
 pub use crate::site::luma_com::{calendar_id, feed_url, is_calendar_id};
+use super::kind::{Claim, Kind, PageScope, Reach, SourceKind, WaysIn};
+use crate::site::luma_com;
 
 /// What a calendar page says about its calendar.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -166,6 +168,100 @@ fn is_event_link(url: &str) -> bool {
 
 fn is_luma(url: &str) -> bool {
     crate::link::parts(url).is_some_and(|p| p.host == "luma.com")
+}
+
+
+/// A luma calendar.
+pub struct Luma;
+
+impl Kind for Luma {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Luma
+    }
+    fn reach(&self) -> Reach {
+        Reach::Site
+    }
+    fn reader_name(&self) -> &'static str {
+        "luma reader"
+    }
+    /// The page's id and name, and the feed read with luma's conventions (the same bytes read
+    /// both ways: a page and a feed are strangers' text alike).
+    fn fuzz(&self, data: &[u8]) {
+        let text = String::from_utf8_lossy(data);
+        let page = read_page(&text);
+        if let Some(id) = &page.id {
+            assert!(id.starts_with("cal-") && id.len() <= 40, "{id:?}");
+            assert!(id[4..].chars().all(|c| c.is_ascii_alphanumeric()), "{id:?}");
+        }
+        if let Some(name) = &page.name {
+            assert!(!name.contains('\n') && name.chars().count() <= crate::text::MAX_NAME + 1);
+        }
+        let feed = ical::decode(data);
+        if let Ok(p) = parse_feed(&feed, "https://api.lu.ma/ics/get", "fuzz", &fuzz::window(data)) {
+            fuzz::check(&p, "luma feed");
+            for e in &p.events {
+                assert!(e.status != Status::Tentative, "TENTATIVE is scheduled");
+            }
+        }
+    }
+    fn fuzz_seeds(&self) -> &'static [(&'static str, &'static str)] {
+        &[("tests/fixtures/pages", "luma"), ("tests/fixtures/luma", "")]
+    }
+    fn ways_in(&self) -> WaysIn {
+        WaysIn::FeedThroughPage
+    }
+    fn check_url(&self, url: &str) -> Result<(), (String, &'static str)> {
+        if luma_com::is_page_url(url) {
+            return Ok(());
+        }
+        Err((
+            format!("url {url:?} is not a luma calendar page"),
+            "kind = \"luma\" takes the calendar's page, url = \"https://luma.com/<slug>\" (or lu.ma/<slug>); for its ICS feed use kind = \"ical\"",
+        ))
+    }
+    /// The calendar page, read for its own event list (the fallback of its feed).
+    fn parse(&self, text: &str, url: &str, label: &str, _: &Window) -> Result<Parsed, SourceError> {
+        super::jsonld::parse_page(text, url, label)
+    }
+    fn page_scope(&self) -> PageScope {
+        PageScope::Host
+    }
+    fn owns(&self, url: &str) -> Option<String> {
+        let p = crate::link::parts(url)?;
+        if p.host != luma_com::HOST
+            || p.segments.len() == 1 && luma_com::is_event_slug(&p.segments[0])
+        {
+            return None;
+        }
+        luma_com::group(&p.segments)
+    }
+    /// Any page of luma.com: an event's (its calendar is in its data), a calendar's (as the
+    /// URL writes its path: a `cal-…` id is case-sensitive), else refused.
+    fn claim_url(&self, url: &str) -> Option<Claim> {
+        let u = url::Url::parse(url).ok()?;
+        let p = crate::link::parts(url)?;
+        if p.host != luma_com::HOST {
+            return None;
+        }
+        if p.segments.len() == 1 && luma_com::is_event_slug(&p.segments[0]) {
+            // As the pipeline fetches event pages: luma.com (lu.ma redirects there).
+            return Some(Claim::EventPage(format!(
+                "https://{}/{}",
+                luma_com::HOST,
+                u.path().trim_matches('/')
+            )));
+        }
+        if let Some(group) = luma_com::group(&p.segments) {
+            let path = super::kind::original_case_path(&u, group.trim_start_matches(luma_com::HOST));
+            return Some(Claim::Source {
+                url: format!("https://{}{path}", luma_com::HOST),
+                groups: vec![group],
+            });
+        }
+        Some(Claim::Refused(format!(
+            "{url:?} names no luma calendar: give the calendar's page, https://luma.com/<calendar>"
+        )))
+    }
 }
 
 #[cfg(test)]

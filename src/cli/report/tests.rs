@@ -28,7 +28,7 @@ fn timeout(url: &str) -> FetchError {
 
 /// The source at `url`, failed with `error`.
 fn failed_at(url: &str, error: FetchError) -> SourceReport {
-    let mut r = SourceReport::new(SourceKind::from_name("meetup").unwrap(), url, url);
+    let mut r = SourceReport::new(SourceKind::Meetup, url, url);
     r.state = SourceStatus::Failed(Failure::Fetch(error));
     r
 }
@@ -41,7 +41,7 @@ fn failed(i: usize, error: FetchError) -> SourceReport {
 /// A source that was read.
 fn ok() -> SourceReport {
     SourceReport::new(
-        SourceKind::from_name("ical").unwrap(),
+        SourceKind::Ical,
         "https://calendar.example/feed.ics",
         "feed",
     )

@@ -45,6 +45,7 @@ mod document;
 mod event;
 mod expand;
 mod rules;
+
 #[cfg(test)]
 mod tests;
 mod values;
@@ -52,8 +53,10 @@ mod zones;
 
 pub use document::{calendar_name, decode};
 
-use super::{Parsed, SourceError};
+use super::{Parsed, SourceError, fuzz};
 use crate::model::{RawEvent, Window};
+use super::kind::{Claim, Kind, PageScope, Reach, ReportPage, SourceKind, SuspectWhen};
+use crate::site::luma_com;
 
 /// Most bytes of a DESCRIPTION or LOCATION searched for links (real ones are a few KiB; the
 /// link finder's cost grows faster than the text: 100,000 links in one description took 12 s).
@@ -152,4 +155,92 @@ fn sort_by_start(events: &mut [RawEvent]) {
         (values::sort_instant(&e.start), &e.uid, &e.title)
     }
     events.sort_by(|a, b| key(a).cmp(&key(b)));
+}
+
+/// An iCalendar feed (the Rust Community Calendar, an organizer's feed).
+pub struct Ical;
+
+impl Kind for Ical {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Ical
+    }
+    fn reach(&self) -> Reach {
+        Reach::Feed
+    }
+    fn reader_name(&self) -> &'static str {
+        "iCal reader"
+    }
+    /// The bytes decoded as a feed is (unfolding at the byte level), then read.
+    fn fuzz(&self, data: &[u8]) {
+        let text = decode(data);
+        if let Ok(p) = parse(&text, "https://fuzz.example/basic.ics", "fuzz", &fuzz::window(data)) {
+            fuzz::check(&p, "ical");
+        }
+    }
+    fn fuzz_seeds(&self) -> &'static [(&'static str, &'static str)] {
+        &[("snapshots", ".ics")]
+    }
+    fn is_feed(&self) -> bool {
+        true
+    }
+    fn parse(
+        &self,
+        text: &str,
+        url: &str,
+        label: &str,
+        window: &Window,
+    ) -> Result<Parsed, SourceError> {
+        parse(text, url, label, window)
+    }
+    fn page_scope(&self) -> PageScope {
+        PageScope::None
+    }
+    fn organizer_page(&self, _: &str, organizer: Option<&str>) -> Option<String> {
+        organizer.map(str::to_string)
+    }
+    fn suspect_when(&self) -> SuspectWhen {
+        SuspectWhen::EmptyCalendar
+    }
+    fn report_page(&self) -> ReportPage {
+        ReportPage::MeetupGroupOfFeed
+    }
+    fn owns(&self, url: &str) -> Option<String> {
+        let u = url::Url::parse(url.trim()).ok()?;
+        let ics = u.path().to_ascii_lowercase().ends_with(".ics");
+        let group = crate::site::feed_organizer_page(url)
+            .and_then(|page| super::meetup::Meetup.owns(&page).or_else(|| super::luma::Luma.owns(&page)));
+        group.or_else(|| {
+            ics.then(|| crate::link::parts(url).map(|p| p.host))
+                .flatten()
+        })
+    }
+    /// A luma calendar's feed (its calendar named in the URL), or a `.ics` URL that is no
+    /// platform's home page.
+    fn claim_url(&self, url: &str) -> Option<Claim> {
+        let u = url::Url::parse(url).ok()?;
+        let p = crate::link::parts(url)?;
+        let source = || Claim::Source {
+            url: url.to_string(),
+            groups: self.owns(url).into_iter().collect(),
+        };
+        if luma_com::is_api_host(&p.host) && crate::site::feed_organizer_page(url).is_some() {
+            return Some(source());
+        }
+        (!crate::link::is_platform_root(url) && u.path().to_ascii_lowercase().ends_with(".ics"))
+            .then(source)
+    }
+    /// A body that is an iCalendar.
+    fn claim_body(&self, url: &str, body: &str) -> Result<Claim, Option<String>> {
+        let head = body.trim_start_matches('\u{feff}').trim_start();
+        if head
+            .get(..15)
+            .is_some_and(|h| h.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
+        {
+            return Ok(Claim::Source {
+                url: url.to_string(),
+                groups: self.owns(url).into_iter().collect(),
+            });
+        }
+        Err(None)
+    }
 }

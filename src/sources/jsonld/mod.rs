@@ -12,13 +12,15 @@ use super::page_util::{
     PageScripts, at, clean_url, country_code, decode_text, make_place, meetup_event_id,
     parse_embedded_json, parse_when, str_field,
 };
-use super::{Parsed, SourceError};
+use super::{Parsed, SourceError, fuzz};
 use crate::model::{Attendance, Organizer, Place, RawEvent, Status, When};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use super::kind::{Claim, Kind, PageScope, Reach, SourceKind};
+use crate::model::Window;
 
 /// Reads every schema.org event of a page: each `application/ld+json` block may hold one
 /// object, an array, or an `@graph`; members whose `@type` is an event type become events
@@ -563,6 +565,59 @@ fn zoned(t: DateTime<Utc>, tz: Option<Tz>) -> When {
     match tz {
         Some(tz) => When::Zoned(t.with_timezone(&tz).naive_local(), tz),
         None => When::Utc(t),
+    }
+}
+
+
+/// A page with schema.org Event JSON-LD.
+pub struct Jsonld;
+
+impl Kind for Jsonld {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Jsonld
+    }
+    fn reach(&self) -> Reach {
+        Reach::AnyPage
+    }
+    fn reader_name(&self) -> &'static str {
+        "JSON-LD page reader"
+    }
+    /// As a luma page is read (the reader's widest use: JSON-LD, then luma's Next.js data).
+    fn fuzz(&self, data: &[u8]) {
+        let text = String::from_utf8_lossy(data);
+        if let Ok(p) = parse_page(&text, "https://luma.com/fuzz", "fuzz") {
+            fuzz::check(&p, "JSON-LD page");
+        }
+    }
+    fn fuzz_seeds(&self) -> &'static [(&'static str, &'static str)] {
+        &[("tests/fixtures/pages", "")]
+    }
+    fn parse(&self, text: &str, url: &str, label: &str, _: &Window) -> Result<Parsed, SourceError> {
+        parse_page(text, url, label)
+    }
+    fn page_scope(&self) -> PageScope {
+        PageScope::Host
+    }
+    /// Any page not another kind's: the last resort, asked last.
+    fn owns(&self, url: &str) -> Option<String> {
+        let p = crate::link::parts(url)?;
+        Some(
+            std::iter::once(p.host)
+                .chain(p.segments)
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
+    }
+    /// A page whose schema.org data holds events; else what was found.
+    fn claim_body(&self, url: &str, body: &str) -> Result<Claim, Option<String>> {
+        match parse_page(body, url, "page") {
+            Ok(parsed) if !parsed.events.is_empty() => Ok(Claim::Source {
+                url: url.to_string(),
+                groups: self.owns(url).into_iter().collect(),
+            }),
+            Ok(_) => Err(Some("schema.org data but no event in it".to_string())),
+            Err(e) => Err(Some(e.message)),
+        }
     }
 }
 

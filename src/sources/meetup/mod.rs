@@ -15,12 +15,15 @@ use super::page_util::{
     PageScripts, at, make_place, meetup_event_id, meetup_urlname, parse_embedded_json, parse_when,
     str_field,
 };
-use super::{Parsed, SourceError};
+use super::{Parsed, SourceError, fuzz};
 use crate::model::{Attendance, Organizer, RawEvent, Status, When};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
+use super::kind::{Claim, Kind, PageScope, Reach, Redirect, SourceKind, WaysIn};
+use crate::model::Window;
+use crate::site::meetup_com;
 
 /// Parses a group's upcoming-events page `https://www.meetup.com/<urlname>/events/`.
 ///
@@ -488,6 +491,97 @@ fn sort_key(w: &When) -> i64 {
         When::Offset(t) => Some(t.timestamp()),
     }
     .unwrap_or(0)
+}
+
+
+/// A meetup.com group.
+pub struct Meetup;
+
+impl Kind for Meetup {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Meetup
+    }
+    fn reach(&self) -> Reach {
+        Reach::Site
+    }
+    fn reader_name(&self) -> &'static str {
+        "meetup page reader"
+    }
+    /// The group page reader and the event page reader.
+    fn fuzz(&self, data: &[u8]) {
+        let text = String::from_utf8_lossy(data);
+        if let Ok(p) = parse_group_page(&text, "https://www.meetup.com/fuzz/events/", "fuzz") {
+            fuzz::check(&p, "meetup group page");
+        }
+        let event = "https://www.meetup.com/fuzz/events/315000001/";
+        if let Ok(p) = parse_event_page(&text, event, "fuzz") {
+            fuzz::check(&p, "meetup event page");
+        }
+    }
+    fn fuzz_seeds(&self) -> &'static [(&'static str, &'static str)] {
+        &[("tests/fixtures/pages", "meetup")]
+    }
+    fn ways_in(&self) -> WaysIn {
+        WaysIn::PageElseFeed
+    }
+    /// A group's upcoming-events page.
+    fn fetch_url(&self, url: &str) -> String {
+        let base = url.trim_end_matches('/');
+        if base.ends_with("/events") {
+            format!("{base}/")
+        } else {
+            format!("{base}/events/")
+        }
+    }
+    fn parse(&self, text: &str, url: &str, label: &str, _: &Window) -> Result<Parsed, SourceError> {
+        parse_group_page(text, url, label)
+    }
+    fn page_scope(&self) -> PageScope {
+        PageScope::Group
+    }
+    /// The group's page, whether `url` is it or its events list.
+    fn organizer_page(&self, url: &str, _: Option<&str>) -> Option<String> {
+        let trimmed = url.trim_end_matches('/');
+        let group = trimmed.strip_suffix("/events").unwrap_or(trimmed);
+        Some(format!("{group}/"))
+    }
+    /// A rename only to another group's events page (where the fetched page, its events
+    /// list, is moved to); a login or error page, on meetup.com or elsewhere, is none.
+    fn redirect(&self, to: &str) -> Redirect {
+        let on_events_page = to.trim_end_matches('/').ends_with("/events");
+        match self.claim_url(to) {
+            Some(Claim::Source { url, groups }) if on_events_page => {
+                Redirect::Renamed { url, groups }
+            }
+            _ => Redirect::NotARename,
+        }
+    }
+    fn owns(&self, url: &str) -> Option<String> {
+        let p = crate::link::parts(url)?;
+        if p.host != meetup_com::HOST || meetup_com::event_id(url).is_some() {
+            return None;
+        }
+        let group = p.meetup_group()?;
+        Some(format!("{}/{group}", meetup_com::HOST))
+    }
+    /// Any page of meetup.com naming a group (its page, an event, its feed): the group's page
+    /// in its plain form (urlnames are case-insensitive, as `health` suggests them).
+    fn claim_url(&self, url: &str) -> Option<Claim> {
+        let p = crate::link::parts(url)?;
+        if p.host != meetup_com::HOST {
+            return None;
+        }
+        let Some(group) = p.meetup_group() else {
+            return Some(Claim::Refused(format!(
+                "{url:?} names no meetup group: give the group's page, https://www.meetup.com/<group>/"
+            )));
+        };
+        let name = group.to_lowercase();
+        Some(Claim::Source {
+            url: format!("https://www.{}/{name}/", meetup_com::HOST),
+            groups: vec![format!("{}/{name}", meetup_com::HOST)],
+        })
+    }
 }
 
 #[cfg(test)]

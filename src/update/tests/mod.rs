@@ -116,11 +116,7 @@ fn inserts_under_the_heading_or_says_what_is_missing() {
 fn report(label: &str, url: &str, error: Option<&str>) -> crate::pipeline::SourceReport {
     crate::pipeline::SourceReport {
         state: crate::run::SourceStatus::of_test(error, None),
-        ..crate::pipeline::SourceReport::new(
-            crate::config::SourceKind::from_name("meetup").unwrap(),
-            url,
-            label,
-        )
+        ..crate::pipeline::SourceReport::new(crate::config::SourceKind::Meetup, url, label)
     }
 }
 
@@ -170,7 +166,7 @@ fn tells_a_failed_sources_entries_from_hand_added_ones() {
         "https://calendar.google.com/calendar/ical/x/public/basic.ics",
         Some("HTTP status 503"),
     );
-    calendar.kind = crate::config::SourceKind::from_name("ical").unwrap();
+    calendar.kind = crate::config::SourceKind::Ical;
     let outcome = Outcome {
         reports: vec![calendar, outcome.reports[1].clone()],
         ..outcome
@@ -228,7 +224,7 @@ fn a_calendar_copy_does_not_replace_an_entry_while_its_group_is_down() {
             None,
         ),
     ];
-    reports[1].kind = crate::config::SourceKind::from_name("ical").unwrap();
+    reports[1].kind = crate::config::SourceKind::Ical;
     let mut outcome = Outcome {
         events: vec![calendar_copy],
         reports,
@@ -317,6 +313,6 @@ fn calendar_report() -> crate::pipeline::SourceReport {
         "https://calendar.google.com/calendar/ical/x/public/basic.ics",
         None,
     );
-    r.kind = crate::config::SourceKind::from_name("ical").unwrap();
+    r.kind = crate::config::SourceKind::Ical;
     r
 }

@@ -1,6 +1,0 @@
-#![no_main]
-//! Fuzz target: `twir_events::fuzzing::ical` (see `src/fuzzing.rs`).
-
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| twir_events::fuzzing::ical(data));
