@@ -6,14 +6,17 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::common::{Run, binary, root};
+
+/// The binary as a process of its own (for the tests that close its pipes), from the root.
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_twir-events"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut c = Command::new(binary());
+    c.current_dir(root());
     c
 }
 
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = bin().args(args).output().unwrap();
+    let out = Run::new(args).output();
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -161,11 +164,11 @@ fn the_progress_bar_shows_on_a_terminal() {
     }
     let cmd = format!(
         "{} render --replay snapshots/2023-02-01 >/dev/null",
-        env!("CARGO_BIN_EXE_twir-events")
+        binary().display()
     );
     let out = Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -174,7 +177,7 @@ fn the_progress_bar_shows_on_a_terminal() {
     // Quiet: nothing but errors, even on a terminal.
     let out = Command::new("script")
         .args(["-qec", &format!("{cmd} -q"), "/dev/null"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root())
         .output()
         .unwrap();
     assert!(

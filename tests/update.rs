@@ -13,6 +13,8 @@ use twir_events::newsletter::read::{parse_section, to_event};
 use twir_events::pipeline::Outcome;
 use twir_events::update::update_draft;
 
+use crate::common::Run;
+
 /// The window a section's intro line gives: `Rusty Events between FROM - TO 🦀`.
 fn window_of(section: &str) -> Option<Window> {
     let line = section
@@ -195,13 +197,10 @@ fn a_removed_hybrid_entry_is_said_once() {
     let dir = tempfile::tempdir().unwrap();
     let draft = dir.path().join("draft.md");
     std::fs::write(&draft, fixture("2026-08-19.md")).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_twir-events"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["-v", "update"])
+    let out = Run::new(["-v", "update"])
         .arg(&draft)
         .args(["--replay", "snapshots/2026-09-16"])
-        .output()
-        .unwrap();
+        .output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let removed: Vec<&str> = stderr
         .lines()
