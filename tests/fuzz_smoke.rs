@@ -6,14 +6,10 @@
 //! `TWIR_FUZZ_MUTATIONS` sets the mutations per target (default 1000).
 
 use crate::common;
-use common::Rng;
+use common::{Rng, root};
 
 use std::path::{Path, PathBuf};
 use twir_events::fuzzing::TARGETS;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn files(pattern_dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
