@@ -267,3 +267,43 @@ fn every_test_file_is_a_module() {
         }
     }
 }
+
+/// The crate root and the binary come from `tests/common` (`common::root()`, `common::Run`,
+/// `common::binary()`, which honours `TWIR_EVENTS_BIN`): no test file defines its own root or
+/// names the binary's build path.
+#[test]
+fn test_files_get_the_root_and_the_binary_from_common() {
+    // Spelled in two halves, so that this file does not match itself.
+    let needles = [
+        (concat!("fn ", "root("), "common::root()"),
+        (
+            concat!("CARGO_BIN_", "EXE_"),
+            "common::Run or common::binary()",
+        ),
+        (concat!("cargo_", "bin("), "common::Run or common::binary()"),
+    ];
+    let tests = root().join("tests");
+    let mut dirs = vec![tests.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path != tests.join("common") {
+                    dirs.push(path);
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.strip_prefix(root()).unwrap().display();
+            for (needle, instead) in needles {
+                assert!(
+                    !text.contains(needle),
+                    "{name} has `{needle}`: use {instead} from tests/common instead"
+                );
+            }
+        }
+    }
+}
