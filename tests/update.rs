@@ -13,7 +13,7 @@ use twir_events::newsletter::read::{parse_section, to_event};
 use twir_events::pipeline::Outcome;
 use twir_events::update::update_draft;
 
-use crate::common::Run;
+use crate::common::{Run, root};
 
 /// The window a section's intro line gives: `Rusty Events between FROM - TO 🦀`.
 fn window_of(section: &str) -> Option<Window> {
@@ -128,9 +128,7 @@ fn check_pair(name: &str, draft: &str, next: &str) -> Vec<String> {
 }
 
 fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/update")
-        .join(name);
+    let path = root().join("tests/fixtures/update").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -154,7 +152,7 @@ fn a_published_section_updated_with_the_next_weeks_loses_and_doubles_no_entry() 
 
 #[test]
 fn every_pair_of_published_sections_loses_and_doubles_no_entry() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/twir-corpus");
+    let dir = root().join("../shared/twir-corpus");
     let Ok(read) = std::fs::read_dir(&dir) else {
         eprintln!("note: ../shared/twir-corpus absent; the corpus pairs are skipped");
         return;

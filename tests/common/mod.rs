@@ -87,8 +87,7 @@ pub fn binary() -> std::path::PathBuf {
 
 /// The calendar feed of `snapshots/minimal` (its only file under calendar.google.com).
 pub fn minimal_calendar_file() -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("snapshots/minimal/responses/calendar.google.com");
+    let dir = root().join("snapshots/minimal/responses/calendar.google.com");
     std::fs::read_dir(dir)
         .unwrap()
         .next()
@@ -106,11 +105,7 @@ pub fn is_ics(url: &str) -> bool {
 
 /// A fixture's bytes: `tests/fixtures/REL`.
 pub fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    std::fs::read(root().join("tests/fixtures").join(rel)).unwrap()
 }
 
 /// The four weeks the page fixtures are read for: 2026-08-19 to 2026-09-16.
