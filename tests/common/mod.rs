@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests (`crate::common`): an in-memory fetcher and a small
-//! deterministic random generator, byte replacement and iCalendar unfolding.
+//! Helpers shared by the integration tests (`crate::common`): the crate root (`root()`), the
+//! binary under test (`binary()`) and one run of it with what it must answer (`Run`), an
+//! in-memory fetcher and a small deterministic random generator, byte replacement and
+//! iCalendar unfolding. `conventions` checks that no other test file has its own root or
+//! names the binary's build path.
 
 use std::collections::HashMap;
 use twir_events::fetch::{Fetch, FetchError, FetchFuture, Response};
