@@ -4,16 +4,13 @@
 //! feed without `.ics`, an organizer site without events, a 404).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use twir_events::config::{Config, SourceKind};
+
+use crate::common::{Run, root};
 
 const SNAPSHOT: &str = "tests/fixtures/add";
 const HEALTH_SNAPSHOT: &str = "tests/fixtures/add/health";
 const HEALTH_CORPUS: &str = "tests/fixtures/health/corpus";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A copy of `from` (a sources file) in a fresh folder; returns the folder (kept alive) and
 /// the copy's path.
@@ -26,13 +23,7 @@ fn copy_of(from: &str) -> (tempfile::TempDir, PathBuf) {
 
 /// Runs the binary from the project root; returns (exit code, stdout, stderr).
 fn run(sources: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_twir-events"))
-        .current_dir(root())
-        .arg("--sources")
-        .arg(sources)
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Run::new(["--sources"]).arg(sources).args(args).output();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),
@@ -527,11 +518,7 @@ fn health_fix_on_a_snapshot_edits_only_a_sources_file_named() {
     // before anything is read, and the recording stays as it was.
     let own = root().join(HEALTH_SNAPSHOT).join("sources.toml");
     let before = std::fs::read(&own).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_twir-events"))
-        .current_dir(root())
-        .args(["health", "--replay", HEALTH_SNAPSHOT, "--fix"])
-        .output()
-        .unwrap();
+    let out = Run::new(["health", "--replay", HEALTH_SNAPSHOT, "--fix"]).output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("pass --sources FILE"), "{stderr}");

@@ -22,14 +22,10 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::common;
-use common::{binary, is_ics, minimal_calendar_file, refused_port, replace, unfold};
+use common::{binary, is_ics, minimal_calendar_file, refused_port, replace, root, unfold};
 
 const SNAPSHOT: &str = "snapshots/2023-02-01";
 const TODAY: &str = "2023-02-01";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 // The server that honours conditional requests, and the source sets.
 #[path = "cache/world.rs"]

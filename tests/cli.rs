@@ -1,14 +1,8 @@
 //! The binary as a user runs it: exit codes, stderr messages, stdout carrying only the result.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
 use std::path::Path;
 
-use crate::common;
-
-fn bin() -> Command {
-    Command::cargo_bin("twir-events").unwrap()
-}
+use crate::common::{self, Run, root};
 
 #[test]
 fn bad_sources_file_names_file_line_and_hint() {
@@ -19,61 +13,56 @@ fn bad_sources_file_names_file_line_and_hint() {
         "[[source]]\nkind = \"ical\"\nurl = \"https://example.org/a.ics\"\ncolour = \"red\"\n",
     )
     .unwrap();
-    bin()
-        .args(["render", "--today", "2023-02-01", "--sources"])
+    Run::new(["render", "--today", "2023-02-01", "--sources"])
         .arg(&path)
-        .assert()
-        .code(1)
+        .status(1)
         .stdout("")
-        .stderr(predicate::str::contains("sources.toml:4:"))
-        .stderr(predicate::str::contains("colour"))
-        .stderr(predicate::str::contains("hint:"));
+        .stderr_contains("sources.toml:4:")
+        .stderr_contains("colour")
+        .stderr_contains("hint:")
+        .output();
 }
 
 #[test]
 fn missing_sources_file_says_how_to_fix() {
     let dir = tempfile::tempdir().unwrap();
-    bin()
+    Run::new(["render", "--today", "2023-02-01"])
         .current_dir(dir.path())
-        .args(["render", "--today", "2023-02-01"])
-        .assert()
-        .code(1)
+        .status(1)
         .stdout("")
-        .stderr(predicate::str::contains("sources.toml"))
-        .stderr(predicate::str::contains("--sources"));
+        .stderr_contains("sources.toml")
+        .stderr_contains("--sources")
+        .output();
 }
 
 #[test]
 fn reversed_window_is_a_usage_error() {
-    bin()
-        .args([
-            "render",
-            "--from",
-            "2023-03-01",
-            "--to",
-            "2023-02-01",
-            "--sources",
-        ])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sources.example.toml"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("before it starts"));
+    Run::new([
+        "render",
+        "--from",
+        "2023-03-01",
+        "--to",
+        "2023-02-01",
+        "--sources",
+    ])
+    .arg(root().join("sources.example.toml"))
+    .status(1)
+    .stderr_contains("before it starts")
+    .output();
 }
 
 #[test]
 fn missing_snapshot_directory_is_reported() {
-    bin()
-        .args(["render", "--replay", "no/such/snapshot"])
-        .assert()
-        .code(1)
+    Run::new(["render", "--replay", "no/such/snapshot"])
+        .status(1)
         .stdout("")
-        .stderr(predicate::str::contains("no/such/snapshot"));
+        .stderr_contains("no/such/snapshot")
+        .output();
 }
 
 #[test]
 fn readme_documents_every_option_and_command() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     for sub in [
         &[][..],
         &["render"][..],
@@ -81,7 +70,7 @@ fn readme_documents_every_option_and_command() {
         &["add"][..],
         &["health"][..],
     ] {
-        let out = bin().args(sub).arg("--help").output().unwrap();
+        let out = Run::new(sub).arg("--help").output();
         let help = String::from_utf8(out.stdout).unwrap();
         for word in help.split_whitespace() {
             let flag = word.trim_end_matches(',');
@@ -95,38 +84,29 @@ fn readme_documents_every_option_and_command() {
 
 #[test]
 fn check_says_why_an_event_is_missing() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    bin()
-        .current_dir(root)
-        .args([
-            "check",
-            "https://www.meetup.com/rust-munich/events/291120384",
-        ])
-        .args(["--replay", "snapshots/2023-02-01"])
-        .assert()
-        .code(3)
-        .stdout(predicate::str::contains("cancelled"));
-    bin()
-        .current_dir(root)
-        .args(["check", "January Hack Night", "--replay", "snapshots/2023-02-01"])
-        .assert()
-        .code(3)
-        .stdout(predicate::str::contains(
+    Run::new([
+        "check",
+        "https://www.meetup.com/rust-munich/events/291120384",
+    ])
+    .args(["--replay", "snapshots/2023-02-01"])
+    .status(3)
+    .stdout_contains("cancelled")
+    .output();
+    Run::new(["check", "January Hack Night", "--replay", "snapshots/2023-02-01"])
+        .status(3)
+        .stdout_contains(
             "on 2023-01-31 <https://www.meetup.com/chicago-rust-meetup/events/291093702/> is outside the window 2023-02-01 - 2023-03-01",
-        ));
-    bin()
-        .current_dir(root)
-        .args([
-            "check",
-            "https://www.meetup.com/Dallas-Rust/",
-            "--replay",
-            "snapshots/2023-02-01",
-        ])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains(
-            "listed on 2023-02-14 under Virtual",
-        ));
+        )
+        .output();
+    Run::new([
+        "check",
+        "https://www.meetup.com/Dallas-Rust/",
+        "--replay",
+        "snapshots/2023-02-01",
+    ])
+    .status(0)
+    .stdout_contains("listed on 2023-02-14 under Virtual")
+    .output();
 }
 
 /// A copy of the folder `from` at `to`.
@@ -145,12 +125,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The stdout lines of `check QUERY --replay SNAP` and its exit code.
 fn check_lines(query: &str, snap: &Path) -> (Vec<String>, Option<i32>) {
-    let out = bin()
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .args(["check", query, "--replay"])
-        .arg(snap)
-        .output()
-        .unwrap();
+    let out = Run::new(["check", query, "--replay"]).arg(snap).output();
     let lines = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -212,7 +187,7 @@ fn a_luma_calendar_s_page_that_could_not_be_fetched_is_said_so() {
     // The 2026 snapshot with Rust Girona's calendar page answering 500.
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snapshot");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/2026-09-16");
+    let from = root().join("snapshots/2026-09-16");
     copy_dir(&from, &snap);
     let manifest = snap.join("manifest.json");
     let text = std::fs::read_to_string(&manifest).unwrap();
@@ -223,11 +198,7 @@ fn a_luma_calendar_s_page_that_could_not_be_fetched_is_said_so() {
         text.replace(girona, &girona.replace("200", "500")),
     )
     .unwrap();
-    let out = bin()
-        .args(["render", "--replay"])
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let out = Run::new(["render", "--replay"]).arg(&snap).output();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.lines().any(|l| l
@@ -239,7 +210,7 @@ fn a_luma_calendar_s_page_that_could_not_be_fetched_is_said_so() {
 
 #[test]
 fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let block =
         std::fs::read_to_string(root.join("tests/fixtures/seeds/476-2023-01-04.md")).unwrap();
     let hand = "* 2023-01-20 | Oslo, NO | [Rust Oslo](https://rust-oslo.example.org/)\n    * [**Rust Oslo winter meetup**](https://rust-oslo.example.org/2023-01)\n";
@@ -251,22 +222,16 @@ fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
     let path = dir.path().join("draft.md");
     std::fs::write(&path, &draft).unwrap();
     let run = |verbose: bool| {
-        bin()
-            .current_dir(root)
-            .args(["update", "--replay", "snapshots/2023-01-04"])
+        Run::new(["update", "--replay", "snapshots/2023-01-04"])
             .args(verbose.then_some("-v"))
             .arg(&path)
-            .assert()
-            .code(0)
+            .status(0)
             .stdout("")
     };
     run(true)
-        .stderr(predicate::str::contains(
-            "kept (added by hand): 2023-01-20 \"Rust Oslo winter meetup\"",
-        ))
-        .stderr(predicate::str::contains(
-            "removed from the draft: 2022-12-28 \"Rust Lunch\"",
-        ));
+        .stderr_contains("kept (added by hand): 2023-01-20 \"Rust Oslo winter meetup\"")
+        .stderr_contains("removed from the draft: 2022-12-28 \"Rust Lunch\"")
+        .output();
     let updated = std::fs::read_to_string(&path).unwrap();
     assert!(updated.starts_with("Title: This Week in Rust 476\n\n## Upcoming Events\n\nRusty Events between 2023-01-04 - 2023-02-01"));
     assert!(updated.ends_with("\n## Jobs\n\nPlease see the latest thread.\n"));
@@ -276,11 +241,7 @@ fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
     assert!(!updated.contains("2022-12-28"));
     // The block holds the events `render` prints (in the editors' forms where no source
     // contradicts them), each once, plus the hand-added entry: the same dates, entry for entry.
-    let rendered = bin()
-        .current_dir(root)
-        .args(["render", "--replay", "snapshots/2023-01-04"])
-        .output()
-        .unwrap();
+    let rendered = Run::new(["render", "--replay", "snapshots/2023-01-04"]).output();
     let rendered = String::from_utf8(rendered.stdout).unwrap();
     let dates = |text: &str| {
         let mut d: Vec<String> = text
@@ -294,31 +255,28 @@ fn update_rewrites_the_block_in_place_and_keeps_hand_added_entries() {
     assert_eq!(dates(&updated.replace(hand, "")), dates(&rendered));
     // A second update changes nothing.
     run(false)
-        .stderr(predicate::str::contains("kept (added by hand): 2023-01-20"))
-        .stderr(predicate::str::contains("no changes:"));
+        .stderr_contains("kept (added by hand): 2023-01-20")
+        .stderr_contains("no changes:")
+        .output();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), updated);
 }
 
 #[test]
 fn json_refresh_is_atomic_cheap_and_never_clobbers_good_data() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("events.json");
     let json = |replay: &Path| {
-        let mut c = bin();
-        c.current_dir(root)
-            .arg("json")
-            .arg("--out")
+        Run::new(["json", "--out"])
             .arg(&out)
             .arg("--replay")
-            .arg(replay);
-        c
+            .arg(replay)
     };
     json(Path::new("snapshots/minimal"))
-        .assert()
-        .code(0)
+        .status(0)
         .stdout("")
-        .stderr(predicate::str::contains("wrote"));
+        .stderr_contains("wrote")
+        .output();
     let first = std::fs::read_to_string(&out).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
     assert_eq!(doc["version"], 2);
@@ -328,9 +286,9 @@ fn json_refresh_is_atomic_cheap_and_never_clobbers_good_data() {
 
     // Nothing changed: the file is not rewritten.
     json(Path::new("snapshots/minimal"))
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains("unchanged"));
+        .status(0)
+        .stderr_contains("unchanged")
+        .output();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
 
     // Every source failing (an empty snapshot) leaves the good file as it was.
@@ -347,9 +305,9 @@ fn json_refresh_is_atomic_cheap_and_never_clobbers_good_data() {
     )
     .unwrap();
     json(&empty)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("left as it was"));
+        .status(2)
+        .stderr_contains("left as it was")
+        .output();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -380,23 +338,19 @@ fn render_with_every_source_failed_writes_and_prints_nothing() {
     let out = dir.path().join("events.md");
     let good = "Rusty Events between 2023-02-01 - 2023-03-01 🦀\n\n### Virtual\n\n* a good block\n";
     std::fs::write(&out, good).unwrap();
-    let render = || {
-        let mut c = bin();
-        c.args(["render", "--today", "2023-02-01", "--no-cache", "--sources"])
-            .arg(&sources);
-        c
-    };
+    let render =
+        || Run::new(["render", "--today", "2023-02-01", "--no-cache", "--sources"]).arg(&sources);
     render()
         .arg("--out")
         .arg(&out)
-        .assert()
-        .code(2)
+        .status(2)
         .stdout("")
-        .stderr(predicate::str::contains("FAILED ical   Calendar"))
-        .stderr(predicate::str::contains(format!(
+        .stderr_contains("FAILED ical   Calendar")
+        .stderr_contains(format!(
             "every source failed or is suspect: no section written, {} left as it was",
             out.display()
-        )));
+        ))
+        .output();
     assert_eq!(std::fs::read(&out).unwrap(), good.as_bytes());
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -405,14 +359,12 @@ fn render_with_every_source_failed_writes_and_prints_nothing() {
     assert_eq!(names.len(), 2, "{names:?}");
     // To stdout: nothing, and the reason on stderr (also with -q).
     for quiet in [false, true] {
-        let mut c = render();
-        if quiet {
-            c.arg("-q");
-        }
-        c.assert()
-            .code(2)
+        render()
+            .args(quiet.then_some("-q"))
+            .status(2)
             .stdout("")
-            .stderr(predicate::str::contains("no section printed"));
+            .stderr_contains("no section printed")
+            .output();
     }
 }
 
@@ -480,8 +432,7 @@ fn an_output_that_cannot_be_written_is_refused_before_fetching() {
     }
     for (args, path, why) in &cases {
         let started = std::time::Instant::now();
-        let out = bin()
-            .args(args)
+        let out = Run::new(args)
             .args([
                 "--today",
                 "2023-02-01",
@@ -493,8 +444,7 @@ fn an_output_that_cannot_be_written_is_refused_before_fetching() {
             ])
             .arg("--sources")
             .arg(&sources)
-            .output()
-            .unwrap();
+            .output();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?}");
@@ -559,7 +509,7 @@ fn bash_completes(script: &str, words: &[&str]) -> Option<Vec<String>> {
 
 #[test]
 fn bash_completes_subcommands_and_their_options() {
-    let out = bin().args(["completions", "bash"]).output().unwrap();
+    let out = Run::new(["completions", "bash"]).output();
     assert_eq!(out.status.code(), Some(0));
     let script = String::from_utf8(out.stdout).unwrap();
     let Some(replay) = bash_completes(&script, &["twir-events", "render", "--re"]) else {
@@ -597,7 +547,7 @@ fn bash_completes_subcommands_and_their_options() {
 /// groff when it is installed (which must not warn), else the roff with its font changes and
 /// escapes removed.
 fn manual_pages() -> Vec<(String, String)> {
-    let out = bin().arg("man").output().unwrap();
+    let out = Run::new(["man"]).output();
     assert_eq!(out.status.code(), Some(0));
     let roff = String::from_utf8(out.stdout).unwrap();
     let preamble = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
@@ -679,13 +629,12 @@ fn the_manual_lists_every_option_a_command_takes_and_the_exit_statuses() {
         }
     }
     // What a page lists, the command takes: `-V` on a subcommand is an unknown option.
-    bin().args(["render", "-V"]).assert().code(1);
+    Run::new(["render", "-V"]).status(1).output();
 }
 
 #[test]
 fn the_readme_exit_codes_are_the_ones_the_tool_defines() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let table = readme
         .split("| code | meaning |\n| --- | --- |\n")
         .nth(1)
@@ -711,42 +660,31 @@ fn the_readme_exit_codes_are_the_ones_the_tool_defines() {
 
 #[test]
 fn check_refuses_a_query_that_means_nothing() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (query, why) in [
         ("", "the query is empty"),
         ("  \t", "the query is empty"),
         ("a", "too short to mean anything"),
         (" rs ", "too short to mean anything"),
     ] {
-        bin()
-            .current_dir(root)
-            .args(["check", query, "--replay", "snapshots/2023-02-01"])
-            .assert()
-            .code(1)
+        Run::new(["check", query, "--replay", "snapshots/2023-02-01"])
+            .status(1)
             .stdout("")
-            .stderr(predicate::str::contains(why))
-            .stderr(predicate::str::contains("URL, or words of its title"));
+            .stderr_contains(why)
+            .stderr_contains("URL, or words of its title")
+            .output();
     }
     // Three letters, or a URL however short, are searched for.
-    bin()
-        .current_dir(root)
-        .args(["check", "Indy", "--replay", "snapshots/2023-02-01"])
-        .assert()
-        .code(0);
-    bin()
-        .current_dir(root)
-        .args(["check", "https://x.io", "--replay", "snapshots/2023-02-01"])
-        .assert()
-        .code(3);
+    Run::new(["check", "Indy", "--replay", "snapshots/2023-02-01"])
+        .status(0)
+        .output();
+    Run::new(["check", "https://x.io", "--replay", "snapshots/2023-02-01"])
+        .status(3)
+        .output();
 }
 
 /// stderr of the binary run from the project root with `args`.
 fn stderr_of(args: &[&str]) -> String {
-    let out = bin()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Run::new(args).output();
     String::from_utf8(out.stderr).unwrap()
 }
 
@@ -808,7 +746,7 @@ fn the_default_report_fits_a_screen_and_verbose_has_the_details() {
 
 #[test]
 fn update_reports_what_needs_a_look_and_counts_the_rest() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let block =
         std::fs::read_to_string(root.join("tests/fixtures/seeds/480-2023-02-01.md")).unwrap();
     let hand = "* 2023-02-20 | Oslo, NO | [Rust Oslo](https://rust-oslo.example.org/)\n    * [**Rust Oslo winter meetup**](https://rust-oslo.example.org/2023-02)\n";

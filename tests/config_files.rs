@@ -1,11 +1,8 @@
 //! The shipped sources files load: the commented example and the real sources.toml.
 
-use std::path::Path;
 use twir_events::config::{Config, SourceKind};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::root;
 
 #[test]
 fn example_sources_file_loads() {

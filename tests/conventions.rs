@@ -6,14 +6,17 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::common::{Run, binary, root};
+
+/// The binary as a process of its own (for the tests that close its pipes), from the root.
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_twir-events"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut c = Command::new(binary());
+    c.current_dir(root());
     c
 }
 
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = bin().args(args).output().unwrap();
+    let out = Run::new(args).output();
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -161,11 +164,11 @@ fn the_progress_bar_shows_on_a_terminal() {
     }
     let cmd = format!(
         "{} render --replay snapshots/2023-02-01 >/dev/null",
-        env!("CARGO_BIN_EXE_twir-events")
+        binary().display()
     );
     let out = Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -174,7 +177,7 @@ fn the_progress_bar_shows_on_a_terminal() {
     // Quiet: nothing but errors, even on a terminal.
     let out = Command::new("script")
         .args(["-qec", &format!("{cmd} -q"), "/dev/null"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root())
         .output()
         .unwrap();
     assert!(
@@ -261,6 +264,46 @@ fn every_test_file_is_a_module() {
                 listed.lines().any(|l| l == format!("mod {stem};")),
                 "tests/{stem}.rs is not a module of tests/integration.rs"
             );
+        }
+    }
+}
+
+/// The crate root and the binary come from `tests/common` (`common::root()`, `common::Run`,
+/// `common::binary()`, which honours `TWIR_EVENTS_BIN`): no test file defines its own root or
+/// names the binary's build path.
+#[test]
+fn test_files_get_the_root_and_the_binary_from_common() {
+    // Spelled in two halves, so that this file does not match itself.
+    let needles = [
+        (concat!("fn ", "root("), "common::root()"),
+        (
+            concat!("CARGO_BIN_", "EXE_"),
+            "common::Run or common::binary()",
+        ),
+        (concat!("cargo_", "bin("), "common::Run or common::binary()"),
+    ];
+    let tests = root().join("tests");
+    let mut dirs = vec![tests.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path != tests.join("common") {
+                    dirs.push(path);
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.strip_prefix(root()).unwrap().display();
+            for (needle, instead) in needles {
+                assert!(
+                    !text.contains(needle),
+                    "{name} has `{needle}`: use {instead} from tests/common instead"
+                );
+            }
         }
     }
 }

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use twir_events::dedupe::{self, identity, similar};
 use twir_events::newsletter::read::{parse_section, to_event};
 
+use crate::common::root;
+
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/twir-corpus");
+    let dir = root().join("../shared/twir-corpus");
     if dir.is_dir() {
         Some(dir)
     } else {
@@ -112,7 +114,7 @@ struct Case {
 }
 
 fn load_cases() -> Vec<Case> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dedupe/cases.toml");
+    let path = root().join("tests/fixtures/dedupe/cases.toml");
     let text = std::fs::read_to_string(path).unwrap();
     let cases: Cases = toml::from_str(&text).unwrap();
     cases.case
@@ -270,8 +272,7 @@ fn labelled_cases_match_the_corpus() {
 /// input order.
 #[test]
 fn seed_mirrors_fold_back() {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dedupe/seed-mirrors.md");
+    let path = root().join("tests/fixtures/dedupe/seed-mirrors.md");
     let text = std::fs::read_to_string(path).unwrap();
     let entries = parse_section(&text);
     assert!(entries.len() >= 6);
@@ -378,7 +379,7 @@ fn blocked_comparison_decides_as_every_pair() {
         same(&case.name, events);
         inputs += 1;
     }
-    let seeds = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+    let seeds = root().join("tests/fixtures/seeds");
     for f in std::fs::read_dir(&seeds).unwrap() {
         let path = f.unwrap().path();
         if path.extension().is_some_and(|x| x == "md") {

@@ -13,17 +13,17 @@
 mod replay;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use twir_events::dedupe::identity::canonical;
 use twir_events::newsletter::read::{CorpusEntry, parse_section};
 use twir_events::newsletter::write;
 use twir_events::pipeline::{self, Outcome};
 
-use crate::common::MapFetcher;
+use crate::common::{MapFetcher, root};
 
 /// The published sections, oldest first, as (issue date, text); `None` when absent.
 fn sections() -> Option<Vec<(String, String)>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/twir-corpus");
+    let dir = root().join("../shared/twir-corpus");
     if !dir.exists() {
         eprintln!("note: {} absent, skipping", dir.display());
         return None;

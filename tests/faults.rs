@@ -29,7 +29,7 @@ use crate::common;
 use crate::server;
 #[path = "faults/set.rs"]
 mod set;
-use common::{binary, refused_port};
+use common::{binary, refused_port, root};
 use set::{Fate, Fault, source_set};
 
 /// The bound the issue sets for this source set with default settings.
@@ -40,10 +40,6 @@ const RSS_BOUND_MB: u64 = 250;
 /// The snapshot the source set is built from, and its date.
 const SNAPSHOT: &str = "snapshots/2023-02-01";
 const TODAY: &str = "2023-02-01";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 // ---------------------------------------------------------------------------------------------
 // Running the binary.

@@ -4,7 +4,7 @@
 //! no data read through its iCal feed. Feeds look as `formats.md` §5 records them.
 
 use crate::common;
-use common::{MapFetcher, fixture, window};
+use common::{MapFetcher, fixture, root, window};
 
 use std::collections::HashMap;
 use twir_events::config::Config;
@@ -496,10 +496,9 @@ fn a_recorded_feed_fetched_again_a_minute_later_gives_the_same_events() {
         let fetcher = MapFetcher(HashMap::from([
             (
                 page.to_string(),
-                std::fs::read(format!(
-                    "{}/snapshots/2026-09-16/responses/luma.com/rust-girona.html",
-                    env!("CARGO_MANIFEST_DIR")
-                ))
+                std::fs::read(
+                    root().join("snapshots/2026-09-16/responses/luma.com/rust-girona.html"),
+                )
                 .unwrap(),
             ),
             (feed.to_string(), fixture(&format!("luma/{recording}"))),

@@ -6,11 +6,11 @@
 //! hand-written server for the concurrency tests (wiremock's responders cannot observe how many
 //! requests are in flight).
 
-use crate::common;
+use crate::common::{self, root};
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -28,9 +28,7 @@ const ICS_TYPE: &str = "text/calendar; charset=UTF-8";
 const HTML_TYPE: &str = "text/html; charset=utf-8";
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/fetch")
-        .join(name);
+    let p = root().join("tests/fixtures/fetch").join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 

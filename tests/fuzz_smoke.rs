@@ -6,14 +6,10 @@
 //! `TWIR_FUZZ_MUTATIONS` sets the mutations per target (default 1000).
 
 use crate::common;
-use common::Rng;
+use common::{Rng, root};
 
 use std::path::{Path, PathBuf};
 use twir_events::fuzzing::{Target, targets};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The files below `path` (or `path` itself, a file) whose path contains `part`.
 fn files(path: &Path, part: &str) -> Vec<PathBuf> {

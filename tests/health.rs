@@ -3,21 +3,13 @@
 //! when ../shared is absent), and the source list alone (`--no-fetch`).
 
 use std::path::PathBuf;
-use std::process::Command;
 use twir_events::config::{Config, SourceKind};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{Run, root};
 
 /// Runs the binary from the project root; returns (exit code, stdout, stderr).
 fn health(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_twir-events"))
-        .current_dir(root())
-        .arg("health")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Run::new(["health"]).args(args).output();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),
@@ -312,12 +304,7 @@ fn the_2026_snapshot_reports_its_404_renamed_group_and_calendar_only_organizer()
 
 /// Runs the binary from `cwd` (not the checkout: no `../shared/twir-corpus` beside it).
 fn health_in(cwd: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_twir-events"))
-        .current_dir(cwd)
-        .arg("health")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Run::new(["health"]).args(args).current_dir(cwd).output();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),

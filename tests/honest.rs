@@ -3,22 +3,13 @@
 //! temporary directory; the draft is the seed section of issue 480. Every answer's line is
 //! pinned.
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use crate::common::{Run, root};
+
 const CALENDAR: &str = "https://calendar.google.com/calendar/ical/apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com/public/basic.ics";
 const TRONDHEIM: &str = "https://www.meetup.com/rust-trondheim/events/";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("twir-events").unwrap();
-    c.current_dir(root());
-    c
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -109,22 +100,16 @@ fn backdate(path: &Path) -> SystemTime {
 
 /// `check QUERY --replay SNAP`.
 fn check(query: &str, snap: &Path) -> std::process::Output {
-    bin()
-        .args(["check", query, "--replay"])
-        .arg(snap)
-        .output()
-        .unwrap()
+    Run::new(["check", query, "--replay"]).arg(snap).output()
 }
 
 /// `update DRAFT --replay SNAP`.
 fn update(draft: &Path, snap: &Path) -> std::process::Output {
-    bin()
-        .arg("update")
+    Run::new(["update"])
         .arg(draft)
         .arg("--replay")
         .arg(snap)
         .output()
-        .unwrap()
 }
 
 fn stdout_lines(out: &std::process::Output) -> Vec<String> {
@@ -154,11 +139,10 @@ fn check_names_the_failed_group_instead_of_sending_to_the_calendar() {
     }
     // Events of the groups that answered are still found (exit 0), and an unknown event
     // names the failed source instead of sending the organizer to the calendar.
-    bin()
-        .args(["check", "https://www.meetup.com/Dallas-Rust/", "--replay"])
+    Run::new(["check", "https://www.meetup.com/Dallas-Rust/", "--replay"])
         .arg(&snap)
-        .assert()
-        .code(0);
+        .status(0)
+        .output();
     let out = check("RustLab", &snap);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
@@ -168,10 +152,7 @@ fn check_names_the_failed_group_instead_of_sending_to_the_calendar() {
         ]
     );
     // With every source answering, the same query is a plain "not found" (exit 3).
-    let out = bin()
-        .args(["check", "RustLab", "--replay", "snapshots/2023-02-01"])
-        .output()
-        .unwrap();
+    let out = Run::new(["check", "RustLab", "--replay", "snapshots/2023-02-01"]).output();
     assert_eq!(out.status.code(), Some(3));
     assert!(stdout_lines(&out)[0].starts_with("not found: no source lists anything matching \"RustLab\". Add the event to the Rust Community Calendar"));
 }
@@ -180,22 +161,17 @@ fn check_names_the_failed_group_instead_of_sending_to_the_calendar() {
 fn check_with_previous_says_what_the_last_good_run_listed() {
     let dir = tempfile::tempdir().unwrap();
     // The last good run's file, as `json --out` writes it (its time fixed for the test).
-    let good = bin()
-        .args(["json", "--replay", "snapshots/2023-02-01"])
-        .output()
-        .unwrap();
+    let good = Run::new(["json", "--replay", "snapshots/2023-02-01"]).output();
     let mut doc: serde_json::Value = serde_json::from_slice(&good.stdout).unwrap();
     doc["generated_at"] = "2023-01-31T09:00:00+00:00".into();
     let previous = dir.path().join("events.json");
     std::fs::write(&previous, serde_json::to_string(&doc).unwrap()).unwrap();
     let snap = snapshot_failing(dir.path(), |u| u == TRONDHEIM);
-    let out = bin()
-        .args(["check", "bug hunt", "--replay"])
+    let out = Run::new(["check", "bug hunt", "--replay"])
         .arg(&snap)
         .arg("--previous")
         .arg(&previous)
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stdout_lines(&out),
@@ -205,13 +181,11 @@ fn check_with_previous_says_what_the_last_good_run_listed() {
         ]
     );
     // A listed event needs no history: the file is not quoted.
-    let out = bin()
-        .args(["check", "Second Tuesday", "--replay"])
+    let out = Run::new(["check", "Second Tuesday", "--replay"])
         .arg(&snap)
         .arg("--previous")
         .arg(&previous)
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(out.status.code(), Some(0));
     let lines = stdout_lines(&out);
     assert!(
@@ -229,12 +203,10 @@ fn check_previous_must_be_a_json_out_file() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("notes.json");
     std::fs::write(&bad, "{\"hello\": 1}").unwrap();
-    let out = bin()
-        .args(["check", "Trondheim", "--replay", "snapshots/2023-02-01"])
+    let out = Run::new(["check", "Trondheim", "--replay", "snapshots/2023-02-01"])
         .arg("--previous")
         .arg(&bad)
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -246,12 +218,10 @@ fn check_previous_must_be_a_json_out_file() {
         "{stderr}"
     );
     let missing = dir.path().join("missing.json");
-    let out = bin()
-        .args(["check", "Trondheim", "--replay", "snapshots/2023-02-01"])
+    let out = Run::new(["check", "Trondheim", "--replay", "snapshots/2023-02-01"])
         .arg("--previous")
         .arg(&missing)
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stderr).unwrap().starts_with(&format!(
         "error: cannot read --previous {}: ",
@@ -345,12 +315,10 @@ fn update_twice_says_no_changes_and_leaves_the_file_alone() {
         .replacen("* 2023-02-02 | Lyon, FR", "* 2023-02-09 | Lyon, FR", 1);
     std::fs::write(&path, text).unwrap();
     let run = || {
-        bin()
-            .arg("update")
+        Run::new(["update"])
             .arg(&path)
             .args(["--replay", "snapshots/2023-02-01"])
             .output()
-            .unwrap()
     };
     let first = run();
     assert_eq!(first.status.code(), Some(0));

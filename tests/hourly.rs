@@ -13,7 +13,7 @@
 //! served hosts rewritten to `http://`. Any other https request goes to a refused proxy.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::common;
 use crate::server;
-use common::{binary, is_ics, refused_port, replace, unfold};
+use common::{binary, is_ics, refused_port, replace, root, unfold};
 use server::{Reply, Routes, answer};
 
 const SNAPSHOT: &str = "snapshots/2023-02-01";
@@ -39,10 +39,6 @@ const CALENDAR: &str = "Rust Community Calendar";
 const MUNICH_PAGE: &str = "Rust Munich's event page";
 /// A bound on one run (each takes well under a second, and about a second of retries).
 const RUN_BOUND: Duration = Duration::from_secs(30);
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn to_http(body: &[u8]) -> Vec<u8> {
     let mut out = body.to_vec();

@@ -13,10 +13,10 @@ use twir_events::sources::{Parsed, ical};
 mod tsv_line;
 use tsv_line::tsv_line;
 
+use crate::common::root;
+
 fn shared_calendar(name: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/real-calendars")
-        .join(name);
+    let path = root().join("../shared/data/real-calendars").join(name);
     let text = std::fs::read_to_string(&path).ok();
     if text.is_none() {
         eprintln!("note: {} not found, test skipped", path.display());
@@ -148,7 +148,7 @@ fn finos_expansion_agrees_with_recurring_ical_events() {
     let Some(text) = shared_calendar("finos-community-2024-11-05.ics") else {
         return;
     };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    let dir = root().join("tests/conformance");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/conformance exists")
         .map(|e| e.unwrap().path())
@@ -287,7 +287,7 @@ const PRODUCER_OURS: &[(&str, &str)] = &[
 ];
 
 fn producer_calendar(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let path = root()
         .join("tests/fixtures/ical-producers")
         .join(format!("{name}.ics"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -302,7 +302,7 @@ fn producer_calendar(name: &str) -> String {
 /// [`PRODUCER_DIFFERENCES`], where ours are [`PRODUCER_OURS`].
 #[test]
 fn producer_calendars_agree_with_recurring_ical_events() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/producers");
+    let dir = root().join("tests/conformance/producers");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/conformance/producers exists")
         .map(|e| e.unwrap().path())

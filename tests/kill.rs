@@ -5,16 +5,15 @@
 
 use serde_json::Value;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{binary, root};
 
+/// The binary as a process of its own (these tests kill it), from the crate root.
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_twir-events"));
+    let mut c = Command::new(binary());
     c.current_dir(root());
     c
 }

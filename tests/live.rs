@@ -3,17 +3,12 @@
 //! page, reports a failing source and goes on; `snapshot --out DIR` records every response;
 //! `render --replay DIR` then prints exactly what the live run printed.
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common;
-use common::minimal_calendar_file;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{Run, minimal_calendar_file, root};
 
 fn read(rel: &str) -> Vec<u8> {
     std::fs::read(root().join(rel)).unwrap()
@@ -80,15 +75,9 @@ fn sources(dir: &Path, base: &str) -> PathBuf {
 }
 
 async fn run(args: Vec<String>) -> std::process::Output {
-    tokio::task::spawn_blocking(move || {
-        Command::cargo_bin("twir-events")
-            .unwrap()
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
+    tokio::task::spawn_blocking(move || Run::new(&args).output())
+        .await
+        .unwrap()
 }
 
 fn s(x: &[u8]) -> String {

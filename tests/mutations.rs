@@ -6,10 +6,9 @@
 //! `TWIR_MUTATIONS=5000 cargo test --release --test integration -- --nocapture mutations::`.
 
 use crate::common;
-use common::{MapFetcher, REGION_HEADERS, Rng};
+use common::{MapFetcher, REGION_HEADERS, Rng, root};
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use twir_events::config::Config;
 use twir_events::model::Window;
@@ -113,7 +112,7 @@ fn mutate(body: &[u8], rng: &mut Rng) -> Vec<u8> {
 }
 
 fn snapshot() -> (Config, HashMap<String, Vec<u8>>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/2023-02-01");
+    let dir = root().join("snapshots/2023-02-01");
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     let mut bodies = HashMap::new();

@@ -14,8 +14,10 @@ use twir_events::model::Event;
 use twir_events::model::{Region, Window};
 use twir_events::newsletter::{self, read as corpus, write as markdown};
 
+use crate::common::root;
+
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/twir-corpus");
+    let dir = root().join("../shared/twir-corpus");
     dir.is_dir().then_some(dir)
 }
 

@@ -4,13 +4,12 @@
 //! `-q` too (it is the error), instead of a line per source; `-v` lists each source as well.
 //! A failure a server answered (a 404) keeps its own line.
 
-use assert_cmd::Command;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::common::{self, refused_port};
+use crate::common::{self, Run, refused_port};
 
 /// How many sources each offline sources file has.
 const SOURCES: usize = 6;
@@ -38,12 +37,10 @@ fn unresolvable() -> Vec<String> {
 
 /// Runs the binary (no cache, a fixed day) with `args`; returns its exit code and stderr lines.
 fn run(args: &[&str], sources: &Path) -> (Option<i32>, Vec<String>) {
-    let out = Command::new(common::binary())
-        .args(args)
+    let out = Run::new(args)
         .args(["--no-cache", "--today", "2026-08-19", "--sources"])
         .arg(sources)
-        .output()
-        .unwrap();
+        .output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     (
         out.status.code(),

@@ -6,7 +6,6 @@
 
 use chrono::{NaiveDate, TimeZone};
 use std::collections::BTreeMap;
-use std::path::Path;
 use twir_events::config::Config;
 use twir_events::link::{NotOrganizerPage, organizer_page};
 use twir_events::model::{RawEvent, When};
@@ -14,6 +13,8 @@ use twir_events::newsletter::learn::printed_organizers;
 use twir_events::newsletter::read::{events_section, parse_section};
 use twir_events::newsletter::write::location_field;
 use twir_events::normalize::{Directory, normalize};
+
+use crate::common::{Run, root};
 
 /// The most organizer links (distinct) of the corpus the rule may refuse: 30 of 660 on
 /// the 261 issues of 2021-09..2026-08, in 100 of 9,933 entries (the list the test prints):
@@ -24,7 +25,7 @@ const MAX_REFUSED_LINKS: usize = 30;
 
 #[test]
 fn the_editors_organizer_links_pass_the_rule() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/twir-corpus");
+    let dir = root().join("../shared/twir-corpus");
     let Ok(files) = std::fs::read_dir(&dir) else {
         eprintln!("note: {} absent, skipping", dir.display());
         return;
@@ -80,7 +81,7 @@ fn the_editors_organizer_links_pass_the_rule() {
 fn fixture_sections(
     dir: &str,
 ) -> Vec<(NaiveDate, Vec<twir_events::newsletter::read::CorpusEntry>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let dir = root().join(dir);
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -168,23 +169,16 @@ fn the_editors_latest_form_wins() {
     }
 }
 
-fn bin() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("twir-events").unwrap()
-}
-
 #[test]
 fn the_published_folder_is_read_from_the_option_or_the_sources_file() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let minimal = root.join("snapshots/minimal");
     let golden = std::fs::read_to_string(root.join("tests/golden/minimal.md")).unwrap();
-    let out = bin()
-        .arg("render")
-        .arg("--replay")
+    let out = Run::new(["render", "--replay"])
         .arg(&minimal)
         .arg("--published")
         .arg(root.join("tests/fixtures/published"))
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -192,12 +186,11 @@ fn the_published_folder_is_read_from_the_option_or_the_sources_file() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), golden);
-    bin()
-        .args(["render", "--published", "no/such/folder", "--replay"])
+    Run::new(["render", "--published", "no/such/folder", "--replay"])
         .arg(&minimal)
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("--published no/such/folder"));
+        .status(1)
+        .stderr_contains("--published no/such/folder")
+        .output();
     // The key, relative to the sources file's folder.
     let dir = tempfile::tempdir().unwrap();
     let sources = std::fs::read_to_string(minimal.join("sources.toml")).unwrap();
@@ -209,21 +202,19 @@ fn the_published_folder_is_read_from_the_option_or_the_sources_file() {
     .unwrap();
     let file = dir.path().join("sources.toml");
     std::fs::write(&file, format!("published = \"sections\"\n\n{sources}")).unwrap();
-    bin()
-        .args(["render", "--sources"])
+    Run::new(["render", "--sources"])
         .arg(&file)
         .arg("--replay")
         .arg(&minimal)
-        .assert()
-        .code(0)
-        .stdout(golden);
+        .status(0)
+        .stdout(golden)
+        .output();
     std::fs::write(&file, format!("published = \"gone\"\n\n{sources}")).unwrap();
-    bin()
-        .args(["render", "--sources"])
+    Run::new(["render", "--sources"])
         .arg(&file)
         .arg("--replay")
         .arg(&minimal)
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("published ="));
+        .status(1)
+        .stderr_contains("published =")
+        .output();
 }

@@ -5,14 +5,11 @@
 //! "Lisbon Calendar" (one event of its own, linking a meetup event page the snapshot does not
 //! hold: that entry stays unverified).
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{self, root};
 
 const CAL_URL: &str = "https://calendar.example.org/rust/basic.ics";
 const LISBON_URL: &str = "https://calendar.example.org/lisbon/basic.ics";
@@ -86,12 +83,11 @@ struct Run {
 }
 
 fn json(snap: &Path, out: Option<&Path>) -> Run {
-    let mut cmd = Command::cargo_bin("twir-events").unwrap();
-    cmd.arg("json").arg("--replay").arg(snap);
+    let mut cmd = common::Run::new(["json", "--replay"]).arg(snap);
     if let Some(out) = out {
-        cmd.arg("--out").arg(out);
+        cmd = cmd.arg("--out").arg(out);
     }
-    let o = cmd.output().unwrap();
+    let o = cmd.output();
     Run {
         code: o.status.code(),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -200,12 +196,7 @@ fn an_empty_calendar_is_suspect_without_a_previous_file_too() {
     assert_eq!(source(&doc, "Calendar")["status"], "suspect");
     assert_eq!(source(&doc, "Lisbon Calendar")["status"], "ok");
     // render says so too, and still prints the healthy source's events.
-    let out = Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["render", "--replay"])
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let out = common::Run::new(["render", "--replay"]).arg(&snap).output();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("SUSPECT ical  Calendar"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Rust Lisbon: February Meetup"));

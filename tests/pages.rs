@@ -14,10 +14,10 @@ use twir_events::model::{Attendance, Place, RawEvent, Status, When};
 use twir_events::sources::page_util::{meetup_event_id, meetup_urlname};
 use twir_events::sources::{Parsed, jsonld, meetup};
 
+use crate::common::root;
+
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/pages")
-        .join(name);
+    let path = root().join("tests/fixtures/pages").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -445,7 +445,7 @@ fn json_ld_parser_reads_meetup_pages_too() {
 // ---- real data: the published newsletter's links -------------------------------------------
 
 fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let dir = root().join("../shared");
     if dir.is_dir() {
         Some(dir)
     } else {
@@ -565,7 +565,7 @@ fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn linear_script_scan_agrees_with_html5ever_on_every_page() {
     use twir_events::sources::page_util::PageScripts;
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let mut pages = Vec::new();
     html_files(&root.join("snapshots"), &mut pages);
     html_files(&root.join("tests/fixtures/pages"), &mut pages);

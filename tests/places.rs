@@ -5,7 +5,7 @@
 //! absent.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use twir_events::model::{Attendance, Place, Region};
 use twir_events::normalize::location::{
     parse_location, parse_newsletter_location, parse_newsletter_place,
@@ -13,10 +13,10 @@ use twir_events::normalize::location::{
 use twir_events::normalize::region::region_for_country;
 use twir_events::normalize::timezone::zone_for_place;
 
+use crate::common::root;
+
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
+    let p = root().join("../shared").join(rel);
     if p.exists() {
         Some(p)
     } else {

@@ -7,7 +7,6 @@
 //! The Python and Chromium tests skip with a message when those are not installed (`.ci/run`
 //! installs them).
 
-use assert_cmd::Command;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike};
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,16 +16,14 @@ use twir_events::model::Region;
 use twir_events::newsletter::read::parse_section;
 use twir_events::render::ics::section_file;
 
+use crate::common::{Run, root};
+
 #[path = "publish/browser.rs"]
 mod browser;
 #[path = "publish/hostile.rs"]
 mod hostile;
 
 const WINDOW: (&str, &str) = ("2023-02-01", "2023-03-01");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn snapshot() -> PathBuf {
     root().join("snapshots/2023-02-01")
@@ -36,26 +33,21 @@ fn snapshot() -> PathBuf {
 fn publish() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["-q", "publish", "--today", WINDOW.0, "--replay"])
+    Run::new(["-q", "publish", "--today", WINDOW.0, "--replay"])
         .arg(snapshot())
         .arg("--out")
         .arg(&site)
-        .assert()
-        .success()
-        .stdout("");
+        .status(0)
+        .stdout("")
+        .output();
     (tmp, site)
 }
 
 /// The Markdown of the same run.
 fn markdown() -> String {
-    let out = Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["-q", "render", "--today", WINDOW.0, "--replay"])
+    let out = Run::new(["-q", "render", "--today", WINDOW.0, "--replay"])
         .arg(snapshot())
-        .output()
-        .unwrap();
+        .output();
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
@@ -366,22 +358,20 @@ fn uids_are_identical_across_runs_and_the_horizon_is_configurable() {
     // --horizon-weeks 0: the window only.
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args([
-            "-q",
-            "publish",
-            "--horizon-weeks",
-            "0",
-            "--today",
-            WINDOW.0,
-            "--replay",
-        ])
-        .arg(snapshot())
-        .arg("--out")
-        .arg(&site)
-        .assert()
-        .success();
+    Run::new([
+        "-q",
+        "publish",
+        "--horizon-weeks",
+        "0",
+        "--today",
+        WINDOW.0,
+        "--replay",
+    ])
+    .arg(snapshot())
+    .arg("--out")
+    .arg(&site)
+    .status(0)
+    .output();
     let all = read_feed(&read(&site.join("events.ics")));
     assert!(all.iter().all(|r| r.start_date <= day(WINDOW.1)));
     let json: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
@@ -554,45 +544,37 @@ fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
     std::fs::write(site.join("africa.ics"), "old").unwrap();
     // A folder holding files publish did not write is not replaced (it would be deleted).
     std::fs::write(site.join("notes.txt"), "mine").unwrap();
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["publish", "--replay"])
+    Run::new(["publish", "--replay"])
         .arg(snapshot())
         .arg("--out")
         .arg(&site)
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("notes.txt"));
+        .status(1)
+        .stderr_contains("notes.txt")
+        .output();
     assert_eq!(read(&site.join("notes.txt")), "mine");
     std::fs::remove_file(site.join("notes.txt")).unwrap();
     // A file is not a folder.
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["publish", "--replay"])
+    Run::new(["publish", "--replay"])
         .arg(snapshot())
         .arg("--out")
         .arg(site.join("index.html"))
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("not a folder"));
+        .status(1)
+        .stderr_contains("not a folder")
+        .output();
     // A failing run (no such snapshot) leaves the old directory as it was.
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["publish", "--replay"])
+    let failed = Run::new(["publish", "--replay"])
         .arg(tmp.path().join("no-such-snapshot"))
         .arg("--out")
         .arg(&site)
-        .assert()
-        .failure();
+        .output();
+    assert!(!failed.status.success());
     assert_eq!(read(&site.join("index.html")), "old");
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["-q", "publish", "--replay"])
+    Run::new(["-q", "publish", "--replay"])
         .arg(snapshot())
         .arg("--out")
         .arg(&site)
-        .assert()
-        .success();
+        .status(0)
+        .output();
     let mut names: Vec<String> = std::fs::read_dir(&site)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -618,28 +600,24 @@ fn the_directory_is_replaced_as_a_whole_and_kept_on_failure() {
         "[[source]]\nkind = \"ical\"\nurl = \"https://calendar.example.org/gone.ics\"\n",
     )
     .unwrap();
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["publish", "--replay"])
+    Run::new(["publish", "--replay"])
         .arg(snapshot())
         .arg("--sources")
         .arg(&sources)
         .arg("--out")
         .arg(&site)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("left as it was"));
+        .status(2)
+        .stderr_contains("left as it was")
+        .output();
     assert_eq!(read(&site.join("index.html")), before);
     // A missing parent folder is refused before running.
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["publish", "--replay"])
+    Run::new(["publish", "--replay"])
         .arg(snapshot())
         .arg("--out")
         .arg(tmp.path().join("missing/site"))
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("does not exist"));
+        .status(1)
+        .stderr_contains("does not exist")
+        .output();
 }
 
 /// The page on a phone (without a browser): long "not listed" lists are collapsed with their
@@ -727,16 +705,14 @@ fn a_carried_over_event_says_when_it_was_last_seen() {
         ),
     )
     .unwrap();
-    Command::cargo_bin("twir-events")
-        .unwrap()
-        .args(["-q", "publish", "--today", WINDOW.0, "--replay"])
+    Run::new(["-q", "publish", "--today", WINDOW.0, "--replay"])
         .arg(snapshot())
         .arg("--sources")
         .arg(&sources)
         .arg("--out")
         .arg(&site)
-        .assert()
-        .code(2);
+        .status(2)
+        .output();
     let doc: serde_json::Value = serde_json::from_str(&read(&site.join("events.json"))).unwrap();
     let carried: Vec<&serde_json::Value> = doc["events"]
         .as_array()

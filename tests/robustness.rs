@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use twir_events::model::Window;
 use twir_events::sources::{ical, jsonld, meetup};
 
+use crate::common::root;
+
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -77,7 +79,7 @@ fn window() -> Window {
 
 #[test]
 fn parsers_never_panic_on_damaged_input() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut ics, mut html) = (Vec::new(), Vec::new());
     files(&root.join("snapshots"), "ics", &mut ics);

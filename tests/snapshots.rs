@@ -5,23 +5,16 @@
 //!
 //! Run with `UPDATE_GOLDEN=1` to rewrite the golden files after a reviewed change.
 
-use assert_cmd::Command;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{Run, root};
 
 /// Runs `render --replay snapshots/<name>`; returns stdout and stderr.
 fn render(name: &str) -> (String, String) {
-    let out = Command::cargo_bin("twir-events")
-        .unwrap()
-        .current_dir(root())
-        .args(["render", "--replay"])
+    let out = Run::new(["render", "--replay"])
         .arg(Path::new("snapshots").join(name))
-        .output()
-        .unwrap();
+        .output();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
@@ -158,13 +151,9 @@ fn stdout_is_only_the_block() {
 /// snapshot's `EXPECTED.md` (not a golden the tool wrote).
 #[test]
 fn sources_of_2026_print_what_was_derived_by_hand() {
-    let out = Command::cargo_bin("twir-events")
-        .unwrap()
-        .current_dir(root())
-        .args(["render", "-v", "--replay", "snapshots/2026-09-16"])
+    let out = Run::new(["render", "-v", "--replay", "snapshots/2026-09-16"])
         .args(["--from", "2026-09-16", "--to", "2026-10-14"])
-        .output()
-        .unwrap();
+        .output();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "the 404 group fails:\n{stderr}");

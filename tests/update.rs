@@ -13,6 +13,8 @@ use twir_events::newsletter::read::{parse_section, to_event};
 use twir_events::pipeline::Outcome;
 use twir_events::update::update_draft;
 
+use crate::common::{Run, root};
+
 /// The window a section's intro line gives: `Rusty Events between FROM - TO 🦀`.
 fn window_of(section: &str) -> Option<Window> {
     let line = section
@@ -126,9 +128,7 @@ fn check_pair(name: &str, draft: &str, next: &str) -> Vec<String> {
 }
 
 fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/update")
-        .join(name);
+    let path = root().join("tests/fixtures/update").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -152,7 +152,7 @@ fn a_published_section_updated_with_the_next_weeks_loses_and_doubles_no_entry() 
 
 #[test]
 fn every_pair_of_published_sections_loses_and_doubles_no_entry() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/twir-corpus");
+    let dir = root().join("../shared/twir-corpus");
     let Ok(read) = std::fs::read_dir(&dir) else {
         eprintln!("note: ../shared/twir-corpus absent; the corpus pairs are skipped");
         return;
@@ -195,13 +195,10 @@ fn a_removed_hybrid_entry_is_said_once() {
     let dir = tempfile::tempdir().unwrap();
     let draft = dir.path().join("draft.md");
     std::fs::write(&draft, fixture("2026-08-19.md")).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_twir-events"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["-v", "update"])
+    let out = Run::new(["-v", "update"])
         .arg(&draft)
         .args(["--replay", "snapshots/2026-09-16"])
-        .output()
-        .unwrap();
+        .output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let removed: Vec<&str> = stderr
         .lines()

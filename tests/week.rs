@@ -15,7 +15,7 @@ use std::process::Command;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use serde_json::Value;
 
-use crate::common::binary;
+use crate::common::{Run, root};
 
 const SNAPSHOT: &str = "snapshots/2023-02-01";
 const WEDNESDAY: &str = "2023-02-01";
@@ -76,10 +76,6 @@ fn planted_snapshot(dir: &Path) -> PathBuf {
     snapshot
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// One event of a day's `events.ics` as Python reads it.
 #[derive(Debug, Clone)]
 struct Read {
@@ -134,13 +130,11 @@ impl Read {
 /// reads it.
 fn publish_on(snapshot: &Path, day: NaiveDate, dir: &Path) -> Vec<Read> {
     let site = dir.join(day.to_string());
-    let out = Command::new(binary())
-        .args(["-q", "publish", "--today", &day.to_string(), "--replay"])
+    let out = Run::new(["-q", "publish", "--today", &day.to_string(), "--replay"])
         .arg(snapshot)
         .arg("--out")
         .arg(&site)
-        .output()
-        .unwrap();
+        .output();
     assert!(
         out.status.success(),
         "publish --today {day}: {}",

@@ -9,6 +9,8 @@ use clap::Parser;
 use std::path::Path;
 use twir_events::cli::Cli;
 
+use crate::common::root;
+
 /// The `twir-events` command lines of a workflow: from each line starting with `twir-events`
 /// (after `run:` or inside a `run: |` block), continuation backslashes joined, up to a shell
 /// operator or redirection.
@@ -80,7 +82,7 @@ fn workflows(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn every_command_the_workflows_run_exists() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/github-actions");
+    let dir = root().join("examples/github-actions");
     let mut checked = 0;
     for path in workflows(&dir) {
         let yaml = std::fs::read_to_string(&path).unwrap();
@@ -204,7 +206,7 @@ fn install_problems(yaml: &str, project: &Path) -> (Option<String>, Vec<String>)
 
 #[test]
 fn every_workflow_builds_twir_events_from_one_setting_that_names_this_project() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let dir = root.join("examples/github-actions");
     let mut settings = Vec::new();
     for path in workflows(&dir) {
@@ -229,7 +231,7 @@ fn every_workflow_builds_twir_events_from_one_setting_that_names_this_project() 
 
 #[test]
 fn the_install_checker_catches_an_address_nothing_defines() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let old = "env:\n  TWIR_EVENTS_VERSION: v0.1.0\njobs:\n  x:\n    steps:\n      - with:\n          path: ~/.cargo/bin/twir-events\n      - run: cargo install --locked --git https://github.com/twir-events/twir-events --tag \"$TWIR_EVENTS_VERSION\" twir-events\n";
     let (_, problems) = install_problems(old, root);
     assert_eq!(problems.len(), 2, "{problems:?}");
@@ -265,7 +267,7 @@ fn run_lines(yaml: &str) -> Vec<&str> {
 
 #[test]
 fn the_add_source_form_and_workflow_agree_and_keep_the_url_out_of_the_script() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/github-actions");
+    let dir = root().join("examples/github-actions");
     let form = std::fs::read_to_string(dir.join("add-source-issue-form.yml")).unwrap();
     let flow = std::fs::read_to_string(dir.join("add-source.yml")).unwrap();
     // One field, whose label the workflow reads the URL under; the label it filters on.

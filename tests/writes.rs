@@ -10,16 +10,12 @@
 //! fetching; every source failing leaves the output as it was; a partial run never replaces a
 //! fuller recording; a read-only target refused before fetching, naming the path and the fix.
 
-use assert_cmd::cargo::CommandCargoExt;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{Run, root};
 
 /// The writers, each by the name a user knows it by.
 const WRITERS: [&str; 7] = [
@@ -189,12 +185,7 @@ impl Case {
             other => panic!("no writer {other}"),
         }
         push(extra);
-        let out = Command::cargo_bin("twir-events")
-            .unwrap()
-            .current_dir(&self.dir)
-            .args(&args)
-            .output()
-            .unwrap();
+        let out = Run::new(&args).current_dir(&self.dir).output();
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -473,14 +464,11 @@ fn check_kept(
 
 impl Case {
     fn run_add(&self, sources: &Path, at: &str) -> (i32, String) {
-        let out = Command::cargo_bin("twir-events")
-            .unwrap()
-            .current_dir(&self.dir)
-            .arg("--sources")
+        let out = Run::new(["--sources"])
             .arg(sources)
             .args(["add", &format!("{}{at}", self.base)])
-            .output()
-            .unwrap();
+            .current_dir(&self.dir)
+            .output();
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stderr).into_owned(),

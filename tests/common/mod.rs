@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests (`crate::common`): an in-memory fetcher and a small
-//! deterministic random generator, byte replacement and iCalendar unfolding.
+//! Helpers shared by the integration tests (`crate::common`): the crate root (`root()`), the
+//! binary under test (`binary()`) and one run of it with what it must answer (`Run`), an
+//! in-memory fetcher and a small deterministic random generator, byte replacement and
+//! iCalendar unfolding. `conventions` checks that no other test file has its own root or
+//! names the binary's build path.
 
 use std::collections::HashMap;
 use twir_events::fetch::{Fetch, FetchError, FetchFuture, Response};
@@ -87,8 +90,7 @@ pub fn binary() -> std::path::PathBuf {
 
 /// The calendar feed of `snapshots/minimal` (its only file under calendar.google.com).
 pub fn minimal_calendar_file() -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("snapshots/minimal/responses/calendar.google.com");
+    let dir = root().join("snapshots/minimal/responses/calendar.google.com");
     std::fs::read_dir(dir)
         .unwrap()
         .next()
@@ -106,11 +108,7 @@ pub fn is_ics(url: &str) -> bool {
 
 /// A fixture's bytes: `tests/fixtures/REL`.
 pub fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    std::fs::read(root().join("tests/fixtures").join(rel)).unwrap()
 }
 
 /// The four weeks the page fixtures are read for: 2026-08-19 to 2026-09-16.
@@ -136,4 +134,131 @@ pub const REGION_HEADERS: &[&str] = &[
 pub fn refused_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
+}
+
+/// The crate root (`CARGO_MANIFEST_DIR`), where `snapshots/`, `tests/fixtures/` and the docs
+/// are; the binary runs from here unless a test says otherwise.
+pub fn root() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One run of the binary under test, in the spirit of just's `Test`: what it is given, then
+/// what it must answer, so that a test reads as what it checks:
+///
+/// ```text
+/// Run::new(["render", "--replay", "snapshots/2023-02-01"])
+///     .status(0)
+///     .stderr_contains("review: ")
+///     .output();
+/// ```
+///
+/// It starts [`binary()`] from [`root()`] (unless `current_dir` says otherwise), with stdin
+/// empty (the binary never reads it) and stdout and stderr captured. `output()` runs it, checks
+/// every expectation given (a failed one shows the exit status, stdout and stderr), and
+/// returns the `Output` for the checks these helpers do not make. A test that needs the
+/// process itself (to kill it, close a pipe, or start it beside a server) builds a
+/// `std::process::Command` from [`binary()`] instead.
+#[must_use = "nothing runs until `output()`"]
+pub struct Run {
+    command: std::process::Command,
+    status: Option<i32>,
+    stdout: Option<String>,
+    stdout_contains: Vec<String>,
+    stderr_contains: Vec<String>,
+}
+
+impl Run {
+    /// The binary with `args`, from the crate root.
+    pub fn new<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> Self {
+        let mut command = std::process::Command::new(binary());
+        command.current_dir(root()).args(args);
+        Self {
+            command,
+            status: None,
+            stdout: None,
+            stdout_contains: Vec::new(),
+            stderr_contains: Vec::new(),
+        }
+    }
+
+    /// One more argument (a path, say).
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.command.arg(arg);
+        self
+    }
+
+    /// More arguments.
+    pub fn args<S: AsRef<std::ffi::OsStr>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
+        self.command.args(args);
+        self
+    }
+
+    /// Runs from `dir` instead of the crate root.
+    pub fn current_dir(mut self, dir: impl AsRef<std::path::Path>) -> Self {
+        self.command.current_dir(dir);
+        self
+    }
+
+    /// The run must exit with `code`.
+    pub fn status(mut self, code: i32) -> Self {
+        self.status = Some(code);
+        self
+    }
+
+    /// The run must print exactly `expected` on stdout.
+    pub fn stdout(mut self, expected: impl Into<String>) -> Self {
+        self.stdout = Some(expected.into());
+        self
+    }
+
+    /// The run's stdout must contain `needle` (may be given several times).
+    pub fn stdout_contains(mut self, needle: impl Into<String>) -> Self {
+        self.stdout_contains.push(needle.into());
+        self
+    }
+
+    /// The run's stderr must contain `needle` (may be given several times).
+    pub fn stderr_contains(mut self, needle: impl Into<String>) -> Self {
+        self.stderr_contains.push(needle.into());
+        self
+    }
+
+    /// Runs the binary to its end, checks the expectations, and returns what it did (a failed
+    /// expectation is reported at the test's line).
+    #[track_caller]
+    pub fn output(mut self) -> std::process::Output {
+        let out = self
+            .command
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary().display()));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let shown = format!(
+            "{:?}\n{}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+            self.command, out.status
+        );
+        if let Some(code) = self.status {
+            assert_eq!(out.status.code(), Some(code), "exit status of {shown}");
+        }
+        if let Some(expected) = &self.stdout {
+            assert!(
+                out.stdout == expected.as_bytes(),
+                "stdout is not {expected:?}: {shown}"
+            );
+        }
+        for needle in &self.stdout_contains {
+            assert!(
+                stdout.contains(needle.as_str()),
+                "no {needle:?} on stdout of {shown}"
+            );
+        }
+        for needle in &self.stderr_contains {
+            assert!(
+                stderr.contains(needle.as_str()),
+                "no {needle:?} on stderr of {shown}"
+            );
+        }
+        out
+    }
 }
