@@ -15,6 +15,10 @@
 //! its feed is parsed and no source still being read could list it, and every entry is still
 //! decided at the end against every source's pages. Page-sourced events come first, marked
 //! `from_page`, so that `verify` and `dedupe` let the page win for date, time, place and status.
+//! An organizer's own source (a group page, a luma calendar, an organizer's feed) decides the
+//! organizer of its events: verification keeps it whatever the event page says, and the
+//! directory learns its event links, so the community calendar's entry for the same event gets
+//! the same organizer, home and zone.
 //!
 //! Here, by step: `ways_in.rs` (each source read by its kind's ways in: a meetup group's page,
 //! else the group's iCal feed; a luma calendar's page for its id, then its ICS feed, else the
