@@ -9,6 +9,14 @@
 //!
 //! Parsing is strict: unknown keys and bad values are errors that name the file, the line and
 //! what to write instead. Validation (URLs, places) is a step of its own after TOML parsing.
+//!
+//! A `[[source]]` has a kind, a URL, and optionally a name, a `home`, keywords, and for an `ical`
+//! feed the `organizer` page that makes the feed one organizer's (implied by a meetup group's or
+//! a luma calendar's feed URL). `[[organizer]]` entries say what is known of organizers. A
+//! contradiction is refused: a `home` on a feed of many organizers, `organizer` on a page source,
+//! a `luma` URL that is not a luma page. A top-level `published = "DIR"` names the published
+//! sections to learn organizers from; the command line reads them after loading
+//! (`Config::printed`). Every key is documented in `sources.example.toml`, which a test loads.
 
 use crate::model::Place;
 use crate::place::parse_newsletter_place;

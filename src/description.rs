@@ -1,5 +1,5 @@
-//! Description HTML → text and cleaned links, below the stages (the iCal reader and
-//! `normalize` both use it): extracting links from Google Calendar's HTML descriptions and
+//! Description HTML → text and cleaned links, below the stages (the iCal reader and the
+//! keyword filter both use it): extracting links from Google Calendar's HTML descriptions and
 //! cleaning them.
 //!
 //! Google Calendar stores a description as raw HTML (`<a href="…" target="_blank">`, `<br>`,

@@ -6,6 +6,12 @@
 //! group already listed under another URL, and appends the entry to the sources file's text
 //! with `toml_edit` (comments, order and layout kept; the result loaded by the same strict
 //! loader before anything is written).
+//!
+//! In steps: `plan` (the kinds' own `claim_url`; a luma event page leads to the calendar its data
+//! names, `luma_page`), else `by_content` (the kinds' `claim_body`: an iCalendar, schema.org
+//! events) or a refusal saying what was found and the `[[organizer]]` entry that would help;
+//! `listed` (the group already listed, compared by `link::group_of`, a luma slug and its `cal-…`
+//! id); `append` (the entry at the end of the file's text, the rest byte for byte).
 
 use crate::config::{Config, ConfigError, Source};
 use crate::health::group_of;

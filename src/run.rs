@@ -2,6 +2,21 @@
 //! each source gave ([`SourceReport`]), what a run produced ([`Outcome`]), and the previous
 //! run's file as its consumers read it ([`PreviousRun`]). `pipeline` fills them in; `suspect`,
 //! `check`, `update`, `health`, `render` and the command line read them.
+//!
+//! A source's status is failure as data: ok; failed (a `Failure`: a fetch error with its HTTP
+//! status, a reader's refusal, a luma page received without its calendar id, a luma page never
+//! received — its fetch error, not "no calendar id" —, a luma feed and page both down); or
+//! suspect (a `SuspectReason`: an empty calendar, a page without event data, a collapse against
+//! the previous file, a meetup page whose feed fallback failed too). It is put into words by
+//! `Display` only at the edges: the report, the JSON file's strings, the page, `check`, `health`.
+//!
+//! What a run did not print (`LeftOut`, `Unverified` with a `PageProblem` code, `Filtered`)
+//! carries each entry's first local day, given by `pipeline::build` through
+//! `normalize::local_date`: no report says a UTC start's date.
+//!
+//! `PreviousRun` (what `suspect` and `check` read of the previous `json --out` file) is made by
+//! `render::json::previous_run`; `pipeline::carry_over` takes its own `pipeline::Previous`, made
+//! by `render::json::previous`: no consumer depends on the JSON file's types.
 
 use crate::config::SourceKind;
 use crate::dedupe;

@@ -9,6 +9,10 @@
 //! and a very long string is cut at a word with an ellipsis. Markdown and HTML are neutralised
 //! where they are printed (`newsletter::escape_text`), since only the renderer knows its
 //! syntax; the text here stays what the organizer wrote, for the JSON too.
+//!
+//! Also here: `printable`, the control-character guard of the page and the calendar feeds, and
+//! `fold`, the one folding for comparing names (lower case, Latin diacritics removed by
+//! `deunicode`: ł, č, ő, ü).
 
 use crate::link::is_invisible;
 use unicode_properties::{GeneralCategory, UnicodeEmoji, UnicodeGeneralCategory};

@@ -10,6 +10,13 @@
 //! [`exit_code`] turns the findings into the process status: 0 listed, 3 not listed (the
 //! answer says why), 2 not listed while a source that may list it failed (the answer is not
 //! known this run).
+//!
+//! Here: this file the search in named steps (shown, merged, not shown, sources not used, not
+//! found, previously) and `validate_query`, which refuses an empty query, or words of fewer
+//! than 3 letters or digits, before the run; `own.rs` the organizer a URL query is the own page
+//! of, widened to a fixed point through the organizer directory and the organizer's sources;
+//! `finding.rs` the answers and how they are said; `scope.rs` which group, calendar or page each
+//! source covers (`failed_source_of`, also used by `update`).
 
 mod finding;
 mod own;

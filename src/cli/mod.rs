@@ -1,6 +1,27 @@
 //! The command line: arguments, the date window, choosing live or replayed fetching, and
 //! where output goes. stdout carries only the result; the per-source report, warnings and
 //! progress go to stderr.
+//!
+//! Only this module touches the clock, stdout and the user's files (through `crate::files`).
+//! A parse error is exit 1 and `--help` exit 0; a closed stdout (`| head`) ends the run quietly;
+//! a line on stderr never fails a run. Completions and the man page are made from the same clap
+//! definitions, and the exit statuses from `error::exit::STATUSES`.
+//!
+//! Here: this file the clap definitions, the window (`WindowStart`: from the next issue's
+//! Wednesday for `render`, `update`, `check`, `health`, `add`; from today for `json`, `publish`
+//! and what `snapshot` records, so the current week stays in the feeds; both end on the next
+//! issue's last day), `main` and the dispatch; `setup.rs` what every run starts from and the
+//! pipeline run over it; `published.rs` the one reader of published sections on disk;
+//! `report/` the per-source and review reports on stderr (`shared.rs`: failures sharing a cause
+//! no server answered for, said once); `progress.rs` the bar on a terminal; `writable.rs` an
+//! output path checked before any fetch; and one file per command group: `outputs.rs` (`render`,
+//! `json`, `publish`), `draft.rs` (`update`, `check`), `maintain.rs` (`health`, `snapshot`,
+//! `completions`, `man`), `add.rs` (`add`, `health --fix`).
+//!
+//! A new command: a variant of `Command` (its doc comment is its help) and its arm in the
+//! dispatch, the handler in its group's file flattening `RunArgs` and calling the pipeline
+//! through `setup.rs`, its output paths checked by `writable.rs`, the pure work in a module of
+//! its own placed in `ARCHITECTURE.md`'s layers, and its options in the README (`tests/cli.rs`).
 
 use crate::error::{Error, exit};
 use crate::fetch::live::LiveOptions;

@@ -26,6 +26,14 @@
 //! mirrors are unioned; regions are recomputed from attendance and place (virtual → Virtual,
 //! in person → the continent, hybrid → both), so a hybrid event listed in Virtual and in a
 //! continent stays in both, and a virtual event wrongly listed under a continent leaves it.
+//!
+//! Here: this file the passes (compare, merge duplicates, fold mirrors, possible duplicates for
+//! the review report); `identity.rs` canonical links and which name one event; `similar.rs` the
+//! evidence of titles, organizers, places and starts; `decide.rs` an entry's facts and the
+//! pairwise rules; `pairs.rs` which pairs are compared at all: entries blocked by event link and
+//! by day × title word, group and site, so the work is near-linear and the result equal to
+//! comparing every pair (`tests/dedupe.rs` checks it on the whole corpus); `merge.rs` a group of
+//! duplicates folded into one entry, and the union-find; `mirrors.rs` mirrored sessions.
 
 mod decide;
 pub mod identity;

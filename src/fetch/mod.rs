@@ -6,6 +6,14 @@
 //! that `twir-events snapshot` can write them out. [`cache::HttpCache`] lets a live run ask
 //! "changed?" instead of downloading every page again. A failed fetch is a value
 //! ([`FetchError`]), reported per source; it never aborts a run.
+//!
+//! Here: the `Fetch` trait and a body's decoding (the Content-Type's charset, else UTF-8, invalid
+//! chunks counted); `live/` the fetcher (`mod.rs`: permits, the run deadline, the retry loop;
+//! `attempt.rs`: one request in named steps and what its failure means for a retry;
+//! `options.rs`: the settings and the closing summary; `reach.rs`: no private address fetched
+//! but the sources file's, checked on the URL, each redirect and each DNS answer, and why a
+//! request reached no server); `cache.rs` the HTTP cache of live runs; `replay.rs` a snapshot
+//! directory read back; `record/` the recorder that writes one.
 
 pub mod cache;
 pub mod live;

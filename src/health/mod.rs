@@ -15,6 +15,15 @@
 //! Organizers are compared by group ([`group_of`]): a meetup group's urlname, a luma
 //! calendar's slug (or `calendar/cal-…`, `user/…`), else the page without scheme, `www.`,
 //! query or trailing slash; a page below a source's page is that source's.
+//!
+//! What was read of the published sections is said (`SectionsRead`: from where, how many, which
+//! dates); without any, nothing is said about publishing.
+//!
+//! Here: `uncovered.rs` the organizers no source covers, with the `[[source]]` lines to add, of
+//! a kind of the registry (an organizer is covered also by the events an own source read; one
+//! organizer under several links is one entry); `per_source.rs` what the run says of each source
+//! (failed, gone, redirected and to where, read through a fallback, silent) and the groups listed
+//! twice; `table.rs` the report for a terminal.
 
 use crate::config::{Config, Source, SourceKind};
 use crate::newsletter::read::CorpusEntry;

@@ -33,6 +33,14 @@
 //!   dropping a backslash before ASCII punctuation ([`unescape`]); URLs get the characters
 //!   that would end a link destination percent-encoded ([`escape_url`]).
 //! - **The footer**: [`FOOTER`], the calendar's invitation every issue ends the section with.
+//!
+//! Here: `write.rs` the block: its sections and order (which the page and the feeds follow too)
+//! and the one printer of an entry from its `EntryFields`; `read.rs` published sections and
+//! drafts read back, tolerating the editors' variations (for the corpus tests, `update`,
+//! `health`); `block.rs` a draft's block as its lines, for `update` to edit in place;
+//! `learn.rs` the organizers as the editors last printed them, for the organizer directory.
+//! Only this module knows the Markdown format. The round trip (read → write, write → read →
+//! write) over the whole corpus is `tests/newsletter_format.rs`.
 
 pub mod block;
 pub mod learn;

@@ -23,6 +23,16 @@
 //! - **End**: a timed end is read in the start's zone and kept only after the start (an end
 //!   before it is noted and ignored); a date-only end gives the last day only.
 //! - **Regions**: virtual → Virtual; in person → the place's continent; hybrid → both.
+//!
+//! Here: this file `normalize` as its steps (checked links, the source's place, organizer, title
+//! and its link, attendance, venue, local dates, regions; a timed event shorter than a day is
+//! one day, `spans_days`) and `local_date`, the day the section prints for an entry, which the
+//! reports use for entries left out too; `organizer.rs` who runs an entry (each guess a note);
+//! `directory.rs` the organizer directory, from `sources.toml`, the published sections, pages
+//! and the compiled corpus (`data/organizers.tsv`, the lowest authority), matched by link
+//! prefix, else by folded name without edition year (an ambiguous name matches nothing);
+//! `region.rs` country → section; `timezone/` place → IANA zone (the rules in its `mod.rs`, the
+//! tables in `tables.rs`). Only this module decides local dates and regions.
 
 mod directory;
 mod organizer;

@@ -24,6 +24,10 @@
 //!
 //! Pure: the previous events come in as [`Event`]s (the CLI reads the file,
 //! `render::json::previous_events`).
+//!
+//! What is carried over says so wherever it is shown: `stale` and `last_seen` in the JSON file,
+//! "not confirmed this time: last seen …" on the page and in the feeds
+//! (`render::carried_note`), the count on its source's row and its stderr line.
 
 use super::{LeftOut, Outcome};
 use crate::dedupe::{self, identity};

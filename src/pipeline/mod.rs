@@ -10,6 +10,26 @@
 //! the timers of requests still in flight, and inside a panic guard ([`guarded`]), so that a
 //! bug a strange input triggers in one reader fails that source only ("internal error in the
 //! iCal reader: …, please report") and the run goes on.
+//!
+//! Event pages are fetched without a phase barrier: an entry's page is fetched once, as soon as
+//! its feed is parsed and no source still being read could list it, and every entry is still
+//! decided at the end against every source's pages. Page-sourced events come first, marked
+//! `from_page`, so that `verify` and `dedupe` let the page win for date, time, place and status.
+//! An organizer's own source (a group page, a luma calendar, an organizer's feed) decides the
+//! organizer of its events: verification keeps it whatever the event page says, and the
+//! directory learns its event links, so the community calendar's entry for the same event gets
+//! the same organizer, home and zone.
+//!
+//! Here, by step: `ways_in.rs` (each source read by its kind's ways in: a meetup group's page,
+//! else the group's iCal feed; a luma calendar's page for its id, then its ICS feed, else the
+//! page's own list; a feed; a page; a fallback taken is reported, `SourceReport::fallback`, never
+//! silent), `parse.rs` (one fetched document by its kind, the organizer a source's configuration
+//! adds, the keyword filter), `pages.rs` (verification: the no-barrier schedule, each kind's page
+//! scope, the decision for every entry), `build.rs` (the directory learned from page events, what
+//! pages call off dropped, normalize, window, dedupe; each entry of the reports given its first
+//! local day through `normalize::local_date`), `carry.rs` (for `json --out` and `publish`: the
+//! previous file's events of the sources that failed or are suspect, deduplicated again with the
+//! run's), `guard.rs` (the panic guard and the blocking pool).
 
 mod build;
 mod carry;

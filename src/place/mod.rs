@@ -8,6 +8,10 @@
 //! tables with their names (needed to infer a country from "Dallas, TX"), and the reading of
 //! address layouts (postcodes, street segments, Japanese order), which no maintained Rust
 //! address parser handles without a large model (libpostal).
+//!
+//! Here: this file the readers; `address.rs` an address's segments; `names.rs` country names
+//! and the US/CA/AU subdivision tables. Below the stages (it was `normalize/location/`, and is
+//! still reachable as `normalize::location`).
 
 mod address;
 mod names;

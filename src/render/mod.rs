@@ -1,5 +1,15 @@
 //! The other output formats, one file each: the JSON file, the iCalendar feeds and the web
 //! page. The newsletter's Markdown is [`crate::newsletter`]'s.
+//!
+//! Here: `json.rs` the versioned JSON file (serialization-only types; the previous file read back
+//! for the run that follows it: as events to carry over, as `run::PreviousRun`, as
+//! `pipeline::Previous`; change detection; the review lists as sentences and, beside them, as
+//! data with codes); `ics.rs` the calendar feeds and `html/` the page, both under `publish`;
+//! this file `carried_note`, what both say of a carried event (when it was last seen, that its
+//! source gave no usable answer) instead of where this run read it.
+//!
+//! A renderer only maps events: merging is the pipeline's. Links arrive checked and text
+//! cleaned; each renderer escapes for its own format.
 
 pub mod html;
 pub mod ics;

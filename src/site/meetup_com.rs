@@ -1,6 +1,10 @@
 //! meetup.com links: `https://www.meetup.com/[<locale>/]<urlname>/events/<id>/`, the group's
 //! page `/<urlname>/`, its feed `/<urlname>/events/ical/`, and `?eventId=<id>` on links meetup
 //! writes into e-mails and listings.
+//!
+//! `event_id` is the one rule for "the meetup event id of this URL" (`?eventId=`, else the
+//! segment after `/events/` when it is 1–20 letters and digits and not a listing such as `past`,
+//! `ical`, `calendar`); `link` (and through it `dedupe`), the readers and `check` ask it.
 
 /// The site's host, as [`crate::link::parts`] folds it.
 pub const HOST: &str = "meetup.com";

@@ -3,6 +3,12 @@
 //! calendars), one rule per question. Below every stage: [`crate::link`], the readers in
 //! [`crate::sources`], [`crate::verify`], [`crate::dedupe`], [`crate::health`] and
 //! [`crate::check`] all ask here. Pure functions of text and parsed URLs.
+//!
+//! Here: `meetup_com.rs` and `luma_com.rs`, one per site; `platform.rs`, the one list of
+//! platforms (sites of many organizers, by registrable domain: `link`, `normalize` and
+//! `dedupe` ask it) and the labels of a host that name someone (its public suffix aside); and
+//! in this file, the organizer page a feed URL implies. A new site's grammar is a new `<site>_com.rs` here, one
+//! rule per question, and the rest of the crate asks it.
 
 pub mod luma_com;
 pub mod meetup_com;

@@ -10,6 +10,9 @@
 //!
 //! The page's own event list (`__NEXT_DATA__`, read by [`super::jsonld`]) is the fallback when
 //! the feed cannot be had. Pure functions; the pipeline fetches.
+//!
+//! `read_page` gives a calendar page's `cal-…` id, slug and name, or those of the calendar an
+//! event page names; `add` reads luma pages through it too.
 
 use super::page_util::{PageScripts, at, parse_embedded_json, str_field};
 use super::{Parsed, SourceError, fuzz, ical};

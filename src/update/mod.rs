@@ -11,7 +11,7 @@
 //! Each draft entry is matched to the run's events (`plan.rs`: by event link identity
 //! whatever the organizer, by the dedupe rules, or by a shared session) and is exactly one of:
 //! - **updated**: matched, and a source contradicts a field: merged field by field
-//!   (`merge.rs`: the editors' form of the location, their organizer names and links, mirrors
+//!   (`fields.rs`: the editors' form of the location, their organizer names and links, mirrors
 //!   and title wording are kept unless a source says otherwise; the date, a changed place or
 //!   attendance, a renamed title win), each field replaced named with the source;
 //! - **unchanged**: matched, and its text stays as it is;
@@ -32,6 +32,10 @@
 //! state. A sidecar would go stale as the draft moves between machines and editors, and the
 //! rule "keep the editors' form unless a source contradicts its meaning" needs none: a field
 //! is compared with what the sources say now, not with what the tool said before.
+//!
+//! `update_draft` reads as its steps: locate the block, read it as lines, plan, edit. Which
+//! failed source may hold an entry is `check`'s answer (`check::failed_source_of`), so `update`
+//! and `check` agree on it.
 
 mod edit;
 mod fields;

@@ -18,9 +18,9 @@
 //! power loss) left are removed by the next write to the same target, when their process no
 //! longer runs (`kill(pid, 0)`). Only names of our exact pattern for that target are touched.
 //!
-//! Here: the recorder and the snapshot it writes. `names`: the body files' names. `atomic`: the
-//! file and folder writers. `temps`: the registry of temporary files, the signal handler and the
-//! clean-up after killed writers.
+//! Here: the recorder and the snapshot it writes. `file_names`: the body files' names. The file
+//! and folder writers, the registry of temporary files, the signal handler and the clean-up
+//! after killed writers are [`crate::files`]'s.
 
 mod file_names;
 

@@ -19,6 +19,10 @@
 //! Content-Security-Policy that allows only the hashes of our own style and script, so even a
 //! markup mistake could not run or load anything. Without JavaScript everything is shown; the
 //! search box appears only when the script runs.
+//!
+//! Here: this file the page in steps (head, header, the section, footer) and its CSP;
+//! `not_listed.rs` what is not listed and why, one list per reason; `health_table.rs` the
+//! sources' health, those worth a look shown, the others and their warnings collapsed.
 
 mod health_table;
 mod not_listed;

@@ -40,6 +40,13 @@
 //! left out is lost (`tests/fixtures/ical-producers/dst_gap.ics`). A date-time under
 //! `VALUE=DATE` is read as its date (the peer reads the time too): §3.3.4 makes the value a
 //! date. A TZID on a DATE value is ignored (§3.2.19; the peer reads a zoned midnight).
+//!
+//! What costs only itself, never the feed: a bad line (no colon, a malformed parameter), an
+//! RDATE value, an RRULE part that is no rule part, a rule `rrule` refuses, a date-time under
+//! `VALUE=DATE`. `document.rs` reads a plain block's properties by its own line scan
+//! (`fast_components`, equal to the crate's parser, which reads the rest). Expansion knows
+//! several RRULEs as their union, overrides (of an all-day series by the date they name),
+//! `RANGE=THISANDFUTURE`, EXDATE, RDATE and Google's split series. Unit tests in `ical/tests/`.
 
 mod document;
 mod event;

@@ -3,6 +3,10 @@
 //! building a [`Place`] from page fields, and cleaning event URLs.
 //!
 //! Everything here is pure: text in, values out.
+//!
+//! A page's `<script>` data and title are found by one linear scan of its tags, not through an
+//! HTML tree: building one costs time quadratic in the nesting depth, which a hostile page
+//! chooses.
 
 use crate::model::{Place, When};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};

@@ -1,5 +1,5 @@
 //! Unit tests of `update`: what becomes of each entry (here: failed sources, hand entries,
-//! the window), the field-level merge (`merge.rs`), the block edited in place (`edit.rs`);
+//! the window), the field-level merge (`fields.rs`), the block edited in place (`edit.rs`);
 //! and the helpers they share.
 
 mod edit;
