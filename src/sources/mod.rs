@@ -27,7 +27,17 @@
 //!    `tests/fixtures/fuzz/<kind>/` (`fuzz_smoke::every_target_has_regression_inputs` asks
 //!    for it by name).
 //!
-//! What a platform's URLs mean (hosts, groups, event ids) is `crate::site`'s, asked from here.
+//! A reader never panics and bounds its work (`MAX_*` constants, a warning when a bound is
+//! hit); [`page_util`] reads a page's `<script>` data and title, [`ical`] feeds. What a
+//! platform's URLs mean (hosts, groups, event ids) is `crate::site`'s, asked from here, one
+//! rule per question. A way in that no [`kind::WaysIn`] describes yet is a new variant and its
+//! arm in `pipeline/ways_in.rs`.
+//!
+//! The readers: `ical/` (RFC 5545 via `icalendar` + `rrule`, its steps in its doc), `meetup/`
+//! (group and event pages: the `__NEXT_DATA__` Apollo cache, JSON-LD), `jsonld/` (schema.org
+//! Event pages, luma's `__NEXT_DATA__`), `luma.rs` (a calendar page's id and name, its feed
+//! read with luma's conventions: the link from DESCRIPTION, TENTATIVE as scheduled, a URL
+//! LOCATION as no place).
 
 pub mod fuzz;
 pub mod kind;
