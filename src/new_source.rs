@@ -45,6 +45,10 @@ pub struct Candidate {
     /// Every group form it is known under (`meetup.com/<urlname>`, `luma.com/<slug>`,
     /// `luma.com/calendar/cal-…`), for finding it listed already.
     pub groups: Vec<String>,
+    /// A feed's organizer page (`organizer`), when the feed names itself as one organizer's:
+    /// its site's home page, which every event then links (the editor checks it in the
+    /// preview).
+    pub organizer: Option<String>,
 }
 
 /// Why a URL is not added.
@@ -104,7 +108,8 @@ fn indent(text: &str) -> String {
 
 /// What a URL is, before fetching: [`Plan`], or a refusal (not http(s), a platform's root).
 pub fn plan(raw: &str) -> Result<Plan, Refusal> {
-    let raw = raw.trim();
+    let meant = as_meant(raw);
+    let raw = meant.as_str();
     let u = url::Url::parse(raw).map_err(|e| Refusal::NotHttp(format!("{raw:?}: {e}")))?;
     if !matches!(u.scheme(), "http" | "https") {
         return Err(Refusal::NotHttp(format!(
@@ -143,6 +148,7 @@ impl Candidate {
             name: None,
             home: None,
             groups,
+            organizer: None,
         }
     }
 }
@@ -186,6 +192,7 @@ impl LumaCalendar {
             name: self.name.clone(),
             home: None,
             groups,
+            organizer: None,
         })
     }
 }
@@ -195,7 +202,19 @@ impl LumaCalendar {
 /// the organizer of its calendar entries.
 pub fn by_content(url: &str, text: &str) -> Result<Candidate, Refusal> {
     let mut found = match kind::claim_body(url, text) {
-        Ok((k, Claim::Source { url, groups })) => return Ok(Candidate::of(k, url, groups)),
+        Ok((k, Claim::Source { url, groups })) => {
+            let mut c = Candidate::of(k, url, groups);
+            // A feed that names itself (X-WR-CALNAME) on an organizer's own site is that
+            // organizer's: its events print its name and link its site, not each its title.
+            if k.is_feed() && crate::config::implied_organizer(&c.url).is_none() {
+                let home = feed_site(&c.url);
+                if let (Some(name), Some(home)) = (k.named_in(text), home) {
+                    c.name = Some(name);
+                    c.organizer = Some(home);
+                }
+            }
+            return Ok(c);
+        }
         Ok(_) | Err(None) => "no kind reads it".to_string(),
         Err(Some(why)) => why,
     };
@@ -217,6 +236,37 @@ pub fn by_content(url: &str, text: &str) -> Result<Candidate, Refusal> {
         found,
         entry: Some(organizer_entry(link, name.as_deref())),
     })
+}
+
+/// The home page of the site a feed is on (`https://rust-lyon.example.org/`), when that is no
+/// platform's (a calendar service's feed of one group names no organizer page).
+fn feed_site(feed_url: &str) -> Option<String> {
+    let u = url::Url::parse(feed_url).ok()?;
+    let home = format!("{}://{}/", u.scheme(), u.host_str()?);
+    let platform = crate::link::is_platform_root(&home)
+        || crate::site::feed_organizer_page(feed_url).is_some()
+        || crate::link::parts(&home).is_some_and(|p| crate::health::is_chat_or_video(&p.host));
+    (!platform && crate::link::check(&home).is_ok()).then_some(home)
+}
+
+/// A URL as an editor pastes it, as meant: spaces trimmed, `<…>` unwrapped (as Markdown and
+/// mail write a link), `https://` added to a bare host (`www.meetup.com/rust-paris`), and the
+/// tracking parameters dropped (`?utm_source=…`: the entry keeps the page's address).
+pub fn as_meant(raw: &str) -> String {
+    let mut s = raw.trim();
+    if let Some(inner) = s.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+        s = inner.trim();
+    }
+    let bare_host = !s.contains("://")
+        && s.split(['/', '?', '#'])
+            .next()
+            .is_some_and(|host| host.contains('.') && !host.contains(':') && !host.contains(' '));
+    let s = if bare_host {
+        format!("https://{s}")
+    } else {
+        s.to_string()
+    };
+    crate::link::without_tracking(&s)
 }
 
 /// Most links of a page looked at for chat and ticket pages.
@@ -322,6 +372,9 @@ pub fn entry_text(c: &Candidate) -> String {
     }
     if let Some(home) = &c.home {
         table.insert("home", toml_edit::value(home.as_str()));
+    }
+    if let Some(organizer) = &c.organizer {
+        table.insert("organizer", toml_edit::value(organizer.as_str()));
     }
     let mut array = toml_edit::ArrayOfTables::new();
     array.push(table);
@@ -450,6 +503,7 @@ mod tests {
             name: Some("Rust \"Girona\"\n[[x]]".into()),
             home: Some("Girona, ES".into()),
             groups: vec![],
+            organizer: None,
         };
         let (out, config) = append(text, "sources.toml", &c).unwrap();
         assert!(out.starts_with(text), "{out}");

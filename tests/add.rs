@@ -84,12 +84,12 @@ fn each_url_shape_ends_in_its_entry() {
             "https://www.rustnationuk.com/",
             Some("Rust Nation UK"),
         ),
-        // An iCal feed known by its content, not its name.
+        // An iCal feed known by its content, not its name; it names itself (X-WR-CALNAME).
         (
             "https://rust-lyon.example.org/calendar",
             SourceKind::Ical,
             "https://rust-lyon.example.org/calendar",
-            None,
+            Some("Rust Lyon"),
         ),
     ];
     for (url, kind, entry_url, name) in cases {
@@ -102,7 +102,9 @@ fn each_url_shape_ends_in_its_entry() {
             "{url}: stdout carries nothing without --dry-run"
         );
         assert!(
-            stderr.contains("event(s) from 2026-09-16 to 2026-10-14"),
+            (stderr.contains(" events from 2026-09-16 to 2026-10-14")
+                || stderr.contains(" 1 event from 2026-09-16 to 2026-10-14"))
+                && !stderr.contains("(s)"),
             "{stderr}"
         );
         let after = std::fs::read_to_string(&path).unwrap();
@@ -117,6 +119,81 @@ fn each_url_shape_ends_in_its_entry() {
         assert_eq!(all.sources.len(), 3);
         assert_eq!(all.organizers.len(), 1);
     }
+}
+
+/// URLs as editors paste them: without a scheme, in `<…>`, with a tracking query; each taken
+/// as meant, the entry written in its plain form.
+#[test]
+fn pasted_url_forms_are_taken_as_meant() {
+    let cases = [
+        (
+            "www.meetup.com/rust-manchester",
+            "https://www.meetup.com/rust-manchester/",
+        ),
+        (
+            " <https://www.meetup.com/women-in-rust/> ",
+            "https://www.meetup.com/women-in-rust/",
+        ),
+        (
+            "https://www.rustnationuk.com/?utm_source=newsletter&utm_medium=email",
+            "https://www.rustnationuk.com/",
+        ),
+        (
+            "rust-lyon.example.org/calendar",
+            "https://rust-lyon.example.org/calendar",
+        ),
+        (
+            "https://m.meetup.com/Rust-Manchester/",
+            "https://www.meetup.com/rust-manchester/",
+        ),
+    ];
+    for (pasted, url) in cases {
+        let (_dir, path) = copy_of("tests/fixtures/add/sources.toml");
+        let (code, stdout, stderr) = add(&path, &["--dry-run", pasted]);
+        assert_eq!(code, 0, "{pasted}: {stderr}");
+        let only = Config::parse(&stdout, "entry").unwrap();
+        assert_eq!(only.sources[0].url, url, "{pasted}");
+        assert!(!stderr.contains("relative URL"), "{stderr}");
+    }
+}
+
+/// `--dry-run` says nothing was written; `-q` prints errors only (a refusal), as the README
+/// says; a feed that names itself is written with its name and organizer page, shown first.
+#[test]
+fn dry_run_and_quiet_say_what_happened() {
+    let (_dir, path) = copy_of("tests/fixtures/add/sources.toml");
+    let before = std::fs::read(&path).unwrap();
+    let url = "https://rust-lyon.example.org/calendar";
+    let (code, stdout, stderr) = add(&path, &["--dry-run", url]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(
+        stderr.ends_with(&format!(
+            "add: {url}: ok: its entry is printed on stdout (--dry-run: nothing written)\n"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(": added"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "\n  organizer: Rust Lyon, https://rust-lyon.example.org/ (the feed's own name and its site: every event prints them)\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        stdout,
+        "[[source]]\nkind = \"ical\"\nurl = \"https://rust-lyon.example.org/calendar\"\nname = \"Rust Lyon\"\norganizer = \"https://rust-lyon.example.org/\"\n\n"
+    );
+
+    let (code, stdout, stderr) = add(&path, &["-q", url, "ftp://example.org/x.ics"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "add: ftp://example.org/x.ics: refused: not an http(s) URL: \"ftp://example.org/x.ics\" is a ftp: URL; give the group's, calendar's or feed's web address\n"
+    );
+    let after = Config::load(&path).unwrap();
+    assert_eq!(after.sources.last().map(|s| s.url.as_str()), Some(url));
 }
 
 #[test]
@@ -170,7 +247,7 @@ fn comments_and_layout_are_kept_and_only_the_entries_are_added() {
     assert_eq!(
         added_entry(&before, &after),
         "\n[[source]]\nkind = \"meetup\"\nurl = \"https://www.meetup.com/women-in-rust/\"\nname = \"Women in Rust\"\n\
-         \n[[source]]\nkind = \"ical\"\nurl = \"https://rust-lyon.example.org/calendar\"\n"
+         \n[[source]]\nkind = \"ical\"\nurl = \"https://rust-lyon.example.org/calendar\"\nname = \"Rust Lyon\"\norganizer = \"https://rust-lyon.example.org/\"\n"
     );
     // The comments, the aligned keys and the [[organizer]] between the sources are there.
     for kept in [

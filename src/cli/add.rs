@@ -55,6 +55,18 @@ fn target(common: &Common) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("sources.toml"))
 }
 
+/// What `add --dry-run` says of a URL it would add.
+const DRY: &str = "ok: its entry is printed on stdout (--dry-run: nothing written)";
+
+/// A line of the review on stderr, unless `--quiet` (which prints errors only: refusals).
+macro_rules! say {
+    ($quiet:expr, $($arg:tt)*) => {
+        if !$quiet {
+            note!($($arg)*);
+        }
+    };
+}
+
 pub(super) fn add(
     common: &Common,
     run: &RunArgs,
@@ -137,12 +149,13 @@ pub(super) fn add_urls(
     };
     let fetcher: &dyn Fetch = &once;
     let rt = runtime()?;
+    let quiet = common.quiet;
     let mut out = Added::default();
     let mut entries = String::new();
     for request in requests {
         let url = &request.url;
         let found = rt
-            .block_on(try_one(&config, fetcher, &window, url))
+            .block_on(try_one(&config, fetcher, &window, url, quiet))
             .map(|c| with_hints(c, request));
         match found.and_then(|c| {
             add::append(&text, &file, &c)
@@ -151,13 +164,15 @@ pub(super) fn add_urls(
         }) {
             Ok((c, new_text, new_config)) => {
                 if let Some(o) = add::organizer_listed(&config, &c) {
-                    note!(
+                    say!(
+                        quiet,
                         "  note: the [[organizer]] at line {} ({}) names the same group",
                         o.line,
                         o.url
                     );
                 }
-                note!("add: {url}: added");
+                let done = if dry_run { DRY } else { "added" };
+                say!(quiet, "add: {url}: {done}");
                 entries.push_str(&add::entry_text(&c));
                 entries.push('\n');
                 text = new_text;
@@ -177,7 +192,12 @@ pub(super) fn add_urls(
             path: file.clone(),
             message: e.to_string(),
         })?;
-        note!("{file}: {} source(s) added", out.added.len());
+        let n = out.added.len();
+        say!(
+            quiet,
+            "{file}: {n} {} added",
+            if n == 1 { "source" } else { "sources" }
+        );
     }
     Ok(out)
 }
@@ -231,6 +251,7 @@ async fn try_one(
     fetcher: &dyn Fetch,
     window: &Window,
     url: &str,
+    quiet: bool,
 ) -> Result<Candidate, Refusal> {
     let mut c = match add::plan(url)? {
         Plan::Known(c) => c,
@@ -279,7 +300,7 @@ async fn try_one(
     if let Some(r) = listed_luma_calendar(config, fetcher, &c).await {
         return Err(r);
     }
-    let (mut c, moved) = preview(config, fetcher, window, c).await?;
+    let (mut c, moved) = preview(config, fetcher, window, c, quiet).await?;
     // A renamed group (its old name redirects; the kind tells a rename from a login or error
     // page): listed under its new name, refused; else the entry takes the new name.
     let renamed = moved.as_deref().map(|to| c.kind.spec().redirect(to));
@@ -293,7 +314,8 @@ async fn try_one(
             return Err(r);
         }
         if renamed.url != c.url {
-            note!(
+            say!(
+                quiet,
                 "  renamed: its page is now {}; the entry takes the new name",
                 renamed.url
             );
@@ -352,6 +374,7 @@ async fn preview(
     fetcher: &dyn Fetch,
     window: &Window,
     mut c: Candidate,
+    quiet: bool,
 ) -> Result<(Candidate, Option<String>), Refusal> {
     let alone = Config::parse(&add::entry_text(&c), "the new entry")
         .map_err(|e| Refusal::Unreadable(format!("the entry does not load: {e}")))?;
@@ -384,7 +407,8 @@ async fn preview(
             c.name = Some(first.to_string());
         }
     }
-    note!(
+    say!(
+        quiet,
         "add: {} → kind = \"{}\", {}{}",
         report.url,
         c.kind.as_str(),
@@ -394,12 +418,20 @@ async fn preview(
             .map(|n| format!(" ({n})"))
             .unwrap_or_default()
     );
-    if let Some(f) = &report.fallback {
-        note!("  read through its fallback: {f}");
+    if let (Some(o), Some(name)) = (&c.organizer, &c.name) {
+        say!(
+            quiet,
+            "  organizer: {name}, {o} (the feed's own name and its site: every event prints them)"
+        );
     }
-    note!(
-        "  {} event(s) from {} to {}",
-        outcome.events.len(),
+    if let Some(f) = &report.fallback {
+        say!(quiet, "  read through its fallback: {f}");
+    }
+    let n = outcome.events.len();
+    say!(
+        quiet,
+        "  {n} {} from {} to {}",
+        if n == 1 { "event" } else { "events" },
         window.from,
         window.to
     );
@@ -409,7 +441,8 @@ async fn preview(
             .as_ref()
             .map_or_else(|| format!("{:?}", e.attendance), ToString::to_string);
         let regions: Vec<String> = e.regions.iter().map(|r| format!("{r:?}")).collect();
-        note!(
+        say!(
+            quiet,
             "    {} {} — {} [{}] {}",
             e.start_date,
             e.title,
@@ -419,7 +452,7 @@ async fn preview(
         );
     }
     for w in &report.warnings {
-        note!("  warning: {w}");
+        say!(quiet, "  warning: {w}");
     }
     Ok((c, report.redirected_to.clone()))
 }

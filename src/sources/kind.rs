@@ -192,6 +192,12 @@ pub trait Kind: Sync {
         let _ = (url, body);
         Err(None)
     }
+    /// The name a fetched document of this kind gives itself (a feed's `X-WR-CALNAME`), for
+    /// `add` to write: `None` by default.
+    fn named_in(&self, body: &str) -> Option<String> {
+        let _ = body;
+        None
+    }
     /// Whether a source of this kind is a calendar's page that names the calendar's id (and
     /// name), read from the page: the same calendar may be listed under its id or its slug.
     fn calendar_on_page(&self) -> bool {

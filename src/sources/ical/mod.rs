@@ -187,6 +187,10 @@ impl Kind for Ical {
     fn fuzz_seeds(&self) -> &'static [(&'static str, &'static str)] {
         &[("snapshots", ".ics")]
     }
+    /// The calendar's own name (`X-WR-CALNAME`).
+    fn named_in(&self, body: &str) -> Option<String> {
+        calendar_name(body)
+    }
     fn is_feed(&self) -> bool {
         true
     }
