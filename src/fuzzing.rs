@@ -54,14 +54,11 @@ pub fn ical(data: &[u8]) {
 /// The meetup group and event page readers.
 pub fn meetup(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Ok(p) = meetup::parse_group_page(&text, "https://www.meetup.com/fuzz/events/", "fuzz") {
+    let events = crate::site::meetup_com::group_events_page("fuzz");
+    if let Ok(p) = meetup::parse_group_page(&text, &events, "fuzz") {
         check_parsed(&p, "meetup group page");
     }
-    if let Ok(p) = meetup::parse_event_page(
-        &text,
-        "https://www.meetup.com/fuzz/events/315000001/",
-        "fuzz",
-    ) {
+    if let Ok(p) = meetup::parse_event_page(&text, &format!("{events}315000001/"), "fuzz") {
         check_parsed(&p, "meetup event page");
     }
 }
@@ -69,7 +66,8 @@ pub fn meetup(data: &[u8]) {
 /// The schema.org JSON-LD / luma page reader.
 pub fn jsonld(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Ok(p) = jsonld::parse_page(&text, "https://luma.com/fuzz", "fuzz") {
+    let url = format!("https://{}/fuzz", crate::site::luma_com::HOST);
+    if let Ok(p) = jsonld::parse_page(&text, &url, "fuzz") {
         check_parsed(&p, "JSON-LD page");
     }
 }
@@ -88,7 +86,7 @@ pub fn luma(data: &[u8]) {
     }
     let w = windows()[data.len() % 3];
     let feed = ical::decode(data);
-    if let Ok(p) = luma::parse_feed(&feed, "https://api.lu.ma/ics/get", "fuzz", &w) {
+    if let Ok(p) = luma::parse_feed(&feed, crate::site::luma_com::FEED_ENDPOINT, "fuzz", &w) {
         check_parsed(&p, "luma feed");
         for e in &p.events {
             assert!(

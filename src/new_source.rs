@@ -243,12 +243,10 @@ fn chat_or_ticket_links(html: &str) -> Vec<String> {
 /// the `[[organizer]]` entry that names the organizer of its calendar entries.
 pub fn without_events(url: &str) -> Option<Refusal> {
     let host = crate::link::parts(url)?.host;
-    let why = if host == "eventbrite.com" || host.ends_with(".eventbrite.com") {
+    let why = if crate::site::platform::is_eventbrite(&host) {
         "eventbrite pages carry no event data for a listing"
-    } else if crate::health::is_chat_or_video(&host) {
-        "a chat, video, social or form link"
     } else {
-        return None;
+        crate::health::without_events(&host)?
     };
     Some(Refusal::NoEvents {
         found: format!("{url}: {why}"),

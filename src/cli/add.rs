@@ -291,8 +291,8 @@ async fn try_one(
     if let Some(group) = to_group {
         let group = group.to_lowercase();
         let renamed = Candidate {
-            url: format!("https://www.meetup.com/{group}/"),
-            groups: vec![format!("meetup.com/{group}")],
+            url: crate::site::meetup_com::group_page(&group),
+            groups: vec![crate::site::meetup_com::group_key(&group)],
             ..c.clone()
         };
         if let Some(r) = listed(&renamed) {
@@ -320,7 +320,7 @@ async fn listed_luma_calendar(
     let ids: Vec<&String> = c
         .groups
         .iter()
-        .filter(|g| g.starts_with("luma.com/calendar/"))
+        .filter(|g| crate::site::luma_com::is_calendar_key(g))
         .collect();
     if ids.is_empty() {
         return None;

@@ -8,6 +8,8 @@ use crate::model::Place;
 use crate::newsletter::read::CorpusEntry;
 use crate::pipeline::{Outcome, SourceReport};
 use crate::place::parse_newsletter_place;
+use crate::site::elsewhere::{self, Elsewhere};
+use crate::site::{luma_com, meetup_com, platform};
 use crate::sources::kind::{self, Kind};
 use crate::text;
 use chrono::NaiveDate;
@@ -217,7 +219,7 @@ impl Seen {
     fn rank(&self) -> (bool, usize, usize, Option<NaiveDate>) {
         let readable = self.link.as_ref().is_some_and(|(_, l)| {
             let host = link::parts(l).map(|p| p.host).unwrap_or_default();
-            !is_chat_or_video(&host) && host != "eventbrite.com"
+            without_events(&host).is_none() && host != platform::EVENTBRITE
         });
         (readable, self.sections.len(), self.on_calendar, self.latest)
     }
@@ -284,36 +286,10 @@ pub(super) fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// Hosts of chat, video, social and form links: no events to read there (also `add`'s).
-pub(crate) fn is_chat_or_video(host: &str) -> bool {
-    const HOSTS: [&str; 21] = [
-        "discord.gg",
-        "discord.com",
-        "t.me",
-        "telegram.me",
-        "zoom.us",
-        "meet.google.com",
-        "teams.microsoft.com",
-        "meet.jit.si",
-        "youtube.com",
-        "youtu.be",
-        "twitch.tv",
-        "matrix.to",
-        "slack.com",
-        "chat.whatsapp.com",
-        "linkedin.com",
-        "twitter.com",
-        "x.com",
-        "facebook.com",
-        "kommunity.com",
-        "github.com",
-        "forms.gle",
-    ];
-    HOSTS.contains(&host)
-        || host == "docs.google.com"
-        || host.ends_with(".zoom.us")
-        || host.ends_with(".slack.com")
-        || host.ends_with(".linkedin.com")
+/// Hosts of call, chat, video, social, form and code links: no events to read there (also
+/// `add`'s), and the words to say so.
+pub(crate) fn without_events(host: &str) -> Option<&'static str> {
+    elsewhere::category(host).map(Elsewhere::description)
 }
 
 /// The lines to add for an organizer printed as `name` with `link`, based in `home`.
@@ -323,22 +299,23 @@ fn suggest(link: &str, name: &str, home: Option<&str>) -> (SuggestionKind, Strin
     let host = link::parts(link).map(|p| p.host).unwrap_or_default();
     let group = group_of(link).unwrap_or_default();
     let mut lines: Vec<String> = Vec::new();
-    let (kind, url) = if host == "meetup.com" {
+    let (kind, url) = if host == meetup_com::HOST {
         (
             SuggestionKind::Source(kind::Meetup.kind()),
             format!("https://www.{group}/"),
         )
-    } else if host == "luma.com" {
+    } else if host == luma_com::HOST {
         (
             SuggestionKind::Source(kind::Luma.kind()),
             format!("https://{group}"),
         )
-    } else if is_chat_or_video(&host) || host == "eventbrite.com" {
-        lines.push(if host == "eventbrite.com" {
-            "# eventbrite organizer pages carry no event data: this names the organizer of its calendar entries".to_string()
-        } else {
-            "# a chat, video, social or form link: no events to read; this names the organizer of its calendar entries".to_string()
-        });
+    } else if host == platform::EVENTBRITE {
+        lines.push("# eventbrite organizer pages carry no event data: this names the organizer of its calendar entries".to_string());
+        (SuggestionKind::Organizer, link::without_tracking(link))
+    } else if let Some(what) = without_events(&host) {
+        lines.push(format!(
+            "# {what}: no events to read; this names the organizer of its calendar entries"
+        ));
         (SuggestionKind::Organizer, link::without_tracking(link))
     } else {
         lines.push(
@@ -367,4 +344,29 @@ fn suggest(link: &str, name: &str, home: Option<&str>) -> (SuggestionKind, Strin
         lines.push(format!("home = {}", toml_string(h)));
     }
     (kind, url, lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A GitHub organisation is a code host's page, not "a chat, video, social or form link".
+    #[test]
+    fn a_code_host_and_a_chat_are_named_each_as_what_it_is() {
+        let (kind, url, lines) = suggest("https://github.com/rust-lang", "Rust", None);
+        assert_eq!(kind.name(), "organizer");
+        assert_eq!(url, "https://github.com/rust-lang");
+        assert_eq!(
+            lines,
+            "# a code host's page: no events to read; this names the organizer of its calendar entries\n\
+             [[organizer]]\nurl = \"https://github.com/rust-lang\"\nname = \"Rust\""
+        );
+        let (_, _, lines) = suggest("https://discord.gg/abc", "Rust Chat", None);
+        assert_eq!(
+            lines.lines().next(),
+            Some(
+                "# a chat, video, social or form link: no events to read; this names the organizer of its calendar entries"
+            )
+        );
+    }
 }
