@@ -46,6 +46,9 @@ pub struct Candidate {
 pub enum Refusal {
     /// Not an absolute http(s) URL.
     NotHttp(String),
+    /// The kind whose site the URL is on refuses it, in its own words ([`Claim::Refused`]: a
+    /// meetup page that names no group, a luma page that names no calendar).
+    RefusedByKind(String),
     /// The group is listed already (another URL of it): the entry's line and URL.
     Listed { line: usize, url: String },
     /// The page reads no events: what was found, and the entry that would help (printed).
@@ -69,6 +72,7 @@ impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Refusal::NotHttp(why) => write!(f, "not an http(s) URL: {why}"),
+            Refusal::RefusedByKind(why) => write!(f, "{why}"),
             Refusal::Listed { line, url } => write!(
                 f,
                 "already listed: the [[source]] at line {line} ({url}) reads the same group"
@@ -116,7 +120,7 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
             return Ok(Plan::Known(Candidate::of(k, url, groups)));
         }
         Some((_, Claim::EventPage(page))) => return Ok(Plan::LumaEvent(page)),
-        Some((_, Claim::Refused(why))) => return Err(Refusal::NotHttp(why)),
+        Some((_, Claim::Refused(why))) => return Err(Refusal::RefusedByKind(why)),
         None => {}
     }
     if crate::link::is_platform_root(&url) {
@@ -421,6 +425,11 @@ mod tests {
         ] {
             assert!(matches!(plan(bad), Err(Refusal::NotHttp(_))), "{bad}");
         }
+        // On a kind's site, the kind's own refusal (not "not an http(s) URL").
+        let Err(Refusal::RefusedByKind(why)) = plan("https://luma.com/") else {
+            panic!("luma's root is refused by its kind");
+        };
+        assert!(why.contains("names no luma calendar"), "{why}");
     }
 
     #[test]
