@@ -202,7 +202,10 @@ impl Config {
                 file: path.display().to_string(),
                 line: 0,
                 message: "no [[source]] entry: there is nothing to fetch".into(),
-                hint: "add at least the Rust Community Calendar ([[source]] kind = \"ical\" url = \"https://calendar.google.com/calendar/ical/…/public/basic.ics\"); sources.example.toml explains every key".into(),
+                hint: format!(
+                    "add at least the Rust Community Calendar ([[source]] kind = \"ical\" url = \"https://calendar.{}/calendar/ical/…/public/basic.ics\"); sources.example.toml explains every key",
+                    crate::site::platform::GOOGLE
+                ),
             });
         }
         Ok(config)
@@ -358,7 +361,10 @@ fn check_url(
         Err(e) => Err(err(
             url.span().start,
             format!("url {text:?} is not a URL ({e})"),
-            "write a full URL, e.g. url = \"https://www.meetup.com/rust-berlin/\"",
+            &format!(
+                "write a full URL, e.g. url = \"{}\"",
+                crate::site::meetup_com::group_page("rust-berlin")
+            ),
         )),
     }
 }

@@ -153,11 +153,7 @@ fn clean_url_depth(url: &str, depth: usize) -> String {
 fn google_redirect_target(s: &str) -> Option<String> {
     let parsed = Url::parse(s).ok()?;
     let host = parsed.host_str()?.to_ascii_lowercase();
-    let is_google = host == "google.com"
-        || host == "www.google.com"
-        || (host.starts_with("www.google.") || host.starts_with("google."))
-            && !host.contains("calendar");
-    if !is_google || parsed.path() != "/url" {
+    if !crate::site::platform::is_google_redirect_host(&host) || parsed.path() != "/url" {
         return None;
     }
     let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();

@@ -56,6 +56,9 @@ pub struct Candidate {
 pub enum Refusal {
     /// Not an absolute http(s) URL.
     NotHttp(String),
+    /// The kind whose site the URL is on refuses it, in its own words ([`Claim::Refused`]: a
+    /// meetup page that names no group, a luma page that names no calendar).
+    RefusedByKind(String),
     /// The group is listed already (another URL of it): the entry's line and URL.
     Listed { line: usize, url: String },
     /// The page reads no events: what was found, and the entry that would help (printed).
@@ -79,6 +82,7 @@ impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Refusal::NotHttp(why) => write!(f, "not an http(s) URL: {why}"),
+            Refusal::RefusedByKind(why) => write!(f, "{why}"),
             Refusal::Listed { line, url } => write!(
                 f,
                 "already listed: the [[source]] at line {line} ({url}) reads the same group"
@@ -127,7 +131,7 @@ pub fn plan(raw: &str) -> Result<Plan, Refusal> {
             return Ok(Plan::Known(Candidate::of(k, url, groups)));
         }
         Some((_, Claim::EventPage(page))) => return Ok(Plan::LumaEvent(page)),
-        Some((_, Claim::Refused(why))) => return Err(Refusal::NotHttp(why)),
+        Some((_, Claim::Refused(why))) => return Err(Refusal::RefusedByKind(why)),
         None => {}
     }
     if crate::link::is_platform_root(&url) {
@@ -245,7 +249,8 @@ fn feed_site(feed_url: &str) -> Option<String> {
     let home = format!("{}://{}/", u.scheme(), u.host_str()?);
     let platform = crate::link::is_platform_root(&home)
         || crate::site::feed_organizer_page(feed_url).is_some()
-        || crate::link::parts(&home).is_some_and(|p| crate::health::is_chat_or_video(&p.host));
+        || crate::link::parts(&home)
+            .is_some_and(|p| crate::site::elsewhere::category(&p.host).is_some());
     (!platform && crate::link::check(&home).is_ok()).then_some(home)
 }
 
@@ -299,12 +304,10 @@ fn chat_or_ticket_links(html: &str) -> Vec<String> {
 /// the `[[organizer]]` entry that names the organizer of its calendar entries.
 pub fn without_events(url: &str) -> Option<Refusal> {
     let host = crate::link::parts(url)?.host;
-    let why = if host == "eventbrite.com" || host.ends_with(".eventbrite.com") {
+    let why = if crate::site::platform::is_eventbrite(&host) {
         "eventbrite pages carry no event data for a listing"
-    } else if crate::health::is_chat_or_video(&host) {
-        "a chat, video, social or form link"
     } else {
-        return None;
+        crate::health::without_events(&host)?
     };
     Some(Refusal::NoEvents {
         found: format!("{url}: {why}"),
@@ -478,6 +481,11 @@ mod tests {
         ] {
             assert!(matches!(plan(bad), Err(Refusal::NotHttp(_))), "{bad}");
         }
+        // On a kind's site, the kind's own refusal (not "not an http(s) URL").
+        let Err(Refusal::RefusedByKind(why)) = plan("https://luma.com/") else {
+            panic!("luma's root is refused by its kind");
+        };
+        assert!(why.contains("names no luma calendar"), "{why}");
     }
 
     #[test]

@@ -366,6 +366,28 @@ fn urls_that_are_not_http_are_refused_and_a_failing_source_is_exit_2() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
+/// A URL on a kind's site that the kind refuses (luma's root names no calendar) is refused in
+/// the kind's own words, not as "not an http(s) URL"; nothing is fetched or written.
+#[test]
+fn a_kinds_refusal_reaches_the_user_in_its_own_words() {
+    let (_dir, path) = copy_of("tests/fixtures/add/sources.toml");
+    let before = std::fs::read(&path).unwrap();
+    let (code, stdout, stderr) = add(&path, &["https://luma.com/"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "add: https://luma.com/: refused: \"https://luma.com/\" names no luma calendar: give the calendar's page, https://luma.com/<calendar>\n"
+    );
+    let (code, _, stderr) = add(&path, &["https://www.meetup.com/"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        !stderr.contains("not an http(s) URL") && stderr.contains("names no meetup group"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
 #[test]
 fn the_sources_file_is_checked_before_fetching() {
     let dir = tempfile::tempdir().unwrap();

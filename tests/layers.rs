@@ -306,3 +306,225 @@ fn literals_are_blanked() {
     );
     assert_eq!(registered_kinds().first().map(String::as_str), Some("Ical"));
 }
+
+/// The string literal (`"…"`, `r#"…"#`) starting at `i`, if one does: where its text starts
+/// and ends, and the index after it.
+fn string_at(s: &[char], i: usize) -> Option<(usize, usize, usize)> {
+    let raw = s[i] == 'r'
+        && matches!(s.get(i + 1), Some('"' | '#'))
+        && (i == 0 || !(s[i - 1].is_alphanumeric() || s[i - 1] == '_'));
+    if !raw && s[i] != '"' {
+        return None;
+    }
+    let mut j = i;
+    let mut hashes = 0;
+    if raw {
+        j += 1;
+        while s.get(j) == Some(&'#') {
+            hashes += 1;
+            j += 1;
+        }
+        if s.get(j) != Some(&'"') {
+            return None; // an identifier such as `r#type`
+        }
+    }
+    let body = j + 1;
+    j = body;
+    while j < s.len() {
+        if !raw && s[j] == '\\' {
+            j += 2;
+            continue;
+        }
+        if s[j] == '"' && (0..hashes).all(|k| s.get(j + 1 + k) == Some(&'#')) {
+            break;
+        }
+        j += 1;
+    }
+    let end = j.min(s.len());
+    Some((body, end, end + 1 + hashes))
+}
+
+/// The string literals of a file's production code, each with the line it starts on: comments,
+/// char literals and `#[cfg(test)]` items (a test module, inline or `mod tests;`) skipped.
+/// A small lexer: `"…"` with escapes, raw strings `r#"…"#`, `//` and nested `/* */` comments,
+/// char literals told from lifetimes.
+fn production_literals(text: &str) -> Vec<(usize, String)> {
+    let s: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut line = 1;
+    let mut i = 0;
+    // Inside a `#[cfg(test)]` item: the brace depth it opened at, once its body started.
+    let mut skipping = false;
+    let mut depth = 0usize;
+    let mut skip_depth: Option<usize> = None;
+    let count = |from: usize, to: usize| s[from..to].iter().filter(|c| **c == '\n').count();
+    while i < s.len() {
+        let c = s[i];
+        let next = s.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < s.len() && s[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        } else if c == '/' && next == Some('*') {
+            let (start, mut nest) = (i, 0usize);
+            while i < s.len() {
+                if s[i] == '/' && s.get(i + 1) == Some(&'*') {
+                    nest += 1;
+                    i += 2;
+                } else if s[i] == '*' && s.get(i + 1) == Some(&'/') {
+                    nest -= 1;
+                    i += 2;
+                    if nest == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            line += count(start, i);
+            continue;
+        } else if let Some((body, end, after)) = string_at(&s, i) {
+            if !skipping {
+                out.push((line, s[body..end].iter().collect()));
+            }
+            line += count(i, end);
+            i = after;
+            continue;
+        } else if c == '\'' {
+            // A char literal (`'x'`, `'\n'`, `'"'`), else a lifetime or label.
+            if next == Some('\\') {
+                i += 3;
+                while i < s.len() && s[i] != '\'' {
+                    i += 1;
+                }
+            } else if s.get(i + 2) == Some(&'\'') {
+                i += 2;
+            }
+        } else if c == '\n' {
+            line += 1;
+        } else if c == '{' {
+            depth += 1;
+            if skipping && skip_depth.is_none() {
+                skip_depth = Some(depth);
+            }
+        } else if c == '}' {
+            if skip_depth == Some(depth) {
+                skipping = false;
+                skip_depth = None;
+            }
+            depth = depth.saturating_sub(1);
+        } else if c == ';' && skipping && skip_depth.is_none() {
+            skipping = false; // `#[cfg(test)] mod tests;`, a test-only `use`
+        } else if s[i..].starts_with(&"#[cfg(test)]".chars().collect::<Vec<_>>()[..]) {
+            skipping = true;
+            i += "#[cfg(test)]".len();
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The hosts `src/site/` knows: every literal of its production code shaped like a host name
+/// (`meetup.com`, `api.lu.ma`; `goo.gl/maps` by its host), and the best-known platforms, so
+/// that the test holds even if a list in `site/` is emptied.
+fn site_hosts() -> BTreeSet<String> {
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/site");
+    let mut files = Vec::new();
+    rs_files(&site, &mut files);
+    let mut hosts: BTreeSet<String> = [
+        "meetup.com",
+        "lu.ma",
+        "luma.com",
+        "eventbrite.com",
+        "ti.to",
+        "discord.com",
+        "discord.gg",
+        "youtube.com",
+        "zoom.us",
+        "github.com",
+        "linkedin.com",
+        "twitter.com",
+        "google.com",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for file in files {
+        for (_, lit) in production_literals(&std::fs::read_to_string(&file).unwrap()) {
+            let host = lit.split('/').next().unwrap_or_default();
+            let labels: Vec<&str> = host.split('.').collect();
+            let shaped = labels.len() >= 2
+                && labels.iter().all(|l| {
+                    !l.is_empty()
+                        && l.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                })
+                && labels
+                    .last()
+                    .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()));
+            if shaped {
+                hosts.insert(host.to_string());
+            }
+        }
+    }
+    hosts
+}
+
+/// Whether `host` occurs in `text` as a host name: not inside a longer label
+/// (`ti.to` is not in `sti.to`, `x.com` not in `box.com`).
+fn names_host(text: &str, host: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    lower.match_indices(host).any(|(i, _)| {
+        !lower[..i].chars().next_back().is_some_and(word)
+            && !lower[i + host.len()..].chars().next().is_some_and(word)
+    })
+}
+
+/// Issue 26's rule: what a platform is (its host, its aliases, its URLs) is written in
+/// `src/site/` once. Production code elsewhere (outside the readers in `src/sources/`; unit
+/// tests and comments aside) names no host `site/` knows in a string literal: it asks `site`
+/// (`site::platform::is_platform_host`, `site::elsewhere::category`, `site::meetup_com::HOST`).
+#[test]
+fn no_production_code_outside_site_names_a_platform_host() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let hosts = site_hosts();
+    let mut files = Vec::new();
+    rs_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let rel = file.strip_prefix(&src).unwrap();
+        if rel.starts_with("site") || rel.starts_with("sources") {
+            continue;
+        }
+        for (line, lit) in production_literals(&std::fs::read_to_string(&file).unwrap()) {
+            for host in hosts.iter().filter(|h| names_host(&lit, h)) {
+                found.push(format!("src/{}:{line}: {host:?} in {lit:?}", rel.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "platform hosts named outside src/site/: move each to src/site/ (a constant, a \
+         list, a question such as `site::platform::is_platform_host`) and ask it from there:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_literal_scanner_skips_tests_and_comments() {
+    let text = "fn a() { let x = \"meetup.com\"; } // \"lu.ma\"\n/* \"ti.to\" */\n\
+                fn b<'a>(c: char) -> bool { c == '\"' || c == '\\'' }\n\
+                #[cfg(test)]\nmod tests { fn t() { let y = \"zoom.us\"; } }\n\
+                fn d() { let z = r#\"x.com\"#; }\n";
+    assert_eq!(
+        production_literals(text),
+        [(1, "meetup.com".to_string()), (6, "x.com".to_string())]
+    );
+    assert!(names_host("https://www.meetup.com/x/", "meetup.com"));
+    assert!(names_host("us02web.zoom.us", "zoom.us"));
+    assert!(!names_host("box.com", "x.com"));
+    assert!(!names_host("sti.to", "ti.to"));
+}

@@ -4,6 +4,7 @@
 use crate::config::Source;
 use crate::dedupe::identity::{canonical, group_key};
 use crate::pipeline::{Outcome, SourceReport, fetch_url};
+use crate::site::{luma_com, meetup_com, platform};
 use crate::sources::kind::ReportPage;
 
 /// What one source of the run would list, to tell which source an event or a query belongs
@@ -55,8 +56,9 @@ fn page_of_report(r: &SourceReport) -> Option<String> {
     match r.kind.spec().report_page() {
         ReportPage::OwnUrl => Some(r.url.clone()),
         ReportPage::MeetupGroupOfFeed => group_key(&r.url)
-            .filter(|g| g.starts_with("meetup.com/"))
-            .map(|g| format!("https://www.{g}/")),
+            .as_deref()
+            .and_then(meetup_com::group_of_key)
+            .map(meetup_com::group_page),
     }
 }
 
@@ -69,7 +71,7 @@ pub fn under(url: &str, page: &str) -> bool {
     if u.host != p.host {
         return false;
     }
-    if u.host == "meetup.com" {
+    if u.host == meetup_com::HOST {
         // A group's page, its events list and its feed are all the group's.
         return p.meetup_group().is_some() && u.meetup_group() == p.meetup_group();
     }
@@ -85,7 +87,7 @@ pub fn under(url: &str, page: &str) -> bool {
         }
     }
     // The root of a platform where many organizers have pages is nobody's page.
-    if page_path.is_empty() && matches!(u.host.as_str(), "luma.com" | "eventbrite.com") {
+    if page_path.is_empty() && matches!(u.host.as_str(), luma_com::HOST | platform::EVENTBRITE) {
         return false;
     }
     page_path.len() <= u.segments.len() && page_path.iter().zip(&u.segments).all(|(a, b)| a == b)

@@ -2,12 +2,12 @@
 //! pipeline for a preview (what it reads in the window), checked against the sources already
 //! listed, and appended to the sources file as a `[[source]]` table (`--dry-run`: printed).
 
-use super::setup::runtime;
+use super::setup::{live_fetcher, runtime};
 use super::writable::{self, Output};
 use super::{Common, RunArgs, WindowStart, live_options, window};
 use crate::config::Config;
 use crate::error::{Error, exit};
-use crate::fetch::live::{LiveFetcher, LiveOptions};
+use crate::fetch::live::LiveOptions;
 use crate::fetch::replay::ReplayFetcher;
 use crate::fetch::{Fetch, FetchError, FetchFuture, Response};
 use crate::files::write_atomically;
@@ -130,13 +130,10 @@ pub(super) fn add_urls(
     let window = window(today, run.from, run.to, run.weeks, WindowStart::NextIssue)?;
     let live = match &replay {
         Some(_) => None,
-        None => Some(
-            LiveFetcher::new(LiveOptions {
-                trusted: Some(config.trusted()),
-                ..live_options(common)
-            })
-            .map_err(|e| Error::Usage(e.to_string()))?,
-        ),
+        None => Some(live_fetcher(LiveOptions {
+            trusted: Some(config.trusted()),
+            ..live_options(common)
+        })?),
     };
     let inner: &dyn Fetch = match (&replay, &live) {
         (Some(r), _) => r,
@@ -336,7 +333,7 @@ async fn listed_luma_calendar(
     let ids: Vec<&String> = c
         .groups
         .iter()
-        .filter(|g| g.starts_with("luma.com/calendar/"))
+        .filter(|g| crate::site::luma_com::is_calendar_key(g))
         .collect();
     if ids.is_empty() {
         return None;

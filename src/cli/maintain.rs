@@ -3,14 +3,14 @@
 
 use super::progress::ProgressBar;
 use super::report::{Verbosity, report};
-use super::setup::{add_fetch_notes, run_pipeline, runtime, setup};
+use super::setup::{add_fetch_notes, live_fetcher, run_pipeline, runtime, setup};
 use super::writable::{self, Output};
 use super::{
     Cli, Common, HealthFormat, RunArgs, WindowStart, live_options, sources_path, stdout, window,
 };
 use crate::config::Config;
 use crate::error::{Error, exit};
-use crate::fetch::live::{LiveFetcher, LiveOptions};
+use crate::fetch::live::LiveOptions;
 use crate::fetch::record::Recorder;
 use crate::pipeline;
 use chrono::NaiveDate;
@@ -83,7 +83,8 @@ pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result
         HealthFormat::Table => stdout(&crate::health::to_table(&h))?,
         HealthFormat::Json => stdout(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&h).map_err(|e| Error::Usage(e.to_string()))?
+            serde_json::to_string_pretty(&h)
+                .map_err(|e| Error::Internal(format!("cannot serialize the report: {e}")))?
         ))?,
     }
     if fix {
@@ -128,7 +129,7 @@ pub(super) fn snapshot(
         trusted: Some(config.trusted()),
         ..live_options(common)
     };
-    let live = LiveFetcher::new(opts).map_err(|e| Error::Usage(e.to_string()))?;
+    let live = live_fetcher(opts)?;
     let recorder = Recorder::new(live);
     let rt = runtime()?;
     let bar = ProgressBar::start(config.sources.len(), common.verbosity());
@@ -336,7 +337,7 @@ fn manual() -> Result<String, Error> {
         let mut text = Vec::new();
         clap_mangen::Man::new(command)
             .render(&mut text)
-            .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+            .map_err(|e| Error::Internal(format!("cannot render the manual page: {e}")))?;
         Ok::<_, Error>(String::from_utf8_lossy(&text).into_owned())
     };
     let mut command = <Cli as clap::CommandFactory>::command();

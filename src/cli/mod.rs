@@ -369,9 +369,16 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         // The reader of stdout went away (`| head`): what it wanted, it has. Quietly done.
         Err(Error::ClosedStdout) => ExitCode::from(exit::OK),
+        Err(e @ Error::Internal(_)) => {
+            note!("{e}");
+            note!(
+                "  this is not your input's fault: please report it, with the command line and this message"
+            );
+            ExitCode::from(e.exit_code())
+        }
         Err(e) => {
             note!("error: {e}");
-            ExitCode::from(exit::USAGE)
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -5,6 +5,7 @@ use super::progress::ProgressBar;
 use super::{Common, RunArgs, WindowStart, live_options, sources_path, window};
 use crate::config::Config;
 use crate::error::Error;
+use crate::fetch::FetchError;
 use crate::fetch::live::{FetchSummary, LiveFetcher, LiveOptions};
 use crate::fetch::replay::ReplayFetcher;
 use crate::model::Window;
@@ -15,7 +16,16 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))
+}
+
+/// The live fetcher. Its HTTP client failing to build (the TLS backend) is an internal error:
+/// nothing the user wrote causes it.
+pub(super) fn live_fetcher(opts: LiveOptions) -> Result<LiveFetcher, Error> {
+    LiveFetcher::new(opts).map_err(|e| match e {
+        FetchError::Network { message, .. } => Error::Internal(message),
+        e => Error::Internal(e.to_string()),
+    })
 }
 
 /// What a run command starts from: the snapshot (with `--replay`), the sources file, the day
@@ -77,7 +87,7 @@ pub(super) fn run_pipeline(
             trusted: Some(config.trusted()),
             ..live_options(common)
         };
-        let live = LiveFetcher::new(opts).map_err(|e| Error::Usage(e.to_string()))?;
+        let live = live_fetcher(opts)?;
         let mut outcome = rt.block_on(pipeline::run_with(config, &live, window, &bar));
         add_fetch_notes(&mut outcome, &live.summary());
         outcome

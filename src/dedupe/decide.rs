@@ -36,7 +36,8 @@ pub(super) struct Facts {
 pub(super) fn facts(e: &Event) -> Facts {
     let key = identity::event_key(&e.url, e.organizer.url.as_deref());
     let host = identity::host(&e.url).unwrap_or_else(|| identity::canonical(&e.url));
-    let from_url = identity::group_key(&e.url).filter(|g| g.starts_with("meetup.com/"));
+    let from_url =
+        identity::group_key(&e.url).filter(|g| crate::site::meetup_com::group_of_key(g).is_some());
     let group = from_url
         .or_else(|| {
             e.organizer.url.as_deref().map(|u| {
@@ -230,7 +231,7 @@ fn series_and_occurrence(fa: &Facts, fb: &Facts) -> bool {
     let id = |f: &Facts| {
         f.key
             .as_deref()
-            .and_then(|k| k.strip_prefix("meetup.com/events/"))
+            .and_then(|k| crate::site::meetup_com::event_id_of_key(k))
             .map(|id| id.chars().all(|c| c.is_ascii_digit()))
     };
     matches!((id(fa), id(fb)), (Some(x), Some(y)) if x != y)

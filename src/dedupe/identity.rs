@@ -15,6 +15,7 @@
 //! organizer/title evidence (see `similar`).
 
 use crate::link::parts;
+use crate::site::{elsewhere, meetup_com, platform};
 
 /// The canonical form of a link, for comparing. Not a URL to print: it has no scheme.
 ///
@@ -31,7 +32,7 @@ pub fn canonical(url: &str) -> String {
         return url.trim().trim_end_matches('/').to_lowercase();
     };
     if let Some(id) = &p.meetup_event {
-        return format!("meetup.com/events/{id}");
+        return meetup_com::event_key(id);
     }
     let mut key = p.host.clone();
     for s in &p.segments {
@@ -51,27 +52,18 @@ pub fn canonical(url: &str) -> String {
 /// pages). `organizer_url` is the entry's organizer link: a title link equal to it is no
 /// identity either.
 pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
-    // Video-call and chat hosts: a call link is shared by every session of a group.
-    const CALLS: [&str; 7] = [
-        "meet.jit.si",
-        "zoom.us",
-        "meet.google.com",
-        "teams.microsoft.com",
-        "discord.gg",
-        "discord.com",
-        "t.me",
-    ];
     let p = parts(url)?;
     if let Some(id) = &p.meetup_event {
-        return Some(format!("meetup.com/events/{id}"));
+        return Some(meetup_com::event_key(id));
     }
-    if p.host == "meetup.com" {
+    if p.host == meetup_com::HOST {
         return None; // a group page, a group's event list
     }
     if p.segments.is_empty() && p.query.is_empty() {
         return None; // a site root
     }
-    if CALLS.contains(&p.host.as_str()) || p.host.ends_with(".zoom.us") {
+    // Video-call and chat hosts: a call link is shared by every session of a group.
+    if elsewhere::is_room(&p.host) {
         return None; // a call or chat room, reused for every session
     }
     let key = canonical(url);
@@ -90,7 +82,7 @@ pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
     {
         return None; // a listing page
     }
-    if p.host == "eventbrite.com" && p.segments.first().is_some_and(|s| s != "e") {
+    if p.host == platform::EVENTBRITE && p.segments.first().is_some_and(|s| s != "e") {
         return None; // an organizer page (`/o/…`)
     }
     Some(key)
@@ -100,8 +92,8 @@ pub fn event_key(url: &str, organizer_url: Option<&str>) -> Option<String> {
 /// site's host. Used to tell "the same group" when two event ids differ.
 pub fn group_key(url: &str) -> Option<String> {
     let p = parts(url)?;
-    if p.host == "meetup.com" {
-        return Some(format!("meetup.com/{}", p.meetup_group()?));
+    if p.host == meetup_com::HOST {
+        return Some(meetup_com::group_key(p.meetup_group()?));
     }
     Some(p.host)
 }

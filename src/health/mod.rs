@@ -39,7 +39,7 @@ pub use crate::link::group_of;
 pub use table::to_table;
 
 use per_source::{duplicates, judge_sources, last_published};
-pub(crate) use uncovered::is_chat_or_video;
+pub(crate) use uncovered::without_events;
 use uncovered::{recent_sections, uncovered};
 
 /// The version of the JSON document (`--format json`).

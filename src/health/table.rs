@@ -11,6 +11,22 @@ pub fn to_table(h: &Health) -> String {
     header(&mut out, h);
     if !h.needs_attention {
         let _ = writeln!(out, "\nnothing needs attention");
+        // The uncovered ones counted above, each with its [[organizer]] entry: named, so the
+        // count is not left unexplained.
+        if !h.uncovered.is_empty() {
+            let n = h.uncovered.len();
+            let _ = writeln!(
+                out,
+                "\nnot covered by a source, and nothing to add: {n} {} named by {} [[organizer]] {}, whose {} no events to read",
+                if n == 1 { "organizer" } else { "organizers" },
+                if n == 1 { "its" } else { "their" },
+                if n == 1 { "entry" } else { "entries" },
+                if n == 1 { "link has" } else { "links have" },
+            );
+            for u in &h.uncovered {
+                uncovered_row(&mut out, h, u);
+            }
+        }
         return out;
     }
     if !h.uncovered.is_empty() {

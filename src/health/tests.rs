@@ -440,3 +440,97 @@ fn without_published_sections_nothing_is_claimed_about_publishing() {
         to_table(&h)
     );
 }
+
+/// An uncovered organizer with nothing to add (its [[organizer]] entry names it, its link is a
+/// chat room) is counted and named: "uncovered 1" is never left unexplained.
+#[test]
+fn nothing_to_do_still_names_what_it_counted() {
+    let c = config(&format!(
+        "{CAL}[[organizer]]\nurl = \"https://discord.gg/gamedev\"\nname = \"Rust GameDev\"\n"
+    ));
+    let section = parse_section(
+        "### Virtual\n\
+         * 2026-09-06 | Virtual | [Rust GameDev](https://discord.gg/gamedev)\n    * [**x**](https://gamedev.rs/2)\n",
+    );
+    let sections = vec![(d("2026-09-09"), section)];
+    let h = assess(&c, None, &sections, d("2026-09-16"), Options::default());
+    assert!(!h.needs_attention(), "{h:#?}");
+    let table = to_table(&h);
+    assert!(table.contains("\nuncovered 1 · failed 0"), "{table}");
+    assert!(
+        table.contains(
+            "\nnothing needs attention\n\nnot covered by a source, and nothing to add: 1 organizer named by its [[organizer]] entry, whose link has no events to read\n  Rust GameDev <https://discord.gg/gamedev>"
+        ),
+        "{table}"
+    );
+}
+
+/// A group's home is where it meets, not one event's place printed in four sections (Rust
+/// Munich's one Augsburg event), and a city over a bare country (`Switzerland, CH`).
+#[test]
+fn a_home_is_the_groups_city_not_one_events_place() {
+    let c = config(CAL);
+    let entry = |date: &str, place: &str, name: &str, link: &str, event: &str| {
+        format!("* {date} | {place} | [{name}]({link})\n    * [**x**]({event})\n")
+    };
+    let munich = "https://www.meetup.com/rust-munich/";
+    let geneva = "https://www.posttenebraslab.ch/wiki/events/start";
+    let mut sections = Vec::new();
+    for (i, issue) in ["2026-07-01", "2026-07-08", "2026-07-15", "2026-07-22"]
+        .iter()
+        .enumerate()
+    {
+        let mut text = String::from("### Europe\n");
+        // One Augsburg event, printed in all four sections.
+        text += &entry(
+            "2026-07-29",
+            "Augsburg, DE",
+            "Rust Munich",
+            munich,
+            "https://www.meetup.com/rust-munich/events/1/",
+        );
+        if i == 3 {
+            text += &entry(
+                "2026-08-12",
+                "Munich, DE",
+                "Rust Munich",
+                munich,
+                "https://www.meetup.com/rust-munich/events/2/",
+            );
+        }
+        // The Geneva group, printed by country three times, once by its city.
+        let place = if i == 0 {
+            "Geneva, CH"
+        } else {
+            "Switzerland, CH"
+        };
+        let day = format!("2026-07-{:02}", 2 + 7 * i);
+        text += &entry(
+            &day,
+            place,
+            "PostTenebrasLab",
+            geneva,
+            &format!("{geneva}#{i}"),
+        );
+        sections.push((d(issue), parse_section(&text)));
+    }
+    let h = assess(&c, None, &sections, d("2026-07-23"), Options::default());
+    let home = |name: &str| {
+        h.uncovered
+            .iter()
+            .find(|u| u.name == name)
+            .and_then(|u| u.home.clone())
+    };
+    assert_eq!(
+        home("Rust Munich").as_deref(),
+        Some("Munich, DE"),
+        "{:#?}",
+        h.uncovered
+    );
+    assert_eq!(
+        home("PostTenebrasLab").as_deref(),
+        Some("Geneva, CH"),
+        "{:#?}",
+        h.uncovered
+    );
+}

@@ -8,6 +8,8 @@ use crate::model::Place;
 use crate::newsletter::read::CorpusEntry;
 use crate::pipeline::{Outcome, SourceReport};
 use crate::place::parse_newsletter_place;
+use crate::site::elsewhere::{self, Elsewhere};
+use crate::site::platform;
 use crate::sources::kind;
 use crate::text;
 use chrono::NaiveDate;
@@ -133,7 +135,7 @@ fn seen_in_sections(seen: &mut BTreeMap<String, Seen>, recent: &[&(NaiveDate, Ve
                 let s = seen.entry(g.clone()).or_default();
                 s.note_name(*date, &o.text, &link);
                 if let Some(p) = e.places.first() {
-                    s.note_place(*date, p);
+                    s.note_place(*date, e.start_date, p);
                 }
                 s.seen_on(*date);
                 s.sections.insert(*date);
@@ -156,7 +158,7 @@ fn seen_on_calendar(seen: &mut BTreeMap<String, Seen>, o: &Outcome) {
         // A section's name wins over the calendar's: it is what the editors print.
         s.note_name(NaiveDate::MIN, &e.organizer.name, &link);
         if let Some(p) = e.organizer.home.as_ref().or(e.shown_place()) {
-            s.note_place(NaiveDate::MIN, p);
+            s.note_place(NaiveDate::MIN, e.start_date, p);
         }
         s.on_calendar += 1;
         s.seen_on(e.start_date);
@@ -181,7 +183,9 @@ struct Seen {
     /// The name and link printed most recently (sections), else the calendar's.
     name: Option<(NaiveDate, String)>,
     link: Option<(NaiveDate, String)>,
-    places: HashMap<String, (usize, NaiveDate)>,
+    /// Each place printed for it: the days of the events printed there (an event printed in
+    /// four weekly sections is one event), and the latest day it was seen.
+    places: HashMap<String, (BTreeSet<NaiveDate>, NaiveDate)>,
     on_calendar: usize,
     /// The recent sections it was published in (their dates).
     sections: BTreeSet<NaiveDate>,
@@ -202,12 +206,17 @@ impl Seen {
         }
     }
 
-    fn note_place(&mut self, date: NaiveDate, place: &Place) {
+    /// `place` printed on `date` (a section's, or the calendar's `MIN`) for an event of
+    /// `event_day`.
+    fn note_place(&mut self, date: NaiveDate, event_day: NaiveDate, place: &Place) {
         if place.is_empty() {
             return;
         }
-        let e = self.places.entry(place.to_string()).or_insert((0, date));
-        e.0 += 1;
+        let e = self
+            .places
+            .entry(place.to_string())
+            .or_insert((BTreeSet::new(), date));
+        e.0.insert(event_day);
         e.1 = e.1.max(date);
     }
 
@@ -217,7 +226,7 @@ impl Seen {
     fn rank(&self) -> (bool, usize, usize, Option<NaiveDate>) {
         let readable = self.link.as_ref().is_some_and(|(_, l)| {
             let host = link::parts(l).map(|p| p.host).unwrap_or_default();
-            !is_chat_or_video(&host) && host != "eventbrite.com"
+            without_events(&host).is_none() && host != platform::EVENTBRITE
         });
         (readable, self.sections.len(), self.on_calendar, self.latest)
     }
@@ -228,9 +237,9 @@ impl Seen {
             self.also.push(l);
         }
         self.also.extend(other.also);
-        for (p, (n, d)) in other.places {
-            let e = self.places.entry(p).or_insert((0, d));
-            e.0 += n;
+        for (p, (days, d)) in other.places {
+            let e = self.places.entry(p).or_insert((BTreeSet::new(), d));
+            e.0.extend(days);
             e.1 = e.1.max(d);
         }
         self.on_calendar += other.on_calendar;
@@ -242,13 +251,30 @@ impl Seen {
         self.latest = Some(self.latest.map_or(date, |d| d.max(date)));
     }
 
-    /// The place printed most often (the latest on a tie), when it reads back as a place.
+    /// Where the group is based, as the newsletter prints it: a place whose city its name
+    /// says (`Rust Munich`: `Munich, DE`) first, then a place with a city over a bare country
+    /// (`Switzerland, CH`), then the place of the most events (an event printed in four
+    /// sections counts once: one conference elsewhere is not the group's home), the latest on
+    /// a tie; only a place that reads back as one.
     fn home(&self) -> Option<String> {
+        let name = text::fold(self.name.as_ref().map_or("", |(_, n)| n.as_str()));
+        let rank = |p: &str, days: usize, latest: NaiveDate| {
+            let place = parse_newsletter_place(p);
+            let city = place
+                .as_ref()
+                .and_then(|pl| pl.city.as_deref())
+                .map(text::fold);
+            let named = city
+                .as_deref()
+                .is_some_and(|c| !c.is_empty() && name.split(' ').any(|w| w == c));
+            (place.is_some(), named, city.is_some(), days, latest)
+        };
         self.places
             .iter()
-            .max_by(|a, b| (a.1.0, a.1.1, b.0).cmp(&(b.1.0, b.1.1, a.0)))
-            .map(|(p, _)| p.clone())
-            .filter(|p| parse_newsletter_place(p).is_some())
+            .map(|(p, (days, latest))| (rank(p, days.len(), *latest), p))
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .filter(|(r, _)| r.0)
+            .map(|(_, p)| p.clone())
     }
 
     /// The organizer as the report shows it, with the lines to add (`None` without a link).
@@ -284,36 +310,10 @@ pub(super) fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// Hosts of chat, video, social and form links: no events to read there (also `add`'s).
-pub(crate) fn is_chat_or_video(host: &str) -> bool {
-    const HOSTS: [&str; 21] = [
-        "discord.gg",
-        "discord.com",
-        "t.me",
-        "telegram.me",
-        "zoom.us",
-        "meet.google.com",
-        "teams.microsoft.com",
-        "meet.jit.si",
-        "youtube.com",
-        "youtu.be",
-        "twitch.tv",
-        "matrix.to",
-        "slack.com",
-        "chat.whatsapp.com",
-        "linkedin.com",
-        "twitter.com",
-        "x.com",
-        "facebook.com",
-        "kommunity.com",
-        "github.com",
-        "forms.gle",
-    ];
-    HOSTS.contains(&host)
-        || host == "docs.google.com"
-        || host.ends_with(".zoom.us")
-        || host.ends_with(".slack.com")
-        || host.ends_with(".linkedin.com")
+/// Hosts of call, chat, video, social, form and code links: no events to read there (also
+/// `add`'s), and the words to say so.
+pub(crate) fn without_events(host: &str) -> Option<&'static str> {
+    elsewhere::category(host).map(Elsewhere::description)
 }
 
 /// The lines to add for an organizer printed as `name` with `link`, based in `home`.
@@ -329,12 +329,13 @@ fn suggest(link: &str, name: &str, home: Option<&str>) -> (SuggestionKind, Strin
     };
     let (kind, url) = if let Some((k, url)) = claimed {
         (SuggestionKind::Source(k.kind()), url)
-    } else if is_chat_or_video(&host) || host == "eventbrite.com" {
-        lines.push(if host == "eventbrite.com" {
-            "# eventbrite organizer pages carry no event data: this names the organizer of its calendar entries".to_string()
-        } else {
-            "# a chat, video, social or form link: no events to read; this names the organizer of its calendar entries".to_string()
-        });
+    } else if host == platform::EVENTBRITE {
+        lines.push("# eventbrite organizer pages carry no event data: this names the organizer of its calendar entries".to_string());
+        (SuggestionKind::Organizer, link::without_tracking(link))
+    } else if let Some(what) = without_events(&host) {
+        lines.push(format!(
+            "# {what}: no events to read; this names the organizer of its calendar entries"
+        ));
         (SuggestionKind::Organizer, link::without_tracking(link))
     } else {
         lines.push(
@@ -363,4 +364,29 @@ fn suggest(link: &str, name: &str, home: Option<&str>) -> (SuggestionKind, Strin
         lines.push(format!("home = {}", toml_string(h)));
     }
     (kind, url, lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A GitHub organisation is a code host's page, not "a chat, video, social or form link".
+    #[test]
+    fn a_code_host_and_a_chat_are_named_each_as_what_it_is() {
+        let (kind, url, lines) = suggest("https://github.com/rust-lang", "Rust", None);
+        assert_eq!(kind.name(), "organizer");
+        assert_eq!(url, "https://github.com/rust-lang");
+        assert_eq!(
+            lines,
+            "# a code host's page: no events to read; this names the organizer of its calendar entries\n\
+             [[organizer]]\nurl = \"https://github.com/rust-lang\"\nname = \"Rust\""
+        );
+        let (_, _, lines) = suggest("https://discord.gg/abc", "Rust Chat", None);
+        assert_eq!(
+            lines.lines().next(),
+            Some(
+                "# a chat, video, social or form link: no events to read; this names the organizer of its calendar entries"
+            )
+        );
+    }
 }

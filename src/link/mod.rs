@@ -241,8 +241,7 @@ pub fn is_tracking_param(name: &str) -> bool {
 /// links in it). Anything else is returned as is.
 fn unwrap_redirect(u: &url::Url) -> Option<url::Url> {
     let host = u.host_str()?.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    if !(host == "google.com" && u.path() == "/url") {
+    if !(platform::is_google_redirect_host(&host) && u.path() == "/url") {
         return None;
     }
     u.query_pairs()
@@ -285,16 +284,9 @@ pub fn parts(url: &str) -> Option<Parts> {
     }
     let host = u.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    let host = match host.as_str() {
-        "lu.ma" => luma_com::HOST.to_string(),
-        "m.meetup.com" => meetup_com::HOST.to_string(),
-        h if h.ends_with(".eventbrite.com") || h.starts_with("eventbrite.") => {
-            "eventbrite.com".to_string()
-        }
-        _ => host,
-    };
+    let host = platform::fold_host(&host);
     // meetup and luma paths are case-insensitive; elsewhere keep the case of the path.
-    let fold_case = matches!(host.as_str(), "meetup.com" | "luma.com" | "eventbrite.com");
+    let fold_case = platform::folds_path_case(&host);
     let mut segments: Vec<String> = u
         .path_segments()
         .map(|s| {
@@ -309,7 +301,7 @@ pub fn parts(url: &str) -> Option<Parts> {
                 .collect()
         })
         .unwrap_or_default();
-    if host == "meetup.com" && segments.first().is_some_and(|s| is_locale(s)) {
+    if host == meetup_com::HOST && segments.first().is_some_and(|s| is_locale(s)) {
         segments.remove(0);
     }
     let meetup_event = if host == meetup_com::HOST {
@@ -320,7 +312,7 @@ pub fn parts(url: &str) -> Option<Parts> {
     let mut query: Vec<(String, String)> = u
         .query_pairs()
         .filter(|(k, _)| !is_tracking_param(k))
-        .filter(|(k, _)| !(host == "meetup.com" && k.eq_ignore_ascii_case("eventid")))
+        .filter(|(k, _)| !(host == meetup_com::HOST && k.eq_ignore_ascii_case("eventid")))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     query.sort();

@@ -73,13 +73,17 @@ pub struct EntryFields {
 pub const INTRO: &str = "Rusty Events between";
 
 /// The footer every issue ends the section with.
-pub const FOOTER: &str = "If you are running a Rust event please add it to the [calendar] to get
+pub const FOOTER: &str = concat!(
+    "If you are running a Rust event please add it to the [calendar] to get
 it mentioned here. Please remember to add a link to the event too.
 Email the [Rust Community Team][community] for access.
 
-[calendar]: https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com
+[calendar]: ",
+    crate::site::community_calendar_page!(),
+    "
 [community]: mailto:community-team@rust-lang.org
-";
+"
+);
 
 /// The start of the footer's last line: where a block in a draft ends.
 pub const FOOTER_END: &str = "[community]:";

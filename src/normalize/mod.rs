@@ -97,24 +97,9 @@ pub struct Normalized {
 
 pub use crate::link::{is_locale, match_key};
 
-/// Hosts whose links are video calls or maps, never the event's page.
+/// Links to video calls, maps or calendar entries, never the event's page.
 fn is_auxiliary_link(url: &str) -> bool {
-    const AUX: [&str; 10] = [
-        "meet.google.com",
-        "zoom.us",
-        "us02web.zoom.us",
-        "us06web.zoom.us",
-        "teams.microsoft.com",
-        "maps.google.com",
-        "goo.gl/maps",
-        "google.com/maps",
-        "maps.app.goo.gl",
-        "calendar.google.com",
-    ];
-    let key = match_key(url);
-    AUX.iter()
-        .any(|a| key == *a || key.starts_with(&format!("{a}/")))
-        || key.contains(".zoom.us")
+    crate::site::elsewhere::is_call_map_or_calendar(&match_key(url))
 }
 
 fn contains_word(haystack: &str, words: &[&str]) -> bool {
@@ -371,7 +356,7 @@ fn attendance(
     let meetup_feed = raw.organizer.as_ref().is_some_and(|o| {
         o.url
             .as_deref()
-            .is_some_and(|u| match_key(u).starts_with("meetup.com/"))
+            .is_some_and(|u| crate::site::meetup_com::group_of_key(&match_key(u)).is_some())
     }) && raw.location.is_none()
         && raw.place.is_none();
     match raw.attendance {

@@ -5,6 +5,7 @@
 use super::{Directory, Dropped, Links, clean_place, directory, is_locale, links};
 use crate::link::Trusted;
 use crate::model::{Organizer, RawEvent};
+use crate::site::{luma_com, meetup_com};
 
 /// The organizer found for an entry, and whether its virtual events print its home.
 pub(super) struct Found {
@@ -196,7 +197,7 @@ pub(super) fn organizer_from_url(url: &str, title: &str) -> Organizer {
             .path_segments()
             .map(|s| s.filter(|p| !p.is_empty()).collect())
             .unwrap_or_default();
-        if host == "meetup.com" {
+        if host == meetup_com::HOST {
             let segs: Vec<&str> = segments
                 .iter()
                 .copied()
@@ -205,12 +206,12 @@ pub(super) fn organizer_from_url(url: &str, title: &str) -> Organizer {
             if let Some(urlname) = segs.first() {
                 return Organizer {
                     name: prettify_urlname(urlname),
-                    url: Some(format!("https://www.meetup.com/{urlname}/")),
+                    url: Some(meetup_com::group_page(urlname)),
                     home: None,
                 };
             }
         }
-        if !host.is_empty() && host != "luma.com" && host != "lu.ma" {
+        if !host.is_empty() && luma_com::fold_host(&host).is_none() {
             // A site's root, its organizer's page if `link::organizer_page` says so.
             let root = format!("{}://{}/", u.scheme(), u.host_str().unwrap_or(""));
             return Organizer {

@@ -37,7 +37,7 @@ impl PageScope {
     fn of_page(key: &str) -> PageScope {
         let mut parts = key.split('/');
         let host = parts.next().unwrap_or_default().to_string();
-        let group = (host == "meetup.com")
+        let group = (host == crate::site::meetup_com::HOST)
             .then(|| parts.next().map(str::to_string))
             .flatten();
         PageScope { host, group }
@@ -363,7 +363,7 @@ fn unlink_page(raw: &RawEvent, key: &str) -> RawEvent {
     let mut out = raw.clone();
     let group = PageScope::of_page(key)
         .group
-        .map(|group| format!("https://www.meetup.com/{group}/events/"));
+        .map(|group| crate::site::meetup_com::group_events_page(&group));
     let is_page = |u: &String| match_key(u) == key;
     if out.url.as_ref().is_some_and(is_page) {
         out.url.clone_from(&group);

@@ -39,7 +39,7 @@ pub fn parse_location(text: &str) -> ParsedLocation {
     let mut words = Vec::new();
     for word in text.split_whitespace() {
         match url_host(word) {
-            Some(host) => online |= is_video_host(&host),
+            Some(host) => online |= crate::site::elsewhere::is_online_venue(&host),
             None => words.push(word),
         }
     }
@@ -227,35 +227,4 @@ fn url_host(word: &str) -> Option<String> {
     let url = url::Url::parse(&with_scheme).ok()?;
     let host = url.host_str()?.to_ascii_lowercase();
     host.contains('.').then_some(host)
-}
-
-/// Hosts of video-call and streaming services.
-fn is_video_host(host: &str) -> bool {
-    const HOSTS: &[&str] = &[
-        "meet.google.com",
-        "hangouts.google.com",
-        "zoom.us",
-        "zoom.com",
-        "teams.microsoft.com",
-        "teams.live.com",
-        "meet.jit.si",
-        "jitsi.org",
-        "discord.gg",
-        "discord.com",
-        "youtube.com",
-        "youtu.be",
-        "twitch.tv",
-        "webex.com",
-        "gotowebinar.com",
-        "whereby.com",
-        "gather.town",
-        "crowdcast.io",
-        "streamyard.com",
-        "hopin.com",
-        "vimeo.com",
-        "bigbluebutton.org",
-    ];
-    HOSTS
-        .iter()
-        .any(|h| host == *h || host.ends_with(&format!(".{h}")))
 }

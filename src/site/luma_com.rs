@@ -93,9 +93,19 @@ pub fn is_calendar_id(id: &str) -> bool {
     id_at(id, 0).is_some_and(|found| found == id)
 }
 
+/// The endpoint of calendars' public ICS feeds.
+pub const FEED_ENDPOINT: &str = "https://api.lu.ma/ics/get";
+
 /// The public ICS feed of a calendar.
 pub fn feed_url(id: &str) -> String {
-    format!("https://api.lu.ma/ics/get?entity=calendar&id={id}")
+    format!("{FEED_ENDPOINT}?entity=calendar&id={id}")
+}
+
+/// Whether a group key names a calendar by its id (`luma.com/calendar/cal-…`), as `add`
+/// keys groups.
+pub fn is_calendar_key(key: &str) -> bool {
+    key.strip_prefix(HOST)
+        .is_some_and(|rest| rest.starts_with("/calendar/"))
 }
 
 /// The calendar page a calendar's feed (`api.lu.ma/ics/get?…&id=cal-…`) belongs to.

@@ -9,10 +9,42 @@
 /// The site's host, as [`crate::link::parts`] folds it.
 pub const HOST: &str = "meetup.com";
 
+/// A group's page: `https://www.meetup.com/<urlname>/`.
+pub fn group_page(urlname: &str) -> String {
+    format!("https://www.{HOST}/{urlname}/")
+}
+
+/// A group's events list: `https://www.meetup.com/<urlname>/events/`.
+pub fn group_events_page(urlname: &str) -> String {
+    format!("https://www.{HOST}/{urlname}/events/")
+}
+
+/// The key a group is compared under (`meetup.com/<urlname>`, as `dedupe` and `check` key
+/// groups).
+pub fn group_key(urlname: &str) -> String {
+    format!("{HOST}/{urlname}")
+}
+
+/// The urlname in a group key (`meetup.com/<urlname>`), when the key is a meetup group's.
+pub fn group_of_key(key: &str) -> Option<&str> {
+    key.strip_prefix(HOST)?.strip_prefix('/')
+}
+
+/// The key an event is compared under, whatever its group or locale:
+/// `meetup.com/events/<id>`.
+pub fn event_key(id: &str) -> String {
+    format!("{HOST}/events/{id}")
+}
+
+/// The event id in an event key (`meetup.com/events/<id>`).
+pub fn event_id_of_key(key: &str) -> Option<&str> {
+    key.strip_prefix(HOST)?.strip_prefix("/events/")
+}
+
 /// Whether a (lower-case) host is meetup's: `meetup.com` or one of its subdomains (its
 /// mobile site `m.meetup.com` is the site itself: [`crate::link::parts`] folds it).
 pub fn is_host(host: &str) -> bool {
-    host == HOST || host.ends_with(".meetup.com")
+    host == HOST || host.strip_suffix(HOST).is_some_and(|h| h.ends_with('.'))
 }
 
 /// A locale path segment: `de-de`, `en-au`, … (already lower-cased), dropped before the group.
@@ -108,7 +140,7 @@ pub fn feed_group_page(u: &url::Url) -> Option<String> {
         [group, events, ical, ..]
             if events.eq_ignore_ascii_case("events") && ical.eq_ignore_ascii_case("ical") =>
         {
-            Some(format!("https://www.meetup.com/{group}/"))
+            Some(group_page(group))
         }
         _ => None,
     }

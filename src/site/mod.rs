@@ -1,6 +1,8 @@
 //! What each event site's URLs mean, one module per site: the grammar of `meetup.com` and
 //! `luma.com` links (hosts and their aliases, locale segments, event ids, groups and
-//! calendars), one rule per question. Below every stage: [`crate::link`], the readers in
+//! calendars), one rule per question; what a platform is ([`platform`]) and the call, chat,
+//! video, social, form and code sites ([`elsewhere`]). The one place outside the readers
+//! where hosts are written (`tests/layers.rs` checks it). Below every stage: [`crate::link`], the readers in
 //! [`crate::sources`], [`crate::verify`], [`crate::dedupe`], [`crate::health`] and
 //! [`crate::check`] all ask here. Pure functions of text and parsed URLs.
 //!
@@ -10,9 +12,26 @@
 //! in this file, the organizer page a feed URL implies. A new site's grammar is a new `<site>_com.rs` here, one
 //! rule per question, and the rest of the crate asks it.
 
+pub mod elsewhere;
 pub mod luma_com;
 pub mod meetup_com;
 pub mod platform;
+
+/// The newsletter's repository: the contact in the user agent.
+pub const TWIR_REPOSITORY: &str = "https://github.com/rust-lang/this-week-in-rust";
+
+/// The Rust Community Calendar's public page (on Google Calendar), which the newsletter's
+/// footer and the HTML page send organizers to. A macro, so that constant text can `concat!`
+/// it; [`COMMUNITY_CALENDAR_PAGE`] is the same text.
+macro_rules! community_calendar_page {
+    () => {
+        "https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com"
+    };
+}
+pub(crate) use community_calendar_page;
+
+/// The Rust Community Calendar's public page.
+pub const COMMUNITY_CALENDAR_PAGE: &str = community_calendar_page!();
 
 /// A URL's host, lower-cased, without `www.`.
 pub(crate) fn bare_host(u: &url::Url) -> Option<String> {

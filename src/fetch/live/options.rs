@@ -77,8 +77,9 @@ impl LiveOptions {
 /// `twir-events/<version> (+https://github.com/rust-lang/this-week-in-rust)`.
 pub fn default_user_agent() -> String {
     format!(
-        "twir-events/{} (+https://github.com/rust-lang/this-week-in-rust)",
-        env!("CARGO_PKG_VERSION")
+        "twir-events/{} (+{})",
+        env!("CARGO_PKG_VERSION"),
+        crate::site::TWIR_REPOSITORY
     )
 }
 

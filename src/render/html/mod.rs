@@ -322,10 +322,11 @@ fn write_footer(h: &mut String, generated_at: &str) {
     let _ = write!(
         h,
         "<footer class=\"panel\"><p>Generated <time datetime=\"{}\">{}</time> by twir-events from the Rust Community Calendar and the organizers' own pages. \
-         To add an event, put it on the <a href=\"https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com\" rel=\"nofollow noopener noreferrer\">calendar</a> with a link to the event's own page.</p></footer>\n\
+         To add an event, put it on the <a href=\"{calendar}\" rel=\"nofollow noopener noreferrer\">calendar</a> with a link to the event's own page.</p></footer>\n\
          <script>{SCRIPT}</script>\n</body>\n</html>\n",
         attr(generated_at),
-        text(generated_at)
+        text(generated_at),
+        calendar = crate::site::COMMUNITY_CALENDAR_PAGE,
     );
 }
 
