@@ -244,11 +244,11 @@ fn review_groups(outcome: &Outcome, shared: &Shared, verbose: bool) {
     section("corrections by event pages", outcome.corrections.len());
     for c in &outcome.corrections {
         note!(
-            "corrected: {}: {} was {:?} in the calendar, {:?} on its page",
+            "corrected: {}: {} was {} in the calendar, {} on its page",
             c.event,
             c.field,
-            c.calendar,
-            c.page
+            crate::text::quoted(&c.calendar),
+            crate::text::quoted(&c.page)
         );
     }
     section("unverified calendar entries", outcome.unverified.len());
@@ -261,7 +261,8 @@ fn review_groups(outcome: &Outcome, shared: &Shared, verbose: bool) {
     }
     section("possible duplicates", outcome.possible_duplicates.len());
     for p in &outcome.possible_duplicates {
-        note!("possible duplicate: {p}");
+        // `possible duplicate (kept both): …`: the entry says what it is.
+        note!("{p}");
     }
 }
 
