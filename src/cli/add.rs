@@ -176,7 +176,10 @@ pub(super) fn add_urls(
             path: file.clone(),
             message: e.to_string(),
         })?;
-        note!("{file}: {} source(s) added", out.added.len());
+        note!(
+            "{file}: {} added",
+            crate::text::count(out.added.len(), "source", "sources")
+        );
     }
     Ok(out)
 }
@@ -404,8 +407,8 @@ async fn preview(
         note!("  read through its fallback: {f}");
     }
     note!(
-        "  {} event(s) from {} to {}",
-        outcome.events.len(),
+        "  {} from {} to {}",
+        crate::text::count(outcome.events.len(), "event", "events"),
         window.from,
         window.to
     );

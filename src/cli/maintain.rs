@@ -278,8 +278,9 @@ fn snapshot_summary(s: &crate::fetch::record::SnapshotSummary) -> String {
     }
     if !s.not_recorded.is_empty() {
         parts.push(format!(
-            "{} URLs not recorded (timeouts, network errors: said below; a replay reports them as not in the snapshot)",
-            s.not_recorded.len()
+            "{} not recorded (timeouts, network errors: said below; a replay reports {} as not in the snapshot)",
+            crate::text::count(s.not_recorded.len(), "URL", "URLs"),
+            if s.not_recorded.len() == 1 { "it" } else { "them" }
         ));
     }
     format!(

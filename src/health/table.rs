@@ -31,8 +31,8 @@ pub fn to_table(h: &Health) -> String {
 fn header(out: &mut String, h: &Health) {
     let _ = writeln!(
         out,
-        "health of {} sources on {}, {}{}",
-        h.sources,
+        "health of {} on {}, {}{}",
+        crate::text::count(h.sources, "source", "sources"),
         h.today,
         sections_read(h),
         if h.fetched {
