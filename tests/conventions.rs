@@ -269,14 +269,34 @@ fn every_test_file_is_a_module() {
 // The editor's review report says exactly what happened, once (issue 27): every line of the
 // default report pinned, on the recorded snapshots and on a week built to show each case.
 
-/// The default report of the seed snapshot: what needs a look listed, the rest counted, every
-/// count in its number (`1 correction`, not `1 corrections`).
+/// The default report of the seed snapshots: what needs a look listed, the rest counted, every
+/// count in its number (`1 correction`, not `1 corrections`), a note once per printed event.
 #[test]
 fn the_report_of_the_seed_snapshot_says_each_thing_once() {
     let (code, _, err) = run(&["render", "--replay", "snapshots/2023-02-01"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(err, REPORT_2023_02_01);
+    // The calendar lists the Charlottesville meetup twice and its group's page once: one
+    // event, one note.
+    let (code, _, err) = run(&["render", "--replay", "snapshots/2023-01-04"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, REPORT_2023_01_04);
 }
+
+const REPORT_2023_01_04: &str = "\
+review: 1 correction by event pages, 1 left out
+== corrections by event pages (1)
+corrected: \"Rust Cologne: Rust Cologne: January Meetup\" (https://www.meetup.com/rustcologne/events/290458712/): status was \"Confirmed\" in the calendar, \"Cancelled\" on its page
+== left out (1)
+left out: \"Rust Cologne: January Meetup\" on 2023-01-18 (https://www.meetup.com/rustcologne/events/290458712/, from Rust Community Calendar): cancelled
+== notes (3)
+note: \"Part 2: Exploring USB with Rust\": no location and no online hint; listed as virtual
+note: \"Boulder Elixir and Rust: Monthly Meetup\": no location and no online hint; listed as virtual
+note: \"Rust GameDev Monthly Meetup\": no location and no online hint; listed as virtual
+merged: 12 entries listed twice with the same event link, 8 other duplicates, 8 mirrored sessions; --verbose lists them with their evidence
+25 sources ok, with 29 warnings (skipped or repaired entries); --verbose lists them
+20 events in the window; 0 of 25 sources failed
+";
 
 const REPORT_2023_02_01: &str = "\
 review: 1 correction by event pages, 1 left out
