@@ -36,9 +36,9 @@ impl Common {
 }
 
 /// The per-source report and the review report, on stderr, sized to be read: by default
-/// what needs an editor's eye, listed (failed and suspect sources, fallbacks and redirects,
-/// corrections made by event pages, calendar entries whose page could not be used, entries
-/// left out, possible duplicates, guesses), then what went well as counts (sources ok, merges,
+/// what needs an editor's eye, listed (failed and suspect sources, redirects, fallbacks counted
+/// per kind of source, corrections made by event pages, calendar entries whose page could not
+/// be used, entries left out, possible duplicates, guesses), then what went well as counts (sources ok, merges,
 /// mirrors, warnings); verbose lists those too. Quiet: failed and suspect sources only.
 /// Failures sharing a cause no server answered for are said once ([`shared_failures`]).
 pub(super) fn report(outcome: &Outcome, verbosity: Verbosity) {
@@ -122,7 +122,7 @@ fn source_lines(outcome: &Outcome, shared: &Shared, verbosity: Verbosity) -> Vec
     lines
 }
 
-/// How many sources fallbacks are named in a fallback line before the rest are counted.
+/// How many sources a fallback line names before it counts the rest.
 const FALLBACKS_NAMED: usize = 3;
 
 /// The sources read through a fallback, said once per kind of source with a count and their
@@ -177,9 +177,10 @@ fn fallback_lines(outcome: &Outcome) -> Vec<String> {
 }
 
 /// One source's line (`ok`, `FAILED`, `SUSPECT`), then how many of its previous events were
-/// kept (carried over), its fallback, redirect and (verbose) warnings. An `ok` source is listed only when verbose or when it was read through a
-/// fallback or redirected (the source list needs a look); quiet: failed and suspect sources
-/// only, one line each.
+/// kept (carried over), its redirect and (verbose) its fallback and warnings. An `ok` source
+/// is listed only when verbose or when it was redirected (the source list needs a look; a
+/// fallback is said by [`fallback_lines`]); quiet: failed and suspect sources only, one line
+/// each.
 fn source_lines_of(r: &SourceReport, verbosity: Verbosity) -> Vec<String> {
     // A fallback is said once for every source of its kind ([`fallback_lines`]) unless
     // verbose.
