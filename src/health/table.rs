@@ -140,8 +140,9 @@ fn uncovered_row(out: &mut String, h: &Health, u: &Uncovered) {
     }
     if u.sections > 0 {
         seen.push(format!(
-            "in {} of {} sections",
-            u.sections, h.sections.count
+            "in {} of {}",
+            u.sections,
+            crate::text::count(h.sections.count, "section", "sections")
         ));
     }
     if let Some(d) = u.last_seen {
