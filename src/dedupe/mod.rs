@@ -5,7 +5,8 @@
 //!    (a meetup event id, a luma slug, an eventbrite `/e/` page, any page below a site root)
 //!    and that start on the same day are one event. When a page and a calendar entry with the
 //!    same link disagree on the day by up to a week, the page wins; otherwise they are kept
-//!    and flagged.
+//!    and flagged — but for the instances of a series, a link one source lists on several
+//!    days (a weekly meetup linking one page), which are not duplicates.
 //! 2. **Evidence** ([`similar`]): entries without a shared event link, on the same dates, at
 //!    the same city (or both online), starting at the same time when both times are known,
 //!    merge only on strong evidence:
