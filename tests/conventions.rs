@@ -246,26 +246,6 @@ fn completions_and_the_manual_come_from_the_same_definitions() {
     }
 }
 
-/// Every `tests/*.rs` file is a module of the one integration binary (`tests/integration.rs`):
-/// with `autotests = false`, a file not listed there would silently not run.
-#[test]
-fn every_test_file_is_a_module() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let listed = std::fs::read_to_string(root.join("integration.rs")).unwrap();
-    for entry in std::fs::read_dir(&root).unwrap() {
-        let path = entry.unwrap().path();
-        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
-            assert!(
-                listed.lines().any(|l| l == format!("mod {stem};")),
-                "tests/{stem}.rs is not a module of tests/integration.rs"
-            );
-        }
-    }
-}
-
 // The editor's review report says exactly what happened, once (issue 27): every line of the
 // default report pinned, on the recorded snapshots and on a week built to show each case.
 
@@ -452,3 +432,23 @@ note: \"Rust Mumbai — August Meetup 🦀\": no location and no online hint; li
 10 sources ok; --verbose lists them
 6 events in the window; 0 of 10 sources failed
 ";
+
+/// Every `tests/*.rs` file is a module of the one integration binary (`tests/integration.rs`):
+/// with `autotests = false`, a file not listed there would silently not run.
+#[test]
+fn every_test_file_is_a_module() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let listed = std::fs::read_to_string(root.join("integration.rs")).unwrap();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
+            assert!(
+                listed.lines().any(|l| l == format!("mod {stem};")),
+                "tests/{stem}.rs is not a module of tests/integration.rs"
+            );
+        }
+    }
+}
