@@ -230,9 +230,13 @@ pub fn by_content(url: &str, text: &str) -> Result<Candidate, Refusal> {
             elsewhere.join(", ")
         );
     }
+    // A platform's page (a ti.to or pretix shop) is titled by its event, not its organizer.
+    let on_platform =
+        crate::link::parts(url).is_some_and(|p| crate::site::platform::is_platform_host(&p.host));
     let name = scripts
         .title
         .as_deref()
+        .filter(|_| !on_platform)
         .map(|t| crate::text::clean_field(t, crate::text::MAX_NAME))
         .filter(|t| !t.is_empty());
     let link = elsewhere.first().map_or(url, String::as_str);
@@ -313,6 +317,36 @@ pub fn without_events(url: &str) -> Option<Refusal> {
         found: format!("{url}: {why}"),
         entry: Some(organizer_entry(url, None)),
     })
+}
+
+/// A refusal of a ticket page (an Eventbrite event) whose hint names the organizer its own
+/// event data names (schema.org `organizer`: its name and page, Eventbrite's `/o/…`) instead
+/// of the ticket page; the refusal as it was when the page names none.
+pub fn with_organizer_of(refusal: Refusal, url: &str, html: &str) -> Refusal {
+    let Refusal::NoEvents { found, entry } = refusal else {
+        return refusal;
+    };
+    let all = crate::model::Window {
+        from: chrono::NaiveDate::MIN,
+        to: chrono::NaiveDate::MAX,
+    };
+    let named = kind::page_kind()
+        .parse(html, url, "page", &all)
+        .ok()
+        .and_then(|p| {
+            p.events.into_iter().find_map(|e| {
+                let o = e.organizer?;
+                let page = crate::link::check(o.url.as_deref()?).ok()?;
+                let name = crate::text::clean_field(&o.name, crate::text::MAX_NAME);
+                (!name.is_empty()).then(|| (name, crate::link::without_tracking(&page)))
+            })
+        });
+    Refusal::NoEvents {
+        found,
+        entry: named
+            .map(|(name, page)| organizer_entry(&page, Some(&name)))
+            .or(entry),
+    }
 }
 
 fn organizer_entry(url: &str, name: Option<&str>) -> String {

@@ -41,8 +41,8 @@ pub fn instant_date(w: &crate::model::When) -> chrono::NaiveDate {
 /// (`normalize::local_date`), the date the section prints for it.
 pub fn describe_on(raw: &RawEvent, date: NaiveDate) -> String {
     format!(
-        "{:?} on {} ({}, from {})",
-        raw.title,
+        "{} on {} ({}, from {})",
+        crate::text::quoted(&raw.title),
         date,
         link_of(raw).unwrap_or("no link"),
         raw.source

@@ -162,6 +162,20 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// A title (or any text a source wrote) as the review report and every other sentence for
+/// people quote it: `"…"` around what the newsletter prints ([`clean`]: invisible characters
+/// removed, emoji kept whole, one line, at most [`MAX_TITLE`] characters), never Rust's
+/// escapes (`"\u{200b}Rust Mumbai"`).
+pub fn quoted(title: &str) -> String {
+    format!("\"{}\"", clean(title, MAX_TITLE))
+}
+
+/// `n` and the noun in the number it takes: `1 event`, `0 events`, `2 entries`. Every count
+/// in report and stderr text goes through it (no `1 events`, no `source(s)`).
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A letter of the Latin-1 Supplement, Latin Extended-A/B or Latin Extended Additional blocks
 /// (the Latin letters with diacritics, and `ß`, `æ`, `ø`).
 fn is_accented_latin(c: char) -> bool {
@@ -186,6 +200,18 @@ fn cut(s: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_title_is_the_printed_one_and_a_count_takes_its_number() {
+        assert_eq!(
+            quoted("\u{200b}Rust Mumbai \u{2014} July Meetup \u{1f980}"),
+            "\"Rust Mumbai \u{2014} July Meetup \u{1f980}\""
+        );
+        assert_eq!(quoted("Rust \"Nation\"\n UK"), "\"Rust \"Nation\" UK\"");
+        assert_eq!(count(1, "event", "events"), "1 event");
+        assert_eq!(count(0, "event", "events"), "0 events");
+        assert_eq!(count(2, "entry", "entries"), "2 entries");
+    }
 
     #[test]
     fn one_line_no_invisibles() {

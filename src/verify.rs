@@ -92,7 +92,11 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
         .url
         .as_deref()
         .or(calendar.links.first().map(String::as_str));
-    let who = format!("{:?} ({})", calendar.title, link.unwrap_or(""));
+    let who = format!(
+        "{} ({})",
+        crate::text::quoted(&calendar.title),
+        link.unwrap_or("")
+    );
     let mut note = |field: &'static str, before: String, after: String| {
         corrections.push(Correction {
             event: who.clone(),
@@ -130,12 +134,9 @@ pub fn apply(calendar: &RawEvent, page: &RawEvent) -> (RawEvent, Vec<Correction>
     }
     out.status = page.status;
     if let Some(a) = page.attendance {
-        if calendar.attendance.is_some_and(|c| c != a) {
-            note(
-                "attendance",
-                format!("{:?}", calendar.attendance),
-                format!("{a:?}"),
-            );
+        // The calendar's own word (`InPerson`), not `Some(InPerson)`.
+        if let Some(c) = calendar.attendance.filter(|c| *c != a) {
+            note("attendance", format!("{c:?}"), format!("{a:?}"));
         }
         out.attendance = Some(a);
     }

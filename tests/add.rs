@@ -394,7 +394,7 @@ fn the_sources_file_is_checked_before_fetching() {
     let missing = dir.path().join("nowhere").join("sources.toml");
     let (code, _, stderr) = add(&missing, &["https://www.meetup.com/women-in-rust/"]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(!stderr.contains("event(s) from"), "fetched first: {stderr}");
+    assert!(!stderr.contains(" from 2026-"), "fetched first: {stderr}");
     // A broken sources file is bad input, named with its line.
     let broken = dir.path().join("broken.toml");
     std::fs::write(&broken, "[[source]]\nkind = \"meetup\"\n").unwrap();
@@ -623,4 +623,37 @@ fn health_fix_on_a_snapshot_edits_only_a_sources_file_named() {
     assert!(stderr.contains("pass --sources FILE"), "{stderr}");
     assert!(out.stdout.is_empty());
     assert_eq!(std::fs::read(&own).unwrap(), before);
+}
+
+/// A refusal's hint names the organizer as the page's own data does: an Eventbrite ticket page
+/// (`/e/…`) gives its organizer's page (`/o/…`) and name; a ti.to shop's title is its event's,
+/// not its organizer's name.
+#[test]
+fn refusal_hints_name_the_organizers_page_not_the_ticket_page() {
+    let (_dir, path) = copy_of("tests/fixtures/add/sources.toml");
+    let ticket =
+        "https://www.eventbrite.fr/e/rust-meetup-in-paris-hosted-by-stockly-tickets-444152621447";
+    let (code, _, stderr) = add(&path, &[&format!("{ticket}?aff=ebdssbdestsearch")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "add: {ticket}?aff=ebdssbdestsearch: refused: no events to read there: {ticket}: eventbrite pages carry no event data for a listing\n  \
+             hint: to name the organizer of its calendar entries, add instead:\n    \
+             [[organizer]]\n    url = \"https://www.eventbrite.fr/o/stockly-42274765293\"\n    name = \"Stockly\"\n"
+        )
+    );
+    let (code, _, stderr) = add(&path, &["https://ti.to/rustconf-x/2026"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "  hint: to name the organizer of its calendar entries, add instead:\n    \
+             [[organizer]]\n    url = \"https://discord.gg/rustconfx\"\n    name = \"<the organizer's name>\"\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("name = \"RustConf-X 2026 · Tito\""),
+        "{stderr}"
+    );
 }

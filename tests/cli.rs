@@ -699,7 +699,7 @@ fn the_default_report_fits_a_screen_and_verbose_has_the_details() {
     assert!(lines <= SCREEN, "{lines} lines:\n{normal}");
     // What needs an editor's eye, listed; what went well, counted.
     for needle in [
-        "review: 1 corrections by event pages, 1 left out",
+        "review: 1 correction by event pages, 1 left out",
         "corrected: \"Rust Munich: Rust Munich Meetup #12\"",
         "left out: \"Rust Munich Meetup #12\" on 2023-02-22",
         "note: \"Rust GameDev Monthly Meetup\": no location and no online hint",
@@ -719,14 +719,14 @@ fn the_default_report_fits_a_screen_and_verbose_has_the_details() {
     assert!(verbose.lines().count() > 200);
     assert_eq!(stderr_of(&[&replay[..], &["-q"]].concat()), "");
 
-    // A failed source, a redirect and fallbacks are listed by default.
+    // A failed source and a redirect are listed by default, fallbacks said once by kind.
     let sources_2026 = stderr_of(&["render", "--replay", "snapshots/2026-09-16"]);
     assert!(sources_2026.lines().count() <= SCREEN, "{sources_2026}");
     for needle in [
         "FAILED meetup Belgrade Rust Meetup Group",
         "ok     meetup Seattle Rust User Group: 3 events\n       redirected to https://www.meetup.com/seattle-rust-user-group/events/",
-        "ok     meetup Rust Manchester: 2 events\n       fallback: the group page could not be read",
-        "ok     luma   Rust Melbourne: 2 events\n       fallback: the calendar's feed could not be read",
+        "fallback: 1 meetup source was read from its iCal feed because its page held no event data (Rust Manchester); --verbose says why",
+        "fallback: 1 luma source was read from the events its page lists because its feed could not be read (Rust Melbourne); --verbose says why",
     ] {
         assert!(
             sources_2026.contains(needle),

@@ -2,6 +2,7 @@
 //! messages of bad input, closed pipes, `-q`, the progress bar (off when stderr is not a
 //! terminal, on in a pseudo-terminal), and options only where they apply.
 
+use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -247,6 +248,193 @@ fn completions_and_the_manual_come_from_the_same_definitions() {
         assert!(man.contains(&format!("\\-\\-{opt}")), "--{opt}");
     }
 }
+
+// The editor's review report says exactly what happened, once (issue 27): every line of the
+// default report pinned, on the recorded snapshots and on a week built to show each case.
+
+/// The default report of the seed snapshots: what needs a look listed, the rest counted, every
+/// count in its number (`1 correction`, not `1 corrections`), a note once per printed event.
+#[test]
+fn the_report_of_the_seed_snapshot_says_each_thing_once() {
+    let (code, _, err) = run(&["render", "--replay", "snapshots/2023-02-01"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, REPORT_2023_02_01);
+    // The calendar lists the Charlottesville meetup twice and its group's page once: one
+    // event, one note.
+    let (code, _, err) = run(&["render", "--replay", "snapshots/2023-01-04"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, REPORT_2023_01_04);
+}
+
+const REPORT_2023_01_04: &str = "\
+review: 1 correction by event pages, 1 left out
+== corrections by event pages (1)
+corrected: \"Rust Cologne: Rust Cologne: January Meetup\" (https://www.meetup.com/rustcologne/events/290458712/): status was \"Confirmed\" in the calendar, \"Cancelled\" on its page
+== left out (1)
+left out: \"Rust Cologne: January Meetup\" on 2023-01-18 (https://www.meetup.com/rustcologne/events/290458712/, from Rust Community Calendar): cancelled
+== notes (3)
+note: \"Part 2: Exploring USB with Rust\": no location and no online hint; listed as virtual
+note: \"Boulder Elixir and Rust: Monthly Meetup\": no location and no online hint; listed as virtual
+note: \"Rust GameDev Monthly Meetup\": no location and no online hint; listed as virtual
+merged: 12 entries listed twice with the same event link, 8 other duplicates, 8 mirrored sessions; --verbose lists them with their evidence
+25 sources ok, with 29 warnings (skipped or repaired entries); --verbose lists them
+20 events in the window; 0 of 25 sources failed
+";
+
+const REPORT_2023_02_01: &str = "\
+review: 1 correction by event pages, 1 left out
+== corrections by event pages (1)
+corrected: \"Rust Munich: Rust Munich Meetup #12\" (https://www.meetup.com/rust-munich/events/291120384/): status was \"Confirmed\" in the calendar, \"Cancelled\" on its page
+== left out (1)
+left out: \"Rust Munich Meetup #12\" on 2023-02-22 (https://www.meetup.com/rust-munich/events/291120384/, from Rust Community Calendar): cancelled
+== notes (4)
+note: \"Boulder Elixir and Rust: Monthly Meetup\": no location and no online hint; listed as virtual
+note: \"Rust GameDev Monthly Meetup\": no location and no online hint; listed as virtual
+note: \"Rust London User Group: Rust Nation Pre-Conference Reception with The Rust Foundation\": its place gives only the country GB; printed its organizer's home London, UK
+note: \"Rust London User Group: Post-Conference Rust in Enterprise Brunch Hosted at Red Badger\": its place gives only the country GB; printed its organizer's home London, UK
+merged: 29 entries listed twice with the same event link, 11 other duplicates, 15 mirrored sessions; --verbose lists them with their evidence
+41 sources ok, with 41 warnings (skipped or repaired entries); --verbose lists them
+45 events in the window; 0 of 41 sources failed
+";
+
+/// The sources as served in 2026: a cancelled event its group's page and the calendar both
+/// list is one `left out:` line naming both sources; a fallback is said once per kind of
+/// source with a count (the reasons only with `--verbose`); `1 warning`, `1 failed or
+/// suspect source`.
+#[test]
+fn the_report_of_the_2026_snapshot_says_each_thing_once() {
+    let (code, _, err) = run(&["render", "--replay", "snapshots/2026-09-16"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err, REPORT_2026_09_16);
+    let (_, _, verbose) = run(&["render", "-v", "--replay", "snapshots/2026-09-16"]);
+    assert!(
+        verbose.contains(
+            "ok     meetup Rust Manchester: 2 events\n       fallback: the group page could not be read (the page answered without any event data"
+        ),
+        "{verbose}"
+    );
+    assert!(!verbose.contains("fallback: 1 meetup source"), "{verbose}");
+    assert_eq!(verbose.matches("\nleft out: ").count(), 1, "{verbose}");
+}
+
+const REPORT_2026_09_16: &str = "\
+ok     meetup Seattle Rust User Group: 3 events
+       redirected to https://www.meetup.com/seattle-rust-user-group/events/ (a renamed group or calendar? update sources.toml)
+FAILED meetup Belgrade Rust Meetup Group: https://www.meetup.com/belgrade-rust-meetup-group/events/: HTTP status 404
+fallback: 1 meetup source was read from its iCal feed because its page held no event data (Rust Manchester); --verbose says why
+fallback: 1 luma source was read from the events its page lists because its feed could not be read (Rust Melbourne); --verbose says why
+review: 1 failed or suspect source, 1 left out
+== left out (1)
+left out: \"Rust meetup #89\" on 2026-10-13 (https://www.meetup.com/rust-paris/events/316402289/, from Rust Paris, Rust Community Calendar): cancelled
+== notes (1)
+note: \"Women in Rust: Lunch & Learn: Error handling in Rust\": no location and no online hint; listed as virtual
+merged: 8 entries listed twice with the same event link, 5 other duplicates, 0 mirrored sessions; --verbose lists them with their evidence
+11 sources ok, with 1 warning (skipped or repaired entries); --verbose lists them
+18 events in the window; 1 of 12 sources failed
+";
+
+/// A snapshot folder in `dir`: `sources.toml`, and each `(url, content type, body)` recorded
+/// (status 200).
+fn snapshot_of(dir: &Path, sources: &str, responses: &[(String, &str, String)]) -> String {
+    let snap = dir.join("snapshot");
+    std::fs::create_dir_all(snap.join("responses")).unwrap();
+    std::fs::write(snap.join("sources.toml"), sources).unwrap();
+    let mut manifest = Vec::new();
+    for (i, (url, content_type, body)) in responses.iter().enumerate() {
+        let file = format!("responses/{i}.body");
+        std::fs::write(snap.join(&file), body).unwrap();
+        manifest.push(format!(
+            "{{\"url\": \"{url}\", \"status\": 200, \"content_type\": \"{content_type}\", \"file\": \"{file}\"}}"
+        ));
+    }
+    std::fs::write(
+        snap.join("manifest.json"),
+        format!(
+            "{{\"recorded_at\": \"2026-09-16T09:00:00+00:00\", \"responses\": [{}]}}",
+            manifest.join(", ")
+        ),
+    )
+    .unwrap();
+    snap.to_str().unwrap().to_string()
+}
+
+/// An iCalendar feed of `events` (each the lines of one VEVENT, without BEGIN/END), CRLF.
+fn calendar(events: &[&str]) -> String {
+    let mut lines = vec!["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"];
+    let bodies: Vec<String> = events
+        .iter()
+        .map(|e| format!("BEGIN:VEVENT\n{}\nEND:VEVENT", e.trim()))
+        .collect();
+    lines.extend(bodies.iter().map(String::as_str));
+    lines.push("END:VCALENDAR");
+    lines.join("\n").replace('\n', "\r\n") + "\r\n"
+}
+
+/// A week built to show each case the report once said wrong: a title with an invisible
+/// character and an emoji (quoted as the newsletter prints it, never `"\u{200b}…"`), a weekly
+/// series whose instances share one link (not a possible duplicate), nine meetup groups
+/// behind a login page (one line with a count, not nine of 600 characters).
+#[test]
+fn the_report_of_a_hard_week_says_each_thing_once_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = "https://calendar.example.org/rust.ics";
+    let mut sources =
+        format!("[[source]]\nkind = \"ical\"\nurl = \"{feed}\"\nname = \"Calendar\"\n");
+    let mut responses = vec![(
+        feed.to_string(),
+        "text/calendar",
+        calendar(&[
+            "UID:mumbai-july\nDTSTAMP:20260901T000000Z\nDTSTART:20260923T130000Z\nSUMMARY:\u{200b}Rust Mumbai — July Meetup 🦀\nLOCATION:Mumbai\\, India\nURL:https://www.meetup.com/rust-mumbai/events/311/",
+            "UID:mumbai-aug\nDTSTAMP:20260901T000000Z\nDTSTART:20260930T130000Z\nSUMMARY:\u{200b}Rust Mumbai — August Meetup 🦀\nURL:https://rust-mumbai.example.org/august",
+            "UID:hack-night\nDTSTAMP:20260901T000000Z\nDTSTART:20260917T170000Z\nRRULE:FREQ=WEEKLY;COUNT=4\nSUMMARY:Rust Hack Night\nLOCATION:Berlin\\, Germany\nURL:https://rust-hack.example.org/weekly",
+        ]),
+    )];
+    let login = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("snapshots/2026-09-16/responses/www.meetup.com/rust-manchester-events.html"),
+    )
+    .unwrap();
+    for i in 1..=9 {
+        let group = format!("https://www.meetup.com/rust-group-{i}/");
+        let _ = write!(
+            sources,
+            "\n[[source]]\nkind = \"meetup\"\nurl = \"{group}\"\nname = \"Rust Group {i}\"\n"
+        );
+        responses.push((format!("{group}events/"), "text/html", login.clone()));
+        responses.push((
+            format!("{group}events/ical/"),
+            "text/calendar",
+            calendar(&[&format!(
+                "UID:past-{i}\nDTSTAMP:20260901T000000Z\nDTSTART:20260101T180000Z\nSUMMARY:Rust Group {i} meetup\nURL:{group}events/{i}00/"
+            )]),
+        ));
+    }
+    let snap = snapshot_of(dir.path(), &sources, &responses);
+    let (code, _, err) = run(&[
+        "render",
+        "--replay",
+        &snap,
+        "--from",
+        "2026-09-16",
+        "--to",
+        "2026-10-14",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err.replace(&snap, "SNAPSHOT"), REPORT_OF_A_HARD_WEEK);
+}
+
+const REPORT_OF_A_HARD_WEEK: &str = "\
+fallback: 9 meetup sources were read from their iCal feeds because their pages held no event data (Rust Group 1, Rust Group 2, Rust Group 3 and 6 more); --verbose says why
+review: 1 unverified calendar entry
+== unverified calendar entries (1)
+unverified: \"Rust Mumbai — July Meetup 🦀\" on 2026-09-23 (https://www.meetup.com/rust-mumbai/events/311/, from Calendar): https://www.meetup.com/rust-mumbai/events/311/: not in the snapshot SNAPSHOT (record it again with `twir-events snapshot`); kept the calendar's data
+== notes (3)
+note: \"Rust Mumbai — July Meetup 🦀\": organizer \"Rust Mumbai\" found by its name only (the title's prefix); link its page in the entry, or add an [[organizer]] entry to sources.toml
+note: \"Rust Mumbai — August Meetup 🦀\": organizer \"Rust Mumbai\" found by its name only (the title's prefix); link its page in the entry, or add an [[organizer]] entry to sources.toml
+note: \"Rust Mumbai — August Meetup 🦀\": no location and no online hint; listed as virtual
+10 sources ok; --verbose lists them
+6 events in the window; 0 of 10 sources failed
+";
 
 /// Every `tests/*.rs` file is a module of the one integration binary (`tests/integration.rs`):
 /// with `autotests = false`, a file not listed there would silently not run.

@@ -209,7 +209,7 @@ fn a_calendar_collapsing_against_the_previous_file_is_suspect() {
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "SUSPECT ical  Calendar: 1 events; far fewer events than the previous run: 1 in the window now, 6 in the previous file"
+            "SUSPECT ical  Calendar: 1 event; far fewer events than the previous run: 1 in the window now, 6 in the previous file"
         ),
         "{}",
         run.stderr

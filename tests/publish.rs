@@ -634,6 +634,26 @@ fn the_page_collapses_long_lists_links_left_out_events_and_shows_warnings() {
     let summary: String = select(&doc, "details#merged > summary")[0].text().collect();
     assert_eq!(summary, "Merged into another entry (55)");
     assert_eq!(select(&doc, "#merged li[data-reason]").len(), 55);
+    // Each merge shows what tells its two entries apart (issue 27): their links and sources,
+    // never the same text on both sides ("X by Rust Lyon into X by Rust Lyon").
+    let merges: Vec<String> = select(&doc, "#merged li[data-reason]")
+        .iter()
+        .map(|li| li.text().collect())
+        .collect();
+    for m in &merges {
+        let (absorbed, kept) = m.split_once("into ").expect("X into Y");
+        let kept = kept.rsplit_once(": ").expect("Y: why").0;
+        assert_ne!(absorbed, kept, "{m}");
+    }
+    assert!(
+        merges.contains(&"2023-02-02 “Rust Lyon meetup #01” by Rust Lyon \
+            (https://mobilizon.fr/events/b8577678-d072-4d9a-9562-974715f1dfbb, from Rust Community Calendar)\
+            into 2023-02-02 “Rust Lyon meetup #01” by Rust Lyon \
+            (https://mobilizon.fr/events/b8577678-d072-4d9a-9562-974715f1dfbb, from Rust Lyon, Rust Community Calendar): \
+            same event link mobilizon.fr/events/b8577678-d072-4d9a-9562-974715f1dfbb, same day"
+            .to_string()),
+        "{merges:#?}"
+    );
     assert!(
         select(&doc, "details#left-out")[0]
             .value()

@@ -189,11 +189,10 @@ pub(super) fn add_urls(
             path: file.clone(),
             message: e.to_string(),
         })?;
-        let n = out.added.len();
         say!(
             quiet,
-            "{file}: {n} {} added",
-            if n == 1 { "source" } else { "sources" }
+            "{file}: {} added",
+            crate::text::count(out.added.len(), "source", "sources")
         );
     }
     Ok(out)
@@ -263,6 +262,12 @@ async fn try_one(
         }
         Plan::Probe(page) => {
             if let Some(r) = add::without_events(&page) {
+                // A ticket page names its organizer in its data: the hint gives its page.
+                let ticket = crate::link::parts(&page)
+                    .is_some_and(|p| crate::site::platform::is_eventbrite(&p.host));
+                if ticket && let Ok(html) = fetch_text(fetcher, &page).await {
+                    return Err(add::with_organizer_of(r, &page, &html));
+                }
                 return Err(r);
             }
             let body = fetch_text(fetcher, &page).await?;
@@ -424,11 +429,10 @@ async fn preview(
     if let Some(f) = &report.fallback {
         say!(quiet, "  read through its fallback: {f}");
     }
-    let n = outcome.events.len();
     say!(
         quiet,
-        "  {n} {} from {} to {}",
-        if n == 1 { "event" } else { "events" },
+        "  {} from {} to {}",
+        crate::text::count(outcome.events.len(), "event", "events"),
         window.from,
         window.to
     );

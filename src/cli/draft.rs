@@ -6,6 +6,7 @@ use super::writable::{self, Output};
 use super::{Common, RunArgs, WindowStart, emit, stdout};
 use crate::error::{Error, exit};
 use crate::render;
+use crate::text::count;
 use std::path::Path;
 
 /// `update DRAFT`: the draft's section brought up to date (to `out`, else the draft itself),
@@ -29,9 +30,10 @@ pub(super) fn update(
         .map_err(|e| Error::Usage(format!("{}: {e}", draft.display())))?;
     if update.untouched {
         note!(
-            "every source failed or answered suspiciously: {} left unchanged ({} entries kept as they were){}",
+            "every source failed or answered suspiciously: {} left unchanged ({} kept as {} were){}",
             draft.display(),
-            update.entries,
+            count(update.entries, "entry", "entries"),
+            if update.entries == 1 { "it" } else { "they" },
             match out {
                 Some(o) => format!("; nothing written to {}", o.display()),
                 None => String::new(),
@@ -143,11 +145,6 @@ fn tell_kept_fields(u: &crate::update::EntryReport) {
             c.after
         );
     }
-}
-
-/// `n` and the noun, singular or plural.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The counts line: `draft: 46 entries = 16 updated + 28 unchanged + 1 kept because its

@@ -212,8 +212,12 @@ fn keep_previous<F: crate::fetch::Fetch>(
 ) -> Option<u8> {
     let held = |p: &crate::fetch::replay::Manifest| {
         format!(
-            "{} responses recorded {}",
-            p.responses.iter().filter(|r| r.file.is_some()).count(),
+            "{} recorded {}",
+            crate::text::count(
+                p.responses.iter().filter(|r| r.file.is_some()).count(),
+                "response",
+                "responses"
+            ),
             p.recorded_at.format("%Y-%m-%d %H:%M")
         )
     };
@@ -267,20 +271,21 @@ fn keep_previous<F: crate::fetch::Fetch>(
 /// "snapshot written to DIR: 48 responses (2.3 MB), 2 recorded failures, 1 not recorded".
 fn snapshot_summary(s: &crate::fetch::record::SnapshotSummary) -> String {
     let mut parts = vec![format!(
-        "{} responses ({:.1} MB)",
-        s.responses,
+        "{} ({:.1} MB)",
+        crate::text::count(s.responses, "response", "responses"),
         s.bytes as f64 / 1_000_000.0
     )];
     if s.statuses > 0 {
         parts.push(format!(
-            "{} failed answers recorded as such (replayed as the same status)",
-            s.statuses
+            "{} recorded as such (replayed as the same status)",
+            crate::text::count(s.statuses, "failed answer", "failed answers")
         ));
     }
     if !s.not_recorded.is_empty() {
         parts.push(format!(
-            "{} URLs not recorded (timeouts, network errors: said below; a replay reports them as not in the snapshot)",
-            s.not_recorded.len()
+            "{} not recorded (timeouts, network errors: said below; a replay reports {} as not in the snapshot)",
+            crate::text::count(s.not_recorded.len(), "URL", "URLs"),
+            if s.not_recorded.len() == 1 { "it" } else { "them" }
         ));
     }
     format!(

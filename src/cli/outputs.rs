@@ -94,9 +94,9 @@ pub(super) fn json(common: &Common, run: &RunArgs, out: Option<PathBuf>) -> Resu
         return Ok(code);
     }
     note!(
-        "wrote {} ({} events{})",
+        "wrote {} ({}{})",
         path.display(),
-        doc.events.len(),
+        crate::text::count(doc.events.len(), "event", "events"),
         if stale > 0 {
             format!(", {stale} carried over from failed or suspect sources")
         } else {
@@ -145,10 +145,10 @@ pub(super) fn publish(
     })?;
     if common.verbosity() > Verbosity::Quiet {
         note!(
-            "wrote {}: {} files ({} events in the window, feeds up to {})",
+            "wrote {}: {} ({} in the window, feeds up to {})",
             out.display(),
-            files.len(),
-            outcome.events.len(),
+            crate::text::count(files.len(), "file", "files"),
+            crate::text::count(outcome.events.len(), "event", "events"),
             crate::publish::feeds_to(&window, horizon_weeks)
         );
     }

@@ -5,7 +5,8 @@
 //!    (a meetup event id, a luma slug, an eventbrite `/e/` page, any page below a site root)
 //!    and that start on the same day are one event. When a page and a calendar entry with the
 //!    same link disagree on the day by up to a week, the page wins; otherwise they are kept
-//!    and flagged.
+//!    and flagged — but for the instances of a series, a link one source lists on several
+//!    days (a weekly meetup linking one page), which are not duplicates.
 //! 2. **Evidence** ([`similar`]): entries without a shared event link, on the same dates, at
 //!    the same city (or both online), starting at the same time when both times are known,
 //!    merge only on strong evidence:
@@ -92,9 +93,9 @@ impl fmt::Display for EntryRef {
         let regions: Vec<&str> = self.regions.iter().map(|r| r.title()).collect();
         write!(
             f,
-            "{} {:?} by {} <{}> [{}]",
+            "{} {} by {} <{}> [{}]",
             self.start_date,
-            self.title,
+            crate::text::quoted(&self.title),
             self.organizer,
             self.url,
             regions.join(", ")
@@ -307,13 +308,29 @@ fn dedupe_with(events: &[Event], which: Pairs) -> Deduped {
         let final_of = |i: usize| folded.final_of_merged[duplicates.home_of[i]];
         final_of(i) != final_of(j)
     };
-    let entry_of = (0..events.len())
+    let entry_of: Vec<usize> = (0..events.len())
         .map(|i| folded.final_of_merged[duplicates.home_of[i]])
         .collect();
+    let series = series_links(events, &fs);
+    let of_a_series = |i: usize, j: usize, code: &str| {
+        code == SAME_LINK_DIFFERENT_DAYS
+            && fs[i]
+                .keys
+                .iter()
+                .any(|k| fs[j].keys.contains(k) && series.contains(k.as_str()))
+    };
+    // Each pair of entries the section prints once, however many of their sources' entries
+    // were compared (a calendar entry and a page entry on each side make four pairs).
+    let mut said = std::collections::HashSet::new();
     let possible_duplicates = found
         .possible
         .into_iter()
         .filter(|(i, j, _)| apart(*i, *j))
+        .filter(|(i, j, (code, _))| !of_a_series(*i, *j, code))
+        .filter(|(i, j, _)| {
+            let (a, b) = (entry_of[*i], entry_of[*j]);
+            said.insert((a.min(b), a.max(b)))
+        })
         .map(|(i, j, (code, reason))| possible_duplicate(&events[i], &events[j], code, reason))
         .collect();
     Deduped {
@@ -323,6 +340,35 @@ fn dedupe_with(events: &[Event], which: Pairs) -> Deduped {
         notes,
         entry_of,
     }
+}
+
+/// The code of two entries linking one event page on different days.
+pub(crate) const SAME_LINK_DIFFERENT_DAYS: &str = "same-link-different-days";
+
+/// The event links that one source lists on several days: a series' (a weekly meetup whose
+/// every instance links the same page), whose instances on different days are not duplicates
+/// and are not reported as possible ones.
+fn series_links<'a>(events: &[Event], fs: &'a [Facts]) -> std::collections::HashSet<&'a str> {
+    let mut days: std::collections::HashMap<(&str, &str), NaiveDate> =
+        std::collections::HashMap::new();
+    let mut series = std::collections::HashSet::new();
+    for (e, f) in events.iter().zip(fs) {
+        for key in &f.keys {
+            for source in &e.sources {
+                match days.entry((key.as_str(), source.as_str())) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(e.start_date);
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        if *o.get() != e.start_date {
+                            series.insert(key.as_str());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    series
 }
 
 /// What comparing the candidate pairs found.

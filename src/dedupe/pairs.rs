@@ -155,8 +155,9 @@ fn mirror_candidates(
     for ((date, title), mut members) in blocks {
         if members.len() > MAX_BLOCK {
             notes.push(format!(
-                "{} online entries on {date} are titled {title:?}: too many to compare every pair as mirrors (at most {MAX_BLOCK}); only neighbours were",
-                members.len()
+                "{} online entries on {date} are titled {}: too many to compare every pair as mirrors (at most {MAX_BLOCK}); only neighbours were",
+                members.len(),
+                crate::text::quoted(title)
             ));
         }
         block_pairs(&mut members, fs, &mut pairs);

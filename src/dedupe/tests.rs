@@ -106,3 +106,64 @@ fn a_merged_entry_keeps_the_end_of_the_start_it_took() {
         (page.start, page.end)
     );
 }
+
+/// `e` from the source `source`, read from a feed (not its page).
+fn from_feed(mut e: Event, source: &str) -> Event {
+    e.sources = vec![source.into()];
+    e.from_page = false;
+    e
+}
+
+#[test]
+fn instances_of_one_series_sharing_a_link_are_not_possible_duplicates() {
+    // A weekly hack night whose every calendar instance links the same page.
+    let link = "https://rust-hack.example.org/weekly";
+    let weekly: Vec<Event> = ["2026-09-02", "2026-09-09", "2026-09-16", "2026-09-23"]
+        .iter()
+        .map(|d| from_feed(Event::example("Hack night", link, d), "Calendar"))
+        .collect();
+    let out = dedupe(&weekly);
+    assert_eq!(out.events.len(), 4, "every instance is kept");
+    assert!(out.possible_duplicates.is_empty(), "{out}");
+    // One listing each by two sources, the same link a fortnight apart: one of them has the
+    // date wrong, which is worth a look.
+    let two = vec![
+        from_feed(Event::example("Hack night", link, "2026-09-02"), "Calendar"),
+        from_feed(
+            Event::example("Hack night", link, "2026-09-16"),
+            "Rust Berlin",
+        ),
+    ];
+    let out = dedupe(&two);
+    assert_eq!(out.events.len(), 2);
+    assert_eq!(
+        out.possible_duplicates
+            .iter()
+            .map(|p| p.code)
+            .collect::<Vec<_>>(),
+        [SAME_LINK_DIFFERENT_DAYS]
+    );
+}
+
+#[test]
+fn a_pair_of_printed_entries_is_one_possible_duplicate_however_many_sources_list_them() {
+    let at = |e: &mut Event, hour: u32| {
+        let day = e.start_date.and_hms_opt(hour, 0, 0).unwrap();
+        let offset = chrono::FixedOffset::east_opt(3600).unwrap();
+        e.start = Some(day.and_local_timezone(offset).unwrap());
+    };
+    let event_page = "https://www.meetup.com/rust-berlin/events/311/";
+    // The group's page and the calendar list the 18:00 session (one event: the same link)...
+    let mut page = Event::example("Rust Study Hack", event_page, "2026-09-02");
+    page.sources = vec!["Rust Berlin".into()];
+    at(&mut page, 18);
+    let mut calendar = from_feed(page.clone(), "Calendar");
+    calendar.title = "Rust Berlin: Rust Study Hack".into();
+    // ... and the calendar lists it again at 19:00, linking the group's page.
+    let mut again = from_feed(calendar.clone(), "Calendar");
+    again.url = "https://www.meetup.com/rust-berlin/".into();
+    at(&mut again, 19);
+    let out = dedupe(&[page, calendar, again]);
+    assert_eq!(out.events.len(), 2, "{out}");
+    assert_eq!(out.possible_duplicates.len(), 1, "{out}");
+}

@@ -15,13 +15,14 @@ pub fn to_table(h: &Health) -> String {
         // count is not left unexplained.
         if !h.uncovered.is_empty() {
             let n = h.uncovered.len();
+            let one = n == 1;
             let _ = writeln!(
                 out,
-                "\nnot covered by a source, and nothing to add: {n} {} named by {} [[organizer]] {}, whose {} no events to read",
-                if n == 1 { "organizer" } else { "organizers" },
-                if n == 1 { "its" } else { "their" },
-                if n == 1 { "entry" } else { "entries" },
-                if n == 1 { "link has" } else { "links have" },
+                "\nnot covered by a source, and nothing to add: {} named by {} [[organizer]] {}, whose {} no events to read",
+                crate::text::count(n, "organizer", "organizers"),
+                if one { "its" } else { "their" },
+                if one { "entry" } else { "entries" },
+                if one { "link has" } else { "links have" },
             );
             for u in &h.uncovered {
                 uncovered_row(&mut out, h, u);
@@ -47,8 +48,8 @@ pub fn to_table(h: &Health) -> String {
 fn header(out: &mut String, h: &Health) {
     let _ = writeln!(
         out,
-        "health of {} sources on {}, {}{}",
-        h.sources,
+        "health of {} on {}, {}{}",
+        crate::text::count(h.sources, "source", "sources"),
         h.today,
         sections_read(h),
         if h.fetched {
@@ -156,8 +157,9 @@ fn uncovered_row(out: &mut String, h: &Health, u: &Uncovered) {
     }
     if u.sections > 0 {
         seen.push(format!(
-            "in {} of {} sections",
-            u.sections, h.sections.count
+            "in {} of {}",
+            u.sections,
+            crate::text::count(h.sections.count, "section", "sections")
         ));
     }
     if let Some(d) = u.last_seen {

@@ -262,7 +262,7 @@ impl Links {
         let mut safe_link = |u: &str| match crate::link::check_within(u, trusted) {
             Ok(u) => Some(u),
             Err(refused) => {
-                notes.push(format!("{title:?}: {refused}"));
+                notes.push(format!("{}: {refused}", crate::text::quoted(title)));
                 None
             }
         };
@@ -369,7 +369,8 @@ fn attendance(
         // seeds and the corpus, online sessions (a physical meetup names its venue).
         None => {
             notes.push(format!(
-                "{title:?}: no location and no online hint; listed as virtual"
+                "{}: no location and no online hint; listed as virtual",
+                crate::text::quoted(title)
             ));
             Attendance::Virtual
         }
@@ -389,9 +390,12 @@ fn venue(
     let held = matches!(attendance, Attendance::InPerson | Attendance::Hybrid);
     match (place, &organizer.home) {
         (None, home) if held => home.clone(),
-        (Some(p), Some(home)) if held && country_only(&p) && home.city.is_some() && same_country(&p, home) => {
+        (Some(p), Some(home))
+            if held && country_only(&p) && home.city.is_some() && same_country(&p, home) =>
+        {
             notes.push(format!(
-                "{title:?}: its place gives only the country {}; printed its organizer's home {home}",
+                "{}: its place gives only the country {}; printed its organizer's home {home}",
+                crate::text::quoted(title),
                 p.country.as_deref().unwrap_or_default()
             ));
             Some(home.clone())
@@ -456,7 +460,10 @@ fn local_dates(
         .or_else(|| organizer.home.as_ref().and_then(timezone::zone_for_place))
         .or(raw.default_tz);
     if matches!(raw.start, When::Utc(_)) && zone.is_none() {
-        notes.push(format!("{title:?}: time zone unknown; used UTC dates"));
+        notes.push(format!(
+            "{}: time zone unknown; used UTC dates",
+            crate::text::quoted(title)
+        ));
     }
     let (start_local, offset) = local_time(&raw.start, zone);
     let start_date = start_local.date();
@@ -468,7 +475,8 @@ fn local_dates(
         let end = end_in_start_zone(raw, start, zone)?;
         if end < start {
             notes.push(format!(
-                "{title:?}: its end ({}) is before its start ({}); end ignored",
+                "{}: its end ({}) is before its start ({}); end ignored",
+                crate::text::quoted(title),
                 end.to_rfc3339(),
                 start.to_rfc3339()
             ));

@@ -47,8 +47,8 @@ pub(super) fn find_organizer(
     let named = raw.description.as_deref().and_then(links::leading_name);
     if let Some((known, said)) = by_name(directory, named.as_deref(), title) {
         notes.push(format!(
-            "{title:?}: organizer {:?} found by its name only ({said}); link its page in the entry, or add an [[organizer]] entry to sources.toml",
-            known.organizer.name
+            "{}: organizer {} found by its name only ({said}); link its page in the entry, or add an [[organizer]] entry to sources.toml", crate::text::quoted(title),
+            crate::text::quoted(&known.organizer.name)
         ));
         return Ok(Found::of(known));
     }
@@ -141,8 +141,8 @@ fn guessed_organizer(
     if let Some(why) = refused {
         o.url = None;
         notes.push(format!(
-            "{title:?}: organizer {:?} printed without a link: no page of its is known ({why}); add an [[organizer]] entry (url, name, home) to sources.toml",
-            o.name
+            "{}: organizer {} printed without a link: no page of its is known ({why}); add an [[organizer]] entry (url, name, home) to sources.toml", crate::text::quoted(title),
+            crate::text::quoted(&o.name)
         ));
     }
     o
@@ -161,10 +161,10 @@ pub(super) fn name_organizer_and_title(
     if let Some(u) = organizer.url.take() {
         match crate::link::check_within(&u, trusted) {
             Ok(u) if crate::link::is_platform_root(&u) => notes.push(format!(
-                "{title:?}: the organizer's link {u:?} dropped: a platform's home page is no organizer's page"
+                "{}: the organizer's link {u:?} dropped: a platform's home page is no organizer's page", crate::text::quoted(&title)
             )),
             Ok(u) => organizer.url = Some(u),
-            Err(refused) => notes.push(format!("{title:?}: the organizer's {refused}")),
+            Err(refused) => notes.push(format!("{}: the organizer's {refused}", crate::text::quoted(&title))),
         }
     }
     organizer.home = organizer.home.map(|p| clean_place(&p));

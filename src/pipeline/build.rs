@@ -21,6 +21,8 @@ pub fn build(collection: Collection, config: &Config, window: &Window) -> Outcom
     let called_off = called_off(collected);
     let mut outcome = Outcome::default();
     let mut events = Vec::new();
+    // Each kept entry's title (as its notes quote it) and notes, said once per printed event.
+    let mut notes_of: Vec<(String, Vec<String>)> = Vec::new();
     for c in collected {
         let page_says = (!c.from_page && !called_off.is_empty())
             .then(|| {
@@ -50,7 +52,7 @@ pub fn build(collection: Collection, config: &Config, window: &Window) -> Outcom
                 n.event.from_page = c.from_page;
                 n.event.in_calendar = c.in_calendar;
                 if window.overlaps(n.event.start_date, n.event.end_date) {
-                    outcome.notes.extend(n.notes);
+                    notes_of.push((crate::text::quoted(&c.raw.title), n.notes));
                     events.push(n.event);
                 } else {
                     outcome.outside_window.push(n.event);
@@ -70,6 +72,7 @@ pub fn build(collection: Collection, config: &Config, window: &Window) -> Outcom
         }
     }
     let deduped = dedupe::dedupe(&events);
+    outcome.notes = notes_once(notes_of, &deduped.entry_of);
     outcome.merges = deduped.merges;
     outcome.possible_duplicates = deduped.possible_duplicates;
     outcome.notes.extend(deduped.notes);
@@ -94,6 +97,28 @@ pub fn build(collection: Collection, config: &Config, window: &Window) -> Outcom
         })
         .collect();
     outcome
+}
+
+/// The notes of the kept entries, each said once per printed event: the entries of one event
+/// (the calendar's and its group page's) often earn the same note ("no location and no online
+/// hint"), which names the first of them. `notes_of[i]` is entry `i`'s quoted title and its
+/// notes (`"TITLE": WHAT`), `entry_of[i]` the printed event it ended up in.
+fn notes_once(notes_of: Vec<(String, Vec<String>)>, entry_of: &[usize]) -> Vec<String> {
+    let mut said = std::collections::HashSet::new();
+    let mut notes = Vec::new();
+    for ((title, of_entry), event) in notes_of.into_iter().zip(entry_of) {
+        for note in of_entry {
+            let what = note
+                .strip_prefix(title.as_str())
+                .and_then(|rest| rest.strip_prefix(": "))
+                .unwrap_or(&note)
+                .to_string();
+            if said.insert((*event, what)) {
+                notes.push(note);
+            }
+        }
+    }
+    notes
 }
 
 /// The organizer directory: the sources file's, completed by the organizers event pages name
@@ -132,4 +157,28 @@ fn called_off(collected: &[Collected]) -> HashMap<String, Status> {
 pub(crate) fn touches(raw: &RawEvent, window: Window) -> bool {
     let date = instant_date(&raw.start);
     date >= normalize::add_days(window.from, -2) && date <= normalize::add_days(window.to, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::notes_once;
+
+    #[test]
+    fn a_note_is_said_once_per_printed_event() {
+        let virtual_ =
+            |title: &str| format!("\"{title}\": no location and no online hint; listed as virtual");
+        let notes_of = vec![
+            ("\"Part 2\"".to_string(), vec![virtual_("Part 2")]),
+            (
+                "\"Meetup: Part 2\"".to_string(),
+                vec![virtual_("Meetup: Part 2")],
+            ),
+            ("\"Part 2\"".to_string(), vec![virtual_("Part 2")]),
+        ];
+        // The first two entries are one event; the third, its namesake a week later, another.
+        assert_eq!(
+            notes_once(notes_of, &[0, 0, 1]),
+            [virtual_("Part 2"), virtual_("Part 2")]
+        );
+    }
 }

@@ -36,9 +36,9 @@ impl Common {
 }
 
 /// The per-source report and the review report, on stderr, sized to be read: by default
-/// what needs an editor's eye, listed (failed and suspect sources, fallbacks and redirects,
-/// corrections made by event pages, calendar entries whose page could not be used, entries
-/// left out, possible duplicates, guesses), then what went well as counts (sources ok, merges,
+/// what needs an editor's eye, listed (failed and suspect sources, redirects, fallbacks counted
+/// per kind of source, corrections made by event pages, calendar entries whose page could not
+/// be used, entries left out, possible duplicates, guesses), then what went well as counts (sources ok, merges,
 /// mirrors, warnings); verbose lists those too. Quiet: failed and suspect sources only.
 /// Failures sharing a cause no server answered for are said once ([`shared_failures`]).
 pub(super) fn report(outcome: &Outcome, verbosity: Verbosity) {
@@ -116,34 +116,94 @@ fn source_lines(outcome: &Outcome, shared: &Shared, verbosity: Verbosity) -> Vec
             lines.extend(source_lines_of(r, verbosity));
         }
     }
+    if verbosity == Verbosity::Normal {
+        lines.extend(fallback_lines(outcome));
+    }
     lines
 }
 
+/// How many sources a fallback line names before it counts the rest.
+const FALLBACKS_NAMED: usize = 3;
+
+/// The sources read through a fallback, said once per kind of source with a count and their
+/// names (the first [`FALLBACKS_NAMED`]): `fallback: 9 meetup sources were read from their
+/// iCal feeds because their pages held no event data (Rust Manchester, … and 6 more);
+/// --verbose says why`. Each one's reason is long and alike (meetup changing its page for
+/// every group would make a line per group); verbose lists them under their sources.
+fn fallback_lines(outcome: &Outcome) -> Vec<String> {
+    use crate::sources::kind::WaysIn;
+    let mut by_kind: Vec<(&str, WaysIn, Vec<&str>)> = Vec::new();
+    for r in outcome.reports.iter().filter(|r| r.fallback.is_some()) {
+        let (kind, ways) = (r.kind.as_str(), r.kind.spec().ways_in());
+        match by_kind.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some((_, _, labels)) => labels.push(&r.label),
+            None => by_kind.push((kind, ways, vec![&r.label])),
+        }
+    }
+    by_kind
+        .into_iter()
+        .map(|(kind, ways, labels)| {
+            let n = labels.len();
+            let one = n == 1;
+            let how = match ways {
+                WaysIn::PageElseFeed if one => {
+                    "was read from its iCal feed because its page held no event data"
+                }
+                WaysIn::PageElseFeed => {
+                    "were read from their iCal feeds because their pages held no event data"
+                }
+                WaysIn::FeedThroughPage if one => {
+                    "was read from the events its page lists because its feed could not be read"
+                }
+                WaysIn::FeedThroughPage => {
+                    "were read from the events their pages list because their feeds could not be read"
+                }
+                WaysIn::One if one => "was read through a fallback",
+                WaysIn::One => "were read through a fallback",
+            };
+            let named: Vec<&str> = labels.iter().take(FALLBACKS_NAMED).copied().collect();
+            let more = if n > named.len() {
+                format!(" and {} more", n - named.len())
+            } else {
+                String::new()
+            };
+            format!(
+                "fallback: {} {how} ({}{more}); --verbose says why",
+                count(n, &format!("{kind} source"), &format!("{kind} sources")),
+                named.join(", ")
+            )
+        })
+        .collect()
+}
+
 /// One source's line (`ok`, `FAILED`, `SUSPECT`), then how many of its previous events were
-/// kept (carried over), its fallback, redirect and (verbose) warnings. An `ok` source is listed only when verbose or when it was read through a
-/// fallback or redirected (the source list needs a look); quiet: failed and suspect sources
-/// only, one line each.
+/// kept (carried over), its redirect and (verbose) its fallback and warnings. An `ok` source
+/// is listed only when verbose or when it was redirected (the source list needs a look; a
+/// fallback is said by [`fallback_lines`]); quiet: failed and suspect sources only, one line
+/// each.
 fn source_lines_of(r: &SourceReport, verbosity: Verbosity) -> Vec<String> {
-    let worth_a_look = r.fallback.is_some() || r.redirected_to.is_some();
+    // A fallback is said once for every source of its kind ([`fallback_lines`]) unless
+    // verbose.
+    let worth_a_look = r.redirected_to.is_some();
     let first = match (r.failure(), r.suspect()) {
         (None, Some(why)) => format!(
-            "SUSPECT {:<5} {}: {} events; {why}",
+            "SUSPECT {:<5} {}: {}; {why}",
             r.kind.as_str(),
             r.label,
-            r.events
+            count(r.events, "event", "events")
         ),
         (Some(e), _) => format!("FAILED {:<6} {}: {e}", r.kind.as_str(), r.label),
         (None, None) if verbosity == Verbosity::Quiet => return Vec::new(),
         (None, None) if verbosity == Verbosity::Normal && !worth_a_look => return Vec::new(),
         (None, None) => format!(
-            "ok     {:<6} {}: {} events{}",
+            "ok     {:<6} {}: {}{}",
             r.kind.as_str(),
             r.label,
-            r.events,
+            count(r.events, "event", "events"),
             if r.warnings.is_empty() {
                 String::new()
             } else {
-                format!(", {} warnings", r.warnings.len())
+                format!(", {}", count(r.warnings.len(), "warning", "warnings"))
             }
         ),
     };
@@ -157,7 +217,11 @@ fn source_lines_of(r: &SourceReport, verbosity: Verbosity) -> Vec<String> {
             count(r.carried_over, "event", "events")
         ));
     }
-    if let Some(why) = &r.fallback {
+    if let Some(why) = r
+        .fallback
+        .as_ref()
+        .filter(|_| verbosity == Verbosity::Verbose)
+    {
         lines.push(format!("       fallback: {why}"));
     }
     if let Some(to) = &r.redirected_to {
@@ -208,20 +272,36 @@ fn not_recorded_lines(summary: &SnapshotSummary, verbosity: Verbosity) -> Vec<St
     lines
 }
 
-/// `review: 1 failed or suspect sources, 2 corrections by event pages, …`.
+/// `review: 1 failed or suspect source, 2 corrections by event pages, …`.
 fn review_counts(outcome: &Outcome) {
     let failed = outcome.failed_sources() + outcome.suspect_sources();
     let review = [
-        ("failed or suspect sources", failed),
-        ("corrections by event pages", outcome.corrections.len()),
-        ("unverified calendar entries", outcome.unverified.len()),
-        ("left out", outcome.dropped.len()),
-        ("possible duplicates", outcome.possible_duplicates.len()),
+        (
+            failed,
+            "failed or suspect source",
+            "failed or suspect sources",
+        ),
+        (
+            outcome.corrections.len(),
+            "correction by event pages",
+            "corrections by event pages",
+        ),
+        (
+            outcome.unverified.len(),
+            "unverified calendar entry",
+            "unverified calendar entries",
+        ),
+        (left_out(outcome).len(), "left out", "left out"),
+        (
+            outcome.possible_duplicates.len(),
+            "possible duplicate",
+            "possible duplicates",
+        ),
     ];
     let to_review: Vec<String> = review
         .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(what, n)| format!("{n} {what}"))
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| count(*n, one, many))
         .collect();
     if to_review.is_empty() {
         note!("review: nothing to review");
@@ -244,25 +324,60 @@ fn review_groups(outcome: &Outcome, shared: &Shared, verbose: bool) {
     section("corrections by event pages", outcome.corrections.len());
     for c in &outcome.corrections {
         note!(
-            "corrected: {}: {} was {:?} in the calendar, {:?} on its page",
+            "corrected: {}: {} was {} in the calendar, {} on its page",
             c.event,
             c.field,
-            c.calendar,
-            c.page
+            crate::text::quoted(&c.calendar),
+            crate::text::quoted(&c.page)
         );
     }
     section("unverified calendar entries", outcome.unverified.len());
     for line in unverified_lines(outcome, shared, verbose) {
         note!("{line}");
     }
-    section("left out", outcome.dropped.len());
-    for left in &outcome.dropped {
+    let left_out = left_out(outcome);
+    section("left out", left_out.len());
+    for left in left_out {
         note!("left out: {left}");
     }
     section("possible duplicates", outcome.possible_duplicates.len());
     for p in &outcome.possible_duplicates {
-        note!("possible duplicate: {p}");
+        // `possible duplicate (kept both): …`: the entry says what it is.
+        note!("{p}");
     }
+}
+
+/// The entries left out, one line per event (`ENTRY: WHY`): the entries of one event — its
+/// group's page and the calendar entry linking it, both called off — are said once, naming
+/// every source that listed it. One event: the same link (canonical) on the same local day;
+/// an entry without a link is its own. The first entry says the title and why.
+fn left_out(outcome: &Outcome) -> Vec<String> {
+    use crate::dedupe::identity::canonical;
+    let mut index: std::collections::HashMap<(String, chrono::NaiveDate), usize> =
+        std::collections::HashMap::new();
+    let mut events: Vec<(&crate::run::LeftOut, Vec<&str>)> = Vec::new();
+    for l in &outcome.dropped {
+        let key = crate::run::link_of(&l.event).map(|u| (canonical(u), l.date));
+        if let Some(&i) = key.as_ref().and_then(|k| index.get(k)) {
+            let sources = &mut events[i].1;
+            if !sources.contains(&l.event.source.as_str()) {
+                sources.push(&l.event.source);
+            }
+            continue;
+        }
+        if let Some(k) = key {
+            index.insert(k, events.len());
+        }
+        events.push((l, vec![l.event.source.as_str()]));
+    }
+    events
+        .into_iter()
+        .map(|(l, sources)| {
+            let mut said = l.clone();
+            said.event.source = sources.join(", ");
+            said.to_string()
+        })
+        .collect()
 }
 
 /// Each unverified entry, `unverified: ENTRY: WHY`; unless verbose, those whose page could not
@@ -342,8 +457,10 @@ impl std::fmt::Display for MergeCounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "merged: {} entries listed twice with the same event link, {} other duplicates, {} mirrored sessions",
-            self.same_link, self.other, self.mirrors
+            "merged: {} with the same event link, {}, {}",
+            count(self.same_link, "entry listed twice", "entries listed twice"),
+            count(self.other, "other duplicate", "other duplicates"),
+            count(self.mirrors, "mirrored session", "mirrored sessions")
         )
     }
 }
@@ -354,20 +471,22 @@ fn summary(outcome: &Outcome, verbose: bool) {
     let warnings: usize = outcome.reports.iter().map(|r| r.warnings.len()).sum();
     if !verbose {
         let ok = outcome.reports.iter().filter(|r| r.trusted()).count();
+        let ok = count(ok, "source", "sources");
         if warnings > 0 {
             note!(
-                "{ok} sources ok, with {warnings} warnings (skipped or repaired entries); --verbose lists them"
+                "{ok} ok, with {} (skipped or repaired entries); --verbose lists them",
+                count(warnings, "warning", "warnings")
             );
         } else {
-            note!("{ok} sources ok; --verbose lists them");
+            note!("{ok} ok; --verbose lists them");
         }
     }
     let suspect = outcome.suspect_sources();
     note!(
-        "{} events in the window; {} of {} sources failed{}",
-        outcome.events.len(),
+        "{} in the window; {} of {} failed{}",
+        count(outcome.events.len(), "event", "events"),
         outcome.failed_sources(),
-        outcome.reports.len(),
+        count(outcome.reports.len(), "source", "sources"),
         if suspect > 0 {
             format!(", {suspect} suspect (not taken as the truth)")
         } else {

@@ -182,7 +182,4 @@ fn host(url: &str) -> String {
         .unwrap_or_else(|| url.to_owned())
 }
 
-/// `1 source`, `41 sources`.
-pub(super) fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub(super) use crate::text::count;

@@ -291,3 +291,26 @@ fn a_failed_source_s_line_says_how_many_of_its_events_were_kept() {
     // Quiet: the failure only.
     assert_eq!(source_lines_of(&r, Verbosity::Quiet).len(), 1);
 }
+
+#[test]
+fn every_count_takes_its_number() {
+    let one = MergeCounts {
+        same_link: 1,
+        other: 1,
+        mirrors: 1,
+    };
+    assert_eq!(
+        one.to_string(),
+        "merged: 1 entry listed twice with the same event link, 1 other duplicate, 1 mirrored session"
+    );
+    let mut r = ok();
+    r.events = 1;
+    r.warnings = vec!["a repaired entry".into()];
+    assert_eq!(
+        source_lines_of(&r, Verbosity::Verbose),
+        [
+            "ok     ical   feed: 1 event, 1 warning",
+            "       warning: a repaired entry"
+        ]
+    );
+}

@@ -105,8 +105,8 @@ impl std::fmt::Display for FetchSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "fetched: {} answers, {} of bodies; ",
-            self.answers,
+            "fetched: {}, {} of bodies; ",
+            crate::text::count(self.answers, "answer", "answers"),
             human_bytes(self.body_bytes)
         )?;
         match &self.cache {

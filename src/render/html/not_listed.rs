@@ -290,13 +290,22 @@ fn raw_item(raw: &RawEvent, date: NaiveDate) -> String {
     )
 }
 
-/// An entry of a merge or a possible duplicate: date, title (linked), organizer.
+/// An entry of a merge or a possible duplicate: date, title (linked), organizer, then what
+/// tells two entries of one event apart — its link, written out, and the sources that listed
+/// it (`(https://…/events/1/, from Rust Community Calendar)`): the titles, dates and
+/// organizers of a merge are often the same on both sides.
 fn entry_ref(r: &EntryRef) -> String {
+    let from = if r.sources.is_empty() {
+        String::new()
+    } else {
+        format!(", from {}", text(&r.sources.join(", ")))
+    };
     format!(
-        "{} {} by {}",
+        "{} {} by {} <span class=\"via\">({}{from})</span>",
         text(&r.start_date.to_string()),
         link(Some(&r.url), &format!("“{}”", text(&r.title))),
-        text(&r.organizer)
+        text(&r.organizer),
+        text(&r.url)
     )
 }
 

@@ -250,9 +250,9 @@ pub(super) fn describe_block(block: &str) -> String {
 
 pub(super) fn describe(uid: Option<&str>, summary: Option<&str>) -> String {
     format!(
-        "event UID {} / SUMMARY {:?}",
+        "event UID {} / SUMMARY {}",
         uid.filter(|u| !u.is_empty()).unwrap_or("(none)"),
-        summary.unwrap_or("")
+        crate::text::quoted(summary.unwrap_or(""))
     )
 }
 
