@@ -127,8 +127,14 @@ pub fn keyword_filter(source: &Source, parsed: &mut Parsed) -> Vec<RawEvent> {
     let dropped = before - parsed.events.len();
     if dropped > 0 {
         parsed.warnings.push(format!(
-            "{dropped} events do not mention {} and were left out",
-            source.keywords.join(" or ")
+            "{dropped} {} not mention {} and {} left out",
+            if dropped == 1 {
+                "event does"
+            } else {
+                "events do"
+            },
+            source.keywords.join(" or "),
+            if dropped == 1 { "was" } else { "were" }
         ));
     }
     left

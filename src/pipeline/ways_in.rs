@@ -197,8 +197,14 @@ fn finish(source: &Source, mut read: SourceRead) -> SourceRead {
         let dropped = before - read.feed.len();
         if dropped > 0 {
             parsed.warnings.push(format!(
-                "{dropped} feed events do not mention {} and were left out",
-                source.keywords.join(" or ")
+                "{dropped} {} not mention {} and {} left out",
+                if dropped == 1 {
+                    "feed event does"
+                } else {
+                    "feed events do"
+                },
+                source.keywords.join(" or "),
+                if dropped == 1 { "was" } else { "were" }
             ));
         }
     }

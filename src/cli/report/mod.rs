@@ -282,7 +282,7 @@ fn review_counts(outcome: &Outcome) {
             "failed or suspect sources",
         ),
         (
-            outcome.corrections.len(),
+            corrections(outcome).len(),
             "correction by event pages",
             "corrections by event pages",
         ),
@@ -310,6 +310,38 @@ fn review_counts(outcome: &Outcome) {
     }
 }
 
+/// The status corrections that left their event out (its page says it is cancelled): said
+/// once, by its `left out:` line, as `cancelled on its event page (the calendar said …)`.
+fn calling_off(outcome: &Outcome) -> Vec<&crate::verify::Correction> {
+    use crate::dedupe::identity::canonical;
+    let called_off: std::collections::HashSet<String> = outcome
+        .dropped
+        .iter()
+        .filter(|l| l.called_off_on_page.is_some())
+        .filter_map(|l| crate::run::link_of(&l.event).map(canonical))
+        .collect();
+    outcome
+        .corrections
+        .iter()
+        .filter(|c| {
+            c.field == "status"
+                && c.url
+                    .as_deref()
+                    .is_some_and(|u| called_off.contains(&canonical(u)))
+        })
+        .collect()
+}
+
+/// The corrections to review: all but those a `left out:` line says ([`calling_off`]).
+fn corrections(outcome: &Outcome) -> Vec<&crate::verify::Correction> {
+    let said = calling_off(outcome);
+    outcome
+        .corrections
+        .iter()
+        .filter(|c| !said.iter().any(|s| std::ptr::eq(*s, *c)))
+        .collect()
+}
+
 /// A group's heading with its count (`== left out (3)`), when it has any.
 fn section(title: &str, n: usize) {
     if n > 0 {
@@ -321,8 +353,9 @@ fn section(title: &str, n: usize) {
 /// whose page a shared cause kept from being checked, which only verbose lists: the cause was
 /// said once above), entries left out, possible duplicates.
 fn review_groups(outcome: &Outcome, shared: &Shared, verbose: bool) {
-    section("corrections by event pages", outcome.corrections.len());
-    for c in &outcome.corrections {
+    let corrections = corrections(outcome);
+    section("corrections by event pages", corrections.len());
+    for c in corrections {
         note!(
             "corrected: {}: {} was {} in the calendar, {} on its page",
             c.event,
@@ -370,12 +403,23 @@ fn left_out(outcome: &Outcome) -> Vec<String> {
         }
         events.push((l, vec![l.event.source.as_str()]));
     }
+    let called_off = calling_off(outcome);
     events
         .into_iter()
         .map(|(l, sources)| {
             let mut said = l.clone();
             said.event.source = sources.join(", ");
-            said.to_string()
+            let link = crate::run::link_of(&l.event).map(canonical);
+            let correction = called_off
+                .iter()
+                .find(|c| c.url.as_deref().map(canonical) == link && link.is_some());
+            match correction {
+                Some(c) => format!(
+                    "{said} on its event page (the calendar said {})",
+                    crate::text::quoted(&c.calendar)
+                ),
+                None => said.to_string(),
+            }
         })
         .collect()
 }
@@ -470,15 +514,16 @@ impl std::fmt::Display for MergeCounts {
 fn summary(outcome: &Outcome, verbose: bool) {
     let warnings: usize = outcome.reports.iter().map(|r| r.warnings.len()).sum();
     if !verbose {
-        let ok = outcome.reports.iter().filter(|r| r.trusted()).count();
-        let ok = count(ok, "source", "sources");
+        let ok_n = outcome.reports.iter().filter(|r| r.trusted()).count();
+        let ok = count(ok_n, "source", "sources");
         if warnings > 0 {
             note!(
                 "{ok} ok, with {} (skipped or repaired entries); --verbose lists them",
                 count(warnings, "warning", "warnings")
             );
         } else {
-            note!("{ok} ok; --verbose lists them");
+            let them = if ok_n == 1 { "it" } else { "them" };
+            note!("{ok} ok; --verbose lists {them}");
         }
     }
     let suspect = outcome.suspect_sources();

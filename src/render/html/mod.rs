@@ -243,17 +243,18 @@ fn write_header(
     let _ = write!(
         h,
         "<header>\n<h1>{} 🦀</h1>\n<p class=\"meta\">Generated <time datetime=\"{}\">{}</time> by twir-events: \
-         {} events{}, {entries} entries in {} sections, from {} sources ({} failed or suspect).</p>\n",
+         {}{}, {} in {}, from {} ({} failed or suspect).</p>\n",
         text(title),
         attr(p.generated_at),
         text(p.generated_at),
-        o.events.len(),
+        crate::text::count(o.events.len(), "event", "events"),
         match o.events.iter().filter(|e| e.carried).count() {
             0 => String::new(),
             n => format!(" ({n} not confirmed this time, listed as last seen)"),
         },
-        regions.len(),
-        o.reports.len(),
+        crate::text::count(entries, "entry", "entries"),
+        crate::text::count(regions.len(), "section", "sections"),
+        crate::text::count(o.reports.len(), "source", "sources"),
         o.reports.iter().filter(|r| !r.trusted()).count(),
     );
     let _ = write!(
