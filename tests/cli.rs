@@ -785,3 +785,65 @@ fn update_reports_what_needs_a_look_and_counts_the_rest() {
     // Quiet: errors only, and no source failed.
     assert_eq!(update(Some("-q")), "");
 }
+
+/// A `--help` as its headings and the long flag of each option line, in order.
+fn help_layout(args: &[&str]) -> Vec<String> {
+    let out = Run::new(args).arg("--help").status(0).output();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            if line.ends_with(':') && !line.starts_with(' ') {
+                return Some(line.to_string());
+            }
+            // `      --out <FILE>  …` or `  -v, --verbose  …`: the first word that is a long flag.
+            line.trim_start().starts_with('-').then_some(())?;
+            let long = line.split_whitespace().find(|w| w.starts_with("--"))?;
+            Some(long.trim_end_matches(',').to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_commands_help_lists_its_own_options_then_those_of_every_command() {
+    assert_eq!(
+        help_layout(&["render"]),
+        [
+            "Options:",
+            "--out",
+            "--replay",
+            "--today",
+            "--from",
+            "--to",
+            "--weeks",
+            "--published",
+            "--help",
+            "Options of every command:",
+            "--sources",
+            "--verbose",
+            "--quiet",
+            "--max-body-mb",
+            "--timeout",
+            "--deadline",
+            "--cache",
+            "--no-cache",
+            "--per-host",
+        ]
+    );
+    // Every command that takes them: the same last block, after the command's own.
+    let every = help_layout(&["render"]).split_off(9);
+    for sub in [
+        "json", "publish", "update", "check", "health", "add", "snapshot",
+    ] {
+        let layout = help_layout(&[sub]);
+        let at = layout
+            .iter()
+            .position(|l| l == "Options of every command:")
+            .unwrap_or_else(|| panic!("{sub}: {layout:?}"));
+        assert_eq!(layout[at..], every[..], "{sub}");
+        assert!(
+            layout[..at].contains(&"--help".to_string()),
+            "{sub}: {layout:?}"
+        );
+    }
+}

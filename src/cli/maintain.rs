@@ -356,15 +356,7 @@ fn manual() -> Result<String, Error> {
             .clone()
             .name(name)
             .version(env!("CARGO_PKG_VERSION"))
-            .disable_version_flag(true)
-            // The command's own options first, then those of every command.
-            .mut_args(|arg| {
-                if arg.is_global_set() {
-                    arg.help_heading("Options of every command")
-                } else {
-                    arg
-                }
-            });
+            .disable_version_flag(true);
         page.push_str(&render(sub)?);
     }
     Ok(page)

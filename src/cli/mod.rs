@@ -66,8 +66,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by every subcommand.
+/// Options shared by every subcommand, listed after each command's own (`--help`, `man`).
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = EVERY_COMMAND)]
 pub struct Common {
     /// The sources file [default: ./sources.toml, or the snapshot's own with --replay]
     #[arg(long, global = true, value_name = "FILE")]
@@ -102,6 +103,9 @@ pub struct Common {
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     pub per_host: Option<u64>,
 }
+
+/// The heading of [`Common`]'s options in `--help` and the manual.
+pub const EVERY_COMMAND: &str = "Options of every command";
 
 /// Where the sources come from and which window: the options of the commands that run the
 /// pipeline (not `snapshot`, which always records live for the coming weeks).
