@@ -527,6 +527,23 @@ fn bash_completes_subcommands_and_their_options() {
         bash_completes(&script, &["twir-events", "upd"]).unwrap(),
         ["update"]
     );
+    // Not the options `man` and `completions` refuse; those of every command elsewhere.
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "man", "--"]).unwrap(),
+        ["--help"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "completions", "--"]).unwrap(),
+        ["--help"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "render", "--time"]).unwrap(),
+        ["--timeout"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "--time"]).unwrap(),
+        ["--timeout"]
+    );
     // Options after a global one and an argument, and a subcommand's own options only.
     assert_eq!(
         bash_completes(&script, &["twir-events", "-q", "check", "rust", "--prev"]).unwrap(),
@@ -616,6 +633,19 @@ fn the_manual_lists_every_option_a_command_takes_and_the_exit_statuses() {
         }
         assert!(!text.contains("-V, --version"), "{name} lists -V: {text}");
         assert!(!text.contains("EXIT STATUS"), "{name}");
+        if name == "twir-events-completions" || name == "twir-events-man" {
+            // They take none of the options of every command (and refuse them).
+            for none in [
+                "OPTIONS OF EVERY COMMAND",
+                "--sources",
+                "--quiet",
+                "--timeout",
+            ] {
+                assert!(!text.contains(none), "{name} lists {none}: {text}");
+            }
+            assert!(text.contains("-h, --help"), "{name}: {text}");
+            continue;
+        }
         for every in [
             "OPTIONS OF EVERY COMMAND",
             "--sources <FILE>",

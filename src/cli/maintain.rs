@@ -302,7 +302,7 @@ pub(super) fn completions(shell: clap_complete::Shell) -> Result<u8, Error> {
 /// the first word ever completed.
 fn completion_script(shell: clap_complete::Shell) -> String {
     const NAME: &str = "twir-events";
-    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut command = completion_command();
     let mut text = Vec::new();
     if shell != clap_complete::Shell::Bash {
         clap_complete::generate(shell, &mut command, NAME, &mut text);
@@ -320,6 +320,30 @@ fn completion_script(shell: clap_complete::Shell) -> String {
             _ => format!("{line}\n"),
         })
         .collect()
+}
+
+/// The command line as the completions offer it: the options of every command on each
+/// command that takes them, and not on `completions` and `man`, which refuse them. (Not
+/// `Cli`'s own definition: there they are on those two as well, hidden, to be refused by name,
+/// and the generators of `clap_complete` but fish's offer hidden options too.)
+fn completion_command() -> clap::Command {
+    use clap::{Args as _, Subcommand as _};
+    let cli = <Cli as clap::CommandFactory>::command();
+    let common = Common::augment_args(clap::Command::new("common"));
+    let common: Vec<clap::Arg> = common
+        .get_arguments()
+        .map(|arg| arg.clone().global(false))
+        .collect();
+    let bare = super::Command::augment_subcommands(clap::Command::new("bare"));
+    let subcommands = bare.get_subcommands().map(|sub| match sub.get_name() {
+        "completions" | "man" => sub.clone(),
+        _ => sub.clone().args(common.iter().cloned()),
+    });
+    clap::Command::new(cli.get_name().to_owned())
+        .about(cli.get_about().cloned().unwrap_or_default())
+        .version(env!("CARGO_PKG_VERSION"))
+        .args(common.iter().cloned())
+        .subcommands(subcommands)
 }
 
 /// `man`: the manual page (the main page, then each subcommand's) on stdout.

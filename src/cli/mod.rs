@@ -4,7 +4,9 @@
 //!
 //! Only this module touches the clock, stdout and the user's files (through `crate::files`).
 //! A parse error is exit 1 and `--help` exit 0; a closed stdout (`| head`) ends the run quietly;
-//! a line on stderr never fails a run. Completions and the man page are made from the same clap
+//! a line on stderr never fails a run. An option that would do nothing is refused by name (exit
+//! 1): those of every command for `completions` and `man`, those of live fetching with
+//! `--replay`. Completions and the man page are made from the same clap
 //! definitions, and the exit statuses from `error::exit::STATUSES`.
 //!
 //! Here: this file the clap definitions, the window (`WindowStart`: from the next issue's
@@ -59,6 +61,7 @@ pub use report::Verbosity;
 /// Builds the "Upcoming Events" section of This Week in Rust.
 #[derive(Debug, Parser)]
 #[command(name = "twir-events", version, about, long_about = None)]
+#[command(mut_subcommands(without_common))]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -102,6 +105,111 @@ pub struct Common {
     /// Live fetching: requests in flight at once to one host [default: 4]
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     pub per_host: Option<u64>,
+}
+
+/// `completions` and `man` with the options of every command hidden: they use none of them.
+/// Still parsed (the global ones would be, anywhere on the line), so that [`run`] can refuse
+/// them by name, but not offered by `--help`, the completions or the manual.
+fn without_common(command: clap::Command) -> clap::Command {
+    if !matches!(command.get_name(), "completions" | "man") {
+        return command;
+    }
+    let common = Common::augment_args(clap::Command::new("common"));
+    common
+        .get_arguments()
+        .fold(command, |command, arg| command.arg(arg.clone().hide(true)))
+}
+
+impl Common {
+    /// The options given, by their long flag, in the order of their definition.
+    pub fn given(&self) -> Vec<&'static str> {
+        // Destructured: a new option does not compile until it is listed here.
+        let Common {
+            sources,
+            verbose,
+            quiet,
+            max_body_mb,
+            timeout,
+            deadline,
+            cache,
+            no_cache,
+            per_host,
+        } = self;
+        [
+            ("--sources", sources.is_some()),
+            ("--verbose", *verbose),
+            ("--quiet", *quiet),
+            ("--max-body-mb", max_body_mb.is_some()),
+            ("--timeout", timeout.is_some()),
+            ("--deadline", deadline.is_some()),
+            ("--cache", cache.is_some()),
+            ("--no-cache", *no_cache),
+            ("--per-host", per_host.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+
+    /// Refuses the options of every command given to `command` (`completions`, `man`), which
+    /// uses none of them: each would silently do nothing. `takes` says what it does take.
+    fn refuse_all(&self, command: &str, takes: &str) -> Result<(), Error> {
+        let given = self.given();
+        if given.is_empty() {
+            return Ok(());
+        }
+        let (verb, pronoun) = if given.len() == 1 {
+            ("does", "it")
+        } else {
+            ("do", "them")
+        };
+        Err(Error::Usage(format!(
+            "{} {verb} nothing for {command}: it takes {takes}; drop {pronoun}",
+            and_list(&given)
+        )))
+    }
+
+    /// Refuses the options of live fetching with `--replay`, which reads a snapshot and
+    /// fetches nothing: each would silently do nothing (`setup.rs`, `add.rs`).
+    fn refuse_live_with_replay(&self, run: &RunArgs) -> Result<(), Error> {
+        let live: Vec<&str> = self
+            .given()
+            .into_iter()
+            .filter(|flag| LIVE_ONLY.contains(flag))
+            .collect();
+        if run.replay.is_none() || live.is_empty() {
+            return Ok(());
+        }
+        let (verb, pronoun) = if live.len() == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
+        Err(Error::Usage(format!(
+            "{} {verb} for live runs; --replay reads a snapshot, never the network or a cache: drop {pronoun} or --replay",
+            and_list(&live)
+        )))
+    }
+}
+
+/// The options of every command that only live fetching uses (their help says "Live
+/// fetching:"; a test checks it).
+const LIVE_ONLY: [&str; 6] = [
+    "--max-body-mb",
+    "--timeout",
+    "--deadline",
+    "--cache",
+    "--no-cache",
+    "--per-host",
+];
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// The heading of [`Common`]'s options in `--help` and the manual.
@@ -432,8 +540,14 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             },
         ),
         Command::Add { urls, dry_run, run } => add::add(&common, &run, &urls, dry_run),
-        Command::Completions { shell } => maintain::completions(shell),
-        Command::Man => maintain::man(),
+        Command::Completions { shell } => {
+            common.refuse_all("completions", "a shell's name only (completions bash)")?;
+            maintain::completions(shell)
+        }
+        Command::Man => {
+            common.refuse_all("man", "no options but --help")?;
+            maintain::man()
+        }
         Command::Snapshot {
             out,
             today,
