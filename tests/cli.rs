@@ -877,3 +877,69 @@ fn a_commands_help_lists_its_own_options_then_those_of_every_command() {
         );
     }
 }
+
+#[test]
+fn the_manuals_synopsis_gives_each_options_value_and_it_names_no_missing_page() {
+    let pages = manual_pages();
+    let synopsis = |name: &str| -> String {
+        let (_, text) = pages.iter().find(|(n, _)| n == name).unwrap();
+        let from = text.find("SYNOPSIS ").unwrap() + "SYNOPSIS ".len();
+        let to = text.find(" DESCRIPTION").unwrap();
+        text[from..to].to_string()
+    };
+    let render = synopsis("twir-events-render");
+    assert!(
+        render.starts_with("twir-events render [--out <FILE>] [--replay <DIR>] [--today <YYYY-MM-DD>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--weeks <N>] [--published <DIR>] [-h|--help] [--sources <FILE>] [-v|--verbose]"),
+        "{render}"
+    );
+    assert!(synopsis("twir-events").ends_with("[--per-host <N>] <command>"));
+    assert!(
+        synopsis("twir-events-publish")
+            .starts_with("twir-events publish --out <DIR> [--horizon-weeks <N>]")
+    );
+    assert!(synopsis("twir-events-update").ends_with("[--per-host <N>] <DRAFT>"));
+    assert!(synopsis("twir-events-add").ends_with(" <URL>..."));
+    assert_eq!(synopsis("twir-events-man"), "twir-events man [-h|--help]");
+    assert_eq!(
+        synopsis("twir-events-completions"),
+        "twir-events completions [-h|--help] <SHELL>"
+    );
+    // Every option that takes a value, with it, on every page.
+    let mut command = <twir_events::cli::Cli as clap::CommandFactory>::command();
+    command.build();
+    let commands = std::iter::once(&command).chain(command.get_subcommands());
+    for sub in commands.filter(|c| c.get_name() != "help") {
+        let name = match sub.get_name() {
+            "twir-events" => "twir-events".to_string(),
+            other => format!("twir-events-{other}"),
+        };
+        let text = synopsis(&name);
+        let options = sub.get_arguments().filter(|a| !a.is_hide_set());
+        for arg in options.filter(|a| a.get_action().takes_values()) {
+            if let (Some(long), Some([value, ..])) = (arg.get_long(), arg.get_value_names()) {
+                let option = format!("--{long} <{value}>");
+                assert!(text.contains(&option), "{name}: no {option} in {text}");
+            }
+        }
+    }
+    // No reference to another page: `man` writes one file, there is no twir-events-render(1)
+    // to open (a page's own title, `.TH`, is not a reference).
+    let roff = String::from_utf8(Run::new(["man"]).status(0).output().stdout).unwrap();
+    for line in roff.lines().filter(|l| !l.starts_with(".TH ")) {
+        let plain = line.replace("\\-", "-");
+        assert!(
+            !(plain.contains("twir-events-") && plain.contains("(1)")),
+            "a reference to a page that is not generated: {line}"
+        );
+    }
+    let (_, main) = pages.iter().find(|(n, _)| n == "twir-events").unwrap();
+    for sub in [
+        "render", "json", "publish", "update", "check", "health", "add", "snapshot",
+    ] {
+        assert!(
+            main.contains(&format!("twir-events {sub} ")),
+            "{sub}: {main}"
+        );
+    }
+    assert!(main.contains("twir-events command --help"), "{main}");
+}
