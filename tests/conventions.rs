@@ -249,6 +249,44 @@ fn completions_and_the_manual_come_from_the_same_definitions() {
 }
 
 #[test]
+fn a_negative_number_is_refused_as_a_number_not_taken_for_a_flag() {
+    for (args, message) in [
+        (
+            &["render", "--weeks", "-1"][..],
+            "invalid value '-1' for '--weeks <N>': --weeks takes a positive number of weeks (1–520), not \"-1\"",
+        ),
+        (
+            &["render", "--weeks", "0"][..],
+            "invalid value '0' for '--weeks <N>': --weeks takes a positive number of weeks (1–520), not \"0\"",
+        ),
+        (
+            &["--timeout", "-5", "render"][..],
+            "invalid value '-5' for '--timeout <SECS>': --timeout takes a positive number of seconds (1–3600), not \"-5\"",
+        ),
+        (
+            &["json", "--per-host", "-1"][..],
+            "invalid value '-1' for '--per-host <N>': --per-host takes a positive number of requests (1–64), not \"-1\"",
+        ),
+        (
+            &["publish", "--out", "site", "--horizon-weeks", "-2"][..],
+            "invalid value '-2' for '--horizon-weeks <N>': --horizon-weeks takes a number of weeks from 0 to 52, not \"-2\"",
+        ),
+        (
+            &["health", "--recent", "-3"][..],
+            "invalid value '-3' for '--recent <N>': --recent takes a whole number of sections, 0 or more, not \"-3\"",
+        ),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!((code, out.as_str()), (Some(1), ""), "{args:?}");
+        assert_eq!(
+            err,
+            format!("error: {message}\n\nFor more information, try '--help'.\n"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
 fn an_option_that_would_do_nothing_is_refused_by_name() {
     // `completions` and `man` take none of the options of every command, wherever written.
     for (args, flags) in [

@@ -120,3 +120,46 @@ fn the_live_only_options_are_those_of_live_fetching() {
     assert!(live_run.common.refuse_live_with_replay(&replay).is_err());
     assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
 }
+
+#[test]
+fn every_number_option_refuses_a_negative_number_as_a_number() {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command.build();
+    let mut checked = 0;
+    for sub in command.get_subcommands() {
+        for arg in sub.get_arguments() {
+            let numeric = arg.get_value_names().is_some_and(|names| {
+                names
+                    .iter()
+                    .any(|n| ["N", "MB", "SECS"].contains(&n.as_str()))
+            });
+            // A number option allows `-1` as its value, and only a number option does.
+            assert_eq!(
+                numeric,
+                arg.is_allow_negative_numbers_set(),
+                "{} --{:?}",
+                sub.get_name(),
+                arg.get_long()
+            );
+            if !numeric {
+                continue;
+            }
+            let flag = format!("--{}", arg.get_long().unwrap());
+            let args = ["twir-events", sub.get_name(), flag.as_str(), "-1"];
+            let err = Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{args:?}"
+            );
+            assert!(
+                err.to_string().contains(&format!("{flag} takes ")),
+                "{args:?}: {err}"
+            );
+            checked += 1;
+        }
+    }
+    // weeks (7 commands), horizon-weeks, recent, silent-weeks, and the four of live fetching
+    // on each of the 10 commands (hidden on completions and man, which refuse them).
+    assert_eq!(checked, 7 + 3 + 4 * 10);
+}
