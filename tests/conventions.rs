@@ -219,36 +219,6 @@ fn snapshot_takes_no_window_or_replay_and_makes_no_folders() {
 }
 
 #[test]
-fn completions_and_the_manual_come_from_the_same_definitions() {
-    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let (code, out, err) = run(&["completions", shell]);
-        assert_eq!(code, Some(0), "{shell}: {err}");
-        for word in ["render", "snapshot", "update", "check", "replay", "quiet"] {
-            assert!(out.contains(word), "{shell} completion lacks {word}");
-        }
-    }
-    let (code, _, err) = run(&["completions", "tcsh"]);
-    assert_eq!(code, Some(1));
-    assert!(err.contains("invalid value 'tcsh'"), "{err}");
-    let (code, man, _) = run(&["man"]);
-    assert_eq!(code, Some(0));
-    assert!(man.starts_with(".ie \\n(.g .ds Aq"), "roff: {}", &man[..80]);
-    for page in [
-        ".TH twir-events 1",
-        ".TH twir-events-render 1",
-        ".TH twir-events-snapshot 1",
-    ] {
-        assert!(man.contains(page), "{page}");
-    }
-    // Every option of render is in the manual (roff escapes '-' as '\-').
-    for opt in [
-        "replay", "today", "from", "weeks", "out", "sources", "quiet",
-    ] {
-        assert!(man.contains(&format!("\\-\\-{opt}")), "--{opt}");
-    }
-}
-
-#[test]
 fn a_negative_number_is_refused_as_a_number_not_taken_for_a_flag() {
     for (args, message) in [
         (
@@ -377,6 +347,36 @@ fn an_option_that_would_do_nothing_is_refused_by_name() {
         "error: --deadline is for live runs; --replay reads a snapshot, never the network or a cache: drop it or --replay\n"
     );
     assert_eq!(std::fs::read_to_string(&sources).unwrap(), "# my sources\n");
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_same_definitions() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let (code, out, err) = run(&["completions", shell]);
+        assert_eq!(code, Some(0), "{shell}: {err}");
+        for word in ["render", "snapshot", "update", "check", "replay", "quiet"] {
+            assert!(out.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let (code, _, err) = run(&["completions", "tcsh"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("invalid value 'tcsh'"), "{err}");
+    let (code, man, _) = run(&["man"]);
+    assert_eq!(code, Some(0));
+    assert!(man.starts_with(".ie \\n(.g .ds Aq"), "roff: {}", &man[..80]);
+    for page in [
+        ".TH twir-events 1",
+        ".TH twir-events-render 1",
+        ".TH twir-events-snapshot 1",
+    ] {
+        assert!(man.contains(page), "{page}");
+    }
+    // Every option of render is in the manual (roff escapes '-' as '\-').
+    for opt in [
+        "replay", "today", "from", "weeks", "out", "sources", "quiet",
+    ] {
+        assert!(man.contains(&format!("\\-\\-{opt}")), "--{opt}");
+    }
 }
 
 /// Every `tests/*.rs` file is a module of the one integration binary (`tests/integration.rs`):
