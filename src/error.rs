@@ -62,7 +62,7 @@ pub mod exit {
         (&[OK], "everything worked"),
         (
             &[USAGE],
-            "bad input: arguments (an unknown option, a bad date such as `--from 2023-02-30`, no command), a missing or empty sources file, a snapshot directory, or an output that cannot be written (checked before anything is fetched); nothing is written",
+            "bad input: arguments (an unknown option, a bad date such as `--from 2023-02-30`, a negative `--weeks`, an option that would do nothing such as `--timeout` with `--replay` or for `man`, no command), a missing or empty sources file, a snapshot directory, or an output that cannot be written (checked before anything is fetched); nothing is written",
         ),
         (
             &[SOURCE_FAILED],

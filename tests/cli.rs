@@ -527,6 +527,23 @@ fn bash_completes_subcommands_and_their_options() {
         bash_completes(&script, &["twir-events", "upd"]).unwrap(),
         ["update"]
     );
+    // Not the options `man` and `completions` refuse; those of every command elsewhere.
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "man", "--"]).unwrap(),
+        ["--help"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "completions", "--"]).unwrap(),
+        ["--help"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "render", "--time"]).unwrap(),
+        ["--timeout"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["twir-events", "--time"]).unwrap(),
+        ["--timeout"]
+    );
     // Options after a global one and an argument, and a subcommand's own options only.
     assert_eq!(
         bash_completes(&script, &["twir-events", "-q", "check", "rust", "--prev"]).unwrap(),
@@ -616,6 +633,19 @@ fn the_manual_lists_every_option_a_command_takes_and_the_exit_statuses() {
         }
         assert!(!text.contains("-V, --version"), "{name} lists -V: {text}");
         assert!(!text.contains("EXIT STATUS"), "{name}");
+        if name == "twir-events-completions" || name == "twir-events-man" {
+            // They take none of the options of every command (and refuse them).
+            for none in [
+                "OPTIONS OF EVERY COMMAND",
+                "--sources",
+                "--quiet",
+                "--timeout",
+            ] {
+                assert!(!text.contains(none), "{name} lists {none}: {text}");
+            }
+            assert!(text.contains("-h, --help"), "{name}: {text}");
+            continue;
+        }
         for every in [
             "OPTIONS OF EVERY COMMAND",
             "--sources <FILE>",
@@ -784,4 +814,132 @@ fn update_reports_what_needs_a_look_and_counts_the_rest() {
     }
     // Quiet: errors only, and no source failed.
     assert_eq!(update(Some("-q")), "");
+}
+
+/// A `--help` as its headings and the long flag of each option line, in order.
+fn help_layout(args: &[&str]) -> Vec<String> {
+    let out = Run::new(args).arg("--help").status(0).output();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            if line.ends_with(':') && !line.starts_with(' ') {
+                return Some(line.to_string());
+            }
+            // `      --out <FILE>  …` or `  -v, --verbose  …`: the first word that is a long flag.
+            line.trim_start().starts_with('-').then_some(())?;
+            let long = line.split_whitespace().find(|w| w.starts_with("--"))?;
+            Some(long.trim_end_matches(',').to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_commands_help_lists_its_own_options_then_those_of_every_command() {
+    assert_eq!(
+        help_layout(&["render"]),
+        [
+            "Options:",
+            "--out",
+            "--replay",
+            "--today",
+            "--from",
+            "--to",
+            "--weeks",
+            "--published",
+            "--help",
+            "Options of every command:",
+            "--sources",
+            "--verbose",
+            "--quiet",
+            "--max-body-mb",
+            "--timeout",
+            "--deadline",
+            "--cache",
+            "--no-cache",
+            "--per-host",
+        ]
+    );
+    // Every command that takes them: the same last block, after the command's own.
+    let every = help_layout(&["render"]).split_off(9);
+    for sub in [
+        "json", "publish", "update", "check", "health", "add", "snapshot",
+    ] {
+        let layout = help_layout(&[sub]);
+        let at = layout
+            .iter()
+            .position(|l| l == "Options of every command:")
+            .unwrap_or_else(|| panic!("{sub}: {layout:?}"));
+        assert_eq!(layout[at..], every[..], "{sub}");
+        assert!(
+            layout[..at].contains(&"--help".to_string()),
+            "{sub}: {layout:?}"
+        );
+    }
+}
+
+#[test]
+fn the_manuals_synopsis_gives_each_options_value_and_it_names_no_missing_page() {
+    let pages = manual_pages();
+    let synopsis = |name: &str| -> String {
+        let (_, text) = pages.iter().find(|(n, _)| n == name).unwrap();
+        let from = text.find("SYNOPSIS ").unwrap() + "SYNOPSIS ".len();
+        let to = text.find(" DESCRIPTION").unwrap();
+        text[from..to].to_string()
+    };
+    let render = synopsis("twir-events-render");
+    assert!(
+        render.starts_with("twir-events render [--out <FILE>] [--replay <DIR>] [--today <YYYY-MM-DD>] [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--weeks <N>] [--published <DIR>] [-h|--help] [--sources <FILE>] [-v|--verbose]"),
+        "{render}"
+    );
+    assert!(synopsis("twir-events").ends_with("[--per-host <N>] <command>"));
+    assert!(
+        synopsis("twir-events-publish")
+            .starts_with("twir-events publish --out <DIR> [--horizon-weeks <N>]")
+    );
+    assert!(synopsis("twir-events-update").ends_with("[--per-host <N>] <DRAFT>"));
+    assert!(synopsis("twir-events-add").ends_with(" <URL>..."));
+    assert_eq!(synopsis("twir-events-man"), "twir-events man [-h|--help]");
+    assert_eq!(
+        synopsis("twir-events-completions"),
+        "twir-events completions [-h|--help] <SHELL>"
+    );
+    // Every option that takes a value, with it, on every page.
+    let mut command = <twir_events::cli::Cli as clap::CommandFactory>::command();
+    command.build();
+    let commands = std::iter::once(&command).chain(command.get_subcommands());
+    for sub in commands.filter(|c| c.get_name() != "help") {
+        let name = match sub.get_name() {
+            "twir-events" => "twir-events".to_string(),
+            other => format!("twir-events-{other}"),
+        };
+        let text = synopsis(&name);
+        let options = sub.get_arguments().filter(|a| !a.is_hide_set());
+        for arg in options.filter(|a| a.get_action().takes_values()) {
+            if let (Some(long), Some([value, ..])) = (arg.get_long(), arg.get_value_names()) {
+                let option = format!("--{long} <{value}>");
+                assert!(text.contains(&option), "{name}: no {option} in {text}");
+            }
+        }
+    }
+    // No reference to another page: `man` writes one file, there is no twir-events-render(1)
+    // to open (a page's own title, `.TH`, is not a reference).
+    let roff = String::from_utf8(Run::new(["man"]).status(0).output().stdout).unwrap();
+    for line in roff.lines().filter(|l| !l.starts_with(".TH ")) {
+        let plain = line.replace("\\-", "-");
+        assert!(
+            !(plain.contains("twir-events-") && plain.contains("(1)")),
+            "a reference to a page that is not generated: {line}"
+        );
+    }
+    let (_, main) = pages.iter().find(|(n, _)| n == "twir-events").unwrap();
+    for sub in [
+        "render", "json", "publish", "update", "check", "health", "add", "snapshot",
+    ] {
+        assert!(
+            main.contains(&format!("twir-events {sub} ")),
+            "{sub}: {main}"
+        );
+    }
+    assert!(main.contains("twir-events command --help"), "{main}");
 }

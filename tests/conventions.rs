@@ -220,6 +220,137 @@ fn snapshot_takes_no_window_or_replay_and_makes_no_folders() {
 }
 
 #[test]
+fn a_negative_number_is_refused_as_a_number_not_taken_for_a_flag() {
+    for (args, message) in [
+        (
+            &["render", "--weeks", "-1"][..],
+            "invalid value '-1' for '--weeks <N>': --weeks takes a positive number of weeks (1–520), not \"-1\"",
+        ),
+        (
+            &["render", "--weeks", "0"][..],
+            "invalid value '0' for '--weeks <N>': --weeks takes a positive number of weeks (1–520), not \"0\"",
+        ),
+        (
+            &["--timeout", "-5", "render"][..],
+            "invalid value '-5' for '--timeout <SECS>': --timeout takes a positive number of seconds (1–3600), not \"-5\"",
+        ),
+        (
+            &["json", "--per-host", "-1"][..],
+            "invalid value '-1' for '--per-host <N>': --per-host takes a positive number of requests (1–64), not \"-1\"",
+        ),
+        (
+            &["publish", "--out", "site", "--horizon-weeks", "-2"][..],
+            "invalid value '-2' for '--horizon-weeks <N>': --horizon-weeks takes a number of weeks from 0 to 52, not \"-2\"",
+        ),
+        (
+            &["health", "--recent", "-3"][..],
+            "invalid value '-3' for '--recent <N>': --recent takes a whole number of sections, 0 or more, not \"-3\"",
+        ),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!((code, out.as_str()), (Some(1), ""), "{args:?}");
+        assert_eq!(
+            err,
+            format!("error: {message}\n\nFor more information, try '--help'.\n"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn an_option_that_would_do_nothing_is_refused_by_name() {
+    // `completions` and `man` take none of the options of every command, wherever written.
+    for (args, flags) in [
+        (&["man", "--timeout", "5"][..], "--timeout does"),
+        (&["--timeout", "5", "man"][..], "--timeout does"),
+        (
+            &["man", "-q", "--sources", "x.toml"][..],
+            "--sources and --quiet do",
+        ),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!((code, out.as_str()), (Some(1), ""), "{args:?}");
+        let pronoun = if flags.ends_with("does") {
+            "it"
+        } else {
+            "them"
+        };
+        assert_eq!(
+            err,
+            format!(
+                "error: {flags} nothing for man: it takes no options but --help; drop {pronoun}\n"
+            ),
+            "{args:?}"
+        );
+    }
+    let (code, out, err) = run(&["completions", "bash", "--per-host", "2", "-v", "--no-cache"]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(
+        err,
+        "error: --verbose, --no-cache and --per-host do nothing for completions: it takes a shell's name only (completions bash); drop them\n"
+    );
+    // With --replay, nothing is fetched: each option of live fetching is refused, as --cache is.
+    for flag in [
+        "--max-body-mb",
+        "--timeout",
+        "--deadline",
+        "--cache",
+        "--per-host",
+    ] {
+        for command in ["render", "json", "check"] {
+            let mut args = vec![command];
+            if command == "check" {
+                args.push("rust");
+            }
+            args.extend(REPLAY);
+            args.extend([flag, "2"]);
+            let (code, out, err) = run(&args);
+            assert_eq!((code, out.as_str()), (Some(1), ""), "{args:?}");
+            assert_eq!(
+                err,
+                format!(
+                    "error: {flag} is for live runs; --replay reads a snapshot, never the network or a cache: drop it or --replay\n"
+                ),
+                "{args:?}"
+            );
+        }
+    }
+    let (code, _, err) = run(&[
+        "render",
+        "--replay",
+        "snapshots/2023-02-01",
+        "--no-cache",
+        "--timeout",
+        "9",
+    ]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "error: --timeout and --no-cache are for live runs; --replay reads a snapshot, never the network or a cache: drop them or --replay\n"
+    );
+    // `add` the same, before anything is read or written.
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(&sources, "# my sources\n").unwrap();
+    let (code, _, err) = run(&[
+        "add",
+        "https://www.meetup.com/rust-paris/",
+        "--sources",
+        sources.to_str().unwrap(),
+        "--replay",
+        "snapshots/2023-02-01",
+        "--deadline",
+        "30",
+    ]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "error: --deadline is for live runs; --replay reads a snapshot, never the network or a cache: drop it or --replay\n"
+    );
+    assert_eq!(std::fs::read_to_string(&sources).unwrap(), "# my sources\n");
+}
+
+#[test]
 fn completions_and_the_manual_come_from_the_same_definitions() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let (code, out, err) = run(&["completions", shell]);

@@ -105,11 +105,7 @@ pub(super) fn add_urls(
     requests: &[Request],
     dry_run: bool,
 ) -> Result<Added, Error> {
-    if run.replay.is_some() && (common.cache.is_some() || common.no_cache) {
-        return Err(Error::Usage(
-            "--cache and --no-cache are for live runs; --replay reads a snapshot: drop one".into(),
-        ));
-    }
+    common.refuse_live_with_replay(run)?;
     if !dry_run {
         writable::check("--sources", path, Output::File)?;
     }

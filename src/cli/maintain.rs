@@ -308,7 +308,7 @@ pub(super) fn completions(shell: clap_complete::Shell) -> Result<u8, Error> {
 /// the first word ever completed.
 fn completion_script(shell: clap_complete::Shell) -> String {
     const NAME: &str = "twir-events";
-    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut command = completion_command();
     let mut text = Vec::new();
     if shell != clap_complete::Shell::Bash {
         clap_complete::generate(shell, &mut command, NAME, &mut text);
@@ -328,6 +328,30 @@ fn completion_script(shell: clap_complete::Shell) -> String {
         .collect()
 }
 
+/// The command line as the completions offer it: the options of every command on each
+/// command that takes them, and not on `completions` and `man`, which refuse them. (Not
+/// `Cli`'s own definition: there they are on those two as well, hidden, to be refused by name,
+/// and the generators of `clap_complete` but fish's offer hidden options too.)
+fn completion_command() -> clap::Command {
+    use clap::{Args as _, Subcommand as _};
+    let cli = <Cli as clap::CommandFactory>::command();
+    let common = Common::augment_args(clap::Command::new("common"));
+    let common: Vec<clap::Arg> = common
+        .get_arguments()
+        .map(|arg| arg.clone().global(false))
+        .collect();
+    let bare = super::Command::augment_subcommands(clap::Command::new("bare"));
+    let subcommands = bare.get_subcommands().map(|sub| match sub.get_name() {
+        "completions" | "man" => sub.clone(),
+        _ => sub.clone().args(common.iter().cloned()),
+    });
+    clap::Command::new(cli.get_name().to_owned())
+        .about(cli.get_about().cloned().unwrap_or_default())
+        .version(env!("CARGO_PKG_VERSION"))
+        .args(common.iter().cloned())
+        .subcommands(subcommands)
+}
+
 /// `man`: the manual page (the main page, then each subcommand's) on stdout.
 pub(super) fn man() -> Result<u8, Error> {
     stdout(&manual()?)?;
@@ -335,8 +359,9 @@ pub(super) fn man() -> Result<u8, Error> {
 }
 
 /// The manual page: the main page with its EXIT STATUS section (from
-/// [`exit::STATUSES`]), then one page per subcommand with its own options and those every
-/// command takes (`--sources`, `-q`, `-v`, …). Subcommands have no `-V`.
+/// [`exit::STATUSES`]) and its commands named by their command line, then one page per
+/// subcommand with its own options and those every command takes (`--sources`, `-q`, `-v`,
+/// …), each SYNOPSIS with the options' values. Subcommands have no `-V`.
 fn manual() -> Result<String, Error> {
     let render = |command: clap::Command| {
         let mut text = Vec::new();
@@ -349,7 +374,8 @@ fn manual() -> Result<String, Error> {
     // Building propagates the global options into every subcommand, which a bare
     // `get_subcommands` on the definition does not have yet.
     command.build();
-    let mut page = render(command.clone())?;
+    let mut page = with_synopsis(&render(command.clone())?, &command);
+    page = commands_by_their_command_line(&page);
     let at = page.find(".SH VERSION").unwrap_or(page.len());
     page.insert_str(at, &exit_status_section());
     for sub in command.get_subcommands() {
@@ -358,22 +384,109 @@ fn manual() -> Result<String, Error> {
         }
         // Already built (without `-V`): the version only titles the page.
         let name = format!("twir-events-{}", sub.get_name());
-        let sub = sub
+        let titled = sub
             .clone()
             .name(name)
             .version(env!("CARGO_PKG_VERSION"))
-            .disable_version_flag(true)
-            // The command's own options first, then those of every command.
-            .mut_args(|arg| {
-                if arg.is_global_set() {
-                    arg.help_heading("Options of every command")
-                } else {
-                    arg
-                }
-            });
-        page.push_str(&render(sub)?);
+            .disable_version_flag(true);
+        page.push_str(&with_synopsis(&render(titled)?, sub));
     }
     Ok(page)
+}
+
+/// `page` with its SYNOPSIS line replaced by [`synopsis`]'s: `clap_mangen` 0.3 gives the
+/// options without their values (`[--from]`).
+fn with_synopsis(page: &str, command: &clap::Command) -> String {
+    const HEADING: &str = ".SH SYNOPSIS\n";
+    let Some(start) = page.find(HEADING).map(|at| at + HEADING.len()) else {
+        return page.to_owned();
+    };
+    let end = page[start..].find('\n').map_or(page.len(), |at| start + at);
+    format!("{}{}{}", &page[..start], synopsis(command), &page[end..])
+}
+
+/// The SYNOPSIS of a built command in roff: its command line, each option with its value
+/// (`[--from <YYYY-MM-DD>]`), the command's own before those of every command (as `--help`
+/// lists them), then its arguments.
+fn synopsis(command: &clap::Command) -> String {
+    let name = command.get_bin_name().unwrap_or(command.get_name());
+    let mut words = vec![format!("\\fB{}\\fR", roff_escape(name))];
+    let (mut options, arguments): (Vec<&clap::Arg>, Vec<&clap::Arg>) = command
+        .get_arguments()
+        .filter(|arg| !arg.is_hide_set())
+        .partition(|arg| !arg.is_positional());
+    options.sort_by_key(|arg| arg.get_help_heading().is_some());
+    for arg in options {
+        let mut word = match (arg.get_short(), arg.get_long()) {
+            (Some(short), Some(long)) => {
+                format!("\\fB\\-{short}\\fR|\\fB\\-\\-{}\\fR", roff_escape(long))
+            }
+            (Some(short), None) => format!("\\fB\\-{short}\\fR"),
+            (None, Some(long)) => format!("\\fB\\-\\-{}\\fR", roff_escape(long)),
+            (None, None) => continue,
+        };
+        if arg.get_action().takes_values() {
+            word = format!("{word} \\fI<{}>\\fR", roff_escape(&value_names(arg)));
+        }
+        words.push(optional(word, arg.is_required_set()));
+    }
+    for arg in arguments {
+        let mut word = format!("\\fI<{}>\\fR", roff_escape(&value_names(arg)));
+        if arg.get_num_args().is_some_and(|n| n.max_values() > 1) {
+            word.push_str("...");
+        }
+        words.push(optional(word, arg.is_required_set()));
+    }
+    if command.has_subcommands() {
+        words.push("\\fI<command>\\fR".to_owned());
+    }
+    words.join(" ")
+}
+
+/// What an option or argument takes, as `--help` names it (`YYYY-MM-DD`, `DRAFT`).
+fn value_names(arg: &clap::Arg) -> String {
+    match arg.get_value_names() {
+        Some(names) => names
+            .iter()
+            .map(clap::builder::Str::as_str)
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => arg.get_id().as_str().to_uppercase(),
+    }
+}
+
+/// `word`, in brackets when it may be left out.
+fn optional(word: String, required: bool) -> String {
+    if required { word } else { format!("[{word}]") }
+}
+
+/// The main page's SUBCOMMANDS by their command line (`twir-events render`), not as pages of
+/// their own (`twir-events-render(1)`): `man` writes one file, no page of that name exists.
+/// Each command's page follows the main one in that file.
+fn commands_by_their_command_line(page: &str) -> String {
+    const HEADING: &str = ".SH SUBCOMMANDS\n";
+    let Some(start) = page.find(HEADING) else {
+        return page.to_owned();
+    };
+    let end = page[start..]
+        .find("\n.SH ")
+        .map_or(page.len(), |at| start + at + 1);
+    let mut section: String = page[start..end]
+        .lines()
+        .map(|line| {
+            match line
+                .strip_prefix("twir\\-events\\-")
+                .and_then(|rest| rest.strip_suffix("(1)"))
+            {
+                Some(sub) => format!("\\fBtwir\\-events {sub}\\fR\n"),
+                None => format!("{line}\n"),
+            }
+        })
+        .collect();
+    section.push_str(
+        ".PP\nEach command's options: its page, after this one, or \\fBtwir\\-events\\fR \\fIcommand\\fR \\fB\\-\\-help\\fR.\n",
+    );
+    format!("{}{section}{}", &page[..start], &page[end..])
 }
 
 /// The EXIT STATUS section in roff, from [`exit::STATUSES`] (written in Markdown).

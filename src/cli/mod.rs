@@ -4,7 +4,9 @@
 //!
 //! Only this module touches the clock, stdout and the user's files (through `crate::files`).
 //! A parse error is exit 1 and `--help` exit 0; a closed stdout (`| head`) ends the run quietly;
-//! a line on stderr never fails a run. Completions and the man page are made from the same clap
+//! a line on stderr never fails a run. An option that would do nothing is refused by name (exit
+//! 1): those of every command for `completions` and `man`, those of live fetching with
+//! `--replay`. Completions and the man page are made from the same clap
 //! definitions, and the exit statuses from `error::exit::STATUSES`.
 //!
 //! Here: this file the clap definitions, the window (`WindowStart`: from the next issue's
@@ -59,6 +61,7 @@ pub use report::Verbosity;
 /// Builds the "Upcoming Events" section of This Week in Rust.
 #[derive(Debug, Parser)]
 #[command(name = "twir-events", version, about, long_about = None)]
+#[command(mut_subcommands(without_common))]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -66,8 +69,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by every subcommand.
+/// Options shared by every subcommand, listed after each command's own (`--help`, `man`).
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = EVERY_COMMAND)]
 pub struct Common {
     /// The sources file [default: ./sources.toml, or the snapshot's own with --replay]
     #[arg(long, global = true, value_name = "FILE")]
@@ -82,14 +86,14 @@ pub struct Common {
     #[arg(short, long, global = true)]
     pub quiet: bool,
     /// Live fetching: the largest response accepted, in MiB [default: 8]
-    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    #[arg(long, global = true, value_name = "MB", allow_negative_numbers = true, value_parser = count::<u64>("MiB", 1, Some(4096)))]
     pub max_body_mb: Option<u64>,
     /// Live fetching: seconds allowed for one request, body included [default: 20]
-    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, global = true, value_name = "SECS", allow_negative_numbers = true, value_parser = count::<u64>("seconds", 1, Some(3600)))]
     pub timeout: Option<u64>,
     /// Live fetching: seconds allowed for every request of the run; requests not done by then
     /// fail ("run deadline reached") [default: 120]
-    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    #[arg(long, global = true, value_name = "SECS", allow_negative_numbers = true, value_parser = count::<u64>("seconds", 1, Some(86400)))]
     pub deadline: Option<u64>,
     /// Live fetching: the HTTP cache directory; a page is downloaded again only when the
     /// server says it changed [default: $XDG_CACHE_HOME/twir-events, else ~/.cache/twir-events]
@@ -99,9 +103,117 @@ pub struct Common {
     #[arg(long, global = true)]
     pub no_cache: bool,
     /// Live fetching: requests in flight at once to one host [default: 4]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true, value_parser = count::<u64>("requests", 1, Some(64)))]
     pub per_host: Option<u64>,
 }
+
+/// `completions` and `man` with the options of every command hidden: they use none of them.
+/// Still parsed (the global ones would be, anywhere on the line), so that [`run`] can refuse
+/// them by name, but not offered by `--help`, the completions or the manual.
+fn without_common(command: clap::Command) -> clap::Command {
+    if !matches!(command.get_name(), "completions" | "man") {
+        return command;
+    }
+    let common = Common::augment_args(clap::Command::new("common"));
+    common
+        .get_arguments()
+        .fold(command, |command, arg| command.arg(arg.clone().hide(true)))
+}
+
+impl Common {
+    /// The options given, by their long flag, in the order of their definition.
+    pub fn given(&self) -> Vec<&'static str> {
+        // Destructured: a new option does not compile until it is listed here.
+        let Common {
+            sources,
+            verbose,
+            quiet,
+            max_body_mb,
+            timeout,
+            deadline,
+            cache,
+            no_cache,
+            per_host,
+        } = self;
+        [
+            ("--sources", sources.is_some()),
+            ("--verbose", *verbose),
+            ("--quiet", *quiet),
+            ("--max-body-mb", max_body_mb.is_some()),
+            ("--timeout", timeout.is_some()),
+            ("--deadline", deadline.is_some()),
+            ("--cache", cache.is_some()),
+            ("--no-cache", *no_cache),
+            ("--per-host", per_host.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+
+    /// Refuses the options of every command given to `command` (`completions`, `man`), which
+    /// uses none of them: each would silently do nothing. `takes` says what it does take.
+    fn refuse_all(&self, command: &str, takes: &str) -> Result<(), Error> {
+        let given = self.given();
+        if given.is_empty() {
+            return Ok(());
+        }
+        let (verb, pronoun) = if given.len() == 1 {
+            ("does", "it")
+        } else {
+            ("do", "them")
+        };
+        Err(Error::Usage(format!(
+            "{} {verb} nothing for {command}: it takes {takes}; drop {pronoun}",
+            and_list(&given)
+        )))
+    }
+
+    /// Refuses the options of live fetching with `--replay`, which reads a snapshot and
+    /// fetches nothing: each would silently do nothing (`setup.rs`, `add.rs`).
+    fn refuse_live_with_replay(&self, run: &RunArgs) -> Result<(), Error> {
+        let live: Vec<&str> = self
+            .given()
+            .into_iter()
+            .filter(|flag| LIVE_ONLY.contains(flag))
+            .collect();
+        if run.replay.is_none() || live.is_empty() {
+            return Ok(());
+        }
+        let (verb, pronoun) = if live.len() == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
+        Err(Error::Usage(format!(
+            "{} {verb} for live runs; --replay reads a snapshot, never the network or a cache: drop {pronoun} or --replay",
+            and_list(&live)
+        )))
+    }
+}
+
+/// The options of every command that only live fetching uses (their help says "Live
+/// fetching:"; a test checks it).
+const LIVE_ONLY: [&str; 6] = [
+    "--max-body-mb",
+    "--timeout",
+    "--deadline",
+    "--cache",
+    "--no-cache",
+    "--per-host",
+];
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The heading of [`Common`]'s options in `--help` and the manual.
+pub const EVERY_COMMAND: &str = "Options of every command";
 
 /// Where the sources come from and which window: the options of the commands that run the
 /// pipeline (not `snapshot`, which always records live for the coming weeks).
@@ -123,7 +235,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub to: Option<NaiveDate>,
     /// Length of the window in weeks, when --to is not given
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=520))]
+    #[arg(long, value_name = "N", default_value_t = 4, allow_negative_numbers = true, value_parser = count::<u32>("weeks", 1, Some(520)))]
     pub weeks: u32,
     /// The published sections to learn organizers from (a directory of YYYY-MM-DD.md
     /// sections or of the newsletter's posts): the name, link, home and virtual form the
@@ -137,6 +249,81 @@ pub struct RunArgs {
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| format!("{text:?} is not a calendar date: write YYYY-MM-DD, e.g. 2023-02-01"))
+}
+
+/// A whole-number option of `unit`s from `min` to `max` (else as many as `T` holds), refused
+/// naming the option, the unit and the range: `--weeks takes a positive number of weeks
+/// (1–520), not "-1"`. Its option allows negative numbers, so that `-1` comes here instead of
+/// being taken for an unknown flag ("unexpected argument '-1'"); a test checks every number
+/// option does.
+fn count<T>(unit: &'static str, min: u64, max: Option<u64>) -> Count<T> {
+    Count {
+        unit,
+        min,
+        max,
+        of: std::marker::PhantomData,
+    }
+}
+
+/// The value parser [`count`] makes.
+#[derive(Debug)]
+struct Count<T> {
+    unit: &'static str,
+    min: u64,
+    max: Option<u64>,
+    of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Count<T> {
+    fn clone(&self) -> Self {
+        count(self.unit, self.min, self.max)
+    }
+}
+
+impl<T> Count<T> {
+    fn check(&self, flag: &str, text: &str) -> Result<T, String>
+    where
+        T: TryFrom<u64>,
+    {
+        let (unit, min) = (self.unit, self.min);
+        let number = text.trim().parse::<u64>().ok();
+        number
+            .filter(|n| *n >= min && self.max.is_none_or(|max| *n <= max))
+            .and_then(|n| T::try_from(n).ok())
+            .ok_or_else(|| match self.max {
+                Some(max) if min == 1 => {
+                    format!("{flag} takes a positive number of {unit} (1–{max}), not {text:?}")
+                }
+                Some(max) => {
+                    format!("{flag} takes a number of {unit} from {min} to {max}, not {text:?}")
+                }
+                None if number.is_some_and(|n| n >= min) => {
+                    format!("{flag} takes a whole number of {unit}, not {text:?}: too large")
+                }
+                None => {
+                    format!("{flag} takes a whole number of {unit}, {min} or more, not {text:?}")
+                }
+            })
+    }
+}
+
+impl<T: TryFrom<u64> + Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Count<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let flag = arg
+            .and_then(clap::Arg::get_long)
+            .map_or_else(|| "the option".to_owned(), |long| format!("--{long}"));
+        let this = self.clone();
+        // A closure is a value parser whose error clap words as its others ("invalid value").
+        let check = move |text: &str| this.check(&flag, text);
+        check.parse_ref(command, arg, value)
+    }
 }
 
 /// The live fetcher's settings: the defaults, with the command line's bounds.
@@ -193,7 +380,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// Weeks after the window whose known events the calendar feeds carry too
-        #[arg(long, value_name = "N", default_value_t = crate::publish::DEFAULT_HORIZON_WEEKS, value_parser = clap::value_parser!(u32).range(0..=52))]
+        #[arg(long, value_name = "N", default_value_t = crate::publish::DEFAULT_HORIZON_WEEKS, allow_negative_numbers = true, value_parser = count::<u32>("weeks", 0, Some(52)))]
         horizon_weeks: u32,
         #[command(flatten)]
         run: RunArgs,
@@ -233,10 +420,10 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         corpus: Option<PathBuf>,
         /// How many of the newest sections (on or before today) count as recent
-        #[arg(long, value_name = "N", default_value_t = 26)]
+        #[arg(long, value_name = "N", default_value_t = 26, allow_negative_numbers = true, value_parser = count::<usize>("sections", 0, None))]
         recent: usize,
         /// A source with no event listed or published for this many weeks is silent
-        #[arg(long, value_name = "N", default_value_t = 26)]
+        #[arg(long, value_name = "N", default_value_t = 26, allow_negative_numbers = true, value_parser = count::<u32>("weeks", 0, None))]
         silent_weeks: u32,
         /// Read only the sources file and the sections: every source taken as listed, no run
         /// (a quick coverage check)
@@ -435,8 +622,14 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             },
         ),
         Command::Add { urls, dry_run, run } => add::add(&common, &run, &urls, dry_run),
-        Command::Completions { shell } => maintain::completions(shell),
-        Command::Man => maintain::man(),
+        Command::Completions { shell } => {
+            common.refuse_all("completions", "a shell's name only (completions bash)")?;
+            maintain::completions(shell)
+        }
+        Command::Man => {
+            common.refuse_all("man", "no options but --help")?;
+            maintain::man()
+        }
         Command::Snapshot {
             out,
             today,

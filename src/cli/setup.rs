@@ -38,12 +38,8 @@ pub(super) struct Setup {
 }
 
 pub(super) fn setup(common: &Common, run: &RunArgs, start: WindowStart) -> Result<Setup, Error> {
-    // (Checked here: --replay belongs to the run commands, the cache options to every one.)
-    if run.replay.is_some() && (common.cache.is_some() || common.no_cache) {
-        return Err(Error::Usage(
-            "--cache and --no-cache are for live runs; --replay reads a snapshot and never a cache: drop one".into(),
-        ));
-    }
+    // (Checked here: --replay belongs to the run commands, the live options to every one.)
+    common.refuse_live_with_replay(run)?;
     let replay = match &run.replay {
         Some(dir) => Some(ReplayFetcher::open(dir).map_err(|e| Error::Snapshot(e.to_string()))?),
         None => None,
