@@ -350,6 +350,27 @@ fn an_option_that_would_do_nothing_is_refused_by_name() {
     assert_eq!(std::fs::read_to_string(&sources).unwrap(), "# my sources\n");
 }
 
+/// `health --no-fetch` fetches nothing and reads no snapshot: the options of fetching and
+/// `--replay` are refused with it, as with `--replay`.
+#[test]
+fn health_no_fetch_refuses_the_options_of_fetching() {
+    let (code, out, err) = run(&[
+        "health",
+        "--no-fetch",
+        "--sources",
+        "sources.example.toml",
+        "--timeout",
+        "9",
+        "--replay",
+        "snapshots/2023-02-01",
+    ]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(
+        err,
+        "error: --timeout and --replay are for fetching; health --no-fetch fetches nothing and reads no snapshot: drop them or --no-fetch\n"
+    );
+}
+
 #[test]
 fn completions_and_the_manual_come_from_the_same_definitions() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {

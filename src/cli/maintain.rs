@@ -16,8 +16,6 @@ use crate::pipeline;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
-/// `health`: loads the sources, runs them (unless `no_fetch`), reads the published sections
-/// and prints the report; exit 2 when something needs attention.
 /// `health`'s own options.
 pub(super) struct HealthArgs {
     pub(super) corpus: Option<PathBuf>,
@@ -29,6 +27,8 @@ pub(super) struct HealthArgs {
     pub(super) fix: bool,
 }
 
+/// `health`: loads the sources, runs them (unless `no_fetch`), reads the published sections
+/// and prints the report; exit 2 when something needs attention.
 pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result<u8, Error> {
     let HealthArgs {
         corpus,
@@ -38,6 +38,9 @@ pub(super) fn health(common: &Common, run: &RunArgs, args: HealthArgs) -> Result
         format,
         fix,
     } = args;
+    if no_fetch {
+        common.refuse_fetching_with_no_fetch(run)?;
+    }
     if fix {
         // A snapshot's own sources file is a recording: `--fix` edits only a file named.
         if run.replay.is_some() && common.sources.is_none() {

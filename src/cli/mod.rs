@@ -190,6 +190,31 @@ impl Common {
             and_list(&live)
         )))
     }
+
+    /// Refuses the options of fetching with `health --no-fetch`, which fetches nothing (nor
+    /// reads a snapshot): each would silently do nothing.
+    fn refuse_fetching_with_no_fetch(&self, run: &RunArgs) -> Result<(), Error> {
+        let mut fetching: Vec<&str> = self
+            .given()
+            .into_iter()
+            .filter(|flag| LIVE_ONLY.contains(flag))
+            .collect();
+        if run.replay.is_some() {
+            fetching.push("--replay");
+        }
+        if fetching.is_empty() {
+            return Ok(());
+        }
+        let (verb, pronoun) = if fetching.len() == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
+        Err(Error::Usage(format!(
+            "{} {verb} for fetching; health --no-fetch fetches nothing and reads no snapshot: drop {pronoun} or --no-fetch",
+            and_list(&fetching)
+        )))
+    }
 }
 
 /// The options of every command that only live fetching uses (their help says "Live
