@@ -795,3 +795,28 @@ fn a_carried_over_event_says_when_it_was_last_seen() {
         "{vevent}"
     );
 }
+
+/// One event left out from two sources (its group's page and the calendar) is one item on the
+/// page naming both, as the review report says it (issue 27).
+#[test]
+fn an_event_left_out_by_two_sources_is_one_item_on_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    Run::new(["-q", "publish", "--replay", "snapshots/2026-09-16", "--out"])
+        .arg(&site)
+        .status(2)
+        .stdout("")
+        .output();
+    let doc = scraper::Html::parse_document(&read(&site.join("index.html")));
+    let items: Vec<String> = select(&doc, "#left-out li[data-reason]")
+        .iter()
+        .map(|li| li.text().collect())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "“Rust meetup #89” on 2026-10-13 (https://www.meetup.com/rust-paris/events/316402289/, \
+          from Rust Paris, Rust Community Calendar): cancelled"
+        ]
+    );
+}

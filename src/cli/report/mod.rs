@@ -386,30 +386,12 @@ fn review_groups(outcome: &Outcome, shared: &Shared, verbose: bool) {
 /// an entry without a link is its own. The first entry says the title and why.
 fn left_out(outcome: &Outcome) -> Vec<String> {
     use crate::dedupe::identity::canonical;
-    let mut index: std::collections::HashMap<(String, chrono::NaiveDate), usize> =
-        std::collections::HashMap::new();
-    let mut events: Vec<(&crate::run::LeftOut, Vec<&str>)> = Vec::new();
-    for l in &outcome.dropped {
-        let key = crate::run::link_of(&l.event).map(|u| (canonical(u), l.date));
-        if let Some(&i) = key.as_ref().and_then(|k| index.get(k)) {
-            let sources = &mut events[i].1;
-            if !sources.contains(&l.event.source.as_str()) {
-                sources.push(&l.event.source);
-            }
-            continue;
-        }
-        if let Some(k) = key {
-            index.insert(k, events.len());
-        }
-        events.push((l, vec![l.event.source.as_str()]));
-    }
     let called_off = calling_off(outcome);
-    events
+    outcome
+        .left_out_once()
         .into_iter()
-        .map(|(l, sources)| {
-            let mut said = l.clone();
-            said.event.source = sources.join(", ");
-            let link = crate::run::link_of(&l.event).map(canonical);
+        .map(|said| {
+            let link = crate::run::link_of(&said.event).map(canonical);
             let correction = called_off
                 .iter()
                 .find(|c| c.url.as_deref().map(canonical) == link && link.is_some());

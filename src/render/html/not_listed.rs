@@ -107,7 +107,7 @@ fn left_out(o: &Outcome) -> List {
         todo: "Cancelled and postponed events are not listed. Otherwise: fix what the reason says on the calendar entry or the event page \
          (a link to the event's own page, a place or its time zone, the dates).",
         items: o
-            .dropped
+            .left_out_once()
             .iter()
             .map(|l| {
                 format!(
