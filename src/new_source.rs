@@ -114,7 +114,13 @@ fn indent(text: &str) -> String {
 pub fn plan(raw: &str) -> Result<Plan, Refusal> {
     let meant = as_meant(raw);
     let raw = meant.as_str();
-    let u = url::Url::parse(raw).map_err(|e| Refusal::NotHttp(format!("{raw:?}: {e}")))?;
+    // The parser's words ("relative URL without a base") are jargon to an editor: say what
+    // is wanted instead.
+    let u = url::Url::parse(raw).map_err(|_| {
+        Refusal::NotHttp(format!(
+            "{raw:?}: give the group's, calendar's or feed's web address (https://…)"
+        ))
+    })?;
     if !matches!(u.scheme(), "http" | "https") {
         return Err(Refusal::NotHttp(format!(
             "{raw:?} is a {}: URL; give the group's, calendar's or feed's web address",

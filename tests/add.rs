@@ -155,6 +155,14 @@ fn pasted_url_forms_are_taken_as_meant() {
         assert_eq!(only.sources[0].url, url, "{pasted}");
         assert!(!stderr.contains("relative URL"), "{stderr}");
     }
+    // What is no address at all is refused in an editor's words, not the URL parser's.
+    let (_dir, path) = copy_of("tests/fixtures/add/sources.toml");
+    let (code, _, stderr) = add(&path, &["rust paris"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "add: rust paris: refused: not an http(s) URL: \"rust paris\": give the group's, calendar's or feed's web address (https://…)\n"
+    );
 }
 
 /// `--dry-run` says nothing was written; `-q` prints errors only (a refusal), as the README
