@@ -302,6 +302,24 @@ mod tests {
         }
     }
 
+    /// `sources.toml` reads `kind = "<name>"` through serde (the variant's name in lower case),
+    /// everything else through `name()` (the module's): a type named otherwise than its module
+    /// would be a kind no sources file can name.
+    #[test]
+    fn every_kind_is_read_from_sources_toml_under_its_name() {
+        for k in ALL {
+            let serde = serde_json::to_string(&k.kind()).unwrap();
+            assert_eq!(
+                serde,
+                format!("\"{}\"", k.name()),
+                "kinds! registers `{0}::…`, but sources.toml would name it kind = {1}: name the \
+                 type as its module, capitalized",
+                k.name(),
+                serde
+            );
+        }
+    }
+
     #[test]
     fn each_kind_knows_its_urls() {
         let owner = |u: &str| owner_of(u).map(|(k, g)| (k.name(), g));
