@@ -9,7 +9,7 @@
 //! # A new kind of source
 //!
 //! 1. Write `sources/<kind>.rs` (or `sources/<kind>/mod.rs`): the reader, and a unit type
-//!    `pub struct <Kind>;` with `impl Kind for <Kind>` next to it. The compiler asks for what
+//!    named as the module, capitalized (`tito::Tito`), with its `impl Kind` next to it. The compiler asks for what
 //!    every kind must say: its [`SourceKind`] (`fn kind`), its reader's name, its
 //!    [`kind::Reach`] (which URLs it claims, and so the order kinds are asked in), its reader
 //!    (`fn parse`), which event pages its sources could list, which URLs are its own
