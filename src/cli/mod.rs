@@ -154,67 +154,64 @@ impl Common {
     /// Refuses the options of every command given to `command` (`completions`, `man`), which
     /// uses none of them: each would silently do nothing. `takes` says what it does take.
     fn refuse_all(&self, command: &str, takes: &str) -> Result<(), Error> {
-        let given = self.given();
-        if given.is_empty() {
-            return Ok(());
-        }
-        let (verb, pronoun) = if given.len() == 1 {
-            ("does", "it")
-        } else {
-            ("do", "them")
-        };
-        Err(Error::Usage(format!(
-            "{} {verb} nothing for {command}: it takes {takes}; drop {pronoun}",
-            and_list(&given)
-        )))
+        refuse(&self.given(), ("does", "do"), |them| {
+            format!("nothing for {command}: it takes {takes}; drop {them}")
+        })
     }
 
     /// Refuses the options of live fetching with `--replay`, which reads a snapshot and
     /// fetches nothing: each would silently do nothing (`setup.rs`, `add.rs`).
     fn refuse_live_with_replay(&self, run: &RunArgs) -> Result<(), Error> {
-        let live: Vec<&str> = self
-            .given()
-            .into_iter()
-            .filter(|flag| LIVE_ONLY.contains(flag))
-            .collect();
-        if run.replay.is_none() || live.is_empty() {
+        if run.replay.is_none() {
             return Ok(());
         }
-        let (verb, pronoun) = if live.len() == 1 {
-            ("is", "it")
-        } else {
-            ("are", "them")
-        };
-        Err(Error::Usage(format!(
-            "{} {verb} for live runs; --replay reads a snapshot, never the network or a cache: drop {pronoun} or --replay",
-            and_list(&live)
-        )))
+        refuse(&self.live_given(), ("is", "are"), |them| {
+            format!(
+                "for live runs; --replay reads a snapshot, never the network or a cache: drop {them} or --replay"
+            )
+        })
     }
 
     /// Refuses the options of fetching with `health --no-fetch`, which fetches nothing (nor
     /// reads a snapshot): each would silently do nothing.
     fn refuse_fetching_with_no_fetch(&self, run: &RunArgs) -> Result<(), Error> {
-        let mut fetching: Vec<&str> = self
-            .given()
-            .into_iter()
-            .filter(|flag| LIVE_ONLY.contains(flag))
-            .collect();
+        let mut fetching = self.live_given();
         if run.replay.is_some() {
             fetching.push("--replay");
         }
-        if fetching.is_empty() {
-            return Ok(());
-        }
-        let (verb, pronoun) = if fetching.len() == 1 {
-            ("is", "it")
-        } else {
-            ("are", "them")
-        };
-        Err(Error::Usage(format!(
-            "{} {verb} for fetching; health --no-fetch fetches nothing and reads no snapshot: drop {pronoun} or --no-fetch",
-            and_list(&fetching)
-        )))
+        refuse(&fetching, ("is", "are"), |them| {
+            format!(
+                "for fetching; health --no-fetch fetches nothing and reads no snapshot: drop {them} or --no-fetch"
+            )
+        })
     }
+
+    /// The options of live fetching given ([`LIVE_ONLY`]).
+    fn live_given(&self) -> Vec<&'static str> {
+        self.given()
+            .into_iter()
+            .filter(|flag| LIVE_ONLY.contains(flag))
+            .collect()
+    }
+}
+
+/// Refuses `flags` (none: nothing to refuse) as `FLAGS VERB WHY`, the verb (singular, plural)
+/// and `why`'s pronoun (`it`, `them`) agreeing with their number.
+fn refuse(
+    flags: &[&str],
+    (one, many): (&str, &str),
+    why: impl FnOnce(&str) -> String,
+) -> Result<(), Error> {
+    let (verb, them) = match flags {
+        [] => return Ok(()),
+        [_] => (one, "it"),
+        _ => (many, "them"),
+    };
+    Err(Error::Usage(format!(
+        "{} {verb} {}",
+        and_list(flags),
+        why(them)
+    )))
 }
 
 /// The options of every command that only live fetching uses (their help says "Live
