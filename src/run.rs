@@ -304,37 +304,42 @@ pub struct Outcome {
     pub unverified: Vec<Unverified>,
 }
 
-impl Outcome {
-    /// The events left out, each once: the same event (its link and day) left out from two
-    /// sources (its group's page and the calendar) is one entry naming both sources, as the
-    /// review report and the page say it.
-    pub fn left_out_once(&self) -> Vec<LeftOut> {
-        use crate::dedupe::identity::canonical;
-        let mut index: std::collections::HashMap<(String, NaiveDate), usize> =
-            std::collections::HashMap::new();
-        let mut events: Vec<(&LeftOut, Vec<&str>)> = Vec::new();
-        for l in &self.dropped {
-            let key = link_of(&l.event).map(|u| (canonical(u), l.date));
-            if let Some(&i) = key.as_ref().and_then(|k| index.get(k)) {
-                let sources = &mut events[i].1;
-                if !sources.contains(&l.event.source.as_str()) {
-                    sources.push(&l.event.source);
-                }
-                continue;
+/// Events left out, each once: the same event (its link and day) left out from two sources
+/// (its group's page and the calendar) is one entry naming both sources, as the review
+/// report, the page and `check` say it.
+pub fn left_out_once<'a>(left_out: impl IntoIterator<Item = &'a LeftOut>) -> Vec<LeftOut> {
+    use crate::dedupe::identity::canonical;
+    let mut index: std::collections::HashMap<(String, NaiveDate), usize> =
+        std::collections::HashMap::new();
+    let mut events: Vec<(&LeftOut, Vec<&str>)> = Vec::new();
+    for l in left_out {
+        let key = link_of(&l.event).map(|u| (canonical(u), l.date));
+        if let Some(&i) = key.as_ref().and_then(|k| index.get(k)) {
+            let sources = &mut events[i].1;
+            if !sources.contains(&l.event.source.as_str()) {
+                sources.push(&l.event.source);
             }
-            if let Some(k) = key {
-                index.insert(k, events.len());
-            }
-            events.push((l, vec![l.event.source.as_str()]));
+            continue;
         }
-        events
-            .into_iter()
-            .map(|(l, sources)| {
-                let mut once = l.clone();
-                once.event.source = sources.join(", ");
-                once
-            })
-            .collect()
+        if let Some(k) = key {
+            index.insert(k, events.len());
+        }
+        events.push((l, vec![l.event.source.as_str()]));
+    }
+    events
+        .into_iter()
+        .map(|(l, sources)| {
+            let mut once = l.clone();
+            once.event.source = sources.join(", ");
+            once
+        })
+        .collect()
+}
+
+impl Outcome {
+    /// The events left out, each once ([`left_out_once`]).
+    pub fn left_out_once(&self) -> Vec<LeftOut> {
+        left_out_once(&self.dropped)
     }
 
     pub fn failed_sources(&self) -> usize {

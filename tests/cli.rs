@@ -346,6 +346,8 @@ fn render_with_every_source_failed_writes_and_prints_nothing() {
         .status(2)
         .stdout("")
         .stderr_contains("FAILED ical   Calendar")
+        // Nothing went well: said without pointing to a list of none.
+        .stderr_contains("\n0 sources ok\n")
         .stderr_contains(format!(
             "every source failed or is suspect: no section written, {} left as it was",
             out.display()

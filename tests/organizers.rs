@@ -218,3 +218,22 @@ fn the_published_folder_is_read_from_the_option_or_the_sources_file() {
         .stderr_contains("published =")
         .output();
 }
+
+/// An organizer checking a cancelled event its group's page and the calendar both list is told
+/// once, naming both sources, as the review report and the page say it (issue 27).
+#[test]
+fn check_says_an_event_left_out_by_two_sources_once() {
+    let out = crate::common::Run::new([
+        "check",
+        "--replay",
+        "snapshots/2026-09-16",
+        "https://www.meetup.com/rust-paris/events/316402289/",
+    ])
+    .status(3)
+    .output();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "not listed: \"Rust meetup #89\" on 2026-10-13 (https://www.meetup.com/rust-paris/events/316402289/, \
+         from Rust Paris, Rust Community Calendar): cancelled\n"
+    );
+}

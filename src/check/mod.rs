@@ -316,13 +316,13 @@ fn merged(q: &Query, outcome: &Outcome) -> Vec<Finding> {
 /// The query's events the run knows but does not print: left out, outside the window,
 /// filtered by keywords.
 fn not_shown(q: &Query, outcome: &Outcome, window: Window) -> Vec<Finding> {
-    let left_out = outcome
-        .dropped
-        .iter()
-        .filter(|left| q.raw(&left.event))
+    // Matched on each source's entry (its own source name), then said once per event.
+    let matching = outcome.dropped.iter().filter(|left| q.raw(&left.event));
+    let left_out = crate::run::left_out_once(matching)
+        .into_iter()
         .map(|left| Finding::LeftOut {
             what: describe_on(&left.event, left.date),
-            reason: left.reason.clone(),
+            reason: left.reason,
         });
     let outside = outcome
         .outside_window

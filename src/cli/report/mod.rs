@@ -504,8 +504,11 @@ fn summary(outcome: &Outcome, verbose: bool) {
                 count(warnings, "warning", "warnings")
             );
         } else {
-            let them = if ok_n == 1 { "it" } else { "them" };
-            note!("{ok} ok; --verbose lists {them}");
+            match ok_n {
+                0 => note!("{ok} ok"),
+                1 => note!("{ok} ok; --verbose lists it"),
+                _ => note!("{ok} ok; --verbose lists them"),
+            }
         }
     }
     let suspect = outcome.suspect_sources();
