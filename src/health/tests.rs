@@ -533,4 +533,29 @@ fn a_home_is_the_groups_city_not_one_events_place() {
         "{:#?}",
         h.uncovered
     );
+    // The recent sections (the last two) print only the country: the city comes from the
+    // older ones; the Augsburg event, recent, still does not make Munich's home.
+    let options = Options {
+        recent: 2,
+        ..Options::default()
+    };
+    let h = assess(&c, None, &sections, d("2026-07-23"), options);
+    let home = |name: &str| {
+        h.uncovered
+            .iter()
+            .find(|u| u.name == name)
+            .and_then(|u| u.home.clone())
+    };
+    assert_eq!(
+        home("PostTenebrasLab").as_deref(),
+        Some("Geneva, CH"),
+        "{:#?}",
+        h.uncovered
+    );
+    assert_eq!(
+        home("Rust Munich").as_deref(),
+        Some("Munich, DE"),
+        "{:#?}",
+        h.uncovered
+    );
 }

@@ -24,6 +24,7 @@ pub(super) fn uncovered(
     reports: &[(&Source, &SourceReport)],
     outcome: Option<&Outcome>,
     recent: &[&(NaiveDate, Vec<CorpusEntry>)],
+    all: &[&(NaiveDate, Vec<CorpusEntry>)],
 ) -> Vec<Uncovered> {
     // The groups the sources cover (and, after a run, those their URLs redirect to, and the
     // organizers of the events they read).
@@ -47,6 +48,7 @@ pub(super) fn uncovered(
     if let Some(o) = outcome {
         seen_on_calendar(&mut seen, o);
     }
+    places_in_sections(&mut seen, all);
     let not_covered = seen.into_iter().filter(|(g, _)| !is_covered(g));
     let mut uncovered: Vec<Uncovered> = one_per_organizer(not_covered)
         .into_iter()
@@ -165,6 +167,26 @@ fn seen_on_calendar(seen: &mut BTreeMap<String, Seen>, o: &Outcome) {
     }
 }
 
+/// Where the groups seen were printed in every section read (not only the recent ones): a
+/// group's home is where it has met over the years, when the recent sections name only its
+/// country (`Switzerland, CH`) or one event elsewhere.
+fn places_in_sections(seen: &mut BTreeMap<String, Seen>, all: &[&(NaiveDate, Vec<CorpusEntry>)]) {
+    for (_, entries) in all {
+        for e in entries {
+            let Some(p) = e.places.first() else { continue };
+            for o in &e.organizers {
+                let group = link::safe(&o.url).as_deref().and_then(group_of);
+                if let Some(s) = group.and_then(|g| seen.get_mut(&g)) {
+                    s.history
+                        .entry(p.to_string())
+                        .or_default()
+                        .insert(e.start_date);
+                }
+            }
+        }
+    }
+}
+
 /// The `N` newest sections dated on or before `today`, newest first.
 pub(super) fn recent_sections(
     sections: &[(NaiveDate, Vec<CorpusEntry>)],
@@ -186,6 +208,8 @@ struct Seen {
     /// Each place printed for it: the days of the events printed there (an event printed in
     /// four weekly sections is one event), and the latest day it was seen.
     places: HashMap<String, (BTreeSet<NaiveDate>, NaiveDate)>,
+    /// Each place printed for it in every section read: the days of its events there.
+    history: HashMap<String, BTreeSet<NaiveDate>>,
     on_calendar: usize,
     /// The recent sections it was published in (their dates).
     sections: BTreeSet<NaiveDate>,
@@ -237,6 +261,9 @@ impl Seen {
             self.also.push(l);
         }
         self.also.extend(other.also);
+        for (p, days) in other.history {
+            self.history.entry(p).or_default().extend(days);
+        }
         for (p, (days, d)) in other.places {
             let e = self.places.entry(p).or_insert((BTreeSet::new(), d));
             e.0.extend(days);
@@ -253,12 +280,14 @@ impl Seen {
 
     /// Where the group is based, as the newsletter prints it: a place whose city its name
     /// says (`Rust Munich`: `Munich, DE`) first, then a place with a city over a bare country
-    /// (`Switzerland, CH`), then the place of the most events (an event printed in four
-    /// sections counts once: one conference elsewhere is not the group's home), the latest on
-    /// a tie; only a place that reads back as one.
+    /// (`Switzerland, CH`), then the place of the most recent events (an event printed in four
+    /// sections counts once: one conference elsewhere is not the group's home), then of the
+    /// most events in every section read, the latest on a tie; only a place that reads back as
+    /// one. The older sections only break what the recent ones leave open: a city the recent
+    /// ones do not print, never a misprint of years ago over this year's place.
     fn home(&self) -> Option<String> {
         let name = text::fold(self.name.as_ref().map_or("", |(_, n)| n.as_str()));
-        let rank = |p: &str, days: usize, latest: NaiveDate| {
+        let rank = |p: &str| {
             let place = parse_newsletter_place(p);
             let city = place
                 .as_ref()
@@ -267,11 +296,17 @@ impl Seen {
             let named = city
                 .as_deref()
                 .is_some_and(|c| !c.is_empty() && name.split(' ').any(|w| w == c));
-            (place.is_some(), named, city.is_some(), days, latest)
+            let (recent, latest) = self
+                .places
+                .get(p)
+                .map_or((0, NaiveDate::MIN), |(days, latest)| (days.len(), *latest));
+            let all = self.history.get(p).map_or(0, BTreeSet::len);
+            (place.is_some(), named, city.is_some(), recent, all, latest)
         };
         self.places
-            .iter()
-            .map(|(p, (days, latest))| (rank(p, days.len(), *latest), p))
+            .keys()
+            .chain(self.history.keys())
+            .map(|p| (rank(p), p))
             .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)))
             .filter(|(r, _)| r.0)
             .map(|(_, p)| p.clone())
